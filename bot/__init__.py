@@ -1,0 +1,3 @@
+"""firstmile: triage for issues in LLM-ecosystem repositories."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,166 @@
+"""Typed values that flow through the triage core: facts extracted from text, and the Decision made from them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Span = tuple[int, int]
+"""Character offsets [start, end) into the text the fact came from (title + "\\n\\n" + body)."""
+
+Source = Literal[
+    "collect_env", "vllm_env", "transformers_env", "lmdeploy_env", "pip", "conda",
+    "nvidia_smi", "llama_cpp", "ollama", "issue_form", "traceback", "log", "prose", "title", "derived",
+]
+"""Where a fact was read. Machine-printed sources outrank issue forms, which outrank prose."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EnvFact(_Frozen):
+    """One environment fact, e.g. torch = "2.1.0+cu121", with where it was read."""
+
+    key: str
+    value: str
+    source: Source
+    span: Span
+
+
+class Frame(_Frozen):
+    """One traceback frame; `package` is the site-packages owner, or None for the reporter's own code."""
+
+    file: str
+    line: int | None = None
+    function: str | None = None
+    package: str | None = None
+
+
+class ErrorFact(_Frozen):
+    """One error found in the text: a Python exception, a CUDA/NCCL error, a kill, a build failure..."""
+
+    kind: Literal[
+        "python", "cuda", "oom", "nccl", "killed", "segfault", "terminate", "build", "http", "other"
+    ]
+    type: str
+    message: str
+    package: str | None = None
+    """The package that owns the innermost frame of interest (None: user code or unknown)."""
+    frames: list[Frame] = Field(default_factory=list)
+    details: dict[str, str] = Field(default_factory=dict)
+    """Kind-specific numbers, e.g. {"requested": "20.00 MiB", "free": "3.12 MiB"} for an OOM."""
+    fingerprint: str
+    span: Span
+
+
+class Facts(_Frozen):
+    """Everything extraction reads from an issue. `text` is title + "\\n\\n" + body; spans index into it."""
+
+    text: str
+    title: str
+    prose: str
+    """The human prose: the body outside code fences, <details>, env dumps and logs (plus the title)."""
+    code: list[str] = Field(default_factory=list)
+    """The contents of code blocks that are not environment dumps."""
+    env: dict[str, EnvFact] = Field(default_factory=dict)
+    errors: list[ErrorFact] = Field(default_factory=list)
+    language: Literal["en", "zh"] = "en"
+
+    def env_values(self) -> dict[str, str]:
+        """The canonical env keys and their values as stated."""
+        return {k: f.value for k, f in self.env.items()}
+
+
+class Evidence(_Frozen):
+    """Why a node was chosen: the rule that fired, its weight, and the text it matched."""
+
+    rule: str
+    node: str
+    weight: float
+    span: Span | None = None
+    text: str = ""
+
+
+class Prediction(_Frozen):
+    """A path in one taxonomy dimension (most general level first), its confidence and its explanation."""
+
+    path: list[str]
+    confidence: float
+    evidence: list[Evidence] = Field(default_factory=list)
+    decided_by: Literal["rules", "model", "human"] = "rules"
+
+    @property
+    def name(self) -> str:
+        """The paper's form: levels joined by " - "."""
+        return " - ".join(self.path)
+
+
+class FixRef(_Frozen):
+    """A known fix that matches the issue."""
+
+    id: str
+    title: str
+    url: str
+
+
+class Warning_(_Frozen):
+    """A known incompatibility computed from env facts."""
+
+    id: str
+    message: str
+    url: str
+
+
+class LabelChoice(_Frozen):
+    """A label the bot would apply; `confident=False` means post it as a suggestion, not a label."""
+
+    name: str
+    confident: bool = True
+    confidence: float = 1.0
+    rationale: str = ""
+
+
+class Decision(_Frozen):
+    """The triage core's whole answer for one issue."""
+
+    symptom: Prediction | None = None
+    root_cause: Prediction | None = None
+    stage: Prediction | None = None
+    labels: list[LabelChoice] = Field(default_factory=list)
+    facts: Facts
+    missing: list[str] = Field(default_factory=list)
+    """Canonical env keys (and a few extra items like "traceback") to ask the reporter for."""
+    fixes: list[FixRef] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+    comment: str = ""
+
+    def to_json(self) -> dict:
+        """The stable `firstmile triage` output shape (DESIGN.md section 2)."""
+        conf = {
+            k: (p.confidence if p else 0.0)
+            for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
+        }
+        return {
+            "symptom": self.symptom.name if self.symptom else None,
+            "root_cause": self.root_cause.name if self.root_cause else None,
+            "stage": self.stage.name if self.stage else None,
+            "confidence": conf,
+            "decided_by": {
+                k: p.decided_by
+                for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
+                if p
+            },
+            "labels": [c.name for c in self.labels if c.confident],
+            "suggested_labels": [c.name for c in self.labels if not c.confident],
+            "env": self.facts.env_values(),
+            "errors": [
+                {"type": e.type, "message": e.message, "package": e.package, "fingerprint": e.fingerprint}
+                for e in self.facts.errors
+            ],
+            "missing": list(self.missing),
+            "fixes": [f.model_dump() for f in self.fixes],
+            "warnings": [w.model_dump() for w in self.warnings],
+            "comment": self.comment,
+        }
