@@ -1,0 +1,68 @@
+"""Merge the rules' predictions with the optional classifier's: the rules decide when sure, the model fills gaps."""
+
+from __future__ import annotations
+
+from bot.core.types import Evidence, Prediction
+
+KEYS = ("symptom", "root_cause", "stage")
+
+ModelOut = dict[str, tuple[list[str], float]]
+
+
+def _model_prediction(path: list[str], prob: float, base: Prediction | None = None) -> Prediction:
+    """A Prediction decided by the model, keeping the rules' evidence when it extends their path."""
+    evidence = list(base.evidence) if base else []
+    evidence.append(Evidence(rule="classifier", node=" - ".join(path), weight=round(prob, 4)))
+    return Prediction(path=list(path), confidence=round(prob, 4), evidence=evidence, decided_by="model")
+
+
+def combine_one(
+    rule: Prediction | None,
+    model: tuple[list[str], float] | None,
+    *,
+    fill_min: float = 0.5,
+    deepen_min: float = 0.6,
+    rules_sure: float = 0.6,
+    override_margin: float = 0.15,
+) -> Prediction | None:
+    """Combine one taxonomy dimension; see combine() for the policy."""
+    if not model or not model[0]:
+        return rule
+    path, prob = list(model[0]), float(model[1])
+    if rule is None:
+        return _model_prediction(path, prob) if prob >= fill_min else None
+    if path[: len(rule.path)] == rule.path:
+        if len(path) > len(rule.path) and prob >= deepen_min:
+            return _model_prediction(path, min(prob, rule.confidence), rule)
+        return rule
+    unsure = rule.confidence < rules_sure
+    if unsure and path[0] != rule.path[0] and prob >= fill_min and prob >= rule.confidence + override_margin:
+        return _model_prediction(path, prob)
+    return rule
+
+
+def combine(
+    rules: dict[str, Prediction | None],
+    model: ModelOut | None,
+    *,
+    fill_min: float = 0.5,
+    deepen_min: float = 0.6,
+    rules_sure: float = 0.6,
+    override_margin: float = 0.15,
+) -> dict[str, Prediction | None]:
+    """Per dimension: keep sure rules; let the model fill abstentions, deepen an agreeing path, or break a weak call.
+
+    - the rules abstain and the model's probability reaches `fill_min`: the model's path;
+    - the model's path extends the rules' path and reaches `deepen_min`: the deeper path;
+    - the rules are unsure (confidence below `rules_sure`), the model names another top level with at least
+      `fill_min` and beats the rules' confidence by `override_margin`: the model's path;
+    - otherwise the rules' prediction, unchanged. Predictions the model decided carry `decided_by="model"`.
+    """
+    model = model or {}
+    return {
+        key: combine_one(
+            rules.get(key), model.get(key),
+            fill_min=fill_min, deepen_min=deepen_min, rules_sure=rules_sure, override_margin=override_margin,
+        )
+        for key in KEYS
+    }

@@ -1,0 +1,74 @@
+"""Tests for bot.core.combine: the rules decide when sure, the classifier fills abstentions and breaks weak calls."""
+
+import pytest
+
+from bot.core.combine import combine, combine_one
+from bot.core.types import Evidence, Prediction
+
+CRASH = ["Crash"]
+OOM = ["Crash", "CUDA Error"]
+LOADING = ["Loading Failure", "Model Loading Error"]
+
+
+def rule(path, conf):
+    return Prediction(path=path, confidence=conf, evidence=[Evidence(rule="r1", node=path[-1], weight=1.0)])
+
+
+@pytest.mark.parametrize(
+    "rule_pred, model, expected_path, expected_by",
+    [
+        (None, None, None, None),  # nothing from either side
+        (rule(CRASH, 0.9), None, CRASH, "rules"),  # no model: rules untouched
+        (None, (LOADING, 0.7), LOADING, "model"),  # rules abstain, model sure: fill
+        (None, (LOADING, 0.3), None, None),  # rules abstain, model unsure: still abstain
+        (rule(CRASH, 0.9), (OOM, 0.8), OOM, "model"),  # model deepens an agreeing path
+        (rule(CRASH, 0.9), (OOM, 0.4), CRASH, "rules"),  # too unsure to deepen
+        (rule(OOM, 0.9), (CRASH, 0.9), OOM, "rules"),  # model shallower: rules keep their depth
+        (rule(["Crash", "Process Killed"], 0.9), (OOM, 0.9), ["Crash", "Process Killed"], "rules"),  # same L1, other L2
+        (rule(CRASH, 0.9), (LOADING, 0.95), CRASH, "rules"),  # rules sure: never overridden
+        (rule(CRASH, 0.4), (LOADING, 0.8), LOADING, "model"),  # rules unsure, model much surer: tie broken
+        (rule(CRASH, 0.5), (LOADING, 0.55), CRASH, "rules"),  # model not enough surer than the rules
+    ],
+)
+def test_combine_one_policy(rule_pred, model, expected_path, expected_by):
+    out = combine_one(rule_pred, model)
+    if expected_path is None:
+        assert out is None
+    else:
+        assert out.path == expected_path
+        assert out.decided_by == expected_by
+
+
+def test_deepened_prediction_keeps_rule_evidence_and_adds_the_classifier():
+    out = combine_one(rule(CRASH, 0.9), (OOM, 0.8))
+    assert [e.rule for e in out.evidence] == ["r1", "classifier"]
+    assert out.confidence == 0.8
+
+
+def test_combine_covers_every_dimension_and_tolerates_missing_keys():
+    rules = {"symptom": rule(CRASH, 0.9), "root_cause": None}
+    model = {"root_cause": (["Hardware and Resource Limitations"], 0.7), "stage": (["Inference"], 0.95)}
+    out = combine(rules, model)
+    assert set(out) == {"symptom", "root_cause", "stage"}
+    assert out["symptom"].decided_by == "rules"
+    assert out["root_cause"].path == ["Hardware and Resource Limitations"]
+    assert out["stage"].decided_by == "model"
+
+
+def test_thresholds_are_arguments():
+    rules = {"symptom": None}
+    model = {"symptom": (CRASH, 0.3)}
+    assert combine(rules, model)["symptom"] is None
+    assert combine(rules, model, fill_min=0.25)["symptom"].path == CRASH
+
+
+def test_none_model_returns_the_rules():
+    rules = {"symptom": rule(CRASH, 0.9), "root_cause": None, "stage": rule(["Inference"], 0.5)}
+    assert combine(rules, None) == rules
+
+
+def test_core_combine_does_not_import_sklearn_or_bot_ml():
+    import bot.core.combine as mod
+
+    src = open(mod.__file__, encoding="utf-8").read()
+    assert "sklearn" not in src and "bot.ml" not in src
