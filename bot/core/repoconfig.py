@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 MAX_CONFIG_BYTES = 64 * 1024
 """A larger file is refused before YAML parsing: the config is small by nature."""
+MAX_ERRORS = 5
+"""At most this many problems are named in the one-line message."""
 
 
 class ConfigError(ValueError):
@@ -107,7 +109,9 @@ def parse_config(text: str) -> RepoConfig:
     try:
         return RepoConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("; ".join(_describe(err) for err in exc.errors())) from None
+        errors = [_describe(err) for err in exc.errors()]
+        more = f"; and {len(errors) - MAX_ERRORS} more" if len(errors) > MAX_ERRORS else ""
+        raise ConfigError("; ".join(errors[:MAX_ERRORS]) + more) from None
 
 
 def label_name(config: RepoConfig, default_name: str) -> str:
@@ -143,13 +147,10 @@ def _key(loc: Iterable[str | int]) -> str:
 
 
 def _known_keys(loc: tuple) -> list[str]:
-    """The field names of the model found at a location, e.g. () -> RepoConfig's keys."""
+    """The field names of the model found at a location, e.g. () -> RepoConfig's keys, ("labels",) -> prefix, rename."""
     model: type[BaseModel] = RepoConfig
     for part in loc:
-        annotation = model.model_fields[part].annotation
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
+        model = model.model_fields[part].annotation
     return list(model.model_fields)
 
 

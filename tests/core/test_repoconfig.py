@@ -78,6 +78,12 @@ def test_several_errors_share_one_line():
     )
 
 
+def test_many_errors_are_capped():
+    with pytest.raises(ConfigError) as info:
+        parse_config("rules: [" + ", ".join(["1"] * 8) + "]\n")
+    assert str(info.value).endswith("rules[4]: Input should be a valid string (got 1); and 3 more")
+
+
 def test_oversized_file_is_refused_before_parsing():
     with pytest.raises(ConfigError, match="larger than"):
         parse_config("# " + "x" * MAX_CONFIG_BYTES)
