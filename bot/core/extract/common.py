@@ -1,0 +1,50 @@
+"""Shared helpers for the extractors: candidate facts, version parsing, source ranks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.rulefile import compile_re2
+
+RANK = {
+    "collect_env": 5, "vllm_env": 5, "transformers_env": 5, "lmdeploy_env": 5, "pip": 5, "conda": 4,
+    "nvidia_smi": 5, "llama_cpp": 5, "ollama": 5, "log": 4, "traceback": 3, "issue_form": 2,
+    "prose": 1, "title": 1, "derived": 0,
+}
+"""Machine-printed output outranks issue forms, which outrank prose; derived facts come last."""
+
+NO_VALUE = frozenset({
+    "", "n/a", "na", "none", "no cuda", "could not collect", "not installed", "not found", "_no response_",
+    "<fill in>", "false", "no", "unknown", "null", "-", "not set",
+})
+
+_VERSION = compile_re2(r"v?(\d+(?:\.\d+)*(?:[._-]?(?:post|dev|rc|a|b)\d*)*(?:\+[0-9a-z.]+)?)")
+
+
+@dataclass(slots=True)
+class Cand:
+    """A candidate env fact before the best source for each key is chosen."""
+
+    key: str
+    value: str
+    source: str
+    span: tuple[int, int]
+
+
+def first_version(value: str) -> str | None:
+    """The first version-looking token of a value ("3.10.12 (main, ...)" -> "3.10.12")."""
+    m = _VERSION.search(value)
+    return m.group(1) if m else None
+
+
+def is_empty(value: str) -> bool:
+    """True for placeholder values such as "N/A", "Could not collect" or "_No response_"."""
+    return value.strip().strip("`*").strip().lower() in NO_VALUE
+
+
+def cuda_from_tag(tag: str) -> str | None:
+    """"cu121" / "cuda117" / "cu118" -> "12.1" / "11.7" / "11.8"."""
+    digits = tag.lower().removeprefix("cuda").removeprefix("cu")
+    if not digits.isdigit() or len(digits) not in (3, 4):
+        return None
+    return f"{digits[:-1]}.{digits[-1]}"

@@ -1,0 +1,148 @@
+"""Environment dumps: PyTorch and vLLM collect_env (old and new layouts), `transformers env`, `lmdeploy check_env`."""
+
+from __future__ import annotations
+
+from bot.core.extract.common import Cand, cuda_from_tag, first_version, is_empty
+from bot.core.extract.segment import Line
+
+# normalised label -> canonical key
+LABELS: dict[str, str] = {
+    "pytorch version": "torch",
+    "pytorch version (gpu?)": "torch",
+    "pytorch version (accelerator?)": "torch",
+    "pytorch": "torch",
+    "torch version": "torch",
+    "cuda used to build pytorch": "torch_cuda",
+    "cuda runtime version": "cuda",
+    "cuda version": "cuda",
+    "nvcc": "cuda",
+    "nvidia driver version": "cuda_driver",
+    "driver version": "cuda_driver",
+    "gpu models and configuration": "gpu",
+    "gpu type": "gpu",
+    "gpu": "gpu",
+    "os": "os",
+    "platform": "os",
+    "operating system": "os",
+    "python version": "python",
+    "python": "python",
+    "transformers version": "transformers",
+    "transformers": "transformers",
+    "tokenizers version": "tokenizers",
+    "accelerate version": "accelerate",
+    "deepspeed version": "deepspeed",
+    "peft version": "peft",
+    "trl version": "trl",
+    "lmdeploy": "lmdeploy",
+    "lmdeploy version": "lmdeploy",
+    "vllm version": "vllm",
+    "vllm": "vllm",
+    "sglang version": "sglang",
+    "flash attention version": "flash_attn",
+    "flash-attn version": "flash_attn",
+    "xformers version": "xformers",
+    "bitsandbytes version": "bitsandbytes",
+}
+"""Labels printed by the dump tools (and mirrored by issue forms), normalised by `norm_label`."""
+
+DUMP_ONLY = frozenset({
+    "is debug build", "rocm used to build pytorch", "xpu used to build pytorch", "gcc version", "clang version",
+    "cmake version", "libc version", "python platform", "is cuda available", "cuda_module_loading set to",
+    "cudnn version", "hip runtime version", "miopen runtime version", "is xnnpack available", "is xpu available",
+    "caching allocator config", "versions of relevant libraries", "rocm version", "neuron sdk version",
+    "vllm build flags", "gpu topology", "huggingface_hub version", "safetensors version", "accelerate config",
+    "tensorflow version (gpu?)", "flax version (cpu?/gpu?/tpu?)", "jax version", "jaxlib version",
+    "using distributed or parallel set-up in script?", "using gpu in script?", "sys.platform", "cuda available",
+    "numpy_random_seed", "cuda_home", "gcc", "pytorch compiling details", "torchvision", "nvidia topology",
+    "musa available", "supa available", "cpu", "numpy version", "system ram", "gpu available", "gpu ids",
+})
+"""Labels that mark a line as dump output without giving a canonical fact."""
+
+_MARKERS = (
+    ("collecting environment information", "collect_env"),
+    ("vllm version", "vllm_env"),
+    ("system info\n", "vllm_env"),
+    ("`transformers` version", "transformers_env"),
+    ("copy-and-paste the text below", "transformers_env"),
+    ("sys.platform:", "lmdeploy_env"),
+    ("lmdeploy:", "lmdeploy_env"),
+    ("pytorch version:", "collect_env"),
+    ("cuda used to build pytorch", "collect_env"),
+)
+
+
+def dump_kind(text: str) -> str | None:
+    """The dump tool that printed this block, or None if it is not an environment dump."""
+    low = text[:20000].lower()
+    for marker, kind in _MARKERS:
+        if marker in low:
+            return kind
+    return None
+
+
+def norm_label(line: str) -> tuple[str, int] | None:
+    """(normalised label, offset of the value) for a `Label: value` / `- Label: value` line, else None."""
+    i = line.find(":")
+    if i <= 0 or i > 60:
+        return None
+    head = line[:i].strip().lstrip("-*").strip().replace("`", "").replace("🤗", "").strip().lower()
+    head = " ".join(head.split())
+    return head, i + 1
+
+
+def is_dump_line(line: str) -> bool:
+    """True if the line is a `Label: value` line of a known dump tool."""
+    got = norm_label(line)
+    if not got:
+        return False
+    head = got[0]
+    return head in LABELS or head in DUMP_ONLY or head.startswith("gpu ") and head[4:5].isdigit()
+
+
+def _clean(key: str, value: str) -> str | None:
+    """The value as stated, trimmed to what the key needs ("2.1.0+cu121 (True)" -> "2.1.0+cu121")."""
+    v = value.strip().strip("`").strip()
+    if is_empty(v) or is_empty(v.split(" (")[0]):
+        return None
+    if key == "os":
+        return v.removesuffix("(x86_64)").strip() or None
+    if key == "gpu":
+        return v.split(" (UUID")[0].strip()
+    if key == "cuda":
+        low = v.lower()
+        if "release" in low:
+            v = low.split("release", 1)[1]
+        return first_version(v)
+    ver = first_version(v)
+    if ver is None or not ver[0].isdigit():
+        return None
+    return ver
+
+
+def parse_dump(lines: list[Line], source: str) -> list[Cand]:
+    """Facts from `Label: value` lines printed by a dump tool (the source says which)."""
+    out: list[Cand] = []
+    for off, s in lines:
+        got = norm_label(s)
+        if not got:
+            continue
+        head, vstart = got
+        key = LABELS.get(head)
+        if key is None:
+            continue
+        raw = s[vstart:]
+        value = _clean(key, raw)
+        if value is None:
+            continue
+        at = raw.find(value)
+        if at < 0:
+            at, n = len(raw) - len(raw.lstrip()), len(raw.strip())
+        else:
+            n = len(value)
+        start = off + vstart + at
+        out.append(Cand(key, value, source, (start, start + n)))
+        if key == "torch" and "+cu" in value:
+            tc = cuda_from_tag(value.split("+", 1)[1])
+            if tc:
+                out.append(Cand("torch_cuda", tc, "derived", (start, start + len(value))))
+    return out

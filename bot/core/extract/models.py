@@ -1,0 +1,74 @@
+"""Model checkpoints named in issue text (Qwen, Llama, DeepSeek, Mistral, GLM...) and their quantization."""
+
+from __future__ import annotations
+
+from bot.core.extract.common import Cand
+from bot.core.extract.segment import Line
+from bot.core.rulefile import compile_re2
+
+FAMILIES = (
+    "qwen", "qwq", "codeqwen", "llama", "codellama", "tinyllama", "vicuna", "alpaca", "deepseek", "mistral",
+    "mixtral", "codestral", "yi", "chatglm", "glm", "codegeex", "baichuan", "internlm", "internvl", "phi", "gemma",
+    "codegemma", "falcon", "starcoder", "bloom", "bloomz", "mpt", "opt", "gpt2", "gpt-j", "gpt-neox", "pythia",
+    "olmo", "minicpm", "command-r", "aya", "dbrx", "jamba", "granite", "exaone", "hunyuan", "moss", "aquila",
+    "orion", "xverse", "skywork", "telechat", "llava", "smollm",
+)
+_FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
+_SIZE = r"\d+(?:\.\d+)?[bBmM]"
+_MODEL = compile_re2(
+    r"(?i)(?:^|[^a-z0-9_.\-/])((?:[a-z0-9][a-z0-9_.\-]{0,38}/)?(?:meta-)?(?:" + _FAM + r")"
+    r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|\s+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|" + _SIZE
+    + r"\b(?:[\-_][a-z0-9_.\-]+)?))?)"
+)
+_BAD_PARTS = (
+    ".cpp", "-cpp", "_cpp", ".py", "index", "factory", "-agent", "_agent", "modeling", "tokeniz", "_utils",
+    "config", "qwenlm", "/issues", "_modules", ".git", ".json", ".sh", "-recipes", "_recipes", "finetun",
+    "llama_", "qwen_", "-server", "-cli", "-stack", "-models",
+)
+_WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
+_BARE = compile_re2(r"(?i)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?[bB](?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])")
+_QUANT_SUFFIX = compile_re2(
+    r"(?i)((?:gptq|awq|gguf|bnb|fp8|w8a8|w4a16)(?:[\-_](?:int[48]|[48]bit))?(?:/int[48])?|int[48](?:/int[48])?)$"
+)
+_QUANT = compile_re2(
+    r"(?i)\b(gptq(?:[\- _]?int[48])?|awq|int4|int8|q[2-8]_k(?:_[sml])?|q[458]_[01]|fp8|nf4|"
+    r"load_in_[48]bit|[48][- ]?bit|bitsandbytes|gguf|w8a8|w4a16|exl2)\b"
+)
+
+
+def clean_model(raw: str) -> str | None:
+    """The checkpoint name with trailing punctuation removed, or None if it is a tool or file, not a model."""
+    name = raw.strip().rstrip(".:,-_/")
+    low = name.lower()
+    if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100:
+        return None
+    tail = low.split("/")[-1]
+    if not any(c.isdigit() for c in tail) and not any(w in tail for w in _WORDS):
+        return None
+    return name
+
+
+def parse_models(lines: list[Line], source: str) -> list[Cand]:
+    """Model names (checkpoints and HF repo ids) and quantization formats mentioned in the lines."""
+    out: list[Cand] = []
+    for off, s in lines:
+        if len(s) > 2000:
+            s = s[:2000]
+        for m in _MODEL.finditer(s):
+            name = clean_model(m.group(1))
+            if name is None:
+                continue
+            start = off + m.start(1)
+            out.append(Cand("model", name, source, (start, start + len(name))))
+            q = _QUANT_SUFFIX.search(name)
+            if q:
+                out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
+        if not any(c.key == "model" for c in out):
+            for m in _BARE.finditer(s):
+                out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
+        low = s.lower()
+        if "gptq" in low or "awq" in low or "int" in low or "bit" in low or "q4" in low or "q8" in low or "fp8" in low \
+                or "gguf" in low or "nf4" in low or "q5" in low:
+            for m in _QUANT.finditer(s):
+                out.append(Cand("quantization", m.group(1), source, (off + m.start(1), off + m.end(1))))
+    return out

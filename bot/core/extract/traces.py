@@ -1,0 +1,185 @@
+"""Errors in issue text: Python tracebacks (chained too), CUDA, OOM, NCCL, kills, segfaults, terminate, builds, HTTP."""
+
+from __future__ import annotations
+
+from bot.core.extract.fingerprint import fingerprint
+from bot.core.extract.segment import Line
+from bot.core.rulefile import compile_re2
+from bot.core.types import ErrorFact, Frame
+
+MAX_ERRORS = 20
+
+_FRAME = compile_re2(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
+_EXC = compile_re2(
+    r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?)?"
+    r"((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Failure|Timeout)\w*)"
+    r"(?::\s?(.*))?$"
+)
+_BARE_EXC = compile_re2(r"^((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*)(?::\s?(.*))?$")
+_OOM = compile_re2(
+    r"(?i)out of memory.*?tried to allocate (\d+(?:\.\d+)? ?[KMGT]i?B)"
+    r"(?:.*?(\d+(?:\.\d+)? ?[KMGT]i?B) (?:free|is free))?"
+)
+_CUDA = compile_re2(r"(?i)(CUDA error|CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|device-side assert triggered|illegal memory access)(?::\s*(.*))?")
+_NCCL = compile_re2(r"(NCCL error|nccl(?:Internal|UnhandledCuda|System|InvalidUsage|Remote)Error|NCCL WARN)[: ]*(.*)")
+_KILLED = compile_re2(
+    r"(?i)(exit ?code:? -9|return code -9|SIGKILL|signal 9|^Killed\s*$|oom-kill|Out of memory: Killed process|"
+    r"exited with code 137|exit code 137)"
+)
+_SEGV = compile_re2(r"(?i)(Segmentation fault|SIGSEGV|signal 11\b)")
+_TERMINATE = compile_re2(r"terminate called (?:after throwing an instance of '([^']+)'|without an active exception)")
+_BUILD = compile_re2(
+    r"(?i)(error: command '?[^']*'? failed(?: with exit (?:code|status) \d+)?|Failed building wheel for \S+|"
+    r"ninja: build stopped: [^\n]*|nvcc fatal\s*:[^\n]*|Error compiling objects for extension|"
+    r"Failed to build installable wheels[^\n]*|CMake Error[^\n]*)"
+)
+_HTTP = compile_re2(
+    r'(?:HTTP/\d(?:\.\d)?"?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
+    r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b)'
+)
+
+
+def frame_package(path: str) -> str | None:
+    """The owner of a frame's file: the site-/dist-packages package, "stdlib", or None for the reporter's code."""
+    p = path.replace("\\", "/")
+    for marker in ("site-packages/", "dist-packages/"):
+        i = p.rfind(marker)
+        if i >= 0:
+            head = p[i + len(marker):].split("/", 1)[0]
+            head = head.removesuffix(".py").split("-")[0].lower()
+            return head or None
+    if "transformers_modules/" in p:
+        return "transformers_modules"
+    if p.startswith("<frozen") or "/lib/python3" in p or "/lib/python2" in p or "\\lib\\" in path.lower():
+        return "stdlib"
+    return None
+
+
+def _kind_of(type_: str, message: str) -> str:
+    """The error kind of a Python exception, by its type and message."""
+    low = (type_ + " " + message).lower()
+    if "outofmemory" in low or "out of memory" in low:
+        return "oom"
+    if "nccl" in low:
+        return "nccl"
+    if "cuda error" in low or "cublas_status" in low or "device-side assert" in low or "illegal memory" in low:
+        return "cuda"
+    return "python"
+
+
+def _details(message: str) -> dict[str, str]:
+    """Requested and free amounts from an OOM message."""
+    m = _OOM.search(message)
+    if not m:
+        return {}
+    out = {"requested": m.group(1)}
+    if m.group(2):
+        out["free"] = m.group(2)
+    return out
+
+
+def _make(kind, type_, message, span, frames=(), details=None) -> ErrorFact:
+    """Build an ErrorFact with its package and fingerprint."""
+    frames = list(frames)
+    pkg = None
+    for f in reversed(frames):
+        if f.package != "stdlib":
+            pkg = f.package
+            break
+    user = bool(frames) and pkg is None
+    message = message.strip()[:1000]
+    return ErrorFact(
+        kind=kind, type=type_[:200], message=message, package=pkg, frames=frames[-50:],
+        details=details or {}, fingerprint=fingerprint(kind, type_, message, frames, user), span=span,
+    )
+
+
+def parse_errors(lines: list[Line]) -> list[ErrorFact]:
+    """Every error found in the lines, in order, one per traceback chain or error line, deduplicated."""
+    out: list[ErrorFact] = []
+    seen: set[str] = set()
+    frames: list[Frame] = []
+    in_tb = False
+    tb_start = 0
+
+    def add(e: ErrorFact) -> None:
+        if e.fingerprint not in seen and len(out) < MAX_ERRORS:
+            seen.add(e.fingerprint)
+            out.append(e)
+
+    for off, s in lines:
+        if len(s) > 5000:
+            s = s[:5000]
+        st = s.strip()
+        if "Traceback (most recent call last)" in s:
+            if not in_tb:
+                tb_start = off
+            in_tb, frames = True, []
+            continue
+        if in_tb:
+            if 'File "' in s:
+                m = _FRAME.search(s)
+                if m:
+                    frames.append(Frame(file=m.group(1), line=int(m.group(2)), function=m.group(3),
+                                        package=frame_package(m.group(1))))
+                continue
+            if not st or s[:1] in " \t^~" or st.startswith(("^", "~", "...")):
+                continue
+            if "During handling of the above exception" in s or "The above exception was the direct cause" in s:
+                continue
+            m = _EXC.search(st) or (_BARE_EXC.search(st) if frames else None)
+            if m and not st.startswith(("During", "The above")):
+                type_, msg = m.group(1), m.group(2) or ""
+                add(_make(_kind_of(type_, msg), type_, msg, (tb_start, off + len(s)), frames, _details(msg)))
+                in_tb = False
+                frames = []
+                continue
+            in_tb = False
+            frames = []
+        e = _line_error(off, s, st)
+        if e is not None:
+            add(e)
+    return out
+
+
+def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
+    """An error stated on one line outside a traceback (or None)."""
+    span = (off, off + len(s))
+    if ("Error" in s or "Exception" in s) and (m := _EXC.search(st)):
+        type_, msg = m.group(1), m.group(2) or ""
+        if msg or "." in type_:
+            return _make(_kind_of(type_, msg), type_, msg, span, (), _details(msg))
+    low = s.lower()
+    if "out of memory" in low or "outofmemory" in low:
+        return _make("oom", "CUDA out of memory", st, span, (), _details(st))
+    if "CUDA" in s or "CUBLAS" in s or "CUDNN" in s or "device-side" in s or "illegal memory" in s:
+        m = _CUDA.search(s)
+        if m:
+            return _make("cuda", m.group(1), m.group(2) or st, span)
+    if "NCCL" in s or "nccl" in s:
+        m = _NCCL.search(s)
+        if m:
+            return _make("nccl", m.group(1), m.group(2) or st, span)
+    if "terminate called" in s:
+        m = _TERMINATE.search(s)
+        if m:
+            return _make("terminate", m.group(1) or "terminate", st, span)
+    if "egmentation" in s or "SIGSEGV" in s or "signal 11" in s:
+        m = _SEGV.search(s)
+        if m:
+            return _make("segfault", "Segmentation fault", st, span)
+    if "-9" in s or "Kill" in s or "kill" in s or "KILL" in s or "137" in s or "signal 9" in s:
+        m = _KILLED.search(st)
+        if m:
+            return _make("killed", "Killed", st, span)
+    if "rror" in s or "ailed" in s or "fatal" in s:
+        m = _BUILD.search(s)
+        if m:
+            return _make("build", "build failure", m.group(1), span)
+    if "HTTP" in s or "code" in s or "status" in s:
+        m = _HTTP.search(s)
+        if m:
+            code = m.group(1) or m.group(3) or m.group(5)
+            msg = m.group(2) or m.group(4) or st
+            return _make("http", f"HTTP {code}", msg, span, (), {"status": code})
+    return None

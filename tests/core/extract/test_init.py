@@ -1,0 +1,114 @@
+"""Tests for extract(): the whole pipeline on small realistic issues."""
+
+from bot.core.extract import extract
+
+COLLECT_ENV = """Collecting environment information...
+PyTorch version: 2.1.0+cu121
+Is debug build: False
+CUDA used to build PyTorch: 12.1
+ROCM used to build PyTorch: N/A
+
+OS: Ubuntu 22.04.3 LTS (x86_64)
+GCC version: (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0
+Python version: 3.10.12 (main, Nov 20 2023, 15:14:05) [GCC 11.4.0] (64-bit runtime)
+Is CUDA available: True
+CUDA runtime version: 12.1.105
+GPU models and configuration:
+GPU 0: NVIDIA A100-SXM4-80GB
+GPU 1: NVIDIA A100-SXM4-80GB
+Nvidia driver version: 535.104.05
+cuDNN version: Could not collect
+
+Versions of relevant libraries:
+[pip3] numpy==1.26.4
+[pip3] torch==2.1.0
+[pip3] transformers==4.37.2
+[conda] Could not collect
+"""
+
+
+def body_with_dump(before: str = "", after: str = "") -> str:
+    """A bug report with the collect_env dump in a <details> block."""
+    return f"{before}\n<details><summary>env</summary>\n\n```\n{COLLECT_ENV}```\n</details>\n{after}"
+
+
+def test_collect_env_facts_and_spans():
+    f = extract("Bad output", body_with_dump("The model prints garbage."))
+    env = f.env_values()
+    assert env["torch"] == "2.1.0+cu121"
+    assert env["torch_cuda"] == "12.1"
+    assert env["cuda"] == "12.1.105"
+    assert env["python"] == "3.10.12"
+    assert env["cuda_driver"] == "535.104.05"
+    assert env["gpu"] == "2 x NVIDIA A100-SXM4-80GB"
+    assert env["gpu_count"] == "2"
+    assert env["gpu_cc"] == "8.0"
+    assert env["transformers"] == "4.37.2"
+    assert env["os"].startswith("Ubuntu 22.04")
+    for fact in f.env.values():
+        if fact.source != "derived":
+            assert fact.value in f.text[fact.span[0]:fact.span[1]] or fact.key in ("gpu", "gpu_count")
+    assert f.env["torch"].source == "collect_env"
+
+
+def test_dump_does_not_leak_into_prose_or_code():
+    f = extract("Bad output", body_with_dump("The model prints garbage."))
+    assert "PyTorch version" not in f.prose
+    assert "CUDA" not in f.prose
+    assert "The model prints garbage." in f.prose
+    assert all("PyTorch version" not in c for c in f.code)
+
+
+def test_code_blocks_are_kept_and_prose_excludes_them():
+    body = "I load it like this:\n```python\nmodel = AutoModel.from_pretrained(p, trust_remote_code=True)\n```\nthen it fails"
+    f = extract("t", body)
+    assert f.code == ["model = AutoModel.from_pretrained(p, trust_remote_code=True)"]
+    assert "trust_remote_code" not in f.prose
+    assert "then it fails" in f.prose
+
+
+def test_machine_output_outranks_prose():
+    f = extract("t", body_with_dump("I use torch 2.0 and python 3.9"))
+    assert f.env["torch"].value == "2.1.0+cu121"
+    assert f.env["python"].value == "3.10.12"
+
+
+def test_prose_english_and_chinese():
+    f = extract("Qwen2.5-14B-Instruct-AWQ 输出乱码", "部署之后输出全是乱码，请问怎么解决？我用的是 A100 80G，torch 2.1，cuda12.1，transformers==4.37.2，python 3.10")
+    env = f.env_values()
+    assert env["model"] == "Qwen2.5-14B-Instruct-AWQ"
+    assert env["quantization"] == "AWQ"
+    assert env["gpu"] == "A100 80G"
+    assert env["torch"] == "2.1"
+    assert env["cuda"] == "12.1"
+    assert env["transformers"] == "4.37.2"
+    assert env["python"] == "3.10"
+    assert f.language == "zh"
+
+
+def test_issue_form_sections_and_no_response():
+    body = "### Model\n\nQwen2-7B-Instruct\n\n### Environment\n\n_No response_\n\n### Description\n\nIt hangs."
+    f = extract("Hang", body)
+    assert f.env["model"].value == "Qwen2-7B-Instruct"
+    assert f.env["model"].source == "issue_form"
+    assert "_No response_" not in f.prose
+    assert f.language == "en"
+
+
+def test_traceback_moves_out_of_prose_and_gives_python():
+    body = (
+        "It fails:\nTraceback (most recent call last):\n"
+        '  File "/home/me/run.py", line 3, in <module>\n    main()\n'
+        '  File "/opt/conda/lib/python3.11/site-packages/transformers/models/auto/configuration_auto.py", line 1, in f\n'
+        "    raise KeyError(key)\nKeyError: 'qwen2'\nAny idea?"
+    )
+    f = extract("t", body)
+    assert "Traceback" not in f.prose and "KeyError" not in f.prose
+    assert "Any idea?" in f.prose
+    assert f.errors[0].type == "KeyError" and f.errors[0].package == "transformers"
+    assert f.env["python"].value == "3.11"
+
+
+def test_never_raises_on_non_strings():
+    f = extract(None, b"\xff\x00")  # type: ignore[arg-type]
+    assert f.text == "\n\n"
