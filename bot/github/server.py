@@ -1,0 +1,195 @@
+"""The aiohttp application: POST /webhook (and /), GET /healthz, GET /metrics, with start-up and graceful drain."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from cachetools import LRUCache
+from gidgethub import sansio
+from gidgethub.routing import Router
+
+import bot
+from bot.github import webhook
+from bot.github.auth import AppAuth
+from bot.github.client import DryRunClient, GitHubClient
+from bot.github.context import AppContext
+from bot.github.metrics import Metrics
+from bot.github.routers import compose
+from bot.github.workqueue import WorkQueue
+from bot.settings import Settings
+from bot.store import Delivery, Store, open_store
+
+log = logging.getLogger(__name__)
+
+DRY_SLUG = "firstmile"
+
+
+class BotServer:
+    """The running shell: store, queue, GitHub session and auth, shared by the routes and the workers."""
+
+    def __init__(self, settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False):
+        self.settings, self.router = settings, router or compose()
+        self.secret = None if insecure_no_secret else settings.secret()
+        if self.secret is None and not insecure_no_secret:
+            raise ValueError("WEBHOOK_SECRET: required (or pass --insecure-no-secret for local experiments)")
+        self.metrics = Metrics()
+        self.store: Store
+        self.queue: WorkQueue
+        self.session: aiohttp.ClientSession
+        self.auth: AppAuth | None = None
+        self.app_client: GitHubClient | None = None
+        self.etags: LRUCache = LRUCache(maxsize=2000)
+        self.slug = DRY_SLUG
+
+    @property
+    def bot_login(self) -> str:
+        """The App's login on GitHub, the author of its comments."""
+        return f"{self.slug}[bot]"
+
+    def _client(self, cls: type[GitHubClient], token: str | None = None) -> GitHubClient:
+        """A client on the shared session against GITHUB_API_URL."""
+        s = self.settings
+        return cls(self.session, base_url=s.github_api_url, metrics=self.metrics, oauth_token=token,
+                   cache=self.etags, timeout=s.github_timeout, retry_seconds=s.github_retry_seconds)
+
+    async def start(self) -> None:
+        """Open the store and session, learn who we are from GET /app, recover pending work, start workers."""
+        s = self.settings
+        self.store = open_store(s.database_url)
+        self.session = aiohttp.ClientSession()
+        pem = s.private_key_pem()
+        if s.app_id and pem:
+            self.app_client = self._client(GitHubClient)
+            client = self.app_client
+            self.auth = AppAuth(s.app_id, pem, lambda path, jwt: client.post(path, data=b"", jwt=jwt))
+            app = await self.app_client.getitem("/app", jwt=self.auth.jwt())
+            self.slug = str(app["slug"])
+        if self.secret is None:
+            log.warning("!!! --insecure-no-secret: webhook signatures are NOT checked; anyone can send deliveries")
+        if s.dry:
+            log.info("dry run: deliveries are verified and handled, but nothing is written to GitHub")
+        self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
+                               on_depth=self.metrics.queue_depth.set)
+        await self.queue.start()
+        log.info("firstmile %s ready as %s against %s", bot.__version__, self.bot_login, s.github_api_url)
+
+    async def stop(self) -> None:
+        """Drain the workers for DRAIN_SECONDS, then close; what is left stays pending in the store."""
+        await self.queue.stop(self.settings.drain_seconds)
+        await self.session.close()
+        self.store.close()
+
+    async def client_for(self, installation_id: int | None) -> GitHubClient:
+        """The client a handler gets: installation-authenticated, or the dry-run client."""
+        token = None
+        if self.auth is not None and installation_id is not None:
+            token = await self.auth.token(installation_id)
+        if self.settings.dry or token is None:
+            if not self.settings.dry:
+                log.warning("delivery without an installation id: handling it without writing to GitHub")
+            return self._client(DryRunClient, token)
+        return self._client(GitHubClient, token)
+
+    async def process(self, delivery: Delivery) -> None:
+        """Dispatch one stored delivery to the routers, timing it and counting its outcome."""
+        data = json.loads(delivery.payload)
+        inst = data.get("installation")
+        installation_id = inst.get("id") if isinstance(inst, dict) and isinstance(inst.get("id"), int) else None
+        event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
+        started, outcome = time.perf_counter(), "failed"
+        try:
+            gh = await self.client_for(installation_id)
+            ctx = AppContext(settings=self.settings, store=self.store, metrics=self.metrics, slug=self.slug,
+                             bot_login=self.bot_login, dry_run=self.settings.dry,
+                             api_url=self.settings.github_api_url, installation_id=installation_id)
+            await self.router.dispatch(event, gh, ctx)
+            outcome = "done"
+        finally:
+            self.metrics.handler_seconds.labels(event=delivery.event).observe(time.perf_counter() - started)
+            self.metrics.delivery(delivery.event, outcome)
+
+    async def read_body(self, request: web.Request) -> bytes:
+        """The raw body, refusing (413) anything over MAX_BODY_BYTES before or while reading it."""
+        limit = self.settings.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise webhook.Rejected(413, f"Body larger than {limit} bytes")
+        body = bytearray()
+        async for chunk in request.content.iter_chunked(1 << 16):
+            body += chunk
+            if len(body) > limit:
+                raise webhook.Rejected(413, f"Body larger than {limit} bytes")
+        return bytes(body)
+
+    async def on_webhook(self, request: web.Request) -> web.Response:
+        """Verify, deduplicate, store and queue one delivery; answer 202 at once."""
+        try:
+            event, delivery_id = webhook.check_headers(request.headers, need_signature=self.secret is not None)
+            body = await self.read_body(request)
+            webhook.verify(body, request.headers.get("X-Hub-Signature-256"), self.secret)
+            incoming = webhook.parse(body, event, delivery_id)
+        except webhook.Rejected as rej:
+            self.metrics.delivery("-", f"rejected_{rej.status}")
+            return web.json_response({"error": rej.error}, status=rej.status)
+        if incoming.event == "ping":
+            self.metrics.delivery("ping", "pong")
+            return web.json_response({"status": "pong"})
+        try:
+            payload = body.decode("utf-8")
+        except UnicodeDecodeError:
+            payload = json.dumps(incoming.data)
+        try:
+            new = self.store.add_delivery(incoming.delivery_id, incoming.event, incoming.action, payload, time.time())
+        except Exception:  # noqa: BLE001 - our own failure: tell GitHub so the delivery shows as failed
+            log.exception("store unavailable; delivery %s not accepted", incoming.delivery_id)
+            return web.json_response({"error": "store unavailable"}, status=503)
+        if not new:
+            self.metrics.delivery(incoming.event, "duplicate")
+            return web.json_response({"status": "duplicate"})
+        self.metrics.delivery(incoming.event, "queued")
+        self.queue.submit(incoming.delivery_id)
+        return web.json_response({"status": "queued"}, status=202)
+
+    async def on_healthz(self, request: web.Request) -> web.Response:
+        """Version, queue depth and store status."""
+        ok = self.store.healthy()
+        body = {"status": "ok" if ok else "degraded", "version": bot.__version__,
+                "queue_depth": self.queue.depth(), "store": "ok" if ok else "error"}
+        return web.json_response(body, status=200 if ok else 503)
+
+    async def on_metrics(self, request: web.Request) -> web.Response:
+        """Prometheus text exposition."""
+        return web.Response(body=self.metrics.render(), headers={"Content-Type": Metrics.content_type})
+
+
+SERVER_KEY: web.AppKey[BotServer] = web.AppKey("firstmile", BotServer)
+
+
+def create_app(settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False) -> web.Application:
+    """The aiohttp application; start-up and shutdown run through its cleanup context."""
+    server = BotServer(settings, router, insecure_no_secret=insecure_no_secret)
+    app = web.Application(client_max_size=settings.max_body_bytes + 1)
+    app[SERVER_KEY] = server
+    app.router.add_post("/webhook", server.on_webhook)
+    app.router.add_post("/", server.on_webhook)
+    app.router.add_get("/healthz", server.on_healthz)
+    app.router.add_get("/metrics", server.on_metrics)
+
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        await server.start()
+        yield
+        await server.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+def run(settings: Settings, *, insecure_no_secret: bool = False, **kwargs: Any) -> None:
+    """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals)."""
+    app = create_app(settings, insecure_no_secret=insecure_no_secret)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)

@@ -1,0 +1,153 @@
+"""The in-process work queue: delivery ids from the store, served by N workers, one issue at a time per (repo, number)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Protocol
+
+from bot.store import Delivery, Store
+
+log = logging.getLogger(__name__)
+
+Processor = Callable[[Delivery], Awaitable[None]]
+
+
+class Queue(Protocol):
+    """What the server needs from a queue; a Redis job queue (arq) could implement the same."""
+
+    def submit(self, delivery_id: str) -> bool:
+        """Offer a stored pending delivery for processing; False when full (it stays pending in the store)."""
+
+    def depth(self) -> int:
+        """Deliveries waiting or running."""
+
+    async def start(self) -> None:
+        """Recover what the store still holds and start serving."""
+
+    async def stop(self, drain_seconds: float) -> None:
+        """Let work finish for at most drain_seconds, then leave the rest pending in the store."""
+
+
+def serial_key(delivery: Delivery) -> Hashable:
+    """Deliveries with the same key run one at a time: the (repo, issue number), else the delivery itself."""
+    try:
+        data = json.loads(delivery.payload)
+        repo = data["repository"]["full_name"]
+        number = (data.get("issue") or data.get("pull_request"))["number"]
+        return (str(repo).lower(), int(number))
+    except (ValueError, KeyError, TypeError):
+        return delivery.id
+
+
+class WorkQueue:
+    """Bounded asyncio queue of delivery ids; the store is the source of truth, the queue only a window on it."""
+
+    def __init__(self, store: Store, process: Processor, *, size: int, workers: int,
+                 on_depth: Callable[[int], None] = lambda _n: None):
+        self.store, self.process, self.size, self.workers = store, process, size, workers
+        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=size)
+        self._known: set[str] = set()
+        self._backlog = False
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+        self._tasks: list[asyncio.Task] = []
+        self._on_depth = on_depth
+
+    def depth(self) -> int:
+        """Deliveries queued or running in this process."""
+        return len(self._known)
+
+    def submit(self, delivery_id: str) -> bool:
+        """Queue a stored pending delivery; when full, remember to refill from the store later."""
+        if delivery_id in self._known:
+            return True
+        if self._queue.full():
+            self._backlog = True
+            return False
+        self._queue.put_nowait(delivery_id)
+        self._known.add(delivery_id)
+        self._on_depth(self.depth())
+        return True
+
+    def refill(self) -> None:
+        """Pull the oldest open deliveries from the store into the free slots."""
+        free = self.size - self._queue.qsize()
+        if free <= 0:
+            return
+        ids = self.store.open_ids(free + len(self._known))
+        self._backlog = len(ids) >= free + len(self._known)
+        for delivery_id in ids:
+            if not self.submit(delivery_id):
+                break
+
+    async def start(self) -> None:
+        """Return interrupted work to pending, queue what the store holds, and start the workers."""
+        recovered = self.store.reset_running()
+        self.refill()
+        if recovered or self._known:
+            log.info("recovered %d open deliveries from the store", len(self._known))
+        self._tasks = [asyncio.create_task(self._worker(), name=f"worker-{i}") for i in range(self.workers)]
+
+    async def stop(self, drain_seconds: float) -> None:
+        """Drain for at most drain_seconds, then cancel; unfinished deliveries stay pending in the store."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._queue.join(), timeout=drain_seconds)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        left = self.depth()
+        if left:
+            log.warning("shutdown: %d deliveries left pending in the store for the next start", left)
+
+    async def _worker(self) -> None:
+        """Take ids one by one; run each under its issue's lock."""
+        while True:
+            delivery_id = await self._queue.get()
+            try:
+                await self._run(delivery_id)
+            finally:
+                self._known.discard(delivery_id)
+                self._queue.task_done()
+                self._on_depth(self.depth())
+                if self._backlog:
+                    self.refill()
+
+    async def _run(self, delivery_id: str) -> None:
+        """Claim, process and record one delivery; a cancelled one goes back to pending."""
+        delivery = self.store.get(delivery_id)
+        if delivery is None or delivery.status not in ("pending", "running"):
+            return
+        key = serial_key(delivery)
+        async with self._lock(key):
+            delivery = self.store.claim(delivery_id, time.time())
+            if delivery is None:
+                return
+            try:
+                await self.process(delivery)
+            except asyncio.CancelledError:
+                self.store.release(delivery_id)
+                raise
+            except Exception as exc:  # noqa: BLE001 - a handler failure is recorded, never lost or fatal
+                log.exception("delivery %s (%s) failed", delivery_id, delivery.event)
+                self.store.finish(delivery_id, time.time(), error=f"{type(exc).__name__}: {exc}"[:2000])
+            else:
+                self.store.finish(delivery_id, time.time())
+
+    @contextlib.asynccontextmanager
+    async def _lock(self, key: Hashable):
+        """A per-key lock that is forgotten once nobody holds or waits for it."""
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)

@@ -1,0 +1,124 @@
+"""Server settings from the environment and `.env`, with Probot-style names (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(ValueError):
+    """A bad setting; str() is `NAME: reason`, ready for a one-line error."""
+
+
+class Settings(BaseSettings):
+    """Everything `firstmile serve` reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    app_id: str | None = None
+    private_key: SecretStr | None = None
+    private_key_path: Path | None = None
+    webhook_secret: SecretStr | None = None
+    github_api_url: str = "https://api.github.com"
+    # Loopback by default: a fresh checkout should not expose a webhook endpoint to the network by accident.
+    # Deployments (the Docker image, a reverse proxy) set HOST=0.0.0.0 explicitly.
+    host: str = "127.0.0.1"
+    port: int = Field(3000, ge=1, le=65535)
+    database_url: str = "sqlite:///firstmile.sqlite3"
+    dry_run: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    workers: int = Field(8, ge=1, le=1024)
+    queue_size: int = Field(1000, ge=1)
+    max_body_bytes: int = Field(25 * 1024 * 1024, ge=1)
+    drain_seconds: float = Field(10.0, ge=0)
+    github_timeout: float = Field(10.0, gt=0)
+    """Seconds for one GitHub API request before it counts as failed and is retried."""
+    github_retry_seconds: float = Field(60.0, ge=0)
+    """Total seconds one GitHub API call may spend retrying 5xx, timeouts and rate limits before giving up."""
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: object) -> object:
+        """Accept `info` as well as `INFO`."""
+        return v.upper() if isinstance(v, str) else v
+
+    @field_validator("app_id", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        """Treat `APP_ID=` (empty) as unset, as shells and .env files often do."""
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("github_api_url")
+    @classmethod
+    def _api_url(cls, v: str) -> str:
+        """An http(s) base URL without a trailing slash."""
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// or http://")
+        return v.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, v: str) -> str:
+        """Only the embedded SQLite backend exists so far."""
+        if not v.startswith("sqlite:///") or len(v) == len("sqlite:///"):
+            raise ValueError("must look like sqlite:///path/to/file.db (or sqlite:///:memory:)")
+        return v
+
+    @model_validator(mode="after")
+    def _key_pair(self) -> Settings:
+        """APP_ID and a private key come together, and the key must be a readable RSA PEM."""
+        pem = self.private_key_pem()
+        if self.app_id and pem is None:
+            raise SettingsError("PRIVATE_KEY: required when APP_ID is set (or set PRIVATE_KEY_PATH)")
+        if pem is not None and not self.app_id:
+            raise SettingsError("APP_ID: required when a private key is set")
+        if pem is not None:
+            try:
+                key = load_pem_private_key(pem.encode(), password=None)
+            except (ValueError, TypeError):
+                key = None
+            if not isinstance(key, RSAPrivateKey):
+                name = "PRIVATE_KEY" if self.private_key else "PRIVATE_KEY_PATH"
+                raise SettingsError(f"{name}: not an unencrypted RSA private key in PEM format")
+        return self
+
+    def private_key_pem(self) -> str | None:
+        """The App's private key as PEM text, from PRIVATE_KEY (`\\n` escapes allowed) or PRIVATE_KEY_PATH."""
+        if self.private_key is not None and self.private_key.get_secret_value().strip():
+            return self.private_key.get_secret_value().replace("\\n", "\n")
+        if self.private_key_path is not None:
+            try:
+                return self.private_key_path.read_text()
+            except OSError as exc:
+                raise SettingsError(f"PRIVATE_KEY_PATH: cannot read {self.private_key_path}: {exc.strerror}") from None
+        return None
+
+    @property
+    def dry(self) -> bool:
+        """True when the bot must not write to GitHub: no App credentials, or DRY_RUN=true."""
+        return self.dry_run or not self.app_id
+
+    def secret(self) -> str | None:
+        """The webhook secret as plain text, or None."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise SettingsError naming the first bad variable."""
+    try:
+        return Settings(**overrides)
+    except SettingsError:
+        raise
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        ctx_err = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_err, SettingsError):
+            raise ctx_err from None
+        name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {msg}") from None

@@ -1,0 +1,172 @@
+"""The embedded store: SQLite (WAL) holding deliveries seen and pending work, behind a small replaceable interface."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Protocol
+
+MIGRATIONS: list[str] = [
+    # 1: every delivery acknowledged; the row is the durable queue entry until it is done or failed.
+    """
+    CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        action TEXT,
+        payload TEXT NOT NULL,
+        received_at REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at REAL
+    );
+    CREATE INDEX deliveries_open ON deliveries (status, received_at) WHERE status IN ('pending', 'running');
+    """,
+    # Later issues: append one SQL script per schema change (never edit a shipped one); PRAGMA user_version tracks it.
+]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One stored webhook delivery."""
+
+    id: str
+    event: str
+    action: str | None
+    payload: str
+    received_at: float
+    status: str
+    attempts: int
+    last_error: str | None = None
+
+
+class Store(Protocol):
+    """What the server needs from a store; a PostgreSQL or Redis backend implements the same methods."""
+
+    def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str, received_at: float) -> bool:
+        """Record a new pending delivery; False if this delivery id was seen before."""
+
+    def claim(self, delivery_id: str, now: float) -> Delivery | None:
+        """Move a pending delivery to running and return it; None if it is not pending."""
+
+    def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
+        """Mark a running delivery done, or failed with the error."""
+
+    def release(self, delivery_id: str) -> None:
+        """Put a running delivery back to pending (shutdown interrupted it)."""
+
+    def open_ids(self, limit: int) -> list[str]:
+        """The oldest pending or running delivery ids."""
+
+    def reset_running(self) -> int:
+        """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        """One delivery, or None."""
+
+    def counts(self) -> dict[str, int]:
+        """How many deliveries are in each status."""
+
+    def healthy(self) -> bool:
+        """Whether the store answers."""
+
+    def close(self) -> None:
+        """Release the backend."""
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[str] = MIGRATIONS) -> int:
+    """Apply the migrations newer than PRAGMA user_version, each in one transaction; returns the new version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(migrations[version:], start=version + 1):
+        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return max(version, len(migrations))
+
+
+def sqlite_path(database_url: str) -> str:
+    """The file path in `sqlite:///path` (`:memory:` allowed)."""
+    if not database_url.startswith("sqlite:///"):
+        raise ValueError(f"unsupported DATABASE_URL scheme: {database_url.split(':', 1)[0]}")
+    return database_url.removeprefix("sqlite:///")
+
+
+class SQLiteStore:
+    """The Store on one SQLite connection in WAL mode; used from the event loop's thread only."""
+
+    def __init__(self, database_url: str):
+        self.conn = sqlite3.connect(sqlite_path(database_url), isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit survives a process kill (kill -9); only an OS crash may lose the last ones.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA busy_timeout=5000")
+        self.version = migrate(self.conn)
+
+    def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str, received_at: float) -> bool:
+        """Record a new pending delivery; False if this delivery id was seen before."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO deliveries (id, event, action, payload, received_at) VALUES (?, ?, ?, ?, ?)",
+            (delivery_id, event, action, payload, received_at),
+        )
+        return cur.rowcount == 1
+
+    def claim(self, delivery_id: str, now: float) -> Delivery | None:
+        """Move a pending delivery to running and return it; None if it is not pending."""
+        row = self.conn.execute(
+            "UPDATE deliveries SET status = 'running', attempts = attempts + 1, updated_at = ? "
+            "WHERE id = ? AND status = 'pending' RETURNING *",
+            (now, delivery_id),
+        ).fetchone()
+        return _delivery(row) if row else None
+
+    def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
+        """Mark a running delivery done, or failed with the error."""
+        self.conn.execute(
+            "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? WHERE id = ?",
+            ("failed" if error is not None else "done", error, now, delivery_id),
+        )
+
+    def release(self, delivery_id: str) -> None:
+        """Put a running delivery back to pending (shutdown interrupted it)."""
+        self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE id = ? AND status = 'running'", (delivery_id,))
+
+    def open_ids(self, limit: int) -> list[str]:
+        """The oldest pending or running delivery ids."""
+        rows = self.conn.execute(
+            "SELECT id FROM deliveries WHERE status IN ('pending', 'running') ORDER BY received_at, rowid LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]
+
+    def reset_running(self) -> int:
+        """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""
+        return self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE status = 'running'").rowcount
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        """One delivery, or None."""
+        row = self.conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+        return _delivery(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        """How many deliveries are in each status."""
+        return dict(self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
+
+    def healthy(self) -> bool:
+        """Whether the store answers."""
+        try:
+            return self.conn.execute("SELECT 1").fetchone()[0] == 1
+        except sqlite3.Error:
+            return False
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    """A Delivery from a deliveries row."""
+    return Delivery(**{k: row[k] for k in Delivery.__dataclass_fields__})
+
+
+def open_store(database_url: str) -> Store:
+    """The store for DATABASE_URL; other schemes (postgresql://, redis://) would be dispatched here."""
+    return SQLiteStore(database_url)
