@@ -175,10 +175,10 @@ def _command_lines(body: str) -> list[str]:
 
 
 def _plain(tok) -> str:
-    """One inline token back as text: code keeps its backticks, HTML (comments) is dropped."""
+    """One inline token back as text: code keeps its backticks; HTML (comments) and emphasis marks are dropped."""
     if tok.type == "code_inline":
         return tok.markup + tok.content + tok.markup
-    if tok.type == "html_inline":
+    if tok.type == "html_inline" or tok.type.startswith(("em_", "strong_")):
         return ""
     return tok.content or tok.markup
 

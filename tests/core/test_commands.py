@@ -1,6 +1,11 @@
 """Table tests for the slash-command grammar in bot.core.commands."""
 
+import re
+
+import markdown_it
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.core.commands import (
     CommandError,
@@ -190,6 +195,37 @@ def test_command_after_prose_line_in_same_paragraph():
     assert parse("Thanks, this is a duplicate.\n/label +duplicate\nCheers") == [LabelEdit(("duplicate",), ())]
 
 
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("/symptom **hang**", [SetNode("symptom", "hang")]),
+        ("/label +*bug*", [LabelEdit(("bug",), ())]),
+        ("/label +needs_info -wont_fix", [LabelEdit(("needs_info",), ("wont_fix",))]),
+        ("/label +bug\\\n/triage", [LabelEdit(("bug",), ()), Triage()]),
+        ("/label +bug  \n/triage", [LabelEdit(("bug",), ()), Triage()]),
+        ("Thanks\r\n/label +bug\r\n\r\n```\r\n/triage\r\n```\r\n", [LabelEdit(("bug",), ())]),
+        ("<details>\n<summary>env</summary>\n\n/triage\n\n</details>", [Triage()]),
+        ("\t/triage", []),
+    ],
+)
+def test_inline_markup_line_breaks_and_crlf(body, expected):
+    assert parse(body) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@example("@firstmile-bot @org/team <b>x</b>")
+@example('/label +"@bob <i>x</i>`" -x')
+@example("/firstmile @org/team `<b>` ``")
+@example('/label +"' + "@a" * 40 + '"')
+@given(st.text(alphabet=st.sampled_from(list("/@`>\"*_-+ \nabeltrigsymp<!-")) | st.characters(), max_size=200))
+def test_parser_never_raises_and_errors_are_safe(body):
+    for cmd in parse(body):
+        if isinstance(cmd, CommandError):
+            html = markdown_it.MarkdownIt("commonmark").render(cmd.message)
+            outside = re.sub(r"<code>.*?</code>", "", html, flags=re.S).replace("<p>", "").replace("</p>", "")
+            assert "<" not in outside and "@" not in outside
+
+
 def test_setext_heading_underline_does_not_hide_a_command():
     assert parse("/triage\n---") == [Triage()]
 
@@ -318,7 +354,5 @@ def test_code_span_truncates():
 def test_error_messages_echo_user_text_only_inside_code():
     (err,) = parse('/label +"@org/team <b>x</b> `y`' + "x" * 60 + '"')
     assert "@org/team" in err.message
-    import markdown_it
-
     html = markdown_it.MarkdownIt("commonmark").render(err.message)
     assert "<b>" not in html and "<code>" in html
