@@ -55,7 +55,8 @@ def parse(body, slug=SLUG):
         ("/info-ok", [InfoOk()]),
         ("/firstmile help", [Help()]),
         ("/firstmile", [Help()]),
-        ("/triage\n/label +bug\n\n/stage inference", [Triage(), LabelEdit(("bug",), ()), SetNode("stage", "inference")]),
+        ("/triage\n/label +bug\n\n/stage inference",
+         [Triage(), LabelEdit(("bug",), ()), SetNode("stage", "inference")]),
     ],
 )
 def test_slash_commands(body, expected):
