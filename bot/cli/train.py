@@ -1,0 +1,61 @@
+"""`firstmile train`: fit the optional classifier on labelled JSON Lines and write its model files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add the `train` subcommand."""
+    p = subparsers.add_parser("train", help="train the optional classifier (needs the ml extra)")
+    p.add_argument("--data", action="append", required=True, metavar="FILE.jsonl",
+                   help="labelled issues (title, body, labels); repeat to add e.g. maintainer overrides")
+    p.add_argument("--out", type=Path, default=None, help="model directory (default: the shipped bot/ml/default)")
+    p.set_defaults(func=run)
+
+
+def read_rows(paths: list[str]) -> tuple[list[dict], str]:
+    """All rows of the given JSON Lines files and the sha256 of their bytes; ValueError names a bad line."""
+    rows, digest = [], hashlib.sha256()
+    for path in paths:
+        data = Path(path).read_bytes()
+        digest.update(data)
+        for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON: {exc.msg}") from None
+            if not isinstance(row, dict) or not isinstance(row.get("labels"), list):
+                raise ValueError(f"{path}:{n}: expected an object with a 'labels' list")
+            rows.append(row)
+    return rows, digest.hexdigest()
+
+
+def run(args) -> int:
+    """Train and save; exit 2 on bad input or a missing ml extra."""
+    try:
+        from bot.ml import default_dir
+        from bot.ml.train import train
+    except ImportError as exc:
+        print(f"firstmile train: needs the ml extra (pip install 'firstmile[ml]'): {exc}", file=sys.stderr)
+        return 2
+    try:
+        rows, sha = read_rows(args.data)
+    except (OSError, ValueError) as exc:
+        print(f"firstmile train: {exc}", file=sys.stderr)
+        return 2
+    if not rows:
+        print("firstmile train: no labelled rows", file=sys.stderr)
+        return 2
+    command = "firstmile train " + " ".join(f"--data {shlex.quote(Path(p).name)}" for p in args.data)
+    model = train(rows, data_sha256=sha, created_by=command)
+    out = args.out or default_dir()
+    model.save(out)
+    print(f"trained on {len(rows)} issues ({model.meta['examples']} label records); wrote {out}")
+    return 0

@@ -1,0 +1,59 @@
+"""Tests for bot.ml.features: tokens per block and the capped TF-IDF vocabulary."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from bot.core.types import EnvFact, ErrorFact, Facts, Frame
+from bot.ml.features import BLOCKS, char_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens
+
+
+def facts(prose="", **kw):
+    return Facts(text=prose, title=kw.pop("title", ""), prose=prose, **kw)
+
+
+def test_word_tokens_are_lowercase_unigrams_and_bigrams_with_digits_folded():
+    assert word_tokens("CUDA out of Memory") == ["cuda", "out", "of", "memory", "cuda out", "out of", "of memory"]
+    assert word_tokens("sm80 fails", "t:") == ["t:sm00", "t:fails", "t:sm00 fails"]
+
+
+def test_char_tokens_cover_chinese_without_a_segmenter():
+    grams = char_tokens("显存不足")
+    assert "显存" in grams and "存不足" in grams and "显存不足" in grams
+
+
+def test_meta_tokens_name_error_kinds_types_packages_env_keys_and_language():
+    err = ErrorFact(kind="python", type="torch.cuda.OutOfMemoryError", message="x", package="vllm",
+                    frames=[Frame(file="a.py", package="torch")], fingerprint="f", span=(0, 1))
+    env = {"gpu": EnvFact(key="gpu", value="A100", source="prose", span=(0, 1)),
+           "launcher": EnvFact(key="launcher", value="vLLM", source="derived", span=(0, 1))}
+    toks = meta_tokens(facts(errors=[err], env=env, language="zh"))
+    for t in ("lang=zh", "err_kind=python", "err_type=outofmemoryerror", "err_pkg=vllm", "frame_pkg=torch",
+              "env=gpu", "env=launcher", "env_launcher=vllm"):
+        assert t in toks
+    assert "env_gpu=a100" not in toks  # only presence for most keys
+
+
+def test_vocabulary_drops_terms_seen_in_one_document_and_caps_each_block():
+    docs = [{"word": ["shared", "only_here"]}, {"word": ["shared", "common"]}, {"word": ["common", "shared"]}]
+    vocab = fit_vocabulary(docs, min_df=2)
+    assert vocab.terms["word"] == ["common", "shared"]
+    assert fit_vocabulary(docs, min_df=1, max_terms={"word": 1}).terms["word"] == ["shared"]
+
+
+def test_transform_normalises_each_block_to_its_weight():
+    docs = [tokens(facts("gpu memory error 显存")), tokens(facts("gpu memory error 显存 again"))]
+    vocab = fit_vocabulary(docs, min_df=1, weights={"word": 2.0, "char": 1.0})
+    idx, vals = vocab.transform(docs[0])
+    for block, weight in (("word", 2.0), ("char", 1.0)):
+        lo = vocab.offsets[block]
+        hi = lo + len(vocab.terms[block])
+        part = vals[(idx >= lo) & (idx < hi)]
+        assert np.isclose(np.linalg.norm(part), weight)
+
+
+def test_transform_of_unknown_text_is_empty():
+    vocab = fit_vocabulary([tokens(facts("alpha beta"))] * 2, min_df=1)
+    idx, vals = vocab.transform({b: ["zzz"] for b in BLOCKS})
+    assert idx.size == 0 and vals.size == 0

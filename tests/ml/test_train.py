@@ -1,0 +1,41 @@
+"""Tests for bot.ml.train: label normalisation, per-level targets, metadata."""
+
+import pytest
+
+pytest.importorskip("sklearn")
+
+from bot.ml.train import level_targets, norm_label, rows_sha256, train
+
+
+def test_norm_label_collapses_whitespace():
+    assert norm_label("Environment Compatibility Issues -  Architecture Compatibility") == \
+        "Environment Compatibility Issues - Architecture Compatibility"
+
+
+def test_level_targets_split_each_dimension_by_level():
+    t = level_targets({"symptom": "Crash - CUDA Error - Out of Memory",
+                       "root_cause": "Hardware and Resource Limitations - GPU Memory Insufficiency",
+                       "stage": "Inference"})
+    assert t == {"symptom_l1": "Crash", "symptom_l2": "Crash - CUDA Error",
+                 "root_cause_l1": "Hardware and Resource Limitations",
+                 "root_cause_l2": "Hardware and Resource Limitations - GPU Memory Insufficiency",
+                 "stage": "Inference"}
+
+
+def test_rows_sha256_depends_on_content():
+    a = [{"title": "a", "labels": []}]
+    assert rows_sha256(a) == rows_sha256([dict(a[0])])
+    assert rows_sha256(a) != rows_sha256([{"title": "b", "labels": []}])
+
+
+def test_unlabelled_rows_are_skipped_and_records_counted(rows):
+    extra = [{"title": "no labels", "body": "x", "labels": []}]
+    two = [dict(rows[0], labels=rows[0]["labels"] + rows[1]["labels"])]
+    model = train(rows + extra + two, created_by="pytest", calibrate=False)
+    assert model.meta["rows"] == len(rows) + 1
+    assert model.meta["examples"] == len(rows) + 2
+
+
+def test_calibration_picks_a_temperature_per_level(model):
+    assert set(model.models) == {"symptom_l1", "symptom_l2", "root_cause_l1", "root_cause_l2", "stage"}
+    assert all(m.temperature > 0 for m in model.models.values())
