@@ -7,7 +7,7 @@ from bot.core.extract.envdumps import dump_kind, is_dump_line, parse_dump
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_prose
+from bot.core.extract.prose import parse_labels, parse_prose
 from bot.core.extract.runtimes import parse_runtimes
 from bot.core.extract.segment import Block, Line, segment, split_lines
 from bot.core.extract.traces import parse_errors
@@ -70,14 +70,24 @@ def _split_logs(block: Block) -> tuple[list[Line], list[Line]]:
     return human, machine
 
 
+_SIZE = compile_re2(r"(?i)\d(?:\.\d+)?\s*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
+
+
+def _specific(key: str, value: str) -> float:
+    """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
+    return 1.5 if _SIZE.search(value) else 0.0
+
+
 def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     """One fact per key: the best-ranked source, then the earliest mention."""
     best: dict[str, tuple[tuple[int, int], Cand]] = {}
     for c in cands:
         if not c.value:
             continue
-        ranks = _MODEL_RANK if c.key in ("model", "quantization", "model_size") else RANK
-        score = (-ranks.get(c.source, RANK.get(c.source, 0)), c.span[0])
+        if c.key in ("model", "quantization", "model_size"):
+            score = (-(_MODEL_RANK.get(c.source, 0) + _specific(c.key, c.value)), c.span[0])
+        else:
+            score = (-RANK.get(c.source, 0), c.span[0])
         if c.key not in best or score < best[c.key][0]:
             best[c.key] = (score, c)
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
@@ -160,19 +170,17 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     prose_parts: list[str] = [title]
     code: list[str] = []
     code_chars = 0
-    machine_lines: list[Line] = []
     title_lines = [(0, title)]
     cands += parse_prose(title_lines, "title") + parse_models(title_lines, "title")
     for b in blocks:
         if b.kind == "prose":
             human, machine = _split_logs(b)
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS + _MODEL_SECTIONS) else "prose"
-            cands += parse_prose(human, src) + parse_models(human, src) + parse_dump(human, src)
+            cands += parse_prose(human, src) + parse_models(human, src) + parse_labels(b.lines, "issue_form")
             prose_parts.extend(s for _, s in human)
-            machine_lines += machine
             if machine:
                 kind = dump_kind("\n".join(s for _, s in machine))
-                cands += _machine(machine, kind or "log")
+                cands += _machine(machine, kind or "log") + parse_models(machine, "log")
                 logs = [s for _, s in machine if not is_dump_line(s)]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS:
                     code.append("\n".join(logs))
@@ -182,9 +190,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
             if kind:
                 cands += _machine(b.lines, kind)
             else:
-                cands += _machine(b.lines, "log") + parse_models(b.lines, "log")
-                cands += parse_prose(b.lines, "issue_form") if b.section and any(
-                    w in b.section for w in _ENV_SECTIONS) else []
+                cands += _machine(b.lines, "log") + parse_models(b.lines, "log") + parse_labels(b.lines, "issue_form")
                 if len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append(btext[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])

@@ -16,7 +16,7 @@ FAMILIES = (
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
 _MODEL = compile_re2(
-    r"(?i)(?:^|[^a-z0-9_.\-/])((?:[a-z0-9][a-z0-9_.\-]{0,38}/)?(?:meta-)?(?:" + _FAM + r")"
+    r"(?i)(?:^|[^a-z0-9_.\-])((?:meta-)?(?:" + _FAM + r")"
     r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|\s+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|" + _SIZE
     + r"\b(?:[\-_][a-z0-9_.\-]+)?))?)"
 )
@@ -27,6 +27,7 @@ _BAD_PARTS = (
 )
 _WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
 _BARE = compile_re2(r"(?i)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?[bB](?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])")
+_PATH_SIZE = compile_re2(r"(?i)/(\d{1,3}(?:\.\d)?b)(?:/|\s|$|\"|')")
 _QUANT_SUFFIX = compile_re2(
     r"(?i)((?:gptq|awq|gguf|bnb|fp8|w8a8|w4a16)(?:[\-_](?:int[48]|[48]bit))?(?:/int[48])?|int[48](?:/int[48])?)$"
 )
@@ -48,6 +49,25 @@ def clean_model(raw: str) -> str | None:
     return name
 
 
+_HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
+_ORG_STOP = " \t\"'`=(,[<:"
+
+
+def _org(s: str, start: int) -> int:
+    """Where a repo id's `org/` starts, if the name at `start` follows one (not a deeper path), else `start`."""
+    if start < 2 or s[start - 1] != "/":
+        return start
+    i = start - 1
+    while i > 0 and s[i - 1] not in _ORG_STOP and s[i - 1] != "/" and start - i < 40:
+        i -= 1
+    if i == start - 1:
+        return start
+    before = s[:i]
+    if i == 0 or s[i - 1] in _ORG_STOP or any(before.endswith(h) for h in _HUBS):
+        return i
+    return start
+
+
 def parse_models(lines: list[Line], source: str) -> list[Cand]:
     """Model names (checkpoints and HF repo ids) and quantization formats mentioned in the lines."""
     out: list[Cand] = []
@@ -55,16 +75,22 @@ def parse_models(lines: list[Line], source: str) -> list[Cand]:
         if len(s) > 2000:
             s = s[:2000]
         for m in _MODEL.finditer(s):
-            name = clean_model(m.group(1))
+            if clean_model(m.group(1)) is None:
+                continue
+            begin = _org(s, m.start(1))
+            name = clean_model(s[begin:m.end(1)])
             if name is None:
                 continue
-            start = off + m.start(1)
+            start = off + begin
             out.append(Cand("model", name, source, (start, start + len(name))))
             q = _QUANT_SUFFIX.search(name)
             if q:
                 out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
-        if not any(c.key == "model" for c in out):
+        if source != "log" and not any(c.key == "model" for c in out):
             for m in _BARE.finditer(s):
+                out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
+        elif source == "log" and "/" in s:
+            for m in _PATH_SIZE.finditer(s):
                 out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
         low = s.lower()
         if "gptq" in low or "awq" in low or "int" in low or "bit" in low or "q4" in low or "q8" in low or "fp8" in low \

@@ -8,12 +8,12 @@ from bot.core.extract.segment import Line
 from bot.core.rulefile import compile_re2
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
-_SEP = r"(?:\s*(?:==|=|>=|:|：|版本|version|ver\.?|v)\s*|\s+|-|_)?"
+_SEP = r"(?:\s*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)\s*|\s+|-|_){0,3}"
 
 _PY = compile_re2(r"(?i)(?:^|[^a-z0-9_/])(?:python|py)" + _SEP + r"(3\.\d{1,2}(?:\.\d{1,2})?)\b")
-_TORCH = compile_re2(r"(?i)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)")
+_TORCH = compile_re2(r"(?i)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = compile_re2(
-    r"(?i)(?:^|[^a-z0-9_])cuda(?:\s*toolkit)?(?:\s*(?:version|版本|==|=|:|：|v))?\s*[:：=]?\s*_?(\d{1,2}\.\d(?:\.\d+)?)\b"
+    r"(?i)(?:^|[^a-z0-9])cuda(?:\s*toolkit)?(?:\s*(?:version|版本|==|=|:|：|v))?\s*[:：=]?\s*_?(\d{1,2}\.\d(?:\.\d+)?)\b"
 )
 _CU_TAG = compile_re2(r"(?i)\b(cu1[0-3]\d)\b")
 _DRIVER = compile_re2(
@@ -21,7 +21,7 @@ _DRIVER = compile_re2(
 )
 _LIB_NAMES = sorted(
     {n for n in PACKAGES if PACKAGES[n] not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python")}
-    | {"flash_attn", "auto_gptq", "flash attention", "flash-attention2", "autogptq", "auto-awq", "llama.cpp", "ollama"},
+    | {"transformer", "flash_attn", "auto_gptq", "flash attention", "flash-attention2", "autogptq", "auto-awq", "llama.cpp", "ollama"},
     key=len, reverse=True,
 )
 _LIB = compile_re2(
@@ -29,6 +29,7 @@ _LIB = compile_re2(
     + _SEP + _V
 )
 _LIB_KEY = {
+    "transformer": "transformers",
     "flash_attn": "flash_attn", "flash attention": "flash_attn", "flash-attention2": "flash_attn",
     "autogptq": "auto_gptq", "auto_gptq": "auto_gptq", "auto-awq": "autoawq", "llama.cpp": "llama_cpp",
     "ollama": "ollama",
@@ -90,4 +91,85 @@ def parse_prose(lines: list[Line], source: str) -> list[Cand]:
             _emit(out, "gpu", m.group(1), source, off, m.span(1))
         for m in _GPU_SHORT.finditer(s):
             _emit(out, "gpu", m.group(1), source, off, m.span(1))
+    return out
+
+
+_HUMAN_LABELS: dict[str, str] = {
+    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version", "os/platform")},
+    **{k: "python" for k in ("python", "python version", "python版本", "python 版本", "py")},
+    **{k: "gpu" for k in ("gpu", "gpus", "gpu(s)", "gpu type", "gpu model", "gpu models", "显卡", "gpu型号",
+                          "显卡型号", "hardware", "硬件", "device", "gpu info", "gpu make")},
+    **{k: "cuda" for k in ("cuda", "cuda version", "cuda compiler", "cuda toolkit", "cuda版本", "cuda 版本",
+                           "cuda runtime", "nvcc", "nvcc version")},
+    **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本", "nvidia driver version",
+                                  "gpu driver")},
+    **{k: "torch" for k in ("pytorch", "torch", "torch version", "pytorch version", "pytorch版本", "torch版本")},
+    **{k: "model" for k in ("model", "models", "model name", "模型", "模型名称", "checkpoint", "model version",
+                            "使用的模型", "model used")},
+    **{k: "quantization" for k in ("quantization", "量化", "量化方式", "quantization method", "quant")},
+    "transformer": "transformers",
+}
+for _name, _key in PACKAGES.items():
+    if _key not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python"):
+        for _form in (_name, _name.replace("-", "_"), _name + " version", _name.replace("-", "_") + " version"):
+            _HUMAN_LABELS.setdefault(_form, _key)
+_HUMAN_LABELS.update({"llama.cpp": "llama_cpp", "llama.cpp version": "llama_cpp", "ollama": "ollama",
+                      "ollama version": "ollama", "vllm版本": "vllm", "transformers版本": "transformers"})
+
+_ANY_VERSION = compile_re2(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
+
+
+def _label_head(s: str) -> tuple[str, int] | None:
+    """(normalised label, offset of the value) for a human `Label: value` line, else None."""
+    for i, ch in enumerate(s[:50]):
+        if ch in ":：":
+            head = s[:i].strip().lstrip("-*>•").strip().strip("*_`").strip().lower()
+            return " ".join(head.split()), i + 1
+    return None
+
+
+def _label_value(key: str, value: str) -> tuple[str, int] | None:
+    """The part of a labelled value that states the fact, and its offset in the value; None if it states none."""
+    v = value.strip().strip("*`").strip()
+    if not v or v.lower() in ("n/a", "none", "_no response_", "-", "unknown", "no", "yes") or len(v) > 120:
+        return None
+    at = value.find(v)
+    if key == "os":
+        m = _OS.search(v)
+        return (v, at) if m or len(v) <= 40 and any(c.isalpha() for c in v) else None
+    if key == "gpu":
+        m = _GPU.search(v) or _GPU_SHORT.search(v)
+        return (v, at) if m or "nvidia" in v.lower() or "rtx" in v.lower() else None
+    if key in ("model", "quantization"):
+        return (v, at) if any(c.isalnum() for c in v) else None
+    m = _ANY_VERSION.search(v)
+    if not m:
+        return None
+    return m.group(1), at + m.start(1)
+
+
+def parse_labels(lines: list[Line], source: str) -> list[Cand]:
+    """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
+    out: list[Cand] = []
+    for off, s in lines:
+        if len(s) > 300:
+            continue
+        got = _label_head(s)
+        if not got:
+            continue
+        key = _HUMAN_LABELS.get(got[0])
+        if key is None:
+            continue
+        val = _label_value(key, s[got[1]:])
+        if val is None:
+            continue
+        value, at = val
+        start = off + got[1] + at
+        if key == "model":
+            from bot.core.extract.models import parse_models
+
+            found = parse_models([(start, value)], source)
+            out += found or [Cand("model_size", value, source, (start, start + len(value)))]
+            continue
+        out.append(Cand(key, value, source, (start, start + len(value))))
     return out
