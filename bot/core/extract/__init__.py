@@ -27,6 +27,7 @@ _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
 _PYPATH = compile_re2(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+_CONDA_PY = compile_re2(r"conda create\s.*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _EXC_LINE = compile_re2(
     r"^(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:\s"
 )
@@ -205,6 +206,11 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 span = (at, at + len(f.file)) if at >= 0 else e.span
                 cands.append(Cand("python", m.group(1), "traceback", span))
                 break
+    for off, s in lines:
+        if "python=" in s and "create" in s:
+            m = _CONDA_PY.search(s)
+            if m:
+                cands.append(Cand("python", m.group(1), "log", (off + m.start(1), off + m.end(1))))
     for off, s in lines:
         if "packages/" in s and "lib/python" in s:
             m = _PYPATH.search(s)

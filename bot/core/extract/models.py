@@ -89,7 +89,7 @@ def parse_models(lines: list[Line], source: str) -> list[Cand]:
         if source != "log" and not any(c.key == "model" for c in out):
             for m in _BARE.finditer(s):
                 out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
-        elif source == "log" and "/" in s:
+        if "/" in s:
             for m in _PATH_SIZE.finditer(s):
                 out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
         low = s.lower()

@@ -116,14 +116,17 @@ for _name, _key in PACKAGES.items():
 _HUMAN_LABELS.update({"llama.cpp": "llama_cpp", "llama.cpp version": "llama_cpp", "ollama": "ollama",
                       "ollama version": "ollama", "vllm版本": "vllm", "transformers版本": "transformers"})
 
+_CUDA_IN = compile_re2(r"(?i)cuda[_ -]?(\d{1,2}\.\d)")
 _ANY_VERSION = compile_re2(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
 
 
 def _label_head(s: str) -> tuple[str, int] | None:
     """(normalised label, offset of the value) for a human `Label: value` line, else None."""
-    for i, ch in enumerate(s[:50]):
+    for i, ch in enumerate(s[:90]):
         if ch in ":：":
             head = s[:i].strip().lstrip("-*>•").strip().strip("*_`").strip().lower()
+            if head.endswith(")") and "(" in head:
+                head = head[: head.index("(")].strip()
             return " ".join(head.split()), i + 1
     return None
 
@@ -142,7 +145,8 @@ def _label_value(key: str, value: str) -> tuple[str, int] | None:
         return (v, at) if m or "nvidia" in v.lower() or "rtx" in v.lower() else None
     if key in ("model", "quantization"):
         return (v, at) if any(c.isalnum() for c in v) else None
-    m = _ANY_VERSION.search(v)
+    m = _CUDA_IN.search(v) if key == "cuda" else None
+    m = m or _ANY_VERSION.search(v)
     if not m:
         return None
     return m.group(1), at + m.start(1)
