@@ -5,12 +5,15 @@ from __future__ import annotations
 from bot.core.extract.common import Cand, cuda_from_tag
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Line
+from bot.core.gpus import model_token
 from bot.core.rulefile import compile_re2
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
 _SEP = r"(?:\s*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)\s*|\s+|-|_){0,3}"
 
-_PY = compile_re2(r"(?i)(?:^|[^a-z0-9_/])(?:python|py)" + _SEP + r"(3\.\d{1,2}(?:\.\d{1,2})?)\b")
+_PY = compile_re2(
+    r"(?i)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b"
+)
 _TORCH = compile_re2(r"(?i)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = compile_re2(
     r"(?i)(?:^|[^a-z0-9])cuda(?:\s*toolkit)?(?:\s*(?:version|版本|==|=|:|：|v))?\s*[:：=]?\s*_?(\d{1,2}\.\d(?:\.\d+)?)\b"
@@ -36,7 +39,7 @@ _LIB_KEY = {
 }
 _OS = compile_re2(
     r"(?i)\b(ubuntu\s*\d{2}\.\d{2}(?:\.\d+)?(?:\s*LTS)?|ubuntu|centos\s*\d+(?:\.\d+)?|centos|debian\s*\d+|"
-    r"rocky\s*linux\s*\d*|red\s*hat[a-z ]*\d*|rhel\s*\d+|windows\s*1[01]|windows\s*server\s*\d+|win1[01]|windows|"
+    r"rocky\s*linux\s*\d*|red\s*hat[a-z ]*\d*|rhel\s*\d+|windows?\s*1[01]|windows\s*server\s*\d+|win1[01]|windows|"
     r"wsl2?(?:\s+ubuntu)?|macos\s*\d*(?:\.\d+)*|mac\s*os\s*x?\s*\d*|macbook(?:\s*pro|\s*air)?(?:\s*m\d)?|"
     r"apple\s*m\d(?:\s*(?:pro|max|ultra))?|arch\s*linux|fedora\s*\d*|opensuse|kylin)\b"
 )
@@ -131,18 +134,20 @@ def _label_head(s: str) -> tuple[str, int] | None:
     return None
 
 
-def _label_value(key: str, value: str) -> tuple[str, int] | None:
+def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int] | None:
     """The part of a labelled value that states the fact, and its offset in the value; None if it states none."""
     v = value.strip().strip("*`").strip()
     if not v or v.lower() in ("n/a", "none", "_no response_", "-", "unknown", "no", "yes") or len(v) > 120:
         return None
     at = value.find(v)
+    if " = " in v or v.startswith(("[", "<", "(")):
+        return None
     if key == "os":
         m = _OS.search(v)
-        return (v, at) if m or len(v) <= 40 and any(c.isalpha() for c in v) else None
+        return (v, at) if m or (free_os and len(v) <= 40 and any(c.isalpha() for c in v)) else None
     if key == "gpu":
         m = _GPU.search(v) or _GPU_SHORT.search(v)
-        return (v, at) if m or "nvidia" in v.lower() or "rtx" in v.lower() else None
+        return (v, at) if m or model_token(v) else None
     if key in ("model", "quantization"):
         return (v, at) if any(c.isalnum() for c in v) else None
     m = _CUDA_IN.search(v) if key == "cuda" else None
@@ -164,7 +169,7 @@ def parse_labels(lines: list[Line], source: str) -> list[Cand]:
         key = _HUMAN_LABELS.get(got[0])
         if key is None:
             continue
-        val = _label_value(key, s[got[1]:])
+        val = _label_value(key, s[got[1]:], got[0] in ("os", "操作系统", "os version"))
         if val is None:
             continue
         value, at = val
