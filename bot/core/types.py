@@ -103,6 +103,8 @@ class FixRef(_Frozen):
     id: str
     title: str
     url: str
+    title_zh: str = Field(default="", exclude=True)
+    """The remedy in Chinese for the rendered comment (not part of the JSON output)."""
 
 
 class Warning_(_Frozen):
@@ -111,6 +113,8 @@ class Warning_(_Frozen):
     id: str
     message: str
     url: str
+    message_zh: str = Field(default="", exclude=True)
+    """The message in Chinese for the rendered comment (not part of the JSON output)."""
 
 
 class LabelChoice(_Frozen):

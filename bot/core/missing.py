@@ -1,0 +1,170 @@
+"""Missing-info requests: what a maintainer needs per symptom and stage, minus what the issue already states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import PrivateAttr, ValidationError, model_validator
+
+from bot.core.compat import TextView, _reason, _regex, _Strict, derive_env
+from bot.core.rulefile import RulesError, load_yaml
+from bot.core.types import Facts, Prediction
+
+MAX_ASKED = 6
+
+
+class Item(_Strict):
+    """One thing to ask for: its label in both languages, env keys that already state it, or a pattern that does."""
+
+    en: str
+    zh: str
+    also: list[str] = []
+    """Other env keys whose presence means this item is stated (e.g. torch_cuda for cuda)."""
+    stated: str | None = None
+    """RE2 pattern over the issue's prose, code and errors that means the item is stated."""
+    how_en: str = ""
+    how_zh: str = ""
+    _re: object = PrivateAttr(default=None)
+
+    def model_post_init(self, _ctx) -> None:
+        """Compile the pattern."""
+        self._re = _regex(self.stated)
+
+
+class Command(_Strict):
+    """A command that prints several items at once."""
+
+    id: str
+    run: str
+    covers: list[str]
+    only_if: str | None = None
+    """RE2 pattern over the issue text; the command is offered only when it matches (e.g. `vllm collect-env`)."""
+    _re: object = PrivateAttr(default=None)
+
+    def model_post_init(self, _ctx) -> None:
+        """Compile the pattern."""
+        self._re = _regex(self.only_if)
+
+    def usable(self, text: str) -> bool:
+        """True unless the command is limited to issues matching `only_if` and this one does not."""
+        return self._re is None or self._re.search(text) is not None
+
+
+class Need(_Strict):
+    """Items needed when all given conditions hold: symptom/stage path prefixes (any) and a text pattern."""
+
+    id: str
+    symptom: list[str] = []
+    stage: list[str] = []
+    text: str | None = None
+    need: list[str]
+    _re: object = PrivateAttr(default=None)
+
+    def model_post_init(self, _ctx) -> None:
+        """Compile the pattern."""
+        self._re = _regex(self.text)
+
+    def applies(self, sym: str, stage: str, view: TextView) -> bool:
+        """True when every given condition holds."""
+        if self.symptom and not any(sym.startswith(p) for p in self.symptom):
+            return False
+        if self.stage and not any(stage.startswith(p) for p in self.stage):
+            return False
+        return self._re is None or self._re.search(view.all) is not None
+
+
+class Requirements(_Strict):
+    """rules/requirements.yml: the items, the commands that print them, and what each kind of issue needs."""
+
+    items: dict[str, Item]
+    commands: list[Command]
+    needs: list[Need]
+
+    @model_validator(mode="after")
+    def _known_items(self) -> "Requirements":
+        """Every item a command covers or a need asks for is declared."""
+        for c in self.commands:
+            for k in c.covers:
+                if k not in self.items:
+                    raise ValueError(f"command {c.id}: unknown item {k!r}")
+        for n in self.needs:
+            for k in n.need:
+                if k not in self.items:
+                    raise ValueError(f"need {n.id}: unknown item {k!r}")
+        return self
+
+    def label(self, item: str, language: str = "en") -> str:
+        """The human name of an item in the given language."""
+        it = self.items.get(item)
+        if it is None:
+            return item
+        return it.zh if language == "zh" else it.en
+
+    def how(self, item: str, language: str = "en") -> str:
+        """How to supply an item by hand."""
+        it = self.items.get(item)
+        if it is None:
+            return ""
+        return it.how_zh if language == "zh" else it.how_en
+
+    def command_for(self, item: str, text: str = "") -> str | None:
+        """The first command usable for this issue text that prints the item, or None."""
+        return next((c.run for c in self.commands if item in c.covers and c.usable(text)), None)
+
+    def plan(self, items: list[str], text: str = "") -> list[tuple[str, list[str]]]:
+        """Group items under as few commands as possible, as (command, items it prints); the issue text picks tools."""
+        usable = [c for c in self.commands if c.usable(text)]
+        left = [i for i in items if any(i in c.covers for c in usable)]
+        out = []
+        while left:
+            best = max(usable, key=lambda c: (len(set(c.covers) & set(left)), -usable.index(c)))
+            got = [i for i in left if i in best.covers]
+            out.append((best.run, got))
+            left = [i for i in left if i not in got]
+        return out
+
+
+def load_requirements(path: Path) -> Requirements:
+    """Load and validate rules/requirements.yml."""
+    data = load_yaml(path)
+    try:
+        return Requirements.model_validate(data)
+    except (ValidationError, ValueError) as exc:
+        rid = None
+        if isinstance(exc, ValidationError):
+            loc = exc.errors()[0]["loc"]
+            if len(loc) >= 2 and loc[0] in ("items", "commands", "needs"):
+                section = data.get(loc[0]) if isinstance(data, dict) else None
+                if loc[0] == "items":
+                    rid = str(loc[1])
+                elif isinstance(section, list) and isinstance(loc[1], int) and isinstance(section[loc[1]], dict):
+                    rid = str(section[loc[1]].get("id", f"#{loc[1] + 1}"))
+        raise RulesError(path, rid, _reason(exc)) from None
+
+
+def _stated(item: str, env: dict[str, str], facts: Facts, view: TextView, req: Requirements) -> bool:
+    """True when the issue already gives this item (derived env keys such as a +cu121 tag count)."""
+    if item in env:
+        return True
+    it = req.items[item]
+    if any(k in env for k in it.also):
+        return True
+    if item == "traceback" and facts.errors:
+        return True
+    return it._re is not None and it._re.search(view.all) is not None
+
+
+def missing_info(
+    facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements
+) -> list[str]:
+    """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
+    view = TextView(facts)
+    env = derive_env(facts, None)
+    sym, stg = (symptom.name if symptom else ""), (stage.name if stage else "")
+    out: list[str] = []
+    for need in requirements.needs:
+        if need.applies(sym, stg, view):
+            for item in need.need:
+                if item not in out and not _stated(item, env, facts, view, requirements):
+                    out.append(item)
+    return out[:MAX_ASKED]

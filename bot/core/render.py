@@ -1,0 +1,225 @@
+"""The markdown triage comment: summary, environment, error, classification, fixes, warnings, missing info, footer."""
+
+from __future__ import annotations
+
+from bot.core import sanitize as s
+from bot.core.missing import Requirements
+from bot.core.types import Decision, Prediction
+
+MARKER = "<!-- firstmile:triage -->"
+ENV_INLINE_ROWS = 6
+
+_ENV_ORDER = (
+    "model", "quantization", "gpu", "gpu_count", "cuda_driver", "cuda_max", "cuda", "torch_cuda", "torch", "python", "os",
+    "transformers", "tokenizers", "vllm", "sglang", "lmdeploy", "flash_attn", "xformers", "accelerate", "deepspeed",
+    "peft", "trl", "bitsandbytes", "auto_gptq", "autoawq", "llama_cpp", "ollama",
+)
+
+_T = {
+    "en": {
+        "summary": "Looks like {what}.",
+        "summary_none": "I could not classify this issue with confidence; a maintainer will take a look.",
+        "during": " during {stage}",
+        "cause_hint": ", probably caused by {cause}",
+        "counts": " Found {n_fix} known fix(es) and {n_warn} compatibility warning(s).",
+        "env": "Detected environment",
+        "key": "Key",
+        "value": "Value",
+        "more_env": "{n} more environment facts",
+        "error": "Error found",
+        "full_error": "Full error message",
+        "more_errors": "and {n} more error(s)",
+        "classification": "Classification",
+        "symptom": "Symptom",
+        "root_cause": "Root cause",
+        "stage": "Stage",
+        "unsure": "not sure yet",
+        "by_rules": "rules",
+        "by_model": "model",
+        "by_human": "maintainer",
+        "evidence": "evidence",
+        "fixes": "Known fixes",
+        "warnings": "Compatibility warnings",
+        "source": "source",
+        "missing": "To help maintainers, please add",
+        "missing_tail": "(edit the issue or reply below):",
+        "run": "Run this and paste the output:",
+        "run_many": "Run these and paste the output:",
+        "prints": "prints",
+        "corrected": "Corrected by {login}: {dim} {old} → {new}",
+        "none": "none",
+        "footer": "For maintainers: how to correct this triage",
+        "footer_body": "Reply with one command per line; I update the labels and this comment.",
+        "cmd_symptom": "set the symptom, e.g. `/symptom Crash - CUDA Error - Out of Memory`",
+        "cmd_cause": "set the root cause",
+        "cmd_stage": "set the stage (`Inference` or `Fine-tuning`)",
+        "cmd_label": "add or remove labels",
+        "cmd_triage": "run the triage again",
+        "cmd_help": "list all commands",
+        "bot": "I am firstmile, an automatic triage bot; I may be wrong.",
+    },
+    "zh": {
+        "summary": "初步判断：{what}。",
+        "summary_none": "暂时无法可靠地判断此问题的类别，维护者会尽快查看。",
+        "during": "（{stage}阶段）",
+        "cause_hint": "，可能的原因：{cause}",
+        "counts": "找到 {n_fix} 条已知解决方法和 {n_warn} 条兼容性提示。",
+        "env": "检测到的环境",
+        "key": "项目",
+        "value": "值",
+        "more_env": "另外 {n} 项环境信息",
+        "error": "检测到的报错",
+        "full_error": "完整报错信息",
+        "more_errors": "另有 {n} 条报错",
+        "classification": "分类",
+        "symptom": "现象",
+        "root_cause": "根因",
+        "stage": "阶段",
+        "unsure": "暂不确定",
+        "by_rules": "规则",
+        "by_model": "模型",
+        "by_human": "维护者",
+        "evidence": "依据",
+        "fixes": "已知解决方法",
+        "warnings": "兼容性提示",
+        "source": "来源",
+        "missing": "为便于维护者排查，请补充以下信息",
+        "missing_tail": "（可编辑原帖或在下方回复）：",
+        "run": "请运行以下命令并贴出输出：",
+        "run_many": "请运行以下命令并贴出输出：",
+        "prints": "可获得",
+        "corrected": "已由 {login} 修正：{dim} {old} → {new}",
+        "none": "无",
+        "footer": "维护者：如何修正本次分类",
+        "footer_body": "每行回复一条命令，我会更新标签和这条评论。",
+        "cmd_symptom": "设置现象，例如 `/symptom Crash - CUDA Error - Out of Memory`",
+        "cmd_cause": "设置根因",
+        "cmd_stage": "设置阶段（`Inference` 或 `Fine-tuning`）",
+        "cmd_label": "添加或移除标签",
+        "cmd_triage": "重新分类",
+        "cmd_help": "查看全部命令",
+        "bot": "我是 firstmile 自动分类机器人，结果可能有误。",
+    },
+}
+
+_STAGE_ZH = {"Inference": "推理", "Fine-tuning": "微调"}
+
+
+def _node(p: Prediction) -> str:
+    """A predicted path as bold, escaped text."""
+    return "**" + " › ".join(s.text(x) for x in p.path) + "**"
+
+
+def _summary(d: Decision, t: dict, lang: str) -> str:
+    """The one-line summary."""
+    if d.symptom is None and d.root_cause is None:
+        line = t["summary_none"]
+    else:
+        what = _node(d.symptom) if d.symptom else _node(d.root_cause)  # type: ignore[arg-type]
+        if d.stage:
+            name = d.stage.name
+            what += t["during"].format(stage=_STAGE_ZH.get(name, name) if lang == "zh" else name)
+        if d.symptom and d.root_cause:
+            what += t["cause_hint"].format(cause=_node(d.root_cause))
+        line = t["summary"].format(what=what)
+    if d.fixes or d.warnings:
+        line += t["counts"].format(n_fix=len(d.fixes), n_warn=len(d.warnings))
+    return line
+
+
+def _env(d: Decision, t: dict) -> list[str]:
+    """The environment as a two-column table; beyond a few rows the rest folds into <details>."""
+    env = d.facts.env_values()
+    if not env:
+        return []
+    keys = [k for k in _ENV_ORDER if k in env] + sorted(k for k in env if k not in _ENV_ORDER)
+    rows = [f"| {s.text(k)} | {s.code(env[k], limit=120, table=True)} |" for k in keys]
+    head = [f"| {t['key']} | {t['value']} |", "|---|---|"]
+    out = [f"**{t['env']}**", "", *head, *rows[:ENV_INLINE_ROWS], ""]
+    if len(rows) > ENV_INLINE_ROWS:
+        more = t["more_env"].format(n=len(rows) - ENV_INLINE_ROWS)
+        out += [f"<details><summary>{more}</summary>", "", *head, *rows[ENV_INLINE_ROWS:], "", "</details>", ""]
+    return out
+
+
+def _error(d: Decision, t: dict) -> list[str]:
+    """The first error, trimmed, with the full message folded when long."""
+    if not d.facts.errors:
+        return []
+    e = d.facts.errors[0]
+    line = f"{e.type}: {e.message}" if e.message else e.type
+    where = f" ({s.code(e.package)})" if e.package else ""
+    out = [f"**{t['error']}:** {s.code(line, limit=200)}{where}"]
+    if len(e.message) > 200 or "\n" in e.message:
+        out += ["", f"<details><summary>{t['full_error']}</summary>", "", s.block(line, limit=3000), "", "</details>"]
+    if len(d.facts.errors) > 1:
+        out[0] += " " + t["more_errors"].format(n=len(d.facts.errors) - 1)
+    return out + [""]
+
+
+def _prediction(label: str, p: Prediction | None, t: dict) -> str:
+    """One classification bullet: path, confidence, who decided, evidence rule ids."""
+    if p is None:
+        return f"- {label}: _{t['unsure']}_"
+    who = t.get(f"by_{p.decided_by}", p.decided_by)
+    rules = list(dict.fromkeys(e.rule for e in p.evidence))[:5]
+    ev = f"; {t['evidence']}: " + ", ".join(s.code(r) for r in rules) if rules else ""
+    return f"- {label}: {_node(p)} ({round(p.confidence * 100)}%, {who}{ev})"
+
+
+def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
+    """A checklist of missing items, then the commands that print them in one fenced block."""
+    if not d.missing:
+        return []
+    out = [f"**{t['missing']}** {t['missing_tail']}", ""]
+    plan = req.plan(list(d.missing), d.facts.text)
+    printed = {i for _, items in plan for i in items}
+    out += [f"- [ ] {req.label(i, lang)}" + (f": {req.how(i, lang)}" if i not in printed and req.how(i, lang) else "")
+            for i in d.missing]
+    if plan:
+        out += ["", t["run_many"] if len(plan) > 1 else t["run"], "", "```bash"]
+        for cmd, items in plan:
+            names = ", ".join(req.label(i, lang) for i in items)
+            out.append(f"{cmd}  # {t['prints']}: {names}")
+        out.append("```")
+    return out + [""]
+
+
+def render_comment(
+    decision: Decision,
+    requirements: Requirements,
+    *,
+    language: str,
+    corrections: list[tuple[str, str, str, str]] | tuple = (),
+) -> str:
+    """The whole comment in "en" or "zh", starting with MARKER; everything from the issue is sanitized."""
+    lang = "zh" if language == "zh" else "en"
+    t = _T[lang]
+    d = decision
+    out = [MARKER, _summary(d, t, lang), ""]
+    for login, dim, old, new in corrections:
+        out.append("> " + t["corrected"].format(login=s.code(login), dim=s.text(dim), old=s.code(old or t["none"]),
+                                               new=s.code(new or t["none"])))
+    if corrections:
+        out.append("")
+    out += _env(d, t)
+    out += _error(d, t)
+    out += [f"**{t['classification']}**", "", _prediction(t["symptom"], d.symptom, t),
+            _prediction(t["root_cause"], d.root_cause, t), _prediction(t["stage"], d.stage, t), ""]
+    if d.fixes:
+        out += [f"**{t['fixes']}**", ""]
+        out += [f"{i}. [{(f.title_zh if lang == 'zh' and f.title_zh else f.title)}]({f.url})" for i, f in
+                enumerate(d.fixes, 1)]
+        out.append("")
+    if d.warnings:
+        out += [f"**{t['warnings']}**", ""]
+        out += [f"- ⚠️ {(w.message_zh if lang == 'zh' and w.message_zh else w.message)} ([{t['source']}]({w.url}))"
+                for w in d.warnings]
+        out.append("")
+    out += _missing(d, requirements, t, lang)
+    cmds = [("/symptom <node>", "cmd_symptom"), ("/cause <node>", "cmd_cause"), ("/stage <stage>", "cmd_stage"),
+            ("/label +a -b", "cmd_label"), ("/triage", "cmd_triage"), ("/firstmile help", "cmd_help")]
+    out += [f"<details><summary>{t['footer']}</summary>", "", t["footer_body"], ""]
+    out += [f"- `{c}`: {t[k]}" for c, k in cmds]
+    out += ["", f"<sub>{t['bot']}</sub>", "", "</details>"]
+    return "\n".join(out) + "\n"
