@@ -41,9 +41,11 @@ class Conditions(BaseModel):
     """The symptom already chosen starts with this path (root-cause and stage rules only)."""
     stage: str | None = None
     """The stage already chosen is this (root-cause rules only)."""
+    any: list[Conditions] | None = None
+    """At least one of these condition sets must hold (OR), e.g. an extracted error or the same words in the title."""
     _compiled: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    @field_validator("package", "env_missing")
+    @field_validator("package", "env_missing", "any")
     @classmethod
     def _nonempty(cls, v):
         """An empty list would never match; reject it."""
@@ -59,6 +61,8 @@ class Conditions(BaseModel):
                 self._compiled[name] = compile_re2(pat)
         for key, pat in (self.env or {}).items():
             self._compiled["env:" + key] = compile_re2(pat) if pat else None
+        for alt in self.any or ():
+            alt.compile()
 
     def is_empty(self) -> bool:
         """True when no condition is set."""
@@ -101,6 +105,11 @@ class Conditions(BaseModel):
             if m is None:
                 return None
             hits.append(_locate(facts, m.group(0)))
+        if self.any is not None:
+            hit = next((h for alt in self.any if (h := alt.match(facts, chosen)) is not None), None)
+            if hit is None:
+                return None
+            hits.append(hit)
         return hits[0] if hits else (None, "")
 
     def _match_errors(self, errors: list[ErrorFact]) -> tuple[tuple[int, int], str] | None:

@@ -1,0 +1,89 @@
+"""The pure triage pipeline: text -> facts -> evidence -> predictions -> fixes, warnings, missing info -> Decision."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.core.classify import decide
+from bot.core.compat import check_compat
+from bot.core.evidence import collect
+from bot.core.extract import extract
+from bot.core.fixes import match_fixes
+from bot.core.missing import missing_info
+from bot.core.render import render_comment
+from bot.core.ruleset import RuleSet
+from bot.core.taxonomy import SEP, Taxonomy
+from bot.core.types import Decision, Facts, LabelChoice, Prediction
+
+ORDER = ("symptom", "stage", "root_cause")
+"""Root-cause rules may depend on the symptom and stage chosen, so those are decided first."""
+
+
+def classify(facts: Facts, ruleset: RuleSet) -> dict[str, tuple[Prediction | None, list[float]]]:
+    """Each dimension's prediction from the rules alone, with the confidence of each level decided."""
+    chosen: dict[str, str] = {}
+    out: dict[str, tuple[Prediction | None, list[float]]] = {}
+    for dim in ORDER:
+        evidence = collect(facts, ruleset.rules[dim], chosen)
+        pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
+        out[dim] = (pred, confs)
+        if pred is not None:
+            chosen[dim] = pred.name
+    return out
+
+
+def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]], ruleset: RuleSet,
+               taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
+    """One LabelChoice per level of each predicted path; below the label threshold it is only a suggestion."""
+    out = []
+    for dim in ("symptom", "root_cause", "stage"):
+        pred = preds.get(dim)
+        if pred is None or dim in hidden:
+            continue
+        threshold = ruleset.settings[dim].label_confidence
+        levels = confs.get(dim) or [pred.confidence] * len(pred.path)
+        for k in range(1, len(pred.path) + 1):
+            node = taxonomy.get(dim, tuple(pred.path[:k]))
+            if node is None or node.label in hidden:
+                continue
+            conf = levels[min(k - 1, len(levels) - 1)]
+            rules = sorted({e.rule for e in pred.evidence})
+            out.append(LabelChoice(
+                name=node.label, confident=conf >= threshold, confidence=round(conf, 3),
+                rationale=f"{SEP.join(pred.path[:k])} ({pred.decided_by}: {', '.join(rules[:4]) or 'model'})",
+            ))
+    return out
+
+
+def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
+           label_names: dict[str, str] | None = None, label_prefix: str = "",
+           hidden: Collection[str] = ()) -> Decision:
+    """Triage one issue. Pure: the same inputs give the same Decision.
+
+    `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
+    every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
+    """
+    facts = extract(title or "", body or "")
+    ruled = classify(facts, ruleset)
+    preds = {dim: p for dim, (p, _) in ruled.items()}
+    confs = {dim: c for dim, (_, c) in ruled.items()}
+    if classifier is not None:
+        from bot.core.combine import combine
+
+        merged = combine(preds, classifier.predict(facts))
+        confs = {d: (confs[d] if merged.get(d) == preds.get(d) else []) for d in merged}
+        preds = merged
+    taxonomy = ruleset.taxonomy
+    if label_names or label_prefix:
+        taxonomy = taxonomy.relabel(label_names, label_prefix)
+    symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
+    decision = Decision(
+        symptom=symptom, root_cause=cause, stage=stage,
+        labels=labels_for(preds, confs, ruleset, taxonomy, hidden),
+        facts=facts,
+        missing=missing_info(facts, symptom, stage, ruleset.requirements),
+        fixes=match_fixes(facts, symptom, cause, ruleset.fixes),
+        warnings=check_compat(facts, ruleset.checks),
+    )
+    lang = facts.language if language == "auto" else language
+    return decision.model_copy(update={"comment": render_comment(decision, ruleset.requirements, language=lang)})
