@@ -46,10 +46,12 @@ class Recorder:
 
     async def _handle(self, event, gh, ctx) -> None:
         self.calls.append((event.delivery_id, event.event, ctx))
-        if self.action is not None:
-            await self.action(event, gh, ctx)
-        if len(self.calls) >= self.expected:
-            self.done.set()
+        try:
+            if self.action is not None:
+                await self.action(event, gh, ctx)
+        finally:
+            if len(self.calls) >= self.expected:
+                self.done.set()
 
     async def wait(self, count: int, timeout: float = 5.0) -> None:
         """Wait until at least `count` deliveries were handled."""

@@ -109,7 +109,9 @@ class FakeGitHub:
     """The fake: `await start()` gives `url`; tests read `requests`, `violations`, `mints` and the repo state."""
 
     def __init__(self, *, app_id: str, public_key: str, slug: str = "firstmile-test", latency: float = 0.0,
-                 token_ttl: float = 3600.0):
+                 token_ttl: float = 3600.0, clock: Callable[[], float] = time.time):
+        self.clock = clock
+        """The fake's notion of now (JWT validity, token expiry); tests can share a virtual clock with our code."""
         self.app_id, self.public_key, self.slug = app_id, public_key, slug
         self.latency, self.token_ttl = latency, token_ttl
         self.fault: Callable[[web.Request], Fault | None] | None = None
@@ -196,15 +198,18 @@ class FakeGitHub:
         scheme, _, cred = header.partition(" ")
         if scheme.lower() == "bearer":
             try:
-                claims = jwt.decode(cred, self.public_key, algorithms=["RS256"], options={"require": ["iat", "exp", "iss"]})
+                claims = jwt.decode(cred, self.public_key, algorithms=["RS256"], options={
+                    "require": ["iat", "exp", "iss"], "verify_exp": False, "verify_iat": False})
             except jwt.PyJWTError as exc:
                 return "none", f"bad JWT: {exc}"
             if str(claims["iss"]) != str(self.app_id) or claims["exp"] - claims["iat"] > 600:
                 return "none", "JWT issuer or lifetime wrong"
+            if not claims["iat"] <= self.clock() < claims["exp"]:
+                return "none", "JWT not valid now"
             return "jwt", claims
         if scheme.lower() == "token" and cred in self.tokens:
             installation_id, expires = self.tokens[cred]
-            if time.time() < expires:
+            if self.clock() < expires:
                 return "token", installation_id
             return "none", "token expired"
         return "none", "no credentials"
@@ -219,34 +224,40 @@ class FakeGitHub:
                 body = json.loads(raw)
             except ValueError:
                 self.violations.append(f"{request.method} {request.path}: body is not JSON")
-        if self.latency:
-            await asyncio.sleep(self.latency)
-        fault = self.fault(request) if self.fault else None
-        kind, who = self._auth(request)
-        if fault is not None:
-            response = await self._fault(request, fault)
-        elif kind == "none":
-            response = web.json_response({"message": "Bad credentials", "detail": who}, status=401)
-        elif request.path.startswith("/app") and kind != "jwt":
-            response = web.json_response({"message": "A JSON web token could not be decoded"}, status=401)
-        else:
-            route = request.match_info.route.resource
-            template = route.canonical if route is not None else request.path
-            validator = self._validator(template, request.method.lower())
-            errors = [e.message for e in validator.iter_errors(body)] if validator and body is not None else []
-            if validator and body is None and request.method in ("PATCH", "PUT"):
-                errors.append("missing JSON body")
-            if errors:
-                self.violations.extend(f"{request.method} {template}: {e}" for e in errors)
-                response = web.json_response({"message": "Invalid request.", "errors": errors}, status=422)
+        response: web.StreamResponse | None = None
+        record = Recorded(request.method, request.path, 0, body, "none")
+        self.requests.append(record)  # logged on arrival; status filled in when answered (499: client gave up)
+        try:
+            if self.latency:
+                await asyncio.sleep(self.latency)
+            fault = self.fault(request) if self.fault else None
+            kind, who = self._auth(request)
+            record.auth = kind
+            if fault is not None:
+                response = await self._fault(request, fault)
+            elif kind == "none":
+                response = web.json_response({"message": "Bad credentials", "detail": who}, status=401)
+            elif request.path.startswith("/app") and kind != "jwt":
+                response = web.json_response({"message": "A JSON web token could not be decoded"}, status=401)
             else:
-                request[INSTALLATION] = who if kind == "token" else None
-                request[BODY] = body
-                try:
-                    response = await handler(request)
-                except web.HTTPException as exc:
-                    response = web.json_response({"message": exc.reason}, status=exc.status)
-        self.requests.append(Recorded(request.method, request.path, response.status, body, kind))
+                route = request.match_info.route.resource
+                template = route.canonical if route is not None else request.path
+                validator = self._validator(template, request.method.lower())
+                errors = [e.message for e in validator.iter_errors(body)] if validator and body is not None else []
+                if validator and body is None and request.method in ("PATCH", "PUT"):
+                    errors.append("missing JSON body")
+                if errors:
+                    self.violations.extend(f"{request.method} {template}: {e}" for e in errors)
+                    response = web.json_response({"message": "Invalid request.", "errors": errors}, status=422)
+                else:
+                    request[INSTALLATION] = who if kind == "token" else None
+                    request[BODY] = body
+                    try:
+                        response = await handler(request)
+                    except web.HTTPException as exc:
+                        response = web.json_response({"message": exc.reason}, status=exc.status)
+        finally:
+            record.status = response.status if response is not None else 499
         return response
 
     async def _fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
@@ -261,7 +272,7 @@ class FakeGitHub:
                 "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000",
                 "X-RateLimit-Reset": str(int(time.time()) + fault.retry_after)})
         if fault.kind == "slow":
-            await asyncio.sleep(fault.delay)
+            await asyncio.sleep(fault.delay)  # past the client's timeout
             return web.json_response({"message": "too late"}, status=504)
         if fault.kind == "drop":
             request.transport.close()
@@ -351,7 +362,7 @@ class FakeGitHub:
         """POST /app/installations/{id}/access_tokens: mint a token valid for token_ttl seconds."""
         installation_id = int(request.match_info["installation_id"])
         token = f"ghs_fake{next(self._ids)}"
-        expires = time.time() + self.token_ttl
+        expires = self.clock() + self.token_ttl
         self.tokens[token] = (installation_id, expires)
         self.mints.append(installation_id)
         return web.json_response({"token": token, "expires_at": _now_iso(expires),
