@@ -1,0 +1,118 @@
+"""Tests for bot.github.workqueue: per-issue serialisation, overflow kept in the store, recovery, failure records."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from bot.github.workqueue import WorkQueue, serial_key
+from bot.store import Delivery, SQLiteStore
+
+
+def _payload(repo: str = "o/r", number: int = 1) -> str:
+    return json.dumps({"action": "opened", "repository": {"full_name": repo}, "issue": {"number": number}})
+
+
+def _store(*rows: tuple[str, str]) -> SQLiteStore:
+    store = SQLiteStore("sqlite:///:memory:")
+    for i, (delivery_id, payload) in enumerate(rows):
+        store.add_delivery(delivery_id, "issues", "opened", payload, float(i))
+    return store
+
+
+def test_serial_key_is_repo_and_issue():
+    d = Delivery("d", "issues", "opened", _payload("Octo/Repo", 5), 0.0, "pending", 0)
+    assert serial_key(d) == ("octo/repo", 5)
+    assert serial_key(Delivery("x", "installation", None, "{}", 0.0, "pending", 0)) == "x"
+
+
+async def test_same_issue_runs_one_at_a_time_other_issues_in_parallel():
+    store = _store(("a1", _payload(number=1)), ("a2", _payload(number=1)), ("b1", _payload(number=2)))
+    running: set[str] = set()
+    overlaps: list[set[str]] = []
+    order: list[str] = []
+
+    async def process(d: Delivery) -> None:
+        running.add(d.id)
+        overlaps.append(set(running))
+        await asyncio.sleep(0.05)
+        order.append(d.id)
+        running.discard(d.id)
+
+    queue = WorkQueue(store, process, size=10, workers=3)
+    await queue.start()
+    await queue.stop(drain_seconds=2)
+    assert not any({"a1", "a2"} <= s for s in overlaps)
+    assert any({"a1", "b1"} <= s for s in overlaps)
+    assert order.index("a1") < order.index("a2")
+    assert store.counts() == {"done": 3}
+
+
+async def test_a_full_queue_leaves_rows_pending_and_picks_them_up_later():
+    store = _store()
+    seen: list[str] = []
+
+    async def process(d: Delivery) -> None:
+        await asyncio.sleep(0.01)
+        seen.append(d.id)
+
+    queue = WorkQueue(store, process, size=2, workers=1)
+    await queue.start()
+    accepted = []
+    for i in range(6):
+        store.add_delivery(f"d{i}", "issues", "opened", _payload(number=i), float(i))
+        accepted.append(queue.submit(f"d{i}"))
+    assert accepted.count(False) >= 3
+    for _ in range(100):
+        if len(seen) == 6:
+            break
+        await asyncio.sleep(0.01)
+    await queue.stop(drain_seconds=1)
+    assert sorted(seen) == [f"d{i}" for i in range(6)]
+    assert store.counts() == {"done": 6}
+
+
+async def test_start_recovers_pending_and_interrupted_rows():
+    store = _store(("p", _payload(number=1)), ("r", _payload(number=2)), ("x", _payload(number=3)))
+    store.claim("r", 1.0)  # was running when the process died
+    store.claim("x", 1.0)
+    store.finish("x", 2.0)
+    seen: list[str] = []
+
+    async def process(d: Delivery) -> None:
+        seen.append(d.id)
+
+    queue = WorkQueue(store, process, size=10, workers=2)
+    await queue.start()
+    await queue.stop(drain_seconds=1)
+    assert sorted(seen) == ["p", "r"]
+    assert store.get("r").attempts == 2
+
+
+async def test_failures_are_recorded_with_the_error():
+    store = _store(("f", _payload()))
+
+    async def process(d: Delivery) -> None:
+        raise KeyError("labels")
+
+    queue = WorkQueue(store, process, size=10, workers=1)
+    await queue.start()
+    await queue.stop(drain_seconds=1)
+    row = store.get("f")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "KeyError: 'labels'")
+
+
+async def test_stop_after_drain_returns_running_work_to_pending():
+    store = _store(("slow", _payload(number=1)), ("next", _payload(number=2)))
+    started = asyncio.Event()
+
+    async def process(d: Delivery) -> None:
+        started.set()
+        await asyncio.sleep(10)
+
+    queue = WorkQueue(store, process, size=10, workers=1)
+    await queue.start()
+    await started.wait()
+    await queue.stop(drain_seconds=0.05)
+    assert store.counts() == {"pending": 2}
+    assert store.get("slow").attempts == 1
