@@ -181,7 +181,7 @@ class Check(_Strict):
         """True when every condition holds."""
         if not all(c.holds(env) for c in self.env):
             return False
-        if self._error is not None and not self._error.search(view.errors):
+        if self._error is not None and not self._error.search(view.all):
             return False
         if self._text is not None and not self._text.search(view.all):
             return False

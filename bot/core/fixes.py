@@ -12,8 +12,11 @@ from bot.core.types import Facts, FixRef, Prediction
 MAX_SHOWN = 3
 
 # How much each kind of condition says about the issue: an error match is far more specific than a symptom prefix.
-_HAYSTACK = {"error": "errors", "prose": "prose", "code": "code", "text": "all"}
-_WEIGHTS = {"error": 4, "error_type": 4, "package": 2, "env": 2, "code": 1, "prose": 1, "text": 1, "symptom": 1, "root_cause": 1}
+# `error` patterns are distinctive messages: they count wherever they appear outside env dumps (titles and prose
+# often quote the error that the body's log does not show).
+_HAYSTACK = {"error": "all", "prose": "prose", "code": "code", "text": "all"}
+_WEIGHTS = {"error": 4, "error_type": 4, "package": 2, "env": 2, "code": 1, "prose": 1, "text": 1}
+# A node prefix adds its depth (1 for "Crash", 3 for "Crash - CUDA Error - Out of Memory").
 
 
 class Match(_Strict):
@@ -25,13 +28,16 @@ class Match(_Strict):
     prose: str | None = None
     code: str | None = None
     text: str | None = None
+    not_text: str | None = None
     env: list[EnvCond] = []
     symptom: list[str] = []
     root_cause: list[str] = []
     _rx: dict = PrivateAttr(default_factory=dict)
+    _not: object = PrivateAttr(default=None)
 
     def model_post_init(self, _ctx) -> None:
         """Compile the patterns; a condition-free match is an error."""
+        self._not = _regex(self.not_text)
         for name in ("error", "error_type", "prose", "code", "text"):
             rx = _regex(getattr(self, name))
             if rx is not None:
@@ -48,6 +54,8 @@ class Match(_Strict):
         if self.package and not _packages(facts) & set(self.package):
             return 0
         if not all(c.holds(env) for c in self.env):
+            return 0
+        if self._not is not None and self._not.search(view.all):
             return 0
         for name, rx in self._rx.items():
             if name == "error_type":

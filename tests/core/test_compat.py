@@ -1,0 +1,103 @@
+"""Tests for the compatibility-check interpreter, the derived env keys and the shipped checks."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.compat import check_compat, derive_env, load_checks, load_tables
+from bot.core.rulefile import RulesError, rules_dir
+from tests.core.make_facts import make_facts
+
+CHECKS = load_checks(rules_dir() / "compat.yml")
+TABLES = load_tables(rules_dir() / "tables.yml")
+
+
+def _ids(prose="", **kw):
+    return [w.id for w in check_compat(make_facts(prose, **kw), CHECKS)]
+
+
+@pytest.mark.parametrize("prose, env, expected", [
+    ("bf16 training fails", {"gpu": "Tesla V100-SXM2-32GB"}, "bf16-below-ampere"),
+    ("use flash_attention_2", {"gpu": "Tesla T4"}, "flash-attn2-below-ampere"),
+    ("crash", {"torch": "2.1.0+cu121", "cuda_driver": "470.82.01"}, "torch-cuda-newer-than-driver"),
+    ("crash", {"torch": "2.1.0", "torch_cuda": "12.1", "cuda_max": "11.4"}, "torch-cuda-newer-than-driver"),
+    ("nvcc builds", {"cuda": "12.4", "cuda_max": "11.8"}, "toolkit-newer-than-driver"),
+    ("the provided PTX was compiled with an unsupported toolchain", {"torch": "2.4.0+cu124", "cuda_max": "12.2"},
+     "torch-cuda-minor-newer-than-driver"),
+    ("CUDA error on my GPU", {"torch": "2.1.0+cpu"}, "cpu-only-torch"),
+    ("load fails", {"model": "Qwen/Qwen2.5-7B-Instruct", "transformers": "4.36.2"}, "transformers-older-than-model"),
+    ("load fails", {"model": "Qwen3-8B", "transformers": "4.50.0"}, "transformers-older-than-model"),
+    ("pip fails", {"python": "3.12.1", "torch": "2.1.2"}, "python-too-new-for-torch-2.1"),
+    ("pip fails", {"python": "3.13.0", "torch": "2.4.1"}, "python-too-new-for-torch-2.4"),
+    ("pip fails", {"python": "3.8.10", "torch": "2.5.1"}, "python-too-old-for-torch"),
+    ("pip fails", {"python": "3.7.9", "torch": "2.0.1"}, "python-too-old-for-torch-2"),
+    ("vllm serve fails", {"gpu": "Tesla P40"}, "vllm-below-volta"),
+    ("vllm with an AWQ model", {"gpu": "Tesla V100"}, "vllm-awq-below-turing"),
+    ("serving the FP8 checkpoint", {"gpu": "NVIDIA A100-SXM4-80GB"}, "fp8-below-ada"),
+    ("pip install vllm fails", {"os": "Windows 11"}, "vllm-on-windows"),
+    ("init_process_group nccl", {"os": "macOS 14.2"}, "nccl-on-windows-or-macos"),
+    ("load_in_4bit fails", {"os": "Windows 10", "bitsandbytes": "0.41.1"}, "bitsandbytes-old-on-windows"),
+    ("no kernel image", {"gpu": "NVIDIA GeForce RTX 5090", "torch": "2.5.1+cu124"}, "blackwell-needs-cuda-12.8"),
+    ("crash", {"gpu": "NVIDIA H100 80GB HBM3", "torch": "1.13.1+cu117"}, "hopper-needs-cuda-11.8"),
+    ("crash", {"gpu": "NVIDIA GeForce RTX 3090", "torch": "1.12.0+cu102"}, "ampere-needs-cuda-11"),
+    ("crash", {"gpu": "Tesla K80", "torch": "2.1.0+cu121"}, "kepler-dropped-in-cuda-12"),
+])
+def test_each_check_fires(prose, env, expected):
+    assert expected in _ids(prose, env=env)
+
+
+@pytest.mark.parametrize("prose, env", [
+    ("bf16 training", {"gpu": "NVIDIA A100-SXM4-80GB"}),              # Ampere supports bf16
+    ("fp16 inference", {"gpu": "Tesla V100"}),                        # no bf16 mentioned
+    ("crash", {"torch": "2.1.0+cu121", "cuda_driver": "535.104.05"}),  # driver new enough
+    ("crash", {"torch": "2.1.0+cu121", "cuda_max": "12.0"}),           # minor compat, no PTX error
+    ("load", {"model": "Qwen2.5-7B", "transformers": "4.37"}),         # exactly the first release
+    ("load", {"model": "Qwen-7B-Chat", "transformers": "4.30.0"}),     # remote code: no table entry
+    ("CUDA crash", {"torch": "2.1.0+cu121"}),                          # a CUDA build
+    ("vllm", {"os": "Ubuntu 22.04 (WSL2 microsoft-standard)"}),        # WSL is Linux
+    ("crash", {"python": "3.11", "torch": "2.1.0"}),
+])
+def test_no_false_warnings(prose, env):
+    assert _ids(prose, env=env) == []
+
+
+def test_message_fills_values_as_inert_code():
+    facts = make_facts("bf16", env={"gpu": "Tesla V100 @org/team <img src=x>"})
+    (w,) = [w for w in check_compat(facts, CHECKS) if w.id == "bf16-below-ampere"]
+    assert "`Tesla V100 @\u200borg/team <img src=x>`" in w.message and "`7.0`" in w.message
+    assert w.message_zh and w.url.startswith("https://")
+
+
+def test_derive_env_keys():
+    facts = make_facts("", env={"torch": "2.3.1+cu121", "gpu": "2 x NVIDIA GeForce RTX 4090", "os": "Windows 11",
+                                 "cuda_driver": "546.01", "model": "meta-llama/Llama-3.1-8B-Instruct"})
+    env = derive_env(facts, TABLES)
+    assert env["torch_cuda"] == "12.1" and env["torch_build"] == "cuda" and env["gpu_cc"] == "8.9"
+    assert env["os_family"] == "windows" and env["driver_cuda_major"] == "12"
+    assert env["model_family"] == "llama3_1" and env["family_min_transformers"] == "4.43.0"
+
+
+def test_derive_cpu_build_from_collect_env_text():
+    facts = make_facts("", env={"torch": "2.1.0"}).model_copy(update={"text": "CUDA used to build PyTorch: None"})
+    assert derive_env(facts, None)["torch_build"] == "cpu"
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("checks:\n  - id: a\n    message: m\n    message_zh: m\n    source: s\n    typo: 1\n", "rule a: typo"),
+    ("checks:\n  - id: b\n    message: m\n    message_zh: m\n    source: s\n    text: '(?<=x)'\n", "rule b: "),
+    ("checks:\n  - id: c\n    message: m\n    message_zh: m\n    source: s\n    env: [{key: x, op: '<'}]\n",
+     "rule c: "),
+    ("checks:\n  - id: d\n    message: m\n    message_zh: m\n    source: s\n"
+     "  - id: d\n    message: m\n    message_zh: m\n    source: s\n", "rule d: duplicate id"),
+    ("nope: []\n", "rules/compat.yml: expected"),
+])
+def test_broken_check_file_names_file_and_rule(tmp_path: Path, body, reason):
+    path = tmp_path / "compat.yml"
+    path.write_text(body)
+    with pytest.raises(RulesError) as exc:
+        load_checks(path)
+    assert str(exc.value).startswith("rules/compat.yml") and reason in str(exc.value)
+
+
+def test_no_checks_no_warnings():
+    assert check_compat(make_facts("bf16", env={"gpu": "T4"}), []) == []
