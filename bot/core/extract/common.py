@@ -18,7 +18,16 @@ NO_VALUE = frozenset({
     "<fill in>", "false", "no", "unknown", "null", "-", "not set",
 })
 
-_VERSION = compile_re2(r"v?(\d+(?:\.\d+)*(?:[._-]?(?:post|dev|rc|a|b)\d*)*(?:\+[0-9a-z.]+)?)")
+MAX_MATCHES = 200
+"""At most this many matches of one pattern are read from one chunk (bounded work on huge logs)."""
+
+
+def rx(pattern: str):
+    """Compile an RE2 pattern, case-sensitive unless it says (?i)."""
+    return compile_re2(pattern, ignore_case=False)
+
+
+_VERSION = rx(r"v?(\d+(?:\.\d+)*(?:[._-]?(?:post|dev|rc|a|b)\d*)*(?:\+[0-9a-z.]+)?)")
 
 
 @dataclass(slots=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import Cand, cuda_from_tag, first_version, is_empty
-from bot.core.extract.segment import Line
+from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first_version, is_empty, rx
+from bot.core.extract.segment import Chunk
 
 # normalised label -> canonical key
 LABELS: dict[str, str] = {
@@ -80,23 +80,23 @@ def dump_kind(text: str) -> str | None:
     return None
 
 
-def norm_label(line: str) -> tuple[str, int] | None:
-    """(normalised label, offset of the value) for a `Label: value` / `- Label: value` line, else None."""
-    i = line.find(":")
-    if i <= 0 or i > 60:
-        return None
-    head = line[:i].strip().lstrip("-*").strip().replace("`", "").replace("🤗", "").strip().lower()
-    head = " ".join(head.split())
-    return head, i + 1
+def _alt(labels) -> str:
+    """An RE2 alternation of labels, longest first, with runs of spaces matching any run of blanks."""
+    esc = (k.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)").replace("?", r"\?").replace(" ", "[ \t]+")
+           for k in labels)
+    return "|".join(sorted(esc, key=len, reverse=True))
+
+
+DUMP_LINE = rx(
+    r"(?im)^[ \t]*(?:[-*][ \t]+)?`?(?:" + _alt(LABELS.keys() | DUMP_ONLY) + r"|gpu[ \t]+\d[\d,]*)`?"
+    r"(?:[ \t]+version)?[ \t]*:"
+)
+"""A line that starts like a dump tool's `Label: value` line."""
 
 
 def is_dump_line(line: str) -> bool:
     """True if the line is a `Label: value` line of a known dump tool."""
-    got = norm_label(line)
-    if not got:
-        return False
-    head = got[0]
-    return head in LABELS or head in DUMP_ONLY or head.startswith("gpu ") and head[4:5].isdigit()
+    return DUMP_LINE.search(line) is not None
 
 
 def _clean(key: str, value: str) -> str | None:
@@ -119,18 +119,21 @@ def _clean(key: str, value: str) -> str | None:
     return ver
 
 
-def parse_dump(lines: list[Line], source: str) -> list[Cand]:
+_DUMP_LABEL = rx(
+    r"(?im)^[ \t]*(?:[-*][ \t]+)?`?("
+    + _alt(LABELS) + r")`?(?:[ \t]+version)?[ \t]*:[ \t]*(.*)$"
+)
+
+
+def parse_dump(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from `Label: value` lines printed by a dump tool (the source says which)."""
     out: list[Cand] = []
-    for off, s in lines:
-        got = norm_label(s)
-        if not got:
-            continue
-        head, vstart = got
+    for _, m in zip(range(4 * MAX_MATCHES), _DUMP_LABEL.finditer(chunk.text)):
+        head = " ".join(m.group(1).lower().split())
         key = LABELS.get(head)
         if key is None:
             continue
-        raw = s[vstart:]
+        raw = m.group(2)
         value = _clean(key, raw)
         if value is None:
             continue
@@ -139,7 +142,7 @@ def parse_dump(lines: list[Line], source: str) -> list[Cand]:
             at, n = len(raw) - len(raw.lstrip()), len(raw.strip())
         else:
             n = len(value)
-        start = off + vstart + at
+        start = chunk.at(m.start(2) + at)
         out.append(Cand(key, value, source, (start, start + n)))
         if key == "torch" and "+cu" in value:
             tc = cuda_from_tag(value.split("+", 1)[1])

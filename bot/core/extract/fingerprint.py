@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.core.rulefile import compile_re2
+from bot.core.extract.common import rx
 from bot.core.types import Frame
 
-_PATH = compile_re2(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+)+[\\/]?")
-_HEX = compile_re2(r"0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b")
-_NUM = compile_re2(r"\b\d+(?:\.\d+)*")
-_QUOTED = compile_re2(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"")
-_LONGQ = compile_re2(r"'[^'\n]{40,}'|\"[^\"\n]{40,}\"")
-_SPACE = compile_re2(r"\s+")
+_PATH = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+)+[\\/]?")
+_HEX = rx(r"0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b")
+_NUM = rx(r"\b\d+(?:\.\d+)*")
+_QUOTED = rx(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"")
+_LONGQ = rx(r"'[^'\n]{40,}'|\"[^\"\n]{40,}\"")
+_SPACE = rx(r"\s+")
 
 
 def normalise_message(message: str, user_code: bool = False) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import Cand
-from bot.core.extract.segment import Line
-from bot.core.rulefile import compile_re2
+from bot.core.extract.common import MAX_MATCHES, Cand, rx
+from bot.core.extract.segment import Chunk
 
 FAMILIES = (
     "qwen", "qwq", "codeqwen", "llama", "codellama", "tinyllama", "vicuna", "alpaca", "deepseek", "mistral",
@@ -15,10 +14,10 @@ FAMILIES = (
 )
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
-_MODEL = compile_re2(
-    r"(?i)(?:^|[^a-z0-9_.\-])((?:meta-)?(?:" + _FAM + r")"
-    r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|\s+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|" + _SIZE
-    + r"\b(?:[\-_][a-z0-9_.\-]+)?))?)"
+_MODEL = rx(
+    r"(?im)(?:^|[^a-z0-9_.\-])((?:meta-)?(?:" + _FAM + r")"
+    r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|[ \t]+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|"
+    + _SIZE + r"\b(?:[\-_][a-z0-9_.\-]+)?))?)"
 )
 _BAD_PARTS = (
     ".cpp", "-cpp", "_cpp", ".py", "index", "factory", "-agent", "_agent", "modeling", "tokeniz", "_utils",
@@ -26,15 +25,19 @@ _BAD_PARTS = (
     "llama_", "qwen_", "-server", "-cli", "-stack", "-models",
 )
 _WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
-_BARE = compile_re2(r"(?i)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?[bB](?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])")
-_PATH_SIZE = compile_re2(r"(?i)/(\d{1,3}(?:\.\d)?b)(?:/|\s|$|\"|')")
-_QUANT_SUFFIX = compile_re2(
+_BARE = rx(
+    r"(?im)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?b(?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])"
+)
+_PATH_SIZE = rx(r"(?im)/(\d{1,3}(?:\.\d)?b)(?:/|[ \t]|$|\"|')")
+_QUANT_SUFFIX = rx(
     r"(?i)((?:gptq|awq|gguf|bnb|fp8|w8a8|w4a16)(?:[\-_](?:int[48]|[48]bit))?(?:/int[48])?|int[48](?:/int[48])?)$"
 )
-_QUANT = compile_re2(
+_QUANT = rx(
     r"(?i)\b(gptq(?:[\- _]?int[48])?|awq|int4|int8|q[2-8]_k(?:_[sml])?|q[458]_[01]|fp8|nf4|"
     r"load_in_[48]bit|[48][- ]?bit|bitsandbytes|gguf|w8a8|w4a16|exl2)\b"
 )
+_HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
+_ORG_STOP = " \t\n\"'`=(,[<:"
 
 
 def clean_model(raw: str) -> str | None:
@@ -49,10 +52,6 @@ def clean_model(raw: str) -> str | None:
     return name
 
 
-_HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
-_ORG_STOP = " \t\"'`=(,[<:"
-
-
 def _org(s: str, start: int) -> int:
     """Where a repo id's `org/` starts, if the name at `start` follows one (not a deeper path), else `start`."""
     if start < 2 or s[start - 1] != "/":
@@ -62,39 +61,38 @@ def _org(s: str, start: int) -> int:
         i -= 1
     if i == start - 1:
         return start
-    before = s[:i]
-    if i == 0 or s[i - 1] in _ORG_STOP or any(before.endswith(h) for h in _HUBS):
+    if i == 0 or s[i - 1] in _ORG_STOP or any(s.endswith(h, 0, i) for h in _HUBS):
         return i
     return start
 
 
-def parse_models(lines: list[Line], source: str) -> list[Cand]:
-    """Model names (checkpoints and HF repo ids) and quantization formats mentioned in the lines."""
+def parse_models(chunk: Chunk, source: str) -> list[Cand]:
+    """Model names (checkpoints and HF repo ids), bare sizes ("7B") and quantization formats in a chunk."""
     out: list[Cand] = []
-    for off, s in lines:
-        if len(s) > 2000:
-            s = s[:2000]
-        for m in _MODEL.finditer(s):
-            if clean_model(m.group(1)) is None:
-                continue
-            begin = _org(s, m.start(1))
-            name = clean_model(s[begin:m.end(1)])
-            if name is None:
-                continue
-            start = off + begin
-            out.append(Cand("model", name, source, (start, start + len(name))))
-            q = _QUANT_SUFFIX.search(name)
-            if q:
-                out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
-        if source != "log" and not any(c.key == "model" for c in out):
-            for m in _BARE.finditer(s):
-                out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
-        if "/" in s:
-            for m in _PATH_SIZE.finditer(s):
-                out.append(Cand("model_size", m.group(1), source, (off + m.start(1), off + m.end(1))))
-        low = s.lower()
-        if "gptq" in low or "awq" in low or "int" in low or "bit" in low or "q4" in low or "q8" in low or "fp8" in low \
-                or "gguf" in low or "nf4" in low or "q5" in low:
-            for m in _QUANT.finditer(s):
-                out.append(Cand("quantization", m.group(1), source, (off + m.start(1), off + m.end(1))))
+    s = chunk.text
+    for n, m in enumerate(_MODEL.finditer(s)):
+        if n >= MAX_MATCHES:
+            break
+        if clean_model(m.group(1)) is None:
+            continue
+        begin = _org(s, m.start(1))
+        name = clean_model(s[begin:m.end(1)])
+        if name is None:
+            continue
+        start = chunk.at(begin)
+        out.append(Cand("model", name, source, (start, start + len(name))))
+        q = _QUANT_SUFFIX.search(name)
+        if q:
+            out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
+    sizes = [] if out or source == "log" else _BARE.finditer(s)
+    paths = _PATH_SIZE.finditer(s) if "/" in s else []
+    for pattern_matches in (sizes, paths):
+        for n, m in enumerate(pattern_matches):
+            if n >= MAX_MATCHES:
+                break
+            out.append(Cand("model_size", m.group(1), source, chunk.span(*m.span(1))))
+    for n, m in enumerate(_QUANT.finditer(s)):
+        if n >= MAX_MATCHES:
+            break
+        out.append(Cand("quantization", m.group(1), source, chunk.span(*m.span(1))))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 Line = tuple[int, str]
@@ -120,3 +121,36 @@ def segment(lines: list[Line]) -> list[Block]:
             continue
         put("prose", (off, s))
     return blocks
+
+
+class Chunk:
+    """Lines joined into one string, so a regex scans them in one call, with a map back to text offsets."""
+
+    __slots__ = ("text", "_starts", "_offs")
+
+    def __init__(self, lines: list[Line]):
+        self.text = "\n".join(s for _, s in lines)
+        self._starts: list[int] = []
+        self._offs: list[int] = []
+        pos = 0
+        for off, s in lines:
+            self._starts.append(pos)
+            self._offs.append(off)
+            pos += len(s) + 1
+
+    @classmethod
+    def of(cls, text: str, base: int = 0) -> "Chunk":
+        """A chunk of a whole text whose first character sits at offset `base`."""
+        return cls(split_lines(text, base))
+
+    def at(self, pos: int) -> int:
+        """The text offset of position `pos` in the joined string."""
+        i = bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return pos
+        return self._offs[i] + pos - self._starts[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The text span of the joined string's [start, end) (which never crosses a line)."""
+        a = self.at(start)
+        return a, a + (end - start)

@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 from bot.core.extract.fingerprint import fingerprint
-from bot.core.extract.segment import Line
-from bot.core.rulefile import compile_re2
+from bot.core.extract.common import rx
+from bot.core.extract.segment import Chunk
 from bot.core.types import ErrorFact, Frame
 
 MAX_ERRORS = 20
 
-_FRAME = compile_re2(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
-_EXC = compile_re2(
+_FRAME = rx(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
+_EXC = rx(
     r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?)?"
     r"((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Failure|Timeout)\w*)"
     r"(?::\s?(.*))?$"
 )
-_BARE_EXC = compile_re2(r"^((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*)(?::\s?(.*))?$")
-_OOM = compile_re2(
+_BARE_EXC = rx(r"^((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*)(?::\s?(.*))?$")
+_OOM = rx(
     r"(?i)out of memory.*?tried to allocate (\d+(?:\.\d+)? ?[KMGT]i?B)"
     r"(?:.*?(\d+(?:\.\d+)? ?[KMGT]i?B) (?:free|is free))?"
 )
-_CUDA = compile_re2(r"(?i)(CUDA error|CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|device-side assert triggered|illegal memory access)(?::\s*(.*))?")
-_NCCL = compile_re2(r"(NCCL error|nccl(?:Internal|UnhandledCuda|System|InvalidUsage|Remote)Error|NCCL WARN)[: ]*(.*)")
-_KILLED = compile_re2(
+_CUDA = rx(r"(?i)(CUDA error|CUBLAS_STATUS_[A-Z_]+|CUDNN_STATUS_[A-Z_]+|device-side assert triggered|illegal memory access)(?::\s*(.*))?")
+_NCCL = rx(r"(NCCL error|nccl(?:Internal|UnhandledCuda|System|InvalidUsage|Remote)Error|NCCL WARN)[: ]*(.*)")
+_KILLED = rx(
     r"(?i)(exit ?code:? -9|return code -9|SIGKILL|signal 9|^Killed\s*$|oom-kill|Out of memory: Killed process|"
     r"exited with code 137|exit code 137)"
 )
-_SEGV = compile_re2(r"(?i)(Segmentation fault|SIGSEGV|signal 11\b)")
-_TERMINATE = compile_re2(r"terminate called (?:after throwing an instance of '([^']+)'|without an active exception)")
-_BUILD = compile_re2(
+_SEGV = rx(r"(?i)(Segmentation fault|SIGSEGV|signal 11\b)")
+_TERMINATE = rx(r"terminate called (?:after throwing an instance of '([^']+)'|without an active exception)")
+_BUILD = rx(
     r"(?i)(error: command '?[^']*'? failed(?: with exit (?:code|status) \d+)?|Failed building wheel for \S+|"
     r"ninja: build stopped: [^\n]*|nvcc fatal\s*:[^\n]*|Error compiling objects for extension|"
     r"Failed to build installable wheels[^\n]*|CMake Error[^\n]*)"
 )
-_HTTP = compile_re2(
+_HTTP = rx(
     r'(?:HTTP/\d(?:\.\d)?"?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
     r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b)'
 )
@@ -94,51 +94,74 @@ def _make(kind, type_, message, span, frames=(), details=None) -> ErrorFact:
     )
 
 
-def parse_errors(lines: list[Line]) -> list[ErrorFact]:
-    """Every error found in the lines, in order, one per traceback chain or error line, deduplicated."""
+_INTEREST = rx(
+    r"(?m)^[^\n]*(?:Traceback \(most recent call last\)|File \"|Error|Exception|out of memory|OutOfMemory|CUDA|"
+    r"CUBLAS|CUDNN|device-side|illegal memory|NCCL|nccl|terminate called|egmentation|SIGSEGV|signal \d|-9\b|Kill|kill|"
+    r"KILL|137|ailed|fatal|HTTP/|Error code|status)[^\n]*$"
+)
+MAX_LINES = 5000
+"""At most this many candidate error lines are examined."""
+
+
+def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, int]:
+    """Walk one traceback from `pos`: ((type, message, frames) or None, the position where it ended)."""
+    frames: list[Frame] = []
+    first = True
+    n = 0
+    while pos < len(s) and n < 3000:
+        n += 1
+        nl = s.find("\n", pos)
+        end = len(s) if nl < 0 else nl
+        line = s[pos:min(end, pos + 5000)]
+        st = line.strip()
+        nxt = end + 1
+        if first and "Traceback (most recent call last)" in line:
+            first = False
+            pos = nxt
+            continue
+        first = False
+        if 'File "' in line:
+            m = _FRAME.search(line)
+            if m:
+                frames.append(Frame(file=m.group(1), line=int(m.group(2)), function=m.group(3),
+                                    package=frame_package(m.group(1))))
+                pos = nxt
+                continue
+        if not st or line[:1] in " \t^~" or st.startswith(("^", "~", "...", "[rank")) and 'File "' in line:
+            pos = nxt
+            continue
+        m = _EXC.search(st) or (_BARE_EXC.search(st) if frames else None)
+        if m:
+            return (m.group(1), m.group(2) or "", frames), nxt
+        return None, pos
+    return None, pos
+
+
+def parse_errors(chunk: Chunk) -> list[ErrorFact]:
+    """Every error found in the chunk, in order: one per traceback (chained ones each) or error line, deduplicated."""
     out: list[ErrorFact] = []
     seen: set[str] = set()
-    frames: list[Frame] = []
-    in_tb = False
-    tb_start = 0
-
-    def add(e: ErrorFact) -> None:
-        if e.fingerprint not in seen and len(out) < MAX_ERRORS:
+    s = chunk.text
+    skip_until = -1
+    for n, m in enumerate(_INTEREST.finditer(s)):
+        if n >= MAX_LINES or len(out) >= MAX_ERRORS:
+            break
+        a, b = m.span()
+        if a < skip_until:
+            continue
+        line = s[a:min(b, a + 5000)]
+        e = None
+        if "Traceback (most recent call last)" in line or line.lstrip().startswith('File "'):
+            got, skip_until = _traceback(s, a)
+            if got:
+                type_, msg, frames = got
+                e = _make(_kind_of(type_, msg), type_, msg, (chunk.at(a), chunk.at(skip_until - 1)), frames,
+                          _details(msg))
+        else:
+            e = _line_error(chunk.at(a), line, line.strip())
+        if e is not None and e.fingerprint not in seen:
             seen.add(e.fingerprint)
             out.append(e)
-
-    for off, s in lines:
-        if len(s) > 5000:
-            s = s[:5000]
-        st = s.strip()
-        if "Traceback (most recent call last)" in s:
-            if not in_tb:
-                tb_start = off
-            in_tb, frames = True, []
-            continue
-        if in_tb:
-            if 'File "' in s:
-                m = _FRAME.search(s)
-                if m:
-                    frames.append(Frame(file=m.group(1), line=int(m.group(2)), function=m.group(3),
-                                        package=frame_package(m.group(1))))
-                continue
-            if not st or s[:1] in " \t^~" or st.startswith(("^", "~", "...")):
-                continue
-            if "During handling of the above exception" in s or "The above exception was the direct cause" in s:
-                continue
-            m = _EXC.search(st) or (_BARE_EXC.search(st) if frames else None)
-            if m and not st.startswith(("During", "The above")):
-                type_, msg = m.group(1), m.group(2) or ""
-                add(_make(_kind_of(type_, msg), type_, msg, (tb_start, off + len(s)), frames, _details(msg)))
-                in_tb = False
-                frames = []
-                continue
-            in_tb = False
-            frames = []
-        e = _line_error(off, s, st)
-        if e is not None:
-            add(e)
     return out
 
 

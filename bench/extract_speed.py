@@ -1,0 +1,66 @@
+"""Benchmark extract(): median time for a ~10 KB and a ~1 MB issue body (prints numbers; asserts nothing)."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+from bot.core.extract import extract
+
+COLLECT_ENV = """Collecting environment information...
+PyTorch version: 2.3.0+cu121
+Is debug build: False
+CUDA used to build PyTorch: 12.1
+OS: Ubuntu 22.04.4 LTS (x86_64)
+Python version: 3.10.14 (main, May  6 2024, 19:42:50) [GCC 11.2.0] (64-bit runtime)
+CUDA runtime version: 12.1.105
+GPU models and configuration:
+GPU 0: NVIDIA A100-SXM4-80GB
+GPU 1: NVIDIA A100-SXM4-80GB
+Nvidia driver version: 535.161.07
+Versions of relevant libraries:
+[pip3] torch==2.3.0
+[pip3] transformers==4.41.2
+[pip3] vllm==0.5.0.post1
+"""
+TRACE = """Traceback (most recent call last):
+  File "/home/me/serve.py", line 12, in <module>
+    llm = LLM(model="Qwen/Qwen2-7B-Instruct", tensor_parallel_size=2)
+  File "/usr/local/lib/python3.10/dist-packages/vllm/entrypoints/llm.py", line 144, in __init__
+    self.llm_engine = LLMEngine.from_engine_args(
+torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.02 GiB is free.
+"""
+PROSE = "I am serving Qwen2-7B-Instruct with vLLM on two A100 80G and it runs out of memory at start-up.\n"
+LOG = "INFO 06-12 10:00:01 llm_engine.py:161] Initializing an LLM engine (v0.5.0.post1) with config: model='Qwen/Qwen2-7B-Instruct'\n"
+
+
+def body(size: int) -> str:
+    """A realistic issue body of about `size` characters: prose, a dump, a trace and repeated log lines."""
+    head = f"{PROSE}\n<details><summary>env</summary>\n\n```\n{COLLECT_ENV}```\n</details>\n\n```\n{TRACE}```\n"
+    logs = LOG * max(0, (size - len(head)) // len(LOG))
+    return head + "```\n" + logs + "```\n"
+
+
+def measure(text: str, runs: int) -> float:
+    """Median seconds of `runs` extractions of the text."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        extract("vLLM OOM with Qwen2-7B-Instruct", text)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> int:
+    """Print the median extraction time for each body size."""
+    for label, size, runs, target in (("10 KB", 10_000, 200, 1.0), ("1 MB", 1_000_000, 7, 100.0),
+                                      ("5 MB", 5_000_000, 3, None)):
+        ms = measure(body(size), runs) * 1000
+        goal = f" (target < {target:g} ms)" if target else " (capped at 1 MiB scanned)"
+        print(f"extract {label:>5} body: median {ms:8.3f} ms over {runs} runs{goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
