@@ -1,0 +1,123 @@
+"""Tests for bot.core.triage: the whole pure pipeline on small hand-written issues."""
+
+import pytest
+
+from bot.core.ruleset import RuleSet
+from bot.core.triage import triage
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return RuleSet.load()
+
+
+OOM = """Running Qwen2-7B-Instruct with transformers on one RTX 3060.
+
+```
+Traceback (most recent call last):
+  File "run.py", line 12, in <module>
+    out = model.generate(**inputs, max_new_tokens=512)
+torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.50 GiB. GPU 0 has a total capacity of 11.76 GiB of which 312.00 MiB is free.
+```
+"""
+
+CASES = [
+    ("CUDA OOM when generating", OOM,
+     "Crash - CUDA Error - Out of Memory", "Hardware and Resource Limitations - GPU Memory Insufficiency", "Inference"),
+    ("RuntimeError: Distributed package doesn't have NCCL built in",
+     "On my Windows 11 laptop torchrun fails:\n\n```\nRuntimeError: Distributed package doesn't have NCCL built in\n```\n",
+     "Crash - CUDA Error - Communication Error",
+     "Environment Compatibility Issues - System Architecture Compatibility", "Inference"),
+    ("KeyError: 'qwen2' when loading",
+     "```\nTraceback (most recent call last):\n  File \"a.py\", line 3, in <module>\n"
+     "KeyError: 'qwen2'\n```\nI use transformers 4.30.0.",
+     "Loading Failure - Model Loading Error - Validation Failed",
+     "Environment Compatibility Issues - Dependency Library Compatibility", "Inference"),
+    ("微调后模型输出乱码", "用 LoRA 微调 Qwen-7B 之后，推理时输出全是乱码，请问怎么解决？",
+     "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation", None, "Fine-tuning"),
+    ("loss is 0 during LoRA fine-tuning",
+     "When fine-tuning with LoRA the training loss becomes 0 after 20 steps and stays there.",
+     "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly",
+     "Configuration and Parameter Setting Errors - Fine-tuning Configuration Error", "Fine-tuning"),
+    ("Process killed while loading 13B", "The process gets `Killed` with exit code -9 while loading the checkpoint on WSL.",
+     "Crash - Process Killed", "Hardware and Resource Limitations - CPU Memory Limitation", "Inference"),
+]
+
+
+@pytest.mark.parametrize("title, body, symptom, cause, stage", CASES)
+def test_typical_issues_get_the_expected_paths(rs, title, body, symptom, cause, stage):
+    out = triage(title, body, rs).to_json()
+    assert out["symptom"] == symptom
+    if cause is not None:
+        assert out["root_cause"] == cause
+    assert out["stage"] == stage
+
+
+def test_every_prediction_explains_itself_with_rule_ids_and_spans(rs):
+    d = triage("CUDA OOM when generating", OOM, rs)
+    rules = {e.rule for e in d.symptom.evidence}
+    assert {"cuda-oom-error", "cuda-oom-text"} & rules
+    spans = [e.span for e in d.symptom.evidence if e.span]
+    assert spans and all(0 <= a < b <= len(d.facts.text) for a, b in spans)
+
+
+def test_a_vague_issue_abstains_instead_of_guessing(rs):
+    d = triage("question", "How do I use this model?", rs)
+    assert d.symptom is None and d.root_cause is None
+    assert not [c for c in d.labels if c.name.startswith(("symptom:", "cause:"))]
+
+
+def test_a_bare_crash_says_crash_without_a_leaf(rs):
+    d = triage("error when running", "I get an error:\n\n```\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n```", rs)
+    assert d.symptom.path == ["Crash"]
+
+
+def test_labels_follow_the_path_and_confidence(rs):
+    d = triage("CUDA OOM when generating", OOM, rs)
+    names = [c.name for c in d.labels]
+    assert names[:3] == ["symptom: crash", "symptom: cuda-error", "symptom: oom"]
+    assert all(c.confident == (c.confidence >= rs.settings[_dim(c.name)].label_confidence) for c in d.labels)
+
+
+def _dim(label):
+    return {"symptom": "symptom", "cause": "root_cause", "stage": "stage"}[label.split(":")[0]]
+
+
+def test_repo_label_names_prefix_and_hidden_dimensions(rs):
+    d = triage("CUDA OOM when generating", OOM, rs, label_names={"symptom: oom": "gpu-oom"}, label_prefix="llm/",
+               hidden={"stage"})
+    names = [c.name for c in d.labels]
+    assert "llm/gpu-oom" in names and "llm/symptom: crash" in names
+    assert not any("stage" in n for n in names)
+
+
+def test_the_comment_is_rendered_in_the_issue_language_and_never_pings(rs):
+    zh = triage("推理时报错", "我在用两张显卡做推理的时候程序报错了，麻烦 @someone 帮忙看看是什么原因 <script>x</script>\n\n```\nRuntimeError: CUDA error: device-side assert triggered\n```", rs)
+    assert zh.comment and zh.facts.language == "zh"
+    assert "@someone" not in zh.comment.replace("@\u200bsomeone", "") and "<script>" not in zh.comment
+    en = triage("CUDA OOM when generating", OOM, rs, language="zh")
+    assert en.comment != triage("CUDA OOM when generating", OOM, rs).comment
+
+
+def test_the_pipeline_is_deterministic(rs):
+    assert triage("x", OOM, rs).to_json() == triage("x", OOM, rs).to_json()
+
+
+class _Model:
+    """A stand-in for the optional learned classifier (an injected dependency, not our own function)."""
+
+    def predict(self, facts):
+        return {"symptom": (["Hang", "Generation Process Stuck"], 0.9), "root_cause": (["Model Corruption Issues"], 0.9),
+                "stage": (["Inference"], 0.9)}
+
+
+def test_a_classifier_fills_what_the_rules_left_open(rs):
+    d = triage("question", "How do I use this model?", rs, classifier=_Model())
+    assert d.symptom.name == "Hang - Generation Process Stuck" and d.symptom.decided_by == "model"
+    sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model())
+    assert sure.symptom.name == "Crash - CUDA Error - Out of Memory" and sure.symptom.decided_by == "rules"
+
+
+def test_empty_and_hostile_input_does_not_raise(rs):
+    for body in ("", "\x00\x01" * 100, "```" * 301, "a" * 200_000):
+        assert triage("", body, rs).to_json()["comment"]
