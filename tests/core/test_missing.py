@@ -1,0 +1,95 @@
+"""Tests for missing-info requests: what each kind of issue needs, minus what it states, and the command plan."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.missing import MAX_ASKED, load_requirements, missing_info
+from bot.core.rulefile import RulesError, rules_dir
+from tests.core.make_facts import make_facts, pred
+
+REQ = load_requirements(rules_dir() / "requirements.yml")
+CUDA_OOM = "Crash - CUDA Error - Out of Memory"
+
+
+def _missing(prose="", symptom=None, stage=None, **kw):
+    return missing_info(make_facts(prose, **kw), pred(symptom) if symptom else None, pred(stage) if stage else None,
+                        REQ)
+
+
+def test_cuda_crash_asks_for_the_cuda_stack():
+    got = _missing("it crashes", "Crash - CUDA Error - Device Error")
+    assert {"traceback", "torch", "cuda", "cuda_driver", "gpu"} <= set(got)
+
+
+def test_never_asks_for_what_is_stated():
+    env = {"torch": "2.1.0+cu121", "cuda_driver": "535.54.03", "gpu": "A100", "model": "Qwen/Qwen2-7B"}
+    got = _missing("Traceback (most recent call last):\n  File \"x.py\", line 1", CUDA_OOM, env=env)
+    assert not set(got) & {"torch", "cuda", "cuda_driver", "gpu", "model", "traceback"}  # +cu121 states cuda
+
+
+def test_extracted_error_counts_as_traceback():
+    assert "traceback" not in _missing("x", "Crash", errors=[("RuntimeError", "boom")])
+    assert "traceback" in _missing("x", "Crash")
+
+
+def test_tokenizer_anomaly_needs_tokenizer_stack_and_template():
+    got = _missing("weird tokens", "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly")
+    assert got[:4] == ["transformers", "tokenizers", "model", "chat_template"]
+    stated = _missing("I call tokenizer.apply_chat_template(messages)",
+                      "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly")
+    assert "chat_template" not in stated
+
+
+def test_hang_needs_launcher_and_gpu_count_unless_stated():
+    assert {"launcher", "gpu_count"} <= set(_missing("stuck", "Hang - Generation Process Stuck"))
+    got = _missing("torchrun --nproc_per_node 4 run.py hangs on 4 x A100", "Hang - Generation Process Stuck")
+    assert "launcher" not in got and "gpu_count" not in got
+
+
+def test_text_conditions_add_engine_versions():
+    assert "vllm" in _missing("served with vllm", "Incorrect Functionality - Generation Quality Anomaly")
+    assert "vllm" not in _missing("served with vllm", "Incorrect Functionality", env={"vllm": "0.6.3"})
+
+
+def test_fine_tuning_stage_needs_launcher():
+    assert "launcher" in _missing("loss", stage="Fine-tuning")
+
+
+def test_unknown_symptom_asks_little_and_capped():
+    assert _missing("help") == ["model"]
+    many = _missing("vllm deepspeed flash_attn lora bitsandbytes gptq", "Crash - CUDA Error - Communication Error",
+                    "Fine-tuning")
+    assert len(many) == MAX_ASKED
+
+
+def test_plan_groups_items_under_few_commands():
+    plan = REQ.plan(["torch", "cuda", "cuda_driver", "gpu", "transformers"])
+    assert plan[0] == ("python -m torch.utils.collect_env", ["torch", "cuda", "cuda_driver", "gpu"])
+    assert [cmd for cmd, _ in plan][1] in ("transformers env", REQ.command_for("transformers"))
+    assert len(plan) == 2
+
+
+def test_plan_prefers_tool_named_in_issue():
+    assert REQ.plan(["torch", "vllm", "gpu"], "vllm serve ...") == [("vllm collect-env", ["torch", "vllm", "gpu"])]
+    assert all(cmd != "vllm collect-env" for cmd, _ in REQ.plan(["torch", "gpu"], "plain transformers"))
+
+
+def test_items_without_command_are_left_out_of_plan():
+    assert REQ.plan(["model", "launcher"]) == []
+    assert REQ.how("launcher") and REQ.how("launcher", "zh") != REQ.how("launcher")
+    assert REQ.label("gpu", "zh") == "GPU 型号" and REQ.label("unknown") == "unknown"
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("items: {}\ncommands: []\nneeds: [{id: n, need: [nope]}]\n", "unknown item 'nope'"),
+    ("items: {a: {en: x, zh: y, typo: 1}}\ncommands: []\nneeds: []\n", "rule a: "),
+    ("items: {}\ncommands: [{id: c, run: r, covers: [], only_if: '(?<=a)'}]\nneeds: []\n", "rule c: "),
+    ("items: {}\ncommands: []\n", "needs"),
+])
+def test_broken_requirements_file(tmp_path: Path, body, reason):
+    path = tmp_path / "requirements.yml"
+    path.write_text(body)
+    with pytest.raises(RulesError) as exc:
+        load_requirements(path)
+    assert str(exc.value).startswith("rules/requirements.yml") and reason in str(exc.value)
