@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import RANK, Cand, rx
+from bot.core.extract.common import RANK, Cand, first, rx, scan
 from bot.core.extract.envdumps import DUMP_LINE, dump_kind, parse_dump
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
@@ -46,8 +46,8 @@ _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248
 def _split_logs(block: Block) -> tuple[list[Line], list[Line]]:
     """Separate a prose block's human lines from pasted machine lines (tracebacks, logs, dump labels)."""
     chunk = Chunk(block.lines)
-    marked = {chunk.at(m.start()) for m in _MACHINE.finditer(chunk.text)}
-    marked |= {chunk.at(m.start()) for m in DUMP_LINE.finditer(chunk.text)}
+    marked = {chunk.at(m.start()) for m in scan(_MACHINE, chunk.text, 1 << 20)}
+    marked |= {chunk.at(m.start()) for m in scan(DUMP_LINE, chunk.text, 1 << 20)}
     human: list[Line] = []
     machine: list[Line] = []
     in_tb = False
@@ -70,19 +70,22 @@ def _split_logs(block: Block) -> tuple[list[Line], list[Line]]:
     return human, machine
 
 
-def _specific(value: str) -> float:
+def _specific(value: str, cache: dict[str, float]) -> float:
     """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
-    return 1.5 if _SIZE.search(value) else 0.0
+    if value not in cache:
+        cache[value] = 1.5 if first(_SIZE, value) else 0.0
+    return cache[value]
 
 
 def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     """One fact per key: the best-ranked source, then the earliest mention."""
     best: dict[str, tuple[tuple[float, int], Cand]] = {}
+    cache: dict[str, float] = {}
     for c in cands:
         if not c.value:
             continue
         if c.key in ("model", "quantization", "model_size"):
-            score = (-(_MODEL_RANK.get(c.source, 0) + _specific(c.value)), c.span[0])
+            score = (-(_MODEL_RANK.get(c.source, 0) + _specific(c.value, cache)), c.span[0])
         else:
             score = (-RANK.get(c.source, 0), c.span[0])
         if c.key not in best or score < best[c.key][0]:
@@ -96,7 +99,7 @@ _COUNT = rx(r"^(\d{1,3}|[一两二三四六八十])[ \t]*(?:x|X|\*|×|张|块|�
 
 def _count(gpu: str) -> str | None:
     """The GPU count stated in a gpu value ("8 x NVIDIA A100", "A800 8卡", "两张4090")."""
-    m = _COUNT.search(gpu.strip())
+    m = first(_COUNT, gpu.strip())
     if not m:
         return None
     n = m.group(1) or m.group(2) or m.group(3)
@@ -167,7 +170,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
-                logs = [s for _, s in machine if not DUMP_LINE.search(s)]
+                logs = [s for _, s in machine if not first(DUMP_LINE, s)]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
@@ -196,11 +199,11 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     out = []
     if "python=" in s:
-        m = _CONDA_PY.search(s)
+        m = first(_CONDA_PY, s)
         if m:
             out.append(Cand("python", m.group(1), "log", chunk.span(*m.span(1))))
     if "packages/" in s:
-        m = _PYPATH.search(s)
+        m = first(_PYPATH, s)
         if m:
             out.append(Cand("python", m.group(1), "traceback", chunk.span(*m.span(1))))
     return out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+import re2
 
 from bot.core.rulefile import compile_re2
 
@@ -27,6 +30,60 @@ def rx(pattern: str):
     return compile_re2(pattern, ignore_case=False)
 
 
+class _AsciiMatch:
+    """A match found in ASCII text, where byte offsets are character offsets (same API subset as re2's)."""
+
+    __slots__ = ("_text", "_spans")
+
+    def __init__(self, text: str, spans):
+        self._text, self._spans = text, spans
+
+    def group(self, i: int = 0) -> str | None:
+        """The text of group i, or None if it did not take part."""
+        a, b = self._spans[i]
+        return None if a < 0 else self._text[a:b]
+
+    def span(self, i: int = 0) -> tuple[int, int]:
+        """(start, end) of group i."""
+        return self._spans[i]
+
+    def start(self, i: int = 0) -> int:
+        """Start of group i."""
+        return self._spans[i][0]
+
+    def end(self, i: int = 0) -> int:
+        """End of group i."""
+        return self._spans[i][1]
+
+
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+
+
+def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
+    """Up to `limit` non-overlapping matches of an RE2 pattern, fast for ASCII text (re2's own finditer otherwise)."""
+    raw = getattr(pattern, "_regexp", None)
+    if raw is None or _UNANCHORED is None or not text.isascii():
+        for n, m in enumerate(pattern.finditer(text)):
+            if n >= limit:
+                return
+            yield m
+        return
+    data = text.encode("ascii")
+    pos, end, n = 0, len(data), 0
+    while pos <= end and n < limit:
+        spans = raw.Match(_UNANCHORED, data, pos, end)
+        if spans[0][0] < 0:
+            return
+        n += 1
+        yield _AsciiMatch(text, spans)
+        pos = spans[0][1] if spans[0][1] > pos else pos + 1
+
+
+def first(pattern, text: str):
+    """The first match of an RE2 pattern in the text, or None."""
+    return next(scan(pattern, text, 1), None)
+
+
 _VERSION = rx(r"v?(\d+(?:\.\d+)*(?:[._-]?(?:post|dev|rc|a|b)\d*)*(?:\+[0-9a-z.]+)?)")
 
 
@@ -42,7 +99,7 @@ class Cand:
 
 def first_version(value: str) -> str | None:
     """The first version-looking token of a value ("3.10.12 (main, ...)" -> "3.10.12")."""
-    m = _VERSION.search(value)
+    m = first(_VERSION, value)
     return m.group(1) if m else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first_version, is_empty, rx
+from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, first_version, is_empty, rx, scan
 from bot.core.extract.segment import Chunk
 
 # normalised label -> canonical key
@@ -96,7 +96,7 @@ DUMP_LINE = rx(
 
 def is_dump_line(line: str) -> bool:
     """True if the line is a `Label: value` line of a known dump tool."""
-    return DUMP_LINE.search(line) is not None
+    return first(DUMP_LINE, line) is not None
 
 
 def _clean(key: str, value: str) -> str | None:
@@ -128,7 +128,7 @@ _DUMP_LABEL = rx(
 def parse_dump(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from `Label: value` lines printed by a dump tool (the source says which)."""
     out: list[Cand] = []
-    for _, m in zip(range(4 * MAX_MATCHES), _DUMP_LABEL.finditer(chunk.text)):
+    for m in scan(_DUMP_LABEL, chunk.text, 4 * MAX_MATCHES):
         head = " ".join(m.group(1).lower().split())
         key = LABELS.get(head)
         if key is None:

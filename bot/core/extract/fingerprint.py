@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.core.extract.common import rx
+from bot.core.extract.common import rx, scan
 from bot.core.types import Frame
 
-_PATH = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+)+[\\/]?")
-_HEX = rx(r"0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b")
-_NUM = rx(r"\b\d+(?:\.\d+)*")
-_QUOTED = rx(r"'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"")
-_LONGQ = rx(r"'[^'\n]{40,}'|\"[^\"\n]{40,}\"")
-_SPACE = rx(r"\s+")
+_TOKENS = rx(
+    r"((?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+)+[\\/]?)|(0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b)|"
+    r"('[^'\n]{0,200}'|\"[^\"\n]{0,200}\")|(\b\d+(?:\.\d+)*)"
+)
 
 
 def normalise_message(message: str, user_code: bool = False) -> str:
     """The message without paths, addresses, hex, numbers (and quoted names when raised in the user's code)."""
     m = message[:500]
-    m = _PATH.sub("<path>", m)
-    m = _HEX.sub("<hex>", m)
-    m = (_QUOTED if user_code else _LONGQ).sub("<q>", m)
-    m = _NUM.sub("<n>", m)
-    return _SPACE.sub(" ", m).strip().lower()
+    parts: list[str] = []
+    last = 0
+    for t in scan(_TOKENS, m):
+        parts.append(m[last:t.start()])
+        last = t.end()
+        if t.group(1) is not None:
+            parts.append("<path>")
+        elif t.group(2) is not None:
+            parts.append("<hex>")
+        elif t.group(4) is not None:
+            parts.append("<n>")
+        elif user_code or len(t.group(3)) > 41:
+            parts.append("<q>")
+        else:
+            parts.append(normalise_message(t.group(3)[1:-1], True).join(t.group(3)[0] * 2))
+    parts.append(m[last:])
+    return " ".join("".join(parts).split()).lower()
 
 
 def frames_of_interest(frames: list[Frame], n: int = 3) -> list[Frame]:

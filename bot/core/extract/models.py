@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, rx
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 
 FAMILIES = (
@@ -36,6 +36,8 @@ _QUANT = rx(
     r"(?i)\b(gptq(?:[\- _]?int[48])?|awq|int4|int8|q[2-8]_k(?:_[sml])?|q[458]_[01]|fp8|nf4|"
     r"load_in_[48]bit|[48][- ]?bit|bitsandbytes|gguf|w8a8|w4a16|exl2)\b"
 )
+LOG_MATCHES = 8
+"""Logs repeat the model on every line and rank lowest: their first few mentions are enough."""
 _HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
 _ORG_STOP = " \t\n\"'`=(,[<:"
 
@@ -70,29 +72,31 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
     """Model names (checkpoints and HF repo ids), bare sizes ("7B") and quantization formats in a chunk."""
     out: list[Cand] = []
     s = chunk.text
-    for n, m in enumerate(_MODEL.finditer(s)):
-        if n >= MAX_MATCHES:
-            break
-        if clean_model(m.group(1)) is None:
-            continue
+    seen: set[str] = set()
+    cap = LOG_MATCHES if source == "log" else MAX_MATCHES
+    for m in scan(_MODEL, s, cap):
+        raw = m.group(1)
         begin = _org(s, m.start(1))
+        if raw in seen or clean_model(raw) is None:
+            seen.add(raw)
+            continue
+        seen.add(raw)
         name = clean_model(s[begin:m.end(1)])
         if name is None:
             continue
         start = chunk.at(begin)
         out.append(Cand("model", name, source, (start, start + len(name))))
-        q = _QUANT_SUFFIX.search(name)
+        q = first(_QUANT_SUFFIX, name)
         if q:
             out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
-    sizes = [] if out or source == "log" else _BARE.finditer(s)
-    paths = _PATH_SIZE.finditer(s) if "/" in s else []
+    sizes = [] if out or source == "log" else scan(_BARE, s)
+    paths = scan(_PATH_SIZE, s) if "/" in s else []
     for pattern_matches in (sizes, paths):
-        for n, m in enumerate(pattern_matches):
-            if n >= MAX_MATCHES:
-                break
+        for m in pattern_matches:
             out.append(Cand("model_size", m.group(1), source, chunk.span(*m.span(1))))
-    for n, m in enumerate(_QUANT.finditer(s)):
-        if n >= MAX_MATCHES:
-            break
-        out.append(Cand("quantization", m.group(1), source, chunk.span(*m.span(1))))
+    quants: set[str] = set()
+    for m in scan(_QUANT, s, cap):
+        if m.group(1) not in quants:
+            quants.add(m.group(1))
+            out.append(Cand("quantization", m.group(1), source, chunk.span(*m.span(1))))
     return out

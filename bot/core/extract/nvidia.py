@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, rx
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 
 _HEADER = rx(r"NVIDIA-SMI[ \t]+(\S+)[ \t]+Driver Version:[ \t]+(\S+)[ \t]+CUDA Version:[ \t]+([0-9.]+)")
@@ -29,20 +29,20 @@ def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:
     s = chunk.text
     out: list[Cand] = []
     if "NVIDIA-SMI" in s:
-        m = _HEADER.search(s)
+        m = first(_HEADER, s)
         if m:
             out.append(Cand("cuda_driver", m.group(2), "nvidia_smi", chunk.span(*m.span(2))))
             out.append(Cand("cuda_max", m.group(3), "nvidia_smi", chunk.span(*m.span(3))))
-        rows = [(m.group(2).strip(), chunk.span(*m.span(2))) for _, m in zip(range(64), _ROW.finditer(s))]
+        rows = [(m.group(2).strip(), chunk.span(*m.span(2))) for m in scan(_ROW, s, 64)]
         out += gpu_summary(rows, "nvidia_smi")
     if "GPU" in s and not any(c.key == "gpu" for c in out):
         listed = []
-        for _, m in zip(range(64), _LIST.finditer(s)):
+        for m in scan(_LIST, s, 64):
             for _ in (i for i in m.group(1).split(",") if i):
                 listed.append((m.group(2).strip(), chunk.span(*m.span(2))))
         out += gpu_summary(listed, source)
     if "uda" in s:
-        for _, m in zip(range(MAX_MATCHES), _NVCC.finditer(s)):
+        for m in scan(_NVCC, s, MAX_MATCHES):
             g = 1 if m.group(1) else 2
             out.append(Cand("cuda", m.group(g), "log", chunk.span(*m.span(g))))
     return out

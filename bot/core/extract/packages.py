@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import Cand, cuda_from_tag, rx
+from bot.core.extract.common import Cand, cuda_from_tag, rx, scan
 from bot.core.extract.segment import Chunk
 
 PACKAGES: dict[str, str] = {
@@ -27,7 +27,7 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
     """Facts from package-list rows; outside code only the `[pip3]` / `[conda]` forms count."""
     out: list[Cand] = []
     seen: set[str] = set()
-    for m in _ROW.finditer(chunk.text):
+    for m in scan(_ROW, chunk.text):
         tag = m.group(1)
         if not in_code and tag is None:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, rx
+from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, rx, scan
 from bot.core.extract.models import parse_models
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Chunk
@@ -60,18 +60,14 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
     out: list[Cand] = []
     s = chunk.text
     for key, pattern in _SIMPLE:
-        for n, m in enumerate(pattern.finditer(s)):
-            if n >= MAX_MATCHES:
-                break
+        for m in scan(pattern, s, MAX_MATCHES):
             v = m.group(1).strip()
             out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(v))))
             if key == "torch" and "+cu" in v:
                 tc = cuda_from_tag(v.split("+", 1)[1])
                 if tc:
                     out.append(Cand("torch_cuda", tc, "derived", out[-1].span))
-    for n, m in enumerate(_LIB.finditer(s)):
-        if n >= MAX_MATCHES:
-            break
+    for m in scan(_LIB, s, MAX_MATCHES):
         name = m.group(1).lower()
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
         if key:
@@ -122,13 +118,13 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
         return None
     at = value.find(v)
     if key == "os":
-        ok = _OS.search(v) or (free_os and len(v) <= 40 and any(c.isalpha() for c in v))
+        ok = first(_OS, v) or (free_os and len(v) <= 40 and any(c.isalpha() for c in v))
         return (v, at) if ok else None
     if key == "gpu":
-        return (v, at) if _GPU.search(v) or _GPU_SHORT.search(v) or model_token(v) else None
+        return (v, at) if first(_GPU, v) or first(_GPU_SHORT, v) or model_token(v) else None
     if key in ("model", "quantization"):
         return (v, at) if any(c.isalnum() for c in v) else None
-    m = (_CUDA_IN.search(v) if key == "cuda" else None) or _ANY_VERSION.search(v)
+    m = (first(_CUDA_IN, v) if key == "cuda" else None) or first(_ANY_VERSION, v)
     if not m:
         return None
     return m.group(1), at + m.start(1)
@@ -137,9 +133,7 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
     out: list[Cand] = []
-    for n, m in enumerate(_LABEL.finditer(chunk.text)):
-        if n >= MAX_MATCHES:
-            break
+    for m in scan(_LABEL, chunk.text, MAX_MATCHES):
         label = " ".join(m.group(1).lower().split())
         key = _HUMAN_LABELS.get(label)
         if key is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, rx
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.nvidia import gpu_summary
 from bot.core.extract.segment import Chunk
 
@@ -21,31 +21,31 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     out: list[Cand] = []
     if "version: " in s or "build: " in s:
-        m = _LLAMA_VERSION.search(s)
+        m = first(_LLAMA_VERSION, s)
         if m:
             g = 1 if m.group(1) else 3
             out.append(Cand("llama_cpp", m.group(g), "llama_cpp", chunk.span(*m.span(g))))
             out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(g))))
     if "compute capability" in s:
         devices = []
-        for _, m in zip(range(64), _DEVICE.finditer(s)):
+        for m in scan(_DEVICE, s, 64):
             devices.append((m.group(1).strip(), chunk.span(*m.span(1))))
             if len(devices) == 1:
                 out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
                 out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(1))))
         out += gpu_summary(devices, "llama_cpp")
     if "ersion is" in s:
-        for _, m in zip(range(MAX_MATCHES), _OLLAMA.finditer(s)):
+        for m in scan(_OLLAMA, s, MAX_MATCHES):
             g = 1 if m.group(1) else 2
             out.append(Cand("ollama", m.group(g), "ollama", chunk.span(*m.span(g))))
             out.append(Cand("launcher", "ollama", "ollama", chunk.span(*m.span(g))))
     if "inference compute" in s:
-        m = _COMPUTE.search(s)
+        m = first(_COMPUTE, s)
         if m:
             out.append(Cand("gpu_cc", m.group(1), "ollama", chunk.span(*m.span(1))))
             out.append(Cand("gpu", m.group(2), "ollama", chunk.span(*m.span(2))))
             out.append(Cand("launcher", "ollama", "ollama", chunk.span(*m.span(2))))
-        d = _COMPUTE_DRV.search(s)
+        d = first(_COMPUTE_DRV, s)
         if d:
             out.append(Cand("cuda_max", d.group(1), "ollama", chunk.span(*d.span(1))))
     return out

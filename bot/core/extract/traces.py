@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.extract.fingerprint import fingerprint
-from bot.core.extract.common import rx
+from bot.core.extract.common import first, rx, scan
 from bot.core.extract.segment import Chunk
 from bot.core.types import ErrorFact, Frame
 
@@ -69,7 +69,7 @@ def _kind_of(type_: str, message: str) -> str:
 
 def _details(message: str) -> dict[str, str]:
     """Requested and free amounts from an OOM message."""
-    m = _OOM.search(message)
+    m = first(_OOM, message)
     if not m:
         return {}
     out = {"requested": m.group(1)}
@@ -106,7 +106,7 @@ MAX_LINES = 5000
 def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, int]:
     """Walk one traceback from `pos`: ((type, message, frames) or None, the position where it ended)."""
     frames: list[Frame] = []
-    first = True
+    at_start = True
     n = 0
     while pos < len(s) and n < 3000:
         n += 1
@@ -115,13 +115,13 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
         line = s[pos:min(end, pos + 5000)]
         st = line.strip()
         nxt = end + 1
-        if first and "Traceback (most recent call last)" in line:
-            first = False
+        if at_start and "Traceback (most recent call last)" in line:
+            at_start = False
             pos = nxt
             continue
-        first = False
+        at_start = False
         if 'File "' in line:
-            m = _FRAME.search(line)
+            m = first(_FRAME, line)
             if m:
                 frames.append(Frame(file=m.group(1), line=int(m.group(2)), function=m.group(3),
                                     package=frame_package(m.group(1))))
@@ -130,7 +130,7 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
         if not st or line[:1] in " \t^~" or st.startswith(("^", "~", "...", "[rank")) and 'File "' in line:
             pos = nxt
             continue
-        m = _EXC.search(st) or (_BARE_EXC.search(st) if frames else None)
+        m = first(_EXC, st) or (first(_BARE_EXC, st) if frames else None)
         if m:
             return (m.group(1), m.group(2) or "", frames), nxt
         return None, pos
@@ -143,8 +143,8 @@ def parse_errors(chunk: Chunk) -> list[ErrorFact]:
     seen: set[str] = set()
     s = chunk.text
     skip_until = -1
-    for n, m in enumerate(_INTEREST.finditer(s)):
-        if n >= MAX_LINES or len(out) >= MAX_ERRORS:
+    for m in scan(_INTEREST, s, MAX_LINES):
+        if len(out) >= MAX_ERRORS:
             break
         a, b = m.span()
         if a < skip_until:
@@ -168,7 +168,7 @@ def parse_errors(chunk: Chunk) -> list[ErrorFact]:
 def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
     """An error stated on one line outside a traceback (or None)."""
     span = (off, off + len(s))
-    if ("Error" in s or "Exception" in s) and (m := _EXC.search(st)):
+    if ("Error" in s or "Exception" in s) and (m := first(_EXC, st)):
         type_, msg = m.group(1), m.group(2) or ""
         if msg or "." in type_:
             return _make(_kind_of(type_, msg), type_, msg, span, (), _details(msg))
@@ -176,31 +176,31 @@ def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
     if "out of memory" in low or "outofmemory" in low:
         return _make("oom", "CUDA out of memory", st, span, (), _details(st))
     if "CUDA" in s or "CUBLAS" in s or "CUDNN" in s or "device-side" in s or "illegal memory" in s:
-        m = _CUDA.search(s)
+        m = first(_CUDA, s)
         if m:
             return _make("cuda", m.group(1), m.group(2) or st, span)
     if "NCCL" in s or "nccl" in s:
-        m = _NCCL.search(s)
+        m = first(_NCCL, s)
         if m:
             return _make("nccl", m.group(1), m.group(2) or st, span)
     if "terminate called" in s:
-        m = _TERMINATE.search(s)
+        m = first(_TERMINATE, s)
         if m:
             return _make("terminate", m.group(1) or "terminate", st, span)
     if "egmentation" in s or "SIGSEGV" in s or "signal 11" in s:
-        m = _SEGV.search(s)
+        m = first(_SEGV, s)
         if m:
             return _make("segfault", "Segmentation fault", st, span)
     if "-9" in s or "Kill" in s or "kill" in s or "KILL" in s or "137" in s or "signal 9" in s:
-        m = _KILLED.search(st)
+        m = first(_KILLED, st)
         if m:
             return _make("killed", "Killed", st, span)
     if "rror" in s or "ailed" in s or "fatal" in s:
-        m = _BUILD.search(s)
+        m = first(_BUILD, s)
         if m:
             return _make("build", "build failure", m.group(1), span)
     if "HTTP" in s or "code" in s or "status" in s:
-        m = _HTTP.search(s)
+        m = first(_HTTP, s)
         if m:
             code = m.group(1) or m.group(3) or m.group(5)
             msg = m.group(2) or m.group(4) or st
