@@ -150,7 +150,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     """The work of `extract`, recording partial results in `found` as it goes."""
     title = title[:MAX_TITLE].replace("\n", " ").replace("\r", " ")
     text = title + "\n\n" + body
-    scan = body[:MAX_SCAN]
+    body_text = body[:MAX_SCAN]
     base = len(title) + 2
     cands: list[Cand] = []
     found["cands"] = cands
@@ -159,7 +159,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     prose_parts: list[str] = [title]
     code: list[str] = []
     code_chars = 0
-    for b in segment(split_lines(scan, base)):
+    for b in segment(split_lines(body_text, base)):
         if b.kind == "prose":
             human, machine = _split_logs(b)
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
@@ -184,7 +184,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         if len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
             code.append(chunk.text[: MAX_CODE_CHARS - code_chars])
             code_chars += len(code[-1])
-    body_chunk = Chunk.of(scan, base)
+    body_chunk = Chunk.of(body_text, base)
     errors = parse_errors(body_chunk)
     found["errors"] = errors
     cands += _python_from_paths(body_chunk)

@@ -126,12 +126,13 @@ def segment(lines: list[Line]) -> list[Block]:
 class Chunk:
     """Lines joined into one string, so a regex scans them in one call, with a map back to text offsets."""
 
-    __slots__ = ("text", "_starts", "_offs")
+    __slots__ = ("text", "_starts", "_offs", "_base")
 
     def __init__(self, lines: list[Line]):
         self.text = "\n".join(s for _, s in lines)
         self._starts: list[int] = []
         self._offs: list[int] = []
+        self._base: int | None = None
         pos = 0
         for off, s in lines:
             self._starts.append(pos)
@@ -140,11 +141,15 @@ class Chunk:
 
     @classmethod
     def of(cls, text: str, base: int = 0) -> "Chunk":
-        """A chunk of a whole text whose first character sits at offset `base`."""
-        return cls(split_lines(text, base))
+        """A chunk of a contiguous text (kept as is, "\r" included) whose first character sits at offset `base`."""
+        chunk = cls([])
+        chunk.text, chunk._base = text, base
+        return chunk
 
     def at(self, pos: int) -> int:
         """The text offset of position `pos` in the joined string."""
+        if self._base is not None:
+            return self._base + pos
         i = bisect_right(self._starts, pos) - 1
         if i < 0:
             return pos

@@ -95,9 +95,9 @@ def _make(kind, type_, message, span, frames=(), details=None) -> ErrorFact:
 
 
 _INTEREST = rx(
-    r"(?m)^[^\n]*(?:Traceback \(most recent call last\)|File \"|Error|Exception|out of memory|OutOfMemory|CUDA|"
+    r"Traceback \(most recent call last\)|File \"|Error|Exception|out of memory|OutOfMemory|CUDA|"
     r"CUBLAS|CUDNN|device-side|illegal memory|NCCL|nccl|terminate called|egmentation|SIGSEGV|signal \d|-9\b|Kill|kill|"
-    r"KILL|137|ailed|fatal|HTTP/|Error code|status)[^\n]*$"
+    r"KILL|137|ailed|fatal|HTTP/|Error code|status"
 )
 MAX_LINES = 5000
 """At most this many candidate error lines are examined."""
@@ -146,16 +146,20 @@ def parse_errors(chunk: Chunk) -> list[ErrorFact]:
     for m in scan(_INTEREST, s, MAX_LINES):
         if len(out) >= MAX_ERRORS:
             break
-        a, b = m.span()
-        if a < skip_until:
+        if m.start() < skip_until:
             continue
+        a = s.rfind("\n", 0, m.start()) + 1
+        b = s.find("\n", m.end())
+        b = len(s) if b < 0 else b
+        skip_until = b
         line = s[a:min(b, a + 5000)]
         e = None
         if "Traceback (most recent call last)" in line or line.lstrip().startswith('File "'):
-            got, skip_until = _traceback(s, a)
+            got, ended = _traceback(s, a)
+            skip_until = max(ended, b)
             if got:
                 type_, msg, frames = got
-                e = _make(_kind_of(type_, msg), type_, msg, (chunk.at(a), chunk.at(skip_until - 1)), frames,
+                e = _make(_kind_of(type_, msg), type_, msg, (chunk.at(a), chunk.at(ended - 1)), frames,
                           _details(msg))
         else:
             e = _line_error(chunk.at(a), line, line.strip())

@@ -1,0 +1,58 @@
+"""Throughput of the triage pipeline after start-up: issues/s and latency percentiles on one core.
+
+Usage: python bench/triage_throughput.py DATASET.jsonl [--total 10000] [--rules-only]
+The dataset is read once, the RuleSet (and the classifier, unless --rules-only) loaded once, then the rows are
+triaged in order, repeated until --total issues have been processed, like `firstmile triage --batch` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the numbers."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("dataset", type=Path)
+    p.add_argument("--total", type=int, default=10_000)
+    p.add_argument("--rules-only", action="store_true")
+    args = p.parse_args(argv)
+
+    t0 = time.perf_counter()
+    from bot.cli.triage import load_classifier
+    from bot.core.ruleset import RuleSet
+    from bot.core.triage import triage
+
+    ruleset = RuleSet.load()
+    classifier = load_classifier(args.rules_only)
+    startup = time.perf_counter() - t0
+    rows = [json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
+    issues = [(r.get("title") or "", r.get("body") or "") for r in rows]
+    lat: list[float] = []
+    start = time.perf_counter()
+    n = 0
+    while n < args.total:
+        for title, body in issues:
+            t = time.perf_counter()
+            json.dumps(triage(title, body, ruleset, classifier=classifier).to_json(), ensure_ascii=False)
+            lat.append(time.perf_counter() - t)
+            n += 1
+            if n >= args.total:
+                break
+    wall = time.perf_counter() - start
+    q = statistics.quantiles(lat, n=100)
+    print(f"mode: {'rules + classifier' if classifier is not None else 'rules only'}")
+    print(f"start-up: {startup * 1000:.0f} ms")
+    print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b in issues) / len(issues):.0f} chars)")
+    print(f"throughput: {n / wall:.0f} issues/s")
+    print(f"latency ms: p50 {q[49] * 1000:.3f}  p90 {q[89] * 1000:.3f}  p99 {q[98] * 1000:.3f}  max {max(lat) * 1000:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
