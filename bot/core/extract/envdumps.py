@@ -59,8 +59,8 @@ DUMP_ONLY = frozenset({
 """Labels that mark a line as dump output without giving a canonical fact."""
 
 _MARKERS = (
-    ("collecting environment information", "collect_env"),
     ("vllm version", "vllm_env"),
+    ("collecting environment information", "collect_env"),
     ("system info\n", "vllm_env"),
     ("`transformers` version", "transformers_env"),
     ("copy-and-paste the text below", "transformers_env"),
@@ -107,7 +107,10 @@ def _clean(key: str, value: str) -> str | None:
     if key == "os":
         return v.removesuffix("(x86_64)").strip() or None
     if key == "gpu":
-        return v.split(" (UUID")[0].strip()
+        v = v.split(" (UUID")[0].strip()
+        if v.startswith("GPU ") and ":" in v[:8]:
+            v = v.split(":", 1)[1].strip()
+        return v or None
     if key == "cuda":
         low = v.lower()
         if "release" in low:

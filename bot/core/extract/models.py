@@ -34,7 +34,7 @@ _QUANT_SUFFIX = rx(
 )
 _QUANT = rx(
     r"(?i)\b(gptq(?:[\- _]?int[48])?|awq|int4|int8|q[2-8]_k(?:_[sml])?|q[458]_[01]|fp8|nf4|"
-    r"load_in_[48]bit|[48][- ]?bit|bitsandbytes|gguf|w8a8|w4a16|exl2)\b"
+    r"load_in_[48]bit|[48][- ]?bit|gguf|w8a8|w4a16|exl2)\b"
 )
 LOG_MATCHES = 8
 """Logs repeat the model on every line and rank lowest: their first few mentions are enough."""

@@ -23,6 +23,11 @@ _ROW = rx(
 )
 
 
+_FREEZE_AT = rx(
+    r"(?im)^[ \t]*(" + _NAMES + r")[ \t]*@[ \t]*\S*?/[A-Za-z0-9_]+-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-"
+)
+
+
 def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
     """Facts from package-list rows; outside code only the `[pip3]` / `[conda]` forms count."""
     out: list[Cand] = []
@@ -48,4 +53,15 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
                 tc = cuda_from_tag("cu" + build.split("cuda", 1)[1].split("_")[0].replace(".", ""))
             if tc:
                 out.append(Cand("torch_cuda", tc, "derived", span))
+    if "@" in chunk.text:
+        for m in scan(_FREEZE_AT, chunk.text):
+            key = PACKAGES[m.group(1).lower().replace("_", "-")]
+            if key in seen or not in_code:
+                continue
+            seen.add(key)
+            local = m.group(3)
+            value = m.group(2) + ("+" + local if local else "")
+            out.append(Cand(key, value, "pip", chunk.span(*m.span(2))))
+            if key == "torch" and local.startswith("cu") and (tc := cuda_from_tag(local)):
+                out.append(Cand("torch_cuda", tc, "derived", chunk.span(*m.span(2))))
     return out

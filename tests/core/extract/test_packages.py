@@ -1,0 +1,51 @@
+"""Tests for packages: pip list, pip freeze, conda list and collect_env's [pip3]/[conda] lines."""
+
+from bot.core.extract.packages import parse_packages
+from bot.core.extract.segment import Chunk
+from tests.core.extract import samples
+
+
+def pkgs(text: str, in_code: bool = True) -> dict[str, tuple[str, str]]:
+    """Key -> (value, source)."""
+    return {c.key: (c.value, c.source) for c in parse_packages(Chunk.of(text), in_code)}
+
+
+def test_pip_list_columns():
+    got = pkgs(samples.PIP_LIST)
+    assert got["vllm"] == ("0.6.1.post2", "pip")
+    assert got["flash_attn"] == ("2.6.3", "pip")
+    assert got["auto_gptq"] == ("0.7.1+cu121", "pip")
+    assert got["xformers"] == ("0.0.27.post2", "pip")
+    assert "numpy" not in got
+
+
+def test_pip_freeze_with_direct_url():
+    got = pkgs(samples.PIP_FREEZE)
+    assert got["trl"] == ("0.8.6", "pip")
+    assert got["torch"] == ("2.3.0+cu121", "pip")
+    assert got["torch_cuda"] == ("12.1", "derived")
+
+
+def test_conda_list_build_string_gives_torch_cuda():
+    got = pkgs(samples.CONDA_LIST)
+    assert got["torch"] == ("2.0.1", "conda")
+    assert got["torch_cuda"][0] == "11.7"
+    assert got["transformers"][0] == "4.31.0"
+
+
+def test_bracket_lines_count_outside_code_but_bare_rows_do_not():
+    text = "[pip3] torch==2.2.1\n[conda] transformers 4.38.0 pypi_0 pypi\ntorch 9.9 is what I think"
+    got = pkgs(text, in_code=False)
+    assert got["torch"] == ("2.2.1", "pip")
+    assert got["transformers"] == ("4.38.0", "conda")
+
+
+def test_ten_thousand_line_list_is_parsed_and_bounded():
+    rows = "".join(f"package-{i}    1.{i}.0\n" for i in range(10_000))
+    got = pkgs(rows + "torch    2.5.1\n")
+    assert got == {"torch": ("2.5.1", "pip")}
+
+
+def test_first_row_wins_for_each_key():
+    got = pkgs("torch==2.1.0\ntorch==2.0.0\n")
+    assert got["torch"][0] == "2.1.0"
