@@ -17,6 +17,7 @@ BLOCKS = ("word", "char", "meta")
 MAX_CHARS = 4000
 """Only the first MAX_CHARS of the prose are tokenised: keeps inference time bounded on huge issues."""
 
+CHAR_SIZES = (2, 3, 4)
 _WORD = re2.compile(r"[a-z][a-z0-9_]+")
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _META_VALUES = ("launcher", "quantization")
@@ -34,9 +35,9 @@ def word_tokens(text: str, prefix: str = "") -> list[str]:
     return [prefix + w for w in words] + [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def char_tokens(text: str, sizes: tuple[int, ...] = (2, 3, 4)) -> list[str]:
+def char_tokens(text: str, sizes: tuple[int, ...] | None = None) -> list[str]:
     """Character n-grams of the normalised text: they handle Chinese without a segmenter."""
-    norm = _norm(text)
+    norm, sizes = _norm(text), sizes or CHAR_SIZES
     return [norm[i : i + n] for n in sizes for i in range(len(norm) - n + 1)]
 
 
@@ -86,12 +87,10 @@ class Vocabulary:
         """Sparse (indices, values): sublinear tf times idf, L2-normalised per block, times the block weight."""
         idx_parts, val_parts = [], []
         for block in BLOCKS:
-            index = self.index[block]
-            counts = Counter(index[t] for t in toks.get(block, ()) if t in index)
-            if not counts:
+            ids = [i for i in map(self.index[block].get, toks.get(block, ())) if i is not None]
+            if not ids:
                 continue
-            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            idx, tf = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
             vals = (1.0 + np.log(tf)) * self._idf_all[idx]
             norm = float(np.sqrt(vals @ vals))
             if norm > 0:

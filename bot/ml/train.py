@@ -113,10 +113,11 @@ def fit(
     min_df: int = DEFAULTS["min_df"],
     min_deep: float = DEFAULTS["min_deep"],
     calibrate: bool = True,
+    block_weights: dict[str, float] | None = None,
 ) -> Classifier:
     """Train on pre-extracted Facts and their label records (an issue with two records counts for both)."""
     toks = [tokens(f) for f in facts]
-    vocab = fit_vocabulary(toks, min_df=min_df)
+    vocab = fit_vocabulary(toks, min_df=min_df, weights=block_weights)
     X_rows, y, w = [], {lv: [] for lv in LEVELS}, []
     for i, recs in enumerate(records):
         vec = vocab.transform(toks[i])

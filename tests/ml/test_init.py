@@ -1,0 +1,41 @@
+"""Tests for bot.ml.load_default: the shipped model loads, and its absence means rules only."""
+
+import sys
+
+import pytest
+
+pytest.importorskip("sklearn")
+
+import bot.ml
+from bot.core.extract import extract
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    bot.ml.load_default.cache_clear()
+    yield
+    bot.ml.load_default.cache_clear()
+
+
+def test_the_shipped_model_loads_and_predicts():
+    model = bot.ml.load_default()
+    assert model is not None
+    out = model.predict(extract("CUDA out of memory", "torch.cuda.OutOfMemoryError: CUDA out of memory"))
+    assert set(out) == {"symptom", "root_cause", "stage"}
+    assert len(model.meta["data_sha256"]) == 64 and model.meta["created_by"].startswith("firstmile train")
+
+
+def test_shipped_model_files_are_small():
+    sizes = {p.name: p.stat().st_size for p in bot.ml.default_dir().iterdir()}
+    assert set(sizes) >= {"model.json", "weights.npz"}
+    assert sum(sizes.values()) < 4 << 20
+
+
+def test_no_numpy_means_no_classifier(monkeypatch):
+    monkeypatch.setitem(sys.modules, "bot.ml.model", None)  # import now raises ImportError
+    assert bot.ml.load_default() is None
+
+
+def test_missing_model_files_mean_no_classifier(monkeypatch, tmp_path):
+    monkeypatch.setattr(bot.ml, "default_dir", lambda: tmp_path)
+    assert bot.ml.load_default() is None
