@@ -75,16 +75,29 @@ def _serve(env: dict[str, str], cwd, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize(("env", "line"), [
-    ({"PORT": "abc", "WEBHOOK_SECRET": "x"}, "firstmile: PORT: Input should be a valid integer"),
-    ({}, "firstmile: WEBHOOK_SECRET: required"),
-    ({"WEBHOOK_SECRET": "x", "APP_ID": "7"}, "firstmile: PRIVATE_KEY: required when APP_ID is set"),
-])
-def test_serve_exits_2_with_one_line(env, line, tmp_path):
-    proc = _serve(env, tmp_path)
-    out, err = proc.communicate(timeout=30)
+def test_serve_exits_2_with_one_line(tmp_path):
+    proc = _serve({"PORT": "abc", "WEBHOOK_SECRET": "x"}, tmp_path)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
-    assert len(err.strip().splitlines()) == 1 and err.startswith(line)
+    assert err.splitlines() == ["firstmile: PORT: Input should be a valid integer, unable to parse string as an integer"]
+
+
+@pytest.mark.parametrize(("env", "line"), [
+    ({}, "firstmile: WEBHOOK_SECRET: required (or pass --insecure-no-secret for local experiments)"),
+    ({"WEBHOOK_SECRET": "x", "APP_ID": "7"}, "firstmile: PRIVATE_KEY: required when APP_ID is set"),
+    ({"WEBHOOK_SECRET": "x", "DRAIN_SECONDS": "-1"}, "firstmile: DRAIN_SECONDS: Input should be greater than"),
+])
+def test_serve_main_exits_2_with_one_line(env, line, monkeypatch, tmp_path, capsys):
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    for name in set(os.environ) - set(CLEAN):
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(line)
 
 
 def test_serve_runs_dry_answers_healthz_and_stops_on_sigterm(tmp_path):

@@ -256,3 +256,12 @@ async def test_secrets_never_reach_the_logs(app_server, sender, recorder, fake_g
     key_body = app_keys[0].splitlines()[1]
     assert tokens and tokens[0] and tokens[0] not in text
     assert SECRET not in text and key_body not in text
+
+
+async def test_full_queue_still_acknowledges_and_everything_runs(app_server, sender, recorder):
+    running = await app_server(workers=1, queue_size=1)
+    results = await asyncio.gather(*(
+        sender(running).send("issues", payload("issues.opened", issue={"number": i}), f"q-{i}") for i in range(10)))
+    assert [s for s, _ in results] == [202] * 10
+    await recorder.wait(10)
+    assert sorted(c[0] for c in recorder.calls) == sorted(f"q-{i}" for i in range(10))
