@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import re2
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
 from bot.core.types import ErrorFact, Evidence, Facts
@@ -43,7 +44,6 @@ class Conditions(BaseModel):
     """The stage already chosen is this (root-cause rules only)."""
     any: list[Conditions] | None = None
     """At least one of these condition sets must hold (OR), e.g. an extracted error or the same words in the title."""
-    _compiled: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @field_validator("package", "env_missing", "any")
     @classmethod
@@ -54,81 +54,192 @@ class Conditions(BaseModel):
         return v
 
     def compile(self) -> None:
-        """Compile every regex with RE2; ValueError names the bad one."""
+        """Compile every regex with RE2 (cached by pattern); ValueError names the bad one."""
         for name in _REGEX_FIELDS:
             pat = getattr(self, name)
             if pat is not None:
-                self._compiled[name] = compile_re2(pat)
-        for key, pat in (self.env or {}).items():
-            self._compiled["env:" + key] = compile_re2(pat) if pat else None
+                _rx(pat)
+        for pat in (self.env or {}).values():
+            if pat:
+                _rx(pat)
         for alt in self.any or ():
             alt.compile()
 
-    def is_empty(self) -> bool:
-        """True when no condition is set."""
-        return not any(v is not None for v in self.__dict__.values())
+    def patterns(self) -> list[tuple[str, str]]:
+        """Every (field, pattern) this condition set and its `any` alternatives use."""
+        out = [(f, getattr(self, f)) for f in _REGEX_FIELDS if getattr(self, f) is not None]
+        for alt in self.any or ():
+            out += alt.patterns()
+        return out
 
-    def match(self, facts: Facts, chosen: dict[str, str]) -> tuple[tuple[int, int] | None, str] | None:
-        """(span, snippet) of the most telling match when every condition holds, else None."""
-        hits: list[tuple[tuple[int, int] | None, str]] = []
+    def match(self, scan: Scan, chosen: dict[str, str]) -> tuple | None:
+        """A reference to the most telling match when every condition holds, else None."""
+        facts = scan.facts
+        hits: list[tuple] = []
         if self.language is not None and facts.language != self.language:
             return None
-        for dim in ("symptom", "stage"):
-            want = getattr(self, dim)
-            if want is not None and not (chosen.get(dim) or "").lower().startswith(want.lower()):
-                return None
-        if self.error_kind is not None or self.package is not None or any(
-            getattr(self, f) is not None for f in ("error", "error_type", "error_message")
-        ):
-            hit = self._match_errors(facts.errors)
+        if self.symptom is not None and not chosen.get("symptom", "").lower().startswith(self.symptom.lower()):
+            return None
+        if self.stage is not None and chosen.get("stage", "").lower() != self.stage.lower():
+            return None
+        if (self.error_kind is not None or self.package is not None or self.error is not None
+                or self.error_type is not None or self.error_message is not None):
+            hit = self._match_errors(scan)
             if hit is None:
                 return None
             hits.append(hit)
         for key in self.env_missing or ():
             if key in facts.env:
                 return None
-        for key in self.env or {}:
+        for key, pat in (self.env or {}).items():
             fact = facts.env.get(key)
-            rx = self._compiled.get("env:" + key)
-            if fact is None or (rx is not None and rx.search(fact.value) is None):
+            if fact is None or (pat and _rx(pat).search(fact.value) is None):
                 return None
-            hits.append((fact.span, f"{key}={fact.value}"))
-        for name, source in (("title", facts.title), ("prose", facts.prose), ("text", facts.text)):
-            if getattr(self, name) is not None:
-                m = self._compiled[name].search(source)
-                if m is None:
+            hits.append(("span", fact.span, f"{key}={fact.value}"))
+        for name in ("title", "prose", "text", "code"):
+            pat = getattr(self, name)
+            if pat is not None:
+                if not scan.has(name, pat):
                     return None
-                hits.append(_locate(facts, m.group(0)))
-        if self.code is not None:
-            rx = self._compiled["code"]
-            m = next((m for block in facts.code if (m := rx.search(block)) is not None), None)
-            if m is None:
-                return None
-            hits.append(_locate(facts, m.group(0)))
+                hits.append(("re", name, pat))
         if self.any is not None:
-            hit = next((h for alt in self.any if (h := alt.match(facts, chosen)) is not None), None)
+            hit = next((h for alt in self.any if (h := alt.match(scan, chosen)) is not None), None)
             if hit is None:
                 return None
             hits.append(hit)
-        return hits[0] if hits else (None, "")
+        return hits[0] if hits else ("span", None, "")
 
-    def _match_errors(self, errors: list[ErrorFact]) -> tuple[tuple[int, int], str] | None:
+    def _match_errors(self, scan: Scan) -> tuple | None:
         """The first error meeting every error condition at once."""
-        for e in errors:
+        for i, e in enumerate(scan.facts.errors):
             if self.error_kind is not None and e.kind not in self.error_kind:
                 continue
             if self.package is not None and e.package not in self.package and not any(
                 f.package in self.package for f in e.frames
             ):
                 continue
-            if self.error_type is not None and self._compiled["error_type"].search(e.type) is None:
+            if any(pat is not None and not scan.error_has(i, field, pat) for field, pat in (
+                ("error_type", self.error_type), ("error_message", self.error_message), ("error", self.error),
+            )):
                 continue
-            if self.error_message is not None and self._compiled["error_message"].search(e.message) is None:
-                continue
-            if self.error is not None and self._compiled["error"].search(f"{e.type}: {e.message}") is None:
-                continue
-            return e.span, f"{e.type}: {e.message}"[:_SNIP]
+            return "span", e.span, f"{e.type}: {e.message}"[:_SNIP]
         return None
+
+
+_RX: dict[str, Any] = {}
+
+
+def _rx(pattern: str):
+    """The compiled RE2 regex for a pattern (case-insensitive), compiled once per process."""
+    rx = _RX.get(pattern)
+    if rx is None:
+        rx = _RX[pattern] = compile_re2(pattern)
+    return rx
+
+
+class PatternIndex:
+    """All regexes of some rules, one RE2 Set per field, so each field of an issue is scanned once."""
+
+    def __init__(self, rules: list[Conditions]):
+        by_field: dict[str, list[str]] = {}
+        for rule in rules:
+            for cond in (rule, getattr(rule, "unless", None)):
+                for field, pat in cond.patterns() if cond is not None else ():
+                    if pat not in by_field.setdefault(field, []):
+                        by_field[field].append(pat)
+        opts = re2.Options()
+        opts.case_sensitive = False
+        opts.max_mem = 64 << 20
+        opts.log_errors = False
+        self._sets: dict[str, tuple[Any, list[str], frozenset[str]]] = {}
+        for field, pats in by_field.items():
+            rset = re2.Set.SearchSet(opts)
+            for pat in pats:
+                rset.Add(pat)
+            rset.Compile()
+            self._sets[field] = (rset, pats, frozenset(pats))
+        self._plans: dict[int, tuple[list, list[tuple]]] = {}
+
+    def plan(self, rules: list[Rule]) -> list[tuple]:
+        """Each rule with the (field, pattern) it cannot fire without, so most rules are skipped by one lookup."""
+        cached = self._plans.get(id(rules))
+        if cached is None or cached[0] is not rules:
+            cached = self._plans[id(rules)] = (rules, [(r, self._gate(r)) for r in rules])
+        return cached[1]
+
+    def _gate(self, rule: Conditions) -> tuple | None:
+        """The cheapest necessary condition: an indexed pattern, the presence of errors, or the symptom chosen."""
+        for field in ("text", "prose", "title", "code"):
+            pat = getattr(rule, field)
+            if pat is not None and self.indexed(field, pat):
+                return (1, field, pat)
+        if any(getattr(rule, f) is not None for f in ("error_kind", "package", "error", "error_type", "error_message")):
+            return (2,)
+        if rule.symptom is not None:
+            return (3, rule.symptom.lower())
+        return None
+
+    def matching(self, field: str, text: str) -> frozenset[str]:
+        """The indexed patterns of a field that match `text`."""
+        entry = self._sets.get(field)
+        if entry is None:
+            return frozenset()
+        return frozenset(entry[1][i] for i in entry[0].Match(text) or ())
+
+    def indexed(self, field: str, pattern: str) -> bool:
+        """True when the pattern is in the field's Set."""
+        entry = self._sets.get(field)
+        return entry is not None and pattern in entry[2]
+
+    def scan(self, facts: Facts) -> Scan:
+        """A per-issue view that finds matching patterns lazily, one field at a time."""
+        return Scan(facts, self)
+
+
+class Scan:
+    """One issue's fields and the patterns found in each (computed on first use)."""
+
+    def __init__(self, facts: Facts, index: PatternIndex):
+        self.facts, self.index = facts, index
+        self._hits: dict[tuple, frozenset[str]] = {}
+
+    def source(self, field: str, error: int | None = None) -> str:
+        """The text a field's patterns run on."""
+        f = self.facts
+        if error is not None:
+            e = f.errors[error]
+            return {"error_type": e.type, "error_message": e.message}.get(field, f"{e.type}: {e.message}")
+        if field == "code":
+            return "\n\n".join(f.code)
+        return {"title": f.title, "prose": f.prose, "text": f.text}[field]
+
+    def hits(self, field: str, error: int | None = None) -> frozenset[str]:
+        """The indexed patterns that match the field."""
+        hits = self._hits.get((field, error))
+        if hits is None:
+            hits = self._hits[(field, error)] = self.index.matching(field, self.source(field, error))
+        return hits
+
+    def has(self, field: str, pattern: str, error: int | None = None) -> bool:
+        """True when `pattern` matches the field (of one error, when `error` is given)."""
+        hits = self._hits.get((field, error))
+        if hits is None:
+            hits = self._hits[(field, error)] = self.index.matching(field, self.source(field, error))
+        if pattern in hits:
+            return True
+        return not self.index.indexed(field, pattern) and _rx(pattern).search(self.source(field, error)) is not None
+
+    def error_has(self, error: int, field: str, pattern: str) -> bool:
+        """True when `pattern` matches a field of one error."""
+        return self.has(field, pattern, error)
+
+    def resolve(self, hit: tuple) -> tuple[tuple[int, int] | None, str]:
+        """(span, snippet) for a match reference from Conditions.match."""
+        if hit[0] == "span":
+            return hit[1], hit[2]
+        _, field, pat = hit
+        m = _rx(pat).search(self.source(field))
+        return _locate(self.facts, m.group(0) if m else "")
 
 
 def _locate(facts: Facts, found: str) -> tuple[tuple[int, int] | None, str]:
@@ -156,12 +267,12 @@ class Rule(Conditions):
             raise ValueError("weight must not be 0")
         return self
 
-    def fire(self, facts: Facts, chosen: dict[str, str]) -> Evidence | None:
-        """The Evidence this rule contributes to the facts, or None."""
-        hit = self.match(facts, chosen)
-        if hit is None or (self.unless is not None and self.unless.match(facts, chosen) is not None):
+    def fire(self, scan: Scan, chosen: dict[str, str]) -> Evidence | None:
+        """The Evidence this rule contributes to the scanned issue, or None."""
+        hit = self.match(scan, chosen)
+        if hit is None or (self.unless is not None and self.unless.match(scan, chosen) is not None):
             return None
-        span, snippet = hit
+        span, snippet = scan.resolve(hit)
         return Evidence(rule=self.id, node=self.node, weight=self.weight, span=span, text=snippet)
 
 
@@ -245,7 +356,17 @@ def load_evidence_text(name: str, text: str) -> tuple[str, Settings | None, list
     return parse_evidence(data, name)
 
 
-def collect(facts: Facts, rules: list[Rule], chosen: dict[str, str] | None = None) -> list[Evidence]:
-    """Every rule that fires on the facts, in rule order."""
+def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | None = None) -> list[Evidence]:
+    """Every rule that fires on the facts (or on a Scan shared across calls), in rule order."""
+    scan = facts if isinstance(facts, Scan) else PatternIndex(rules).scan(facts)
     chosen = chosen or {}
-    return [ev for r in rules if (ev := r.fire(facts, chosen)) is not None]
+    hits, errors, symptom = scan.hits, bool(scan.facts.errors), chosen.get("symptom", "").lower()
+    out = []
+    for rule, g in scan.index.plan(rules):
+        if g is not None and ((g[0] == 1 and g[2] not in hits(g[1])) or (g[0] == 2 and not errors)
+                              or (g[0] == 3 and not symptom.startswith(g[1]))):
+            continue
+        ev = rule.fire(scan, chosen)
+        if ev is not None:
+            out.append(ev)
+    return out

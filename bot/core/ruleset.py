@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.compat import load_checks
-from bot.core.evidence import Rule, Settings, load_evidence, load_evidence_text
+from bot.core.evidence import PatternIndex, Rule, Settings, load_evidence, load_evidence_text
 from bot.core.fixes import load_fixes
 from bot.core.missing import load_requirements
 from bot.core.rulefile import RulesError, rules_dir
@@ -25,6 +25,12 @@ class RuleSet:
     checks: list[Any] = field(default_factory=list)
     requirements: Any = None
     directory: Path | None = None
+    index: PatternIndex | None = None
+    """Every evidence pattern, one RE2 Set per field; built by load() and with_extra()."""
+
+    def __post_init__(self):
+        if self.index is None:
+            object.__setattr__(self, "index", PatternIndex([r for rs in self.rules.values() for r in rs]))
 
     @classmethod
     def load(cls, directory: Path | str | None = None) -> RuleSet:
@@ -57,7 +63,7 @@ class RuleSet:
             if sett is not None:
                 raise RulesError(name, None, "extra rule files cannot change the settings")
             _add(self.taxonomy, rules, {}, name, dim, None, extra)
-        return replace(self, rules=rules)
+        return replace(self, rules=rules, index=None)
 
     def summary(self) -> dict[str, int]:
         """Counts of what was loaded, for `firstmile rules check`."""

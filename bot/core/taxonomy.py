@@ -59,6 +59,9 @@ class Taxonomy:
         self.nodes = nodes
         self._by_path = {(n.dimension, n.path): n for n in nodes}
         self._by_label = {n.label.lower(): n for n in nodes}
+        self._children: dict[tuple, list[Node]] = {}
+        for n in nodes:
+            self._children.setdefault((n.dimension, n.path[:-1]), []).append(n)
 
     def get(self, dimension: str, path: tuple[str, ...] | list[str] | str) -> Node | None:
         """The node at an exact path (a tuple or the " - " form), or None."""
@@ -68,7 +71,7 @@ class Taxonomy:
 
     def children(self, dimension: str, path: tuple[str, ...] = ()) -> list[Node]:
         """The direct children of a path (the top level for the empty path)."""
-        return [n for n in self.nodes if n.dimension == dimension and n.path[:-1] == tuple(path)]
+        return list(self._children.get((dimension, tuple(path)), ()))
 
     def dimension_nodes(self, dimension: str) -> list[Node]:
         """Every node of one dimension."""

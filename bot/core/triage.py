@@ -23,8 +23,9 @@ def classify(facts: Facts, ruleset: RuleSet) -> dict[str, tuple[Prediction | Non
     """Each dimension's prediction from the rules alone, with the confidence of each level decided."""
     chosen: dict[str, str] = {}
     out: dict[str, tuple[Prediction | None, list[float]]] = {}
+    scan = ruleset.index.scan(facts)
     for dim in ORDER:
-        evidence = collect(facts, ruleset.rules[dim], chosen)
+        evidence = collect(scan, ruleset.rules[dim], chosen)
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
         out[dim] = (pred, confs)
         if pred is not None:
