@@ -127,7 +127,8 @@ class SQLiteStore:
 
     def release(self, delivery_id: str) -> None:
         """Put a running delivery back to pending (shutdown interrupted it)."""
-        self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE id = ? AND status = 'running'", (delivery_id,))
+        self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE id = ? AND status = 'running'",
+                          (delivery_id,))
 
     def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""

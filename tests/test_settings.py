@@ -79,7 +79,8 @@ def test_serve_exits_2_with_one_line(tmp_path):
     proc = _serve({"PORT": "abc", "WEBHOOK_SECRET": "x"}, tmp_path)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
-    assert err.splitlines() == ["firstmile: PORT: Input should be a valid integer, unable to parse string as an integer"]
+    assert err.splitlines() == [
+        "firstmile: PORT: Input should be a valid integer, unable to parse string as an integer"]
 
 
 @pytest.mark.parametrize(("env", "line"), [

@@ -170,7 +170,8 @@ class BotServer:
 SERVER_KEY: web.AppKey[BotServer] = web.AppKey("firstmile", BotServer)
 
 
-def create_app(settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False) -> web.Application:
+def create_app(settings: Settings, router: Router | None = None, *,
+               insecure_no_secret: bool = False) -> web.Application:
     """The aiohttp application; start-up and shutdown run through its cleanup context."""
     server = BotServer(settings, router, insecure_no_secret=insecure_no_secret)
     app = web.Application(client_max_size=settings.max_body_bytes + 1)

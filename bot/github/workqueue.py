@@ -1,4 +1,4 @@
-"""The in-process work queue: delivery ids from the store, served by N workers, one issue at a time per (repo, number)."""
+"""The in-process work queue: stored delivery ids served by N workers, one at a time per (repo, issue)."""
 
 from __future__ import annotations
 

@@ -102,7 +102,8 @@ def _now_iso(t: float | None = None) -> str:
 
 def _pointer(path: str, method: str) -> str:
     """The JSON pointer to an operation's JSON request-body schema."""
-    return "/paths/" + path.replace("~", "~0").replace("/", "~1") + f"/{method}/requestBody/content/application~1json/schema"
+    escaped = path.replace("~", "~0").replace("/", "~1")
+    return f"/paths/{escaped}/{method}/requestBody/content/application~1json/schema"
 
 
 class FakeGitHub:
@@ -123,7 +124,8 @@ class FakeGitHub:
         self._comment_index: dict[int, tuple[str, Comment]] = {}
         self._ids = itertools.count(1000)
         self._doc = json.loads(OPENAPI.read_text())
-        self._registry = Registry().with_resource("urn:github", Resource.from_contents(self._doc, default_specification=DRAFT4))
+        resource = Resource.from_contents(self._doc, default_specification=DRAFT4)
+        self._registry = Registry().with_resource("urn:github", resource)
         self._validators: dict[tuple[str, str], OAS30Validator | None] = {}
         self.url = ""
         self._runner: web.AppRunner | None = None
@@ -299,7 +301,8 @@ class FakeGitHub:
         for existing in repo.labels.values():
             if existing["name"].lower() == name.lower():
                 return existing
-        label = {"id": next(self._ids), "node_id": "L", "url": f"{self.url}/repos/{repo.owner}/{repo.name}/labels/{name}",
+        label = {"id": next(self._ids), "node_id": "L",
+                 "url": f"{self.url}/repos/{repo.owner}/{repo.name}/labels/{name}",
                  "name": name, "color": color, "default": False, "description": description}
         repo.labels[name.lower()] = label
         return label
@@ -438,7 +441,8 @@ class FakeGitHub:
         """Create a label (422 if it exists)."""
         repo, data = self._repo(request), request[BODY]
         if data["name"].lower() in repo.labels:
-            return web.json_response({"message": "Validation Failed", "errors": [{"code": "already_exists"}]}, status=422)
+            return web.json_response({"message": "Validation Failed", "errors": [{"code": "already_exists"}]},
+                                     status=422)
         return web.json_response(self._label(repo, data["name"], data.get("color", "ededed"), data.get("description")),
                                  status=201)
 
@@ -518,7 +522,8 @@ class FakeGitHub:
         data = self._repo(request).files.get(path)
         if data is None:
             return web.json_response({"message": "Not Found"}, status=404)
-        return web.json_response({"type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
+        return web.json_response({"type": "file", "encoding": "base64", "size": len(data),
+                                  "name": path.rsplit("/", 1)[-1],
                                   "path": path, "sha": f"{abs(hash(data)):x}",
                                   "content": base64.encodebytes(data).decode()})
 

@@ -1,4 +1,4 @@
-"""Signing and posting the real webhook payloads in tests/fixtures, with an `installation` added as for App deliveries."""
+"""Signing and posting the real webhook payloads in tests/fixtures, with `installation` added as for Apps."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def payload(name: str, installation_id: int | None = 1, **changes: Any) -> dict[
     """A fixture payload with `installation` set (as GitHub sends to Apps) and top-level keys replaced."""
     data = json.loads(raw_payload(name))
     if installation_id is not None:
-        data["installation"] = {"id": installation_id, "node_id": f"MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u{installation_id}"}
+        data["installation"] = {"id": installation_id, "node_id": f"MDIzOkluc3RhbGxhdGlvbg{installation_id}"}
     data.update(changes)
     return data
 

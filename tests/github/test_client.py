@@ -1,4 +1,4 @@
-"""Tests for bot.github.client: retries on 5xx, timeouts and dropped connections, rate-limit waits, giving up, dry mode."""
+"""Tests for bot.github.client: retries (5xx, timeouts, dropped connections, rate limits), giving up, dry mode."""
 
 from __future__ import annotations
 
