@@ -9,7 +9,7 @@ from bot.core.types import Frame
 
 _TOKENS = rx(
     r"((?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+)+[\\/]?)|(0x[0-9a-fA-F]+|\b[0-9a-fA-F]{8,}\b)|"
-    r"('[^'\n]{0,200}'|\"[^\"\n]{0,200}\")|(\b\d+(?:\.\d+)*)"
+    r"(\d+(?:\.\d+)?[ \t]?[KMGT]i?B\b)|('[^'\n]{0,200}'|\"[^\"\n]{0,200}\")|(\b\d+(?:\.\d+)*)"
 )
 
 
@@ -25,12 +25,14 @@ def normalise_message(message: str, user_code: bool = False) -> str:
             parts.append("<path>")
         elif t.group(2) is not None:
             parts.append("<hex>")
-        elif t.group(4) is not None:
+        elif t.group(5) is not None:
             parts.append("<n>")
-        elif user_code or len(t.group(3)) > 41:
+        elif t.group(3) is not None:
+            parts.append("<size>")
+        elif user_code or len(t.group(4)) > 41:
             parts.append("<q>")
         else:
-            parts.append(normalise_message(t.group(3)[1:-1], True).join(t.group(3)[0] * 2))
+            parts.append(normalise_message(t.group(4)[1:-1], True).join(t.group(4)[0] * 2))
     parts.append(m[last:])
     return " ".join("".join(parts).split()).lower()
 

@@ -177,6 +177,8 @@ def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
         if msg or "." in type_:
             return _make(_kind_of(type_, msg), type_, msg, span, (), _details(msg))
     low = s.lower()
+    if "killed process" in low or "oom-kill" in low or "oom_kill" in low:
+        return _make("killed", "Killed", st, span, (), {"by": "oom-killer"})
     if "out of memory" in low or "outofmemory" in low:
         return _make("oom", "CUDA out of memory", st, span, (), _details(st))
     if "CUDA" in s or "CUBLAS" in s or "CUDNN" in s or "device-side" in s or "illegal memory" in s:

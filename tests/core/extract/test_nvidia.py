@@ -1,0 +1,35 @@
+"""Tests for nvidia: nvidia-smi header and table, `nvidia-smi -L` lines, nvcc."""
+
+from bot.core.extract.nvidia import parse_nvidia
+from bot.core.extract.segment import Chunk
+from tests.core.extract import samples
+
+
+def got(text: str) -> dict[str, str]:
+    """Key -> value."""
+    return {c.key: c.value for c in parse_nvidia(Chunk.of(text))}
+
+
+def test_header_driver_and_cuda_max_never_cuda():
+    env = got(samples.NVIDIA_SMI)
+    assert env["cuda_driver"] == "535.183.01"
+    assert env["cuda_max"] == "12.2"
+    assert "cuda" not in env
+    assert env["gpu"] == "2 x NVIDIA H100 80GB HBM3"
+    assert env["gpu_count"] == "2"
+
+
+def test_old_79_column_windows_header():
+    env = got(samples.NVIDIA_SMI_OLD)
+    assert env["cuda_driver"] == "517.40"
+    assert env["cuda_max"] == "11.7"
+
+
+def test_smi_dash_l_lines():
+    env = got("GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-1234)\nGPU 1: Tesla V100-SXM2-32GB (UUID: GPU-5678)\n")
+    assert env["gpu"] == "2 x Tesla V100-SXM2-32GB"
+
+
+def test_nvcc_release_is_the_toolkit():
+    env = got("nvcc: NVIDIA (R) Cuda compiler driver\nCuda compilation tools, release 11.8, V11.8.89\n")
+    assert env["cuda"] == "11.8"

@@ -1,0 +1,88 @@
+"""Tests for prose: English and Chinese free text, and human `Label: value` lines."""
+
+import pytest
+
+from bot.core.extract.prose import parse_labels, parse_prose
+from bot.core.extract.segment import Chunk
+
+
+def got(text: str) -> dict[str, str]:
+    """Key -> first value stated in prose."""
+    out: dict[str, str] = {}
+    for c in parse_prose(Chunk.of(text), "prose"):
+        out.setdefault(c.key, c.value)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("I use torch 2.1 with it", "torch", "2.1"),
+        ("pytorch是2.0.1+cuda117", "torch", "2.0.1+cuda117"),
+        ("cuda12.1 installed", "cuda", "12.1"),
+        ("CUDA Version 11.8", "cuda", "11.8"),
+        ("transformers==4.37.2", "transformers", "4.37.2"),
+        ("transformer：4.32.0", "transformers", "4.32.0"),
+        ("vllm 0.6.1.post2 and flash-attn 2.5.8", "vllm", "0.6.1.post2"),
+        ("vllm 0.6.1.post2 and flash-attn 2.5.8", "flash_attn", "2.5.8"),
+        ("python版本：3.10", "python", "3.10"),
+        ("Using python 3.8 from PyPi", "python", "3.8"),
+        ("driver version 535.104.05", "cuda_driver", "535.104.05"),
+        ("On Ubuntu 22.04 with", "os", "Ubuntu 22.04"),
+        ("Windows 11 laptop", "os", "Windows 11"),
+        ("我用的是4090 显卡", "gpu", "4090"),
+        ("用的是 A100 80G", "gpu", "A100 80G"),
+        ("8 x NVIDIA A100 nodes", "gpu", "8 x NVIDIA A100"),
+        ("A800 8卡 训练", "gpu", "A800 8卡"),
+        ("on 2x T4 in colab", "gpu", "2x T4"),
+        ("an RTX 3060 12GB", "gpu", "RTX 3060 12GB"),
+    ],
+)
+def test_prose_facts(text, key, value):
+    assert got(text)[key] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable"],
+)
+def test_no_fact_from_lookalikes(text):
+    env = got(text)
+    assert "python" not in env and "torch" not in env and "gpu" not in env
+
+
+def labels(text: str) -> dict[str, str]:
+    """Key -> value from labelled lines."""
+    return {c.key: c.value for c in parse_labels(Chunk.of(text), "issue_form")}
+
+
+def test_labelled_lines_in_issue_forms():
+    text = (
+        "OS: Centos\nPython: Python 3.11\n- GPUs: 8 x NVIDIA L20\n- NVIDIA driver: 535.161.07\n"
+        "CUDA compiler: cuda_12.6\nPyTorch: 2.5.1+cu121\n"
+    )
+    assert labels(text) == {
+        "os": "Centos", "python": "3.11", "gpu": "8 x NVIDIA L20", "cuda_driver": "535.161.07", "cuda": "12.6",
+        "torch": "2.5.1+cu121",
+    }
+
+
+def test_system_label_needs_an_os_name():
+    assert labels("System : Window 11")["os"] == "Window 11"
+    assert labels("System: 64GB RAM") == {}
+
+
+def test_label_with_parenthetical_command():
+    env = labels("- CUDA (`python -c 'import torch; print(torch.version.cuda)'`): py3.10_cuda11.7_cudnn8.5.0_0")
+    assert env["cuda"] == "11.7"
+
+
+@pytest.mark.parametrize(
+    "text", ["GPU Make: Nvidia", "GPU: [eg: Nvidia]", "system: str = \"You are a helpful assistant.\"", "OS: N/A"]
+)
+def test_placeholder_and_code_labels_are_ignored(text):
+    assert labels(text) == {}
+
+
+def test_model_label_uses_model_names():
+    assert labels("- Model: llama-2-7b\n")["model"] == "llama-2-7b"

@@ -1,0 +1,41 @@
+"""Tests for runtimes: llama.cpp version/devices and ollama version/log lines."""
+
+from bot.core.extract.runtimes import parse_runtimes
+from bot.core.extract.segment import Chunk
+from tests.core.extract import samples
+
+
+def got(text: str) -> dict[str, str]:
+    """Key -> value (first wins)."""
+    out: dict[str, str] = {}
+    for c in parse_runtimes(Chunk.of(text)):
+        out.setdefault(c.key, c.value)
+    return out
+
+
+def test_llama_cpp_version_and_devices():
+    env = got(samples.LLAMA_CPP)
+    assert env["llama_cpp"] == "5590"
+    assert env["gpu"] == "2 x NVIDIA GeForce RTX 3090"
+    assert env["gpu_cc"] == "8.6"
+    assert env["launcher"] == "llama.cpp"
+
+
+def test_llama_cpp_build_line_with_log_prefix():
+    assert got("0.00.030.998 I build: 4589 (eb7cf15a) with cc 13 for x86_64")["llama_cpp"] == "4589"
+
+
+def test_llama_cpp_semver_form():
+    assert got("version: 1.2.3 (build 5000, commit abcdef1)\n")["llama_cpp"] == "1.2.3"
+
+
+def test_ollama_version_and_log_line():
+    assert got(samples.OLLAMA)["ollama"] == "0.5.7"
+    env = got(samples.OLLAMA_LOG)
+    assert env["gpu"] == "NVIDIA GeForce RTX 4060 Ti"
+    assert env["gpu_cc"] == "8.9"
+    assert env["cuda_max"] == "12.4"
+
+
+def test_unrelated_version_lines_are_ignored():
+    assert got("Python version: 3.10\nversion: abc\n") == {}
