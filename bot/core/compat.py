@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic import PrivateAttr, ValidationError
 
 from bot.core import versions
+from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern, reason
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
 from bot.core.types import Facts, Warning_
 
@@ -19,65 +20,7 @@ except ImportError:  # pragma: no cover
         return None
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _regex(pattern: str | None):
-    """Compile an optional RE2 pattern (case-insensitive)."""
-    return compile_re2(pattern) if pattern else None
-
-
-class EnvCond(_Strict):
-    """One condition on an env key: presence, a regex on the value, or a version comparison with a value or another key."""
-
-    key: str
-    present: bool | None = None
-    matches: str | None = None
-    op: Literal["<", "<=", ">", ">=", "==", "!="] | None = None
-    value: str | None = None
-    ref: str | None = None
-    _re: object = PrivateAttr(default=None)
-
-    @model_validator(mode="after")
-    def _check(self) -> "EnvCond":
-        """Exactly one kind of test; comparisons need a value or a ref key; regexes must be RE2."""
-        kinds = [self.present is not None, self.matches is not None, self.op is not None]
-        if sum(kinds) != 1:
-            raise ValueError(f"env condition on {self.key!r} needs exactly one of present/matches/op")
-        if self.op is not None and (self.value is None) == (self.ref is None):
-            raise ValueError(f"env comparison on {self.key!r} needs exactly one of value/ref")
-        if self.op is None and (self.value is not None or self.ref is not None):
-            raise ValueError(f"env condition on {self.key!r}: value/ref only go with op")
-        self._re = _regex(self.matches)
-        return self
-
-    def holds(self, env: dict[str, str]) -> bool:
-        """True when the condition holds on the (derived) env; unknown values never satisfy a comparison."""
-        val = env.get(self.key)
-        if self.present is not None:
-            return (val is not None) == self.present
-        if val is None:
-            return False
-        if self._re is not None:
-            return self._re.search(val) is not None
-        other = self.value if self.value is not None else env.get(self.ref or "")
-        return bool(versions.compare(val, self.op or "==", other))
-
-
-class TextView:
-    """The haystacks text conditions search, built once per issue (env dumps excluded)."""
-
-    __slots__ = ("prose", "code", "errors", "all")
-
-    def __init__(self, facts: Facts):
-        self.prose = facts.prose[:20000]
-        self.code = "\n".join(facts.code)[:20000]
-        self.errors = "\n".join(f"{e.type}: {e.message}" for e in facts.errors)[:20000]
-        self.all = "\n".join((self.prose, self.code, self.errors))
-
-
-class DriverRow(_Strict):
+class DriverRow(Strict):
     """The minimum driver for a CUDA major version under minor-version compatibility."""
 
     cuda: str
@@ -85,30 +28,56 @@ class DriverRow(_Strict):
     windows: str
 
 
-class ModelFamily(_Strict):
+class ModelFamily(Strict):
     """A model family named in `model`, and the first transformers release that supports it (None: no check)."""
 
     id: str
     match: str
     transformers: str | None = None
-    _re: object = PrivateAttr(default=None)
+
+    @cached_property
+    def rx(self):
+        """The compiled name pattern."""
+        return compile_re2(self.match)
 
     def model_post_init(self, _ctx) -> None:
-        """Compile the name pattern."""
-        self._re = compile_re2(self.match)
+        """Compile the name pattern now, so a bad one fails at load."""
+        _ = self.rx
 
 
-class Tables(_Strict):
+class Tables(Strict):
     """Reference tables that derived env keys are computed from (rules/tables.yml)."""
 
     driver_cuda: list[DriverRow]
     model_families: list[ModelFamily]
+
+    @cached_property
+    def families(self) -> PatternBank:
+        """All family patterns in one RE2 set: the lowest matching index is the first family that matches."""
+        return PatternBank(Pattern(f.match) for f in self.model_families)
+
+    def family(self, model: str) -> ModelFamily | None:
+        """The first family whose pattern matches the model name."""
+        hits = self.families.search(model[:300])
+        return self.model_families[min(hits)] if hits else None
 
 
 _CPU_BUILD = compile_re2(r"CUDA used to build PyTorch\s*:\s*(?:None|Could not collect)|Is CUDA available\s*:\s*False")
 _OS = [("wsl", compile_re2(r"wsl|microsoft-standard")), ("windows", compile_re2(r"windows|win(?:10|11|32|64)\b")),
        ("macos", compile_re2(r"mac\s?os|darwin|osx|apple\s+m\d|\bm[1-4]\s+(?:pro|max|ultra)\b")),
        ("linux", compile_re2(r"linux|ubuntu|centos|debian|rhel|red hat|fedora|rocky|alma|suse|arch"))]
+
+
+@lru_cache(maxsize=4096)
+def _gpu_cc(gpu: str) -> str | None:
+    """The compute capability of the GPU named (memoised: the same names recur)."""
+    return compute_capability(gpu)
+
+
+@lru_cache(maxsize=1024)
+def _os_family(os_text: str) -> str | None:
+    """linux, wsl, windows or macos from an OS description."""
+    return next((name for name, rx in _OS if rx.search(os_text)), None)
 
 
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
@@ -121,22 +90,18 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
     if tc:
         env["torch_cuda"] = tc
     if "+cpu" in torch or env.get("torch_cuda", "").strip().lower() in ("none", "no cuda", "n/a") or (
-        not tc and _CPU_BUILD.search(facts.text)
+        not tc and ("CUDA used to build PyTorch" in facts.text or "Is CUDA available" in facts.text)
+        and _CPU_BUILD.search(facts.text)
     ):
         env["torch_build"] = "cpu"
     elif "+rocm" in torch:
         env["torch_build"] = "rocm"
     elif tc:
         env["torch_build"] = "cuda"
-    if "gpu_cc" not in env and env.get("gpu"):
-        cc = compute_capability(env["gpu"])
-        if cc:
-            env["gpu_cc"] = cc
-    os_text = env.get("os", "")
-    for name, rx in _OS:
-        if os_text and rx.search(os_text):
-            env["os_family"] = name
-            break
+    if "gpu_cc" not in env and env.get("gpu") and (cc := _gpu_cc(env["gpu"][:300])):
+        env["gpu_cc"] = cc
+    if env.get("os") and (family := _os_family(env["os"][:200])):
+        env["os_family"] = family
     if tables is None:
         return env
     if env.get("cuda_max") and versions.major(env["cuda_max"]) is not None:
@@ -147,17 +112,15 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
             if versions.compare(env["cuda_driver"], ">=", getattr(row, column)):
                 env["driver_cuda_major"] = row.cuda
                 break
-    if env.get("model"):
-        for fam in tables.model_families:
-            if fam._re.search(env["model"]):
-                env["model_family"] = fam.id
-                if fam.transformers:
-                    env["family_min_transformers"] = fam.transformers
-                break
+    fam = tables.family(env["model"]) if env.get("model") else None
+    if fam is not None:
+        env["model_family"] = fam.id
+        if fam.transformers:
+            env["family_min_transformers"] = fam.transformers
     return env
 
 
-class Check(_Strict):
+class Check(Strict):
     """One compatibility check: all of its env conditions and text patterns must hold."""
 
     id: str
@@ -168,24 +131,25 @@ class Check(_Strict):
     text: str | None = None
     error: str | None = None
     not_text: str | None = None
-    _text: object = PrivateAttr(default=None)
-    _error: object = PrivateAttr(default=None)
-    _not_text: object = PrivateAttr(default=None)
     _tables: Tables | None = PrivateAttr(default=None)
 
+    @cached_property
+    def pats(self) -> tuple[Pattern | None, Pattern | None, Pattern | None]:
+        """The compiled text, error and not_text patterns."""
+        return pattern(self.text), pattern(self.error), pattern(self.not_text)
+
     def model_post_init(self, _ctx) -> None:
-        """Compile the text patterns."""
-        self._text, self._error, self._not_text = _regex(self.text), _regex(self.error), _regex(self.not_text)
+        """Compile the patterns now, so a bad one fails at load."""
+        _ = self.pats
 
     def applies(self, env: dict[str, str], view: TextView) -> bool:
         """True when every condition holds."""
         if not all(c.holds(env) for c in self.env):
             return False
-        if self._error is not None and not self._error.search(view.all):
+        text, error, not_text = self.pats
+        if (text and not text.found(view)) or (error and not error.found(view)):
             return False
-        if self._text is not None and not self._text.search(view.all):
-            return False
-        return self._not_text is None or not self._not_text.search(view.all)
+        return not_text is None or not not_text.found(view)
 
 
 class _Values(dict):
@@ -208,40 +172,13 @@ def load_tables(path: Path) -> Tables:
     try:
         return Tables.model_validate(data)
     except (ValidationError, ValueError) as exc:
-        raise RulesError(path, None, _reason(exc)) from None
-
-
-def _reason(exc: Exception) -> str:
-    """A one-line reason from a pydantic or regex error."""
-    if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        return f"{where}: {err['msg']}" if where else err["msg"]
-    return str(exc)
-
-
-def _load_list(path: Path, model: type[BaseModel], key: str) -> list:
-    """Load a YAML file holding `{key: [entries]}` into validated models, naming the broken entry on error."""
-    data = load_yaml(path)
-    if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], list):
-        raise RulesError(path, None, f"expected a mapping with exactly one key {key!r} holding a list")
-    out, seen = [], set()
-    for i, raw in enumerate(data[key]):
-        rid = raw.get("id") if isinstance(raw, dict) else None
-        rid = str(rid) if rid else f"#{i + 1}"
-        if rid in seen:
-            raise RulesError(path, rid, "duplicate id")
-        seen.add(rid)
-        try:
-            out.append(model.model_validate(raw))
-        except (ValidationError, ValueError) as exc:
-            raise RulesError(path, rid, _reason(exc)) from None
-    return out
+        raise RulesError(path, None, reason(exc)) from None
 
 
 def load_checks(path: Path) -> list[Check]:
     """Load rules/compat.yml (and the tables.yml next to it) into validated checks."""
-    checks = _load_list(path, Check, "checks")
+    checks = load_list(path, Check, "checks")
+    PatternBank(p for c in checks for p in c.pats)
     tables_path = path.with_name("tables.yml")
     tables = load_tables(tables_path) if tables_path.exists() else None
     for c in checks:

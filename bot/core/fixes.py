@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import PrivateAttr, field_validator
 
-from bot.core.compat import EnvCond, Tables, TextView, _load_list, _regex, _Strict, derive_env, load_tables
+from bot.core.compat import Tables, derive_env, load_tables
+from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern
 from bot.core.types import Facts, FixRef, Prediction
 
 MAX_SHOWN = 3
@@ -19,7 +21,7 @@ _WEIGHTS = {"error": 4, "error_type": 4, "package": 2, "env": 2, "code": 1, "pro
 # A node prefix adds its depth (1 for "Crash", 3 for "Crash - CUDA Error - Out of Memory").
 
 
-class Match(_Strict):
+class Match(Strict):
     """All given conditions must hold. Regexes are RE2, case-insensitive; node lists match by path prefix (any)."""
 
     error: str | None = None
@@ -32,38 +34,42 @@ class Match(_Strict):
     env: list[EnvCond] = []
     symptom: list[str] = []
     root_cause: list[str] = []
-    _rx: dict = PrivateAttr(default_factory=dict)
-    _not: object = PrivateAttr(default=None)
+    @cached_property
+    def pats(self) -> dict[str, Pattern]:
+        """The compiled patterns by condition name."""
+        found = {n: pattern(getattr(self, n)) for n in ("error", "error_type", "prose", "code", "text")}
+        return {n: p for n, p in found.items() if p is not None}
+
+    @cached_property
+    def not_pat(self) -> Pattern | None:
+        """The compiled not_text pattern."""
+        return pattern(self.not_text)
 
     def model_post_init(self, _ctx) -> None:
-        """Compile the patterns; a condition-free match is an error."""
-        self._not = _regex(self.not_text)
-        for name in ("error", "error_type", "prose", "code", "text"):
-            rx = _regex(getattr(self, name))
-            if rx is not None:
-                self._rx[name] = rx
-        if not (self._rx or self.package or self.env or self.symptom or self.root_cause):
+        """Compile the patterns now; a condition-free match is an error."""
+        _ = self.not_pat
+        if not (self.pats or self.package or self.env or self.symptom or self.root_cause):
             raise ValueError("match has no conditions")
 
     def score(self, env: dict[str, str], view: TextView, facts: Facts, sym: str, cause: str) -> int:
-        """The specificity score when every condition holds, else 0."""
+        """The specificity score when every condition holds, else 0 (text patterns first: they rule out the most)."""
+        for name, rx in self.pats.items():
+            if name == "error_type":
+                if not any(rx.rx.search(e.type) for e in facts.errors):
+                    return 0
+            elif not rx.found(view, _HAYSTACK[name]):
+                return 0
         if self.symptom and not any(sym.startswith(p) for p in self.symptom):
             return 0
         if self.root_cause and not any(cause.startswith(p) for p in self.root_cause):
             return 0
         if self.package and not _packages(facts) & set(self.package):
             return 0
-        if not all(c.holds(env) for c in self.env):
+        if self.env and not all(c.holds(env) for c in self.env):
             return 0
-        if self._not is not None and self._not.search(view.all):
+        if self.not_pat is not None and self.not_pat.found(view):
             return 0
-        for name, rx in self._rx.items():
-            if name == "error_type":
-                if not any(rx.search(e.type) for e in facts.errors):
-                    return 0
-            elif not rx.search(getattr(view, _HAYSTACK[name])):
-                return 0
-        total = sum(_WEIGHTS[n] for n in self._rx) + _WEIGHTS["env"] * len(self.env)
+        total = sum(_WEIGHTS[n] for n in self.pats) + _WEIGHTS["env"] * len(self.env)
         total += _WEIGHTS["package"] * bool(self.package)
         total += sum(p.count(" - ") + 1 for p in self.symptom if sym.startswith(p))
         total += sum(p.count(" - ") + 1 for p in self.root_cause if cause.startswith(p))
@@ -77,7 +83,7 @@ def _packages(facts: Facts) -> set[str]:
     return out
 
 
-class Fix(_Strict):
+class Fix(Strict):
     """One known fix: a one-line remedy, an authoritative URL, and one or more alternative match conditions."""
 
     id: str
@@ -86,6 +92,7 @@ class Fix(_Strict):
     url: str
     match: list[Match]
     _tables: Tables | None = PrivateAttr(default=None)
+    _index: FixIndex | None = PrivateAttr(default=None)
 
     @field_validator("match", mode="before")
     @classmethod
@@ -102,13 +109,41 @@ class Fix(_Strict):
         return v
 
 
+class FixIndex:
+    """Fix alternatives keyed by one pattern each must find, so an issue scores only the alternatives that can match."""
+
+    def __init__(self, fixes: list[Fix]):
+        def on(hay: str) -> list[Pattern]:
+            pats = [p for f in fixes for m in f.match for n, p in m.pats.items() if _HAYSTACK.get(n) == hay]
+            return pats + [m.not_pat for f in fixes for m in f.match if m.not_pat] if hay == "all" else pats
+
+        # one pass over each haystack per issue; a haystack no pattern looks at is not scanned at all
+        self.banks = {h: PatternBank(pats) for h in ("all", "prose", "code") if (pats := on(h))}
+        self.ids = {id(f) for f in fixes}
+        self.gated: dict[tuple[str, int], list[tuple[Fix, Match]]] = {}
+        self.ungated: list[tuple[Fix, Match]] = []
+        for f in fixes:
+            for m in f.match:
+                gate = next(((_HAYSTACK[n], p.index) for n, p in m.pats.items() if n in _HAYSTACK), None)
+                (self.gated.setdefault(gate, []) if gate else self.ungated).append((f, m))
+
+    def candidates(self, view: TextView) -> list[tuple[Fix, Match]]:
+        """The alternatives whose gate pattern occurs in this issue, plus those without one."""
+        out = list(self.ungated)
+        for hay, bank in self.banks.items():
+            for i in view.hits(bank, hay):
+                out.extend(self.gated.get((hay, i), ()))
+        return out
+
+
 def load_fixes(path: Path) -> list[Fix]:
     """Load rules/fixes.yml (and the tables.yml next to it) into validated fixes."""
-    fixes = _load_list(path, Fix, "fixes")
+    fixes = load_list(path, Fix, "fixes")
+    index = FixIndex(fixes)
     tables_path = path.with_name("tables.yml")
     tables = load_tables(tables_path) if tables_path.exists() else None
     for f in fixes:
-        f._tables = tables
+        f._tables, f._index = tables, index
     return fixes
 
 
@@ -121,10 +156,15 @@ def match_fixes(
     env = derive_env(facts, fixes[0]._tables)
     view = TextView(facts)
     sym, cause = (symptom.name if symptom else ""), (root_cause.name if root_cause else "")
-    scored = []
-    for i, fix in enumerate(fixes):
-        best = max(m.score(env, view, facts, sym, cause) for m in fix.match)
-        if best:
-            scored.append((-best, i, fix))
-    scored.sort(key=lambda t: t[:2])
-    return [FixRef(id=f.id, title=f.title, url=f.url, title_zh=f.title_zh) for _, _, f in scored[:MAX_SHOWN]]
+    order = {id(f): i for i, f in enumerate(fixes)}
+    index = fixes[0]._index  # private attributes are slow: read once; fixes from elsewhere are scanned in full
+    pairs = index.candidates(view) if index is not None else []
+    pairs += [(f, m) for f in fixes if index is None or id(f) not in index.ids for m in f.match]
+    best: dict[int, int] = {}
+    for fix, m in pairs:
+        if id(fix) in order:
+            score = m.score(env, view, facts, sym, cause)
+            if score > best.get(id(fix), 0):
+                best[id(fix)] = score
+    ranked = sorted(best, key=lambda k: (-best[k], order[k]))[:MAX_SHOWN]
+    return [FixRef(id=f.id, title=f.title, url=f.url, title_zh=f.title_zh) for f in (fixes[order[k]] for k in ranked)]

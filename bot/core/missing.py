@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
-from pydantic import PrivateAttr, ValidationError, model_validator
+from pydantic import ValidationError, model_validator
 
-from bot.core.compat import TextView, _reason, _regex, _Strict, derive_env
+from bot.core import versions
+from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern, reason
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.types import Facts, Prediction
 
 MAX_ASKED = 6
 
 
-class Item(_Strict):
+class Item(Strict):
     """One thing to ask for: its label in both languages, env keys that already state it, or a pattern that does."""
 
     en: str
@@ -24,14 +26,17 @@ class Item(_Strict):
     """RE2 pattern over the issue's prose, code and errors that means the item is stated."""
     how_en: str = ""
     how_zh: str = ""
-    _re: object = PrivateAttr(default=None)
+    @cached_property
+    def rx(self) -> Pattern | None:
+        """The compiled pattern."""
+        return pattern(self.stated)
 
     def model_post_init(self, _ctx) -> None:
-        """Compile the pattern."""
-        self._re = _regex(self.stated)
+        """Compile the pattern now, so a bad one fails at load."""
+        _ = self.rx
 
 
-class Command(_Strict):
+class Command(Strict):
     """A command that prints several items at once."""
 
     id: str
@@ -39,41 +44,50 @@ class Command(_Strict):
     covers: list[str]
     only_if: str | None = None
     """RE2 pattern over the issue text; the command is offered only when it matches (e.g. `vllm collect-env`)."""
-    _re: object = PrivateAttr(default=None)
+    @cached_property
+    def rx(self) -> Pattern | None:
+        """The compiled pattern."""
+        return pattern(self.only_if)
 
     def model_post_init(self, _ctx) -> None:
-        """Compile the pattern."""
-        self._re = _regex(self.only_if)
+        """Compile the pattern now, so a bad one fails at load."""
+        _ = self.rx
 
     def usable(self, text: str) -> bool:
         """True unless the command is limited to issues matching `only_if` and this one does not."""
-        return self._re is None or self._re.search(text) is not None
+        return self.rx is None or self.rx.rx.search(text) is not None
 
 
-class Need(_Strict):
-    """Items needed when all given conditions hold: symptom/stage path prefixes (any) and a text pattern."""
+class Need(Strict):
+    """Items needed when all given conditions hold: symptom/stage path prefixes (any, minus exclusions) and a text pattern."""
 
     id: str
     symptom: list[str] = []
+    not_symptom: list[str] = []
     stage: list[str] = []
     text: str | None = None
     need: list[str]
-    _re: object = PrivateAttr(default=None)
+    @cached_property
+    def rx(self) -> Pattern | None:
+        """The compiled pattern."""
+        return pattern(self.text)
 
     def model_post_init(self, _ctx) -> None:
-        """Compile the pattern."""
-        self._re = _regex(self.text)
+        """Compile the pattern now, so a bad one fails at load."""
+        _ = self.rx
 
     def applies(self, sym: str, stage: str, view: TextView) -> bool:
         """True when every given condition holds."""
         if self.symptom and not any(sym.startswith(p) for p in self.symptom):
             return False
+        if any(sym.startswith(p) for p in self.not_symptom):
+            return False
         if self.stage and not any(stage.startswith(p) for p in self.stage):
             return False
-        return self._re is None or self._re.search(view.all) is not None
+        return self.rx is None or self.rx.found(view)
 
 
-class Requirements(_Strict):
+class Requirements(Strict):
     """rules/requirements.yml: the items, the commands that print them, and what each kind of issue needs."""
 
     items: dict[str, Item]
@@ -128,7 +142,9 @@ def load_requirements(path: Path) -> Requirements:
     """Load and validate rules/requirements.yml."""
     data = load_yaml(path)
     try:
-        return Requirements.model_validate(data)
+        req = Requirements.model_validate(data)
+        PatternBank([*(i.rx for i in req.items.values()), *(n.rx for n in req.needs)])
+        return req
     except (ValidationError, ValueError) as exc:
         rid = None
         if isinstance(exc, ValidationError):
@@ -139,10 +155,10 @@ def load_requirements(path: Path) -> Requirements:
                     rid = str(loc[1])
                 elif isinstance(section, list) and isinstance(loc[1], int) and isinstance(section[loc[1]], dict):
                     rid = str(section[loc[1]].get("id", f"#{loc[1] + 1}"))
-        raise RulesError(path, rid, _reason(exc)) from None
+        raise RulesError(path, rid, reason(exc)) from None
 
 
-def _stated(item: str, env: dict[str, str], facts: Facts, view: TextView, req: Requirements) -> bool:
+def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirements) -> bool:
     """True when the issue already gives this item (derived env keys such as a +cu121 tag count)."""
     if item in env:
         return True
@@ -151,7 +167,7 @@ def _stated(item: str, env: dict[str, str], facts: Facts, view: TextView, req: R
         return True
     if item == "traceback" and facts.errors:
         return True
-    return it._re is not None and it._re.search(view.all) is not None
+    return it.rx is not None and it.rx.found(view)
 
 
 def missing_info(
@@ -159,7 +175,9 @@ def missing_info(
 ) -> list[str]:
     """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
     view = TextView(facts)
-    env = derive_env(facts, None)
+    env = dict.fromkeys(facts.env)
+    if versions.torch_cuda(facts.env["torch"].value if "torch" in facts.env else None):
+        env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build
     sym, stg = (symptom.name if symptom else ""), (stage.name if stage else "")
     out: list[str] = []
     for need in requirements.needs:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re2
 
 ZWSP = "\u200b"
 _MENTION = re2.compile(r"@([A-Za-z0-9_-])")
 _TICKS = re2.compile(r"`+")
-_SPACE = re2.compile(r"\s+")
 _COMMAND = re2.compile(r"(?m)^(\s*)/([A-Za-z][\w-]*)(\s|$)")
 _AUTOLINK = re2.compile(r"(?i)(https?|ftp|file|javascript|data|mailto)(:)|(www)(\.)")
-_MD_SPECIAL = re2.compile(r"([\\`*_{}\[\]()#+!|~:-])")
+_MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~:-"})
 
 
 def trim(text: str, limit: int) -> str:
@@ -20,19 +21,24 @@ def trim(text: str, limit: int) -> str:
 
 def _unping(text: str) -> str:
     """Put a zero-width space after every @ that could start a mention (GitHub links neither then)."""
-    return _MENTION.sub(lambda m: "@" + ZWSP + m.group(1), text)
+    return _MENTION.sub(lambda m: "@" + ZWSP + m.group(1), text) if "@" in text else text
 
 
+def _longest_tick_run(text: str) -> int:
+    """The length of the longest run of backticks."""
+    return max((len(m) for m in _TICKS.findall(text)), default=0) if "`" in text else 0
+
+
+@lru_cache(maxsize=8192)
 def code(text: str, *, limit: int | None = None, table: bool = False) -> str:
     """One-line inline code span that no backtick in the text can close; `table=True` also escapes pipes."""
-    flat = _SPACE.sub(" ", text).strip()
+    flat = " ".join(text.split())
     if limit is not None:
         flat = trim(flat, limit)
     flat = _unping(flat)
     if not flat:
         return "` `"
-    longest = max((len(m) for m in _TICKS.findall(flat)), default=0)
-    fence = "`" * (longest + 1)
+    fence = "`" * (_longest_tick_run(flat) + 1)
     pad = " " if flat[0] == "`" or flat[-1] == "`" else ""
     if table:
         flat = flat.replace("|", "\\|")
@@ -44,20 +50,23 @@ def block(text: str, *, limit: int | None = None, lang: str = "text") -> str:
     body = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if limit is not None:
         body = trim(body, limit)
-    body = _COMMAND.sub(lambda m: m.group(1) + ZWSP + "/" + m.group(2) + m.group(3), _unping(body))
-    longest = max((len(m) for m in _TICKS.findall(body)), default=0)
-    fence = "`" * max(3, longest + 1)
+    body = _unping(body)
+    if "/" in body:
+        body = _COMMAND.sub(lambda m: m.group(1) + ZWSP + "/" + m.group(2) + m.group(3), body)
+    fence = "`" * max(3, _longest_tick_run(body) + 1)
     return f"{fence}{lang}\n{body}\n{fence}"
 
 
+@lru_cache(maxsize=8192)
 def text(value: str, *, limit: int | None = None) -> str:
     """Plain one-line markdown text: HTML escaped, markdown syntax escaped, links, mentions and commands defused."""
-    flat = _SPACE.sub(" ", value).strip()
+    flat = " ".join(value.split())
     if limit is not None:
         flat = trim(flat, limit)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(3)) + ZWSP + (m.group(2) or m.group(4)), flat)
-    flat = _MD_SPECIAL.sub(r"\\\1", _unping(flat))
+    if ":" in flat or "." in flat:
+        flat = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(3)) + ZWSP + (m.group(2) or m.group(4)), flat)
+    flat = _unping(flat).translate(_MD_ESCAPE)
     if flat.startswith("/"):
         flat = ZWSP + flat
     return flat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from functools import lru_cache
 
 import re2
 from packaging.version import InvalidVersion, Version
@@ -13,6 +14,7 @@ _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge
 OPS = frozenset(_OPS)
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str | None) -> Version | None:
     """The first version in the text, local part (+cu121) dropped; None if there is none."""
     if not text:

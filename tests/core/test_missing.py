@@ -93,3 +93,8 @@ def test_broken_requirements_file(tmp_path: Path, body, reason):
     with pytest.raises(RulesError) as exc:
         load_requirements(path)
     assert str(exc.value).startswith("rules/requirements.yml") and reason in str(exc.value)
+
+
+def test_oom_asks_for_memory_facts_not_the_driver():
+    got = _missing("OOM", "Crash - CUDA Error - Out of Memory", errors=[("torch.OutOfMemoryError", "CUDA out of memory")])
+    assert got[:4] == ["gpu", "gpu_count", "model", "torch"] and "cuda_driver" not in got

@@ -1,0 +1,150 @@
+"""Shared rule conditions: RE2 patterns matched in one pass per issue, env conditions, and strict list loading."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import re2
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from bot.core import versions
+from bot.core.rulefile import RulesError, compile_re2, load_yaml
+from bot.core.types import Facts
+
+_BANK_MEM = 64 << 20
+
+
+class Strict(BaseModel):
+    """Rule models reject unknown keys and are immutable; compiled parts are cached properties (plain attribute speed)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Pattern:
+    """A case-insensitive RE2 pattern; once registered in a PatternBank it is answered from the bank's single pass."""
+
+    __slots__ = ("source", "rx", "bank", "index")
+
+    def __init__(self, source: str):
+        self.source, self.rx = source, compile_re2(source)
+        self.bank: PatternBank | None = None
+        self.index = -1
+
+    def found(self, view: TextView, haystack: str = "all") -> bool:
+        """True when the pattern occurs in the named haystack of the view."""
+        if self.bank is None:
+            return self.rx.search(getattr(view, haystack)) is not None
+        return self.index in view.hits(self.bank, haystack)
+
+
+def pattern(source: str | None) -> Pattern | None:
+    """Compile an optional pattern."""
+    return Pattern(source) if source else None
+
+
+class PatternBank:
+    """Many patterns matched against a text in one pass (RE2::Set): which of them occur."""
+
+    def __init__(self, patterns: Iterable[Pattern | None]):
+        opts = re2.Options()
+        opts.case_sensitive, opts.max_mem, opts.log_errors = False, _BANK_MEM, False
+        self._set = re2.Set.SearchSet(opts)
+        for p in patterns:
+            if p is not None and p.bank is None:
+                p.index, p.bank = self._set.Add(p.source), self
+        self._set.Compile()
+
+    def search(self, text: str) -> frozenset[int]:
+        """The indices of the patterns that occur in the text."""
+        return frozenset(self._set.Match(text) or ())
+
+
+class TextView:
+    """The haystacks text conditions search (env dumps excluded), with bank results cached per issue."""
+
+    __slots__ = ("prose", "code", "errors", "all", "_hits")
+
+    def __init__(self, facts: Facts):
+        self.prose = facts.prose[:20000]
+        self.code = "\n".join(facts.code)[:20000]
+        self.errors = "\n".join(f"{e.type}: {e.message}" for e in facts.errors)[:20000]
+        self.all = "\n".join((self.prose, self.code, self.errors))
+        self._hits: dict[tuple[int, str], frozenset[int]] = {}
+
+    def hits(self, bank: PatternBank, haystack: str) -> frozenset[int]:
+        """The bank's matches in one haystack, computed once."""
+        key = (id(bank), haystack)
+        if key not in self._hits:
+            self._hits[key] = bank.search(getattr(self, haystack))
+        return self._hits[key]
+
+
+class EnvCond(Strict):
+    """One condition on an env key: presence, a regex on the value, or a version comparison with a value or another key."""
+
+    key: str
+    present: bool | None = None
+    matches: str | None = None
+    op: Literal["<", "<=", ">", ">=", "==", "!="] | None = None
+    value: str | None = None
+    ref: str | None = None
+
+    @cached_property
+    def rx(self) -> Pattern | None:
+        """The compiled `matches` pattern."""
+        return pattern(self.matches)
+
+    @model_validator(mode="after")
+    def _check(self) -> EnvCond:
+        """Exactly one kind of test; comparisons need a value or a ref key; regexes must be RE2."""
+        if sum((self.present is not None, self.matches is not None, self.op is not None)) != 1:
+            raise ValueError(f"env condition on {self.key!r} needs exactly one of present/matches/op")
+        if self.op is not None and (self.value is None) == (self.ref is None):
+            raise ValueError(f"env comparison on {self.key!r} needs exactly one of value/ref")
+        if self.op is None and (self.value is not None or self.ref is not None):
+            raise ValueError(f"env condition on {self.key!r}: value/ref only go with op")
+        _ = self.rx
+        return self
+
+    def holds(self, env: dict[str, str]) -> bool:
+        """True when the condition holds on the (derived) env; unknown values never satisfy a comparison."""
+        val = env.get(self.key)
+        if self.present is not None:
+            return (val is not None) == self.present
+        if val is None:
+            return False
+        if self.rx is not None:
+            return self.rx.rx.search(val) is not None
+        other = self.value if self.value is not None else env.get(self.ref or "")
+        return bool(versions.compare(val, self.op or "==", other))
+
+
+def reason(exc: Exception) -> str:
+    """A one-line reason from a pydantic or regex error."""
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        return f"{where}: {err['msg']}" if where else err["msg"]
+    return str(exc)
+
+
+def load_list(path: Path, model: type[BaseModel], key: str) -> list:
+    """Load a YAML file holding `{key: [entries]}` into validated models, naming the broken entry on error."""
+    data = load_yaml(path)
+    if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], list):
+        raise RulesError(path, None, f"expected a mapping with exactly one key {key!r} holding a list")
+    out, seen = [], set()
+    for i, raw in enumerate(data[key]):
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        rid = str(rid) if rid else f"#{i + 1}"
+        if rid in seen:
+            raise RulesError(path, rid, "duplicate id")
+        seen.add(rid)
+        try:
+            out.append(model.model_validate(raw))
+        except (ValidationError, ValueError) as exc:
+            raise RulesError(path, rid, reason(exc)) from None
+    return out
