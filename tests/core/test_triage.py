@@ -39,6 +39,21 @@ CASES = [
      "When fine-tuning with LoRA the training loss becomes 0 after 20 steps and stays there.",
      "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly",
      "Configuration and Parameter Setting Errors - Fine-tuning Configuration Error", "Fine-tuning"),
+    ("RuntimeError: CUDA error: no kernel image is available for execution on the device",
+     "Running on a Tesla P40.\n```\nRuntimeError: CUDA error: no kernel image is available for execution on the device\n```",
+     "Crash - CUDA Error - Kernel Error", "Environment Compatibility Issues - CUDA Version Compatibility", "Inference"),
+    ("<|im_end|> appears in the output",
+     "Serving with the OpenAI-compatible API, the response ends with <|im_end|> and then continues with a new turn.",
+     "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly",
+     "Tokenizer and Text Processing Issues - Control Token Issues", "Inference"),
+    ("Training hangs at the first step with 8 GPUs",
+     "With torchrun --nproc_per_node 8 the LoRA fine-tuning is stuck at step 0, no progress for hours.",
+     "Hang - Fine-tuning Process Stuck", "Distributed and Parallel Computing Issues", "Fine-tuning"),
+    ("The answer is always cut off", "The answer is truncated after about 200 words; I left max_new_tokens at its default.",
+     "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response",
+     "Configuration and Parameter Setting Errors - Inference Configuration Error", "Inference"),
+    ("Inference is very slow", "Generation gives only 5 tokens/s on an A100, much slower than expected.",
+     "Poor Performance - Slow Inference Speed", None, "Inference"),
     ("Process killed while loading 13B", "The process gets `Killed` with exit code -9 while loading the checkpoint on WSL.",
      "Crash - Process Killed", "Hardware and Resource Limitations - CPU Memory Limitation", "Inference"),
 ]
@@ -47,9 +62,9 @@ CASES = [
 @pytest.mark.parametrize("title, body, symptom, cause, stage", CASES)
 def test_typical_issues_get_the_expected_paths(rs, title, body, symptom, cause, stage):
     out = triage(title, body, rs).to_json()
-    assert out["symptom"] == symptom
+    assert (out["symptom"] or "").startswith(symptom)
     if cause is not None:
-        assert out["root_cause"] == cause
+        assert (out["root_cause"] or "").startswith(cause)
     assert out["stage"] == stage
 
 
