@@ -21,11 +21,17 @@ _T = {
         "summary_none": "I could not classify this issue with confidence; a maintainer will take a look.",
         "during": " during {stage}",
         "cause_hint": ", probably caused by {cause}",
-        "counts": " Found {n_fix} known fix(es) and {n_warn} compatibility warning(s).",
+        "counts": " Found {parts}.",
+        "n_fix": ("{n} known fix", "{n} known fixes"),
+        "n_warn": ("{n} compatibility warning", "{n} compatibility warnings"),
+        "and": " and ",
+        "colon": ": ",
+        "pred": "- {label}: {node} ({conf}%, {who}{ev})",
+        "ev": "; evidence: ",
         "env": "Detected environment",
         "key": "Key",
         "value": "Value",
-        "more_env": "{n} more environment facts",
+        "more_env": "{n} more environment fact(s)",
         "error": "Error found",
         "full_error": "Full error message",
         "more_errors": "and {n} more error(s)",
@@ -41,8 +47,7 @@ _T = {
         "fixes": "Known fixes",
         "warnings": "Compatibility warnings",
         "source": "source",
-        "missing": "To help maintainers, please add",
-        "missing_tail": "(edit the issue or reply below):",
+        "missing": "**To help maintainers, please add** (edit the issue or reply below):",
         "run": "Run this and paste the output:",
         "run_many": "Run these and paste the output:",
         "prints": "prints",
@@ -63,7 +68,13 @@ _T = {
         "summary_none": "暂时无法可靠地判断此问题的类别，维护者会尽快查看。",
         "during": "（{stage}阶段）",
         "cause_hint": "，可能的原因：{cause}",
-        "counts": "找到 {n_fix} 条已知解决方法和 {n_warn} 条兼容性提示。",
+        "counts": "找到 {parts}。",
+        "n_fix": ("{n} 条已知解决方法", "{n} 条已知解决方法"),
+        "n_warn": ("{n} 条兼容性提示", "{n} 条兼容性提示"),
+        "and": "和",
+        "colon": "：",
+        "pred": "- {label}：{node}（{conf}%，{who}{ev}）",
+        "ev": "；依据：",
         "env": "检测到的环境",
         "key": "项目",
         "value": "值",
@@ -83,8 +94,7 @@ _T = {
         "fixes": "已知解决方法",
         "warnings": "兼容性提示",
         "source": "来源",
-        "missing": "为便于维护者排查，请补充以下信息",
-        "missing_tail": "（可编辑原帖或在下方回复）：",
+        "missing": "**为便于维护者排查，请补充以下信息**（可编辑原帖或在下方回复）：",
         "run": "请运行以下命令并贴出输出：",
         "run_many": "请运行以下命令并贴出输出：",
         "prints": "可获得",
@@ -122,9 +132,16 @@ def _summary(d: Decision, t: dict, lang: str) -> str:
         if d.symptom and d.root_cause:
             what += t["cause_hint"].format(cause=_node(d.root_cause))
         line = t["summary"].format(what=what)
-    if d.fixes or d.warnings:
-        line += t["counts"].format(n_fix=len(d.fixes), n_warn=len(d.warnings))
+    parts = [t[key][n != 1].format(n=n) for key, n in (("n_fix", len(_fixes(d))), ("n_warn", len(d.warnings))) if n]
+    if parts:
+        line += t["counts"].format(parts=t["and"].join(parts))
     return line
+
+
+def _fixes(d: Decision) -> list:
+    """The fixes to show: a fix whose id a warning shares is stated by that warning, with this issue's values."""
+    warned = {w.id for w in d.warnings}
+    return [f for f in d.fixes if f.id not in warned]
 
 
 def _env(d: Decision, t: dict) -> list[str]:
@@ -160,21 +177,21 @@ def _error(d: Decision, t: dict) -> list[str]:
 def _prediction(label: str, p: Prediction | None, t: dict) -> str:
     """One classification bullet: path, confidence, who decided, evidence rule ids."""
     if p is None:
-        return f"- {label}: _{t['unsure']}_"
+        return f"- {label}{t['colon']}_{t['unsure']}_"
     who = t.get(f"by_{p.decided_by}", p.decided_by)
     rules = list(dict.fromkeys(e.rule for e in p.evidence))[:5]
-    ev = f"; {t['evidence']}: " + ", ".join(s.code(r) for r in rules) if rules else ""
-    return f"- {label}: {_node(p)} ({round(p.confidence * 100)}%, {who}{ev})"
+    ev = t["ev"] + ", ".join(s.code(r) for r in rules) if rules else ""
+    return t["pred"].format(label=label, node=_node(p), conf=round(p.confidence * 100), who=who, ev=ev)
 
 
 def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     """A checklist of missing items, then the commands that print them in one fenced block."""
     if not d.missing:
         return []
-    out = [f"**{t['missing']}** {t['missing_tail']}", ""]
+    out = [t["missing"], ""]
     plan = req.plan(list(d.missing), d.facts.text)
     printed = {i for _, items in plan for i in items}
-    out += [f"- [ ] {req.label(i, lang)}" + (f": {req.how(i, lang)}" if i not in printed and req.how(i, lang) else "")
+    out += [f"- [ ] {req.label(i, lang)}" + (t["colon"] + req.how(i, lang) if i not in printed and req.how(i, lang) else "")
             for i in d.missing]
     if plan:
         out += ["", t["run_many"] if len(plan) > 1 else t["run"], "", "```bash"]
@@ -206,10 +223,10 @@ def render_comment(
     out += _error(d, t)
     out += [f"**{t['classification']}**", "", _prediction(t["symptom"], d.symptom, t),
             _prediction(t["root_cause"], d.root_cause, t), _prediction(t["stage"], d.stage, t), ""]
-    if d.fixes:
+    if fixes := _fixes(d):
         out += [f"**{t['fixes']}**", ""]
         out += [f"{i}. [{(f.title_zh if lang == 'zh' and f.title_zh else f.title)}]({f.url})" for i, f in
-                enumerate(d.fixes, 1)]
+                enumerate(fixes, 1)]
         out.append("")
     if d.warnings:
         out += [f"**{t['warnings']}**", ""]

@@ -11,7 +11,7 @@ _MENTION = re2.compile(r"@([A-Za-z0-9_-])")
 _TICKS = re2.compile(r"`+")
 _COMMAND = re2.compile(r"(?m)^(\s*)/([A-Za-z][\w-]*)(\s|$)")
 _AUTOLINK = re2.compile(r"(?i)(https?|ftp|file|javascript|data|mailto)(:)|(www)(\.)")
-_MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+!|~:-"})
+_MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})  # emphasis, code, links/images, tables
 
 
 def trim(text: str, limit: int) -> str:
@@ -67,6 +67,6 @@ def text(value: str, *, limit: int | None = None) -> str:
     if ":" in flat or "." in flat:
         flat = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(3)) + ZWSP + (m.group(2) or m.group(4)), flat)
     flat = _unping(flat).translate(_MD_ESCAPE)
-    if flat.startswith("/"):
+    if flat[:1] in ("/", "#", "+", "-", ">", "=") or flat[:1].isdigit():  # nothing that starts a command or block
         flat = ZWSP + flat
     return flat

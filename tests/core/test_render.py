@@ -48,7 +48,7 @@ def test_sections_in_order_english():
 
 def test_long_env_folds_into_details():
     out = render_comment(_decision(), REQ, language="en")
-    assert "<details><summary>2 more environment facts</summary>" in out
+    assert "<details><summary>2 more environment fact(s)</summary>" in out
 
 
 def test_chinese_rendering():
@@ -90,3 +90,17 @@ def test_deterministic():
 
 def test_unknown_language_falls_back_to_english():
     assert "Looks like" in render_comment(_decision(), REQ, language="fr")
+
+
+def test_fix_restated_by_a_warning_is_shown_once():
+    d = _decision(fixes=[FixRef(id="w", title="Generic remedy", url="https://pytorch.org/a"),
+                         FixRef(id="other", title="Other remedy", url="https://pytorch.org/b")])
+    out = render_comment(d, REQ, language="en")
+    assert "Generic remedy" not in out and "Other remedy" in out and "Driver too old" in out
+    assert "Found 1 known fix and 1 compatibility warning." in out
+
+
+def test_chinese_punctuation_in_classification():
+    out = render_comment(_decision(language="zh"), REQ, language="zh")
+    assert "- 现象：**Crash › CUDA Error › Out of Memory**（91%，规则；依据：`oom-message`）" in out
+    assert "- 根因：_暂不确定_" in out
