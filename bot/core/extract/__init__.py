@@ -9,7 +9,7 @@ from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose
 from bot.core.extract.runtimes import parse_runtimes
-from bot.core.extract.segment import Block, Chunk, Line, segment, split_lines
+from bot.core.extract.segment import Block, Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
 from bot.core.types import EnvFact, Facts
@@ -21,6 +21,8 @@ MAX_SCAN = 1 << 20
 MAX_TITLE = 1000
 MAX_CODE_BLOCKS = 50
 MAX_CODE_CHARS = 200_000
+MAX_MARKS = 20_000
+"""At most this many machine lines are told apart from prose in one block; the rest of the block counts as machine."""
 
 _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
@@ -29,7 +31,7 @@ _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _MACHINE = rx(
     r"(?m)^[ \t]*(?:\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|(?:INFO|WARNING|ERROR|DEBUG|CRITICAL)\b|"
-    r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*$|\[pip3?\]|\[conda\]|"
+    r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*\r?$|\[pip3?\]|\[conda\]|"
     r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t])"
 )
 """The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
@@ -43,31 +45,42 @@ _LAUNCHERS = (
 _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
 
 
-def _split_logs(block: Block) -> tuple[list[Line], list[Line]]:
-    """Separate a prose block's human lines from pasted machine lines (tracebacks, logs, dump labels)."""
-    chunk = Chunk(block.lines)
-    marked = {chunk.at(m.start()) for m in scan(_MACHINE, chunk.text, 1 << 20)}
-    marked |= {chunk.at(m.start()) for m in scan(DUMP_LINE, chunk.text, 1 << 20)}
+def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
+    """A prose block's human lines, its pasted machine lines (tracebacks, logs, dump labels), and the log lines."""
+    chunk = Chunk(block.pieces)
+    s = chunk.text
+    dumps = {m.start() for m in scan(DUMP_LINE, s, MAX_MARKS)}
+    marked = {m.start() for m in scan(_MACHINE, s, MAX_MARKS)} | dumps
+    if not marked:
+        return block.pieces, [], []
     human: list[Line] = []
     machine: list[Line] = []
+    logs: list[str] = []
     in_tb = False
-    for off, s in block.lines:
+    pos = 0
+    cutoff = max(marked) if len(marked) >= MAX_MARKS else len(s)
+    for line in s.split("\n"):
+        item = (chunk.at(pos), line)
+        here, pos = pos, pos + len(line) + 1
         if in_tb:
-            st = s.strip()
-            if not st or s[:1] in " \t" or st.startswith(("File ", "^", "During handling", "The above exception")):
-                machine.append((off, s))
+            st = line.strip()
+            if not st or line[:1] in " \t" or st.startswith(("File ", "^", "During handling", "The above exception")):
+                machine.append(item)
+                logs.append(line)
                 continue
             in_tb = False
             if st[:1].isupper() and ":" in st and " " not in st.split(":", 1)[0]:
-                machine.append((off, s))
+                machine.append(item)
+                logs.append(line)
                 continue
-        line_start = off + len(s) - len(s.lstrip())
-        if off in marked or line_start in marked:
-            machine.append((off, s))
-            in_tb = "Traceback (most recent" in s or in_tb
+        if here in marked or here > cutoff:
+            machine.append(item)
+            in_tb = in_tb or "Traceback (most recent" in line
+            if here not in dumps:
+                logs.append(line)
         else:
-            human.append((off, s))
-    return human, machine
+            human.append(item)
+    return human, machine, logs
 
 
 def _specific(value: str, cache: dict[str, float]) -> float:
@@ -159,23 +172,22 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     prose_parts: list[str] = [title]
     code: list[str] = []
     code_chars = 0
-    for b in segment(split_lines(body_text, base)):
+    for b in segment(body_text, base):
         if b.kind == "prose":
-            human, machine = _split_logs(b)
+            human, machine, logs = _split_logs(b)
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
             hchunk = Chunk(human)
-            cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.lines), "issue_form")
+            cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.pieces), "issue_form")
             prose_parts.extend(s for _, s in human)
             if machine:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
-                logs = [s for _, s in machine if not first(DUMP_LINE, s)]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
             continue
-        chunk = Chunk(b.lines)
+        chunk = Chunk(b.pieces)
         kind = dump_kind(chunk.text)
         if kind:
             cands += _machine(chunk, kind)

@@ -28,7 +28,7 @@ _WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "aud
 _BARE = rx(
     r"(?im)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?b(?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])"
 )
-_PATH_SIZE = rx(r"(?im)/(\d{1,3}(?:\.\d)?b)(?:/|[ \t]|$|\"|')")
+_PATH_SIZE = rx(r"(?im)/(\d{1,3}(?:\.\d)?b)(?:/|[ \t\r]|$|\"|')")
 _QUANT_SUFFIX = rx(
     r"(?i)((?:gptq|awq|gguf|bnb|fp8|w8a8|w4a16)(?:[\-_](?:int[48]|[48]bit))?(?:/int[48])?|int[48](?:/int[48])?)$"
 )

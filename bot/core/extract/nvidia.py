@@ -10,7 +10,7 @@ _ROW = rx(
     r"(?m)^\|[ \t]+(\d+)[ \t]+((?:NVIDIA|Tesla|GeForce|Quadro|RTX|TITAN|A\d|H\d|L\d)[^|\n]*?)[ \t]+"
     r"(?:On|Off|WDDM|TCC|N/A)[ \t]+\|"
 )
-_LIST = rx(r"(?m)^[ \t]*GPU[ \t]+([0-9][0-9,]*)[ \t]*:[ \t]+([A-Za-z][^\n(]*?)[ \t]*(?:\(UUID:[^\n]*)?$")
+_LIST = rx(r"(?m)^[ \t]*GPU[ \t]+([0-9][0-9,]*)[ \t]*:[ \t]+([A-Za-z][^\n(]*?)[ \t]*(?:\(UUID:[^\n]*)?\r?$")
 _NVCC = rx(r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)")
 
 

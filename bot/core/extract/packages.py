@@ -19,7 +19,7 @@ PACKAGES: dict[str, str] = {
 _NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
 _ROW = rx(
     r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:===?|[ \t])[ \t]*"
-    r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?$"
+    r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?\r?$"
 )
 
 
