@@ -131,7 +131,7 @@ class Requirements(Strict):
         left = [i for i in items if any(i in c.covers for c in usable)]
         out = []
         while left:
-            best = max(usable, key=lambda c: (len(set(c.covers) & set(left)), -usable.index(c)))
+            best = max(enumerate(usable), key=lambda ic: (len(set(ic[1].covers) & set(left)), -ic[0]))[1]
             got = [i for i in left if i in best.covers]
             out.append((best.run, got))
             left = [i for i in left if i not in got]
