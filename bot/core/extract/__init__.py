@@ -32,7 +32,9 @@ _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _MACHINE = rx(
     r"(?m)^[ \t]*(?:\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|(?:INFO|WARNING|ERROR|DEBUG|CRITICAL)\b|"
     r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*\r?$|\[pip3?\]|\[conda\]|"
-    r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t])"
+    r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t]|"
+    r"Segmentation fault|Killed\r?$|terminate called|CUDA error:|CUDA out of memory|NCCL (?:error|WARN)|error: |"
+    r"ERROR:|ninja: |Failed building wheel|nvcc fatal|Aborted \(core dumped\)|[a-z0-9._-]+:\d+:\d+ \[\d+\] NCCL)"
 )
 """The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
@@ -172,6 +174,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     prose_parts: list[str] = [title]
     code: list[str] = []
     code_chars = 0
+    machine_pieces: list[Line] = []
     for b in segment(body_text, base):
         if b.kind == "prose":
             human, machine, logs = _split_logs(b)
@@ -180,6 +183,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
             cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.pieces), "issue_form")
             prose_parts.extend(s for _, s in human)
             if machine:
+                machine_pieces += machine
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
@@ -187,6 +191,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
             continue
+        machine_pieces += b.pieces
         chunk = Chunk(b.pieces)
         kind = dump_kind(chunk.text)
         if kind:
@@ -196,10 +201,9 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         if len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
             code.append(chunk.text[: MAX_CODE_CHARS - code_chars])
             code_chars += len(code[-1])
-    body_chunk = Chunk.of(body_text, base)
-    errors = parse_errors(body_chunk)
+    errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
-    cands += _python_from_paths(body_chunk)
+    cands += _python_from_paths(Chunk.of(body_text, base))
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, (prose + "\n" + "\n".join(code)).lower())

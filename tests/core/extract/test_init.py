@@ -112,3 +112,15 @@ def test_traceback_moves_out_of_prose_and_gives_python():
 def test_never_raises_on_non_strings():
     f = extract(None, b"\xff\x00")  # type: ignore[arg-type]
     assert f.text == "\n\n"
+
+
+def test_errors_come_from_logs_and_title_not_from_sentences():
+    body = "I read that people run out of memory with this.\n```\nRuntimeError: CUDA error: device-side assert triggered\n```"
+    f = extract("CUDA out of memory with Qwen2-7B", body)
+    assert [(e.kind, e.span[0] < len(f.title)) for e in f.errors] == [("oom", True), ("cuda", False)]
+
+
+def test_unfenced_error_lines_are_machine_lines():
+    f = extract("t", "It crashed with\nSegmentation fault (core dumped)\nafter loading.")
+    assert [e.kind for e in f.errors] == ["segfault"]
+    assert "Segmentation" not in f.prose and "after loading." in f.prose
