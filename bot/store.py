@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,6 +23,20 @@ MIGRATIONS: list[str] = [
         updated_at REAL
     );
     CREATE INDEX deliveries_open ON deliveries (status, received_at) WHERE status IN ('pending', 'running');
+    """,
+    # 2 (issue 6): human overrides of the bot's labels, one row per override, with the issue text for training.
+    """
+    CREATE TABLE overrides (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        dimension TEXT NOT NULL,
+        record TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE INDEX overrides_issue ON overrides (repo, number, id);
     """,
     # Later issues: append one SQL script per schema change (never edit a shipped one); PRAGMA user_version tracks it.
 ]
@@ -66,6 +82,16 @@ class Store(Protocol):
 
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each status."""
+
+    def add_override(self, repo: str, number: int, dimension: str, record: dict, title: str, body: str,
+                     at: float) -> None:
+        """Record a human override of one dimension of an issue, with the issue's title and body at that time."""
+
+    def overrides(self, repo: str, number: int) -> list[dict]:
+        """An issue's override records (dicts with at least `dimension`), oldest first."""
+
+    def export_overrides(self) -> Iterator[dict]:
+        """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
 
     def healthy(self) -> bool:
         """Whether the store answers."""
@@ -150,6 +176,28 @@ class SQLiteStore:
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each status."""
         return dict(self.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
+
+    def add_override(self, repo: str, number: int, dimension: str, record: dict, title: str, body: str,
+                     at: float) -> None:
+        """Record a human override of one dimension of an issue, with the issue's title and body at that time."""
+        self.conn.execute(
+            "INSERT INTO overrides (repo, number, dimension, record, title, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (repo, number, dimension, json.dumps(record, sort_keys=True), title, body, at),
+        )
+
+    def overrides(self, repo: str, number: int) -> list[dict]:
+        """An issue's override records (dicts with at least `dimension`), oldest first."""
+        rows = self.conn.execute(
+            "SELECT dimension, record FROM overrides WHERE repo = ? AND number = ? ORDER BY id", (repo, number)
+        )
+        return [{**json.loads(r["record"]), "dimension": r["dimension"]} for r in rows]
+
+    def export_overrides(self) -> Iterator[dict]:
+        """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
+        rows = self.conn.execute("SELECT * FROM overrides ORDER BY id").fetchall()
+        for r in rows:
+            yield {"repo": r["repo"], "number": r["number"], "dimension": r["dimension"],
+                   "record": json.loads(r["record"]), "title": r["title"], "body": r["body"], "at": r["at"]}
 
     def healthy(self) -> bool:
         """Whether the store answers."""
