@@ -37,7 +37,7 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
     if not path:
         return None, []
     used = [e for e in evidence if _under(e.node, path) or _under(SEP.join(path), tuple(e.node.split(SEP)))]
-    return Prediction(path=list(path), confidence=min(confs), evidence=used), confs
+    return Prediction.model_construct(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
 
 
 def _under(node: str, path: tuple[str, ...]) -> bool:

@@ -93,7 +93,7 @@ class Conditions(BaseModel):
                 return None
         for key, pat in (self.env or {}).items():
             fact = facts.env.get(key)
-            if fact is None or (pat and _rx(pat).search(fact.value) is None):
+            if fact is None or (pat and _rx(pat).search(fact.value.encode("utf-8", "surrogatepass")) is None):
                 return None
             hits.append(("span", fact.span, f"{key}={fact.value}"))
         for name in ("title", "prose", "text", "code"):
@@ -160,26 +160,43 @@ class PatternIndex:
             self._sets[field] = (rset, pats, frozenset(pats))
         self._plans: dict[int, tuple[list, list[tuple]]] = {}
 
-    def plan(self, rules: list[Rule]) -> list[tuple]:
-        """Each rule with the (field, pattern) it cannot fire without, so most rules are skipped by one lookup."""
+    def plan(self, rules: list[Rule]) -> tuple:
+        """Rules bucketed by the cheap condition they cannot fire without: a pattern, errors, or the symptom."""
         cached = self._plans.get(id(rules))
         if cached is None or cached[0] is not rules:
-            cached = self._plans[id(rules)] = (rules, [(r, self._gate(r)) for r in rules])
+            by_pattern: dict[tuple[str, str], list[int]] = {}
+            on_errors, on_symptom, always = [], [], []
+            for i, rule in enumerate(rules):
+                gate = self._gate(rule)
+                if gate is None:
+                    always.append(i)
+                for g in gate or ():
+                    if g[0] == 1:
+                        by_pattern.setdefault((g[1], g[2]), []).append(i)
+                    elif g[0] == 2:
+                        on_errors.append(i)
+                    else:
+                        on_symptom.append((g[1], i))
+            cached = self._plans[id(rules)] = (rules, (by_pattern, on_errors, on_symptom, always))
         return cached[1]
 
     def _gate(self, rule: Conditions) -> tuple | None:
-        """The cheapest necessary condition: an indexed pattern, the presence of errors, or the symptom chosen."""
+        """Cheap necessary conditions, any of which must hold: an indexed pattern, errors, or the symptom chosen."""
         for field in ("text", "prose", "title", "code"):
             pat = getattr(rule, field)
             if pat is not None and self.indexed(field, pat):
-                return (1, field, pat)
+                return ((1, field, pat),)
         if any(getattr(rule, f) is not None for f in ("error_kind", "package", "error", "error_type", "error_message")):
-            return (2,)
+            return ((2,),)
         if rule.symptom is not None:
-            return (3, rule.symptom.lower())
+            return ((3, rule.symptom.lower()),)
+        if rule.any:
+            alts = [self._gate(alt) for alt in rule.any]
+            if all(alts):
+                return tuple(g for alt in alts for g in alt)
         return None
 
-    def matching(self, field: str, text: str) -> frozenset[str]:
+    def matching(self, field: str, text: str | bytes) -> frozenset[str]:
         """The indexed patterns of a field that match `text`."""
         entry = self._sets.get(field)
         if entry is None:
@@ -202,6 +219,14 @@ class Scan:
     def __init__(self, facts: Facts, index: PatternIndex):
         self.facts, self.index = facts, index
         self._hits: dict[tuple, frozenset[str]] = {}
+        self._bytes: dict[tuple, bytes] = {}
+
+    def encoded(self, field: str, error: int | None = None) -> bytes:
+        """The field's text as UTF-8, encoded once (RE2 works on bytes)."""
+        data = self._bytes.get((field, error))
+        if data is None:
+            data = self._bytes[(field, error)] = self.source(field, error).encode("utf-8", "surrogatepass")
+        return data
 
     def source(self, field: str, error: int | None = None) -> str:
         """The text a field's patterns run on."""
@@ -217,7 +242,7 @@ class Scan:
         """The indexed patterns that match the field."""
         hits = self._hits.get((field, error))
         if hits is None:
-            hits = self._hits[(field, error)] = self.index.matching(field, self.source(field, error))
+            hits = self._hits[(field, error)] = self.index.matching(field, self.encoded(field, error))
         return hits
 
     def has(self, field: str, pattern: str, error: int | None = None) -> bool:
@@ -227,7 +252,7 @@ class Scan:
             hits = self._hits[(field, error)] = self.index.matching(field, self.source(field, error))
         if pattern in hits:
             return True
-        return not self.index.indexed(field, pattern) and _rx(pattern).search(self.source(field, error)) is not None
+        return not self.index.indexed(field, pattern) and _rx(pattern).search(self.encoded(field, error)) is not None
 
     def error_has(self, error: int, field: str, pattern: str) -> bool:
         """True when `pattern` matches a field of one error."""
@@ -238,8 +263,8 @@ class Scan:
         if hit[0] == "span":
             return hit[1], hit[2]
         _, field, pat = hit
-        m = _rx(pat).search(self.source(field))
-        return _locate(self.facts, m.group(0) if m else "")
+        m = _rx(pat).search(self.encoded(field))
+        return _locate(self.facts, m.group(0).decode("utf-8", "replace") if m else "")
 
 
 def _locate(facts: Facts, found: str) -> tuple[tuple[int, int] | None, str]:
@@ -273,7 +298,7 @@ class Rule(Conditions):
         if hit is None or (self.unless is not None and self.unless.match(scan, chosen) is not None):
             return None
         span, snippet = scan.resolve(hit)
-        return Evidence(rule=self.id, node=self.node, weight=self.weight, span=span, text=snippet)
+        return Evidence.model_construct(rule=self.id, node=self.node, weight=self.weight, span=span, text=snippet)
 
 
 class Settings(BaseModel):
@@ -360,13 +385,18 @@ def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | Non
     """Every rule that fires on the facts (or on a Scan shared across calls), in rule order."""
     scan = facts if isinstance(facts, Scan) else PatternIndex(rules).scan(facts)
     chosen = chosen or {}
-    hits, errors, symptom = scan.hits, bool(scan.facts.errors), chosen.get("symptom", "").lower()
+    by_pattern, on_errors, on_symptom, always = scan.index.plan(rules)
+    todo = set(always)
+    for field in ("title", "prose", "text", "code"):
+        for pat in scan.hits(field):
+            todo.update(by_pattern.get((field, pat), ()))
+    if scan.facts.errors:
+        todo.update(on_errors)
+    symptom = chosen.get("symptom", "").lower()
+    todo.update(i for prefix, i in on_symptom if symptom.startswith(prefix))
     out = []
-    for rule, g in scan.index.plan(rules):
-        if g is not None and ((g[0] == 1 and g[2] not in hits(g[1])) or (g[0] == 2 and not errors)
-                              or (g[0] == 3 and not symptom.startswith(g[1]))):
-            continue
-        ev = rule.fire(scan, chosen)
+    for i in sorted(todo):
+        ev = rules[i].fire(scan, chosen)
         if ev is not None:
             out.append(ev)
     return out

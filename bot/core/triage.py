@@ -56,6 +56,11 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
+def _valid(text: str) -> str:
+    """The text as valid Unicode: lone surrogates (legal in JSON escapes) become "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
            hidden: Collection[str] = ()) -> Decision:
@@ -64,7 +69,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
     """
-    facts = extract(title or "", body or "")
+    facts = extract(_valid(title or ""), _valid(body or ""))
     ruled = classify(facts, ruleset)
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}

@@ -134,5 +134,5 @@ def test_a_classifier_fills_what_the_rules_left_open(rs):
 
 
 def test_empty_and_hostile_input_does_not_raise(rs):
-    for body in ("", "\x00\x01" * 100, "```" * 301, "a" * 200_000):
+    for body in ("", "\x00\x01" * 100, "```" * 301, "a" * 200_000, "lone \ud800 surrogate: CUDA out of memory"):
         assert triage("", body, rs).to_json()["comment"]
