@@ -10,7 +10,8 @@ FAMILIES = (
     "mixtral", "codestral", "yi", "chatglm", "glm", "codegeex", "baichuan", "internlm", "internvl", "phi", "gemma",
     "codegemma", "falcon", "starcoder", "bloom", "bloomz", "mpt", "opt", "gpt2", "gpt-j", "gpt-neox", "pythia",
     "olmo", "minicpm", "command-r", "aya", "dbrx", "jamba", "granite", "exaone", "hunyuan", "moss", "aquila",
-    "orion", "xverse", "skywork", "telechat", "llava", "smollm",
+    "orion", "xverse", "skywork", "telechat", "llava", "smollm", "gpt-oss", "kimi", "minimax", "ernie", "nemotron",
+    "zephyr", "openchat", "wizardlm", "wizardcoder", "stablelm", "solar", "rwkv", "seed-oss", "tulu", "dolly",
 )
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
@@ -22,8 +23,10 @@ _MODEL = rx(
 _BAD_PARTS = (
     ".cpp", "-cpp", "_cpp", ".py", "index", "factory", "-agent", "_agent", "modeling", "tokeniz", "_utils",
     "config", "qwenlm", "/issues", "_modules", ".git", ".json", ".sh", "-recipes", "_recipes", "finetun",
-    "llama_", "qwen_", "-server", "-cli", "-stack", "-models",
+    "llama_", "qwen_", "-server", "-cli", "-stack", "-models", "-utils", "-cookbook", "-docs", ".md",
 )
+_CLASS = rx(r"(?:For[A-Z]|Model\b|Attention|DecoderLayer|Config|Tokenizer|MLP|RMSNorm|Rotary|Layer\b|Block\b|Sdpa)")
+"""CamelCase class names (Qwen2ForCausalLM, LlamaAttention...) name code, not checkpoints."""
 _WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
 _BARE = rx(
     r"(?im)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?b(?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])"
@@ -46,7 +49,7 @@ def clean_model(raw: str) -> str | None:
     """The checkpoint name with trailing punctuation removed, or None if it is a tool or file, not a model."""
     name = raw.strip().rstrip(".:,-_/")
     low = name.lower()
-    if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100:
+    if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
         return None
     tail = low.split("/")[-1]
     if not any(c.isdigit() for c in tail) and not any(w in tail for w in _WORDS):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 
-_HEADER = rx(r"NVIDIA-SMI[ \t]+(\S+)[ \t]+Driver Version:[ \t]+(\S+)[ \t]+CUDA Version:[ \t]+([0-9.]+)")
+_HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
 _ROW = rx(
     r"(?m)^\|[ \t]+(\d+)[ \t]+((?:NVIDIA|Tesla|GeForce|Quadro|RTX|TITAN|A\d|H\d|L\d)[^|\n]*?)[ \t]+"
     r"(?:On|Off|WDDM|TCC|N/A)[ \t]+\|"
@@ -28,11 +28,11 @@ def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:
     """Facts from nvidia-smi's header and GPU rows, `nvidia-smi -L`/collect_env `GPU i:` lines, and nvcc."""
     s = chunk.text
     out: list[Cand] = []
-    if "NVIDIA-SMI" in s:
+    if "Driver Version:" in s:
         m = first(_HEADER, s)
         if m:
-            out.append(Cand("cuda_driver", m.group(2), "nvidia_smi", chunk.span(*m.span(2))))
-            out.append(Cand("cuda_max", m.group(3), "nvidia_smi", chunk.span(*m.span(3))))
+            out.append(Cand("cuda_driver", m.group(1), "nvidia_smi", chunk.span(*m.span(1))))
+            out.append(Cand("cuda_max", m.group(2), "nvidia_smi", chunk.span(*m.span(2))))
         rows = [(m.group(2).strip(), chunk.span(*m.span(2))) for m in scan(_ROW, s, 64)]
         out += gpu_summary(rows, "nvidia_smi")
     if "GPU" in s and not any(c.key == "gpu" for c in out):

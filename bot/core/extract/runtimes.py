@@ -11,6 +11,7 @@ _LLAMA_VERSION = rx(
     r"^version: (\d+\.\d+\.\d+) \(build \d+"
 )
 _DEVICE = rx(r"(?m)^[ \t]*(?:[0-9.]+[ \t]+[A-Z][ \t]+)?Device \d+: ([^,\n]+), compute capability (\d+\.\d+)")
+_VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
 _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:description|name)="([^"\n]+)"')
 _COMPUTE_DRV = rx(r'msg="inference compute"[^\n]*?driver=(\d+\.\d+)')
@@ -34,6 +35,12 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
                 out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
                 out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(1))))
         out += gpu_summary(devices, "llama_cpp")
+    if "LLM engine (v" in s or "API server version" in s:
+        m = first(_VLLM_LOG, s)
+        if m:
+            g = 1 if m.group(1) else 2
+            out.append(Cand("vllm", m.group(g), "log", chunk.span(*m.span(g))))
+            out.append(Cand("launcher", "vllm", "log", chunk.span(*m.span(g))))
     if "ersion is" in s:
         for m in scan(_OLLAMA, s, MAX_MATCHES):
             g = 1 if m.group(1) else 2

@@ -34,7 +34,8 @@ def test_model_names(text, name):
 @pytest.mark.parametrize(
     "text",
     ["built llama.cpp from source", "pip install llama-cpp-python", "see QwenLM/Qwen2.5 issues", "ollama is great",
-     "modeling_qwen.py line 3", "LLaMA-Factory fails", "the qwen model"],
+     "modeling_qwen.py line 3", "LLaMA-Factory fails", "the qwen model", "Qwen2ForCausalLM.forward",
+     "LlamaAttention is slow", "Qwen2Tokenizer does not exist", "pip install qwen-vl-utils"],
 )
 def test_tools_and_files_are_not_models(text):
     assert names(text) == []

@@ -33,3 +33,8 @@ def test_smi_dash_l_lines():
 def test_nvcc_release_is_the_toolkit():
     env = got("nvcc: NVIDIA (R) Cuda compiler driver\nCuda compilation tools, release 11.8, V11.8.89\n")
     assert env["cuda"] == "11.8"
+
+
+def test_header_line_pasted_without_the_table():
+    env = got("Driver Version: 550.54.15      CUDA Version: 12.4")
+    assert (env["cuda_driver"], env["cuda_max"]) == ("550.54.15", "12.4")

@@ -39,3 +39,9 @@ def test_ollama_version_and_log_line():
 
 def test_unrelated_version_lines_are_ignored():
     assert got("Python version: 3.10\nversion: abc\n") == {}
+
+
+def test_vllm_version_from_its_start_up_log():
+    line = "INFO 06-12 10:00:01 llm_engine.py:161] Initializing an LLM engine (v0.5.0.post1) with config: model='x'"
+    assert got(line)["vllm"] == "0.5.0.post1"
+    assert got("INFO 10-01 api_server.py:528] vLLM API server version 0.6.3.dev12+g1234")["vllm"] == "0.6.3.dev12+g1234"
