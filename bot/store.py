@@ -37,6 +37,13 @@ MIGRATIONS: list[str] = [
         at REAL NOT NULL
     );
     CREATE INDEX overrides_issue ON overrides (repo, number, id);
+    CREATE TABLE command_runs (
+        repo TEXT NOT NULL,
+        comment_id INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (repo, comment_id, updated_at)
+    );
     """,
     # Later issues: append one SQL script per schema change (never edit a shipped one); PRAGMA user_version tracks it.
 ]
@@ -92,6 +99,12 @@ class Store(Protocol):
 
     def export_overrides(self) -> Iterator[dict]:
         """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
+
+    def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
+        """Whether the commands of this version of a comment were already run."""
+
+    def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
+        """Remember that the commands of this version of a comment were run."""
 
     def healthy(self) -> bool:
         """Whether the store answers."""
@@ -198,6 +211,16 @@ class SQLiteStore:
         for r in rows:
             yield {"repo": r["repo"], "number": r["number"], "dimension": r["dimension"],
                    "record": json.loads(r["record"]), "title": r["title"], "body": r["body"], "at": r["at"]}
+
+    def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
+        """Whether the commands of this version of a comment were already run."""
+        return self.conn.execute("SELECT 1 FROM command_runs WHERE repo = ? AND comment_id = ? AND updated_at = ?",
+                                 (repo, comment_id, updated_at)).fetchone() is not None
+
+    def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
+        """Remember that the commands of this version of a comment were run."""
+        self.conn.execute("INSERT OR IGNORE INTO command_runs (repo, comment_id, updated_at, at) VALUES (?, ?, ?, ?)",
+                          (repo, comment_id, updated_at, at))
 
     def healthy(self) -> bool:
         """Whether the store answers."""

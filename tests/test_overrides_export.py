@@ -26,3 +26,13 @@ def test_overrides_are_kept_per_issue_oldest_first(tmp_path):
     assert [(r["repo"], r["number"], r["dimension"], r["at"]) for r in rows] == [
         ("o/r", 1, "symptom", 1.0), ("o/r", 2, "stage", 2.0), ("o/r", 1, "root_cause", 3.0)]
     assert rows[1]["title"] == "t2" and rows[1]["body"] == "b2" and rows[1]["record"]["after"] == ["Inference"]
+
+
+def test_command_runs_are_remembered_per_comment_version():
+    store = SQLiteStore("sqlite:///:memory:")
+    assert store.command_seen("o/r", 7, "2026-01-01T00:00:00Z") is False
+    store.mark_command("o/r", 7, "2026-01-01T00:00:00Z", 1.0)
+    store.mark_command("o/r", 7, "2026-01-01T00:00:00Z", 2.0)  # twice is fine
+    assert store.command_seen("o/r", 7, "2026-01-01T00:00:00Z") is True
+    assert store.command_seen("o/r", 7, "2026-01-01T00:05:00Z") is False  # an edit is a new version
+    assert store.command_seen("x/y", 7, "2026-01-01T00:00:00Z") is False
