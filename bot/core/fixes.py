@@ -17,8 +17,8 @@ MAX_SHOWN = 3
 # `error` patterns are distinctive messages: they count wherever they appear outside env dumps (titles and prose
 # often quote the error that the body's log does not show).
 _HAYSTACK = {"error": "all", "prose": "prose", "code": "code", "text": "all"}
-_WEIGHTS = {"error": 4, "error_type": 4, "package": 2, "env": 2, "code": 1, "prose": 1, "text": 1}
-# A node prefix adds its depth (1 for "Crash", 3 for "Crash - CUDA Error - Out of Memory").
+_WEIGHTS = {"error": 6, "error_type": 6, "package": 2, "env": 2, "code": 1, "prose": 1, "text": 1}
+# A node prefix adds 2 * depth - 1: a leaf ("Crash - CUDA Error - Out of Memory": 5) outranks a parent plus a keyword.
 
 
 class Match(Strict):
@@ -71,8 +71,8 @@ class Match(Strict):
             return 0
         total = sum(_WEIGHTS[n] for n in self.pats) + _WEIGHTS["env"] * len(self.env)
         total += _WEIGHTS["package"] * bool(self.package)
-        total += sum(p.count(" - ") + 1 for p in self.symptom if sym.startswith(p))
-        total += sum(p.count(" - ") + 1 for p in self.root_cause if cause.startswith(p))
+        total += sum(2 * p.count(" - ") + 1 for p in self.symptom if sym.startswith(p))
+        total += sum(2 * p.count(" - ") + 1 for p in self.root_cause if cause.startswith(p))
         return total
 
 

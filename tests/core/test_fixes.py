@@ -47,6 +47,16 @@ def _ids(prose="", symptom=None, cause=None, **kw):
                                         " be on GPU.")]}, "gptq-exllama-cpu"),
     ("peft", {"errors": [("ValueError", "Target modules {'q_proj'} not found in the base model.")]},
      "peft-target-modules"),
+    ("mp", {"errors": [("RuntimeError", "Cannot re-initialize CUDA in forked subprocess. To use CUDA with "
+                                        "multiprocessing, you must use the 'spawn' start method")]}, "cuda-fork"),
+    ("pad", {"errors": [("ValueError", "Asking to pad but the tokenizer does not have a padding token.")]},
+     "pad-token"),
+    ("load", {"errors": [("ValueError", "Tokenizer class QWenTokenizer does not exist or is not currently imported.")]},
+     "trust-remote-code"),
+    ("local path", {"errors": [("HFValidationError", "Repo id must be in the form 'repo_name' or "
+                                                     "'namespace/repo_name': '/data/models/x/'.")]},
+     "missing-model-files"),
+    ("python example_chat_completion.py", {"errors": [("AssertionError", "(6, 4)")]}, "llama-max-batch-size"),
 ])
 def test_error_driven_fixes(prose, kw, expected):
     assert _ids(prose, **kw)[0] == expected
@@ -61,6 +71,12 @@ def test_error_driven_fixes(prose, kw, expected):
      "max-new-tokens"),
     ("微调后 loss 一直为 0", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly",
      "loss-nan-fp16"),
+    ("GPTQ 模型回复全是感叹号!!!!!!", "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation",
+     "nan-probabilities"),
+    ("the gguf model from ollama answers gibberish", "Incorrect Functionality - Generation Quality Anomaly - "
+     "Meaningless Generation", "llama-cpp-unknown-arch"),
+    ("two gpus with device_map auto are slower than one", "Poor Performance - Slow Inference Speed",
+     "device-map-is-sequential"),
 ])
 def test_symptom_driven_fixes(prose, symptom, expected):
     assert expected in _ids(prose, symptom)
@@ -94,6 +110,7 @@ def test_not_text_excludes():
 
 def test_nothing_matches_plain_question():
     assert _ids("How do I cite the paper?") == []
+    assert _ids("model = AutoModel.from_pretrained(path, trust_remote_code=True, gpu_memory_utilization=0.9)") == []
     assert match_fixes(make_facts("CUDA out of memory"), None, None, []) == []
 
 
@@ -116,3 +133,9 @@ def test_broken_fix_file_names_file_and_rule(tmp_path: Path, body, reason):
     with pytest.raises(RulesError) as exc:
         load_fixes(path)
     assert str(exc.value).startswith("rules/fixes.yml") and reason in str(exc.value)
+
+
+def test_leaf_symptom_outranks_parent_plus_keyword():
+    ids = _ids("the answer stops early and never stops repeating eos",
+               "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response")
+    assert ids[0] == "max-new-tokens" and "chat-template-stop" in ids
