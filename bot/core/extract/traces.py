@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.extract.fingerprint import fingerprint
+from collections import deque
+
 from bot.core.extract.common import first, rx, scan
+from bot.core.extract.fingerprint import fingerprint
 from bot.core.extract.segment import Chunk
 from bot.core.types import ErrorFact, Frame
 
 MAX_ERRORS = 20
+MAX_FRAMES = 50
+"""The innermost frames kept per traceback."""
 
 _FRAME = rx(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
 _EXC = rx(
@@ -89,7 +93,7 @@ def _make(kind, type_, message, span, frames=(), details=None) -> ErrorFact:
     user = bool(frames) and pkg is None
     message = message.strip()[:1000]
     return ErrorFact(
-        kind=kind, type=type_[:200], message=message, package=pkg, frames=frames[-50:],
+        kind=kind, type=type_[:200], message=message, package=pkg, frames=frames[-MAX_FRAMES:],
         details=details or {}, fingerprint=fingerprint(kind, type_, message, frames, user), span=span,
     )
 
@@ -105,7 +109,7 @@ MAX_LINES = 5000
 
 def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, int]:
     """Walk one traceback from `pos`: ((type, message, frames) or None, the position where it ended)."""
-    frames: list[Frame] = []
+    frames: deque[tuple[str, int, str | None]] = deque(maxlen=MAX_FRAMES)
     at_start = True
     n = 0
     while pos < len(s) and n < 3000:
@@ -123,8 +127,7 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
         if 'File "' in line:
             m = first(_FRAME, line)
             if m:
-                frames.append(Frame(file=m.group(1), line=int(m.group(2)), function=m.group(3),
-                                    package=frame_package(m.group(1))))
+                frames.append((m.group(1), int(m.group(2)), m.group(3)))
                 pos = nxt
                 continue
         if not st or line[:1] in " \t^~" or st.startswith(("^", "~", "...", "[rank")) and 'File "' in line:
@@ -132,7 +135,8 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
             continue
         m = first(_EXC, st) or (first(_BARE_EXC, st) if frames else None)
         if m:
-            return (m.group(1), m.group(2) or "", frames), nxt
+            built = [Frame(file=f, line=n, function=fn, package=frame_package(f)) for f, n, fn in frames]
+            return (m.group(1), m.group(2) or "", built), nxt
         return None, pos
     return None, pos
 
