@@ -63,15 +63,20 @@ class PatternBank:
 
 
 class TextView:
-    """The haystacks text conditions search (env dumps excluded), with bank results cached per issue."""
+    """The haystacks text conditions search, with bank results cached per issue.
 
-    __slots__ = ("prose", "code", "errors", "all", "_hits")
+    `all` is prose + code + errors (env dumps and logs excluded: a pip list names every package); `full` is the
+    whole issue text, for asking whether something is stated anywhere.
+    """
+
+    __slots__ = ("prose", "code", "errors", "all", "full", "_hits")
 
     def __init__(self, facts: Facts):
         self.prose = facts.prose[:20000]
         self.code = "\n".join(facts.code)[:20000]
         self.errors = "\n".join(f"{e.type}: {e.message}" for e in facts.errors)[:20000]
         self.all = "\n".join((self.prose, self.code, self.errors))
+        self.full = facts.text[:60000]
         self._hits: dict[tuple[int, str], frozenset[int]] = {}
 
     def hits(self, bank: PatternBank, haystack: str) -> frozenset[int]:

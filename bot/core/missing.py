@@ -23,7 +23,7 @@ class Item(Strict):
     also: list[str] = []
     """Other env keys whose presence means this item is stated (e.g. torch_cuda for cuda)."""
     stated: str | None = None
-    """RE2 pattern over the issue's prose, code and errors that means the item is stated."""
+    """RE2 pattern over the whole issue text (env dumps and logs included) that means the item is stated."""
     how_en: str = ""
     how_zh: str = ""
     @cached_property
@@ -143,7 +143,8 @@ def load_requirements(path: Path) -> Requirements:
     data = load_yaml(path)
     try:
         req = Requirements.model_validate(data)
-        PatternBank([*(i.rx for i in req.items.values()), *(n.rx for n in req.needs)])
+        PatternBank(i.rx for i in req.items.values())  # searched in the full text
+        PatternBank(n.rx for n in req.needs)  # searched outside env dumps
         return req
     except (ValidationError, ValueError) as exc:
         rid = None
@@ -167,7 +168,7 @@ def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirement
         return True
     if item == "traceback" and facts.errors:
         return True
-    return it.rx is not None and it.rx.found(view)
+    return it.rx is not None and it.rx.found(view, "full")
 
 
 def missing_info(

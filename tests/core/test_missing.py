@@ -98,3 +98,12 @@ def test_broken_requirements_file(tmp_path: Path, body, reason):
 def test_oom_asks_for_memory_facts_not_the_driver():
     got = _missing("OOM", "Crash - CUDA Error - Out of Memory", errors=[("torch.OutOfMemoryError", "CUDA out of memory")])
     assert got[:4] == ["gpu", "gpu_count", "model", "torch"] and "cuda_driver" not in got
+
+
+def test_stated_anywhere_counts_but_env_dumps_do_not_trigger_needs():
+    facts = make_facts("it crashes")
+    dump = "\n[pip3] vllm==0.6.3\nTraceback (most recent call last):\n  File \"run.py\", line 3, in <module>\n"
+    facts = facts.model_copy(update={"text": facts.text + dump})
+    got = missing_info(facts, pred("Crash - Value-related Error"), None, REQ)
+    assert "traceback" not in got  # the log states it
+    assert "vllm" not in got  # a package list in a dump does not make this a vLLM issue
