@@ -7,7 +7,7 @@ from bot.core.extract.envdumps import DUMP_LINE, dump_kind, parse_dump
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_labels, parse_prose
+from bot.core.extract.prose import parse_labels, parse_prose, parse_section
 from bot.core.extract.runtimes import parse_runtimes
 from bot.core.extract.segment import Block, Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
@@ -34,7 +34,9 @@ _MACHINE = rx(
     r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*\r?$|\[pip3?\]|\[conda\]|"
     r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t]|"
     r"Segmentation fault|Killed\r?$|terminate called|CUDA error:|CUDA out of memory|NCCL (?:error|WARN)|error: |"
-    r"ERROR:|ninja: |Failed building wheel|nvcc fatal|Aborted \(core dumped\)|[a-z0-9._-]+:\d+:\d+ \[\d+\] NCCL)"
+    r"ERROR:|ninja: |Failed building wheel|nvcc fatal|Aborted \(core dumped\)|[a-z0-9._-]+:\d+:\d+ \[\d+\] NCCL|"
+    r"version: \d+ \(|built with |build: \d+ \(|system_info: |ggml_|llama_model_load|llm_load_|ollama version is|"
+    r"Warning: client version|time=\S+ level=)"
 )
 """The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
@@ -181,6 +183,8 @@ def _extract(title: str, body: str, found: dict) -> Facts:
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
             hchunk = Chunk(human)
             cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.pieces), "issue_form")
+            if b.section:
+                cands += parse_section(b.section, hchunk)
             prose_parts.extend(s for _, s in human)
             if machine:
                 machine_pieces += machine

@@ -48,6 +48,8 @@ _ORG_STOP = " \t\n\"'`=(,[<:"
 def clean_model(raw: str) -> str | None:
     """The checkpoint name with trailing punctuation removed, or None if it is a tool or file, not a model."""
     name = raw.strip().rstrip(".:,-_/")
+    for ext in (".gguf", ".bin", ".safetensors", ".pth", ".pt"):
+        name = name.removesuffix(ext)
     low = name.lower()
     if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
         return None

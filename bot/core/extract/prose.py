@@ -46,7 +46,7 @@ _GPU = rx(
     r"(?:a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
     r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40)"
     r"(?:[- ]?(?:sxm\d?|pcie|nvl|\d{2,3}[ \t]*g(?:b|ig)?|\(\d{2,3}[ \t]*g(?:b)?\)))?"
-    r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)(?:$|[^a-z0-9])"
+    r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)s?(?:$|[^a-z0-9])"
 )
 _GPU_SHORT = rx(
     r"(?m)(?:^|[^A-Za-z0-9])((?:\d{1,2}[ \t]*(?:x|\*|×)[ \t]*)?(?:NVIDIA |Tesla )?(?:T4|L4|P4))(?:$|[^A-Za-z0-9])"
@@ -128,6 +128,38 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     if not m:
         return None
     return m.group(1), at + m.start(1)
+
+
+_SECTION_KEYS: dict[str, str] = {
+    "os": "os", "operating system": "os", "operating systems": "os", "操作系统": "os", "gpu": "gpu", "gpus": "gpu",
+    "hardware": "gpu", "显卡": "gpu", "python version": "python", "cuda version": "cuda", "ollama version": "ollama",
+    "vllm version": "vllm", "transformers version": "transformers", "pytorch version": "torch", "models": "model",
+    "model": "model", "model name": "model", "what are the models used?": "model", "模型": "model",
+    "which model": "model", "quantization": "quantization",
+}
+"""Issue-form headings whose answer (the first line under them) states one fact."""
+
+
+def parse_section(section: str, chunk: Chunk, source: str = "issue_form") -> list[Cand]:
+    """The fact an issue-form section states in its first answer line ("### OS" then "Windows")."""
+    head = section.split("|")[-1].strip() if "|" in section else section
+    key = _SECTION_KEYS.get(head) or _SECTION_KEYS.get(section.split("|")[0].strip())
+    if key is None:
+        return []
+    pos = 0
+    for line in chunk.text.split("\n")[:6]:
+        here, pos = pos, pos + len(line) + 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if key == "model":
+            return parse_models(Chunk([(chunk.at(here), line)]), source)
+        val = _label_value(key, line, key == "os")
+        if val is None:
+            return []
+        value, at = val
+        start = chunk.at(here + at)
+        return [Cand(key, value, source, (start, start + len(value)))]
+    return []
 
 
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:

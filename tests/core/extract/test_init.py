@@ -124,3 +124,22 @@ def test_unfenced_error_lines_are_machine_lines():
     f = extract("t", "It crashed with\nSegmentation fault (core dumped)\nafter loading.")
     assert [e.kind for e in f.errors] == ["segfault"]
     assert "Segmentation" not in f.prose and "after loading." in f.prose
+
+
+def test_issue_form_answers_under_headings():
+    body = (
+        "### What is the issue?\n\nSlow on GPU.\n\n### OS\n\nWindows\n\n### GPU\n\nNvidia\n\n"
+        "### Ollama version\n\n0.5.7\n\n### Models\n\nQwen2.5-Coder-32B-Instruct-Q4_K_M.gguf\n"
+    )
+    env = extract("slow", body).env_values()
+    assert env["os"] == "Windows" and env["ollama"] == "0.5.7"
+    assert env["model"] == "Qwen2.5-Coder-32B-Instruct-Q4_K_M"
+    assert "gpu" not in env  # "Nvidia" names no model
+
+
+def test_llama_cpp_version_pasted_in_a_form_is_machine_output():
+    body = "### Name and Version\n\nversion: 4589 (eb7cf15a)\nbuilt with cc (Ubuntu 11.4.0) 11.4.0 for x86_64-linux-gnu\n"
+    f = extract("bug", body)
+    assert f.env["llama_cpp"].value == "4589"
+    assert "os" not in f.env  # the compiler's distro is not the reporter's OS statement
+    assert "built with" not in f.prose
