@@ -10,6 +10,7 @@ from pydantic import PrivateAttr, ValidationError
 from bot.core import versions
 from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern, reason
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
+from bot.core.sanitize import code
 from bot.core.types import Facts, Warning_
 
 try:  # the GPU table belongs to extraction; without it there is simply no derived gpu_cc
@@ -161,8 +162,6 @@ class _Values(dict):
 
 def fill(template: str, env: dict[str, str]) -> str:
     """Fill {key} placeholders with env values rendered as inline code (issue text is untrusted)."""
-    from bot.core.sanitize import code
-
     return template.format_map(_Values({k: code(v, limit=80) for k, v in env.items()}))
 
 

@@ -114,6 +114,7 @@ class FixIndex:
 
     def __init__(self, fixes: list[Fix]):
         def on(hay: str) -> list[Pattern]:
+            """The patterns searched in one haystack (not_text patterns look at `all`)."""
             pats = [p for f in fixes for m in f.match for n, p in m.pats.items() if _HAYSTACK.get(n) == hay]
             return pats + [m.not_pat for f in fixes for m in f.match if m.not_pat] if hay == "all" else pats
 
