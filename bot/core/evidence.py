@@ -347,13 +347,23 @@ def parse_evidence(data: Any, file: str | Path) -> tuple[str, Settings | None, l
             raise RulesError(file, rid, str(exc)) from None
         if rule.id in seen:
             raise RulesError(file, rid, "duplicate rule id")
-        if doc.dimension == "symptom" and (rule.symptom or rule.stage):
+        conds = nested_conditions(rule)
+        if doc.dimension == "symptom" and any(c.symptom or c.stage for c in conds):
             raise RulesError(file, rid, "symptom rules cannot depend on the symptom or stage")
-        if doc.dimension == "stage" and rule.stage:
+        if doc.dimension == "stage" and any(c.stage for c in conds):
             raise RulesError(file, rid, "stage rules cannot depend on the stage")
         seen.add(rule.id)
         rules.append(rule)
     return doc.dimension, doc.settings, rules
+
+
+def nested_conditions(cond: Conditions) -> list[Conditions]:
+    """A condition set with its `unless` and `any` alternatives, recursively."""
+    out = [cond]
+    for sub in [getattr(cond, "unless", None), *(cond.any or ())]:
+        if sub is not None:
+            out += nested_conditions(sub)
+    return out
 
 
 def _reason(exc: ValidationError) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.compat import load_checks
-from bot.core.evidence import PatternIndex, Rule, Settings, load_evidence, load_evidence_text
+from bot.core.evidence import PatternIndex, Rule, Settings, nested_conditions, load_evidence, load_evidence_text
 from bot.core.fixes import load_fixes
 from bot.core.missing import load_requirements
 from bot.core.rulefile import RulesError, rules_dir
@@ -83,7 +83,7 @@ def _add(taxonomy: Taxonomy, rules: dict, settings: dict, name: str, dim: str, s
             raise RulesError(name, r.id, "duplicate rule id (already defined in another file)")
         if taxonomy.get(dim, r.node) is None:
             raise RulesError(name, r.id, f"unknown {dim} node {r.node!r}" + _hint(taxonomy, dim, r.node))
-        for cond in _all_conditions(r):
+        for cond in nested_conditions(r):
             if cond.symptom is not None and not _is_prefix(taxonomy, "symptom", cond.symptom):
                 raise RulesError(name, r.id, f"unknown symptom node {cond.symptom!r}")
             if cond.stage is not None and taxonomy.get("stage", cond.stage) is None:
@@ -96,16 +96,6 @@ def _add(taxonomy: Taxonomy, rules: dict, settings: dict, name: str, dim: str, s
                 raise RulesError(name, None, f"settings.prior: unknown {dim} node {node!r}")
         settings[dim] = sett
     rules[dim].extend(new)
-
-
-def _all_conditions(cond) -> list:
-    """A rule's condition sets: itself, its `unless` and every `any` alternative, recursively."""
-    out = [cond]
-    for sub in [cond.unless] if getattr(cond, "unless", None) else []:
-        out += _all_conditions(sub)
-    for alt in cond.any or ():
-        out += _all_conditions(alt)
-    return out
 
 
 def _is_prefix(taxonomy: Taxonomy, dim: str, path: str) -> bool:

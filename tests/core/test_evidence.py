@@ -111,6 +111,8 @@ def test_duplicate_ids_and_self_dependencies_are_rejected():
         rules({"id": "a", "node": "Hang", "weight": 1, "prose": "x"}, {"id": "a", "node": "Hang", "weight": 1, "prose": "y"})
     with pytest.raises(RulesError, match="rule a: symptom rules cannot depend"):
         rules({"id": "a", "node": "Hang", "weight": 1, "symptom": "Crash"})
+    with pytest.raises(RulesError, match="rule b: symptom rules cannot depend"):
+        rules({"id": "b", "node": "Hang", "weight": 1, "prose": "x", "unless": {"any": [{"stage": "Inference"}]}})
 
 
 def test_file_level_errors():
