@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from gidgethub.routing import Router
 
-from bot.github import installation
+from bot.github import commands, installation
 
 ROUTERS: list[Router] = [
     installation.router,
+    commands.router,
     # Add new concerns here, one Router per module, e.g. triage.router (issues), commands.router (issue_comment).
 ]
 
