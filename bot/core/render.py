@@ -128,7 +128,7 @@ def _summary(d: Decision, t: dict, lang: str) -> str:
         what = _node(d.symptom) if d.symptom else _node(d.root_cause)  # type: ignore[arg-type]
         if d.stage:
             name = d.stage.name
-            what += t["during"].format(stage=_STAGE_ZH.get(name, name) if lang == "zh" else name)
+            what += t["during"].format(stage=s.text(_STAGE_ZH.get(name, name) if lang == "zh" else name))
         if d.symptom and d.root_cause:
             what += t["cause_hint"].format(cause=_node(d.root_cause))
         line = t["summary"].format(what=what)

@@ -2,6 +2,8 @@
 
 import pytest
 import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bot.core import sanitize
@@ -71,3 +73,19 @@ def test_trim_marks_cut():
 def test_code_limit_and_empty():
     assert sanitize.code("x" * 50, limit=10) == "`" + "x" * 9 + "…`"
     assert sanitize.code("   ") == "` `"
+
+
+_HOSTILE_ALPHABET = "ab@/<>&[]()!`*_|#-:.\\\n hjs=\"'"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_HOSTILE_ALPHABET, max_size=80))
+def test_any_text_stays_inert(s):
+    span = _rendered("x " + sanitize.code(s) + " y")
+    assert span.count("<code>") == 1 and "<a " not in span and "<img" not in span
+    assert not _MENTION.search(sanitize.code(s)) and not _MENTION.search(sanitize.text(s))
+    plain = _rendered("x " + sanitize.text(s) + " y")
+    for tag in ("<a ", "<img", "<code", "<em", "<strong", "<script", "<h1"):
+        assert tag not in plain
+    fenced = _rendered(sanitize.block(s) + "\n\nafter")
+    assert fenced.count("<pre>") == 1 and fenced.rstrip().endswith("<p>after</p>")
