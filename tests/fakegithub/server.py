@@ -26,7 +26,7 @@ OPENAPI = Path(__file__).resolve().parents[1] / "fixtures" / "github" / "openapi
 
 @dataclass
 class Fault:
-    """What to do instead of answering: `status` (500/502...), `secondary` or `primary` rate limit, `slow`, `drop`."""
+    """A fault: `status` (500/502), `secondary`/`primary` rate limit, `slow`, `drop`, or `late` (acts, then 5xx)."""
 
     kind: str
     status: int = 500
@@ -235,7 +235,7 @@ class FakeGitHub:
             fault = self.fault(request) if self.fault else None
             kind, who = self._auth(request)
             record.auth = kind
-            if fault is not None:
+            if fault is not None and fault.kind != "late":
                 response = await self._fault(request, fault)
             elif kind == "none":
                 response = web.json_response({"message": "Bad credentials", "detail": who}, status=401)
@@ -258,6 +258,8 @@ class FakeGitHub:
                         response = await handler(request)
                     except web.HTTPException as exc:
                         response = web.json_response({"message": exc.reason}, status=exc.status)
+                    if fault is not None and response.status < 400:  # "late": GitHub acted, then the answer failed
+                        response = web.json_response({"message": "Server Error"}, status=fault.status)
         finally:
             record.status = response.status if response is not None else 499
         return response
