@@ -107,3 +107,7 @@ def test_stated_anywhere_counts_but_env_dumps_do_not_trigger_needs():
     got = missing_info(facts, pred("Crash - Value-related Error"), None, REQ)
     assert "traceback" not in got  # the log states it
     assert "vllm" not in got  # a package list in a dump does not make this a vLLM issue
+
+
+def test_a_named_gpu_implies_the_count():
+    assert "gpu_count" not in _missing("OOM", CUDA_OOM, env={"gpu": "NVIDIA GeForce RTX 4090"})
