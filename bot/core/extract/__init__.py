@@ -36,7 +36,7 @@ _MACHINE = rx(
     r"Segmentation fault|Killed\r?$|terminate called|CUDA error:|CUDA out of memory|NCCL (?:error|WARN)|error: |"
     r"ERROR:|ninja: |Failed building wheel|nvcc fatal|Aborted \(core dumped\)|[a-z0-9._-]+:\d+:\d+ \[\d+\] NCCL|"
     r"version: \d+ \(|built with |build: \d+ \(|system_info: |ggml_|llama_model_load|llm_load_|ollama version is|"
-    r"Warning: client version|time=\S+ level=)"
+    r"Warning: client version|time=\S+ level=|Collecting environment information|Copy-and-paste the text below|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}|(?:/[^ \t\n/]+){2,}\r?$|={20,})"
 )
 """The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
@@ -60,12 +60,17 @@ def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
     human: list[Line] = []
     machine: list[Line] = []
     logs: list[str] = []
-    in_tb = False
+    in_tb = in_dump = False
     pos = 0
     cutoff = max(marked) if len(marked) >= MAX_MARKS else len(s)
     for line in s.split("\n"):
         item = (chunk.at(pos), line)
         here, pos = pos, pos + len(line) + 1
+        if in_dump:
+            if here in marked or _dump_continues(line) or machine and machine[-1][1].startswith("====="):
+                machine.append(item)
+                continue
+            in_dump = False
         if in_tb:
             st = line.strip()
             if not st or line[:1] in " \t" or st.startswith(("File ", "^", "During handling", "The above exception")):
@@ -80,11 +85,23 @@ def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
         if here in marked or here > cutoff:
             machine.append(item)
             in_tb = in_tb or "Traceback (most recent" in line
+            in_dump = in_dump or line.startswith(("Collecting environment", "=====")) or here in dumps
             if here not in dumps:
                 logs.append(line)
         else:
             human.append(item)
     return human, machine, logs
+
+
+def _dump_continues(line: str) -> bool:
+    """Inside a pasted env dump: blank lines, banner titles, indented tables, KEY=VALUE and topology rows go on."""
+    st = line.strip()
+    if not st or line[:1] in " \t" or st.startswith(("GPU", "NIC", "Legend", "X ", "CPU", "mlx")):
+        return True
+    head, _, value = st.partition(":")
+    if value and " " not in head and value.strip()[:1].isdigit():
+        return True  # "gradio: 4.36.1"
+    return "=" in st and st.split("=", 1)[0].isupper() or (" " not in st and st.endswith(":"))
 
 
 def _specific(value: str, cache: dict[str, float]) -> float:

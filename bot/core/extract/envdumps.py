@@ -55,6 +55,11 @@ DUMP_ONLY = frozenset({
     "using distributed or parallel set-up in script?", "using gpu in script?", "sys.platform", "cuda available",
     "numpy_random_seed", "cuda_home", "gcc", "pytorch compiling details", "torchvision", "nvidia topology",
     "musa available", "supa available", "cpu", "numpy version", "system ram", "gpu available", "gpu ids",
+    "architecture", "cpu op-mode(s)", "byte order", "address sizes", "cpu(s)", "on-line cpu(s) list", "vendor id",
+    "model name", "cpu family", "thread(s) per core", "core(s) per socket", "socket(s)", "stepping",
+    "frequency boost", "cpu max mhz", "cpu min mhz", "cpu mhz", "bogomips", "flags", "virtualization", "l1d cache",
+    "l1i cache", "l2 cache", "l3 cache", "numa node(s)", "hypervisor vendor", "virtualization type",
+    "is xpu available", "xpu used to build pytorch", "cuda archs", "vllm ascend version", "neuron sdk version",
 })
 """Labels that mark a line as dump output without giving a canonical fact."""
 
@@ -88,7 +93,7 @@ def _alt(labels) -> str:
 
 
 DUMP_LINE = rx(
-    r"(?im)^[ \t]*(?:[-*][ \t]+)?`?(?:" + _alt(LABELS.keys() | DUMP_ONLY) + r"|gpu[ \t]+\d[\d,]*)`?"
+    r"(?im)^[ \t]*(?:[-*][ \t]+)?`?(?:" + _alt(LABELS.keys() | DUMP_ONLY) + r"|gpu[ \t]+\d[\d,]*|vulnerability[^:\n]{0,40}|numa node\d+ cpu\(s\))`?"
     r"(?:[ \t]+version)?[ \t]*:"
 )
 """A line that starts like a dump tool's `Label: value` line."""

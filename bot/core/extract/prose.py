@@ -105,6 +105,7 @@ _LABEL = rx(
                        for k in _HUMAN_LABELS), key=len, reverse=True))
     + r")[*_`]*(?:[ \t]*\([^\n]{0,90}?\))?[ \t]*[*_`]*[ \t]*[:：][ \t]*(.*)$"
 )
+_SIZE_ONLY = rx(r"(?i)^\d{1,3}(?:\.\d)?b\b")
 _CUDA_IN = rx(r"(?i)cuda[_ -]?(\d{1,2}\.\d)")
 _ANY_VERSION = rx(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
 
@@ -177,7 +178,9 @@ def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
         start = chunk.at(m.start(2) + at)
         if key == "model":
             found = parse_models(Chunk([(start, value)]), source)
-            out += found or [Cand("model_size", value, source, (start, start + len(value)))]
+            if not found and first(_SIZE_ONLY, value):
+                found = [Cand("model_size", value, source, (start, start + len(value)))]
+            out += found
             continue
         out.append(Cand(key, value, source, (start, start + len(value))))
     return out

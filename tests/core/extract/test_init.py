@@ -143,3 +143,13 @@ def test_llama_cpp_version_pasted_in_a_form_is_machine_output():
     assert f.env["llama_cpp"].value == "4589"
     assert "os" not in f.env  # the compiler's distro is not the reporter's OS statement
     assert "built with" not in f.prose
+
+
+def test_unfenced_dumps_do_not_leak_into_prose():
+    from tests.core.extract import samples
+
+    for dump in (samples.TORCH_COLLECT_ENV, samples.VLLM_NEW, samples.VLLM_OLD, samples.LMDEPLOY,
+                 samples.TRANSFORMERS_V4, samples.NVIDIA_SMI):
+        f = extract("t", "My env:\n" + dump + "\nThe bug is here.\nIt happens on every request.")
+        assert f.prose.split() == "t My env: The bug is here. It happens on every request.".split()
+        assert "model" not in f.env  # "Model name: AMD EPYC..." is a CPU, not a checkpoint
