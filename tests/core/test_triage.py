@@ -79,6 +79,8 @@ def test_every_prediction_explains_itself_with_rule_ids_and_spans(rs):
 def test_a_vague_issue_abstains_instead_of_guessing(rs):
     d = triage("question", "How do I use this model?", rs)
     assert d.symptom is None and d.root_cause is None
+    d = triage("Feature request: clearer error messages", "It would help if the error said which file is missing.", rs)
+    assert d.symptom is None
     assert not [c for c in d.labels if c.name.startswith(("symptom:", "cause:"))]
 
 
