@@ -82,7 +82,7 @@ def _os_family(os_text: str) -> str | None:
 
 
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
-    """The env values plus derived keys: torch_cuda, torch_build, gpu_cc, os_family, driver_cuda_major, model_family."""
+    """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major, model_family."""
     env = facts.env_values()
     torch = env.get("torch", "")
     tc = env.get("torch_cuda", "")
@@ -90,6 +90,8 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
         tc = versions.torch_cuda(torch) or ""
     if tc:
         env["torch_cuda"] = tc
+        if (tc_major := versions.major(tc)) is not None:
+            env["torch_cuda_major"] = str(tc_major)
     if "+cpu" in torch or env.get("torch_cuda", "").strip().lower() in ("none", "no cuda", "n/a") or (
         not tc and ("CUDA used to build PyTorch" in facts.text or "Is CUDA available" in facts.text)
         and _CPU_BUILD.search(facts.text)

@@ -41,6 +41,8 @@ def _ids(prose="", **kw):
     ("crash", {"gpu": "NVIDIA H100 80GB HBM3", "torch": "1.13.1+cu117"}, "hopper-needs-cuda-11.8"),
     ("crash", {"gpu": "NVIDIA GeForce RTX 3090", "torch": "1.12.0+cu102"}, "ampere-needs-cuda-11"),
     ("crash", {"gpu": "Tesla K80", "torch": "2.1.0+cu121"}, "kepler-dropped-in-cuda-12"),
+    ("pip install flash-attn fails", {"cuda": "11.8", "torch": "2.3.0+cu121"}, "cuda-extension-mismatch"),
+    ("model.cuda() fails", {"os": "macOS 14.4 (arm64)"}, "no-cuda-on-macos"),
 ])
 def test_each_check_fires(prose, env, expected):
     assert expected in _ids(prose, env=env)
@@ -56,6 +58,8 @@ def test_each_check_fires(prose, env, expected):
     ("CUDA crash", {"torch": "2.1.0+cu121"}),                          # a CUDA build
     ("vllm", {"os": "Ubuntu 22.04 (WSL2 microsoft-standard)"}),        # WSL is Linux
     ("crash", {"python": "3.11", "torch": "2.1.0"}),
+    ("building flash-attn", {"cuda": "12.4", "torch": "2.3.0+cu121"}),  # same major: a warning at most
+    ("uses mps", {"os": "macOS 14.4"}),
 ])
 def test_no_false_warnings(prose, env):
     assert _ids(prose, env=env) == []

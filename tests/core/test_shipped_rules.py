@@ -23,7 +23,7 @@ AUTHORITATIVE_GITHUB = {  # github.com/<org>: the projects' own repositories (RE
     "pytorch", "NVIDIA", "huggingface", "vllm-project", "Dao-AILab", "deepspeedai", "microsoft",
     "bitsandbytes-foundation", "ggml-org", "QwenLM", "meta-llama", "deepseek-ai", "facebookresearch",
 }
-DERIVED = {"torch_cuda", "torch_build", "gpu_cc", "os_family", "driver_cuda_major", "model_family",
+DERIVED = {"torch_cuda", "torch_cuda_major", "torch_build", "gpu_cc", "os_family", "driver_cuda_major", "model_family",
            "family_min_transformers"}
 CANONICAL = {
     "python", "os", "gpu", "gpu_count", "torch", "torch_cuda", "cuda", "cuda_max", "cuda_driver", "transformers",
