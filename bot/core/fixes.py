@@ -120,7 +120,8 @@ class FixIndex:
 
         # one pass over each haystack per issue; a haystack no pattern looks at is not scanned at all
         self.banks = {h: PatternBank(pats) for h in ("all", "prose", "code") if (pats := on(h))}
-        self.ids = {id(f) for f in fixes}
+        self.fixes = list(fixes)
+        self.order = {id(f): i for i, f in enumerate(fixes)}
         self.gated: dict[tuple[str, int], list[tuple[Fix, Match]]] = {}
         self.ungated: list[tuple[Fix, Match]] = []
         for f in fixes:
@@ -157,10 +158,11 @@ def match_fixes(
     env = derive_env(facts, fixes[0]._tables)
     view = TextView(facts)
     sym, cause = (symptom.name if symptom else ""), (root_cause.name if root_cause else "")
-    order = {id(f): i for i, f in enumerate(fixes)}
-    index = fixes[0]._index  # private attributes are slow: read once; fixes from elsewhere are scanned in full
-    pairs = index.candidates(view) if index is not None else []
-    pairs += [(f, m) for f in fixes if index is None or id(f) not in index.ids for m in f.match]
+    index = fixes[0]._index  # private attributes are slow: read once
+    if index is not None and fixes == index.fixes:  # the list as loaded (identity checks only)
+        order, pairs = index.order, index.candidates(view)
+    else:  # a filtered or hand-made list: score every alternative
+        order, pairs = {id(f): i for i, f in enumerate(fixes)}, [(f, m) for f in fixes for m in f.match]
     best: dict[int, int] = {}
     for fix, m in pairs:
         if id(fix) in order:

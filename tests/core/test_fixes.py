@@ -139,3 +139,10 @@ def test_leaf_symptom_outranks_parent_plus_keyword():
     ids = _ids("the answer stops early and never stops repeating eos",
                "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response")
     assert ids[0] == "max-new-tokens" and "chat-template-stop" in ids
+
+
+def test_filtered_list_matches_like_the_full_one():
+    facts = make_facts("OOM", errors=[("torch.OutOfMemoryError", "CUDA out of memory.")])
+    full = [f.id for f in match_fixes(facts, None, None, FIXES)]
+    assert full and [f.id for f in match_fixes(facts, None, None, FIXES[::-1])] == full
+    assert [f.id for f in match_fixes(facts, None, None, [x for x in FIXES if x.id != full[0]])] == full[1:]
