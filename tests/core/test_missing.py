@@ -111,3 +111,8 @@ def test_stated_anywhere_counts_but_env_dumps_do_not_trigger_needs():
 
 def test_a_named_gpu_implies_the_count():
     assert "gpu_count" not in _missing("OOM", CUDA_OOM, env={"gpu": "NVIDIA GeForce RTX 4090"})
+
+
+def test_unclassified_error_report_asks_for_traceback():
+    assert _missing("I get an error when loading") == ["traceback", "model"]
+    assert _missing("the answers are poor, no error", "Incorrect Functionality") == ["model"]
