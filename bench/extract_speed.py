@@ -52,13 +52,37 @@ def measure(text: str, runs: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
+SHAPES = {
+    "inline fences": "a```",
+    "headings": "\n# x",
+    "details tags": "\n<details>",
+    "comments": "<!---->",
+    "unfenced log": "INFO 01-01 00:00:00 w.py:1] step\n",
+    "tracebacks": 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x\n',
+    "prose lines": "the model answers in the wrong language\n",
+    "pip rows": "torch    2.1.0\n",
+}
+
+
+def growth() -> None:
+    """Time adversarial shapes at 64, 128 and 256 KB and print the growth ratios (about 2.0 means linear)."""
+    for name, unit in SHAPES.items():
+        times = []
+        for size in (64_000, 128_000, 256_000):
+            text = (unit * (size // len(unit) + 1))[:size]
+            times.append(measure(text, 3)[1])
+        ratios = " ".join(f"{b / a:4.2f}" for a, b in zip(times, times[1:]))
+        print(f"growth {name:14s}: {times[-1] * 1000:7.1f} ms at 256 KB, ratios x2 size -> {ratios}")
+
+
 def main() -> int:
-    """Print the median extraction time for each body size."""
+    """Print the median extraction time for each body size, then growth ratios on adversarial shapes."""
     for label, size, runs, target in (("10 KB", 10_000, 200, 1.0), ("1 MB", 1_000_000, 7, 100.0),
                                       ("5 MB", 5_000_000, 3, None)):
         med, low = measure(body(size), runs)
         goal = f" (target: median < {target:g} ms)" if target else " (only the first 1 MiB is scanned)"
         print(f"extract {label:>5} body: median {med * 1000:8.3f} ms, min {low * 1000:8.3f} ms over {runs} runs{goal}")
+    growth()
     return 0
 
 

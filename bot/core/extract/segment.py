@@ -5,6 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from bot.core.extract.common import rx, scan
+
 Line = tuple[int, str]
 """A piece of text and the offset of its first character in the whole text."""
 
@@ -24,20 +26,14 @@ class Block:
         return "\n".join(s for _, s in self.pieces)
 
 
-class _Finder:
-    """The next position of a literal at or after a position; each literal's text is scanned once overall."""
-
-    __slots__ = ("text", "needle", "at")
-
-    def __init__(self, text: str, needle: str):
-        self.text, self.needle, self.at = text, needle, -1
-
-    def find(self, pos: int) -> int:
-        """Position of the next occurrence at or after pos, or len(text)."""
-        if self.at < pos:
-            i = self.text.find(self.needle, pos)
-            self.at = len(self.text) if i < 0 else i
-        return self.at
+_MARK = rx(
+    r"(?m)^[ ]{0,3}(?:`{3,}|~{3,})|<!--|-->|(?i:</?details)|^#{1,6}(?:[ \t]|\r?$)|^[ \t]*_No response_[ \t]*\r?$"
+)
+"""Everything that changes a region: fence lines, comment ends, <details> tags, headings, empty form answers."""
+MAX_MARKS = 5_000
+"""After this many markers the rest of the body keeps the kind it is in (bounded work on adversarial input)."""
+MAX_BLOCKS = 400
+"""Likewise after this many blocks: real issues have a few dozen."""
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -46,27 +42,13 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if i < 0 else i
 
 
-def _fence_line(text: str, q: int) -> tuple[str, int, int] | None:
-    """(char, run length, line end) if the fence marker at q opens a fenced block (at most 3 spaces indented)."""
-    ls = text.rfind("\n", 0, q) + 1
-    if q - ls > 3 or text[ls:q].strip(" ") != "":
-        return None
-    ch = text[q]
-    end = _line_end(text, q)
-    run = q
-    while run < end and text[run] == ch:
-        run += 1
-    return ch, run - q, end
-
-
 def segment(text: str, base: int = 0) -> list[Block]:
     """Split a body into prose and code blocks; drop HTML comments, fence lines, <details> tags and `_No response_`."""
     n = len(text)
     blocks: list[Block] = []
-    finders = {k: _Finder(text, k) for k in ("```", "~~~", "<!--", "<details", "<Details", "</details", "</Details",
-                                              "\n#", "_No response_")}
     pos, details, section = 0, 0, ""
     fence: tuple[str, int] | None = None
+    comment = False
 
     def emit(kind: str, a: int, b: int, new: bool = False) -> None:
         if a >= b:
@@ -77,76 +59,53 @@ def segment(text: str, base: int = 0) -> list[Block]:
         else:
             blocks.append(Block(kind, [(base + a, text[a:b])], section))
 
-    at_top = text.startswith("#")  # a heading on the first line has no newline before it
-    while pos < n:
-        if fence is not None:
-            f = finders[fence[0] * 3]
-            q = f.find(pos)
-            while q < n:
-                got = _fence_line(text, q)
-                if got and got[0] == fence[0] and got[1] >= fence[1] and text[q + got[1]:got[2]].strip() == "":
-                    break
-                q = f.find(q + 1)
-            if q >= n:
-                emit("code", pos, n)
-                break
-            ls = text.rfind("\n", 0, q) + 1
-            emit("code", pos, max(pos, ls - 1))
-            pos = _line_end(text, q) + 1
-            fence = None
+    for m in scan(_MARK, text, MAX_MARKS):
+        q, tok = m.start(), m.group(0)
+        if q < pos:
             continue
-        if at_top:
-            key, q, at_top = "\n#", -1, False
-        else:
-            key = min(finders, key=lambda k: finders[k].find(pos))
-            q = finders[key].find(pos)
-        if q >= n:
-            emit("code" if details else "prose", pos, n)
+        if len(blocks) >= MAX_BLOCKS:
             break
-        if key in ("```", "~~~"):
-            got = _fence_line(text, q)
-            if got is None or got[1] < 3:
-                finders[key].at = -1
-                finders[key].find(q + 1)
+        plain = "code" if details or fence else "prose"
+        if comment:
+            if tok == "-->":
+                comment, pos = False, m.end()
+            continue
+        st = tok.strip(" \t\r")
+        if st[:1] in "`~" and len(st) >= 3:
+            le = _line_end(text, q)
+            run = len(st)
+            if fence is not None:
+                if st[0] == fence[0] and run >= fence[1] and text[m.end():le].strip() == "":
+                    emit("code", pos, max(pos, q - 1))
+                    fence, pos = None, le + 1
                 continue
+            emit(plain, pos, max(pos, q - 1))
+            fence, pos = (st[0], run), le + 1
+            continue
+        if fence is not None or tok == "-->":
+            continue
+        if tok == "<!--":
+            emit(plain, pos, q)
+            comment, pos = True, m.end()
+        elif tok[:2] in ("<d", "<D", "</"):
             ls = text.rfind("\n", 0, q) + 1
-            emit("code" if details else "prose", pos, max(pos, ls - 1))
-            fence = (got[0], got[1])
-            pos = got[2] + 1
-        elif key == "<!--":
-            emit("code" if details else "prose", pos, q)
-            end = text.find("-->", q + 4)
-            pos = n if end < 0 else end + 3
-        elif key in ("<details", "<Details", "</details", "</Details"):
-            ls = text.rfind("\n", 0, q) + 1
-            emit("code" if details else "prose", pos, max(pos, ls - 1))
-            details = details + 1 if key[1] != "/" else max(0, details - 1)
+            emit(plain, pos, max(pos, ls - 1))
+            details = details + 1 if tok[1] != "/" else max(0, details - 1)
             pos = _line_end(text, q) + 1
-        elif key == "\n#":
-            hs = q + 1
-            he = _line_end(text, hs)
-            head = text[hs:he]
-            level = len(head) - len(head.lstrip("#"))
-            if level > 6 or (len(head) > level and head[level] not in " \t\r"):
-                finders[key].at = -1
-                finders[key].find(hs)
-                continue
-            emit("code" if details else "prose", pos, max(pos, hs - 1))
-            if not details:
-                section = head.lstrip("#").strip().lower()[:80]
-                emit("prose", hs, he, new=True)
+        elif tok.startswith("#"):
+            he = _line_end(text, q)
+            emit(plain, pos, max(pos, q - 1))
+            if details:
+                emit("code", q, he)
             else:
-                emit("code", hs, he)
+                section = text[q:he].lstrip("#").strip().lower()[:80]
+                emit("prose", q, he, new=True)
             pos = he + 1
         else:  # _No response_
-            ls = text.rfind("\n", 0, q) + 1
-            le = _line_end(text, q)
-            if text[ls:le].strip() != "_No response_":
-                finders[key].at = -1
-                finders[key].find(q + 1)
-                continue
-            emit("code" if details else "prose", pos, max(pos, ls - 1))
-            pos = le + 1
+            emit(plain, pos, max(pos, q - 1))
+            pos = _line_end(text, q) + 1
+    if pos < n and not comment:
+        emit("code" if details or fence else "prose", pos, n)
     return blocks
 
 

@@ -10,6 +10,8 @@ from bot.core.extract.segment import Chunk
 from bot.core.types import ErrorFact, Frame
 
 MAX_ERRORS = 20
+MAX_MADE = 100
+"""At most this many errors are built (duplicates included) before the rest of the text is left alone."""
 MAX_FRAMES = 50
 """The innermost frames kept per traceback."""
 
@@ -147,8 +149,9 @@ def parse_errors(chunk: Chunk) -> list[ErrorFact]:
     seen: set[str] = set()
     s = chunk.text
     skip_until = -1
+    made = 0
     for m in scan(_INTEREST, s, MAX_LINES):
-        if len(out) >= MAX_ERRORS:
+        if len(out) >= MAX_ERRORS or made >= MAX_MADE:
             break
         if m.start() < skip_until:
             continue
@@ -167,6 +170,7 @@ def parse_errors(chunk: Chunk) -> list[ErrorFact]:
                           _details(msg))
         else:
             e = _line_error(chunk.at(a), line, line.strip())
+        made += e is not None
         if e is not None and e.fingerprint not in seen:
             seen.add(e.fingerprint)
             out.append(e)
