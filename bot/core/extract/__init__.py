@@ -29,8 +29,8 @@ _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1
 
 _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
-_MACHINE = rx(
-    r"(?m)^[ \t]*(?:\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|(?:INFO|WARNING|ERROR|DEBUG|CRITICAL)\b|"
+_MACHINE_START = (
+    r"[ \t]*(?:\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|(?:INFO|WARNING|ERROR|DEBUG|CRITICAL)\b|"
     r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*\r?$|\[pip3?\]|\[conda\]|"
     r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t]|"
     r"Segmentation fault|Killed\r?$|terminate called|CUDA error:|CUDA out of memory|NCCL (?:error|WARN)|error: |"
@@ -39,6 +39,9 @@ _MACHINE = rx(
     r"Warning: client version|time=\S+ level=|Collecting environment information|Copy-and-paste the text below|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}|(?:/[^ \t\n/]+){2,}\r?$|={20,})"
 )
 """The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
+_MACHINE_RUNS = rx(r"(?m)(?:^" + _MACHINE_START + r"[^\n]*(?:\n|\z))+")
+_DUMP_RUNS = rx("(?im)(?:" + DUMP_LINE.pattern.removeprefix("(?im)") + r"[^\n]*(?:\n|\z))+")
+"""Runs of consecutive machine lines (one match per run, not per line)."""
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
 _LAUNCHERS = (
     ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("vllm", "vllm"), ("text-generation-inference", "tgi"),
@@ -49,25 +52,48 @@ _LAUNCHERS = (
 _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
 
 
+def _runs(pattern, s: str) -> list[tuple[int, int]]:
+    """The [start, end) spans of the pattern's runs of lines in s."""
+    return [m.span() for m in scan(pattern, s, MAX_MARKS)]
+
+
+class _Cursor:
+    """Answers "is this position inside one of the (sorted) runs?" for increasing positions, in amortised O(1)."""
+
+    __slots__ = ("runs", "i")
+
+    def __init__(self, runs: list[tuple[int, int]]):
+        self.runs, self.i = runs, 0
+
+    def inside(self, pos: int) -> bool:
+        """True if pos lies in a run (positions must not decrease between calls)."""
+        runs = self.runs
+        while self.i < len(runs) and runs[self.i][1] <= pos:
+            self.i += 1
+        return self.i < len(runs) and runs[self.i][0] <= pos
+
+
 def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
     """A prose block's human lines, its pasted machine lines (tracebacks, logs, dump labels), and the log lines."""
     chunk = Chunk(block.pieces)
     s = chunk.text
-    dumps = {m.start() for m in scan(DUMP_LINE, s, MAX_MARKS)}
-    marked = {m.start() for m in scan(_MACHINE, s, MAX_MARKS)} | dumps
-    if not marked:
+    dump_runs = _runs(_DUMP_RUNS, s)
+    runs = sorted(_runs(_MACHINE_RUNS, s) + dump_runs)
+    if not runs:
         return block.pieces, [], []
+    marked, dumps = _Cursor(runs), _Cursor(dump_runs)
+    cutoff = runs[-1][1] if len(runs) >= MAX_MARKS else len(s)
     human: list[Line] = []
     machine: list[Line] = []
     logs: list[str] = []
     in_tb = in_dump = False
     pos = 0
-    cutoff = max(marked) if len(marked) >= MAX_MARKS else len(s)
     for line in s.split("\n"):
         item = (chunk.at(pos), line)
         here, pos = pos, pos + len(line) + 1
+        is_marked = marked.inside(here) or here >= cutoff
         if in_dump:
-            if here in marked or _dump_continues(line) or machine and machine[-1][1].startswith("====="):
+            if is_marked or _dump_continues(line) or machine and machine[-1][1].startswith("====="):
                 machine.append(item)
                 continue
             in_dump = False
@@ -82,11 +108,12 @@ def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
                 machine.append(item)
                 logs.append(line)
                 continue
-        if here in marked or here > cutoff:
+        if is_marked:
             machine.append(item)
             in_tb = in_tb or "Traceback (most recent" in line
-            in_dump = in_dump or line.startswith(("Collecting environment", "=====")) or here in dumps
-            if here not in dumps:
+            is_dump = dumps.inside(here)
+            in_dump = in_dump or line.startswith(("Collecting environment", "=====")) or is_dump
+            if not is_dump:
                 logs.append(line)
         else:
             human.append(item)
