@@ -51,6 +51,7 @@ def segment(text: str, base: int = 0) -> list[Block]:
     comment = False
 
     def emit(kind: str, a: int, b: int, new: bool = False) -> None:
+        """Add text[a:b] to the current block, or start a new one when the kind or section changes."""
         if a >= b:
             return
         last = blocks[-1] if blocks else None
