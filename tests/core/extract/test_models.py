@@ -25,6 +25,9 @@ def names(text: str, source: str = "prose") -> list[str]:
         ("model_path = '/data/models/Mistral-7B-Instruct-v0.2'", "Mistral-7B-Instruct-v0.2"),
         ("Codeqwen 1.5 stops early", "Codeqwen 1.5"),
         ("glm-4-9b-chat crashes", "glm-4-9b-chat"),
+        ("DeepSeek R1 thinks forever", "DeepSeek R1"),
+        ("I use Qwen2.5 72B instruct", "Qwen2.5 72B"),
+        ("llama 2 7b chat is slow", "llama 2 7b"),
     ],
 )
 def test_model_names(text, name):
