@@ -1,0 +1,94 @@
+"""`firstmile overrides export`: the humans' corrections as JSON Lines in the labelled-issues format, for training."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+DIMENSIONS = ("symptom", "root_cause", "stage")
+SEP = " - "
+
+
+def register(subparsers) -> None:
+    """Add the `overrides` subcommand and its `export` action."""
+    p = subparsers.add_parser("overrides", help="work with the label corrections maintainers made by command")
+    actions = p.add_subparsers(dest="overrides_command", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write one JSON line per corrected issue: id, source, repo, title, "
+                                               "body, labels [{symptom, root_cause, stage}]")
+    export.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+    export.add_argument("-o", "--output", metavar="FILE", default="-", help="the output file (default: stdout)")
+    export.set_defaults(func=run_export)
+
+
+def export_rows(rows: Iterable[dict]) -> Iterator[dict | str]:
+    """One labelled issue per corrected issue: the human's choice per dimension, else the bot's original one.
+
+    Yields a skip reason (a str) for an issue whose labels are not all known, e.g. a label removed without a
+    replacement, so that no row trains on a guess.
+    """
+    issues: dict[tuple[str, int], list[dict]] = {}
+    for row in rows:
+        issues.setdefault((row["repo"], row["number"]), []).append(row)
+    for (repo, number), group in issues.items():
+        human: dict[str, str | None] = {}
+        for row in group:
+            if row["dimension"] in DIMENSIONS:
+                path = row["record"].get("path")
+                human[row["dimension"]] = SEP.join(path) if path else None
+        if not human:
+            continue
+        bot = _bot_decision(group)
+        labels = {d: human[d] if d in human else bot.get(d) for d in DIMENSIONS}
+        name = f"{repo}#{number}"
+        if any(v is None for v in labels.values()):
+            yield f"{name}: no {', '.join(d for d, v in labels.items() if v is None)}"
+            continue
+        last = group[-1]
+        yield {"id": name, "source": f"https://github.com/{repo}/issues/{number}", "repo": repo,
+               "title": last["title"], "body": last["body"], "labels": [labels]}
+
+
+def _bot_decision(group: list[dict]) -> dict[str, str]:
+    """The bot's own path per dimension, from the records of one issue (the earliest record that states it)."""
+    out: dict[str, str] = {}
+    for row in group:
+        record = row["record"]
+        for dim, got in (record.get("bot_decision") or {}).items():
+            if got and got[0]:
+                out.setdefault(dim, SEP.join(got[0]))
+        if record.get("bot_path"):
+            out.setdefault(row["dimension"], SEP.join(record["bot_path"]))
+    return out
+
+
+def run_export(args) -> int:
+    """Write the JSON Lines; skipped issues are counted on stderr."""
+    from bot.settings import load_settings
+    from bot.store import open_store, sqlite_path
+
+    try:
+        url = args.database_url or load_settings().database_url
+        if url.startswith("sqlite:///") and not Path(sqlite_path(url)).exists():
+            raise ValueError(f"no database at {sqlite_path(url)}")
+        store = open_store(url)
+        rows = list(store.export_overrides())
+    except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
+        print(f"cannot read overrides: {exc}", file=sys.stderr)
+        return 1
+    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+    written = skipped = 0
+    try:
+        for item in export_rows(rows):
+            if isinstance(item, str):
+                skipped += 1
+                print(f"skipped {item}", file=sys.stderr)
+            else:
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                written += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{written} issues written, {skipped} skipped", file=sys.stderr)
+    return 0
