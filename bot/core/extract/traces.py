@@ -39,6 +39,7 @@ _BUILD = rx(
     r"ninja: build stopped: [^\n]*|nvcc fatal\s*:[^\n]*|Error compiling objects for extension|"
     r"Failed to build installable wheels[^\n]*|CMake Error[^\n]*)"
 )
+_STATUS_FIRST = rx(r"^[45]\d\d\b")
 _HTTP = rx(
     r'(?:HTTP/\d(?:\.\d)?"?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
     r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b)'
@@ -70,11 +71,20 @@ def _kind_of(type_: str, message: str) -> str:
         return "nccl"
     if "cuda error" in low or "cublas_status" in low or "device-side assert" in low or "illegal memory" in low:
         return "cuda"
+    if type_.startswith("openai.") or "HTTPError" in type_ or "error code: " in low:
+        return "http"
     return "python"
 
 
 def _details(message: str) -> dict[str, str]:
-    """Requested and free amounts from an OOM message."""
+    """Requested and free amounts from an OOM message; the status of an HTTP error."""
+    if "code" in message or "HTTP" in message or "rror" in message:
+        h = first(_HTTP, message)
+        if h:
+            return {"status": h.group(1) or h.group(3) or h.group(5)}
+        h = first(_STATUS_FIRST, message)
+        if h:
+            return {"status": h.group(0)}
     m = first(_OOM, message)
     if not m:
         return {}

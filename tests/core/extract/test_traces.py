@@ -87,7 +87,8 @@ def test_oom_new_message_format():
         ("  ERROR: Failed building wheel for flash-attn", "build"),
         ("ninja: build stopped: subcommand failed.", "build"),
         ('INFO:     127.0.0.1:51234 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error', "http"),
-        ("openai.BadRequestError: Error code: 400 - {'object': 'error', 'message': 'max_tokens too large'}", "python"),
+        ("openai.BadRequestError: Error code: 400 - {'object': 'error', 'message': 'max_tokens too large'}", "http"),
+        ("requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: http://x/v1", "http"),
         ("ValueError: Tokenizer class Qwen2Tokenizer does not exist or is not currently imported.", "python"),
     ],
 )
@@ -117,3 +118,8 @@ def test_traceback_without_header_still_gets_frames():
             "AssertionError: Quantization method awq is not supported")
     (e,) = errors(text)
     assert e.type == "AssertionError" and e.package == "vllm"
+
+
+def test_http_status_in_details():
+    (e,) = errors("openai.BadRequestError: Error code: 400 - {'message': 'This model's maximum context length is 4096'}")
+    assert (e.kind, e.type, e.details) == ("http", "openai.BadRequestError", {"status": "400"})
