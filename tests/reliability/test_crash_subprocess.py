@@ -117,3 +117,6 @@ async def test_kill_9_with_500_queued_then_restart_processes_each_acknowledged_d
         ours = [c for c in fake_github.comments(REPO, n) if c.login == fake_github.bot_login]
         assert len(ours) == 1 and ours[0].body.startswith(MARKER), n
         assert issue.labels, n
+    log = (tmp_path / "serve.log").read_text()
+    leaked = [x for x in (SECRET, *app_keys[0].splitlines()[1:-1], *fake_github.tokens) if x in log]
+    assert leaked == [] and "eyJ" not in log
