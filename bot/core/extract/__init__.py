@@ -273,10 +273,20 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
     return out
 
 
+def _encodable(s: object) -> str:
+    """The string with lone surrogates (which UTF-8 cannot carry) replaced one-for-one by "?"; "" if not a str."""
+    if not isinstance(s, str):
+        return ""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "replace").decode("utf-8")
+
+
 def extract(title: str, body: str) -> Facts:
     """Typed facts from an issue's title and markdown body; never raises, whatever the input."""
-    title = title if isinstance(title, str) else ""
-    body = body if isinstance(body, str) else ""
+    title, body = _encodable(title), _encodable(body)
     found: dict = {}
     try:
         return _extract(title, body, found)

@@ -4,14 +4,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.extract import MAX_SCAN, _extract, extract
+from bot.core.extract import MAX_SCAN, _encodable, _extract, extract
 from tests.core.extract import samples
 
 FRAGMENTS = st.sampled_from([
     "```", "```python", "~~~", "<details>", "</details>", "<summary>x</summary>", "<!--", "-->", "### Environment",
     "_No response_", "Traceback (most recent call last):", '  File "/a/site-packages/torch/x.py", line 1, in f',
     "ValueError: boom", "PyTorch version: 9.9", "[pip3] torch==9.9", "GPU 0: NVIDIA A100", "| NVIDIA-SMI 1 ", "\r\n",
-    "显卡 4090", "torch 2.1", "\x00", "\ud7ff", "Qwen2-7B", "| 0 |", "    ", "\t",
+    "显卡 4090", "torch 2.1", "\x00", "\ud7ff", "Qwen2-7B", "| 0 |", "    ", "\t", "\udc80",
 ])
 NOISE = st.lists(st.one_of(st.text(max_size=40), FRAGMENTS), max_size=30).map("".join)
 PROSE = st.text(
@@ -23,6 +23,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(NOISE, NOISE)
 def test_extraction_never_raises(title, body):
+    title, body = _encodable(title), _encodable(body)
     facts = _extract(title, body, {})  # the inner function: a bug here must fail, not be swallowed
     assert facts.text.endswith(body)
     for fact in facts.env.values():
@@ -72,6 +73,12 @@ def test_ten_thousand_line_pip_list():
 def test_pathological_shapes(body):
     facts = _extract("t", body, {})
     assert facts.title == "t"
+
+
+def test_lone_surrogates_are_replaced_in_place():
+    facts = extract("t", "hello \udc80 torch 2.1 on Qwen2-7B")
+    assert facts.env["torch"].value == "2.1"
+    assert facts.text == "t\n\nhello ? torch 2.1 on Qwen2-7B"
 
 
 def test_non_string_input_does_not_raise():
