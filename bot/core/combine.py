@@ -8,6 +8,14 @@ KEYS = ("symptom", "root_cause", "stage")
 
 ModelOut = dict[str, tuple[list[str], float]]
 
+# Defaults chosen by 5-fold cross-validation over the dev set (bot/ml/crossval.py, 3 seeds): filling abstentions
+# from a model probability of 0.3 up gained on symptom L1 and root cause L1; overriding a rules prediction that
+# cleared the rules' own thresholds (>= 0.5) lost more than it won, so by default the model only decides below that.
+FILL_MIN = 0.3
+DEEPEN_MIN = 0.5
+RULES_SURE = 0.5
+OVERRIDE_MARGIN = 0.15
+
 
 def _model_prediction(path: list[str], prob: float, base: Prediction | None = None) -> Prediction:
     """A Prediction decided by the model, keeping the rules' evidence when it extends their path."""
@@ -20,10 +28,10 @@ def combine_one(
     rule: Prediction | None,
     model: tuple[list[str], float] | None,
     *,
-    fill_min: float = 0.5,
-    deepen_min: float = 0.6,
-    rules_sure: float = 0.6,
-    override_margin: float = 0.15,
+    fill_min: float = FILL_MIN,
+    deepen_min: float = DEEPEN_MIN,
+    rules_sure: float = RULES_SURE,
+    override_margin: float = OVERRIDE_MARGIN,
 ) -> Prediction | None:
     """Combine one taxonomy dimension; see combine() for the policy."""
     if not model or not model[0]:
@@ -45,10 +53,10 @@ def combine(
     rules: dict[str, Prediction | None],
     model: ModelOut | None,
     *,
-    fill_min: float = 0.5,
-    deepen_min: float = 0.6,
-    rules_sure: float = 0.6,
-    override_margin: float = 0.15,
+    fill_min: float = FILL_MIN,
+    deepen_min: float = DEEPEN_MIN,
+    rules_sure: float = RULES_SURE,
+    override_margin: float = OVERRIDE_MARGIN,
 ) -> dict[str, Prediction | None]:
     """Per dimension: keep sure rules; let the model fill abstentions, deepen an agreeing path, or break a weak call.
 

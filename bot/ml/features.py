@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
-import re2
 
 from bot.core.types import Facts
 
@@ -17,8 +16,9 @@ BLOCKS = ("word", "char", "meta")
 MAX_CHARS = 4000
 """Only the first MAX_CHARS of the prose are tokenised: keeps inference time bounded on huge issues."""
 
-CHAR_SIZES = (2, 3, 4)
-_WORD = re2.compile(r"[a-z][a-z0-9_]+")
+CHAR_SIZES = (2, 3)
+_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _WORD_CHARS})
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _META_VALUES = ("launcher", "quantization")
 """Env keys whose value (not only presence) is a feature."""
@@ -31,7 +31,8 @@ def _norm(text: str) -> str:
 
 def word_tokens(text: str, prefix: str = "") -> list[str]:
     """Word unigrams and bigrams (ASCII words; CJK is covered by the character n-grams)."""
-    words = _WORD.findall(_norm(text))
+    ascii_text = _norm(text).encode("ascii", "replace").decode("ascii").replace("?", " ")
+    words = [w for w in (t.lstrip("0") for t in ascii_text.translate(_NON_WORD).split()) if len(w) > 1]
     return [prefix + w for w in words] + [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
 
 

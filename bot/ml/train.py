@@ -17,7 +17,7 @@ from bot.core.types import Facts
 from bot.ml.features import Vocabulary, fit_vocabulary, tokens
 from bot.ml.model import FORMAT_VERSION, LEVELS, SEP, Classifier, Linear
 
-DEFAULTS = {"C": 10.0, "min_df": 2, "min_deep": 0.5}
+DEFAULTS = {"C": 30.0, "min_df": 2, "min_deep": 0.5}
 _TEMPERATURES = np.geomspace(0.25, 4.0, 25)
 
 

@@ -20,14 +20,15 @@ def rule(path, conf):
         (None, None, None, None),  # nothing from either side
         (rule(CRASH, 0.9), None, CRASH, "rules"),  # no model: rules untouched
         (None, (LOADING, 0.7), LOADING, "model"),  # rules abstain, model sure: fill
-        (None, (LOADING, 0.3), None, None),  # rules abstain, model unsure: still abstain
+        (None, (LOADING, 0.2), None, None),  # rules abstain, model unsure: still abstain
         (rule(CRASH, 0.9), (OOM, 0.8), OOM, "model"),  # model deepens an agreeing path
         (rule(CRASH, 0.9), (OOM, 0.4), CRASH, "rules"),  # too unsure to deepen
         (rule(OOM, 0.9), (CRASH, 0.9), OOM, "rules"),  # model shallower: rules keep their depth
         (rule(["Crash", "Process Killed"], 0.9), (OOM, 0.9), ["Crash", "Process Killed"], "rules"),  # same L1, other L2
         (rule(CRASH, 0.9), (LOADING, 0.95), CRASH, "rules"),  # rules sure: never overridden
         (rule(CRASH, 0.4), (LOADING, 0.8), LOADING, "model"),  # rules unsure, model much surer: tie broken
-        (rule(CRASH, 0.5), (LOADING, 0.55), CRASH, "rules"),  # model not enough surer than the rules
+        (rule(CRASH, 0.45), (LOADING, 0.55), CRASH, "rules"),  # model not enough surer than the rules
+        (rule(CRASH, 0.55), (LOADING, 0.95), CRASH, "rules"),  # rules cleared their thresholds: kept
     ],
 )
 def test_combine_one_policy(rule_pred, model, expected_path, expected_by):
@@ -57,9 +58,9 @@ def test_combine_covers_every_dimension_and_tolerates_missing_keys():
 
 def test_thresholds_are_arguments():
     rules = {"symptom": None}
-    model = {"symptom": (CRASH, 0.3)}
+    model = {"symptom": (CRASH, 0.25)}
     assert combine(rules, model)["symptom"] is None
-    assert combine(rules, model, fill_min=0.25)["symptom"].path == CRASH
+    assert combine(rules, model, fill_min=0.2)["symptom"].path == CRASH
 
 
 def test_none_model_returns_the_rules():
