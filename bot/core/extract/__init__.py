@@ -191,11 +191,13 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
 
 
 def _language(prose: str) -> str:
-    """"zh" when CJK characters make up at least a third of the letters in the prose."""
+    """"zh" when CJK characters weigh at least a quarter against Latin words (a word counting as two characters)."""
     sample = prose[:20000]
     cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
-    letters = sum(1 for ch in sample if ch.isascii() and ch.isalpha()) + cjk
-    return "zh" if cjk >= 2 and cjk * 3 >= letters else "en"
+    if cjk < 2:
+        return "en"
+    words = sum(1 for w in "".join(c if c.isascii() and c.isalpha() else " " for c in sample).split() if len(w) > 1)
+    return "zh" if cjk * 4 >= cjk + 2 * words else "en"
 
 
 def _machine(chunk: Chunk, source: str) -> list[Cand]:

@@ -13,10 +13,7 @@ _SEP = r"(?:[ \t]*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[
 
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
-_CUDA = rx(
-    r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?(?:[ \t]*(?:version|版本|==|=|:|：|v))?[ \t]*[:：=]?[ \t]*_?"
-    r"(\d{1,2}\.\d(?:\.\d+)?)\b"
-)
+_CUDA = rx(r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?" + _SEP + r"(\d{1,2}\.\d(?:\.\d+)?)\b")
 _DRIVER = rx(r"(?i)(?:driver|驱动)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
 _LIB_NAMES = sorted(
     {n for n in PACKAGES if PACKAGES[n] not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python")}

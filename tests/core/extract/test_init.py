@@ -153,3 +153,9 @@ def test_unfenced_dumps_do_not_leak_into_prose():
         f = extract("t", "My env:\n" + dump + "\nThe bug is here.\nIt happens on every request.")
         assert f.prose.split() == "t My env: The bug is here. It happens on every request.".split()
         assert "model" not in f.env  # "Model name: AMD EPYC..." is a CPU, not a checkpoint
+
+
+def test_language_weighs_chinese_characters_against_words():
+    assert extract("qwen2-72b-int4 推理报错", "环境：ubuntu22.04，python3.10，torch2.1.2，cuda12.1").language == "zh"
+    english = "When I ask in English it answers 你好你好你好 and then stops. I use the chat template from the README."
+    assert extract("Model answers in Chinese", english).language == "en"

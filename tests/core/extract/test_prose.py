@@ -21,6 +21,8 @@ def got(text: str) -> dict[str, str]:
         ("pytorch是2.0.1+cuda117", "torch", "2.0.1+cuda117"),
         ("cuda12.1 installed", "cuda", "12.1"),
         ("CUDA Version 11.8", "cuda", "11.8"),
+        ("CUDA版本为11.7", "cuda", "11.7"),
+        ("on cuda:0 with CUDA 12.4", "cuda", "12.4"),
         ("transformers==4.37.2", "transformers", "4.37.2"),
         ("transformer：4.32.0", "transformers", "4.32.0"),
         ("vllm 0.6.1.post2 and flash-attn 2.5.8", "vllm", "0.6.1.post2"),
