@@ -13,7 +13,9 @@ FRAGMENTS = st.sampled_from([
     "ValueError: boom", "PyTorch version: 9.9", "[pip3] torch==9.9", "GPU 0: NVIDIA A100", "| NVIDIA-SMI 1 ", "\r\n",
     "显卡 4090", "torch 2.1", "\x00", "\ud7ff", "Qwen2-7B", "| 0 |", "    ", "\t", "\udc80",
 ])
-NOISE = st.lists(st.one_of(st.text(max_size=40), FRAGMENTS), max_size=30).map("".join)
+DUMP_TEXTS = st.sampled_from([samples.TORCH_COLLECT_ENV, samples.VLLM_NEW, samples.PIP_LIST, samples.NVIDIA_SMI,
+                              samples.LLAMA_CPP, samples.LMDEPLOY, samples.CONDA_LIST])
+NOISE = st.lists(st.one_of(st.text(max_size=40), FRAGMENTS, DUMP_TEXTS), max_size=30).map("".join)
 PROSE = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="`~<>|[]#:_-=*"), max_size=200
 )
@@ -26,8 +28,10 @@ def test_extraction_never_raises(title, body):
     title, body = _encodable(title), _encodable(body)
     facts = _extract(title, body, {})  # the inner function: a bug here must fail, not be swallowed
     assert facts.text.endswith(body)
-    for fact in facts.env.values():
+    for key, fact in facts.env.items():
         assert 0 <= fact.span[0] <= fact.span[1] <= len(facts.text)
+        if fact.source != "derived" and key in ("torch", "python", "cuda", "cuda_driver", "cuda_max", "transformers"):
+            assert fact.value in facts.text[fact.span[0]:fact.span[1]]  # the span shows the value as stated
     for err in facts.errors:
         assert 0 <= err.span[0] <= err.span[1] <= len(facts.text)
 
