@@ -11,6 +11,7 @@ _LLAMA_VERSION = rx(
     r"^version: (\d+\.\d+\.\d+) \(build \d+"
 )
 _DEVICE = rx(r"(?m)^[ \t]*(?:[0-9.]+[ \t]+[A-Z][ \t]+)?Device \d+: ([^,\n]+), compute capability (\d+\.\d+)")
+_DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ MiB")
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
 _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:description|name)="([^"\n]+)"')
@@ -35,6 +36,9 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
                 out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
                 out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(1))))
         out += gpu_summary(devices, "llama_cpp")
+    elif "MiB" in s and "CUDA" in s:
+        listed = [(m.group(1).strip(), chunk.span(*m.span(1))) for m in scan(_DEVICE_INFO, s, 64)]
+        out += gpu_summary(listed, "llama_cpp")
     if "LLM engine (v" in s or "API server version" in s:
         m = first(_VLLM_LOG, s)
         if m:

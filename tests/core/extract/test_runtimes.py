@@ -45,3 +45,10 @@ def test_vllm_version_from_its_start_up_log():
     line = "INFO 06-12 10:00:01 llm_engine.py:161] Initializing an LLM engine (v0.5.0.post1) with config: model='x'"
     assert got(line)["vllm"] == "0.5.0.post1"
     assert got("INFO 10-01 api_server.py:528] vLLM API server version 0.6.3.dev12+g1234")["vllm"] == "0.6.3.dev12+g1234"
+
+
+def test_llama_cpp_device_info_block():
+    text = "device_info:\n  - CUDA0   : NVIDIA GeForce RTX 4090 (24080 MiB, 23500 MiB free)\n" \
+           "  - CUDA1   : NVIDIA GeForce RTX 4090 (24080 MiB, 23510 MiB free)\n"
+    env = got(text)
+    assert env["gpu"] == "2 x NVIDIA GeForce RTX 4090" and env["gpu_count"] == "2"
