@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import RANK, Cand, first, rx, scan
-from bot.core.extract.envdumps import DUMP_LINE, dump_kind, parse_dump
+from bot.core.extract.common import RANK, Cand, first, rx
+from bot.core.extract.envdumps import dump_kind, parse_dump
+from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section
 from bot.core.extract.runtimes import parse_runtimes
-from bot.core.extract.segment import Block, Chunk, Line, segment
+from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
 from bot.core.types import EnvFact, Facts
@@ -21,27 +22,12 @@ MAX_SCAN = 1 << 20
 MAX_TITLE = 1000
 MAX_CODE_BLOCKS = 50
 MAX_CODE_CHARS = 200_000
-MAX_MARKS = 20_000
-"""At most this many machine lines are told apart from prose in one block; the rest of the block counts as machine."""
 
 _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
 _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
 _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
-_MACHINE_START = (
-    r"[ \t]*(?:\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[?\d\d:\d\d:\d\d|(?:INFO|WARNING|ERROR|DEBUG|CRITICAL)\b|"
-    r"[IWEF]\d{4} \d\d:|\(\w+ pid=\d+\)|\[rank\d+\]|File \"|Traceback \(most recent|\^+[ \t]*\r?$|\[pip3?\]|\[conda\]|"
-    r"\||\+-{3}|(?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Interrupt|Warning)\w*:[ \t]|"
-    r"Segmentation fault|Killed\r?$|terminate called|CUDA error:|CUDA out of memory|NCCL (?:error|WARN)|error: |"
-    r"ERROR:|ninja: |Failed building wheel|nvcc fatal|Aborted \(core dumped\)|[a-z0-9._-]+:\d+:\d+ \[\d+\] NCCL|"
-    r"version: \d+ \(|built with |build: \d+ \(|system_info: |ggml_|llama_model_load|llm_load_|ollama version is|"
-    r"Warning: client version|time=\S+ level=|Collecting environment information|Copy-and-paste the text below|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}|(?:/[^ \t\n/]+){2,}\r?$|={20,})"
-)
-"""The start of a pasted machine line: a log prefix, a traceback line, an exception line, a table border."""
-_MACHINE_RUNS = rx(r"(?m)(?:^" + _MACHINE_START + r"[^\n]*(?:\n|\z))+")
-_DUMP_RUNS = rx("(?im)(?:" + DUMP_LINE.pattern.removeprefix("(?im)") + r"[^\n]*(?:\n|\z))+")
-"""Runs of consecutive machine lines (one match per run, not per line)."""
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
 _LAUNCHERS = (
     ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("vllm", "vllm"), ("text-generation-inference", "tgi"),
@@ -50,85 +36,6 @@ _LAUNCHERS = (
     ("accelerate launch", "accelerate"), ("from_pretrained", "transformers"), ("transformers", "transformers"),
 )
 _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
-
-
-def _runs(pattern, s: str) -> list[tuple[int, int]]:
-    """The [start, end) spans of the pattern's runs of lines in s."""
-    return [m.span() for m in scan(pattern, s, MAX_MARKS)]
-
-
-class _Cursor:
-    """Answers "is this position inside one of the (sorted) runs?" for increasing positions, in amortised O(1)."""
-
-    __slots__ = ("runs", "i")
-
-    def __init__(self, runs: list[tuple[int, int]]):
-        self.runs, self.i = runs, 0
-
-    def inside(self, pos: int) -> bool:
-        """True if pos lies in a run (positions must not decrease between calls)."""
-        runs = self.runs
-        while self.i < len(runs) and runs[self.i][1] <= pos:
-            self.i += 1
-        return self.i < len(runs) and runs[self.i][0] <= pos
-
-
-def _split_logs(block: Block) -> tuple[list[Line], list[Line], list[str]]:
-    """A prose block's human lines, its pasted machine lines (tracebacks, logs, dump labels), and the log lines."""
-    chunk = Chunk(block.pieces)
-    s = chunk.text
-    dump_runs = _runs(_DUMP_RUNS, s)
-    runs = sorted(_runs(_MACHINE_RUNS, s) + dump_runs)
-    if not runs:
-        return block.pieces, [], []
-    marked, dumps = _Cursor(runs), _Cursor(dump_runs)
-    cutoff = runs[-1][1] if len(runs) >= MAX_MARKS else len(s)
-    human: list[Line] = []
-    machine: list[Line] = []
-    logs: list[str] = []
-    in_tb = in_dump = False
-    pos = 0
-    for line in s.split("\n"):
-        item = (chunk.at(pos), line)
-        here, pos = pos, pos + len(line) + 1
-        is_marked = marked.inside(here) or here >= cutoff
-        if in_dump:
-            if is_marked or _dump_continues(line) or machine and machine[-1][1].startswith("====="):
-                machine.append(item)
-                continue
-            in_dump = False
-        if in_tb:
-            st = line.strip()
-            if not st or line[:1] in " \t" or st.startswith(("File ", "^", "During handling", "The above exception")):
-                machine.append(item)
-                logs.append(line)
-                continue
-            in_tb = False
-            if st[:1].isupper() and ":" in st and " " not in st.split(":", 1)[0]:
-                machine.append(item)
-                logs.append(line)
-                continue
-        if is_marked:
-            machine.append(item)
-            in_tb = in_tb or "Traceback (most recent" in line
-            is_dump = dumps.inside(here)
-            in_dump = in_dump or line.startswith(("Collecting environment", "=====")) or is_dump
-            if not is_dump:
-                logs.append(line)
-        else:
-            human.append(item)
-    return human, machine, logs
-
-
-def _dump_continues(line: str) -> bool:
-    """Inside a pasted env dump: blank lines, banner titles, indented tables, KEY=VALUE and topology rows go on."""
-    st = line.strip()
-    if not st or line[:1] in " \t" or st.startswith(("GPU", "NIC", "Legend", "X ", "CPU", "mlx")):
-        return True
-    head, _, value = st.partition(":")
-    if value and " " not in head and value.strip()[:1].isdigit():
-        return True  # "gradio: 4.36.1"
-    return "=" in st and st.split("=", 1)[0].isupper() or (" " not in st and st.endswith(":"))
 
 
 def _specific(value: str, cache: dict[str, float]) -> float:
@@ -225,7 +132,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     machine_pieces: list[Line] = []
     for b in segment(body_text, base):
         if b.kind == "prose":
-            human, machine, logs = _split_logs(b)
+            human, machine, logs = split_machine(b)
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
             hchunk = Chunk(human)
             cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.pieces), "issue_form")
