@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 MIGRATIONS: list[str] = [
@@ -45,6 +45,38 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (repo, comment_id, updated_at)
     );
     """,
+    # 3 (issue 5): per-issue triage state (sticky comment, label provenance, human comments), comment dedupe, retries.
+    """
+    CREATE TABLE issue_state (
+        repo TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        comment_id INTEGER,
+        comment_body TEXT,
+        bot_applied TEXT NOT NULL DEFAULT '[]',
+        human_added TEXT NOT NULL DEFAULT '[]',
+        human_removed TEXT NOT NULL DEFAULT '[]',
+        comments TEXT NOT NULL DEFAULT '[]',
+        decision TEXT,
+        updated_at REAL,
+        PRIMARY KEY (repo, number)
+    );
+    CREATE TABLE seen_comments (
+        repo TEXT NOT NULL,
+        comment_id INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (repo, comment_id, updated_at)
+    );
+    CREATE TABLE retries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        repo TEXT NOT NULL,
+        number INTEGER,
+        delivery_id TEXT,
+        event TEXT NOT NULL,
+        error TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    """,
     # Later issues: append one SQL script per schema change (never edit a shipped one); PRAGMA user_version tracks it.
 ]
 
@@ -61,6 +93,24 @@ class Delivery:
     status: str
     attempts: int
     last_error: str | None = None
+
+
+@dataclass
+class IssueState:
+    """What the bot remembers about one issue: its sticky comment, who put which label, the human comments seen."""
+
+    repo: str
+    number: int
+    comment_id: int | None = None
+    """The sticky comment's id; 0 when a maintainer deleted it (never posted again)."""
+    comment_body: str | None = None
+    bot_applied: list[str] = field(default_factory=list)
+    human_added: list[str] = field(default_factory=list)
+    human_removed: list[str] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)
+    """Human comments as {"id", "body"}, oldest first, re-read on every re-triage."""
+    decision: dict | None = None
+    """The bot's own decision before human overrides, as `Decision.to_json()` without the comment."""
 
 
 class Store(Protocol):
@@ -105,6 +155,31 @@ class Store(Protocol):
 
     def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
         """Remember that the commands of this version of a comment were run."""
+
+    def issue_state(self, repo: str, number: int) -> IssueState | None:
+        """The remembered state of an issue, or None if the bot never handled it."""
+
+    def save_issue_state(self, state: IssueState, now: float) -> None:
+        """Write an issue's state (insert or replace)."""
+
+    def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
+        """Record who added or removed a label, so the bot never fights a human and removes only its own."""
+
+    def comment_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
+        """Whether this version of a comment (id, updated_at) was already handled, under any delivery id."""
+
+    def record_human_labels(self, repo: str, number: int, *, added: list[str], removed: list[str]) -> None:
+        """Labels a human changed (e.g. through a command): the bot will neither remove nor re-add them."""
+
+    def mark_comment(self, repo: str, comment_id: int, updated_at: str, now: float) -> bool:
+        """Remember this version of a comment; False if it was seen before (same comment under a new delivery)."""
+
+    def add_retry(self, repo: str, number: int | None, delivery_id: str | None, event: str, error: str,
+                  now: float) -> None:
+        """Record work given up after the client's retry budget, to be retried later."""
+
+    def retries(self) -> list[dict]:
+        """Every retry record, oldest first."""
 
     def healthy(self) -> bool:
         """Whether the store answers."""
@@ -222,6 +297,75 @@ class SQLiteStore:
         self.conn.execute("INSERT OR IGNORE INTO command_runs (repo, comment_id, updated_at, at) VALUES (?, ?, ?, ?)",
                           (repo, comment_id, updated_at, at))
 
+    def issue_state(self, repo: str, number: int) -> IssueState | None:
+        """The remembered state of an issue, or None if the bot never handled it."""
+        row = self.conn.execute("SELECT * FROM issue_state WHERE repo = ? AND number = ?", (repo, number)).fetchone()
+        if row is None:
+            return None
+        lists = {k: json.loads(row[k]) for k in ("bot_applied", "human_added", "human_removed", "comments")}
+        return IssueState(repo, number, row["comment_id"], row["comment_body"], **lists,
+                          decision=json.loads(row["decision"]) if row["decision"] else None)
+
+    def save_issue_state(self, state: IssueState, now: float) -> None:
+        """Write an issue's state (insert or replace)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO issue_state (repo, number, comment_id, comment_body, bot_applied, human_added, "
+            "human_removed, comments, decision, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (state.repo, state.number, state.comment_id, state.comment_body, json.dumps(state.bot_applied),
+             json.dumps(state.human_added), json.dumps(state.human_removed), json.dumps(state.comments),
+             json.dumps(state.decision) if state.decision is not None else None, now),
+        )
+
+    def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
+        """Record who added or removed a label, so the bot never fights a human and removes only its own."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            state = self.issue_state(repo, number) or IssueState(repo, number)
+            drop = lambda names: _without(names, name)  # noqa: E731
+            if by_bot:
+                state.bot_applied = drop(state.bot_applied) + ([name] if added else [])
+            elif added:
+                state.human_added, state.human_removed = drop(state.human_added) + [name], drop(state.human_removed)
+            else:
+                state.human_removed, state.human_added = drop(state.human_removed) + [name], drop(state.human_added)
+                state.bot_applied = drop(state.bot_applied)
+            row = self.conn.execute("SELECT updated_at FROM issue_state WHERE repo = ? AND number = ?",
+                                    (repo, number)).fetchone()
+            self.save_issue_state(state, row[0] if row and row[0] is not None else 0.0)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def record_human_labels(self, repo: str, number: int, *, added: list[str], removed: list[str]) -> None:
+        """Labels a human changed (e.g. through a command): the bot will neither remove nor re-add them."""
+        for name in added:
+            self.label_event(repo, number, name, added=True, by_bot=False)
+        for name in removed:
+            self.label_event(repo, number, name, added=False, by_bot=False)
+
+    def comment_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
+        """Whether this version of a comment (id, updated_at) was already handled, under any delivery id."""
+        return self.conn.execute("SELECT 1 FROM seen_comments WHERE repo = ? AND comment_id = ? AND updated_at = ?",
+                                 (repo, comment_id, updated_at)).fetchone() is not None
+
+    def mark_comment(self, repo: str, comment_id: int, updated_at: str, now: float) -> bool:
+        """Remember this version of a comment; False if it was seen before (same comment under a new delivery)."""
+        return self.conn.execute(
+            "INSERT OR IGNORE INTO seen_comments (repo, comment_id, updated_at, at) VALUES (?, ?, ?, ?)",
+            (repo, comment_id, updated_at, now),
+        ).rowcount == 1
+
+    def add_retry(self, repo: str, number: int | None, delivery_id: str | None, event: str, error: str,
+                  now: float) -> None:
+        """Record work given up after the client's retry budget, to be retried later."""
+        self.conn.execute("INSERT INTO retries (repo, number, delivery_id, event, error, at) VALUES (?, ?, ?, ?, ?, ?)",
+                          (repo, number, delivery_id, event, error[:2000], now))
+
+    def retries(self) -> list[dict]:
+        """Every retry record, oldest first."""
+        return [dict(r) for r in self.conn.execute("SELECT * FROM retries ORDER BY id")]
+
     def healthy(self) -> bool:
         """Whether the store answers."""
         try:
@@ -232,6 +376,11 @@ class SQLiteStore:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def _without(names: list[str], name: str) -> list[str]:
+    """The label names other than `name` (GitHub compares them case-insensitively)."""
+    return [n for n in names if n.casefold() != name.casefold()]
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.github.metrics import Metrics
 from bot.settings import Settings
@@ -22,3 +23,9 @@ class AppContext:
     dry_run: bool
     api_url: str
     installation_id: int | None = None
+    ruleset: Any = None
+    """The RuleSet loaded once at start-up (bot.core.ruleset.RuleSet)."""
+    classifier: Any = None
+    """The optional learned classifier loaded once at start-up, or None."""
+    caches: dict[str, Any] = field(default_factory=dict)
+    """Process-wide caches the handlers keep (repo config, existing labels), one entry per module."""

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 
 from gidgethub.routing import Router
 
-from bot.github import commands, installation
+from bot.github import commands, installation, triage
 
 ROUTERS: list[Router] = [
     installation.router,
     commands.router,
+    triage.router,
     # Add new concerns here, one Router per module, e.g. triage.router (issues), commands.router (issue_comment).
 ]
 

@@ -21,6 +21,7 @@ from bot.github.client import DryRunClient, GitHubClient
 from bot.github.context import AppContext
 from bot.github.metrics import Metrics
 from bot.github.routers import compose
+from bot.github.triage import load_rules
 from bot.github.workqueue import WorkQueue
 from bot.settings import Settings
 from bot.store import Delivery, Store, open_store
@@ -46,6 +47,9 @@ class BotServer:
         self.app_client: GitHubClient | None = None
         self.etags: LRUCache = LRUCache(maxsize=2000)
         self.slug = DRY_SLUG
+        self.ruleset: Any = None
+        self.classifier: Any = None
+        self.caches: dict[str, Any] = {}
 
     @property
     def bot_login(self) -> str:
@@ -61,6 +65,7 @@ class BotServer:
     async def start(self) -> None:
         """Open the store and session, learn who we are from GET /app, recover pending work, start workers."""
         s = self.settings
+        self.ruleset, self.classifier = load_rules()
         self.store = open_store(s.database_url)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
@@ -107,7 +112,8 @@ class BotServer:
             gh = await self.client_for(installation_id)
             ctx = AppContext(settings=self.settings, store=self.store, metrics=self.metrics, slug=self.slug,
                              bot_login=self.bot_login, dry_run=self.settings.dry,
-                             api_url=self.settings.github_api_url, installation_id=installation_id)
+                             api_url=self.settings.github_api_url, installation_id=installation_id,
+                             ruleset=self.ruleset, classifier=self.classifier, caches=self.caches)
             await self.router.dispatch(event, gh, ctx)
             outcome = "done"
         finally:

@@ -1,0 +1,310 @@
+"""The triage router: triage new issues, re-triage on edits and human comments, keep labels and the sticky comment right."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from typing import Any
+
+from gidgethub import BadRequest, GitHubException, routing, sansio
+
+from bot.core.fixes import match_fixes
+from bot.core.missing import missing_info
+from bot.core.reconcile import LabelPlan, label_request_body, needs_info_action, plan_labels
+from bot.core.render import render_comment
+from bot.core.repoconfig import RepoConfig, has_skip_label
+from bot.core.ruleset import RuleSet
+from bot.core.triage import triage
+from bot.core.types import Decision, Prediction
+from bot.github import labels, repoconfig, sticky
+from bot.github.client import GitHubUnavailable
+from bot.store import IssueState
+
+log = logging.getLogger(__name__)
+
+router = routing.Router()
+
+MAX_COMMENTS = 30
+"""Human comments kept per issue for re-extraction (the latest ones)."""
+MAX_COMMENT_CHARS = 20_000
+DIMENSIONS = ("symptom", "root_cause", "stage")
+DIMENSION_NAMES = {"symptom": "symptom", "root_cause": "root cause", "stage": "stage"}
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules() -> tuple[RuleSet, Any]:
+    """The shipped RuleSet and the optional learned classifier, loaded once per process (both are immutable)."""
+    try:
+        from bot.ml import load_default
+    except ImportError:
+        return RuleSet.load(), None
+    return RuleSet.load(), load_default()
+
+
+# ---- routes ---------------------------------------------------------------------------------------------------
+
+
+@router.register("issues", action="opened")
+@router.register("issues", action="reopened")
+@router.register("issues", action="edited")
+async def on_issue(event: sansio.Event, gh: Any, ctx: Any) -> None:
+    """Triage a new or reopened issue; re-triage an edited one."""
+    owner, repo = _names(event.data)
+    issue = event.data["issue"]
+    await _guarded(event, ctx, owner, repo, issue["number"], _triage(gh, ctx, owner, repo, issue, event.data["action"]))
+
+
+@router.register("issue_comment", action="created")
+@router.register("issue_comment", action="edited")
+async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
+    """Re-triage with a human's new or edited comment; the same comment version under a new delivery is skipped."""
+    owner, repo = _names(event.data)
+    issue, comment = event.data["issue"], event.data["comment"]
+    if sticky.is_bot(comment.get("user")) or issue.get("pull_request"):
+        return
+    key, version = f"{owner}/{repo}", str(comment.get("updated_at"))
+    if ctx.store.comment_seen(key, comment["id"], version):
+        log.info("%s#%d: comment %s (%s) already handled", key, issue["number"], comment["id"], version)
+        return
+    await _guarded(event, ctx, owner, repo, issue["number"],
+                   _triage(gh, ctx, owner, repo, issue, "comment", comment=comment))
+    ctx.store.mark_comment(key, comment["id"], version, time.time())
+
+
+@router.register("issues", action="labeled")
+@router.register("issues", action="unlabeled")
+async def on_label(event: sansio.Event, gh: Any, ctx: Any) -> None:
+    """Remember labels a human added or removed (our own label events are already known)."""
+    sender, label = event.data.get("sender") or {}, event.data.get("label") or {}
+    if sticky.is_bot(sender) or sender.get("login") == ctx.bot_login or not label.get("name"):
+        return
+    owner, repo = _names(event.data)
+    ctx.store.label_event(f"{owner}/{repo}", event.data["issue"]["number"], label["name"],
+                          added=event.data["action"] == "labeled", by_bot=False)
+
+
+async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issue: dict | None = None) -> None:
+    """Re-triage an issue now, honouring human overrides; update its labels and sticky comment (after a command)."""
+    if issue is None:
+        issue = await gh.getitem("/repos/{owner}/{repo}/issues/{number}", {"owner": owner, "repo": repo,
+                                                                            "number": number})
+    await _triage(gh, ctx, owner, repo, issue, "refresh")
+
+
+# ---- the work -------------------------------------------------------------------------------------------------
+
+
+def _names(data: dict) -> tuple[str, str]:
+    """(owner login, repo name) of a payload's repository."""
+    repository = data["repository"]
+    return repository["owner"]["login"], repository["name"]
+
+
+async def _guarded(event: sansio.Event, ctx: Any, owner: str, repo: str, number: int, work) -> None:
+    """Run the work; an issue that is gone is only logged; GitHub giving up leaves a retry record, then fails."""
+    try:
+        await work
+    except BadRequest as exc:
+        if exc.status_code in (404, 410):
+            log.warning("%s/%s#%d: not found on GitHub (deleted, transferred or not ours); skipped", owner, repo,
+                        number)
+            return
+        _record(event, ctx, owner, repo, number, exc)
+        raise
+    except (GitHubException, GitHubUnavailable) as exc:
+        _record(event, ctx, owner, repo, number, exc)
+        raise
+
+
+def _record(event: sansio.Event, ctx: Any, owner: str, repo: str, number: int, exc: Exception) -> None:
+    """Log the failure and keep a retry record in the store: nothing is dropped silently."""
+    what = f"{event.event}.{event.data.get('action')}"
+    log.error("%s/%s#%d: %s gave up: %s: %s (retry recorded)", owner, repo, number, what, type(exc).__name__, exc)
+    ctx.store.add_retry(f"{owner}/{repo}", number, event.delivery_id, what, f"{type(exc).__name__}: {exc}",
+                        time.time())
+
+
+def _skip_reason(issue: dict, config: RepoConfig | None) -> str | None:
+    """Why the bot leaves this issue alone, or None."""
+    if issue.get("pull_request"):
+        return "a pull request"
+    if sticky.is_bot(issue.get("user")):
+        return "opened by a bot"
+    if config is not None and not config.enabled:
+        return "disabled by .github/firstmile.yml"
+    if config is not None and has_skip_label(config, _label_names(issue)):
+        return "has a skip label"
+    return None
+
+
+def _label_names(issue: dict) -> list[str]:
+    """The names of an issue's labels (objects or strings)."""
+    return [x["name"] if isinstance(x, dict) else str(x) for x in issue.get("labels") or []]
+
+
+async def _triage(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, trigger: str, *,
+                  comment: dict | None = None) -> None:
+    """Skip or triage one issue, then act on the decision according to the repo's mode."""
+    number, key = int(issue["number"]), f"{owner}/{repo}"
+    if reason := _skip_reason(issue, None):
+        log.info("%s#%d: skipped (%s)", key, number, reason)
+        return
+    setup = await repoconfig.load(gh, ctx, owner, repo)
+    if reason := _skip_reason(issue, setup.config):
+        log.info("%s#%d: skipped (%s)", key, number, reason)
+        return
+    state = ctx.store.issue_state(key, number)
+    if state is None:
+        state = IssueState(key, number)
+        if trigger != "opened" or issue.get("comments"):
+            await _adopt(gh, ctx, owner, repo, state)  # an issue we have not seen: find our comment, read humans'
+    if comment is not None:
+        _remember(state, comment)
+    await _act(gh, ctx, owner, repo, issue, state, setup)
+
+
+async def _adopt(gh: Any, ctx: Any, owner: str, repo: str, state: IssueState) -> None:
+    """One list call for an issue new to the store: our sticky comment if any, and the human comments."""
+    comments = await sticky.list_comments(gh, owner, repo, state.number)
+    ours = sticky.find(comments, ctx.bot_login)
+    if ours is not None:
+        state.comment_id, state.comment_body = int(ours["id"]), ours.get("body")
+    for c in comments:
+        if not sticky.is_bot(c.get("user")):
+            _remember(state, c)
+
+
+def _remember(state: IssueState, comment: dict) -> None:
+    """Keep (or update) a human comment's text for re-extraction, the latest MAX_COMMENTS."""
+    body = (comment.get("body") or "")[:MAX_COMMENT_CHARS]
+    kept = [c for c in state.comments if c["id"] != comment["id"]]
+    state.comments = [*kept, {"id": comment["id"], "body": body}][-MAX_COMMENTS:]
+
+
+def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
+    """The latest human override per taxonomy dimension."""
+    out: dict[str, dict] = {}
+    for record in ctx.store.overrides(key, number):
+        if record.get("dimension") in DIMENSIONS:
+            out[record["dimension"]] = record
+    return out
+
+
+def with_overrides(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
+                   language: str) -> tuple[Decision, list[tuple[str, str, str, str]]]:
+    """The decision with human choices in place of the bot's (missing info, fixes and comment follow them)."""
+    if not overrides:
+        return decision, []
+    preds: dict[str, Prediction | None] = {}
+    corrections = []
+    for dim, rec in overrides.items():
+        path = rec.get("path")
+        preds[dim] = Prediction(path=list(path), confidence=1.0, decided_by="human") if path else None
+        before = rec.get("bot_path") or (getattr(decision, dim).path if getattr(decision, dim) else ())
+        corrections.append((str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(before or ()),
+                            " - ".join(path or ())))
+    d = decision.model_copy(update=preds)
+    facts = d.facts
+    d = d.model_copy(update={
+        "missing": missing_info(facts, d.symptom, d.stage, ruleset.requirements),
+        "fixes": match_fixes(facts, d.symptom, d.root_cause, ruleset.fixes),
+    })
+    lang = facts.language if language == "auto" else language
+    comment = render_comment(d, ruleset.requirements, language=lang, corrections=corrections)
+    return d.model_copy(update={"comment": comment}), corrections
+
+
+def _recognised(decision: Decision, ruleset: RuleSet) -> bool:
+    """Whether this reads as a failure report: rule evidence or a confident model for the symptom or cause, or a
+    known fix or incompatibility. A lone low-confidence guess does not justify touching the issue."""
+    preds = [(d, p) for d in ("symptom", "root_cause") if (p := getattr(decision, d))]
+    return bool(decision.fixes or decision.warnings or any(
+        p.decided_by == "rules" or p.confidence >= ruleset.settings[d].label_confidence for d, p in preds))
+
+
+def _has_news(decision: Decision, corrections: list) -> bool:
+    """Whether a comment would say something useful (a class, a fix, a warning, a question or a correction)."""
+    d = decision
+    return bool(d.symptom or d.root_cause or d.fixes or d.warnings or d.missing or corrections)
+
+
+def _plan(decision: Decision, issue: dict, state: IssueState, config: RepoConfig, taxonomy: Any,
+          locked: set[str]) -> LabelPlan:
+    """The label changes: taxonomy labels reconciled with the humans', plus the needs-info lifecycle."""
+    dimension_of = {n.label.casefold(): n.dimension for n in taxonomy.nodes}
+    wanted = list(decision.labels)
+    if config.suggest_below is not None:
+        wanted = [c.model_copy(update={"confident": c.confidence >= config.suggest_below}) for c in wanted]
+    current = {n.casefold(): n for n in [*_label_names(issue), *state.bot_applied, *state.human_added]}
+    for name in state.human_removed:
+        current.pop(name.casefold(), None)
+    plan = plan_labels(wanted, set(current.values()), set(state.bot_applied), set(state.human_removed),
+                       set(state.human_added), set(dimension_of), locked, dimension_of)
+    remove = [n for n in plan.remove if dimension_of.get(n.casefold()) not in locked]
+    ni = config.needs_info_label.casefold()
+    folded = lambda names: {n.casefold() for n in names}  # noqa: E731
+    has = ni in current
+    human_added = ni in folded(state.human_added) or (has and ni not in folded(state.bot_applied))
+    action = needs_info_action(list(decision.missing), has, ni in folded(state.human_removed), human_added)
+    add = plan.add + ([config.needs_info_label] if action == "add" else [])
+    remove += [current[ni]] if action == "remove" else []
+    return LabelPlan(add=add, suggest=plan.suggest, remove=remove)
+
+
+async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: IssueState,
+               setup: repoconfig.RepoSetup) -> None:
+    """Triage, then apply labels and the comment as the mode allows, and remember what was done."""
+    config, ruleset = setup.config, setup.ruleset
+    text = "\n\n".join([issue.get("body") or "", *(c["body"] for c in state.comments)])
+    decision = await asyncio.to_thread(
+        triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
+        label_names=config.labels.rename or None, label_prefix=config.labels.prefix)
+    state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
+    overrides = _latest_overrides(ctx, state.repo, state.number)
+    decision, corrections = with_overrides(decision, overrides, ruleset, config.language)
+    where = f"{state.repo}#{state.number}"
+    if not (_recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id):
+        log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
+        ctx.store.save_issue_state(state, time.time())
+        return
+    taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+    plan = _plan(decision, issue, state, config, taxonomy, set(overrides))
+    comment = decision.comment if (_has_news(decision, corrections) or state.comment_id) else None
+    mode = "shadow" if ctx.dry_run else config.mode
+    try:
+        if mode == "shadow":
+            log.info("%s: shadow: would add %s, suggest %s, remove %s, %s", where, plan.add,
+                     [c.name for c in plan.suggest], plan.remove, "comment" if comment else "no comment")
+        else:
+            await _apply_labels(gh, ctx, owner, repo, state, plan, config, taxonomy)
+            if mode == "full" and comment is not None:
+                await sticky.upsert(gh, ctx, owner, repo, state.number, comment, state)
+    finally:
+        ctx.store.save_issue_state(state, time.time())  # what was done is remembered even if a later call failed
+    log.info("%s: triaged (%s): %s", where, mode, {d: p.name for d in DIMENSIONS if (p := getattr(decision, d))})
+
+
+async def _apply_labels(gh: Any, ctx: Any, owner: str, repo: str, state: IssueState, plan: LabelPlan,
+                        config: RepoConfig, taxonomy: Any) -> None:
+    """Create missing labels if allowed, add and suggest in one call, remove ours; record what the bot applied."""
+    names = [*plan.add, *(c.name for c in plan.suggest)]
+    if names:
+        known = labels.specs(taxonomy, config.needs_info_label)
+        exist = {n.casefold() for n in await labels.ensure(gh, ctx, owner, repo, names, known,
+                                                            create=config.create_labels)}
+        plan = LabelPlan(add=[n for n in plan.add if n.casefold() in exist],
+                         suggest=[c for c in plan.suggest if c.name.casefold() in exist], remove=plan.remove)
+    params = {"owner": owner, "repo": repo, "number": state.number}
+    if body := label_request_body(plan):
+        await gh.post("/repos/{owner}/{repo}/issues/{number}/labels", params, data=body)
+        mine = {n.casefold() for n in state.bot_applied}
+        state.bot_applied += [n for n in plan.add if n.casefold() not in mine]
+    for name in plan.remove:
+        try:
+            await gh.delete("/repos/{owner}/{repo}/issues/{number}/labels/{name}", params | {"name": name})
+        except BadRequest as exc:
+            if exc.status_code != 404:
+                raise
+        state.bot_applied = [n for n in state.bot_applied if n.casefold() != name.casefold()]

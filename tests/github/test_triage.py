@@ -1,0 +1,212 @@
+"""End-to-end tests for bot.github.triage: real server, stateful fake GitHub, real payloads with synthetic LLM issues."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.core.render import MARKER
+from tests.fakegithub import Fault, schedule
+from tests.github.triagekit import (
+    ENV_REPLY,
+    FEATURE_BODY,
+    FEATURE_TITLE,
+    OOM_BODY,
+    OOM_LABELS,
+    OOM_TITLE,
+    REPO,
+    add_comment,
+    bot_comments,
+    comment_event,
+    deliver,
+    issue_event,
+    label_event,
+    writes,
+)
+
+
+@pytest.fixture
+async def env(fake_github, app_server, sender):
+    """Issue #1 (an OOM report without environment) in the fake, and our running server."""
+    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY, login="reporter")
+    running = await app_server()
+    return fake_github, running, sender(running)
+
+
+def labels_of(fake, number=1):
+    """The issue's labels in the fake."""
+    return fake.repos[REPO.lower()].issues[number].labels
+
+
+async def test_opened_gets_labels_needs_info_and_one_comment(env):
+    fake, running, send = env
+    row = await deliver(running, send, "issues", issue_event(fake))
+    assert row.status == "done"
+    assert labels_of(fake) == [*OOM_LABELS, "needs-info"]
+    [comment] = bot_comments(fake)
+    assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body and "GPU model" in comment.body
+    state = running.server.store.issue_state(REPO, 1)
+    assert state.comment_id == comment.id
+    assert sorted(state.bot_applied) == sorted([*OOM_LABELS, "needs-info"])
+    assert state.decision["symptom"] == "Crash - CUDA Error - Out of Memory"
+    created = {label["name"]: label for label in fake.repos[REPO.lower()].labels.values()}
+    assert created["symptom: oom"]["color"] == "ee8a94" and "out of memory" in created["symptom: oom"]["description"]
+
+
+async def test_reopened_is_triaged_too(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake, "reopened"))
+    assert labels_of(fake)[:3] == OOM_LABELS[:3]
+    assert len(bot_comments(fake)) == 1
+
+
+async def test_redelivery_and_same_event_under_new_id_never_duplicate(env):
+    fake, running, send = env
+    data = issue_event(fake)
+    await deliver(running, send, "issues", data, "first")
+    before = len(writes(fake))
+    assert (await send.send("issues", data, "first"))[1] == {"status": "duplicate"}
+    await deliver(running, send, "issues", data, "second")  # the same event under a new delivery id
+    await deliver(running, send, "issues", issue_event(fake, "reopened"))
+    assert len(bot_comments(fake)) == 1
+    assert len(writes(fake)) == before  # nothing changed, so nothing was written
+
+
+async def test_opened_and_edited_together_give_one_comment(env):
+    fake, running, send = env
+    fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\n\n" + ENV_REPLY
+    await asyncio.gather(send.send("issues", issue_event(fake, body=OOM_BODY), "o"),
+                         send.send("issues", issue_event(fake, "edited"), "e"))
+    for _ in range(500):
+        rows = [running.server.store.get(i) for i in ("o", "e")]
+        if all(r.status == "done" for r in rows):
+            break
+        await asyncio.sleep(0.01)
+    assert len(bot_comments(fake)) == 1
+    assert "needs-info" not in labels_of(fake)
+
+
+async def test_edit_that_supplies_the_facts_updates_the_comment_and_removes_needs_info(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    [first] = bot_comments(fake)
+    asked = first.body
+    fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\n\n" + ENV_REPLY
+    await deliver(running, send, "issues", issue_event(fake, "edited"))
+    [after] = bot_comments(fake)
+    assert after.id == first.id and after.body != asked
+    assert "RTX 4090" in after.body and "To help maintainers" not in after.body
+    assert labels_of(fake) == OOM_LABELS
+    assert "needs-info" not in running.server.store.issue_state(REPO, 1).bot_applied
+
+
+async def test_anyones_comment_with_the_facts_removes_needs_info(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    reply = add_comment(fake, ENV_REPLY, login="someone-else")
+    await deliver(running, send, "issue_comment", comment_event(fake, reply))
+    assert "needs-info" not in labels_of(fake)
+    assert "RTX 4090" in bot_comments(fake)[0].body
+    # the same comment version again under a new delivery id: nothing at all happens
+    before = len(fake.requests)
+    await deliver(running, send, "issue_comment", comment_event(fake, reply))
+    assert len(fake.requests) == before
+
+
+async def test_comments_by_bots_are_ignored(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    before = len(fake.requests)
+    ours = bot_comments(fake)[0]
+    await deliver(running, send, "issue_comment", comment_event(fake, ours, bot=True))
+    other = add_comment(fake, ENV_REPLY, login="ci-helper[bot]")
+    await deliver(running, send, "issue_comment", comment_event(fake, other, bot=True))
+    assert len(fake.requests) == before
+    assert "needs-info" in labels_of(fake)
+
+
+async def test_never_re_adds_a_label_a_human_removed(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    labels_of(fake).remove("cause: gpu-memory")
+    await deliver(running, send, "issues", label_event(fake, "cause: gpu-memory", "maintainer", "unlabeled"))
+    fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\nIt also happens with a shorter prompt."
+    await deliver(running, send, "issues", issue_event(fake, "edited"))
+    assert "cause: gpu-memory" not in labels_of(fake)
+
+
+async def test_never_removes_a_label_a_human_added_and_removes_only_its_own(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    labels_of(fake).append("stage: fine-tuning")
+    await deliver(running, send, "issues", label_event(fake, "stage: fine-tuning", "maintainer"))
+    labels_of(fake).append("symptom: hang")  # another tool's label, never seen as ours
+    # the issue is rewritten into something else entirely: the bot withdraws only what it added
+    fake.repos[REPO.lower()].issues[1].title = FEATURE_TITLE
+    fake.repos[REPO.lower()].issues[1].body = FEATURE_BODY
+    await deliver(running, send, "issues", issue_event(fake, "edited"))
+    assert "stage: fine-tuning" in labels_of(fake) and "symptom: hang" in labels_of(fake)
+    assert "symptom: oom" not in labels_of(fake)
+    assert len(bot_comments(fake)) == 1
+
+
+async def test_our_own_label_events_do_not_count_as_human(env):
+    fake, running, send = env
+    await deliver(running, send, "issues", issue_event(fake))
+    await deliver(running, send, "issues", label_event(fake, "symptom: oom", fake.bot_login))
+    state = running.server.store.issue_state(REPO, 1)
+    assert state.human_added == [] and "symptom: oom" in state.bot_applied
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"pull_request": {"url": "x"}}, "a pull request"),
+    ({"user": {"login": "dependabot[bot]", "type": "Bot"}}, "opened by a bot"),
+    ({"labels": [{"name": "duplicate"}]}, "has a skip label"),
+])
+async def test_skips_pull_requests_bots_and_skip_labels(env, change, reason, caplog):
+    fake, running, send = env
+    caplog.set_level(logging.INFO, logger="bot.github.triage")
+    await deliver(running, send, "issues", issue_event(fake, **change))
+    assert writes(fake) == [] and bot_comments(fake) == []
+    assert f"skipped ({reason})" in caplog.text
+
+
+async def test_a_feature_request_is_left_alone(env):
+    fake, running, send = env
+    fake.add_issue(REPO, 2, title=FEATURE_TITLE, body=FEATURE_BODY)
+    await deliver(running, send, "issues", issue_event(fake, number=2))
+    assert writes(fake) == []
+
+
+async def test_gone_issue_is_logged_not_failed(env, caplog):
+    fake, running, send = env
+    data = issue_event(fake)
+    del fake.repos[REPO.lower()].issues[1]
+    row = await deliver(running, send, "issues", data)
+    assert row.status == "done" and "not found on GitHub" in caplog.text
+
+
+async def test_giving_up_records_a_retry_and_fails_the_delivery(fake_github, app_server, sender, caplog):
+    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY)
+    running = await app_server(github_retry_seconds=0.3)
+    fake_github.fault = schedule(*[Fault("status", 502)] * 50, match=lambda r: r.method == "POST"
+                                 and r.path.endswith("/issues/1/labels"))
+    row = await deliver(running, sender(running), "issues", issue_event(fake_github), "doomed")
+    assert row.status == "failed" and "GitHubBroken" in row.last_error
+    [retry] = running.server.store.retries()
+    assert (retry["repo"], retry["number"], retry["delivery_id"], retry["event"]) == (REPO, 1, "doomed",
+                                                                                    "issues.opened")
+    assert "gave up" in caplog.text
+    assert bot_comments(fake_github) == []
+
+
+async def test_rate_limits_and_5xx_are_waited_out(fake_github, app_server, sender):
+    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY)
+    running = await app_server()
+    fake_github.fault = schedule(Fault("secondary", retry_after=0), Fault("status", 502), Fault("primary",
+                                 retry_after=0), match=lambda r: r.method == "POST")
+    row = await deliver(running, sender(running), "issues", issue_event(fake_github))
+    assert row.status == "done"
+    assert len(bot_comments(fake_github)) == 1 and "symptom: oom" in labels_of(fake_github)
