@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +49,15 @@ def load_classifier(rules_only: bool):
     except ImportError:
         return None
     return load_default()
+
+
+def closed_pipe() -> int:
+    """Exit status after the reader closed our stdout (`| head`): quiet, like a tool ended by SIGPIPE."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's final flush must not fail
+    except (OSError, ValueError):
+        pass
+    return 141
 
 
 def _read(path: str) -> str:
@@ -103,10 +113,14 @@ def run(args) -> int:
         return 1
     classifier = load_classifier(args.rules_only)
     out = sys.stdout
-    for issue in issues:
-        if issue is None:
-            out.write("\n")
-            continue
-        decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
-        out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
+    try:
+        for issue in issues:
+            if issue is None:
+                out.write("\n")
+                continue
+            decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
+            out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        return closed_pipe()
     return 0

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from bot.core import versions
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
+from bot.core.sanitize import valid
 from bot.core.types import Facts
 
 _BANK_MEM = 64 << 20
@@ -72,11 +73,11 @@ class TextView:
     __slots__ = ("prose", "code", "errors", "all", "full", "_hits")
 
     def __init__(self, facts: Facts):
-        self.prose = facts.prose[:20000]
-        self.code = "\n".join(facts.code)[:20000]
-        self.errors = "\n".join(f"{e.type}: {e.message}" for e in facts.errors)[:20000]
+        self.prose = valid(facts.prose[:20000])
+        self.code = valid("\n".join(facts.code)[:20000])
+        self.errors = valid("\n".join(f"{e.type}: {e.message}" for e in facts.errors)[:20000])
         self.all = "\n".join((self.prose, self.code, self.errors))
-        self.full = facts.text[:60000]
+        self.full = valid(facts.text[:60000])
         self._hits: dict[tuple[int, str], frozenset[int]] = {}
 
     def hits(self, bank: PatternBank, haystack: str) -> frozenset[int]:
@@ -122,7 +123,7 @@ class EnvCond(Strict):
         if val is None:
             return False
         if self.rx is not None:
-            return self.rx.rx.search(val) is not None
+            return self.rx.rx.search(valid(val)) is not None
         other = self.value if self.value is not None else env.get(self.ref or "")
         return bool(versions.compare(val, self.op or "==", other))
 

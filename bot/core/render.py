@@ -189,7 +189,7 @@ def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     if not d.missing:
         return []
     out = [t["missing"], ""]
-    plan = req.plan(list(d.missing), d.facts.text)
+    plan = req.plan(list(d.missing), s.valid(d.facts.text))
     printed = {i for _, items in plan for i in items}
     out += [f"- [ ] {req.label(i, lang)}" + (t["colon"] + req.how(i, lang) if i not in printed and req.how(i, lang) else "")
             for i in d.missing]

@@ -14,6 +14,17 @@ _AUTOLINK = re2.compile(r"(?i)(https?|ftp|file|javascript|data|mailto)(:)|(www)(
 _MD_ESCAPE = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})  # emphasis, code, links/images, tables
 
 
+def valid(value: str) -> str:
+    """The string as valid Unicode: lone surrogates (legal in JSON escapes, unreadable by RE2) become "?"."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def trim(text: str, limit: int) -> str:
     """Cut text to at most `limit` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
@@ -32,7 +43,7 @@ def _longest_tick_run(text: str) -> int:
 @lru_cache(maxsize=8192)
 def code(text: str, *, limit: int | None = None, table: bool = False) -> str:
     """One-line inline code span that no backtick in the text can close; `table=True` also escapes pipes."""
-    flat = " ".join(text.split())
+    flat = " ".join(valid(text).split())
     if limit is not None:
         flat = trim(flat, limit)
     flat = _unping(flat)
@@ -47,7 +58,7 @@ def code(text: str, *, limit: int | None = None, table: bool = False) -> str:
 
 def block(text: str, *, limit: int | None = None, lang: str = "text") -> str:
     """A fenced code block longer than any backtick run in the text; line-start slash commands are defused."""
-    body = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    body = valid(text).replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if limit is not None:
         body = trim(body, limit)
     body = _unping(body)
@@ -60,7 +71,7 @@ def block(text: str, *, limit: int | None = None, lang: str = "text") -> str:
 @lru_cache(maxsize=8192)
 def text(value: str, *, limit: int | None = None) -> str:
     """Plain one-line markdown text: HTML escaped, markdown syntax escaped, links, mentions and commands defused."""
-    flat = " ".join(value.split())
+    flat = " ".join(valid(value).split())
     if limit is not None:
         flat = trim(flat, limit)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

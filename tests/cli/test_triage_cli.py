@@ -112,3 +112,25 @@ def test_eval_rejects_rows_without_labels(monkeypatch, capsys, tmp_path):
     path.write_text(json.dumps(ISSUE) + "\n")
     code, _, err = run(monkeypatch, capsys, ["eval", str(path)])
     assert code == 2 and "line 1: expected an object with a 'labels' list" in err
+
+
+class _ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone away after the first write (like `| head -1`)."""
+
+    def write(self, s):
+        if self.tell():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(s)
+
+    def flush(self):
+        if self.tell():
+            raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("argv", [["triage", "--batch", "-", "--rules-only"], ["eval", "DATA", "--rules-only"]])
+def test_closed_stdout_ends_quietly(monkeypatch, capsys, tmp_path, argv):
+    argv = [str(_dataset(tmp_path)) if a == "DATA" else a for a in argv]
+    monkeypatch.setattr("sys.stdin", io.StringIO((json.dumps(ISSUE) + "\n") * 3))
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(argv) == 141
+    assert capsys.readouterr().err == ""

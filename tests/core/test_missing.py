@@ -116,3 +116,10 @@ def test_a_named_gpu_implies_the_count():
 def test_unclassified_error_report_asks_for_traceback():
     assert _missing("I get an error when loading") == ["traceback", "model"]
     assert _missing("the answers are poor, no error", "Incorrect Functionality") == ["model"]
+
+
+def test_lone_surrogates_do_not_crash():
+    lone = "\ud800"
+    got = missing_info(make_facts(f"it crashes {lone}", env={"model": "Qwen" + lone}, errors=[("E" + lone, lone)],
+                                  code=["x" + lone]), pred("Crash - CUDA Error - Device Error"), None, REQ)
+    assert "torch" in got and "model" not in got

@@ -104,3 +104,13 @@ def test_chinese_punctuation_in_classification():
     out = render_comment(_decision(language="zh"), REQ, language="zh")
     assert "- 现象：**Crash › CUDA Error › Out of Memory**（91%，规则；依据：`oom-message`）" in out
     assert "- 根因：_暂不确定_" in out
+
+
+def test_lone_surrogates_become_question_marks():
+    lone = "\ud800"
+    facts = make_facts(f"CUDA OOM {lone}", env={"model": "Qwen" + lone, "torch": "2.1" + lone},
+                       errors=[("OutOfMemoryError" + lone, "CUDA out of memory " + lone)], code=["x" + lone])
+    d = _decision(facts=facts, missing=["cuda", "gpu"])
+    out = render_comment(d, REQ, language="en")
+    out.encode("utf-8")  # valid UTF-8 throughout
+    assert "Qwen?" in out

@@ -89,3 +89,10 @@ def test_any_text_stays_inert(s):
         assert tag not in plain
     fenced = _rendered(sanitize.block(s) + "\n\nafter")
     assert fenced.count("<pre>") == 1 and fenced.rstrip().endswith("<p>after</p>")
+
+
+def test_valid_replaces_lone_surrogates_only():
+    from bot.core.sanitize import valid
+
+    assert valid("a\ud800b") == "a?b"
+    assert valid("显卡 ok") == "显卡 ok"
