@@ -49,9 +49,7 @@ async def upsert(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: st
         log.info("%s/%s#%d: our comment was deleted by a maintainer; not posting it again", owner, repo, number)
         return
     if state.comment_id is None:
-        state.comment_id = await post_once(gh, ctx, owner, repo, number, body)
-        state.comment_body = body
-        return
+        state.comment_id, state.comment_body = await post_once(gh, ctx, owner, repo, number, body)
     if state.comment_body == body:
         return
     try:
@@ -66,8 +64,10 @@ async def upsert(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: st
     state.comment_body = body
 
 
-async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: str) -> int:
-    """POST the comment; before any retry, list the comments to see whether the failed attempt landed after all."""
+async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: str) -> tuple[int, str]:
+    """POST the comment; before any retry, list the comments to see whether a failed attempt landed after all.
+
+    Returns the comment's (id, body as on GitHub)."""
     single = copy.copy(gh)
     if isinstance(single, GitHubClient):
         single.retry_seconds = 0.0  # one attempt per POST: the retries are ours, each after a look
@@ -79,7 +79,7 @@ async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body:
         attempt += 1
         try:
             created = await single.post("/repos/{owner}/{repo}/issues/{number}/comments", params, data={"body": body})
-            return int(created["id"])
+            return int(created["id"]), body
         except (GitHubUnavailable, GitHubBroken, RateLimitExceeded, BadRequest) as exc:
             if isinstance(exc, BadRequest) and not _rate_limited(exc):
                 raise
@@ -91,7 +91,7 @@ async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body:
         await asyncio.sleep(wait)
         landed = find(await list_comments(gh, owner, repo, number), ctx.bot_login)
         if landed is not None:
-            return int(landed["id"])
+            return int(landed["id"]), str(landed.get("body") or "")
 
 
 def _rate_limited(exc: BadRequest) -> bool:
