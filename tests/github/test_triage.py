@@ -210,3 +210,55 @@ async def test_rate_limits_and_5xx_are_waited_out(fake_github, app_server, sende
     row = await deliver(running, sender(running), "issues", issue_event(fake_github))
     assert row.status == "done"
     assert len(bot_comments(fake_github)) == 1 and "symptom: oom" in labels_of(fake_github)
+
+
+async def test_low_confidence_labels_become_github_label_suggestions(env):
+    fake, running, send = env
+    fake.repos[REPO.lower()].files[".github/firstmile.yml"] = b"suggest_below: 0.99\n"
+    await deliver(running, send, "issues", issue_event(fake))
+    [post] = [r for r in writes(fake, "/issues/1/labels") if r.method == "POST"]
+    suggested = [x for x in post.body["labels"] if isinstance(x, dict)]
+    assert {x["name"] for x in suggested} >= {"symptom: oom", "cause: gpu-memory"}
+    assert all(x["suggest"] is True and x["confidence"] in ("low", "medium", "high") and x["rationale"]
+               for x in suggested)
+    assert "needs-info" in post.body["labels"]  # needs-info is a fact, not a guess
+    assert "symptom: oom" not in running.server.store.issue_state(REPO, 1).bot_applied
+
+
+async def test_human_override_shows_in_the_comment_and_survives_edits(env):
+    fake, running, send = env
+    fake.repos[REPO.lower()].permissions["maint"] = "write"
+    await deliver(running, send, "issues", issue_event(fake))
+    command = add_comment(fake, "This is really a hang.\n\n/symptom hang", login="maint")
+    await deliver(running, send, "issue_comment", comment_event(fake, command))
+    assert "symptom: hang" in labels_of(fake) and "symptom: oom" not in labels_of(fake)
+    [ours] = bot_comments(fake)
+    assert "`maint`" in ours.body and "@maint" not in ours.body and "Hang" in ours.body
+    fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\nStill failing."
+    await deliver(running, send, "issues", issue_event(fake, "edited"))
+    assert "symptom: oom" not in labels_of(fake) and "symptom: hang" in labels_of(fake)
+    assert len(bot_comments(fake)) == 1 and "`maint`" in bot_comments(fake)[0].body
+
+
+async def test_refresh_reads_the_issue_when_not_given(env):
+    from bot.github import triage
+    from bot.github.context import AppContext
+
+    fake, running, send = env
+    server = running.server
+    gh = await server.client_for(1)
+    ctx = AppContext(settings=server.settings, store=server.store, metrics=server.metrics, slug=server.slug,
+                     bot_login=server.bot_login, dry_run=False, api_url=server.settings.github_api_url,
+                     installation_id=1, ruleset=server.ruleset, classifier=server.classifier, caches=server.caches)
+    await triage.refresh(gh, ctx, "Codertocat", "Hello-World", 1)
+    assert len(bot_comments(fake)) == 1 and "symptom: oom" in labels_of(fake)
+    assert any(r.method == "GET" and r.path == f"/repos/{REPO}/issues/1" for r in fake.requests)
+
+
+async def test_dry_run_without_credentials_touches_nothing(fake_github, app_server, sender, caplog):
+    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY)
+    running = await app_server(app_id="", private_key=None)
+    caplog.set_level(logging.INFO, logger="bot.github.triage")
+    await deliver(running, sender(running), "issues", issue_event(fake_github))
+    assert fake_github.requests == []
+    assert "shadow: would add" in caplog.text
