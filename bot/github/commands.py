@@ -5,15 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from functools import lru_cache
 from typing import Any
 
 import gidgethub
 from cachetools import TTLCache
 from gidgethub import routing, sansio
 
-from bot.core.commands import LabelEdit, new_commands, parse_commands, required_permission
+from bot.core.commands import (
+    CommandError,
+    Help,
+    LabelEdit,
+    Triage,
+    new_commands,
+    parse_commands,
+    required_permission,
+)
 from bot.core.overrides import RANK, Context, Plan, decide_all
+from bot.core.taxonomy import DIMENSIONS, SEP
+from bot.core.triage import triage
+from bot.github import labels, repoconfig
+from bot.github import triage as triage_router
 from bot.github.client import GitHubUnavailable
 
 log = logging.getLogger(__name__)
@@ -27,24 +38,17 @@ REPLY_MARK = "<!-- firstmile:reply {id} {updated} -->"
 POST_ATTEMPTS = 3
 
 
-@lru_cache(maxsize=1)
-def _default_ruleset():
-    """The shipped rules, loaded once, for when the context carries none."""
-    from bot.core.ruleset import RuleSet
-
-    return RuleSet.load()
-
-
 @router.register("issue_comment", action="created")
 @router.register("issue_comment", action="edited")
 async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
     """Run the commands a human added to a comment, once per comment version."""
     data = event.data
     comment, issue, repository = data["comment"], data["issue"], data["repository"]
-    user = comment.get("user") or {}
-    login = str(user.get("login") or "")
-    if not login or user.get("type") == "Bot" or login == ctx.bot_login or login.endswith("[bot]"):
+    author = comment.get("user") or {}
+    actor = (data.get("sender") or author) if data.get("action") == "edited" else author  # who typed the text
+    if _is_bot(author, ctx) or _is_bot(actor, ctx):
         return
+    login = str(actor["login"])
     if issue.get("pull_request"):
         return
     if data.get("action") == "edited":
@@ -61,39 +65,71 @@ async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
         log.info("commands of comment %s (%s) already run", cid, updated)
         return
     where = {"owner": repository["owner"]["login"], "repo": repository["name"], "number": issue["number"]}
-    await run(gh, ctx, cmds, where, issue, login, comment)
+    setup = await repoconfig.load(gh, ctx, where["owner"], where["repo"])
+    if not setup.config.enabled:
+        log.info("%s#%s: commands ignored (disabled by %s)", full, issue["number"], repoconfig.CONFIG_PATH)
+        return
+    plan, decision = await decide_comment(gh, ctx, setup, cmds, where, issue, login, comment)
+    if ctx.dry_run or setup.config.mode == "shadow":
+        log.info("%s#%s: shadow: commands of comment %s would add %s, remove %s, react %s, reply %s", full,
+                 issue["number"], cid, plan.add_labels, plan.remove_labels, plan.react, plan.reply is not None)
+    else:
+        await apply(gh, ctx, setup, plan, decision, where, issue, comment)
     ctx.store.mark_command(full, cid, updated, time.time())
 
 
-async def run(gh: Any, ctx: Any, cmds: list, where: dict, issue: dict, login: str, comment: dict) -> Plan:
-    """Decide the commands against the issue's state, then apply the Plan; returns it."""
-    ruleset = getattr(ctx, "ruleset", None) or _default_ruleset()
-    taxonomy = ruleset.taxonomy
-    full = f"{where['owner']}/{where['repo']}"
-    labels = tuple(str(lb["name"]) for lb in issue.get("labels") or [])
+def _is_bot(user: dict, ctx: Any) -> bool:
+    """A bot account, the App itself, or no user at all: their commands are ignored."""
+    login = str(user.get("login") or "")
+    return not login or user.get("type") == "Bot" or login == ctx.bot_login or login.endswith("[bot]")
+
+
+async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict, issue: dict, login: str,
+                         comment: dict) -> tuple[Plan, dict]:
+    """Gather what the decide step needs (role, repo labels, the bot's decision); the Plan and that decision."""
+    config, ruleset = setup.config, setup.ruleset
+    taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+    full, number = f"{where['owner']}/{where['repo']}", where["number"]
     needs = max((RANK[required_permission(c)] for c in cmds), default=0)
     permission = await permission_of(gh, where, login) if needs else "none"
     repo_labels = None
     if any(isinstance(c, LabelEdit) for c in cmds):
         repo_labels = frozenset([lb["name"] async for lb in gh.getiter("/repos/{owner}/{repo}/labels", where)])
-    state = _issue_state(ctx.store, full, where["number"])
+    state = ctx.store.issue_state(full, number)
+    decision = _bot_decision(ctx, setup, state, full, issue, cmds)
     context = Context(
         login=login, permission=permission, is_author=login == (issue.get("user") or {}).get("login"),
-        labels=labels, bot_labels=frozenset(state.get("bot_labels", ())),
+        labels=tuple(str(lb["name"]) for lb in issue.get("labels") or []),
+        bot_labels=frozenset(state.bot_applied if state else ()),
         dimension_of={n.label: n.dimension for n in taxonomy.nodes},
-        decision=state.get("decision") or {}, repo_labels=repo_labels,
+        decision=decision, repo_labels=repo_labels,
         info_keys=frozenset(ruleset.requirements.items) if ruleset.requirements is not None else None,
-        needs_info_label=state.get("needs_info_label", "needs-info"), slug=ctx.slug,
-        issue=f"{full}#{where['number']}", at=str(comment.get("updated_at") or comment.get("created_at") or ""),
+        needs_info_label=config.needs_info_label, slug=ctx.slug, issue=f"{full}#{number}",
+        at=str(comment.get("updated_at") or comment.get("created_at") or ""),
     )
 
-    def resolve(dimension: str, name: str):
+    def resolve(dimension: str, name: str) -> tuple[tuple[str, ...], str]:
+        """A node's path and this repo's label for it (ValueError if unknown or ambiguous)."""
         node = taxonomy.resolve(dimension, name)
         return node.path, node.label
 
-    plan = decide_all(cmds, context, resolve)
-    await apply(gh, ctx, plan, where, issue, comment)
-    return plan
+    return decide_all(cmds, context, resolve), decision
+
+
+def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict, cmds: list) -> dict:
+    """The bot's own (path, confidence) per dimension: first override's record, else stored triage, else now."""
+    if all(isinstance(c, (Help, CommandError, Triage)) for c in cmds):
+        return {}
+    for record in ctx.store.overrides(full, int(issue["number"])):
+        if record.get("bot_decision") is not None:
+            return {d: (tuple(p), c) for d, (p, c) in record["bot_decision"].items()}
+    if state is not None and state.decision:
+        decision = state.decision
+    else:
+        decision = triage(str(issue.get("title") or ""), str(issue.get("body") or ""), setup.ruleset,
+                          classifier=getattr(ctx, "classifier", None)).to_json()
+    conf = decision.get("confidence") or {}
+    return {d: (tuple(decision[d].split(SEP)), float(conf.get(d) or 0.0)) for d in DIMENSIONS if decision.get(d)}
 
 
 async def permission_of(gh: Any, where: dict, login: str) -> str:
@@ -105,31 +141,37 @@ async def permission_of(gh: Any, where: dict, login: str) -> str:
                                    {**where, "username": login})
             role = str(got.get("role_name") or got.get("permission") or "none")
         except gidgethub.BadRequest as exc:
-            if exc.status_code.value != 404:
+            if exc.status_code != 404:
                 raise
             role = "none"
         PERMISSIONS[key] = role if role in RANK else "none"
     return PERMISSIONS[key]
 
 
-async def apply(gh: Any, ctx: Any, plan: Plan, where: dict, issue: dict, comment: dict) -> None:
+async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where: dict, issue: dict,
+                comment: dict) -> None:
     """Labels, override records and provenance, the reaction, at most one reply, then the sticky comment."""
-    full = f"{where['owner']}/{where['repo']}"
+    full, number = f"{where['owner']}/{where['repo']}", where["number"]
     if plan.add_labels:
+        config = setup.config
+        taxonomy = setup.ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+        await labels.ensure(gh, ctx, where["owner"], where["repo"], list(plan.add_labels),
+                            labels.specs(taxonomy, config.needs_info_label), create=config.create_labels)
         await gh.post(ISSUE + "/labels", where, data={"labels": list(plan.add_labels)})
     for name in plan.remove_labels:
         try:
             await gh.delete(ISSUE + "/labels/{name}", {**where, "name": name})
         except gidgethub.BadRequest as exc:  # already gone (or removed by a retried request): fine
-            if exc.status_code.value != 404:
+            if exc.status_code != 404:
                 raise
-    if not ctx.dry_run:
-        now = time.time()
-        for record in plan.overrides:
-            ctx.store.add_override(full, where["number"], record.dimension,
-                                   record.model_dump(mode="json") | {"comment_id": comment["id"]},
-                                   str(issue.get("title") or ""), str(issue.get("body") or ""), now)
-        _record_human_labels(ctx.store, full, where["number"], plan)
+    for name, added in [*((n, True) for n in plan.add_labels), *((n, False) for n in plan.remove_labels)]:
+        ctx.store.label_event(full, number, name, added=added, by_bot=False)  # a human's: never fought
+    bot_decision = {d: [list(p), c] for d, (p, c) in decision.items()}
+    for record in plan.overrides:
+        ctx.store.add_override(full, number, record.dimension,
+                               record.model_dump(mode="json") | {"comment_id": comment["id"],
+                                                                 "bot_decision": bot_decision},
+                               str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
     if plan.react:
         await gh.post("/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
                       {**where, "comment_id": comment["id"]}, data={"content": plan.react})
@@ -137,13 +179,15 @@ async def apply(gh: Any, ctx: Any, plan: Plan, where: dict, issue: dict, comment
         await reply_once(gh, ctx, where, comment, plan.reply)
     if plan.retriage or plan.overrides:
         gone = {n.casefold() for n in plan.remove_labels}
-        labels = [lb for lb in issue.get("labels") or [] if str(lb["name"]).casefold() not in gone]
-        await _refresh(gh, ctx, where, issue | {"labels": labels + [{"name": n} for n in plan.add_labels]})
+        kept = [lb for lb in issue.get("labels") or [] if str(lb["name"]).casefold() not in gone]
+        now = issue | {"labels": kept + [{"name": n} for n in plan.add_labels]}
+        await triage_router.refresh(gh, ctx, where["owner"], where["repo"], number, issue=now)
 
 
 async def reply_once(gh: Any, ctx: Any, where: dict, comment: dict, text: str) -> bool:
-    """Post one reply per comment version, found again by a hidden marker; each POST is tried once, never blindly
-    retried, so a POST that GitHub acted on before failing cannot land twice. Returns whether it posted."""
+    """Post one reply per comment version (a hidden marker finds it); whether it posted."""
+    # Each POST goes out without the client's retries and is re-checked before another try: a POST that GitHub
+    # acted on before failing (5xx, dropped connection) must not land twice.
     mark = REPLY_MARK.format(id=int(comment["id"]), updated=_safe(comment.get("updated_at")))
     body = f"{mark}\n{text}"
     for attempt in range(1, POST_ATTEMPTS + 1):
@@ -155,7 +199,7 @@ async def reply_once(gh: Any, ctx: Any, where: dict, comment: dict, text: str) -
             await gh.post(ISSUE + "/comments", where, data={"body": body})
             return True
         except (gidgethub.GitHubBroken, gidgethub.BadRequest, GitHubUnavailable) as exc:
-            if isinstance(exc, gidgethub.BadRequest) and exc.status_code.value not in (403, 429):
+            if isinstance(exc, gidgethub.BadRequest) and exc.status_code not in (403, 429):
                 raise
             if attempt == POST_ATTEMPTS:
                 raise
@@ -177,29 +221,3 @@ async def _has_reply(gh: Any, ctx: Any, where: dict, mark: str) -> bool:
 def _safe(text: Any) -> str:
     """A timestamp fit for an HTML comment (no `-->`, no spaces)."""
     return "".join(ch for ch in str(text or "") if ch.isalnum() or ch in ":TZ.+")
-
-
-def _issue_state(store: Any, full: str, number: int) -> dict:
-    """What the triage handler stored about the issue (bot labels, decision), if its store methods exist."""
-    get = getattr(store, "issue_state", None)
-    state = get(full, number) if get is not None else None
-    if not state:
-        return {}
-    return state if isinstance(state, dict) else dict(vars(state))
-
-
-def _record_human_labels(store: Any, full: str, number: int, plan: Plan) -> None:
-    """Labels changed by a command count as a human's, so later triage neither removes nor re-adds them."""
-    record = getattr(store, "record_human_labels", None)
-    if record is not None and (plan.add_labels or plan.remove_labels):
-        record(full, number, added=list(plan.add_labels), removed=list(plan.remove_labels))
-
-
-async def _refresh(gh: Any, ctx: Any, where: dict, issue: dict) -> None:
-    """Let the triage handler re-run and update the sticky comment, once it exists."""
-    try:
-        from bot.github.triage import refresh
-    except ImportError:
-        log.info("no bot.github.triage.refresh yet: sticky comment not updated")
-        return
-    await refresh(gh, ctx, where["owner"], where["repo"], where["number"], issue=issue)
