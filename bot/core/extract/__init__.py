@@ -100,6 +100,8 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
 def _language(prose: str) -> str:
     """"zh" when CJK characters weigh at least a quarter against Latin words (a word counting as two characters)."""
     sample = prose[:20000]
+    if sample.isascii():
+        return "en"
     cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
     if cjk < 2:
         return "en"
@@ -130,14 +132,16 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     code: list[str] = []
     code_chars = 0
     machine_pieces: list[Line] = []
+    human_by_src: dict[str, list[Line]] = {"prose": [], "issue_form": []}
+    prose_pieces: list[Line] = []
     for b in segment(body_text, base):
         if b.kind == "prose":
             human, machine, logs = split_machine(b)
             src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
-            hchunk = Chunk(human)
-            cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_labels(Chunk(b.pieces), "issue_form")
+            human_by_src[src] += human
+            prose_pieces += b.pieces
             if b.section:
-                cands += parse_section(b.section, hchunk)
+                cands += parse_section(b.section, Chunk(human))
             prose_parts.extend(s for _, s in human)
             if machine:
                 machine_pieces += machine
@@ -158,6 +162,12 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         if len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
             code.append(chunk.text[: MAX_CODE_CHARS - code_chars])
             code_chars += len(code[-1])
+    for src, lines in human_by_src.items():  # one scan per source, not one per block
+        if lines:
+            hchunk = Chunk(lines)
+            cands += parse_prose(hchunk, src) + parse_models(hchunk, src)
+    if prose_pieces:
+        cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
     cands += _python_from_paths(Chunk.of(body_text, base))
