@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -59,14 +60,87 @@ def meta_tokens(facts: Facts) -> list[str]:
     return out
 
 
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "version": ("version*", "upgrad*", "downgrad*", "latest", "compatib*", "requires", "版本", "升级", "降级", "兼容"),
+    "install": ("install*", "build*", "wheel", "compil*", "安装", "编译"),
+    "import": ("importerror", "modulenotfounderror", "no module named", "undefined symbol", "cannot import"),
+    "memory": ("out of memory", "oom", "memory", "outofmemoryerror", "显存", "内存", "gib", "killed"),
+    "multi_gpu": ("nccl*", "tensor_parallel_size", "tensor parallel", "multi-gpu", "multiple gpus", "多卡", "多机",
+                  "torchrun", "distributed", "world_size", "deepspeed", "zero3", "zero-3", "device_map"),
+    "dtype": ("fp16", "bf16", "bfloat16", "float16", "half", "fp32", "float32", "dtype", "torch_dtype", "nan", "inf",
+              "精度", "溢出"),
+    "quant": ("int4", "int8", "awq", "gptq", "gguf", "quantiz*", "bitsandbytes", "4bit", "8bit", "q4_*", "q8_*", "量化"),
+    "template": ("chat template", "chat_template", "apply_chat_template", "special token*", "eos*", "stop token*",
+                 "<|im_end|>", "<|endoftext|>", "tokenizer*", "template", "模板"),
+    "sampling": ("temperature", "top_p", "top_k", "repetition_penalty", "max_new_tokens", "max_tokens", "do_sample",
+                 "sampling", "采样"),
+    "config": ("config*", "parameter*", "argument*", "setting*", "参数", "配置", "设置"),
+    "finetune": ("lora", "qlora", "fine-tun*", "finetun*", "sft", "trainer", "training", "learning rate", "loss",
+                 "微调", "训练"),
+    "weights": ("checkpoint*", "weights", "safetensors", "corrupt*", "shard*", "权重"),
+    "api": ("api", "openai", "endpoint*", "function call*", "tool call*", "function_call", "tool_calls",
+            "unexpected keyword argument", "接口"),
+    "hardware": ("v100", "t4", "p100", "p40", "compute capability", "sm_*", "cpu", "mps", "npu", "rocm", "amd"),
+}
+"""Families of ecosystem terms (English and Chinese) that hint at a root cause; each is one meta feature.
+
+A plain ASCII term matches a whole word, `term*` any word starting with it; phrases, symbols and Chinese terms
+match as substrings."""
+
+_CONCEPT_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+_CONCEPT_SPLIT = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _CONCEPT_WORD_CHARS})
+
+
+def _is_word(term: str) -> bool:
+    """True for a term made only of ASCII word characters."""
+    return bool(term) and all(ch in _CONCEPT_WORD_CHARS for ch in term)
+
+
+def _concept_matchers() -> dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]:
+    """Per family: whole words, word prefixes, substrings."""
+    out = {}
+    for name, terms in CONCEPTS.items():
+        words = frozenset(t for t in terms if _is_word(t))
+        prefixes = tuple(t[:-1] for t in terms if t.endswith("*") and _is_word(t[:-1]))
+        subs = tuple(t.rstrip("*") for t in terms if not _is_word(t) and not (t.endswith("*") and _is_word(t[:-1])))
+        out[name] = (words, prefixes, subs)
+    return out
+
+
+_MATCHERS = _concept_matchers()
+
+
+def concept_tokens(text: str) -> list[str]:
+    """One `concept=<name>` token per term family found in the text."""
+    low = text.lower()
+    words = sorted(set(low.translate(_CONCEPT_SPLIT).split()))
+    present = set(words)
+    out = []
+    for name, (whole, prefixes, subs) in _MATCHERS.items():
+        if not whole.isdisjoint(present) or any(_has_prefix(words, p) for p in prefixes) or any(s in low for s in subs):
+            out.append(f"concept={name}")
+    return out
+
+
+def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
+    """True when some word starts with `prefix` (binary search in the sorted word list)."""
+    i = bisect.bisect_left(sorted_words, prefix)
+    return i < len(sorted_words) and sorted_words[i].startswith(prefix)
+
+
 def tokens(facts: Facts) -> dict[str, list[str]]:
     """All feature tokens of one issue, per block."""
     errors = " ".join(f"{e.type} {e.message[:300]}" for e in facts.errors[:20])
     return {
         "word": word_tokens(facts.prose) + word_tokens(facts.title, "t:") + word_tokens(errors, "e:"),
         "char": char_tokens(facts.prose),
-        "meta": meta_tokens(facts),
+        "meta": meta_tokens(facts) + concept_tokens(facts.prose[:MAX_CHARS] + " " + errors + " " + _code(facts)),
     }
+
+
+def _code(facts: Facts) -> str:
+    """The start of the code blocks (where parameters such as torch_dtype or tensor_parallel_size appear)."""
+    return " ".join(facts.code)[:MAX_CHARS]
 
 
 class Vocabulary:

@@ -6,7 +6,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from bot.core.types import EnvFact, ErrorFact, Facts, Frame
-from bot.ml.features import BLOCKS, char_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens
+from bot.ml.features import BLOCKS, char_tokens, concept_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens
 
 
 def facts(prose="", **kw):
@@ -58,3 +58,20 @@ def test_transform_of_unknown_text_is_empty():
     vocab = fit_vocabulary([tokens(facts("alpha beta"))] * 2, min_df=1)
     idx, vals = vocab.transform({b: ["zzz"] for b in BLOCKS})
     assert idx.size == 0 and vals.size == 0
+
+
+def test_concept_tokens_map_term_families_in_english_and_chinese():
+    assert concept_tokens("Please upgrade transformers") == ["concept=version"]
+    assert set(concept_tokens("用 int4 量化后多卡推理")) == {"concept=quant", "concept=multi_gpu"}
+    assert concept_tokens("nothing relevant here") == []
+
+
+def test_concepts_from_code_blocks_reach_the_meta_block():
+    f = Facts(text="x", title="t", prose="it fails", code=["llm = LLM(model=m, tensor_parallel_size=4)"])
+    assert "concept=multi_gpu" in tokens(f)["meta"]
+
+
+def test_short_concept_terms_match_whole_words_not_parts_of_words():
+    assert concept_tokens("a bloom in the room, see microsoft videos") == []
+    assert concept_tokens("runs on a T4") == ["concept=hardware"]
+    assert concept_tokens("eos_token_id is wrong") == ["concept=template"]  # `eos*` is a word prefix
