@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     workers: int = Field(8, ge=1, le=1024)
     queue_size: int = Field(1000, ge=1)
+    worker_process: bool = False
+    """Handle deliveries in a second process (polling the store) so the web process only verifies, stores and acks."""
     max_body_bytes: int = Field(25 * 1024 * 1024, ge=1)
     drain_seconds: float = Field(10.0, ge=0)
     github_timeout: float = Field(10.0, gt=0)

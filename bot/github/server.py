@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import json
 import logging
+import multiprocessing
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -34,8 +39,11 @@ DRY_SLUG = "firstmile"
 class BotServer:
     """The running shell: store, queue, GitHub session and auth, shared by the routes and the workers."""
 
-    def __init__(self, settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False):
+    def __init__(self, settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False,
+                 role: str = "all"):
         self.settings, self.router = settings, router or compose()
+        self.role = role
+        """"all": ack and handle in this process; "web": only verify, store and ack; "worker": only handle."""
         self.secret = None if insecure_no_secret else settings.secret()
         if self.secret is None and not insecure_no_secret:
             raise ValueError("WEBHOOK_SECRET: required (or pass --insecure-no-secret for local experiments)")
@@ -65,7 +73,8 @@ class BotServer:
     async def start(self) -> None:
         """Open the store and session, learn who we are from GET /app, recover pending work, start workers."""
         s = self.settings
-        self.ruleset, self.classifier = load_rules()
+        if self.role != "web":
+            self.ruleset, self.classifier = load_rules()
         self.store = open_store(s.database_url)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
@@ -75,13 +84,14 @@ class BotServer:
             self.auth = AppAuth(s.app_id, pem, lambda path, jwt: client.post(path, data=b"", jwt=jwt))
             app = await self.app_client.getitem("/app", jwt=self.auth.jwt())
             self.slug = str(app["slug"])
-        if self.secret is None:
+        if self.secret is None and self.role != "worker":
             log.warning("!!! --insecure-no-secret: webhook signatures are NOT checked; anyone can send deliveries")
         if s.dry:
             log.info("dry run: deliveries are verified and handled, but nothing is written to GitHub")
         self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
-                               on_depth=self.metrics.queue_depth.set)
-        await self.queue.start()
+                               on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0)
+        if self.role != "web":
+            await self.queue.start()
         log.info("firstmile %s ready as %s against %s", bot.__version__, self.bot_login, s.github_api_url)
 
     async def stop(self) -> None:
@@ -158,7 +168,8 @@ class BotServer:
             self.metrics.delivery(incoming.event, "duplicate")
             return web.json_response({"status": "duplicate"})
         self.metrics.delivery(incoming.event, "queued")
-        self.queue.submit(incoming.delivery_id)
+        if self.role == "all":
+            self.queue.submit(incoming.delivery_id)
         return web.json_response({"status": "queued"}, status=202)
 
     async def on_healthz(self, request: web.Request) -> web.Response:
@@ -177,9 +188,9 @@ SERVER_KEY: web.AppKey[BotServer] = web.AppKey("firstmile", BotServer)
 
 
 def create_app(settings: Settings, router: Router | None = None, *,
-               insecure_no_secret: bool = False) -> web.Application:
+               insecure_no_secret: bool = False, role: str = "all") -> web.Application:
     """The aiohttp application; start-up and shutdown run through its cleanup context."""
-    server = BotServer(settings, router, insecure_no_secret=insecure_no_secret)
+    server = BotServer(settings, router, insecure_no_secret=insecure_no_secret, role=role)
     app = web.Application(client_max_size=settings.max_body_bytes + 1)
     app[SERVER_KEY] = server
     app.router.add_post("/webhook", server.on_webhook)
@@ -198,5 +209,40 @@ def create_app(settings: Settings, router: Router | None = None, *,
 
 def run(settings: Settings, *, insecure_no_secret: bool = False, **kwargs: Any) -> None:
     """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals)."""
-    app = create_app(settings, insecure_no_secret=insecure_no_secret)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)
+    worker = None
+    if settings.worker_process:
+        open_store(settings.database_url).close()  # migrate once, before two processes open the database
+        worker = multiprocessing.get_context("spawn").Process(target=work, args=(settings, os.getpid()),
+                                                             name="firstmile-worker")
+        worker.start()
+    try:
+        app = create_app(settings, insecure_no_secret=insecure_no_secret, role="web" if worker else "all")
+        web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)
+    finally:
+        if worker is not None and worker.is_alive():
+            worker.terminate()  # SIGTERM: it drains for DRAIN_SECONDS like the web process did
+            worker.join(settings.drain_seconds + 5)
+
+
+def work(settings: Settings, parent: int) -> None:
+    """The worker process (WORKER_PROCESS=true): handle stored deliveries until SIGTERM; die with the web process."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: a kill -9 of the parent kills us too
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+    os.nice(5)  # acknowledgements in the web process come first
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_work(settings))
+
+
+async def _work(settings: Settings) -> None:
+    """Start the handling side of the server, wait for SIGTERM or SIGINT, drain and stop."""
+    server = BotServer(settings, insecure_no_secret=True, role="worker")  # webhooks are verified by the web process
+    await server.start()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.stop()

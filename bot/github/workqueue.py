@@ -48,13 +48,16 @@ class WorkQueue:
     """Bounded asyncio queue of delivery ids; the store is the source of truth, the queue only a window on it."""
 
     def __init__(self, store: Store, process: Processor, *, size: int, workers: int,
-                 on_depth: Callable[[int], None] = lambda _n: None):
+                 on_depth: Callable[[int], None] = lambda _n: None, poll_seconds: float = 0.0):
         self.store, self.process, self.size, self.workers = store, process, size, workers
+        self.poll_seconds = poll_seconds
+        """When > 0, look in the store this often for deliveries another process (the web server) stored."""
         self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=size)
         self._known: set[str] = set()
         self._backlog = False
         self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
         self._tasks: list[asyncio.Task] = []
+        self._poller: asyncio.Task | None = None
         self._on_depth = on_depth
 
     def depth(self) -> int:
@@ -91,9 +94,13 @@ class WorkQueue:
         if recovered or self._known:
             log.info("recovered %d open deliveries from the store", len(self._known))
         self._tasks = [asyncio.create_task(self._worker(), name=f"worker-{i}") for i in range(self.workers)]
+        if self.poll_seconds > 0:
+            self._poller = asyncio.create_task(self._poll(), name="poller")
 
     async def stop(self, drain_seconds: float) -> None:
         """Drain for at most drain_seconds, then cancel; unfinished deliveries stay pending in the store."""
+        if self._poller is not None:
+            self._poller.cancel()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._queue.join(), timeout=drain_seconds)
         for task in self._tasks:
@@ -102,6 +109,13 @@ class WorkQueue:
         left = self.depth()
         if left:
             log.warning("shutdown: %d deliveries left pending in the store for the next start", left)
+
+    async def _poll(self) -> None:
+        """Refill from the store every poll_seconds (deliveries stored by another process are never submitted here)."""
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            if self._queue.qsize() < self.size // 2:
+                self.refill()
 
     async def _worker(self) -> None:
         """Take ids one by one; run each under its issue's lock."""

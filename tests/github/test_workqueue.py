@@ -116,3 +116,24 @@ async def test_stop_after_drain_returns_running_work_to_pending():
     await queue.stop(drain_seconds=0.05)
     assert store.counts() == {"pending": 2}
     assert store.get("slow").attempts == 1
+
+
+async def test_polling_picks_up_rows_another_process_stored(tmp_path):
+    url = f"sqlite:///{tmp_path}/shared.sqlite3"
+    web, worker = SQLiteStore(url), SQLiteStore(url)  # two connections, as the web and worker processes hold
+    seen: list[str] = []
+
+    async def process(d: Delivery) -> None:
+        seen.append(d.id)
+
+    queue = WorkQueue(worker, process, size=10, workers=2, poll_seconds=0.01)
+    await queue.start()
+    for i in range(5):
+        web.add_delivery(f"w{i}", "issues", "opened", _payload(number=i), float(i))  # never submitted to the queue
+    for _ in range(200):
+        if len(seen) == 5:
+            break
+        await asyncio.sleep(0.01)
+    await queue.stop(drain_seconds=1)
+    assert sorted(seen) == [f"w{i}" for i in range(5)]
+    assert web.counts() == {"done": 5}
