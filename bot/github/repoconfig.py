@@ -1,4 +1,4 @@
-"""Fetch `.github/firstmile.yml` (and its extra rule files) from the default branch, cached, keeping the last good one."""
+"""Fetch `.github/firstmile.yml` and its extra rule files from the default branch, cached, last good version kept."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The triage router: triage new issues, re-triage on edits and human comments, keep labels and the sticky comment right."""
+"""The triage router: triage new issues, re-triage on edits and human comments, keep labels and sticky comment right."""
 
 from __future__ import annotations
 
@@ -126,10 +126,12 @@ def _record(event: sansio.Event, ctx: Any, owner: str, repo: str, number: int, e
                         time.time())
 
 
-def _skip_reason(issue: dict, config: RepoConfig | None) -> str | None:
+def _skip_reason(issue: dict, config: RepoConfig | None, trigger: str = "") -> str | None:
     """Why the bot leaves this issue alone, or None."""
     if issue.get("pull_request"):
         return "a pull request"
+    if issue.get("state") == "closed" and trigger in ("edited", "comment"):
+        return "closed"
     if sticky.is_bot(issue.get("user")):
         return "opened by a bot"
     if config is not None and not config.enabled:
@@ -148,7 +150,7 @@ async def _triage(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, trigger
                   comment: dict | None = None) -> None:
     """Skip or triage one issue, then act on the decision according to the repo's mode."""
     number, key = int(issue["number"]), f"{owner}/{repo}"
-    if reason := _skip_reason(issue, None):
+    if reason := _skip_reason(issue, None, trigger):
         log.info("%s#%d: skipped (%s)", key, number, reason)
         return
     setup = await repoconfig.load(gh, ctx, owner, repo)

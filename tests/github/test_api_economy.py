@@ -1,4 +1,4 @@
-"""API economy: a new issue in a repo whose labels exist costs at most 3 calls (labels, comment, config if not cached)."""
+"""API economy: a new issue in a repo whose labels exist costs at most 3 calls (labels, comment, uncached config)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""End-to-end tests for bot.github.triage: real server, stateful fake GitHub, real payloads with synthetic LLM issues."""
+"""End-to-end tests for bot.github.triage: real server, stateful fake GitHub, real payloads, synthetic LLM issues."""
 
 from __future__ import annotations
 
@@ -164,11 +164,13 @@ async def test_our_own_label_events_do_not_count_as_human(env):
     ({"pull_request": {"url": "x"}}, "a pull request"),
     ({"user": {"login": "dependabot[bot]", "type": "Bot"}}, "opened by a bot"),
     ({"labels": [{"name": "duplicate"}]}, "has a skip label"),
+    ({"state": "closed", "action": "edited"}, "closed"),
 ])
 async def test_skips_pull_requests_bots_and_skip_labels(env, change, reason, caplog):
     fake, running, send = env
     caplog.set_level(logging.INFO, logger="bot.github.triage")
-    await deliver(running, send, "issues", issue_event(fake, **change))
+    change = dict(change)
+    await deliver(running, send, "issues", issue_event(fake, change.pop("action", "opened"), **change))
     assert writes(fake) == [] and bot_comments(fake) == []
     assert f"skipped ({reason})" in caplog.text
 
