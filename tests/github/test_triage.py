@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot.core.render import MARKER
-from tests.fakegithub import Fault, schedule
+from tests.fakegithub import Fault, payload, schedule
 from tests.github.triagekit import (
     ENV_REPLY,
     FEATURE_BODY,
@@ -132,9 +132,12 @@ async def test_never_re_adds_a_label_a_human_removed(env):
     await deliver(running, send, "issues", issue_event(fake))
     labels_of(fake).remove("cause: gpu-memory")
     await deliver(running, send, "issues", label_event(fake, "cause: gpu-memory", "maintainer", "unlabeled"))
+    labels_of(fake).remove("needs-info")
+    await deliver(running, send, "issues", label_event(fake, "needs-info", "maintainer", "unlabeled"))
     fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\nIt also happens with a shorter prompt."
     await deliver(running, send, "issues", issue_event(fake, "edited"))
-    assert "cause: gpu-memory" not in labels_of(fake)
+    assert "cause: gpu-memory" not in labels_of(fake) and "needs-info" not in labels_of(fake)
+    assert "symptom: oom" in labels_of(fake)
 
 
 async def test_never_removes_a_label_a_human_added_and_removes_only_its_own(env):
@@ -264,3 +267,22 @@ async def test_dry_run_without_credentials_touches_nothing(fake_github, app_serv
     await deliver(running, sender(running), "issues", issue_event(fake_github))
     assert fake_github.requests == []
     assert "shadow: would add" in caplog.text
+
+
+async def test_a_comment_on_an_issue_never_seen_reads_the_thread_once(env):
+    fake, running, send = env
+    first = add_comment(fake, "Same here with the 14B model.", login="someone")
+    second = add_comment(fake, ENV_REPLY, login="reporter")
+    await deliver(running, send, "issue_comment", comment_event(fake, second))
+    lists = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/issues/1/comments")]
+    assert len(lists) == 1
+    state = running.server.store.issue_state(REPO, 1)
+    assert [c["id"] for c in state.comments] == [first.id, second.id]
+    assert "needs-info" not in labels_of(fake) and len(bot_comments(fake)) == 1
+
+
+async def test_installation_events_cost_nothing(env):
+    fake, running, send = env
+    await deliver(running, send, "installation", payload("installation.created"))
+    await deliver(running, send, "installation_repositories", payload("installation_repositories.added"))
+    assert [r for r in fake.requests if not r.path.startswith("/app")] == []
