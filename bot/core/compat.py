@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import PrivateAttr, ValidationError
 
 from bot.core import versions
-from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern, reason
+from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern, reason, view_of
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
 from bot.core.sanitize import code
 from bot.core.types import Facts, Warning_
@@ -81,8 +81,22 @@ def _os_family(os_text: str) -> str | None:
     return next((name for name, rx in _OS if rx.search(os_text)), None)
 
 
+_LAST_ENV: tuple = (None, None, {})
+
+
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
     """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major, model_family."""
+    global _LAST_ENV
+    last = _LAST_ENV  # fixes and compat both derive the same issue's env: computed once (memo of one)
+    if last[0] is facts and last[1] is tables:
+        return dict(last[2])
+    env = _derive_env(facts, tables)
+    _LAST_ENV = (facts, tables, env)
+    return dict(env)
+
+
+def _derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
+    """The work of derive_env."""
     env = facts.env_values()
     torch = env.get("torch", "")
     tc = env.get("torch_cuda", "")
@@ -192,7 +206,7 @@ def check_compat(facts: Facts, checks: list[Check]) -> list[Warning_]:
     if not checks:
         return []
     env = derive_env(facts, checks[0]._tables)
-    view = TextView(facts)
+    view = view_of(facts)
     return [
         Warning_(id=c.id, message=fill(c.message, env), message_zh=fill(c.message_zh, env), url=c.source)
         for c in checks

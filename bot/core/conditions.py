@@ -88,6 +88,20 @@ class TextView:
         return self._hits[key]
 
 
+_LAST_VIEW: tuple = (None, None)
+
+
+def view_of(facts: Facts) -> TextView:
+    """The TextView of these facts, shared by the fixes, compat and missing steps of one triage (memo of one)."""
+    global _LAST_VIEW
+    last = _LAST_VIEW  # one read: another thread may rebind it, never half-way
+    if last[0] is facts:
+        return last[1]
+    view = TextView(facts)
+    _LAST_VIEW = (facts, view)
+    return view
+
+
 class EnvCond(Strict):
     """One condition on an env key: presence, a regex on the value, or a version comparison with a value or another key."""
 

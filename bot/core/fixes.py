@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import PrivateAttr, field_validator
 
 from bot.core.compat import Tables, derive_env, load_tables
-from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern
+from bot.core.conditions import EnvCond, Pattern, PatternBank, Strict, TextView, load_list, pattern, view_of
 from bot.core.types import Facts, FixRef, Prediction
 
 MAX_SHOWN = 3
@@ -156,7 +156,7 @@ def match_fixes(
     if not fixes:
         return []
     env = derive_env(facts, fixes[0]._tables)
-    view = TextView(facts)
+    view = view_of(facts)
     sym, cause = (symptom.name if symptom else ""), (root_cause.name if root_cause else "")
     index = fixes[0]._index  # private attributes are slow: read once
     if index is not None and fixes == index.fixes:  # the list as loaded (identity checks only)

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError, model_validator
 
 from bot.core import versions
-from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern, reason
+from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern, reason, view_of
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.types import Facts, Prediction
 
@@ -53,7 +53,7 @@ class Command(Strict):
         """Compile the pattern now, so a bad one fails at load."""
         _ = self.rx
 
-    def usable(self, text: str) -> bool:
+    def usable(self, text: str | bytes) -> bool:
         """True unless the command is limited to issues matching `only_if` and this one does not."""
         return self.rx is None or self.rx.rx.search(text) is not None
 
@@ -127,7 +127,8 @@ class Requirements(Strict):
 
     def plan(self, items: list[str], text: str = "") -> list[tuple[str, list[str]]]:
         """Group items under as few commands as possible, as (command, items it prints); the issue text picks tools."""
-        usable = [c for c in self.commands if c.usable(text)]
+        data = text.encode("utf-8")  # encoded once for every command's pattern
+        usable = [c for c in self.commands if c.usable(data)]
         left = [i for i in items if any(i in c.covers for c in usable)]
         out = []
         while left:
@@ -175,7 +176,7 @@ def missing_info(
     facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements
 ) -> list[str]:
     """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
-    view = TextView(facts)
+    view = view_of(facts)
     env = dict.fromkeys(facts.env)
     if versions.torch_cuda(facts.env["torch"].value if "torch" in facts.env else None):
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build

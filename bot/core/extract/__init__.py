@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import RANK, Cand, first, rx
+from bot.core.extract.common import RANK, UNANCHORED, Cand, first, rx
 from bot.core.extract.envdumps import dump_kind, parse_dump
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
@@ -97,15 +97,32 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
                 break
 
 
+_CJK = rx("[\u4e00-\u9fff]+")
+_LETTERS = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
+"""Byte table: ASCII letters stay, every other byte (UTF-8 lead and continuation bytes included) becomes a space."""
+
+
+def _cjk_count(data: bytes) -> int:
+    """The number of CJK ideographs in UTF-8 bytes: one RE2 match per run, each ideograph being 3 bytes."""
+    raw, pos, end, n = _CJK._regexp, 0, len(data), 0
+    while pos < end:
+        a, b = raw.Match(UNANCHORED, data, pos, end)[0]
+        if a < 0:
+            break
+        n, pos = n + (b - a) // 3, b
+    return n
+
+
 def _language(prose: str) -> str:
     """"zh" when CJK characters weigh at least a quarter against Latin words (a word counting as two characters)."""
     sample = prose[:20000]
     if sample.isascii():
         return "en"
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    data = sample.encode("utf-8", "replace")
+    cjk = _cjk_count(data)
     if cjk < 2:
         return "en"
-    words = sum(1 for w in "".join(c if c.isascii() and c.isalpha() else " " for c in sample).split() if len(w) > 1)
+    words = sum(1 for w in data.translate(_LETTERS).split() if len(w) > 1)
     return "zh" if cjk * 4 >= cjk + 2 * words else "en"
 
 

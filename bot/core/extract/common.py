@@ -56,7 +56,7 @@ class _AsciiMatch:
         return self._spans[i][1]
 
 
-_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_UNANCHORED = UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
 
 
 def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:

@@ -159,3 +159,12 @@ def test_language_weighs_chinese_characters_against_words():
     assert extract("qwen2-72b-int4 推理报错", "环境：ubuntu22.04，python3.10，torch2.1.2，cuda12.1").language == "zh"
     english = "When I ask in English it answers 你好你好你好 and then stops. I use the chat template from the README."
     assert extract("Model answers in Chinese", english).language == "en"
+
+
+def test_language_counts_each_ideograph_once_and_non_ascii_letters_as_separators():
+    from bot.core.extract import _language
+
+    assert _language("é" + "一二" + " ab" * 4) == "en"  # 2 ideographs against 4 words: 8 < 2 + 8
+    assert _language("一二三 ab cd") == "zh"  # 3 against 2 words: 3 * 4 >= 3 + 4
+    assert _language("“quoted” text, café") == "en"
+    assert _language("\u4e00\u9fff" + "éa" * 50) == "zh"  # "a" alone is not a word
