@@ -65,7 +65,7 @@ def _fit(X, y: list[str], C: float, weight: np.ndarray) -> LogisticRegression:
     """One L2-regularised multinomial logistic regression."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return LogisticRegression(C=C, max_iter=2000).fit(X, y, sample_weight=weight)
+        return LogisticRegression(C=C, solver="newton-cg", max_iter=500).fit(X, y, sample_weight=weight)
 
 
 def _temperature(X, y: list[str], classes: list[str], C: float, weight: np.ndarray, seed: int = 0) -> float:
