@@ -109,10 +109,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_serve(private: str, api_url: str, db: str, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start `python -m bot serve` and wait until /healthz answers; returns (process, url)."""
+def start_serve(private: str, api_url: str, db: str, workers: int, log: Path,
+                worker_process: bool = False) -> tuple[subprocess.Popen, str]:
+    """Start `python -m bot serve` and wait until it accepts connections; returns (process, url)."""
     port = free_port()
-    env = os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": private, "WEBHOOK_SECRET": SECRET, "PORT": str(port),
+    env = os.environ | {"WORKER_PROCESS": str(worker_process).lower(), "APP_ID": APP_ID, "PRIVATE_KEY": private, "WEBHOOK_SECRET": SECRET, "PORT": str(port),
                         "GITHUB_API_URL": api_url, "DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING",
                         "WORKERS": str(workers), "QUEUE_SIZE": "1000"}
     with open(log, "ab") as out:
@@ -130,11 +131,16 @@ def start_serve(private: str, api_url: str, db: str, workers: int, log: Path) ->
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    """A memory field of /proc/<pid>/status in MB (VmRSS now, VmHWM peak)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """A memory field of /proc/<pid>/status in MB (VmRSS now, VmHWM peak), summed with its child processes."""
+    total = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                total += int(line.split()[1]) / 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return total
+    return total + sum(rss_mb(int(c), field) for c in children)
 
 
 def counts(db: str) -> dict[str, int]:
@@ -194,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency", type=float, default=0.2, help="fake GitHub seconds per call (default 0.2)")
     p.add_argument("--workers", type=int, default=32, help="server WORKERS (default 32)")
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for processing after sending")
+    p.add_argument("--worker-process", action="store_true", help="serve with WORKER_PROCESS=true (web + worker)")
     args = p.parse_args(argv)
     count = args.count or int(args.rate * args.duration)
 
@@ -201,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         fake_proc, fake, api_url = spawn_fake(count, args.latency, public)
         db = f"{tmp}/ingest.sqlite3"
-        server, url = start_serve(private, api_url, db, args.workers, Path(tmp) / "serve.log")
+        server, url = start_serve(private, api_url, db, args.workers, Path(tmp) / "serve.log", args.worker_process)
         rss_samples: list[tuple[int, float]] = []
 
         def sample(n_sent: int) -> None:
@@ -233,13 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     dup = [n for n, k in comments.items() if k > 1]
     print(f"deliveries: {count}  mode: {f'open loop {args.rate:g}/s' if args.rate else 'closed loop'}  "
           f"in flight max: {args.concurrency}  fake GitHub latency: {args.latency * 1000:.0f} ms  "
-          f"workers: {args.workers}  cpus: {os.cpu_count()}")
+          f"workers: {args.workers}{' in a worker process' if args.worker_process else ''}  cpus: {os.cpu_count()}")
     print(f"ack ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  p99 {percentile(ms, 99):.1f}  "
           f"max {max(ms):.1f}   acks/s: {len(ms) / elapsed:.0f}  statuses: {dict(sorted(statuses.items()))}")
     print(f"labels applied, s after sending: p50 {percentile(e2e, 50):.2f}  p99 {percentile(e2e, 99):.2f}  "
           f"max {max(e2e, default=0):.2f}   processed/s overall: {len(e2e) / max(max(e2e, default=1), 1e-9):.0f}")
     print(f"rows: {c}  lost: {len(lost)}  duplicated comments: {len(dup)}  schema violations: {violations}")
-    print(f"server RSS MB: peak {peak:.1f}  end {final_rss:.1f}  while sending (sent:MB): "
+    print(f"server RSS MB (all its processes): peak {peak:.1f}  end {final_rss:.1f}  while sending (sent:MB): "
           + " ".join(f"{n}:{m:.0f}" for n, m in rss_samples))
     print("server RSS MB after processing (processed:MB): " + " ".join(f"{n}:{m:.1f}" for n, m in processed_rss))
     if len(processed_rss) >= 2:

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     """Seconds for one GitHub API request before it counts as failed and is retried."""
     github_retry_seconds: float = Field(60.0, ge=0)
     """Total seconds one GitHub API call may spend retrying 5xx, timeouts and rate limits before giving up."""
+    github_backoff_seconds: float = Field(0.5, ge=0)
+    """The first retry's maximum jittered wait; it doubles with each attempt (capped at 30 s)."""
 
     @field_validator("log_level", mode="before")
     @classmethod

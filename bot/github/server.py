@@ -68,7 +68,8 @@ class BotServer:
         """A client on the shared session against GITHUB_API_URL."""
         s = self.settings
         return cls(self.session, base_url=s.github_api_url, metrics=self.metrics, oauth_token=token,
-                   cache=self.etags, timeout=s.github_timeout, retry_seconds=s.github_retry_seconds)
+                   cache=self.etags, timeout=s.github_timeout, retry_seconds=s.github_retry_seconds,
+                   backoff_base=s.github_backoff_seconds)
 
     async def start(self) -> None:
         """Open the store and session, learn who we are from GET /app, recover pending work, start workers."""

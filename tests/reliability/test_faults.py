@@ -36,7 +36,8 @@ async def test_thirty_percent_failing_calls_still_label_and_comment_once(app_ser
         title, body = ISSUES[n % len(ISSUES)]
         fake_github.add_issue(REPO, n, title=title, body=body)
     chaos = fake_github.fault = Chaos(0.3)
-    running = await app_server(routers=[], github_timeout=SLOW / 4, github_retry_seconds=60, workers=16)
+    running = await app_server(routers=[], github_timeout=SLOW / 4, github_retry_seconds=60, workers=16,
+                                github_backoff_seconds=0.02)
     send = sender(running)
     for n in range(1, N + 1):
         assert (await send.send("issues", opened(n), f"open-{n}"))[0] == 202
@@ -65,7 +66,8 @@ async def test_late_failure_of_the_comment_post_does_not_post_twice(app_server, 
     fake_github.add_issue(REPO, len(ISSUES), title=title, body=body)
     fake_github.fault = schedule(Fault("late", status=502), Fault("late", status=502),
                                  match=lambda r: r.method == "POST" and r.path.endswith("/comments"))
-    running = await app_server(routers=[], github_timeout=SLOW / 4, github_retry_seconds=30)
+    running = await app_server(routers=[], github_timeout=SLOW / 4, github_retry_seconds=30,
+                               github_backoff_seconds=0.02)
     assert (await sender(running).send("issues", opened(len(ISSUES))))[0] == 202
     assert await wait_processed(running.server.store, 1) == {"done": 1}
     ours = [c for c in fake_github.comments(REPO, len(ISSUES)) if c.login == fake_github.bot_login]
