@@ -79,6 +79,28 @@ def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
         pos = spans[0][1] if spans[0][1] > pos else pos + 1
 
 
+class Prefilter:
+    """Which of several RE2 patterns occur in a text, found in one pass (RE2::Set), so the others are not run."""
+
+    MAX_TEXT = 1 << 16
+    """Longer texts skip the set (every pattern is reported), so its DFA budget can never silently drop a match."""
+
+    def __init__(self, patterns: list):
+        opts = re2.Options()
+        opts.max_mem, opts.log_errors = 64 << 20, False
+        self._set = re2.Set.SearchSet(opts)
+        for p in patterns:
+            self._set.Add(p.pattern)
+        self._set.Compile()
+        self._all = frozenset(range(len(patterns)))
+
+    def which(self, text: str) -> frozenset[int]:
+        """The indices of the patterns that match somewhere in the text."""
+        if len(text) > self.MAX_TEXT:
+            return self._all
+        return frozenset(self._set.Match(text) or ())
+
+
 def first(pattern, text: str):
     """The first match of an RE2 pattern in the text, or None."""
     return next(scan(pattern, text, 1), None)

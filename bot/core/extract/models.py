@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, Prefilter, first, rx, scan
 from bot.core.extract.segment import Chunk
 
 FAMILIES = (
@@ -74,13 +74,19 @@ def _org(s: str, start: int) -> int:
     return start
 
 
+_PREFILTER = Prefilter([_MODEL, _BARE, _PATH_SIZE, _QUANT])
+
+
 def parse_models(chunk: Chunk, source: str) -> list[Cand]:
     """Model names (checkpoints and HF repo ids), bare sizes ("7B") and quantization formats in a chunk."""
     out: list[Cand] = []
     s = chunk.text
+    found = _PREFILTER.which(s)
+    if not found:
+        return out
     seen: set[str] = set()
     cap = LOG_MATCHES if source == "log" else MAX_MATCHES
-    for m in scan(_MODEL, s, cap):
+    for m in scan(_MODEL, s, cap) if 0 in found else ():
         raw = m.group(1)
         begin = _org(s, m.start(1))
         if raw in seen or clean_model(raw) is None:
@@ -95,13 +101,13 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
         q = first(_QUANT_SUFFIX, name)
         if q:
             out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
-    sizes = [] if out or source == "log" else scan(_BARE, s)
-    paths = scan(_PATH_SIZE, s) if "/" in s else []
+    sizes = [] if out or source == "log" or 1 not in found else scan(_BARE, s)
+    paths = scan(_PATH_SIZE, s) if "/" in s and 2 in found else []
     for pattern_matches in (sizes, paths):
         for m in pattern_matches:
             out.append(Cand("model_size", m.group(1), source, chunk.span(*m.span(1))))
     quants: set[str] = set()
-    for m in scan(_QUANT, s, cap):
+    for m in scan(_QUANT, s, cap) if 3 in found else ():
         if m.group(1) not in quants:
             quants.add(m.group(1))
             out.append(Cand("quantization", m.group(1), source, chunk.span(*m.span(1))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, Prefilter, cuda_from_tag, first, rx, scan
 from bot.core.extract.models import parse_models
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Chunk
@@ -52,11 +52,17 @@ _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", 
            ("gpu", _GPU), ("gpu", _GPU_SHORT))
 
 
+_PREFILTER = Prefilter([p for _, p in _SIMPLE] + [_LIB])
+
+
 def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
     """Facts stated in human prose (or an issue form), each with the span of its value."""
     out: list[Cand] = []
     s = chunk.text
-    for key, pattern in _SIMPLE:
+    found = _PREFILTER.which(s)
+    for i, (key, pattern) in enumerate(_SIMPLE):
+        if i not in found:
+            continue
         for m in scan(pattern, s, MAX_MATCHES):
             v = m.group(1).strip()
             out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(v))))
@@ -64,7 +70,7 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
                 tc = cuda_from_tag(v.split("+", 1)[1])
                 if tc:
                     out.append(Cand("torch_cuda", tc, "derived", out[-1].span))
-    for m in scan(_LIB, s, MAX_MATCHES):
+    for m in scan(_LIB, s, MAX_MATCHES) if len(_SIMPLE) in found else ():
         name = m.group(1).lower()
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
         if key:

@@ -28,3 +28,19 @@ def test_version_helpers():
     assert first_version("no digits") is None
     assert cuda_from_tag("cu121") == "12.1" and cuda_from_tag("cuda117") == "11.7" and cuda_from_tag("cpu") is None
     assert is_empty("Could not collect") and is_empty(" N/A ") and not is_empty("12.1")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="torch 0123456789.=\nabcx中", max_size=60))
+def test_prefilter_reports_exactly_the_patterns_that_match(text):
+    from bot.core.extract.common import Prefilter
+
+    pats = [rx(r"(?i)torch[ =]*\d"), rx(r"(?m)^x+$"), rx(r"中\d"), rx(r"(?i)ABC")]
+    assert Prefilter(pats).which(text) == {i for i, p in enumerate(pats) if first(p, text) is not None}
+
+
+def test_prefilter_reports_every_pattern_for_long_texts():
+    from bot.core.extract.common import Prefilter
+
+    pre = Prefilter([rx("a"), rx("b")])
+    assert pre.which("c" * (Prefilter.MAX_TEXT + 1)) == {0, 1} and pre.which("c") == frozenset()
