@@ -39,3 +39,25 @@ def test_no_numpy_means_no_classifier(monkeypatch):
 def test_missing_model_files_mean_no_classifier(monkeypatch, tmp_path):
     monkeypatch.setattr(bot.ml, "default_dir", lambda: tmp_path)
     assert bot.ml.load_default() is None
+
+
+def test_without_the_ml_extra_triage_runs_on_rules_alone():
+    import json
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "for name in ('numpy', 'scipy', 'sklearn'):\n"
+        "    sys.modules[name] = None  # as if the ml extra were not installed\n"
+        "import bot.ml\n"
+        "assert bot.ml.load_default() is None\n"
+        "from bot.__main__ import main\n"
+        "sys.exit(main(['triage', '-']))\n"
+    )
+    issue = {"title": "CUDA out of memory", "body": "torch.cuda.OutOfMemoryError: CUDA out of memory."}
+    proc = subprocess.run([sys.executable, "-c", code], input=json.dumps(issue), capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["symptom"].startswith("Crash")
+    assert set(out["decided_by"].values()) == {"rules"}
