@@ -57,5 +57,5 @@ def run(args) -> int:
     model = train(rows, data_sha256=sha, created_by=command)
     out = args.out or default_dir()
     model.save(out)
-    print(f"trained on {len(rows)} issues ({model.meta['examples']} label records); wrote {out}")
+    print(f"trained on {model.meta['rows']} issues ({model.meta['examples']} label records); wrote {out}")
     return 0

@@ -12,6 +12,7 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+import bot
 from bot.core.extract import extract
 from bot.core.types import Facts
 from bot.ml.features import Vocabulary, fit_vocabulary, tokens
@@ -137,8 +138,8 @@ def fit(
         clf = _fit(Z, y[lv], C, w)
         temp = _temperature(Z, y[lv], classes, C, w) if calibrate else 1.0
         models[lv] = _linear(clf, classes, temp, basis)
-    meta = {"format_version": FORMAT_VERSION, "sklearn_version": sklearn.__version__, "C": C, "min_df": min_df,
-            "examples": len(X_rows)} | meta
+    meta = {"format_version": FORMAT_VERSION, "firstmile_version": bot.__version__,
+            "sklearn_version": sklearn.__version__, "C": C, "min_df": min_df, "examples": len(X_rows)} | meta
     return Classifier(vocab, models, meta, min_deep)
 
 
@@ -150,8 +151,22 @@ def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], vocab: Vocabulary) -> sp.
     return sp.csr_matrix((vals, idx, indptr), shape=(len(rows), vocab.size))
 
 
+def latest_rows(rows: list[dict]) -> list[dict]:
+    """One row per issue (by `source` URL, else `id`, else title and body); a later row, e.g. an override, wins."""
+    out: dict = {}
+    for row in rows:
+        key = row.get("source") or row.get("id") or (row.get("title"), row.get("body"))
+        out.pop(key, None)
+        out[key] = row
+    return list(out.values())
+
+
 def train(rows: list[dict], *, data_sha256: str | None = None, created_by: str = "", **kw) -> Classifier:
-    """Train from JSON Lines rows ({title, body, labels: [{symptom, root_cause, stage}]}); rows without labels are skipped."""
-    rows = [r for r in rows if r.get("labels")]
+    """Train from JSON Lines rows ({title, body, labels: [{symptom, root_cause, stage}]}).
+
+    Rows without labels are skipped; when an issue appears twice (a maintainer's override after the original
+    label), the later row is used.
+    """
+    rows = [r for r in latest_rows(rows) if r.get("labels")]
     meta = {"data_sha256": data_sha256 or rows_sha256(rows), "rows": len(rows), "created_by": created_by}
     return fit(row_facts(rows), [r["labels"] for r in rows], meta=meta, **kw)

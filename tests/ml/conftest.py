@@ -33,7 +33,8 @@ def synthetic_rows(n_per_class: int = 6) -> list[dict]:
     for i in range(n_per_class):
         for labels, title, body in _TEMPLATES:
             m, g = _MODELS[i % len(_MODELS)], _GPUS[i % len(_GPUS)]
-            rows.append({"title": title.format(m=m, g=g), "body": body.format(m=m, g=g), "labels": [labels]})
+            body_i = body.format(m=m, g=g) + f"\nSeen on run {i}."
+            rows.append({"title": title.format(m=m, g=g), "body": body_i, "labels": [labels]})
     return rows
 
 

@@ -30,7 +30,7 @@ def test_rows_sha256_depends_on_content():
 
 def test_unlabelled_rows_are_skipped_and_records_counted(rows):
     extra = [{"title": "no labels", "body": "x", "labels": []}]
-    two = [dict(rows[0], labels=rows[0]["labels"] + rows[1]["labels"])]
+    two = [dict(rows[0], title="another issue", labels=rows[0]["labels"] + rows[1]["labels"])]
     model = train(rows + extra + two, created_by="pytest", calibrate=False)
     assert model.meta["rows"] == len(rows) + 1
     assert model.meta["examples"] == len(rows) + 2
@@ -39,3 +39,20 @@ def test_unlabelled_rows_are_skipped_and_records_counted(rows):
 def test_calibration_picks_a_temperature_per_level(model):
     assert set(model.models) == {"symptom_l1", "symptom_l2", "root_cause_l1", "root_cause_l2", "stage"}
     assert all(m.temperature > 0 for m in model.models.values())
+
+
+def test_a_later_row_for_the_same_issue_replaces_the_earlier_one():
+    from bot.ml.train import latest_rows
+
+    original = {"source": "https://github.com/o/r/issues/1", "title": "t", "labels": ["old"]}
+    override = {"source": "https://github.com/o/r/issues/1", "title": "t", "labels": ["new"]}
+    other = {"title": "u", "body": "b", "labels": ["x"]}
+    assert latest_rows([original, other, override]) == [other, override]
+
+
+def test_overrides_change_what_the_model_learns(rows):
+    relabelled = dict(rows[0], source="https://github.com/o/r/issues/7")
+    stage = dict(relabelled, labels=[dict(relabelled["labels"][0], stage="Fine-tuning")])
+    model = train([relabelled, *rows[1:], stage], created_by="pytest", calibrate=False)
+    assert model.meta["rows"] == len(rows)
+    assert model.meta["firstmile_version"]
