@@ -138,3 +138,37 @@ def test_a_classifier_fills_what_the_rules_left_open(rs):
 def test_empty_and_hostile_input_does_not_raise(rs):
     for body in ("", "\x00\x01" * 100, "```" * 301, "a" * 200_000, "lone \ud800 surrogate: CUDA out of memory"):
         assert triage("", body, rs).to_json()["comment"]
+
+
+LLAMA_TRACE = ("```\nTraceback (most recent call last):\n  File \"example_text_completion.py\", line 20, in main\n"
+               "    generator = Llama.build(\n"
+               "AssertionError: Loading a checkpoint for MP={mp} but world size is {ws}\n```\n")
+
+ROOT_CAUSES = [
+    # a fine-tuned model that never stops was trained without EOS: the fine-tuning setup, not the tokenizer
+    ("After LoRA fine-tuning the model never stops",
+     "I fine-tuned Qwen-7B with LoRA on my dataset. At inference it prints <|im_end|> and keeps generating new turns.",
+     "Configuration and Parameter Setting Errors - Fine-tuning Configuration Error"),
+    # control tokens in a report about sampling settings: not decided for the tokenizer
+    ("<|im_end|> shows up in the answer",
+     "With temperature=0.7 and top_p=0.8 the answer ends with <|im_end|> and then continues with a new turn.", None),
+    ("Llama example fails", "Running the example with python.\n" + LLAMA_TRACE.format(mp=1, ws="None"),
+     "API Usage and Interface Issues - Function Call Parameter Error"),
+    ("Llama example fails", "torchrun --nproc_per_node 1 example.py --ckpt_dir llama-2-7b/\n"
+     + LLAMA_TRACE.format(mp=0, ws=1), "API Usage and Interface Issues - Function Call Parameter Error"),
+    ("Llama 13B fails on one GPU", "torchrun --nproc_per_node 1 example.py --ckpt_dir llama-2-13b/\n"
+     + LLAMA_TRACE.format(mp=2, ws=1), "Distributed and Parallel Computing Issues - Model Parallelism Mismatch"),
+    ("GPTQ-Int4 model answers only with exclamation marks",
+     "Loading Qwen1.5-14B-Chat-GPTQ-Int4 with transformers, the output is garbled: !!!!!!!!!!!!!!!!!!!!",
+     "Data and Computation Issues - Quantization Compatibility Issues"),
+    ("AWQ model ignores my instructions",
+     "Serving the AWQ model, it does not follow the system prompt and answers off topic.", None),
+    ("The model repeats the same sentence forever",
+     "Generation repeats the same sentence again and again until max length.", None),
+]
+
+
+@pytest.mark.parametrize("title, body, cause", ROOT_CAUSES)
+def test_root_cause_only_when_the_evidence_names_it(rs, title, body, cause):
+    got = triage(title, body, rs).to_json()["root_cause"]
+    assert got == cause if cause is None else (got or "").startswith(cause)
