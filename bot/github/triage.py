@@ -10,14 +10,11 @@ from typing import Any
 
 from gidgethub import BadRequest, GitHubException, routing, sansio
 
-from bot.core.fixes import match_fixes
-from bot.core.missing import missing_info
-from bot.core.reconcile import LabelPlan, label_request_body, needs_info_action, plan_labels
-from bot.core.render import render_comment
+from bot.core import actions
+from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
 from bot.core.triage import triage
-from bot.core.types import Decision, Prediction
 from bot.github import labels, repoconfig, sticky
 from bot.github.client import GitHubUnavailable
 from bot.store import IssueState
@@ -30,7 +27,6 @@ MAX_COMMENTS = 30
 """Human comments kept per issue for re-extraction (the latest ones)."""
 MAX_COMMENT_CHARS = 20_000
 DIMENSIONS = ("symptom", "root_cause", "stage")
-DIMENSION_NAMES = {"symptom": "symptom", "root_cause": "root cause", "stage": "stage"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,67 +190,6 @@ def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
     return out
 
 
-def with_overrides(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
-                   language: str) -> tuple[Decision, list[tuple[str, str, str, str]]]:
-    """The decision with human choices in place of the bot's (missing info, fixes and comment follow them)."""
-    if not overrides:
-        return decision, []
-    preds: dict[str, Prediction | None] = {}
-    corrections = []
-    for dim, rec in overrides.items():
-        path = rec.get("path")
-        preds[dim] = Prediction(path=list(path), confidence=1.0, decided_by="human") if path else None
-        before = rec.get("bot_path") or (getattr(decision, dim).path if getattr(decision, dim) else ())
-        corrections.append((str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(before or ()),
-                            " - ".join(path or ())))
-    d = decision.model_copy(update=preds)
-    facts = d.facts
-    d = d.model_copy(update={
-        "missing": missing_info(facts, d.symptom, d.stage, ruleset.requirements),
-        "fixes": match_fixes(facts, d.symptom, d.root_cause, ruleset.fixes),
-    })
-    lang = facts.language if language == "auto" else language
-    comment = render_comment(d, ruleset.requirements, language=lang, corrections=corrections)
-    return d.model_copy(update={"comment": comment}), corrections
-
-
-def _recognised(decision: Decision, ruleset: RuleSet) -> bool:
-    """Whether this reads as a failure report: rule evidence or a confident model for the symptom or cause, or a
-    known fix or incompatibility. A lone low-confidence guess does not justify touching the issue."""
-    preds = [(d, p) for d in ("symptom", "root_cause") if (p := getattr(decision, d))]
-    return bool(decision.fixes or decision.warnings or any(
-        p.decided_by == "rules" or p.confidence >= ruleset.settings[d].label_confidence for d, p in preds))
-
-
-def _has_news(decision: Decision, corrections: list) -> bool:
-    """Whether a comment would say something useful (a class, a fix, a warning, a question or a correction)."""
-    d = decision
-    return bool(d.symptom or d.root_cause or d.fixes or d.warnings or d.missing or corrections)
-
-
-def _plan(decision: Decision, issue: dict, state: IssueState, config: RepoConfig, taxonomy: Any,
-          locked: set[str]) -> LabelPlan:
-    """The label changes: taxonomy labels reconciled with the humans', plus the needs-info lifecycle."""
-    dimension_of = {n.label.casefold(): n.dimension for n in taxonomy.nodes}
-    wanted = list(decision.labels)
-    if config.suggest_below is not None:
-        wanted = [c.model_copy(update={"confident": c.confidence >= config.suggest_below}) for c in wanted]
-    current = {n.casefold(): n for n in [*_label_names(issue), *state.bot_applied, *state.human_added]}
-    for name in state.human_removed:
-        current.pop(name.casefold(), None)
-    plan = plan_labels(wanted, set(current.values()), set(state.bot_applied), set(state.human_removed),
-                       set(state.human_added), set(dimension_of), locked, dimension_of)
-    remove = [n for n in plan.remove if dimension_of.get(n.casefold()) not in locked]
-    ni = config.needs_info_label.casefold()
-    folded = lambda names: {n.casefold() for n in names}  # noqa: E731
-    has = ni in current
-    human_added = ni in folded(state.human_added) or (has and ni not in folded(state.bot_applied))
-    action = needs_info_action(list(decision.missing), has, ni in folded(state.human_removed), human_added)
-    add = plan.add + ([config.needs_info_label] if action == "add" else [])
-    remove += [current[ni]] if action == "remove" else []
-    return LabelPlan(add=add, suggest=plan.suggest, remove=remove)
-
-
 async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: IssueState,
                setup: repoconfig.RepoSetup) -> None:
     """Triage, then apply labels and the comment as the mode allows, and remember what was done."""
@@ -265,15 +200,16 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix)
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     overrides = _latest_overrides(ctx, state.repo, state.number)
-    decision, corrections = with_overrides(decision, overrides, ruleset, config.language)
+    decision, corrections = actions.apply_overrides(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"
-    if not (_recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id):
+    if not (actions.recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id):
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
         ctx.store.save_issue_state(state, time.time())
         return
     taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
-    plan = _plan(decision, issue, state, config, taxonomy, set(overrides))
-    comment = decision.comment if (_has_news(decision, corrections) or state.comment_id) else None
+    plan = actions.plan_issue_labels(decision, _label_names(issue), state.bot_applied, state.human_added,
+                                     state.human_removed, config, taxonomy, set(overrides))
+    comment = decision.comment if (actions.has_news(decision, corrections) or state.comment_id) else None
     mode = "shadow" if ctx.dry_run else config.mode
     try:
         if mode == "shadow":

@@ -1,0 +1,81 @@
+"""The pure step after triage: human overrides in place, whether the issue is worth acting on, the label plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.core.fixes import match_fixes
+from bot.core.missing import missing_info
+from bot.core.reconcile import LabelPlan, needs_info_action, plan_labels
+from bot.core.render import render_comment
+from bot.core.repoconfig import RepoConfig
+from bot.core.ruleset import RuleSet
+from bot.core.taxonomy import Taxonomy
+from bot.core.types import Decision, Prediction
+
+DIMENSION_NAMES = {"symptom": "symptom", "root_cause": "root cause", "stage": "stage"}
+
+Correction = tuple[str, str, str, str]
+"""(login, dimension, from, to) of a human override, as the sticky comment shows it."""
+
+
+def apply_overrides(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
+                    language: str) -> tuple[Decision, list[Correction]]:
+    """The decision with human choices in place of the bot's (missing info, fixes and comment follow them)."""
+    if not overrides:
+        return decision, []
+    preds: dict[str, Prediction | None] = {}
+    corrections = []
+    for dim, rec in overrides.items():
+        path = rec.get("path")
+        preds[dim] = Prediction(path=list(path), confidence=1.0, decided_by="human") if path else None
+        before = rec.get("bot_path") or (getattr(decision, dim).path if getattr(decision, dim) else ())
+        corrections.append((str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(before or ()),
+                            " - ".join(path or ())))
+    d = decision.model_copy(update=preds)
+    facts = d.facts
+    d = d.model_copy(update={
+        "missing": missing_info(facts, d.symptom, d.stage, ruleset.requirements),
+        "fixes": match_fixes(facts, d.symptom, d.root_cause, ruleset.fixes),
+    })
+    lang = facts.language if language == "auto" else language
+    comment = render_comment(d, ruleset.requirements, language=lang, corrections=corrections)
+    return d.model_copy(update={"comment": comment}), corrections
+
+
+def recognised(decision: Decision, ruleset: RuleSet) -> bool:
+    """Whether this reads as a failure report: rule evidence or a confident model for the symptom or cause, or a
+    known fix or incompatibility. A lone low-confidence guess does not justify touching the issue."""
+    preds = [(d, p) for d in ("symptom", "root_cause") if (p := getattr(decision, d))]
+    return bool(decision.fixes or decision.warnings or any(
+        p.decided_by == "rules" or p.confidence >= ruleset.settings[d].label_confidence for d, p in preds))
+
+
+def has_news(decision: Decision, corrections: list[Correction]) -> bool:
+    """Whether a comment would say something useful (a class, a fix, a warning, a question or a correction)."""
+    d = decision
+    return bool(d.symptom or d.root_cause or d.fixes or d.warnings or d.missing or corrections)
+
+
+def plan_issue_labels(decision: Decision, issue_labels: Iterable[str], bot_applied: list[str],
+                      human_added: list[str], human_removed: list[str], config: RepoConfig, taxonomy: Taxonomy,
+                      locked: set[str]) -> LabelPlan:
+    """The label changes: taxonomy labels reconciled with the humans', plus the needs-info lifecycle."""
+    dimension_of = {n.label.casefold(): n.dimension for n in taxonomy.nodes}
+    wanted = list(decision.labels)
+    if config.suggest_below is not None:
+        wanted = [c.model_copy(update={"confident": c.confidence >= config.suggest_below}) for c in wanted]
+    current = {n.casefold(): n for n in [*issue_labels, *bot_applied, *human_added]}
+    for name in human_removed:
+        current.pop(name.casefold(), None)
+    plan = plan_labels(wanted, set(current.values()), set(bot_applied), set(human_removed),
+                       set(human_added), set(dimension_of), locked, dimension_of)
+    remove = [n for n in plan.remove if dimension_of.get(n.casefold()) not in locked]
+    ni = config.needs_info_label.casefold()
+    folded = lambda names: {n.casefold() for n in names}  # noqa: E731
+    has = ni in current
+    ni_by_human = ni in folded(human_added) or (has and ni not in folded(bot_applied))
+    action = needs_info_action(list(decision.missing), has, ni in folded(human_removed), ni_by_human)
+    add = plan.add + ([config.needs_info_label] if action == "add" else [])
+    remove += [current[ni]] if action == "remove" else []
+    return LabelPlan(add=add, suggest=plan.suggest, remove=remove)

@@ -1,0 +1,61 @@
+"""Tests for bot.core.actions: overrides in place, whether to act, and the label plan with its needs-info step."""
+
+import pytest
+
+from bot.core import actions
+from bot.core.repoconfig import RepoConfig
+from bot.core.ruleset import RuleSet
+from bot.core.triage import triage
+
+OOM = (
+    "CUDA OOM when loading the 72B model",
+    "```\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. "
+    "GPU 0 has a total capacity of 23.65 GiB of which 1.10 GiB is free.\n```",
+)
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return RuleSet.load()
+
+
+@pytest.fixture(scope="module")
+def oom(ruleset):
+    return triage(*OOM, ruleset)
+
+
+def test_an_override_replaces_the_bots_path_and_is_shown_without_a_ping(oom, ruleset):
+    record = {"login": "maint", "path": ["Hang"], "bot_path": list(oom.symptom.path)}
+    decided, corrections = actions.apply_overrides(oom, {"symptom": record}, ruleset, "en")
+    assert decided.symptom.path == ["Hang"] and decided.symptom.decided_by == "human"
+    assert corrections == [("maint", "symptom", oom.symptom.name, "Hang")]
+    assert "maint" in decided.comment and "@maint" not in decided.comment
+
+
+def test_no_overrides_leaves_the_decision_untouched(oom, ruleset):
+    assert actions.apply_overrides(oom, {}, ruleset, "en") == (oom, [])
+
+
+def test_a_failure_report_is_recognised_and_a_feature_request_is_not(oom, ruleset):
+    assert actions.recognised(oom, ruleset)
+    other = triage("Please add a logo to the README", "It would look nicer.", ruleset)
+    assert not actions.recognised(other, ruleset)
+
+
+def test_the_plan_never_re_adds_a_label_a_human_removed(oom, ruleset):
+    wanted = [c.name for c in oom.labels if c.confident]
+    assert wanted
+    removed = wanted[0]
+    plan = actions.plan_issue_labels(oom, [], [], [], [removed], RepoConfig(), ruleset.taxonomy, set())
+    assert removed not in plan.add
+    assert set(wanted[1:]) <= set(plan.add) | {c.name for c in plan.suggest}
+
+
+def test_needs_info_goes_once_nothing_essential_is_missing(oom, ruleset):
+    config = RepoConfig()
+    full = oom.model_copy(update={"missing": []})
+    plan = actions.plan_issue_labels(full, ["needs-info"], ["needs-info"], [], [], config, ruleset.taxonomy, set())
+    assert "needs-info" in plan.remove
+    asked = oom.model_copy(update={"missing": ["torch"]})
+    plan = actions.plan_issue_labels(asked, [], [], [], [], config, ruleset.taxonomy, set())
+    assert "needs-info" in plan.add
