@@ -78,11 +78,15 @@ def _temperature(X, y: list[str], classes: list[str], C: float, weight: np.ndarr
             return 1.0
         z[te] = _scores(_fit(X[tr], labels, C, weight[tr]), X[te], classes)
     gold = np.array([classes.index(c) for c in y])
+    seen = z[np.arange(len(y)), gold] > -1e8  # a class its fold never saw says nothing about the temperature
+    z, gold = z[seen], gold[seen]
+    if not len(gold):
+        return 1.0
     best, best_loss = 1.0, np.inf
     for t in _TEMPERATURES:
         s = z / t
         s = s - s.max(axis=1, keepdims=True)
-        loss = -(s[np.arange(len(y)), gold] - np.log(np.exp(s).sum(axis=1))).mean()
+        loss = -(s[np.arange(len(gold)), gold] - np.log(np.exp(s).sum(axis=1))).mean()
         if loss < best_loss:
             best, best_loss = float(t), loss
     return best

@@ -56,3 +56,10 @@ def test_overrides_change_what_the_model_learns(rows):
     model = train([relabelled, *rows[1:], stage], created_by="pytest", calibrate=False)
     assert model.meta["rows"] == len(rows)
     assert model.meta["firstmile_version"]
+
+
+def test_temperature_ignores_held_out_rows_whose_class_the_fold_never_saw(rows):
+    # one extra class with a single row: its held-out fold cannot score it, which must not flatten the model
+    odd = {"title": "slow", "body": "inference is slow", "labels": [dict(rows[0]["labels"][0], symptom="Poor Performance")]}
+    model = train(rows + [odd], created_by="pytest")
+    assert model.models["symptom_l1"].temperature < 4.0
