@@ -7,13 +7,23 @@ from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Evidence, Prediction
 
 
+_PREFIXES: dict[str, tuple[str, ...]] = {}
+
+
+def _prefixes(node: str) -> tuple[str, ...]:
+    """The node path and every ancestor path, in the " - " form (cached: rule nodes are few)."""
+    out = _PREFIXES.get(node)
+    if out is None:
+        parts = node.split(SEP)
+        out = _PREFIXES[node] = tuple(SEP.join(parts[:k]) for k in range(1, len(parts) + 1))
+    return out
+
+
 def support(evidence: list[Evidence], prior: dict[str, float]) -> dict[str, float]:
     """Support per node path: the weights of evidence for the node or any descendant, plus priors."""
     out: dict[str, float] = {}
     for node, w in [*prior.items(), *((e.node, e.weight) for e in evidence)]:
-        parts = node.split(SEP)
-        for k in range(1, len(parts) + 1):
-            key = SEP.join(parts[:k])
+        for key in _prefixes(node):
             out[key] = out.get(key, 0.0) + w
     return out
 
@@ -27,17 +37,22 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
         kids = taxonomy.children(dimension, path)
         if not kids:
             break
-        ranked = sorted(((max(scores.get(n.name, 0.0), 0.0), n) for n in kids), key=lambda x: -x[0])
-        top, node = ranked[0]
-        total = sum(s for s, _ in ranked)
+        top, node, total = 0.0, kids[0], 0.0
+        for n in kids:  # the first of equal best keeps taxonomy order, as a stable sort would
+            sc = scores.get(n.name, 0.0)
+            if sc > 0:
+                total += sc
+                if sc > top:
+                    top, node = sc, n
         conf = top / (total + settings.smoothing) if top > 0 else 0.0
         if top < settings.min_score[level] or conf < settings.min_confidence[min(level, len(settings.min_confidence) - 1)]:
             break
         path, confs = node.path, [*confs, round(conf, 3)]
     if not path:
         return None, []
-    used = [e for e in evidence if _under(e.node, path) or _under(SEP.join(path), tuple(e.node.split(SEP)))]
-    return Prediction.model_construct(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
+    name = SEP.join(path)
+    used = [e for e in evidence if _under(e.node, path) or _under(name, tuple(e.node.split(SEP)))]
+    return Prediction(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
 
 
 def _under(node: str, path: tuple[str, ...]) -> bool:

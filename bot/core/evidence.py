@@ -220,6 +220,16 @@ class Scan:
         self.facts, self.index = facts, index
         self._hits: dict[tuple, frozenset[str]] = {}
         self._bytes: dict[tuple, bytes] = {}
+        self.pending: dict[int, tuple[Evidence, tuple]] = {}
+        """Evidence fired without its span, and the match to find it from."""
+
+    def resolved(self, ev: Evidence) -> Evidence:
+        """The evidence with its span and snippet (found now if it was fired with `resolve=False`)."""
+        entry = self.pending.get(id(ev))
+        if entry is None or entry[0] is not ev:
+            return ev
+        span, snippet = self.resolve(entry[1])
+        return Evidence(rule=ev.rule, node=ev.node, weight=ev.weight, span=span, text=snippet)
 
     def encoded(self, field: str, error: int | None = None) -> bytes:
         """The field's text as UTF-8, encoded once (RE2 works on bytes)."""
@@ -292,13 +302,21 @@ class Rule(Conditions):
             raise ValueError("weight must not be 0")
         return self
 
-    def fire(self, scan: Scan, chosen: dict[str, str]) -> Evidence | None:
-        """The Evidence this rule contributes to the scanned issue, or None."""
+    def fire(self, scan: Scan, chosen: dict[str, str], resolve: bool = True) -> Evidence | None:
+        """The Evidence this rule contributes to the scanned issue, or None.
+
+        With `resolve=False` the span and snippet are left for `Scan.resolved` (only the evidence a decision keeps
+        needs them).
+        """
         hit = self.match(scan, chosen)
         if hit is None or (self.unless is not None and self.unless.match(scan, chosen) is not None):
             return None
+        if not resolve:
+            ev = Evidence(rule=self.id, node=self.node, weight=self.weight)
+            scan.pending[id(ev)] = (ev, hit)
+            return ev
         span, snippet = scan.resolve(hit)
-        return Evidence.model_construct(rule=self.id, node=self.node, weight=self.weight, span=span, text=snippet)
+        return Evidence(rule=self.id, node=self.node, weight=self.weight, span=span, text=snippet)
 
 
 class Settings(BaseModel):
@@ -391,8 +409,9 @@ def load_evidence_text(name: str, text: str) -> tuple[str, Settings | None, list
     return parse_evidence(data, name)
 
 
-def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | None = None) -> list[Evidence]:
-    """Every rule that fires on the facts (or on a Scan shared across calls), in rule order."""
+def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | None = None,
+            resolve: bool = True) -> list[Evidence]:
+    """Every rule that fires on the facts (or on a Scan shared across calls), in rule order (see Rule.fire)."""
     scan = facts if isinstance(facts, Scan) else PatternIndex(rules).scan(facts)
     chosen = chosen or {}
     by_pattern, on_errors, on_symptom, always = scan.index.plan(rules)
@@ -406,7 +425,7 @@ def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | Non
     todo.update(i for prefix, i in on_symptom if symptom.startswith(prefix))
     out = []
     for i in sorted(todo):
-        ev = rules[i].fire(scan, chosen)
+        ev = rules[i].fire(scan, chosen, resolve)
         if ev is not None:
             out.append(ev)
     return out

@@ -25,8 +25,10 @@ def classify(facts: Facts, ruleset: RuleSet) -> dict[str, tuple[Prediction | Non
     out: dict[str, tuple[Prediction | None, list[float]]] = {}
     scan = ruleset.index.scan(facts)
     for dim in ORDER:
-        evidence = collect(scan, ruleset.rules[dim], chosen)
+        evidence = collect(scan, ruleset.rules[dim], chosen, resolve=False)
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
+        if pred is not None:  # spans are found only for the evidence the decision keeps
+            pred = pred.model_copy(update={"evidence": [scan.resolved(e) for e in pred.evidence]})
         out[dim] = (pred, confs)
         if pred is not None:
             chosen[dim] = pred.name

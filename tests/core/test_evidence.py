@@ -122,3 +122,16 @@ def test_file_level_errors():
         load_evidence_text("x.yml", "dimension: [\n")
     with pytest.raises(RulesError, match="rules/x.yml: dimension"):
         load_evidence_text("x.yml", "dimension: colour\nrules: []\n")
+
+
+def test_unresolved_evidence_gets_the_same_span_and_snippet_on_demand():
+    from bot.core.evidence import PatternIndex
+
+    rs = rules({"id": "g", "node": "Hang", "weight": 2, "prose": "garbled"},
+               {"id": "e", "node": "Crash", "weight": 3, "error_kind": ["python"]})
+    f = facts(title="Output is garbled", prose="the answer is garbled text", errors=[err()])
+    scan = PatternIndex(rs).scan(f)
+    lazy = collect(scan, rs, resolve=False)
+    assert [(e.rule, e.span, e.text) for e in lazy] == [("g", None, ""), ("e", None, "")]
+    assert [scan.resolved(e) for e in lazy] == collect(f, rs)
+    assert scan.resolved(collect(f, rs)[0]) == collect(f, rs)[0]  # resolved evidence passes through
