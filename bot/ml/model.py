@@ -38,7 +38,11 @@ class Linear:
 
 
 class Classifier:
-    """Predicts a path and its probability per dimension from Facts; the model files hold no documents."""
+    """Predicts a path and its probability per dimension from Facts; the model files hold no documents.
+
+    A deeper level is returned only while the joint probability stays >= `min_deep`; keep `min_deep` at or above
+    combine()'s `fill_min`, so that going deeper never hides a top level the rules could use.
+    """
 
     def __init__(self, vocab: Vocabulary, models: dict[str, Linear], meta: dict, min_deep: float = 0.5):
         self.vocab, self.models, self.meta, self.min_deep = vocab, models, meta, min_deep

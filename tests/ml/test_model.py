@@ -71,3 +71,10 @@ def test_model_files_hold_no_term_seen_in_only_one_issue(rows, tmp_path):
     once = rows + [{"title": "zebraquux", "body": "a one-off word", "labels": rows[0]["labels"]}]
     train(once, created_by="pytest").save(tmp_path)
     assert "zebraquux" not in (tmp_path / "model.json").read_text()
+
+
+def test_an_empty_or_huge_issue_still_gets_an_answer(model):
+    for title, body in (("", ""), ("x" * 10, "显存不足 " * 200_000)):
+        out = model.predict(extract(title, body))
+        assert set(out) == {"symptom", "root_cause", "stage"}
+        assert all(path and 0.0 < p <= 1.0 for path, p in out.values())
