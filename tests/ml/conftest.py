@@ -2,7 +2,6 @@
 
 import pytest
 
-pytest.importorskip("sklearn")
 
 OOM = {"symptom": "Crash - CUDA Error - Out of Memory",
        "root_cause": "Hardware and Resource Limitations - GPU Memory Insufficiency", "stage": "Inference"}

@@ -1,9 +1,10 @@
 """Tests for bot.ml.features: tokens per block and the capped TF-IDF vocabulary."""
 
-import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
+
+import numpy as np  # noqa: E402
 
 from bot.core.types import EnvFact, ErrorFact, Facts, Frame
 from bot.ml.features import BLOCKS, char_tokens, concept_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens

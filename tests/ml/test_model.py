@@ -2,10 +2,11 @@
 
 import json
 
-import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
+
+import numpy as np  # noqa: E402
 
 from bot.core.extract import extract
 from bot.ml.model import FORMAT_VERSION, Classifier
