@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,3 +72,28 @@ def test_checker_sees_live_content():
     kinds = {part.split(":")[0] for part in live_parts(raw)}
     assert kinds == {"mention", "html", "image", "link", "url", "email", "command line"}
     assert live_parts("`@alice <img> http://evil.example`\n\n```\n/close\n```\n") == ["command line: '/close'"]
+
+
+async def test_end_to_end_the_posted_comment_stays_inert(app_server, sender, fake_github):
+    """Through our server and the fake GitHub: the comment actually posted has nothing live from the issue."""
+    from tests.fakegithub import payload
+
+    title = "CUDA OOM @org/team <img src=x> [x](http://evil.example)"
+    body = "\n\n".join(c.format(x=p) for c in CONTEXTS for p in PAYLOADS[::3])
+    fake_github.add_issue("Codertocat/Hello-World", 7, title=title, body=body)
+    issue = payload("issues.opened")["issue"] | {"number": 7, "title": title, "body": body}
+    running = await app_server(routers=[])
+    assert (await sender(running).send("issues", payload("issues.opened", issue=issue), "hostile-1"))[0] == 202
+    for _ in range(200):
+        if running.server.store.counts().get("done"):
+            break
+        await asyncio.sleep(0.02)
+    posted = [c.body for c in fake_github.comments("Codertocat/Hello-World", 7) if c.login == fake_github.bot_login]
+    assert len(posted) == 1
+    from bot.github.triage import load_rules
+
+    rules, classifier = load_rules()  # what the server decided with
+    decision = triage(title, body, rules, classifier=classifier)
+    trusted = frozenset(f.url for f in decision.fixes) | frozenset(w.url for w in decision.warnings)
+    assert live_parts(posted[0], trusted) == []
+    assert parse_commands(posted[0], slug="firstmile-test") == []
