@@ -155,13 +155,19 @@ class Check(Strict):
         """The compiled text, error and not_text patterns."""
         return pattern(self.text), pattern(self.error), pattern(self.not_text)
 
+    @cached_property
+    def needs(self) -> frozenset[str]:
+        """Env keys the check cannot hold without (any condition but `present: false` reads a stated value)."""
+        return frozenset(c.key for c in self.env if c.present is not False) | frozenset(
+            c.ref for c in self.env if c.ref)
+
     def model_post_init(self, _ctx) -> None:
         """Compile the patterns now, so a bad one fails at load."""
-        _ = self.pats
+        _ = self.pats, self.needs
 
     def applies(self, env: dict[str, str], view: TextView) -> bool:
         """True when every condition holds."""
-        if not all(c.holds(env) for c in self.env):
+        if not self.needs <= env.keys() or not all(c.holds(env) for c in self.env):
             return False
         text, error, not_text = self.pats
         if (text and not text.found(view)) or (error and not error.found(view)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import ValidationError, model_validator
+from pydantic import PrivateAttr, ValidationError, model_validator
 
 from bot.core import versions
 from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern, reason, view_of
@@ -78,13 +78,15 @@ class Need(Strict):
 
     def applies(self, sym: str, stage: str, view: TextView) -> bool:
         """True when every given condition holds."""
+        return self.fits(sym, stage) and (self.rx is None or self.rx.found(view))
+
+    def fits(self, sym: str, stage: str) -> bool:
+        """True when the symptom and stage conditions hold (the text pattern aside)."""
         if self.symptom and not any(sym.startswith(p) for p in self.symptom):
             return False
         if any(sym.startswith(p) for p in self.not_symptom):
             return False
-        if self.stage and not any(stage.startswith(p) for p in self.stage):
-            return False
-        return self.rx is None or self.rx.found(view)
+        return not self.stage or any(stage.startswith(p) for p in self.stage)
 
 
 class Requirements(Strict):
@@ -93,6 +95,7 @@ class Requirements(Strict):
     items: dict[str, Item]
     commands: list[Command]
     needs: list[Need]
+    _fitting: dict[tuple[str, str], list[Need]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _known_items(self) -> "Requirements":
@@ -106,6 +109,16 @@ class Requirements(Strict):
                 if k not in self.items:
                     raise ValueError(f"need {n.id}: unknown item {k!r}")
         return self
+
+    def needs_for(self, sym: str, stage: str) -> list[Need]:
+        """The needs whose symptom and stage conditions hold, in rule order (memoised: the paths are few)."""
+        key = (sym, stage)
+        got = self._fitting.get(key)
+        if got is None:
+            got = [n for n in self.needs if n.fits(sym, stage)]
+            if len(self._fitting) < 4096:
+                self._fitting[key] = got
+        return got
 
     def label(self, item: str, language: str = "en") -> str:
         """The human name of an item in the given language."""
@@ -182,8 +195,8 @@ def missing_info(
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build
     sym, stg = (symptom.name if symptom else ""), (stage.name if stage else "")
     out: list[str] = []
-    for need in requirements.needs:
-        if need.applies(sym, stg, view):
+    for need in requirements.needs_for(sym, stg):
+        if need.rx is None or need.rx.found(view):
             for item in need.need:
                 if item not in out and not _stated(item, env, facts, view, requirements):
                     out.append(item)

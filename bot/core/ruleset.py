@@ -49,9 +49,11 @@ class RuleSet:
         for dim in DIMENSIONS:
             if dim not in settings:
                 raise RulesError("evidence/", None, f"no settings for dimension {dim!r}")
+        fixes, checks = load_fixes(root / "fixes.yml"), load_checks(root / "compat.yml")
+        for f in fixes if checks else ():  # both read tables.yml: share one copy, so the env is derived once per issue
+            f._tables = checks[0]._tables
         return cls(
-            taxonomy=taxonomy, rules=rules, settings=settings,
-            fixes=load_fixes(root / "fixes.yml"), checks=load_checks(root / "compat.yml"),
+            taxonomy=taxonomy, rules=rules, settings=settings, fixes=fixes, checks=checks,
             requirements=load_requirements(root / "requirements.yml"), directory=root,
         )
 

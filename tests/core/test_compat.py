@@ -105,3 +105,16 @@ def test_broken_check_file_names_file_and_rule(tmp_path: Path, body, reason):
 
 def test_no_checks_no_warnings():
     assert check_compat(make_facts("bf16", env={"gpu": "T4"}), []) == []
+
+
+def test_a_check_is_skipped_without_the_keys_its_conditions_read():
+    from bot.core.conditions import view_of
+
+    for check in CHECKS:
+        read = {c.key for c in check.env if c.present is not False} | {c.ref for c in check.env if c.ref}
+        assert check.needs == read
+    bf16 = next(c for c in CHECKS if c.id == "bf16-old-gpu")
+    facts = make_facts("bf16 training fails", env={"gpu": "Tesla V100-SXM2-32GB"})
+    env = derive_env(facts, TABLES)
+    assert bf16.applies(env, view_of(facts))
+    assert not bf16.applies({k: v for k, v in env.items() if k not in bf16.needs}, view_of(facts))

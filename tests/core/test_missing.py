@@ -123,3 +123,10 @@ def test_lone_surrogates_do_not_crash():
     got = missing_info(make_facts(f"it crashes {lone}", env={"model": "Qwen" + lone}, errors=[("E" + lone, lone)],
                                   code=["x" + lone]), pred("Crash - CUDA Error - Device Error"), None, REQ)
     assert "torch" in got and "model" not in got
+
+
+def test_needs_for_a_path_are_the_needs_whose_symptom_and_stage_fit():
+    for sym, stage in [("Crash - CUDA Error - Out of Memory", "Inference"), ("Hang", "Fine-tuning"), ("", "")]:
+        fitting = REQ.needs_for(sym, stage)
+        assert fitting == [n for n in REQ.needs if n.fits(sym, stage)]
+        assert REQ.needs_for(sym, stage) is fitting  # memoised

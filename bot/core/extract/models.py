@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.core.extract.common import MAX_MATCHES, Cand, Prefilter, first, rx, scan
 from bot.core.extract.segment import Chunk
 
@@ -46,6 +48,7 @@ _HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
 _ORG_STOP = " \t\n\"'`=(,[<:"
 
 
+@lru_cache(maxsize=4096)
 def clean_model(raw: str) -> str | None:
     """The checkpoint name with trailing punctuation removed, or None if it is a tool or file, not a model."""
     name = raw.strip().rstrip(".:,-_/")
