@@ -31,7 +31,7 @@ def rx(pattern: str):
 
 
 class _AsciiMatch:
-    """A match found in ASCII text, where byte offsets are character offsets (same API subset as re2's)."""
+    """A match with character offsets into the text it was found in (same API subset as re2's)."""
 
     __slots__ = ("_text", "_spans")
 
@@ -60,13 +60,16 @@ _UNANCHORED = UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", 
 
 
 def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
-    """Up to `limit` non-overlapping matches of an RE2 pattern, fast for ASCII text (re2's own finditer otherwise)."""
+    """Up to `limit` non-overlapping matches of an RE2 pattern, matched on the UTF-8 bytes without re2's wrapper."""
     raw = getattr(pattern, "_regexp", None)
-    if raw is None or _UNANCHORED is None or not text.isascii():
+    if raw is None or _UNANCHORED is None:
         for n, m in enumerate(pattern.finditer(text)):
             if n >= limit:
                 return
             yield m
+        return
+    if not text.isascii():
+        yield from _scan_utf8(raw, text, limit)
         return
     data = text.encode("ascii")
     pos, end, n = 0, len(data), 0
@@ -99,6 +102,37 @@ class Prefilter:
         if len(text) > self.MAX_TEXT:
             return self._all
         return frozenset(self._set.Match(text) or ())
+
+
+def _scan_utf8(raw, text: str, limit: int) -> Iterator[_AsciiMatch]:
+    """scan() for non-ASCII text: byte offsets become character offsets by decoding only the bytes between them."""
+    data = text.encode("utf-8", "surrogatepass")
+    pos, end, n = 0, len(data), 0
+    at_byte = at_char = 0  # a known (byte, char) offset pair, moved forward as matches are found
+
+    def char(b: int) -> int:
+        """The character offset of byte offset b (a character boundary: RE2 matches whole UTF-8 characters)."""
+        nonlocal at_byte, at_char
+        if b >= at_byte:
+            at_char += len(data[at_byte:b].decode("utf-8", "surrogatepass"))
+            at_byte = b
+            return at_char
+        return at_char - len(data[b:at_byte].decode("utf-8", "surrogatepass"))
+
+    while pos <= end and n < limit:
+        spans = raw.Match(_UNANCHORED, data, pos, end)
+        if spans[0][0] < 0:
+            return
+        n += 1
+        whole = (char(spans[0][0]), char(spans[0][1]))
+        yield _AsciiMatch(text, [whole] + [(char(a), char(b)) if a >= 0 else (-1, -1) for a, b in spans[1:]])
+        if spans[0][1] > pos:
+            pos = spans[0][1]
+        elif pos < end:  # an empty match: step over one whole character
+            lead = data[pos]
+            pos += 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        else:
+            return
 
 
 def first(pattern, text: str):

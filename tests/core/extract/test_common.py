@@ -1,15 +1,16 @@
-"""Tests for common: the ASCII fast path of scan agrees with re2's finditer; version helpers."""
+"""Tests for common: scan (ASCII and UTF-8 paths) agrees with re2's finditer; the prefilter; version helpers."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.extract.common import cuda_from_tag, first, first_version, is_empty, rx, scan
 
-PATTERNS = [rx(r"(?i)(torch)[ =]*(\d+(?:\.\d+)*)?"), rx(r"(?m)^(\w*)$"), rx(r"x*"), rx(r"(a)|(b)|(c)")]
+PATTERNS = [rx(r"(?i)(torch)[ =]*(\d+(?:\.\d+)*)?"), rx(r"(?m)^(\w*)$"), rx(r"x*"), rx(r"(a)|(b)|(c)"),
+            rx(r"([中é😀]+)(\d?)"), rx(r"(?:)")]
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.text(alphabet="torch 0123456789.=\nabcx中", max_size=60))
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="torch 0123456789.=\nabcx中é😀", max_size=60))
 def test_scan_matches_finditer(text):
     for p in PATTERNS:
         fast = [(m.span(), [m.group(i) for i in range(p.groups + 1)]) for m in scan(p, text, 1000)]
