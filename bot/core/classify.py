@@ -34,12 +34,12 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
     path: tuple[str, ...] = ()
     confs: list[float] = []
     for level in range(len(settings.min_score)):
-        kids = taxonomy.children(dimension, path)
+        kids = taxonomy.named_children(dimension, path)
         if not kids:
             break
-        top, node, total = 0.0, kids[0], 0.0
-        for n in kids:  # the first of equal best keeps taxonomy order, as a stable sort would
-            sc = scores.get(n.name, 0.0)
+        top, node, total = 0.0, kids[0][1], 0.0
+        for name, n in kids:  # the first of equal best keeps taxonomy order, as a stable sort would
+            sc = scores.get(name, 0.0)
             if sc > 0:
                 total += sc
                 if sc > top:

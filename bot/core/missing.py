@@ -96,6 +96,7 @@ class Requirements(Strict):
     commands: list[Command]
     needs: list[Need]
     _fitting: dict[tuple[str, str], list[Need]] = PrivateAttr(default_factory=dict)
+    _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _known_items(self) -> "Requirements":
@@ -140,16 +141,27 @@ class Requirements(Strict):
 
     def plan(self, items: list[str], text: str = "") -> list[tuple[str, list[str]]]:
         """Group items under as few commands as possible, as (command, items it prints); the issue text picks tools."""
-        data = text.encode("utf-8")  # encoded once for every command's pattern
-        usable = [c for c in self.commands if c.usable(data)]
-        left = [i for i in items if any(i in c.covers for c in usable)]
-        out = []
-        while left:
-            best = max(enumerate(usable), key=lambda ic: (len(set(ic[1].covers) & set(left)), -ic[0]))[1]
-            got = [i for i in left if i in best.covers]
-            out.append((best.run, got))
-            left = [i for i in left if i not in got]
-        return out
+        data = text.encode("utf-8", "replace")  # encoded once for every command's pattern
+        usable = tuple(k for k, c in enumerate(self.commands) if c.usable(data))
+        key = (tuple(items), usable)
+        got = self._plans.get(key)
+        if got is None:  # the grouping depends only on the items and the usable commands: memoised
+            got = _group(items, [self.commands[k] for k in usable])
+            if len(self._plans) < 4096:
+                self._plans[key] = got
+        return [(run, list(its)) for run, its in got]
+
+
+def _group(items: list[str], usable: list[Command]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Greedy cover: the command printing most of the items left first (the earlier one on ties)."""
+    left = [i for i in items if any(i in c.covers for c in usable)]
+    out = []
+    while left:
+        best = max(enumerate(usable), key=lambda ic: (len(set(ic[1].covers) & set(left)), -ic[0]))[1]
+        got = tuple(i for i in left if i in best.covers)
+        out.append((best.run, got))
+        left = [i for i in left if i not in got]
+    return tuple(out)
 
 
 def load_requirements(path: Path) -> Requirements:

@@ -62,6 +62,7 @@ class Taxonomy:
         self._children: dict[tuple, list[Node]] = {}
         for n in nodes:
             self._children.setdefault((n.dimension, n.path[:-1]), []).append(n)
+        self._named = {k: tuple((n.name, n) for n in kids) for k, kids in self._children.items()}
 
     def get(self, dimension: str, path: tuple[str, ...] | list[str] | str) -> Node | None:
         """The node at an exact path (a tuple or the " - " form), or None."""
@@ -72,6 +73,10 @@ class Taxonomy:
     def children(self, dimension: str, path: tuple[str, ...] = ()) -> list[Node]:
         """The direct children of a path (the top level for the empty path)."""
         return list(self._children.get((dimension, tuple(path)), ()))
+
+    def named_children(self, dimension: str, path: tuple[str, ...] = ()) -> tuple[tuple[str, Node], ...]:
+        """The direct children of a path with their " - " names, precomputed (read on every decision)."""
+        return self._named.get((dimension, tuple(path)), ())
 
     def dimension_nodes(self, dimension: str) -> list[Node]:
         """Every node of one dimension."""

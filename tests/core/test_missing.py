@@ -130,3 +130,12 @@ def test_needs_for_a_path_are_the_needs_whose_symptom_and_stage_fit():
         fitting = REQ.needs_for(sym, stage)
         assert fitting == [n for n in REQ.needs if n.fits(sym, stage)]
         assert REQ.needs_for(sym, stage) is fitting  # memoised
+
+
+def test_plan_depends_on_the_tools_the_text_names_and_returns_fresh_lists():
+    items = ["torch", "cuda", "gpu", "vllm"]
+    with_vllm, without = REQ.plan(items, "I serve it with vllm"), REQ.plan(items, "plain transformers")
+    assert any("vllm collect-env" in cmd for cmd, _ in with_vllm)
+    assert not any("vllm collect-env" in cmd for cmd, _ in without)
+    with_vllm[0][1].append("x")  # callers may edit the lists; the memo stays intact
+    assert REQ.plan(items, "I serve it with vllm")[0][1] != with_vllm[0][1]

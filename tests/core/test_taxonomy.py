@@ -93,3 +93,9 @@ def test_duplicate_labels_are_rejected(tmp_path):
     }))
     with pytest.raises(RulesError, match="rule symptom/B: label 'X' is already used"):
         load_taxonomy(path)
+
+
+def test_named_children_pair_each_child_with_its_name(tax):
+    for dim in ("symptom", "root_cause", "stage"):
+        for path in [()] + [n.path for n in tax.dimension_nodes(dim)]:
+            assert tax.named_children(dim, path) == tuple((n.name, n) for n in tax.children(dim, path))
