@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate, count
+from operator import add
 from dataclasses import dataclass, field
 
 from bot.core.extract.common import rx, scan
@@ -116,15 +118,12 @@ class Chunk:
     __slots__ = ("text", "_starts", "_offs", "_base")
 
     def __init__(self, pieces: list[Line]):
-        self.text = "\n".join(s for _, s in pieces)
-        self._starts: list[int] = []
-        self._offs: list[int] = []
+        offs, texts = zip(*pieces) if pieces else ((), ())
+        self.text = "\n".join(texts)
+        # piece i starts after the lengths of pieces 0..i-1 and one newline each (all in C: no Python loop)
+        self._starts: list[int] = list(map(add, accumulate(map(len, texts), initial=0), count()))[: len(texts)]
+        self._offs: list[int] = list(offs)
         self._base: int | None = None
-        pos = 0
-        for off, s in pieces:
-            self._starts.append(pos)
-            self._offs.append(off)
-            pos += len(s) + 1
 
     @classmethod
     def of(cls, text: str, base: int = 0) -> "Chunk":

@@ -16,6 +16,14 @@ MAX_FRAMES = 50
 """The innermost frames kept per traceback."""
 
 _FRAME = rx(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
+_FRAME_FAST = rx(r'File "([^"]+)", line (\d+)(?:, in (\S+))?')
+"""_FRAME without the bounded repeat, which makes RE2's program (and every frame line's match) much larger."""
+
+
+def _frame(line: str):
+    """The _FRAME match of a line: found with the fast pattern, re-checked with _FRAME only for over-long paths."""
+    m = first(_FRAME_FAST, line)
+    return m if m is None or len(m.group(1)) <= 500 else first(_FRAME, line)
 _EXC = rx(
     r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?)?"
     r"((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Failure|Timeout)\w*)"
@@ -137,7 +145,7 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
             continue
         at_start = False
         if 'File "' in line:
-            m = first(_FRAME, line)
+            m = _frame(line)
             if m:
                 frames.append((m.group(1), int(m.group(2)), m.group(3)))
                 pos = nxt

@@ -123,3 +123,13 @@ def test_traceback_without_header_still_gets_frames():
 def test_http_status_in_details():
     (e,) = errors("openai.BadRequestError: Error code: 400 - {'message': 'This model's maximum context length is 4096'}")
     assert (e.kind, e.type, e.details) == ("http", "openai.BadRequestError", {"status": "400"})
+
+
+def test_frame_lines_read_the_same_with_short_and_over_long_paths():
+    from bot.core.extract.traces import _FRAME, _frame
+    from bot.core.extract.common import first
+
+    for path in ("/a/b.py", "x" * 500, "x" * 501):
+        for line in (f'  File "{path}", line 3, in f', f'  File "{path}", line 3, in f File "/ok.py", line 9'):
+            want, got = first(_FRAME, line), _frame(line)
+            assert (want and (want.span(), want.group(1), want.group(2))) == (got and (got.span(), got.group(1), got.group(2)))
