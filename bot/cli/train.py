@@ -38,7 +38,7 @@ def read_rows(paths: list[str]) -> tuple[list[dict], str]:
 
 
 def run(args) -> int:
-    """Train and save; exit 2 on bad input or a missing ml extra."""
+    """Train and save; exit 2 on bad input or a missing ml extra, 1 when the model cannot be written."""
     try:
         from bot.ml import default_dir
         from bot.ml.train import train
@@ -56,6 +56,10 @@ def run(args) -> int:
     command = "firstmile train " + " ".join(f"--data {shlex.quote(Path(p).name)}" for p in args.data)
     model = train(rows, data_sha256=sha, created_by=command)
     out = args.out or default_dir()
-    model.save(out)
+    try:
+        model.save(out)
+    except OSError as exc:
+        print(f"firstmile train: cannot write the model to {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"trained on {model.meta['rows']} issues ({model.meta['examples']} label records); wrote {out}")
     return 0

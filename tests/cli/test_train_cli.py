@@ -48,3 +48,11 @@ def test_rows_without_labels_list_are_rejected(tmp_path, capsys):
 def test_missing_file_exits_2(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m")]) == 2
     assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_unwritable_output_exits_1(tmp_path, capsys):
+    data = write_jsonl(tmp_path / "issues.jsonl", synthetic_rows(1))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    assert main(["train", "--data", str(data), "--out", str(blocker / "model")]) == 1
+    assert "cannot write the model" in capsys.readouterr().err
