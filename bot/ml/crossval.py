@@ -41,14 +41,14 @@ def model_only(result: dict, model_out: dict[str, tuple[list[str], float]]) -> d
     return result | {k: (p.name if p else None) for k, p in preds.items()}
 
 
-def cv_results(rows: list[dict], k: int, ruleset) -> dict[str, list[dict]]:
+def cv_results(rows: list[dict], k: int, ruleset, seed: int = SEED) -> dict[str, list[dict]]:
     """Held-out results (Decision.to_json() dicts, in row order) for rules, rules+classifier and classifier alone."""
     from bot.core.triage import triage
 
     rules = [triage(r.get("title") or "", r.get("body") or "", ruleset).to_json() for r in rows]
     both: list[dict | None] = [None] * len(rows)
     alone: list[dict | None] = [None] * len(rows)
-    for model, held_out in fold_models(rows, k):
+    for model, held_out in fold_models(rows, k, seed):
         for i in held_out:
             r = rows[i]
             decision = triage(r.get("title") or "", r.get("body") or "", ruleset, classifier=model)
@@ -57,19 +57,19 @@ def cv_results(rows: list[dict], k: int, ruleset) -> dict[str, list[dict]]:
     return {"rules": rules, "rules+classifier": both, "classifier": alone}
 
 
-def run_cv(rows: list[dict], k: int, ruleset, as_json: bool) -> int:
+def run_cv(rows: list[dict], k: int, ruleset, as_json: bool, seed: int = SEED) -> int:
     """Print per-level accuracy/precision/coverage of rules alone vs rules + classifier over k held-out folds."""
     from bot.evaluation import format_table, score
 
     rows = [r for r in rows if r.get("labels")]
     if k < 2 or k > len(rows):
         raise ValueError(f"--cv needs 2 <= K <= {len(rows)} labelled rows, got {k}")
-    results = cv_results(rows, k, ruleset)
+    results = cv_results(rows, k, ruleset, seed)
     reports = {name: score(rows, res) for name, res in results.items()}
     if as_json:
-        print(json.dumps({"cv": k, "seed": SEED, "rows": len(rows), "reports": reports}, sort_keys=True))
+        print(json.dumps({"cv": k, "seed": seed, "rows": len(rows), "reports": reports}, sort_keys=True))
         return 0
-    print(f"{k}-fold cross-validation over {len(rows)} issues (seed {SEED}); each fold's classifier never saw it\n")
+    print(f"{k}-fold cross-validation over {len(rows)} issues (seed {seed}); each fold's classifier never saw it\n")
     for name, report in reports.items():
         print(f"== {name} ==")
         print(format_table(report))
