@@ -243,10 +243,10 @@ class Scan:
         f = self.facts
         if error is not None:
             e = f.errors[error]
-            return {"error_type": e.type, "error_message": e.message}.get(field, f"{e.type}: {e.message}")
+            return e.type if field == "error_type" else e.message if field == "error_message" else f"{e.type}: {e.message}"
         if field == "code":
             return "\n\n".join(f.code)
-        return {"title": f.title, "prose": f.prose, "text": f.text}[field]
+        return f.title if field == "title" else f.prose if field == "prose" else f.text
 
     def hits(self, field: str, error: int | None = None) -> frozenset[str]:
         """The indexed patterns that match the field."""

@@ -12,6 +12,7 @@ from bot.core.fixes import match_fixes
 from bot.core.missing import missing_info
 from bot.core.render import render_comment
 from bot.core.ruleset import RuleSet
+from bot.core.sanitize import valid
 from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Decision, Facts, LabelChoice, Prediction
 
@@ -45,12 +46,12 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
             continue
         threshold = ruleset.settings[dim].label_confidence
         levels = confs.get(dim) or [pred.confidence] * len(pred.path)
+        rules = sorted({e.rule for e in pred.evidence})
         for k in range(1, len(pred.path) + 1):
             node = taxonomy.get(dim, tuple(pred.path[:k]))
             if node is None or node.label in hidden:
                 continue
             conf = levels[min(k - 1, len(levels) - 1)]
-            rules = sorted({e.rule for e in pred.evidence})
             out.append(LabelChoice(
                 name=node.label, confident=conf >= threshold, confidence=round(conf, 3),
                 rationale=f"{SEP.join(pred.path[:k])} ({pred.decided_by}: {', '.join(rules[:4]) or 'model'})",
@@ -60,7 +61,7 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
 
 def _valid(text: str) -> str:
     """The text as valid Unicode: lone surrogates (legal in JSON escapes) become "?"."""
-    return text.encode("utf-8", "replace").decode("utf-8")
+    return valid(text)
 
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.core.extract.common import RANK, UNANCHORED, Cand, first, rx
 from bot.core.extract.envdumps import dump_kind, parse_dump
 from bot.core.extract.machine import split_machine
@@ -36,6 +38,12 @@ _LAUNCHERS = (
     ("accelerate launch", "accelerate"), ("from_pretrained", "transformers"), ("transformers", "transformers"),
 )
 _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
+
+
+@lru_cache(maxsize=1024)
+def _env_section(section: str) -> bool:
+    """True for an issue-form heading that introduces the environment (headings recur: memoised)."""
+    return any(w in section for w in _ENV_SECTIONS)
 
 
 def _specific(value: str, cache: dict[str, float]) -> float:
@@ -154,7 +162,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     for b in segment(body_text, base):
         if b.kind == "prose":
             human, machine, logs = split_machine(b)
-            src = "issue_form" if b.section and any(w in b.section for w in _ENV_SECTIONS) else "prose"
+            src = "issue_form" if b.section and _env_section(b.section) else "prose"
             human_by_src[src] += human
             prose_pieces += b.pieces
             if b.section:
