@@ -51,6 +51,11 @@ class Match(Strict):
         if not (self.pats or self.package or self.env or self.symptom or self.root_cause):
             raise ValueError("match has no conditions")
 
+    def fits(self, sym: str, cause: str) -> bool:
+        """True when the symptom and root-cause conditions hold (the others aside)."""
+        return (not self.symptom or any(sym.startswith(p) for p in self.symptom)) and (
+            not self.root_cause or any(cause.startswith(p) for p in self.root_cause))
+
     def score(self, env: dict[str, str], view: TextView, facts: Facts, sym: str, cause: str) -> int:
         """The specificity score when every condition holds, else 0 (text patterns first: they rule out the most)."""
         for name, rx in self.pats.items():
@@ -122,6 +127,7 @@ class FixIndex:
         self.banks = {h: PatternBank(pats) for h in ("all", "prose", "code") if (pats := on(h))}
         self.fixes = list(fixes)
         self.order = {id(f): i for i, f in enumerate(fixes)}
+        self._fitting: dict[tuple[str, str], list[tuple[Fix, Match]]] = {}
         self.gated: dict[tuple[str, int], list[tuple[Fix, Match]]] = {}
         self.ungated: list[tuple[Fix, Match]] = []
         for f in fixes:
@@ -129,9 +135,18 @@ class FixIndex:
                 gate = next(((_HAYSTACK[n], p.index) for n, p in m.pats.items() if n in _HAYSTACK), None)
                 (self.gated.setdefault(gate, []) if gate else self.ungated).append((f, m))
 
-    def candidates(self, view: TextView) -> list[tuple[Fix, Match]]:
-        """The alternatives whose gate pattern occurs in this issue, plus those without one."""
-        out = list(self.ungated)
+    def candidates(self, view: TextView, sym: str | None = None, cause: str | None = None) -> list[tuple[Fix, Match]]:
+        """The alternatives whose gate pattern occurs in this issue, plus those without one (given the symptom and
+        root cause: only those whose node conditions hold, memoised per pair)."""
+        if sym is None or cause is None:
+            out = list(self.ungated)
+        else:
+            fitting = self._fitting.get((sym, cause))
+            if fitting is None:
+                fitting = [(f, m) for f, m in self.ungated if m.fits(sym, cause)]
+                if len(self._fitting) < 4096:
+                    self._fitting[(sym, cause)] = fitting
+            out = list(fitting)
         for hay, bank in self.banks.items():
             for i in view.hits(bank, hay):
                 out.extend(self.gated.get((hay, i), ()))
@@ -160,7 +175,7 @@ def match_fixes(
     sym, cause = (symptom.name if symptom else ""), (root_cause.name if root_cause else "")
     index = fixes[0]._index  # private attributes are slow: read once
     if index is not None and fixes == index.fixes:  # the list as loaded (identity checks only)
-        order, pairs = index.order, index.candidates(view)
+        order, pairs = index.order, index.candidates(view, sym, cause)
     else:  # a filtered or hand-made list: score every alternative
         order, pairs = {id(f): i for i, f in enumerate(fixes)}, [(f, m) for f in fixes for m in f.match]
     best: dict[int, int] = {}

@@ -146,3 +146,15 @@ def test_filtered_list_matches_like_the_full_one():
     full = [f.id for f in match_fixes(facts, None, None, FIXES)]
     assert full and [f.id for f in match_fixes(facts, None, None, FIXES[::-1])] == full
     assert [f.id for f in match_fixes(facts, None, None, [x for x in FIXES if x.id != full[0]])] == full[1:]
+
+
+def test_candidates_for_a_path_keep_every_alternative_that_can_score():
+    from bot.core.conditions import view_of
+
+    index = FIXES[0]._index
+    facts = make_facts("CUDA out of memory while serving")
+    view = view_of(facts)
+    for sym, cause in [("Crash - CUDA Error - Out of Memory", ""), ("Incorrect Functionality", "Tokenizer"), ("", "")]:
+        every, narrowed = index.candidates(view), index.candidates(view, sym, cause)
+        assert {id(m) for _, m in narrowed} <= {id(m) for _, m in every}
+        assert all(m.score({}, view, facts, sym, cause) == 0 for f, m in every if (f, m) not in narrowed)
