@@ -127,6 +127,7 @@ class Conditions(BaseModel):
 
 
 _RX: dict[str, Any] = {}
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 
 def _rx(pattern: str):
@@ -273,8 +274,9 @@ class Scan:
         if hit[0] == "span":
             return hit[1], hit[2]
         _, field, pat = hit
-        m = _rx(pat).search(self.encoded(field))
-        return _locate(self.facts, m.group(0).decode("utf-8", "replace") if m else "")
+        data = self.encoded(field)
+        a, b = _rx(pat)._regexp.Match(_UNANCHORED, data, 0, len(data))[0]  # RE2 itself: no wrapper objects
+        return _locate(self.facts, data[a:b].decode("utf-8", "replace") if a >= 0 else "")
 
 
 def _locate(facts: Facts, found: str) -> tuple[tuple[int, int] | None, str]:

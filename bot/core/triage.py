@@ -29,7 +29,8 @@ def classify(facts: Facts, ruleset: RuleSet) -> dict[str, tuple[Prediction | Non
         evidence = collect(scan, ruleset.rules[dim], chosen, resolve=False)
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
         if pred is not None:  # spans are found only for the evidence the decision keeps
-            pred = pred.model_copy(update={"evidence": [scan.resolved(e) for e in pred.evidence]})
+            pred = Prediction(path=pred.path, confidence=pred.confidence, decided_by=pred.decided_by,
+                              evidence=[scan.resolved(e) for e in pred.evidence])
         out[dim] = (pred, confs)
         if pred is not None:
             chosen[dim] = pred.name
