@@ -1,5 +1,8 @@
 """Tests for fingerprint: stable across paths, numbers and addresses; different across types and packages."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.extract.fingerprint import fingerprint, frames_of_interest, normalise_message
 from bot.core.types import Frame
 
@@ -35,3 +38,16 @@ def test_type_message_and_package_change_the_fingerprint():
 def test_frames_of_interest_skip_user_and_stdlib():
     frames = [Frame(file="u.py"), Frame(file="t", package="torch", function="f"), Frame(file="s", package="stdlib")]
     assert [f.package for f in frames_of_interest(frames)] == ["torch"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab '\"\n0x1f/.:\\-MiB", max_size=80), st.integers(0, 3))
+def test_fast_tokens_agree_with_the_bounded_pattern(text, grow):
+    from bot.core.extract.common import scan
+    from bot.core.extract.fingerprint import _TOKENS, _tokens
+
+    text = text.replace("a", "a" * (100 * grow))  # quoted parts over the 200-character bound
+    def read(ms):
+        return [(t.span(), [t.group(i) for i in range(6)]) for t in ms]
+
+    assert read(_tokens(text)) == read(scan(_TOKENS, text))
