@@ -3,7 +3,8 @@
 Usage: python bench/triage_throughput.py DATASET.jsonl [--total 10000] [--rules-only]
 The dataset is read once, the RuleSet (and the classifier, unless --rules-only) loaded once, then the rows are
 triaged in order, repeated until --total issues have been processed, like `firstmile triage --batch` does.
-The target (>= 1,000 issues/s on one core) is judged on the CPU-time figure, which a loaded machine does not skew.
+The target (>= 1,000 issues/s on one core) is judged on CPU time. On a shared machine other processes still slow
+a process's own CPU time (caches, SMT siblings), so the best pass over the dataset is printed next to the mean.
 """
 
 from __future__ import annotations
@@ -37,16 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     lat: list[float] = []
     cpu_lat: list[float] = []
     start, cpu_start = time.perf_counter(), time.process_time()
+    passes: list[float] = []
     n = 0
     while n < args.total:
+        pass_start, done = time.process_time(), 0
         for title, body in issues:
             t, c = time.perf_counter(), time.thread_time()
             json.dumps(triage(title, body, ruleset, classifier=classifier).to_json(), ensure_ascii=False)
             cpu_lat.append(time.thread_time() - c)
             lat.append(time.perf_counter() - t)
-            n += 1
+            n, done = n + 1, done + 1
             if n >= args.total:
                 break
+        if done == len(issues):
+            passes.append((time.process_time() - pass_start) / done)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     q = statistics.quantiles(lat, n=100)
     qc = statistics.quantiles(cpu_lat, n=100)
@@ -54,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"start-up: {startup * 1000:.0f} ms")
     print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b in issues) / len(issues):.0f} chars)")
     print(f"throughput (CPU time, one core): {n / cpu:.0f} issues/s, {cpu / n * 1e6:.0f} us/issue")
+    if passes:
+        best = min(passes)
+        print(f"best pass over the {len(issues)} issues (CPU time; least disturbed by other processes): "
+              f"{1 / best:.0f} issues/s, {best * 1e6:.0f} us/issue, over {len(passes)} passes")
     print(f"throughput (wall clock, machine load included): {n / wall:.0f} issues/s")
     print(f"CPU ms per issue: p50 {qc[49] * 1000:.3f}  p90 {qc[89] * 1000:.3f}  p99 {qc[98] * 1000:.3f}  "
           f"max {max(cpu_lat) * 1000:.3f}")
