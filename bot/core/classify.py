@@ -51,11 +51,7 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
     if not path:
         return None, []
     name = SEP.join(path)
-    used = [e for e in evidence if _under(e.node, path) or _under(name, tuple(e.node.split(SEP)))]
+    above = _prefixes(name)  # evidence for the path, a descendant of it, or an ancestor of it is kept
+    used = [e for e in evidence if e.node in above or name in _prefixes(e.node)]
     return Prediction(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
 
-
-def _under(node: str, path: tuple[str, ...]) -> bool:
-    """True when `node` is `path` or one of its descendants."""
-    parts = tuple(node.split(SEP))
-    return parts[: len(path)] == path

@@ -130,7 +130,8 @@ def _language(prose: str) -> str:
     cjk = _cjk_count(data)
     if cjk < 2:
         return "en"
-    words = sum(1 for w in data.translate(_LETTERS).split() if len(w) > 1)
+    lengths = list(map(len, data.translate(_LETTERS).split()))
+    words = len(lengths) - lengths.count(1)  # single letters are not words
     return "zh" if cjk * 4 >= cjk + 2 * words else "en"
 
 
