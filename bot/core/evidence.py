@@ -167,27 +167,38 @@ class PatternIndex:
         if cached is None or cached[0] is not rules:
             by_pattern: dict[tuple[str, str], list[int]] = {}
             on_errors, on_symptom, always = [], [], []
+            on_kind: list[tuple[frozenset[str], int]] = []
             for i, rule in enumerate(rules):
                 gate = self._gate(rule)
                 if gate is None:
                     always.append(i)
                 for g in gate or ():
-                    if g[0] == 1:
+                    if g[0] in (1, 4):  # a text pattern, or a pattern some error's field must match
                         by_pattern.setdefault((g[1], g[2]), []).append(i)
                     elif g[0] == 2:
                         on_errors.append(i)
+                    elif g[0] == 5:
+                        on_kind.append((g[1], i))
                     else:
                         on_symptom.append((g[1], i))
-            cached = self._plans[id(rules)] = (rules, (by_pattern, on_errors, on_symptom, always))
+            plan = (by_pattern, on_errors, on_symptom, always, on_kind)
+            cached = self._plans[id(rules)] = (rules, plan)
         return cached[1]
 
     def _gate(self, rule: Conditions) -> tuple | None:
-        """Cheap necessary conditions, any of which must hold: an indexed pattern, errors, or the symptom chosen."""
+        """Cheap necessary conditions, any of which must hold: an indexed text pattern, an indexed pattern of some
+        error's field, an error of some kind, any error, or the symptom chosen."""
         for field in ("text", "prose", "title", "code"):
             pat = getattr(rule, field)
             if pat is not None and self.indexed(field, pat):
                 return ((1, field, pat),)
-        if any(getattr(rule, f) is not None for f in ("error_kind", "package", "error", "error_type", "error_message")):
+        for field in ("error_type", "error_message", "error"):
+            pat = getattr(rule, field)
+            if pat is not None and self.indexed(field, pat):
+                return ((4, field, pat),)
+        if rule.error_kind is not None:
+            return ((5, frozenset(rule.error_kind)),)
+        if rule.package is not None:
             return ((2,),)
         if rule.symptom is not None:
             return ((3, rule.symptom.lower()),)
@@ -416,13 +427,19 @@ def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | Non
     """Every rule that fires on the facts (or on a Scan shared across calls), in rule order (see Rule.fire)."""
     scan = facts if isinstance(facts, Scan) else PatternIndex(rules).scan(facts)
     chosen = chosen or {}
-    by_pattern, on_errors, on_symptom, always = scan.index.plan(rules)
+    by_pattern, on_errors, on_symptom, always, on_kind = scan.index.plan(rules)
     todo = set(always)
     for field in ("title", "prose", "text", "code"):
         for pat in scan.hits(field):
             todo.update(by_pattern.get((field, pat), ()))
     if scan.facts.errors:
         todo.update(on_errors)
+        kinds = {e.kind for e in scan.facts.errors}
+        todo.update(i for need, i in on_kind if not need.isdisjoint(kinds))
+        for n in range(len(scan.facts.errors)):
+            for field in ("error_type", "error_message", "error"):
+                for pat in scan.hits(field, n):
+                    todo.update(by_pattern.get((field, pat), ()))
     symptom = chosen.get("symptom", "").lower()
     todo.update(i for prefix, i in on_symptom if symptom.startswith(prefix))
     out = []

@@ -135,3 +135,21 @@ def test_unresolved_evidence_gets_the_same_span_and_snippet_on_demand():
     assert [(e.rule, e.span, e.text) for e in lazy] == [("g", None, ""), ("e", None, "")]
     assert [scan.resolved(e) for e in lazy] == collect(f, rs)
     assert scan.resolved(collect(f, rs)[0]) == collect(f, rs)[0]  # resolved evidence passes through
+
+
+@pytest.mark.parametrize("errors", [
+    [], [err()], [err("oom", "torch.OutOfMemoryError", "CUDA out of memory. Tried to allocate 2 GiB")],
+    [err("cuda", "CUDA error", "device-side assert triggered"), err("nccl", "NCCL error", "unhandled system error")],
+    [err(type_="ImportError", message="undefined symbol: flash_attn_varlen", package="flash_attn")],
+])
+def test_gated_collect_fires_exactly_the_rules_that_fire_when_all_are_tried(errors):
+    from bot.core.ruleset import RuleSet
+
+    rs = RuleSet.load()
+    f = facts(title="It crashes after fine-tuning", prose="LoRA fine-tuning, then inference hangs on 2 GPUs",
+              errors=errors)
+    for dim, chosen in (("symptom", {}), ("stage", {"symptom": "Crash"}),
+                        ("root_cause", {"symptom": "Crash - CUDA Error - Out of Memory", "stage": "Inference"})):
+        scan = rs.index.scan(f)
+        every = [ev for r in rs.rules[dim] if (ev := r.fire(scan, chosen)) is not None]
+        assert collect(rs.index.scan(f), rs.rules[dim], chosen) == every
