@@ -181,7 +181,10 @@ class PatternIndex:
                         on_kind.append((g[1], i))
                     else:
                         on_symptom.append((g[1], i))
-            plan = (by_pattern, on_errors, on_symptom, always, on_kind)
+            by_field: dict[str, dict[str, list[int]]] = {}
+            for (field, pat), idx in by_pattern.items():
+                by_field.setdefault(field, {})[pat] = idx
+            plan = (by_field, on_errors, on_symptom, always, on_kind)
             cached = self._plans[id(rules)] = (rules, plan)
         return cached[1]
 
@@ -427,19 +430,22 @@ def collect(facts: Facts | Scan, rules: list[Rule], chosen: dict[str, str] | Non
     """Every rule that fires on the facts (or on a Scan shared across calls), in rule order (see Rule.fire)."""
     scan = facts if isinstance(facts, Scan) else PatternIndex(rules).scan(facts)
     chosen = chosen or {}
-    by_pattern, on_errors, on_symptom, always, on_kind = scan.index.plan(rules)
+    by_field, on_errors, on_symptom, always, on_kind = scan.index.plan(rules)
     todo = set(always)
     for field in ("title", "prose", "text", "code"):
-        for pat in scan.hits(field):
-            todo.update(by_pattern.get((field, pat), ()))
+        table = by_field.get(field)
+        if table:
+            for pat in scan.hits(field) & table.keys():  # only the patterns these rules are gated on
+                todo.update(table[pat])
     if scan.facts.errors:
         todo.update(on_errors)
         kinds = {e.kind for e in scan.facts.errors}
         todo.update(i for need, i in on_kind if not need.isdisjoint(kinds))
-        for n in range(len(scan.facts.errors)):
-            for field in ("error_type", "error_message", "error"):
-                for pat in scan.hits(field, n):
-                    todo.update(by_pattern.get((field, pat), ()))
+        for field in ("error_type", "error_message", "error"):
+            table = by_field.get(field)
+            for n in range(len(scan.facts.errors)) if table else ():
+                for pat in scan.hits(field, n) & table.keys():
+                    todo.update(table[pat])
     symptom = chosen.get("symptom", "").lower()
     todo.update(i for prefix, i in on_symptom if symptom.startswith(prefix))
     out = []
