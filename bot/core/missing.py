@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+import re2
 from pydantic import PrivateAttr, ValidationError, model_validator
 
 from bot.core import versions
@@ -13,6 +14,7 @@ from bot.core.rulefile import RulesError, load_yaml
 from bot.core.types import Facts, Prediction
 
 MAX_ASKED = 6
+UNANCHORED = re2._Anchor.UNANCHORED
 
 
 class Item(Strict):
@@ -55,7 +57,10 @@ class Command(Strict):
 
     def usable(self, text: str | bytes) -> bool:
         """True unless the command is limited to issues matching `only_if` and this one does not."""
-        return self.rx is None or self.rx.rx.search(text) is not None
+        if self.rx is None:
+            return True
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+        return self.rx.rx._regexp.Match(UNANCHORED, data, 0, len(data))[0][0] >= 0  # RE2 itself, no wrapper
 
 
 class Need(Strict):
