@@ -42,6 +42,16 @@ _QUANT = rx(
     r"(?i)\b(gptq(?:[\- _]?int[48])?|awq|int4|int8|q[2-8]_k(?:_[sml])?|q[458]_[01]|fp8|nf4|"
     r"load_in_[48]bit|[48][- ]?bit|gguf|w8a8|w4a16|exl2)\b"
 )
+_QUANT_WORDS = ("gptq", "awq", "gguf", "bnb", "fp8", "w8a8", "w4a16", "int4", "int8")
+"""_QUANT_SUFFIX cannot match a name without one of these (a substring test is far cheaper than the regex)."""
+
+
+def _has_quant_word(name: str) -> bool:
+    """True when the name contains a word _QUANT_SUFFIX needs."""
+    low = name.lower()
+    return any(w in low for w in _QUANT_WORDS)
+
+
 LOG_MATCHES = 8
 """Logs repeat the model on every line and rank lowest: their first few mentions are enough."""
 _HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
@@ -101,7 +111,7 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
             continue
         start = chunk.at(begin)
         out.append(Cand("model", name, source, (start, start + len(name))))
-        q = first(_QUANT_SUFFIX, name)
+        q = first(_QUANT_SUFFIX, name) if _has_quant_word(name) else None
         if q:
             out.append(Cand("quantization", q.group(1), source, (start + q.start(1), start + q.end(1))))
     sizes = [] if out or source == "log" or 1 not in found else scan(_BARE, s)

@@ -1,6 +1,8 @@
 """Tests for models: checkpoint names, repo ids, bare sizes and quantization."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.extract.models import clean_model, parse_models
 from bot.core.extract.segment import Chunk
@@ -70,3 +72,12 @@ def test_llama1_checkpoint_dirs():
 def test_clean_model_rejects_familyless_words():
     assert clean_model("qwen") is None
     assert clean_model("Qwen2-7B.") == "Qwen2-7B"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="qwen-7bGPTQgptqAWQawqINT48int/_fpw8a1", max_size=30))
+def test_quant_suffix_needs_one_of_the_quant_words(name):
+    from bot.core.extract.common import first
+    from bot.core.extract.models import _QUANT_SUFFIX, _has_quant_word
+
+    assert first(_QUANT_SUFFIX, name) is None or _has_quant_word(name)
