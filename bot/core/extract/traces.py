@@ -87,13 +87,16 @@ def _kind_of(type_: str, message: str) -> str:
 def _details(message: str) -> dict[str, str]:
     """Requested and free amounts from an OOM message; the status of an HTTP error."""
     if "code" in message or "HTTP" in message or "rror" in message:
-        h = first(_HTTP, message)
+        # _HTTP needs "HTTP/", "Error code: " or a case-insensitive "status" (ſ folds to s in RE2)
+        low = message.lower()
+        http = "HTTP/" in message or "Error code: " in message or "status" in low or "ſ" in low
+        h = first(_HTTP, message) if http else None
         if h:
             return {"status": h.group(1) or h.group(3) or h.group(5)}
-        h = first(_STATUS_FIRST, message)
+        h = first(_STATUS_FIRST, message) if message[:1] in ("4", "5") else None
         if h:
             return {"status": h.group(0)}
-    m = first(_OOM, message)
+    m = first(_OOM, message) if "out of memory" in message.lower() else None
     if not m:
         return {}
     out = {"requested": m.group(1)}

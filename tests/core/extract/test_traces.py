@@ -1,6 +1,8 @@
 """Tests for traces: Python tracebacks (chained), CUDA, OOM, NCCL, kills, segfaults, terminate, builds, HTTP."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.extract.segment import Chunk
 from bot.core.extract.traces import frame_package, parse_errors
@@ -133,3 +135,28 @@ def test_frame_lines_read_the_same_with_short_and_over_long_paths():
         for line in (f'  File "{path}", line 3, in f', f'  File "{path}", line 3, in f File "/ok.py", line 9'):
             want, got = first(_FRAME, line), _frame(line)
             assert (want and (want.span(), want.group(1), want.group(2))) == (got and (got.span(), got.group(1), got.group(2)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Error code: ", "HTTP/1.1 ", "STATUS: ", "ſtatus=", "404", "503 ", "Not Found", "out of memory", "OUT OF MEMORY",
+    ". Tried to allocate ", "2.00 GiB", " 1.5 MiB free", "rror", "code", " ", "x",
+]), max_size=8))
+def test_details_prechecks_change_nothing(parts):
+    from bot.core.extract.common import first
+    from bot.core.extract.traces import _HTTP, _OOM, _STATUS_FIRST, _details
+
+    message = "".join(parts)
+
+    def reference(m):
+        if "code" in m or "HTTP" in m or "rror" in m:
+            h = first(_HTTP, m)
+            if h:
+                return {"status": h.group(1) or h.group(3) or h.group(5)}
+            h = first(_STATUS_FIRST, m)
+            if h:
+                return {"status": h.group(0)}
+        o = first(_OOM, m)
+        return {} if not o else {"requested": o.group(1), **({"free": o.group(2)} if o.group(2) else {})}
+
+    assert _details(message) == reference(message)
