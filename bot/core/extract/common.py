@@ -85,8 +85,9 @@ def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
 class Prefilter:
     """Which of several RE2 patterns occur in a text, found in one pass (RE2::Set), so the others are not run."""
 
-    MAX_TEXT = 1 << 16
-    """Longer texts skip the set (every pattern is reported), so its DFA budget can never silently drop a match."""
+    MAX_TEXT = 1 << 20
+    """Longer texts skip the set (every pattern is reported). Extraction reads at most 1 MiB, and the evidence
+    index already runs RE2 sets over whole texts; the cap keeps a set's DFA budget off anything larger."""
 
     def __init__(self, patterns: list):
         opts = re2.Options()
