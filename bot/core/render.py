@@ -184,15 +184,30 @@ def _prediction(label: str, p: Prediction | None, t: dict) -> str:
     return t["pred"].format(label=label, node=_node(p), conf=round(p.confidence * 100), who=who, ev=ev)
 
 
+_MISSING_MEMO: dict[tuple, tuple[Requirements, list[str]]] = {}
+
+
 def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     """A checklist of missing items, then the commands that print them in one fenced block."""
     if not d.missing:
         return []
-    out = [t["missing"], ""]
     plan = req.plan(list(d.missing), s.valid(d.facts.text))
+    key = (id(req), lang, tuple(d.missing), tuple((cmd, tuple(items)) for cmd, items in plan))
+    hit = _MISSING_MEMO.get(key)  # the block depends only on these: the same few combinations recur
+    if hit is not None and hit[0] is req:
+        return list(hit[1])
+    out = _missing_block(d.missing, plan, req, t, lang)
+    if len(_MISSING_MEMO) < 4096:
+        _MISSING_MEMO[key] = (req, out)
+    return list(out)
+
+
+def _missing_block(missing: list[str], plan: list, req: Requirements, t: dict, lang: str) -> list[str]:
+    """The lines of the missing-info block."""
+    out = [t["missing"], ""]
     printed = {i for _, items in plan for i in items}
     out += [f"- [ ] {req.label(i, lang)}" + (t["colon"] + req.how(i, lang) if i not in printed and req.how(i, lang) else "")
-            for i in d.missing]
+            for i in missing]
     if plan:
         out += ["", t["run_many"] if len(plan) > 1 else t["run"], "", "```bash"]
         for cmd, items in plan:
@@ -200,6 +215,19 @@ def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
             out.append(f"{cmd}  # {t['prints']}: {names}")
         out.append("```")
     return out + [""]
+
+
+def _footer(t: dict) -> str:
+    """How maintainers correct the bot (the same text on every comment in a language)."""
+    cmds = [("/symptom <node>", "cmd_symptom"), ("/cause <node>", "cmd_cause"), ("/stage <stage>", "cmd_stage"),
+            ("/label +a -b", "cmd_label"), ("/triage", "cmd_triage"), ("/firstmile help", "cmd_help")]
+    out = [f"<details><summary>{t['footer']}</summary>", "", t["footer_body"], ""]
+    out += [f"- `{c}`: {t[k]}" for c, k in cmds]
+    out += ["", f"<sub>{t['bot']}</sub>", "", "</details>"]
+    return "\n".join(out)
+
+
+_FOOTER = {lang: _footer(t) for lang, t in _T.items()}
 
 
 def render_comment(
@@ -234,9 +262,5 @@ def render_comment(
                 for w in d.warnings]
         out.append("")
     out += _missing(d, requirements, t, lang)
-    cmds = [("/symptom <node>", "cmd_symptom"), ("/cause <node>", "cmd_cause"), ("/stage <stage>", "cmd_stage"),
-            ("/label +a -b", "cmd_label"), ("/triage", "cmd_triage"), ("/firstmile help", "cmd_help")]
-    out += [f"<details><summary>{t['footer']}</summary>", "", t["footer_body"], ""]
-    out += [f"- `{c}`: {t[k]}" for c, k in cmds]
-    out += ["", f"<sub>{t['bot']}</sub>", "", "</details>"]
+    out.append(_FOOTER[lang])
     return "\n".join(out) + "\n"

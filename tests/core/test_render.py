@@ -114,3 +114,11 @@ def test_lone_surrogates_become_question_marks():
     out = render_comment(d, REQ, language="en")
     out.encode("utf-8")  # valid UTF-8 throughout
     assert "Qwen?" in out
+
+
+def test_missing_block_follows_the_tools_the_issue_names():
+    with_vllm = _decision(facts=make_facts("served with vllm"), missing=["torch", "cuda", "vllm"])
+    plain = _decision(facts=make_facts("plain transformers"), missing=["torch", "cuda", "vllm"])
+    for _ in range(2):  # the second round is answered from the memo
+        assert "vllm collect-env" in render_comment(with_vllm, REQ, language="en")
+        assert "vllm collect-env" not in render_comment(plain, REQ, language="en")
