@@ -15,6 +15,7 @@ from bot.core.extract.runtimes import parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
+from bot.core.sanitize import valid
 from bot.core.types import EnvFact, Facts
 
 __all__ = ["extract"]
@@ -220,13 +221,7 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
 
 def _encodable(s: object) -> str:
     """The string with lone surrogates (which UTF-8 cannot carry) replaced one-for-one by "?"; "" if not a str."""
-    if not isinstance(s, str):
-        return ""
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "replace").decode("utf-8")
+    return valid(s) if isinstance(s, str) else ""
 
 
 def extract(title: str, body: str) -> Facts:
