@@ -236,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ms = [x * 1000 for x in latencies]
     e2e = [labelled[n] - sent_at[n] for n in labelled if n in sent_at]
+    span = max(max(labelled.values(), default=0) - min(sent_at.values()), 1e-9)
     lost = [n for n in range(1, count + 1) if n not in labelled or comments.get(n, 0) == 0]
     dup = [n for n, k in comments.items() if k > 1]
     print(f"deliveries: {count}  mode: {f'open loop {args.rate:g}/s' if args.rate else 'closed loop'}  "
@@ -244,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ack ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  p99 {percentile(ms, 99):.1f}  "
           f"max {max(ms):.1f}   acks/s: {len(ms) / elapsed:.0f}  statuses: {dict(sorted(statuses.items()))}")
     print(f"labels applied, s after sending: p50 {percentile(e2e, 50):.2f}  p99 {percentile(e2e, 99):.2f}  "
-          f"max {max(e2e, default=0):.2f}   processed/s overall: {len(e2e) / max(max(e2e, default=1), 1e-9):.0f}")
+          f"max {max(e2e, default=0):.2f}   labelled/s overall: {len(labelled) / span:.0f}")
     print(f"rows: {c}  lost: {len(lost)}  duplicated comments: {len(dup)}  schema violations: {violations}")
     print(f"server RSS MB (all its processes): peak {peak:.1f}  end {final_rss:.1f}  while sending (sent:MB): "
           + " ".join(f"{n}:{m:.0f}" for n, m in rss_samples))
