@@ -13,7 +13,7 @@ from bot.ml.features import BLOCKS, Vocabulary, tokens
 FORMAT_VERSION = 1
 SEP = " - "
 
-HIERARCHY = {"symptom": ("symptom_l1", "symptom_l2"), "root_cause": ("root_cause_l1", "root_cause_l2"),
+HIERARCHY = {"symptom": ("symptom_l1", "symptom_l2", "symptom_l3"), "root_cause": ("root_cause_l1", "root_cause_l2"),
              "stage": ("stage",)}
 """Each output dimension and its per-level models, most general first."""
 

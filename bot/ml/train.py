@@ -32,7 +32,7 @@ def level_targets(record: dict) -> dict[str, str]:
     sym = norm_label(record["symptom"]).split(SEP)
     cause = norm_label(record["root_cause"]).split(SEP)
     return {
-        "symptom_l1": sym[0], "symptom_l2": SEP.join(sym[:2]),
+        "symptom_l1": sym[0], "symptom_l2": SEP.join(sym[:2]), "symptom_l3": SEP.join(sym[:3]),
         "root_cause_l1": cause[0], "root_cause_l2": SEP.join(cause[:2]),
         "stage": norm_label(record["stage"]),
     }

@@ -17,6 +17,7 @@ def test_level_targets_split_each_dimension_by_level():
                        "root_cause": "Hardware and Resource Limitations - GPU Memory Insufficiency",
                        "stage": "Inference"})
     assert t == {"symptom_l1": "Crash", "symptom_l2": "Crash - CUDA Error",
+                 "symptom_l3": "Crash - CUDA Error - Out of Memory",
                  "root_cause_l1": "Hardware and Resource Limitations",
                  "root_cause_l2": "Hardware and Resource Limitations - GPU Memory Insufficiency",
                  "stage": "Inference"}
@@ -37,7 +38,7 @@ def test_unlabelled_rows_are_skipped_and_records_counted(rows):
 
 
 def test_calibration_picks_a_temperature_per_level(model):
-    assert set(model.models) == {"symptom_l1", "symptom_l2", "root_cause_l1", "root_cause_l2", "stage"}
+    assert set(model.models) == {"symptom_l1", "symptom_l2", "symptom_l3", "root_cause_l1", "root_cause_l2", "stage"}
     assert all(m.temperature > 0 for m in model.models.values())
 
 
