@@ -83,7 +83,7 @@ async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body:
         except (GitHubUnavailable, GitHubBroken, RateLimitExceeded, BadRequest) as exc:
             if isinstance(exc, BadRequest) and not _rate_limited(exc):
                 raise
-            wait = backoff(attempt)
+            wait = backoff(attempt, ctx.settings.github_backoff_seconds)
             if loop.time() + wait > deadline:
                 raise
             log.warning("%s/%s#%d: posting the comment failed (%s); checking whether it landed", owner, repo, number,
