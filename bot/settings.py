@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -110,6 +111,18 @@ class Settings(BaseSettings):
     def secret(self) -> str | None:
         """The webhook secret as plain text, or None."""
         return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process (the worker) load these same settings."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if value is None:
+            env.pop(name.upper(), None)
+        else:
+            value = value.get_secret_value() if isinstance(value, SecretStr) else value
+            env[name.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -14,6 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("serve", help="run the GitHub App webhook server (configured by environment / .env)")
     p.add_argument("--insecure-no-secret", action="store_true",
                    help="accept unsigned deliveries (local experiments only; never expose this)")
+    p.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)  # internal: the worker process
     p.set_defaults(func=serve)
 
 
@@ -21,6 +22,11 @@ def serve(args: argparse.Namespace) -> int:
     """Validate settings (bad value: one line naming it, exit 2), then serve until SIGTERM."""
     try:
         settings = load_settings()
+        if args.worker_of:  # started by the web process (WORKER_PROCESS=true), which verifies the deliveries
+            from bot.github.server import work
+
+            work(settings, args.worker_of)
+            return 0
         if settings.webhook_secret is None and not args.insecure_no_secret:
             raise SettingsError("WEBHOOK_SECRET: required (or pass --insecure-no-secret for local experiments)")
     except SettingsError as exc:

@@ -6,9 +6,10 @@ import asyncio
 import ctypes
 import json
 import logging
-import multiprocessing
 import os
 import signal
+import stat
+import sys
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,6 +19,7 @@ from aiohttp import web
 from cachetools import LRUCache
 from gidgethub import sansio
 from gidgethub.routing import Router
+from prometheus_client import Counter, Gauge
 
 import bot
 from bot.github import webhook
@@ -25,10 +27,9 @@ from bot.github.auth import AppAuth
 from bot.github.client import DryRunClient, GitHubClient
 from bot.github.context import AppContext
 from bot.github.metrics import Metrics
-from bot.github.routers import compose
-from bot.github.triage import load_rules
+from bot.github.supervisor import WorkerSupervisor
 from bot.github.workqueue import WorkQueue
-from bot.settings import Settings
+from bot.settings import Settings, settings_env
 from bot.store import Delivery, Store, open_store
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,7 @@ class BotServer:
 
     def __init__(self, settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False,
                  role: str = "all"):
-        self.settings, self.router = settings, router or compose()
-        self.role = role
+        self.settings, self.router, self.role = settings, router, role
         """"all": ack and handle in this process; "web": only verify, store and ack; "worker": only handle."""
         self.secret = None if insecure_no_secret else settings.secret()
         if self.secret is None and not insecure_no_secret:
@@ -58,6 +58,9 @@ class BotServer:
         self.ruleset: Any = None
         self.classifier: Any = None
         self.caches: dict[str, Any] = {}
+        self.supervisor: WorkerSupervisor | None = None
+        self.worker_argv = [sys.executable, "-m", "bot", "serve", "--worker-of", str(os.getpid())]
+        """The worker process's command line (role "web" only)."""
 
     @property
     def bot_login(self) -> str:
@@ -74,7 +77,11 @@ class BotServer:
     async def start(self) -> None:
         """Open the store and session, learn who we are from GET /app, recover pending work, start workers."""
         s = self.settings
-        if self.role != "web":
+        if self.role != "web":  # the web process never imports the triage core, rules or classifier
+            from bot.github.routers import compose
+            from bot.github.triage import load_rules
+
+            self.router = self.router or compose()
             self.ruleset, self.classifier = load_rules()
         self.store = open_store(s.database_url)
         self.session = aiohttp.ClientSession()
@@ -93,10 +100,28 @@ class BotServer:
                                on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0)
         if self.role != "web":
             await self.queue.start()
+        else:
+            await self.start_worker()
         log.info("firstmile %s ready as %s against %s", bot.__version__, self.bot_login, s.github_api_url)
+
+    async def start_worker(self) -> None:
+        """Start the worker process under a supervisor that restarts it and reports it in /healthz and /metrics."""
+        up = Gauge("firstmile_worker_up", "1 while the worker process runs.", registry=self.metrics.registry)
+        restarts = Counter("firstmile_worker_restarts", "Worker process restarts after it died.",
+                           registry=self.metrics.registry)
+
+        def changed(state: str, count: int) -> None:
+            up.set(state == "ok")
+            if state == "restarting":
+                restarts.inc()
+
+        self.supervisor = WorkerSupervisor(self.worker_argv, settings_env(self.settings), on_change=changed)
+        await self.supervisor.start()
 
     async def stop(self) -> None:
         """Drain the workers for DRAIN_SECONDS, then close; what is left stays pending in the store."""
+        if self.supervisor is not None:
+            await self.supervisor.stop(self.settings.drain_seconds + 5)
         await self.queue.stop(self.settings.drain_seconds)
         await self.session.close()
         self.store.close()
@@ -176,8 +201,9 @@ class BotServer:
     async def on_healthz(self, request: web.Request) -> web.Response:
         """Version, queue depth and store status."""
         ok = self.store.healthy()
-        body = {"status": "ok" if ok else "degraded", "version": bot.__version__,
-                "queue_depth": self.queue.depth(), "store": "ok" if ok else "error"}
+        worker = self.supervisor.state if self.supervisor else "in-process"
+        body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
+                "queue_depth": self.queue.depth(), "store": "ok" if ok else "error", "worker": worker}
         return web.json_response(body, status=200 if ok else 503)
 
     async def on_metrics(self, request: web.Request) -> web.Response:
@@ -210,19 +236,9 @@ def create_app(settings: Settings, router: Router | None = None, *,
 
 def run(settings: Settings, *, insecure_no_secret: bool = False, **kwargs: Any) -> None:
     """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals)."""
-    worker = None
-    if settings.worker_process:
-        open_store(settings.database_url).close()  # migrate once, before two processes open the database
-        worker = multiprocessing.get_context("spawn").Process(target=work, args=(settings, os.getpid()),
-                                                             name="firstmile-worker")
-        worker.start()
-    try:
-        app = create_app(settings, insecure_no_secret=insecure_no_secret, role="web" if worker else "all")
-        web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)
-    finally:
-        if worker is not None and worker.is_alive():
-            worker.terminate()  # SIGTERM: it drains for DRAIN_SECONDS like the web process did
-            worker.join(settings.drain_seconds + 5)
+    role = "web" if settings.worker_process else "all"
+    app = create_app(settings, insecure_no_secret=insecure_no_secret, role=role)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)
 
 
 def work(settings: Settings, parent: int) -> None:
@@ -238,12 +254,22 @@ def work(settings: Settings, parent: int) -> None:
     asyncio.run(_work(settings))
 
 
+def _exit_on_eof() -> None:
+    """stdin is the web process's pipe: EOF means it died, so stop at once (interrupted work stays in the store)."""
+    if not os.read(0, 4096):
+        log.error("web process gone; worker exiting")
+        os._exit(1)
+
+
 async def _work(settings: Settings) -> None:
-    """Start the handling side of the server, wait for SIGTERM or SIGINT, drain and stop."""
+    """Start the handling side of the server, wait for SIGTERM or SIGINT (or the web process to die), drain, stop."""
     server = BotServer(settings, insecure_no_secret=True, role="worker")  # webhooks are verified by the web process
     await server.start()
     stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stop.set)
+    if stat.S_ISFIFO(os.fstat(0).st_mode):
+        loop.add_reader(0, _exit_on_eof)
     await stop.wait()
     await server.stop()
