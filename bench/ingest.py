@@ -143,6 +143,23 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
     return total + sum(rss_mb(int(c), field) for c in children)
 
 
+def processes(pid: int) -> dict[int, tuple[str, float, float, float]]:
+    """pid -> (command, RSS MB, peak RSS MB, PSS MB) for the server process and its children (the worker)."""
+    out = {}
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        status = Path(f"/proc/{pid}/status").read_text()
+        field = lambda name: int(status.split(name + ":")[1].split()[0]) / 1024  # noqa: E731
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        pss = int(rollup.split("\nPss:")[1].split()[0]) / 1024
+        out[pid] = ("worker" if "--worker-of" in cmd else "web", field("VmRSS"), field("VmHWM"), pss)
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            out |= processes(int(child))
+    except (OSError, IndexError):
+        pass
+    return out
+
+
 def counts(db: str) -> dict[str, int]:
     """Delivery rows by status, read from the server's database file."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
@@ -226,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 break
             time.sleep(0.2)
         peak = rss_mb(server.pid, "VmHWM")
+        procs = processes(server.pid)
         final_rss = rss_mb(server.pid)
         server.terminate()
         server.wait(30)
@@ -249,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows: {c}  lost: {len(lost)}  duplicated comments: {len(dup)}  schema violations: {violations}")
     print(f"server RSS MB (all its processes): peak {peak:.1f}  end {final_rss:.1f}  while sending (sent:MB): "
           + " ".join(f"{n}:{m:.0f}" for n, m in rss_samples))
+    print("per process (RSS MB now / peak, PSS MB now): " + "  ".join(
+        f"{name} {rss:.1f} / {hwm:.1f}, PSS {pss:.1f}" for name, rss, hwm, pss in procs.values())
+        + f"   total PSS {sum(p[3] for p in procs.values()):.1f}")
     print("server RSS MB after processing (processed:MB): " + " ".join(f"{n}:{m:.1f}" for n, m in processed_rss))
     if len(processed_rss) >= 2:
         first, last = processed_rss[0], processed_rss[-1]

@@ -14,7 +14,8 @@ class WorkerSupervisor:
     """Start `argv`, restart it when it dies (backoff doubling from `backoff` to `max_backoff`), stop it on request.
 
     The child's stdin is a pipe that only this process holds: when we die, even by kill -9, the child reads EOF.
-    `state` is "starting", "ok", "restarting" or "stopped"; `on_change(state, restarts)` is called on each change.
+    `state` is "starting", "ok", "restarting" or "stopped"; `on_change(state, restarts)` is called on each change;
+    `delay` is the wait before the next restart.
     """
 
     def __init__(self, argv: Sequence[str], env: dict[str, str] | None = None, *, backoff: float = 1.0,
@@ -23,7 +24,7 @@ class WorkerSupervisor:
         self.argv, self.env = list(argv), env
         self.backoff, self.max_backoff, self.stable_seconds = backoff, max_backoff, stable_seconds
         self.on_change = on_change
-        self.state, self.restarts = "stopped", 0
+        self.state, self.restarts, self.delay = "stopped", 0, backoff
         self.proc: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -48,21 +49,21 @@ class WorkerSupervisor:
 
     async def _watch(self) -> None:
         """Wait for the child to exit; unless we are stopping, restart it after the current backoff."""
-        loop, delay = asyncio.get_running_loop(), self.backoff
+        loop = asyncio.get_running_loop()
         while True:
             assert self.proc is not None
             started = loop.time()
             code = await self.proc.wait()
             if self._stopping:
                 return
-            if loop.time() - started >= self.stable_seconds:
-                delay = self.backoff
+            if loop.time() - started >= self.stable_seconds:  # it had been running fine: start the backoff afresh
+                self.delay = self.backoff
             self.restarts += 1
             self._set("restarting")
             log.error("worker process %d exited with code %s; restarting it in %.1f s (restart %d)",
-                      self.proc.pid, code, delay, self.restarts)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_backoff)
+                      self.proc.pid, code, self.delay, self.restarts)
+            await asyncio.sleep(self.delay)
+            self.delay = min(self.delay * 2, self.max_backoff)
             try:
                 await self._spawn()
             except OSError:

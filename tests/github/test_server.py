@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.fakegithub import SECRET, headers, payload, raw_payload, sign, start_server
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_issues_opened_is_queued_and_handled(app_server, sender, recorder, fake_github):
@@ -266,3 +272,85 @@ async def test_full_queue_still_acknowledges_and_everything_runs(app_server, sen
     assert [s for s, _ in results] == [202] * 10
     await recorder.wait(10)
     assert sorted(c[0] for c in recorder.calls) == sorted(f"q-{i}" for i in range(10))
+
+
+STAND_IN = ("import os, pathlib, sys; pathlib.Path(sys.argv[1]).write_text(os.environ['WORKERS']); "
+            "sys.stdin.buffer.read()")  # a worker stand-in: reports a setting it inherited, lives until its pipe closes
+
+
+async def _web_role(tmp_path, **settings):
+    """Start create_app(role="web") on loopback with a stand-in worker command; returns (runner, url, server)."""
+    from aiohttp import web
+
+    from bot.github.server import SERVER_KEY, create_app
+    from bot.settings import load_settings
+
+    app = create_app(load_settings(webhook_secret=SECRET, database_url=f"sqlite:///{tmp_path}/web.db", **settings),
+                     role="web")
+    server = app[SERVER_KEY]
+    server.worker_argv = [sys.executable, "-c", STAND_IN, str(tmp_path / "worker-saw")]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}", server
+
+
+async def test_web_role_stores_and_acks_and_restarts_a_dead_worker(tmp_path, http, recorder):
+    runner, url, server = await _web_role(tmp_path, workers=7)
+    try:
+        async with http.get(url + "/healthz") as resp:
+            assert (await resp.json())["worker"] == "ok"
+        body = json.dumps(payload("issues.opened")).encode()
+        async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "w-1")) as resp:
+            assert resp.status == 202
+        assert server.store.get("w-1").status == "pending"  # left for the worker process
+        for _ in range(50):
+            if (tmp_path / "worker-saw").exists():
+                break
+            await asyncio.sleep(0.1)
+        assert (tmp_path / "worker-saw").read_text() == "7"  # the worker gets our settings
+        first = server.supervisor.proc
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        states = set()
+        for _ in range(60):
+            async with http.get(url + "/healthz") as resp:
+                health = await resp.json()
+            states.add(health["worker"])
+            if health["worker"] == "ok" and server.supervisor.proc is not first:
+                break
+            await asyncio.sleep(0.05)
+        assert "restarting" in states and health["worker"] == "ok"
+        async with http.get(url + "/metrics") as resp:
+            text = await resp.text()
+        assert "firstmile_worker_restarts_total 1.0" in text and "firstmile_worker_up 1.0" in text
+    finally:
+        proc = server.supervisor.proc
+        await runner.cleanup()
+    assert proc.returncode is not None and server.supervisor.state == "stopped"
+    assert recorder.calls == []
+
+
+def test_the_web_process_never_imports_the_triage_core_or_the_classifier(tmp_path):
+    script = f"""
+import asyncio, sys
+from aiohttp import web
+import bot.__main__
+bot.__main__.build_parser()
+from bot.github.server import SERVER_KEY, create_app
+from bot.settings import load_settings
+async def main():
+    app = create_app(load_settings(webhook_secret="s", database_url="sqlite:///{tmp_path}/web.db"), role="web")
+    app[SERVER_KEY].worker_argv = [sys.executable, "-c", "import sys; sys.stdin.buffer.read()"]
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await runner.cleanup()
+asyncio.run(main())
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("numpy", "scipy", "sklearn", "re2", "markdown_it")
+               or m.startswith(("bot.ml", "bot.github.triage", "bot.github.routers", "bot.core.")))
+print(heavy)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['bot.core.repoconfig']"  # `firstmile config` reads repo configs; nothing else

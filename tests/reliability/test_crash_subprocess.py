@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -53,6 +54,19 @@ async def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30.0) 
     raise TimeoutError("firstmile serve did not become healthy")
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of pid (the worker process, in two-process mode)."""
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    """Whether pid runs (a zombie waiting to be reaped does not count)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def rows(db: str) -> dict[str, tuple[str, int]]:
     """delivery id -> (status, attempts), read from the file while (or after) the server runs."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
@@ -89,9 +103,16 @@ async def test_kill_9_with_500_queued_then_restart_processes_each_acknowledged_d
             if sum(s == "running" for s, _ in rows(db).values()) >= 4:
                 break
             await asyncio.sleep(0.1)
+        orphans = children(proc.pid)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+    assert len(orphans) == (1 if worker_process == "true" else 0)
+    for _ in range(100):  # the worker dies with the web process (its stdin pipe closes; PDEATHSIG on Linux)
+        if not any(alive(pid) for pid in orphans):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(alive(pid) for pid in orphans)
     before = rows(db)
     assert len(acked) == COUNT and set(before) == set(acked)
     pending_before = sum(s == "pending" for s, _ in before.values())
