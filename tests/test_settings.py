@@ -12,11 +12,11 @@ import urllib.request
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, settings_env
 
 CLEAN = {k: v for k, v in os.environ.items() if k.upper() not in {
     "APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GITHUB_API_URL", "HOST", "PORT", "DATABASE_URL",
-    "DRY_RUN", "LOG_LEVEL", "WORKERS", "QUEUE_SIZE", "MAX_BODY_BYTES", "DRAIN_SECONDS"}}
+    "DRY_RUN", "LOG_LEVEL", "WORKERS", "QUEUE_SIZE", "MAX_BODY_BYTES", "DRAIN_SECONDS", "WORKER_PROCESS"}}
 
 
 def test_defaults(monkeypatch, tmp_path):
@@ -39,6 +39,18 @@ def test_environment_and_dotenv(monkeypatch, tmp_path, app_keys):
     assert s.github_api_url == "https://ghe.example.com/api/v3"
     assert not s.dry
     assert "s3cret" not in repr(s) and app_keys[0].splitlines()[1] not in repr(s)
+
+
+def test_settings_env_makes_a_child_load_the_same_settings(monkeypatch, tmp_path, app_keys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRIVATE_KEY_PATH", "/nowhere")  # unset in ours (overridden below), so dropped for the child
+    ours = load_settings(app_id="7", private_key=app_keys[0], private_key_path=None, workers=3, dry_run=True,
+                         webhook_secret="s3cret", github_backoff_seconds=0.01)
+    env = settings_env(ours)
+    assert (env["WORKERS"], env["DRY_RUN"], env["WEBHOOK_SECRET"]) == ("3", "true", "s3cret")
+    assert "PRIVATE_KEY_PATH" not in env
+    monkeypatch.setattr(os, "environ", env)
+    assert Settings() == ours
 
 
 def test_private_key_path(tmp_path, app_keys):
