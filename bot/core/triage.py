@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.core.classify import decide
+from bot.core.combine import combine
 from bot.core.compat import check_compat
 from bot.core.evidence import collect
 from bot.core.extract import extract
@@ -60,6 +61,14 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
+def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Prediction | None) -> list[float]:
+    """Per-level confidences after combining: the rules' for the levels they decided, the model's below them."""
+    if merged is None or rule is None or merged.path[: len(rule.path)] != rule.path:
+        return []
+    deeper = len(merged.path) - len(rule.path)
+    return list(rule_confs[: len(rule.path)]) + [merged.confidence] * deeper
+
+
 def _valid(text: str) -> str:
     """The text as valid Unicode: lone surrogates (legal in JSON escapes) become "?"."""
     return valid(text)
@@ -78,10 +87,8 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}
     if classifier is not None:
-        from bot.core.combine import combine
-
         merged = combine(preds, classifier.predict(facts))
-        confs = {d: (confs[d] if merged.get(d) == preds.get(d) else []) for d in merged}
+        confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
         preds = merged
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:

@@ -172,3 +172,16 @@ ROOT_CAUSES = [
 def test_root_cause_only_when_the_evidence_names_it(rs, title, body, cause):
     got = triage(title, body, rs).to_json()["root_cause"]
     assert got == cause if cause is None else (got or "").startswith(cause)
+
+
+def test_level_confidences_keep_the_rules_levels_when_the_model_deepens_their_path():
+    from bot.core.triage import _level_confs
+    from bot.core.types import Prediction
+
+    rule = Prediction(path=["Crash", "CUDA Error"], confidence=0.9)
+    deeper = Prediction(path=["Crash", "CUDA Error", "Out of Memory"], confidence=0.55, decided_by="model")
+    assert _level_confs(rule, [0.95, 0.9], deeper) == [0.95, 0.9, 0.55]
+    assert _level_confs(rule, [0.95, 0.9], rule) == [0.95, 0.9]
+    other = Prediction(path=["Hang"], confidence=0.6, decided_by="model")
+    assert _level_confs(rule, [0.95, 0.9], other) == []
+    assert _level_confs(None, [], other) == []
