@@ -7,12 +7,37 @@ path shorter than k) counts as wrong for accuracy and is left out of precision; 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
+from pathlib import Path
 
 from bot.core.envmatch import score_env
 
 LEVELS = (("symptom", 1), ("symptom", 2), ("symptom", 3), ("root_cause", 1), ("root_cause", 2), ("stage", 1))
 SEP = " - "
+
+
+def read_labelled(paths: list[str]) -> tuple[list[dict], str]:
+    """All rows of labelled JSON Lines files and the sha256 of their bytes; ValueError names the bad line."""
+    rows, digest = [], hashlib.sha256()
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
+        digest.update(data)
+        for n, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}: line {n}: not JSON: {exc.msg}") from None
+            if not isinstance(row, dict) or not isinstance(row.get("labels"), list):
+                raise ValueError(f"{path}: line {n}: expected an object with a 'labels' list")
+            rows.append(row)
+    return rows, digest.hexdigest()
 ABSTAIN = "(none)"
 
 

@@ -58,3 +58,23 @@ def test_format_table_lists_every_level_env_field_and_matrix():
 def test_mismatched_lengths_are_an_error():
     with pytest.raises(ValueError):
         score([gold(OOM)], [])
+
+
+def test_read_labelled_hashes_the_bytes_and_names_a_bad_line(tmp_path):
+    import hashlib
+
+    import pytest
+
+    from bot.evaluation import read_labelled
+
+    good = tmp_path / "a.jsonl"
+    good.write_text('{"title": "t", "body": "b", "labels": []}\n\n', encoding="utf-8")
+    rows, sha = read_labelled([str(good)])
+    assert rows == [{"title": "t", "body": "b", "labels": []}]
+    assert sha == hashlib.sha256(good.read_bytes()).hexdigest()
+    bad = tmp_path / "b.jsonl"
+    bad.write_text('{"labels": []}\n{"title": 1}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"b.jsonl: line 2: expected an object with a 'labels' list"):
+        read_labelled([str(good), str(bad)])
+    with pytest.raises(ValueError, match="cannot read"):
+        read_labelled([str(tmp_path / "missing.jsonl")])

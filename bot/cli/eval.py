@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from bot.cli.triage import add_common, closed_pipe, load_classifier, load_ruleset
 
@@ -20,33 +19,13 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def read_dataset(path: str) -> list[dict]:
-    """Rows with title, body and labels; ValueError names the bad line."""
-    rows = []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: line {n}: not JSON: {exc.msg}") from None
-        if not isinstance(row, dict) or not isinstance(row.get("labels"), list):
-            raise ValueError(f"{path}: line {n}: expected an object with a 'labels' list")
-        rows.append(row)
-    return rows
-
-
 def run(args) -> int:
     """Triage every row and print the scores (exit 2 on bad input or a missing ml extra for --cv)."""
     from bot.core.triage import triage
-    from bot.evaluation import format_table, score
+    from bot.evaluation import format_table, read_labelled, score
 
     try:
-        rows = read_dataset(args.dataset)
+        rows, _ = read_labelled([args.dataset])
     except ValueError as exc:
         print(f"firstmile eval: {exc}", file=sys.stderr)
         return 2

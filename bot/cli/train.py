@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shlex
 import sys
 from pathlib import Path
@@ -18,25 +16,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def read_rows(paths: list[str]) -> tuple[list[dict], str]:
-    """All rows of the given JSON Lines files and the sha256 of their bytes; ValueError names a bad line."""
-    rows, digest = [], hashlib.sha256()
-    for path in paths:
-        data = Path(path).read_bytes()
-        digest.update(data)
-        for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not JSON: {exc.msg}") from None
-            if not isinstance(row, dict) or not isinstance(row.get("labels"), list):
-                raise ValueError(f"{path}:{n}: expected an object with a 'labels' list")
-            rows.append(row)
-    return rows, digest.hexdigest()
-
-
 def run(args) -> int:
     """Train and save; exit 2 on bad input or a missing ml extra, 1 when the model cannot be written."""
     try:
@@ -45,8 +24,10 @@ def run(args) -> int:
     except ImportError as exc:
         print(f"firstmile train: needs the ml extra (pip install 'firstmile[ml]'): {exc}", file=sys.stderr)
         return 2
+    from bot.evaluation import read_labelled
+
     try:
-        rows, sha = read_rows(args.data)
+        rows, sha = read_labelled(args.data)
     except (OSError, ValueError) as exc:
         print(f"firstmile train: {exc}", file=sys.stderr)
         return 2

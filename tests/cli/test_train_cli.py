@@ -35,14 +35,14 @@ def test_bad_line_exits_2_naming_the_line(tmp_path, capsys):
     data = tmp_path / "bad.jsonl"
     data.write_text(json.dumps(synthetic_rows(1)[0]) + "\n{not json\n", encoding="utf-8")
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
-    assert "bad.jsonl:2: not JSON" in capsys.readouterr().err
+    assert "bad.jsonl: line 2: not JSON" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
 
 
 def test_rows_without_labels_list_are_rejected(tmp_path, capsys):
     data = write_jsonl(tmp_path / "x.jsonl", [{"title": "t", "body": "b"}])
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m")]) == 2
-    assert "x.jsonl:1: expected an object with a 'labels' list" in capsys.readouterr().err
+    assert "x.jsonl: line 1: expected an object with a 'labels' list" in capsys.readouterr().err
 
 
 def test_missing_file_exits_2(tmp_path, capsys):
