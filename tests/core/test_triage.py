@@ -54,6 +54,8 @@ CASES = [
      "Configuration and Parameter Setting Errors - Inference Configuration Error", "Inference"),
     ("Inference is very slow", "Generation gives only 5 tokens/s on an A100, much slower than expected.",
      "Poor Performance - Slow Inference Speed", None, "Inference"),
+    ("Q4_K_M gguf is painfully slow on CPU", "llama-cli gives only 0.5 tokens/s on a 16-core Ryzen.",
+     "Poor Performance - Slow Inference Speed", None, "Inference"),
     ("Process killed while loading 13B", "The process gets `Killed` with exit code -9 while loading the checkpoint on WSL.",
      "Crash - Process Killed", "Hardware and Resource Limitations - CPU Memory Limitation", "Inference"),
 ]
