@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from bot.core.render import MARKER
 from bot.github import sticky
@@ -10,7 +9,6 @@ from tests.fakegithub import Fault
 from tests.github.triagekit import (
     ENV_REPLY,
     OOM_BODY,
-    OOM_TITLE,
     REPO,
     add_comment,
     bot_comments,
@@ -20,12 +18,6 @@ from tests.github.triagekit import (
 )
 
 
-@pytest.fixture
-async def env(fake_github, app_server, sender):
-    """Issue #1 (an OOM report) in the fake, and our running server."""
-    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY, login="reporter")
-    running = await app_server()
-    return fake_github, running, sender(running)
 
 
 def test_ours_needs_both_the_marker_and_our_login():

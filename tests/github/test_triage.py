@@ -27,12 +27,6 @@ from tests.github.triagekit import (
 )
 
 
-@pytest.fixture
-async def env(fake_github, app_server, sender):
-    """Issue #1 (an OOM report without environment) in the fake, and our running server."""
-    fake_github.add_issue(REPO, 1, title=OOM_TITLE, body=OOM_BODY, login="reporter")
-    running = await app_server()
-    return fake_github, running, sender(running)
 
 
 def labels_of(fake, number=1):
