@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
-from bot.core.types import ErrorFact, Evidence, Facts
+from bot.core.types import Evidence, Facts
 
 ErrorKind = Literal["python", "cuda", "oom", "nccl", "killed", "segfault", "terminate", "build", "http", "other"]
 _REGEX_FIELDS = ("title", "prose", "text", "code", "error", "error_type", "error_message")
