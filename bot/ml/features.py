@@ -128,19 +128,33 @@ def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
     return i < len(sorted_words) and sorted_words[i].startswith(prefix)
 
 
-def tokens(facts: Facts) -> dict[str, list[str]]:
-    """All feature tokens of one issue, per block."""
+def tokens(facts: Facts, chars: bool = True) -> dict[str, list[str]]:
+    """All feature tokens of one issue, per block (without the "char" block when `chars` is False)."""
     errors = " ".join(f"{e.type} {e.message[:300]}" for e in facts.errors[:20])
-    return {
+    out = {
         "word": word_tokens(facts.prose) + word_tokens(facts.title, "t:") + word_tokens(errors, "e:"),
-        "char": char_tokens(facts.prose),
         "meta": meta_tokens(facts) + concept_tokens(facts.prose[:MAX_CHARS] + " " + errors + " " + _code(facts)),
     }
+    if chars:
+        out["char"] = char_tokens(facts.prose)
+    return out
 
 
 def _code(facts: Facts) -> str:
     """The start of the code blocks (where parameters such as torch_dtype or tensor_parallel_size appear)."""
     return " ".join(facts.code)[:MAX_CHARS]
+
+
+_CODE_BITS = 21
+"""Bits per code point in an integer n-gram key (Unicode ends at 0x10FFFF); 3 characters fit in 64 bits."""
+
+
+def _gram_key(gram: str) -> int:
+    """The integer key of a character n-gram: its code points packed _CODE_BITS apart, first character highest."""
+    key = 0
+    for ch in gram:
+        key = (key << _CODE_BITS) | ord(ch)
+    return key
 
 
 class Vocabulary:
@@ -157,15 +171,55 @@ class Vocabulary:
             offset += len(terms[block])
         self.size = offset
         self._idf_all = np.concatenate([idf[b] for b in BLOCKS]).astype(np.float64)
+        self._char_keys = {}
+        for n in CHAR_SIZES:
+            grams = [(_gram_key(t), i) for t, i in self.index["char"].items() if len(t) == n]
+            keys = np.array(sorted(grams), dtype=np.uint64).reshape(-1, 2)
+            self._char_keys[n] = (keys[:, 0].copy(), keys[:, 1].astype(np.int64))
 
     def transform(self, toks: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse (indices, values): sublinear tf times idf, L2-normalised per block, times the block weight."""
+        return self._weigh({b: self._lookup(b, toks.get(b, ())) for b in BLOCKS})
+
+    def transform_facts(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
+        """transform(tokens(facts)), with the character n-grams looked up as integer keys instead of strings."""
+        toks = tokens(facts, chars=False)
+        ids = {b: self._lookup(b, toks[b]) for b in ("word", "meta")}
+        ids["char"] = self._char_ids(_norm(facts.prose))
+        return self._weigh(ids)
+
+    def _lookup(self, block: str, toks: Iterable[str]) -> np.ndarray:
+        """Vector indices of the known tokens (repeats kept)."""
+        get = self.index[block].get
+        return np.array([i for i in map(get, toks) if i is not None], dtype=np.int64)
+
+    def _char_ids(self, norm: str) -> np.ndarray:
+        """Vector indices of the known character n-grams of already normalised text (repeats kept)."""
+        if norm.isascii():
+            codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8).astype(np.uint64)
+        else:
+            codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+        parts = []
+        for n in CHAR_SIZES:
+            keys, ids = self._char_keys.get(n, (None, None))
+            if keys is None or not keys.size or codes.size < n:
+                continue
+            grams = codes[: codes.size - n + 1].copy()
+            for j in range(1, n):
+                grams <<= np.uint64(_CODE_BITS)
+                grams |= codes[j : codes.size - n + 1 + j]
+            pos = np.minimum(np.searchsorted(keys, grams), keys.size - 1)
+            parts.append(ids[pos[keys[pos] == grams]])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _weigh(self, ids_per_block: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear tf times idf of each block's indices, L2-normalised per block, times the block weight."""
         idx_parts, val_parts = [], []
         for block in BLOCKS:
-            ids = [i for i in map(self.index[block].get, toks.get(block, ())) if i is not None]
-            if not ids:
+            ids = ids_per_block[block]
+            if not ids.size:
                 continue
-            idx, tf = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
+            idx, tf = np.unique(ids, return_counts=True)
             vals = (1.0 + np.log(tf)) * self._idf_all[idx]
             norm = float(np.sqrt(vals @ vals))
             if norm > 0:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.types import Facts
-from bot.ml.features import BLOCKS, Vocabulary, tokens
+from bot.ml.features import BLOCKS, Vocabulary
 
 FORMAT_VERSION = 1
 SEP = " - "
@@ -28,9 +28,13 @@ class Linear:
 
     def proba(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """Class probabilities for one sparse vector."""
+        return self.proba_scores(self.coef[:, idx] @ vals)
+
+    def proba_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Class probabilities from the raw scores x @ coef.T (intercept and temperature not yet applied)."""
         if len(self.classes) == 1:
             return np.ones(1)
-        z = (self.coef[:, idx] @ vals + self.intercept) / self.temperature
+        z = (scores + self.intercept) / self.temperature
         if z.shape[0] == 1:  # binary: sklearn keeps one row of weights for the second class
             z = np.array([0.0, z[0]])
         z = np.exp(z - z.max())
@@ -46,10 +50,18 @@ class Classifier:
 
     def __init__(self, vocab: Vocabulary, models: dict[str, Linear], meta: dict, min_deep: float = 0.5):
         self.vocab, self.models, self.meta, self.min_deep = vocab, models, meta, min_deep
+        self._cols: dict[str, slice] = {}
+        start = 0
+        for level, model in models.items():
+            self._cols[level] = slice(start, start + model.coef.shape[0])
+            start += model.coef.shape[0]
+        self._stacked = np.ascontiguousarray(np.concatenate([m.coef for m in models.values()]).T)
+        # all levels' coefficients, one row per feature: one gather and one product score every level at once
+        self._rows: dict[tuple[str, str], list[int]] = {}
 
     def vectorize(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """The sparse feature vector of one issue."""
-        return self.vocab.transform(tokens(facts))
+        return self.vocab.transform_facts(facts)
 
     def predict(self, facts: Facts) -> dict[str, tuple[list[str], float]]:
         """Per dimension: the path (most general first) and the probability that the whole path is right."""
@@ -57,28 +69,30 @@ class Classifier:
 
     def predict_vector(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, tuple[list[str], float]]:
         """predict() on an already vectorised issue; a deeper level is kept while the joint probability >= min_deep."""
+        scores = vals @ self._stacked[idx]
         out = {}
         for dim, levels in HIERARCHY.items():
             top = self.models[levels[0]]
-            p = top.proba(idx, vals)
+            p = top.proba_scores(scores[self._cols[levels[0]]])
             best = int(np.argmax(p))
             path, prob = [top.classes[best]], float(p[best])
             for level in levels[1:]:
-                deeper = self._child(self.models[level], path, idx, vals)
+                deeper = self._child(level, path, scores)
                 if deeper is None or prob * deeper[1] < self.min_deep:
                     break
                 path, prob = deeper[0], prob * deeper[1]
             out[dim] = (path, prob)
         return out
 
-    @staticmethod
-    def _child(model: Linear, path: list[str], idx, vals) -> tuple[list[str], float] | None:
-        """The likeliest class of `model` under `path`, with its probability renormalised among the children."""
-        prefix = SEP.join(path) + SEP
-        rows = [i for i, c in enumerate(model.classes) if c.startswith(prefix)]
+    def _child(self, level: str, path: list[str], scores: np.ndarray) -> tuple[list[str], float] | None:
+        """The likeliest class of `level` under `path`, with its probability renormalised among the children."""
+        model, prefix = self.models[level], SEP.join(path) + SEP
+        rows = self._rows.get((level, prefix))
+        if rows is None:
+            rows = self._rows[level, prefix] = [i for i, c in enumerate(model.classes) if c.startswith(prefix)]
         if not rows:
             return None
-        p = model.proba(idx, vals)[rows]
+        p = model.proba_scores(scores[self._cols[level]])[rows]
         best = int(np.argmax(p))
         return model.classes[rows[best]].split(SEP), float(p[best] / p.sum())
 

@@ -76,3 +76,14 @@ def test_short_concept_terms_match_whole_words_not_parts_of_words():
     assert concept_tokens("a bloom in the room, see microsoft videos") == []
     assert concept_tokens("runs on a T4") == ["concept=hardware"]
     assert concept_tokens("eos_token_id is wrong") == ["concept=template"]  # `eos*` is a word prefix
+
+
+@pytest.mark.parametrize("prose", ["", "a", "ab", "GPU OOM at step 12 显存不足 \u3000 again", "emoji 🚀🚀 x", "lone \ud800 surrogate",
+                                   "显存" * 3000])
+def test_transform_facts_matches_transform_of_tokens(prose):
+    docs = [tokens(facts(p)) for p in ("GPU OOM at step 12 显存不足", "emoji 🚀🚀 x ab", "显存 lone \ud800")] * 2
+    vocab = fit_vocabulary(docs, min_df=1)
+    f = facts(prose, title="Title 7")
+    want, got = vocab.transform(tokens(f)), vocab.transform_facts(f)
+    assert np.array_equal(want[0], got[0]) and np.allclose(want[1], got[1], rtol=0, atol=1e-12)
+    assert tokens(f, chars=False) == {b: t for b, t in tokens(f).items() if b != "char"}

@@ -79,3 +79,11 @@ def test_an_empty_or_huge_issue_still_gets_an_answer(model):
         out = model.predict(extract(title, body))
         assert set(out) == {"symptom", "root_cause", "stage"}
         assert all(path and 0.0 < p <= 1.0 for path, p in out.values())
+
+
+def test_predict_scores_all_levels_like_each_linear_model_alone(model):
+    f = extract("CUDA out of memory", "CUDA out of memory when loading the model on two GPUs")
+    idx, vals = model.vectorize(f)
+    scores = vals @ model._stacked[idx]
+    for level, linear in model.models.items():
+        assert np.allclose(linear.proba(idx, vals), linear.proba_scores(scores[model._cols[level]]), atol=1e-12)
