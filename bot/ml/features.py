@@ -19,21 +19,26 @@ MAX_CHARS = 4000
 
 CHAR_SIZES = (2, 3)
 _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _WORD_CHARS})
-_DIGITS = str.maketrans("0123456789", "0000000000")
+_NON_WORD = bytes(c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+_DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _META_VALUES = ("launcher", "quantization")
 """Env keys whose value (not only presence) is a feature."""
 
 
 def _norm(text: str) -> str:
     """Lower-case, digits folded to 0, whitespace collapsed; bounded length."""
-    return " ".join(text[:MAX_CHARS].lower().translate(_DIGITS).split())
+    return " ".join(_translate(text[:MAX_CHARS].lower(), _DIGITS).split())
+
+
+def _translate(text: str, table: bytes) -> str:
+    """str.translate for a table that only maps ASCII to ASCII, done on UTF-8 bytes (much faster on non-ASCII text)."""
+    return text.encode("utf-8", "surrogatepass").translate(table).decode("utf-8", "surrogatepass")
 
 
 def word_tokens(text: str, prefix: str = "") -> list[str]:
     """Word unigrams and bigrams (ASCII words; CJK is covered by the character n-grams)."""
-    ascii_text = _norm(text).encode("ascii", "replace").decode("ascii").replace("?", " ")
-    words = [w for w in (t.lstrip("0") for t in ascii_text.translate(_NON_WORD).split()) if len(w) > 1]
+    ascii_text = _norm(text).encode("ascii", "replace").translate(_NON_WORD).decode("ascii")  # "?" is a non-word char
+    words = [w for w in (t.lstrip("0") for t in ascii_text.split()) if len(w) > 1]
     return [prefix + w for w in words] + [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
 
 
@@ -88,7 +93,7 @@ A plain ASCII term matches a whole word, `term*` any word starting with it; phra
 match as substrings."""
 
 _CONCEPT_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_CONCEPT_SPLIT = str.maketrans({chr(c): " " for c in range(128) if chr(c) not in _CONCEPT_WORD_CHARS})
+_CONCEPT_SPLIT = bytes(c if c >= 128 or chr(c) in _CONCEPT_WORD_CHARS else 32 for c in range(256))
 
 
 def _is_word(term: str) -> bool:
@@ -113,7 +118,7 @@ _MATCHERS = _concept_matchers()
 def concept_tokens(text: str) -> list[str]:
     """One `concept=<name>` token per term family found in the text."""
     low = text.lower()
-    words = sorted(set(low.translate(_CONCEPT_SPLIT).split()))
+    words = sorted(set(_translate(low, _CONCEPT_SPLIT).split()))
     present = set(words)
     out = []
     for name, (whole, prefixes, subs) in _MATCHERS.items():
