@@ -28,13 +28,9 @@ class Linear:
 
     def proba(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """Class probabilities for one sparse vector."""
-        return self.proba_scores(self.coef[:, idx] @ vals)
-
-    def proba_scores(self, scores: np.ndarray) -> np.ndarray:
-        """Class probabilities from the raw scores x @ coef.T (intercept and temperature not yet applied)."""
         if len(self.classes) == 1:
             return np.ones(1)
-        z = (scores + self.intercept) / self.temperature
+        z = (self.coef[:, idx] @ vals + self.intercept) / self.temperature
         if z.shape[0] == 1:  # binary: sklearn keeps one row of weights for the second class
             z = np.array([0.0, z[0]])
         z = np.exp(z - z.max())
@@ -50,14 +46,40 @@ class Classifier:
 
     def __init__(self, vocab: Vocabulary, models: dict[str, Linear], meta: dict, min_deep: float = 0.5):
         self.vocab, self.models, self.meta, self.min_deep = vocab, models, meta, min_deep
-        self._cols: dict[str, slice] = {}
-        start = 0
-        for level, model in models.items():
-            self._cols[level] = slice(start, start + model.coef.shape[0])
-            start += model.coef.shape[0]
-        self._stacked = np.ascontiguousarray(np.concatenate([m.coef for m in models.values()]).T)
-        # all levels' coefficients, one row per feature: one gather and one product score every level at once
+        self._stack_levels()
+
+    def _stack_levels(self) -> None:
+        """Lay every level's classes side by side so that one gather, one product and one softmax serve them all.
+
+        Level k owns the slots [_starts[k], _starts[k] + len(classes)); a binary model's single row of weights feeds
+        its second slot (the first stays 0), and a single-class model feeds nothing (its softmax is exactly 1).
+        """
+        self._levels = list(self.models)
+        self._starts, sizes, dest, cols = [], [], [], []
+        for model in self.models.values():
+            start, n = sum(sizes), len(model.classes)
+            self._starts.append(start)
+            sizes.append(n)
+            if n > 1:
+                rows = model.coef.shape[0]
+                dest += range(start + n - rows, start + n)
+                cols.append((model.coef, model.intercept, np.full(rows, float(model.temperature))))
+        self._sizes = np.array(sizes)
+        self._dest = np.array(dest, dtype=np.int64)
+        coefs, intercepts, temperatures = zip(*cols) if cols else ((np.zeros((0, self.vocab.size)),), (), ())
+        self._stacked = np.ascontiguousarray(np.concatenate(coefs).T)
+        self._intercepts = np.concatenate([*intercepts, np.zeros(0)]).astype(np.float64)
+        self._temperatures = np.concatenate([*temperatures, np.zeros(0)])
         self._rows: dict[tuple[str, str], list[int]] = {}
+
+    def level_probas(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, list[float]]:
+        """Class probabilities of every level for one sparse vector (what each Linear.proba gives)."""
+        z = np.zeros(int(self._sizes.sum()))
+        z[self._dest] = (vals @ self._stacked.take(idx, axis=0) + self._intercepts) / self._temperatures
+        starts = self._starts
+        z = np.exp(z - np.repeat(np.maximum.reduceat(z, starts), self._sizes))
+        p = (z / np.repeat(np.add.reduceat(z, starts), self._sizes)).tolist()
+        return {lv: p[start : start + n] for lv, start, n in zip(self._levels, starts, self._sizes.tolist())}
 
     def vectorize(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """The sparse feature vector of one issue."""
@@ -69,22 +91,21 @@ class Classifier:
 
     def predict_vector(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, tuple[list[str], float]]:
         """predict() on an already vectorised issue; a deeper level is kept while the joint probability >= min_deep."""
-        scores = vals @ self._stacked[idx]
+        probas = self.level_probas(idx, vals)
         out = {}
         for dim, levels in HIERARCHY.items():
-            top = self.models[levels[0]]
-            p = top.proba_scores(scores[self._cols[levels[0]]])
-            best = int(np.argmax(p))
-            path, prob = [top.classes[best]], float(p[best])
+            p = probas[levels[0]]
+            best = max(range(len(p)), key=p.__getitem__)  # the first of equal maxima, as np.argmax
+            path, prob = [self.models[levels[0]].classes[best]], p[best]
             for level in levels[1:]:
-                deeper = self._child(level, path, scores)
+                deeper = self._child(level, path, probas[level])
                 if deeper is None or prob * deeper[1] < self.min_deep:
                     break
                 path, prob = deeper[0], prob * deeper[1]
             out[dim] = (path, prob)
         return out
 
-    def _child(self, level: str, path: list[str], scores: np.ndarray) -> tuple[list[str], float] | None:
+    def _child(self, level: str, path: list[str], proba: list[float]) -> tuple[list[str], float] | None:
         """The likeliest class of `level` under `path`, with its probability renormalised among the children."""
         model, prefix = self.models[level], SEP.join(path) + SEP
         rows = self._rows.get((level, prefix))
@@ -92,9 +113,9 @@ class Classifier:
             rows = self._rows[level, prefix] = [i for i, c in enumerate(model.classes) if c.startswith(prefix)]
         if not rows:
             return None
-        p = model.proba_scores(scores[self._cols[level]])[rows]
-        best = int(np.argmax(p))
-        return model.classes[rows[best]].split(SEP), float(p[best] / p.sum())
+        p = [proba[i] for i in rows]
+        best = max(range(len(p)), key=p.__getitem__)
+        return model.classes[rows[best]].split(SEP), p[best] / sum(p)
 
     def save(self, out: Path) -> None:
         """Write model.json (metadata, vocabulary, classes) and weights.npz (idf, coefficients) into `out`."""

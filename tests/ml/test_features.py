@@ -78,8 +78,8 @@ def test_short_concept_terms_match_whole_words_not_parts_of_words():
     assert concept_tokens("eos_token_id is wrong") == ["concept=template"]  # `eos*` is a word prefix
 
 
-@pytest.mark.parametrize("prose", ["", "a", "ab", "GPU OOM at step 12 显存不足 \u3000 again", "emoji 🚀🚀 x", "lone \ud800 surrogate \ud83d\ude80 pair",
-                                   "显存" * 3000])
+@pytest.mark.parametrize("prose", ["", "a", "ab", "GPU OOM at step 12 显存不足 \u3000 again", "emoji 🚀🚀 x",
+                                   "lone \ud800 surrogate \ud83d\ude80 pair", "显存" * 3000])
 def test_transform_facts_matches_transform_of_tokens(prose):
     docs = [tokens(facts(p)) for p in ("GPU OOM at step 12 显存不足", "emoji 🚀🚀 x ab", "显存 lone \ud800")] * 2
     vocab = fit_vocabulary(docs, min_df=1)
