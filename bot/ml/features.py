@@ -176,6 +176,8 @@ class Vocabulary:
             offset += len(terms[block])
         self.size = offset
         self._idf_all = np.concatenate([idf[b] for b in BLOCKS]).astype(np.float64)
+        self._block_ends = np.cumsum([len(terms[b]) for b in BLOCKS])
+        self._block_weights = np.array([weights.get(b, 1.0) for b in BLOCKS], dtype=np.float64)
         self._char_keys = {}
         for n in CHAR_SIZES:
             grams = [(_gram_key(t), i) for t, i in self.index["char"].items() if len(t) == n]
@@ -219,20 +221,14 @@ class Vocabulary:
 
     def _weigh(self, ids_per_block: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Sublinear tf times idf of each block's indices, L2-normalised per block, times the block weight."""
-        idx_parts, val_parts = [], []
-        for block in BLOCKS:
-            ids = ids_per_block[block]
-            if not ids.size:
-                continue
-            idx, tf = np.unique(ids, return_counts=True)
-            vals = (1.0 + np.log(tf)) * self._idf_all[idx]
-            norm = float(np.sqrt(vals @ vals))
-            if norm > 0:
-                idx_parts.append(idx)
-                val_parts.append(vals * (self.weights.get(block, 1.0) / norm))
-        if not idx_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(idx_parts), np.concatenate(val_parts)
+        counts = np.bincount(np.concatenate([ids_per_block[b] for b in BLOCKS]), minlength=self.size)
+        idx = np.flatnonzero(counts)
+        vals = (1.0 + np.log(counts[idx])) * self._idf_all[idx]
+        block = np.searchsorted(self._block_ends, idx, side="right")
+        norm = np.sqrt(np.bincount(block, weights=vals * vals, minlength=len(BLOCKS)))
+        keep = norm[block] > 0
+        scale = np.divide(self._block_weights, norm, out=np.zeros(len(BLOCKS)), where=norm > 0)
+        return idx[keep], (vals * scale[block])[keep]
 
 
 def fit_vocabulary(
