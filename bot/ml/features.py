@@ -208,8 +208,8 @@ class Vocabulary:
             codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
         parts = []
         for n in CHAR_SIZES:
-            keys, ids = self._char_keys.get(n, (None, None))
-            if keys is None or not keys.size or codes.size < n:
+            keys, ids = self._char_keys[n]
+            if not keys.size or codes.size < n:
                 continue
             grams = codes[: codes.size - n + 1].copy()
             for j in range(1, n):
