@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     """Total seconds one GitHub API call may spend retrying 5xx, timeouts and rate limits before giving up."""
     github_backoff_seconds: float = Field(0.5, ge=0)
     """The first retry's maximum jittered wait; it doubles with each attempt (capped at 30 s)."""
+    max_attempts: int = Field(3, ge=1)
+    """How many times a delivery may run before it stays failed."""
+    retry_seconds: float = Field(300.0, gt=0)
+    """How long after failing a delivery runs again (while it has attempts left); also at each start-up."""
 
     @field_validator("log_level", mode="before")
     @classmethod

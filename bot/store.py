@@ -134,6 +134,9 @@ class Store(Protocol):
     def reset_running(self) -> int:
         """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""
 
+    def requeue_failed(self, max_attempts: int, failed_before: float) -> int:
+        """Failed deliveries with attempts left that failed before the given time go back to pending; how many."""
+
     def get(self, delivery_id: str) -> Delivery | None:
         """One delivery, or None."""
 
@@ -255,6 +258,13 @@ class SQLiteStore:
     def reset_running(self) -> int:
         """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""
         return self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE status = 'running'").rowcount
+
+    def requeue_failed(self, max_attempts: int, failed_before: float) -> int:
+        """Failed deliveries with attempts left that failed before the given time go back to pending; how many."""
+        return self.conn.execute(
+            "UPDATE deliveries SET status = 'pending' WHERE status = 'failed' AND attempts < ? AND updated_at <= ?",
+            (max_attempts, failed_before),
+        ).rowcount
 
     def get(self, delivery_id: str) -> Delivery | None:
         """One delivery, or None."""

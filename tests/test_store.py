@@ -90,3 +90,17 @@ def test_sqlite_path(url, path):
 def test_other_schemes_are_refused():
     with pytest.raises(ValueError, match="unsupported"):
         sqlite_path("postgresql://localhost/firstmile")
+
+
+def test_requeue_failed_only_with_attempts_left_and_after_the_wait():
+    store = open_store("sqlite:///:memory:")
+    for name in ("once", "twice"):
+        store.add_delivery(name, "issues", "opened", "{}", 1.0)
+    store.claim("once", 10.0)
+    store.finish("once", 10.0, error="boom")
+    for at in (10.0, 11.0):
+        store.claim("twice", at)
+        store.finish("twice", at, error="boom")
+    assert store.requeue_failed(3, 5.0) == 0  # not failed long enough ago
+    assert store.requeue_failed(2, 20.0) == 1  # "twice" has used its 2 attempts
+    assert store.get("once").status == "pending" and store.get("twice").status == "failed"

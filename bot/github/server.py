@@ -97,7 +97,8 @@ class BotServer:
         if s.dry:
             log.info("dry run: deliveries are verified and handled, but nothing is written to GitHub")
         self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
-                               on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0)
+                               on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0,
+                               max_attempts=s.max_attempts, retry_seconds=s.retry_seconds)
         if self.role != "web":
             await self.queue.start()
         else:

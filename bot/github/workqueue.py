@@ -48,10 +48,14 @@ class WorkQueue:
     """Bounded asyncio queue of delivery ids; the store is the source of truth, the queue only a window on it."""
 
     def __init__(self, store: Store, process: Processor, *, size: int, workers: int,
-                 on_depth: Callable[[int], None] = lambda _n: None, poll_seconds: float = 0.0):
+                 on_depth: Callable[[int], None] = lambda _n: None, poll_seconds: float = 0.0,
+                 max_attempts: int = 3, retry_seconds: float = 300.0):
         self.store, self.process, self.size, self.workers = store, process, size, workers
         self.poll_seconds = poll_seconds
         """When > 0, look in the store this often for deliveries another process (the web server) stored."""
+        self.max_attempts, self.retry_seconds = max_attempts, retry_seconds
+        """A failed delivery runs again `retry_seconds` after it failed, until it has run `max_attempts` times."""
+        self._retrier: asyncio.Task | None = None
         self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=size)
         self._known: set[str] = set()
         self._backlog = False
@@ -89,18 +93,20 @@ class WorkQueue:
 
     async def start(self) -> None:
         """Return interrupted work to pending, queue what the store holds, and start the workers."""
-        recovered = self.store.reset_running()
+        recovered = self.store.reset_running() + self.store.requeue_failed(self.max_attempts, time.time())
         self.refill()
         if recovered or self._known:
             log.info("recovered %d open deliveries from the store", len(self._known))
         self._tasks = [asyncio.create_task(self._worker(), name=f"worker-{i}") for i in range(self.workers)]
         if self.poll_seconds > 0:
             self._poller = asyncio.create_task(self._poll(), name="poller")
+        self._retrier = asyncio.create_task(self._retry(), name="retrier")
 
     async def stop(self, drain_seconds: float) -> None:
         """Drain for at most drain_seconds, then cancel; unfinished deliveries stay pending in the store."""
-        if self._poller is not None:
-            self._poller.cancel()
+        for task in (self._poller, self._retrier):
+            if task is not None:
+                task.cancel()
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._queue.join(), timeout=drain_seconds)
         for task in self._tasks:
@@ -115,6 +121,14 @@ class WorkQueue:
         while True:
             await asyncio.sleep(self.poll_seconds)
             if self._queue.qsize() < self.size // 2:
+                self.refill()
+
+    async def _retry(self) -> None:
+        """Every `retry_seconds`, give failed deliveries with attempts left another run."""
+        while True:
+            await asyncio.sleep(self.retry_seconds)
+            if n := self.store.requeue_failed(self.max_attempts, time.time() - self.retry_seconds):
+                log.warning("retrying %d failed deliveries", n)
                 self.refill()
 
     async def _worker(self) -> None:

@@ -354,3 +354,35 @@ print(heavy)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['bot.core.repoconfig']"  # `firstmile config` reads repo configs; nothing else
+
+
+async def test_a_failed_delivery_runs_again_later_until_its_attempts_are_used(app_server, sender, recorder):
+    calls = []
+
+    async def flaky(event, gh, ctx):
+        calls.append(event.delivery_id)
+        if len(calls) == 1:
+            raise RuntimeError("GitHub was down")
+
+    recorder.action = flaky
+    running = await app_server(retry_seconds=0.05, max_attempts=3)
+    await sender(running).send("issues", payload("issues.opened"), "flaky")
+    for _ in range(200):
+        row = running.server.store.get("flaky")
+        if row.status == "done":
+            break
+        await asyncio.sleep(0.02)
+    assert (row.status, row.attempts) == ("done", 2)
+    assert calls == ["flaky", "flaky"]
+
+
+async def test_a_delivery_that_keeps_failing_stops_after_max_attempts(app_server, sender, recorder):
+    async def boom(event, gh, ctx):
+        raise RuntimeError("still broken")
+
+    recorder.action = boom
+    running = await app_server(retry_seconds=0.02, max_attempts=2)
+    await sender(running).send("issues", payload("issues.opened"), "doomed")
+    await asyncio.sleep(0.5)
+    row = running.server.store.get("doomed")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 2, "RuntimeError: still broken")
