@@ -101,6 +101,10 @@ def test_requeue_failed_only_with_attempts_left_and_after_the_wait():
     for at in (10.0, 11.0):
         store.claim("twice", at)
         store.finish("twice", at, error="boom")
+        store.requeue_failed(3, at)
+    store.claim("twice", 12.0)
+    store.finish("twice", 12.0, error="boom")
+    assert store.get("twice").attempts == 3
     assert store.requeue_failed(3, 5.0) == 0  # not failed long enough ago
-    assert store.requeue_failed(2, 20.0) == 1  # "twice" has used its 2 attempts
+    assert store.requeue_failed(3, 20.0) == 1  # "twice" has used its 3 attempts
     assert store.get("once").status == "pending" and store.get("twice").status == "failed"
