@@ -94,17 +94,17 @@ def test_other_schemes_are_refused():
 
 def test_requeue_failed_only_with_attempts_left_and_after_the_wait():
     store = open_store("sqlite:///:memory:")
-    for name in ("once", "twice"):
-        store.add_delivery(name, "issues", "opened", "{}", 1.0)
-    store.claim("once", 10.0)
-    store.finish("once", 10.0, error="boom")
+    store.add_delivery("twice", "issues", "opened", "{}", 1.0)
     for at in (10.0, 11.0):
-        store.claim("twice", at)
+        assert store.claim("twice", at) is not None
         store.finish("twice", at, error="boom")
-        store.requeue_failed(3, at)
-    store.claim("twice", 12.0)
-    store.finish("twice", 12.0, error="boom")
-    assert store.get("twice").attempts == 3
-    assert store.requeue_failed(3, 5.0) == 0  # not failed long enough ago
-    assert store.requeue_failed(3, 20.0) == 1  # "twice" has used its 3 attempts
+        if at == 10.0:
+            assert store.requeue_failed(2, at) == 1
+    assert store.get("twice").attempts == 2
+    assert store.requeue_failed(2, 20.0) == 0  # both attempts used: it stays failed
+    store.add_delivery("once", "issues", "opened", "{}", 1.0)
+    store.claim("once", 30.0)
+    store.finish("once", 30.0, error="boom")
+    assert store.requeue_failed(2, 25.0) == 0  # failed too recently
+    assert store.requeue_failed(2, 30.0) == 1
     assert store.get("once").status == "pending" and store.get("twice").status == "failed"
