@@ -13,7 +13,6 @@ from bot.core.fixes import match_fixes
 from bot.core.missing import missing_info
 from bot.core.render import render_comment
 from bot.core.ruleset import RuleSet
-from bot.core.sanitize import valid
 from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Decision, Facts, LabelChoice, Prediction
 
@@ -69,11 +68,6 @@ def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Predi
     return list(rule_confs[: len(rule.path)]) + [merged.confidence] * deeper
 
 
-def _valid(text: str) -> str:
-    """The text as valid Unicode: lone surrogates (legal in JSON escapes) become "?"."""
-    return valid(text)
-
-
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
            hidden: Collection[str] = ()) -> Decision:
@@ -82,7 +76,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
     """
-    facts = extract(_valid(title or ""), _valid(body or ""))
+    facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
     ruled = classify(facts, ruleset)
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}
