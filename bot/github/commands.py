@@ -181,7 +181,7 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
         gone = {n.casefold() for n in plan.remove_labels}
         kept = [lb for lb in issue.get("labels") or [] if str(lb["name"]).casefold() not in gone]
         now = issue | {"labels": kept + [{"name": n} for n in plan.add_labels]}
-        await triage_router.refresh(gh, ctx, where["owner"], where["repo"], number, issue=now)
+        await triage_router.refresh(gh, ctx, where["owner"], where["repo"], number, issue=now, comment=comment)
 
 
 async def reply_once(gh: Any, ctx: Any, where: dict, comment: dict, text: str) -> bool:

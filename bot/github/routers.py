@@ -1,21 +1,36 @@
-"""The composition of every concern's Router; later issues append theirs to ROUTERS."""
+"""The composition of every concern's Router, dispatched one after another in the order of ROUTERS."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from gidgethub import sansio
 from gidgethub.routing import Router
 
 from bot.github import commands, installation, triage
 
+# Order matters: commands store a human's override (and re-triage with the comment) before triage reads it.
 ROUTERS: list[Router] = [
     installation.router,
     commands.router,
     triage.router,
-    # Add new concerns here, one Router per module, e.g. triage.router (issues), commands.router (issue_comment).
 ]
 
 
+class InOrder(Router):
+    """Routers whose callbacks run in list order; gidgethub's combined Router runs them in set order."""
+
+    def __init__(self, *routers: Router) -> None:
+        super().__init__(*routers)
+        self.routers = routers
+
+    async def dispatch(self, event: sansio.Event, *args: Any, **kwargs: Any) -> None:
+        """Each router in turn, so a later concern sees what an earlier one did."""
+        for router in self.routers:
+            await router.dispatch(event, *args, **kwargs)
+
+
 def compose(extra: Iterable[Router] = ()) -> Router:
-    """One Router dispatching to all of ROUTERS (plus `extra`, which tests use to observe deliveries)."""
-    return Router(*ROUTERS, *extra)
+    """One Router dispatching to all of ROUTERS in order (plus `extra`, which tests use to observe deliveries)."""
+    return InOrder(*ROUTERS, *extra)

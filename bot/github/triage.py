@@ -81,12 +81,16 @@ async def on_label(event: sansio.Event, gh: Any, ctx: Any) -> None:
                           added=event.data["action"] == "labeled", by_bot=False)
 
 
-async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issue: dict | None = None) -> None:
-    """Re-triage an issue now, honouring human overrides; update its labels and sticky comment (after a command)."""
+async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issue: dict | None = None,
+                  comment: dict | None = None) -> None:
+    """Re-triage an issue now, honouring human overrides (after a command); with the command's comment, that
+    comment counts as handled, so the comment route below does not triage it a second time."""
     if issue is None:
         issue = await gh.getitem("/repos/{owner}/{repo}/issues/{number}", {"owner": owner, "repo": repo,
                                                                             "number": number})
-    await _triage(gh, ctx, owner, repo, issue, "refresh")
+    await _triage(gh, ctx, owner, repo, issue, "refresh", comment=comment)
+    if comment is not None:
+        ctx.store.mark_comment(f"{owner}/{repo}", comment["id"], str(comment.get("updated_at")), time.time())
 
 
 # ---- the work -------------------------------------------------------------------------------------------------

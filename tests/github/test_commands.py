@@ -253,3 +253,13 @@ async def test_info_ok_removes_needs_info_for_good(gh):
     assert [o["dimension"] for o in gh.overrides()] == ["needs_info"]
     await gh.send("issues", gh.issue_event("edited"))
     assert "needs-info" not in gh.issue().labels
+
+
+async def test_a_command_comment_is_triaged_once(gh, caplog):
+    caplog.set_level("INFO", logger="bot.github.triage")
+    caplog.clear()  # the opening triage
+    c = await gh.comment("torch 2.3.1 here.\n\n/symptom hang", "maint")
+    passes = [r for r in caplog.records if r.getMessage().startswith(f"{REPO}#1: triaged")]
+    assert len(passes) == 1  # the command's refresh, which also read the comment's facts
+    assert any(x["id"] == c.id for x in gh.running.server.store.issue_state(REPO, 1).comments)
+    assert gh.symptoms() == ["symptom: hang"]
