@@ -26,7 +26,8 @@ Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
 RANK = {"none": 0, "read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}
 """GitHub's repository roles, weakest first (use the API's `role_name`, not the legacy `permission`)."""
 
-Resolved = tuple[tuple[str, ...], str]
+Resolved = tuple[tuple[str, ...], tuple[str, ...]]
+"""A node's path and the labels of each level of it, from the top, as automatic triage applies them."""
 Resolver = Callable[[str, str], "Resolved | str"]
 """(dimension, name) -> (taxonomy path, label name), or an error message (raising ValueError works too)."""
 
@@ -218,16 +219,18 @@ def _label_edit(cmd: LabelEdit, ctx: Context, resolve: Resolver) -> Plan | str:
 
 
 def _set_node(cmd: SetNode, ctx: Context, resolve: Resolver) -> Plan | str:
-    """`/symptom x`: x's label replaces every label of the dimension; the record says what it corrected."""
+    """`/symptom x`: the labels of x's path replace every label of the dimension; the record says what it corrected."""
     got = _resolve(resolve, cmd.dimension, cmd.name)
     if isinstance(got, str):
         return f"`{_command_name(cmd)}`: {_defang(got)}"
-    path, label = got
+    path, labels = got
+    keep = {n.casefold() for n in labels}
     dim = _dimension_fn(ctx.dimension_of)
-    before = tuple(n for n in ctx.labels if dim(n) == cmd.dimension or n.casefold() == label.casefold())
-    remove = tuple(n for n in before if n.casefold() != label.casefold())
-    add = () if any(n.casefold() == label.casefold() for n in before) else (label,)
-    record = _record(ctx, cmd.dimension, before, (label,), tuple(path))
+    before = tuple(n for n in ctx.labels if dim(n) == cmd.dimension or n.casefold() in keep)
+    remove = tuple(n for n in before if n.casefold() not in keep)
+    have = {n.casefold() for n in before}
+    add = tuple(n for n in labels if n.casefold() not in have)
+    record = _record(ctx, cmd.dimension, before, tuple(labels), tuple(path))
     return Plan(add_labels=add, remove_labels=remove, overrides=(record,))
 
 

@@ -108,10 +108,10 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
         at=str(comment.get("updated_at") or comment.get("created_at") or ""),
     )
 
-    def resolve(dimension: str, name: str) -> tuple[tuple[str, ...], str]:
-        """A node's path and this repo's label for it (ValueError if unknown or ambiguous)."""
+    def resolve(dimension: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A node's path and this repo's labels for each level of it (ValueError if unknown or ambiguous)."""
         node = taxonomy.resolve(dimension, name)
-        return node.path, node.label
+        return node.path, tuple(taxonomy.get(dimension, node.path[: i + 1]).label for i in range(len(node.path)))
 
     return decide_all(cmds, context, resolve), decision
 

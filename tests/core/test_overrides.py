@@ -34,7 +34,7 @@ def resolve(dimension, name):
     """A tiny table resolver: exact label or " - " path, else an error message."""
     for path, label in NODES[dimension].items():
         if name.lower() in (label, " - ".join(path).lower()):
-            return path, label
+            return path, tuple(NODES[dimension][path[: i + 1]] for i in range(len(path)))
     return f"no {dimension} node named {name!r}"
 
 
@@ -153,6 +153,15 @@ def test_symptom_already_present_removes_the_others_and_adds_nothing():
     plan = decide(SetNode("symptom", "hang"), ctx(labels=labels, bot_labels=frozenset()), resolve)
     assert (plan.add_labels, plan.remove_labels) == ((), ("symptom: crash",))
     assert plan.override.before == labels and plan.override.corrects_bot is False
+
+
+def test_a_leaf_brings_the_labels_of_its_whole_path_as_automatic_triage_does():
+    labels = ("symptom: crash", "symptom: hang", "stage: inference")
+    plan = decide(SetNode("symptom", "symptom: oom"), ctx(labels=labels), resolve)
+    assert plan.add_labels == ("symptom: cuda-error", "symptom: oom")
+    assert plan.remove_labels == ("symptom: hang",)
+    assert plan.override.after == ("symptom: crash", "symptom: cuda-error", "symptom: oom")
+    assert plan.override.path == ("Crash", "CUDA Error", "Out of Memory")
 
 
 def test_confirming_the_bots_choice_is_still_recorded():

@@ -263,3 +263,10 @@ async def test_a_command_comment_is_triaged_once(gh, caplog):
     assert len(passes) == 1  # the command's refresh, which also read the comment's facts
     assert any(x["id"] == c.id for x in gh.running.server.store.issue_state(REPO, 1).comments)
     assert gh.symptoms() == ["symptom: hang"]
+
+
+async def test_a_leaf_override_labels_its_whole_path(gh):
+    await gh.comment("/symptom hang", "maint")
+    await gh.comment("/symptom out of memory", "maint")
+    assert sorted(gh.symptoms()) == sorted(CRASH)
+    assert gh.overrides()[-1]["after"] == CRASH
