@@ -8,6 +8,8 @@ from bot.core.compat import load_checks, load_tables
 from bot.core.fixes import load_fixes
 from bot.core.missing import load_requirements
 from bot.core.rulefile import rules_dir
+from bot.core.ruleset import RuleSet
+from bot.core.triage import triage
 from bot.core.taxonomy import load_taxonomy
 
 FIXES = load_fixes(rules_dir() / "fixes.yml")
@@ -80,3 +82,31 @@ def test_tables_load_and_are_ordered_newest_driver_first():
     tables = load_tables(rules_dir() / "tables.yml")
     majors = [int(r.cuda) for r in tables.driver_cuda]
     assert majors == sorted(majors, reverse=True)
+
+
+RULESET = RuleSet.load()
+
+
+def _cause(title: str, body: str) -> str | None:
+    """The root cause the shipped rules alone give an issue."""
+    cause = triage(title, body, RULESET).root_cause
+    return cause.name if cause else None
+
+
+def test_a_kernel_side_cuda_error_points_at_the_environment():
+    body = (
+        "Running the chat example on my workstation.\n\n```\nTraceback (most recent call last):\n"
+        '  File "chat.py", line 12, in <module>\n    out = model.generate(**inputs)\n'
+        "RuntimeError: CUDA error: an illegal memory access was encountered\n```\n"
+    )
+    assert _cause("CUDA error while generating", body) == "Environment Compatibility Issues"
+
+
+def test_a_hand_written_eos_id_behind_runaway_output_is_an_inference_setting():
+    body = (
+        "The answer is fine but then the output keeps going and prints <|im_end|> tokens until the limit.\n\n"
+        "```python\nout = model.generate(ids, max_new_tokens=1024, eos_token_id=2)\n```\n"
+    )
+    cause = _cause("Output never stops, special tokens in the answer", body)
+    assert cause == "Configuration and Parameter Setting Errors - Inference Configuration Error"
+    assert _cause("Output never stops, special tokens in the answer", body.replace("eos_token_id=2", "")) != cause
