@@ -31,6 +31,10 @@ def _ids(prose="", **kw):
     ("pip fails", {"python": "3.13.0", "torch": "2.4.1"}, "python-too-new-for-torch-2.4"),
     ("pip fails", {"python": "3.8.10", "torch": "2.5.1"}, "python-too-old-for-torch"),
     ("pip fails", {"python": "3.7.9", "torch": "2.0.1"}, "python-too-old-for-torch-2"),
+    ("pip fails", {"python": "3.14.0", "torch": "2.8.0"}, "python-too-new-for-torch-2.8"),
+    ("pip fails", {"python": "3.15.0", "torch": "2.14.1"}, "python-too-new-for-torch-2.14"),
+    ("pip fails", {"python": "3.9.18", "torch": "2.9.1"}, "python-too-old-for-torch-2.9"),
+    ("pip fails", {"python": "3.10.12", "torch": "2.15.0"}, "python-too-old-for-torch-2.15"),
     ("vllm serve fails", {"gpu": "Tesla P40"}, "vllm-below-volta"),
     ("vllm with an AWQ model", {"gpu": "Tesla V100"}, "vllm-awq-below-turing"),
     ("serving the FP8 checkpoint", {"gpu": "NVIDIA A100-SXM4-80GB"}, "fp8-below-ada"),
@@ -58,11 +62,24 @@ def test_each_check_fires(prose, env, expected):
     ("CUDA crash", {"torch": "2.1.0+cu121"}),                          # a CUDA build
     ("vllm", {"os": "Ubuntu 22.04 (WSL2 microsoft-standard)"}),        # WSL is Linux
     ("crash", {"python": "3.11", "torch": "2.1.0"}),
+    ("crash", {"python": "3.14.0", "torch": "2.9.0"}),
+    ("crash", {"python": "3.10.12", "torch": "2.14.1"}),
     ("building flash-attn", {"cuda": "12.4", "torch": "2.3.0+cu121"}),  # same major: a warning at most
     ("uses mps", {"os": "macOS 14.4"}),
 ])
 def test_no_false_warnings(prose, env):
     assert _ids(prose, env=env) == []
+
+
+@pytest.mark.parametrize("python, torch, expected", [
+    ("3.8.10", "2.9.1", "python-too-old-for-torch-2.9"),
+    ("3.9.18", "2.15.0", "python-too-old-for-torch-2.15"),
+    ("3.14.0", "2.4.1", "python-too-new-for-torch-2.8"),
+    ("3.15.0", "2.1.2", "python-too-new-for-torch-2.14"),
+])
+def test_one_python_warning_at_a_time_the_one_for_that_torch(python, torch, expected):
+    assert [i for i in _ids("pip fails", env={"python": python, "torch": torch}) if i.startswith("python-")] == [
+        expected]
 
 
 def test_message_fills_values_as_inert_code():
