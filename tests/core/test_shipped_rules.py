@@ -110,3 +110,15 @@ def test_a_hand_written_eos_id_behind_runaway_output_is_an_inference_setting():
     cause = _cause("Output never stops, special tokens in the answer", body)
     assert cause == "Configuration and Parameter Setting Errors - Inference Configuration Error"
     assert _cause("Output never stops, special tokens in the answer", body.replace("eos_token_id=2", "")) != cause
+
+
+def test_an_unquantised_7b_model_on_a_small_consumer_gpu_lacks_gpu_memory():
+    body = (
+        "I try to run the model locally and the script dies after loading.\n\n"
+        "- GPU: NVIDIA GeForce RTX 3060\n- Model: Mistral-7B-Instruct-v0.2\n\n"
+        "```\nTraceback (most recent call last):\n  File \"run.py\", line 9, in <module>\n"
+        "    model.to('cuda')\nRuntimeError: CUDA error: unspecified launch failure\n```\n"
+    )
+    cause = _cause("Crash when loading the model", body)
+    assert cause == "Hardware and Resource Limitations - GPU Memory Insufficiency"
+    assert _cause("Crash when loading the model", body.replace("7B", "1.5B")) != cause
