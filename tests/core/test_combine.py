@@ -73,3 +73,11 @@ def test_core_combine_does_not_import_sklearn_or_bot_ml():
 
     src = open(mod.__file__, encoding="utf-8").read()
     assert "sklearn" not in src and "bot.ml" not in src
+
+
+def test_the_root_cause_needs_a_surer_model_to_fill_than_the_other_dimensions():
+    model = {"symptom": (CRASH, 0.4), "root_cause": (["Hardware and Resource Limitations"], 0.4)}
+    out = combine({}, model)
+    assert out["symptom"].path == CRASH and out["root_cause"] is None
+    assert combine({}, model | {"root_cause": (["Hardware and Resource Limitations"], 0.55)})["root_cause"] is not None
+    assert combine({}, model, fill_min=0.3)["root_cause"] is not None  # an explicit threshold applies to every dimension
