@@ -93,15 +93,6 @@ def _cause(title: str, body: str) -> str | None:
     return cause.name if cause else None
 
 
-def test_a_kernel_side_cuda_error_points_at_the_environment():
-    body = (
-        "Running the chat example on my workstation.\n\n```\nTraceback (most recent call last):\n"
-        '  File "chat.py", line 12, in <module>\n    out = model.generate(**inputs)\n'
-        "RuntimeError: CUDA error: an illegal memory access was encountered\n```\n"
-    )
-    assert _cause("CUDA error while generating", body) == "Environment Compatibility Issues"
-
-
 def test_a_hand_written_eos_id_behind_runaway_output_is_an_inference_setting():
     body = (
         "The answer is fine but then the output keeps going and prints <|im_end|> tokens until the limit.\n\n"
