@@ -27,3 +27,9 @@ def test_missing_subcommand_is_a_usage_error():
     out = subprocess.run([sys.executable, "-m", "bot"], capture_output=True, text=True)
     assert out.returncode == 2
     assert "usage" in out.stderr.lower()
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly():
+    cmd = f"{sys.executable} -m bot rules check | head -c 1"
+    out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True)
+    assert out.stdout == "o" and "Traceback" not in out.stderr and "BrokenPipe" not in out.stderr
