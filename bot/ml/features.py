@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
+import re2
 
 from bot.core.types import Facts
 
@@ -93,7 +93,9 @@ A plain ASCII term matches a whole word, `term*` any word starting with it; phra
 match as substrings."""
 
 _CONCEPT_WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_CONCEPT_SPLIT = bytes(c if c >= 128 or chr(c) in _CONCEPT_WORD_CHARS else 32 for c in range(256))
+_SPACES = "".join(chr(c) for c in range(128, 0x3001) if chr(c).isspace())
+_BREAK = r"[^a-z0-9_\x{80}-\x{10ffff}]|[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]"
+"""A character that ends a word: any ASCII character but [a-z0-9_], or Unicode whitespace (str.split's set)."""
 
 
 def _is_word(term: str) -> bool:
@@ -101,36 +103,36 @@ def _is_word(term: str) -> bool:
     return bool(term) and all(ch in _CONCEPT_WORD_CHARS for ch in term)
 
 
-def _concept_matchers() -> dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]:
-    """Per family: whole words, word prefixes, substrings."""
-    out = {}
-    for name, terms in CONCEPTS.items():
-        words = frozenset(t for t in terms if _is_word(t))
-        prefixes = tuple(t[:-1] for t in terms if t.endswith("*") and _is_word(t[:-1]))
-        subs = tuple(t.rstrip("*") for t in terms if not _is_word(t) and not (t.endswith("*") and _is_word(t[:-1])))
-        out[name] = (words, prefixes, subs)
-    return out
+def _term_pattern(term: str) -> str:
+    """The RE2 pattern of one concept term: a whole word, a word prefix (`term*`) or a literal substring."""
+    if _is_word(term):
+        return f"(?:^|{_BREAK}){term}(?:{_BREAK}|$)"
+    if term.endswith("*") and _is_word(term[:-1]):
+        return f"(?:^|{_BREAK}){term[:-1]}"
+    return re2.escape(term.rstrip("*"))
 
 
-_MATCHERS = _concept_matchers()
+def _concept_set() -> tuple:
+    """One RE2 Set over every concept term (case-sensitive: the text is lower-cased first) and each term's family."""
+    opts = re2.Options()
+    opts.max_mem, opts.log_errors = 64 << 20, False
+    rset, family = re2.Set.SearchSet(opts), []
+    for k, terms in enumerate(CONCEPTS.values()):
+        for term in terms:
+            rset.Add(_term_pattern(term))
+            family.append(k)
+    rset.Compile()
+    return rset, family
+
+
+_CONCEPT_SET, _TERM_FAMILY = _concept_set()
+_CONCEPT_TOKENS = [f"concept={name}" for name in CONCEPTS]
 
 
 def concept_tokens(text: str) -> list[str]:
-    """One `concept=<name>` token per term family found in the text."""
-    low = text.lower()
-    words = sorted(set(_translate(low, _CONCEPT_SPLIT).split()))
-    present = set(words)
-    out = []
-    for name, (whole, prefixes, subs) in _MATCHERS.items():
-        if not whole.isdisjoint(present) or any(_has_prefix(words, p) for p in prefixes) or any(s in low for s in subs):
-            out.append(f"concept={name}")
-    return out
-
-
-def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
-    """True when some word starts with `prefix` (binary search in the sorted word list)."""
-    i = bisect.bisect_left(sorted_words, prefix)
-    return i < len(sorted_words) and sorted_words[i].startswith(prefix)
+    """One `concept=<name>` token per term family found in the (lower-cased) text, in one RE2 pass."""
+    hits = _CONCEPT_SET.Match(text.lower().encode("utf-8", "surrogatepass")) or ()
+    return [_CONCEPT_TOKENS[k] for k in sorted({_TERM_FAMILY[i] for i in hits})]
 
 
 def tokens(facts: Facts, chars: bool = True) -> dict[str, list[str]]:
