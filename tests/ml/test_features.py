@@ -87,3 +87,10 @@ def test_transform_facts_matches_transform_of_tokens(prose):
     want, got = vocab.transform(tokens(f)), vocab.transform_facts(f)
     assert np.array_equal(want[0], got[0]) and np.allclose(want[1], got[1], rtol=0, atol=1e-12)
     assert tokens(f, chars=False) == {b: t for b, t in tokens(f).items() if b != "char"}
+
+
+def test_concept_words_end_at_ascii_punctuation_and_unicode_spaces_but_not_at_other_characters():
+    assert concept_tokens("用\u3000oom") == ["concept=memory"]  # an ideographic space separates words
+    assert concept_tokens("(oom)") == ["concept=memory"]
+    assert concept_tokens("用oom") == []  # a CJK character is part of the word, as str.split would keep it
+    assert concept_tokens("Fine-Tuning and NCCL_DEBUG") == ["concept=multi_gpu", "concept=finetune"]
