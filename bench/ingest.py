@@ -110,11 +110,11 @@ def free_port() -> int:
 
 
 def start_serve(private: str, api_url: str, db: str, workers: int, log: Path,
-                worker_process: bool = False) -> tuple[subprocess.Popen, str]:
+                worker: str = "thread") -> tuple[subprocess.Popen, str]:
     """Start `python -m bot serve` and wait until it accepts connections; returns (process, url)."""
     port = free_port()
-    env = os.environ | {"WORKER_PROCESS": str(worker_process).lower(), "APP_ID": APP_ID, "PRIVATE_KEY": private, "WEBHOOK_SECRET": SECRET, "PORT": str(port),
-                        "GITHUB_API_URL": api_url, "DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING",
+    env = os.environ | {"WORKER": worker, "APP_ID": APP_ID, "PRIVATE_KEY": private, "WEBHOOK_SECRET": SECRET,
+                        "PORT": str(port), "GITHUB_API_URL": api_url, "DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING",
                         "WORKERS": str(workers), "QUEUE_SIZE": "1000"}
     with open(log, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stdout=out, stderr=out)
@@ -217,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency", type=float, default=0.2, help="fake GitHub seconds per call (default 0.2)")
     p.add_argument("--workers", type=int, default=32, help="server WORKERS (default 32)")
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for processing after sending")
-    p.add_argument("--worker-process", action="store_true", help="serve with WORKER_PROCESS=true (web + worker)")
+    p.add_argument("--worker", choices=("thread", "process", "inline"), default="thread",
+                   help="serve with WORKER=... (default thread, the server's default)")
     args = p.parse_args(argv)
     count = args.count or int(args.rate * args.duration)
 
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         fake_proc, fake, api_url = spawn_fake(count, args.latency, public)
         db = f"{tmp}/ingest.sqlite3"
-        server, url = start_serve(private, api_url, db, args.workers, Path(tmp) / "serve.log", args.worker_process)
+        server, url = start_serve(private, api_url, db, args.workers, Path(tmp) / "serve.log", args.worker)
         rss_samples: list[tuple[int, float]] = []
 
         def sample(n_sent: int) -> None:
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     dup = [n for n, k in comments.items() if k > 1]
     print(f"deliveries: {count}  mode: {f'open loop {args.rate:g}/s' if args.rate else 'closed loop'}  "
           f"in flight max: {args.concurrency}  fake GitHub latency: {args.latency * 1000:.0f} ms  "
-          f"workers: {args.workers}{' in a worker process' if args.worker_process else ''}  cpus: {os.cpu_count()}")
+          f"workers: {args.workers}  WORKER={args.worker}  cpus: {os.cpu_count()}")
     print(f"ack ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  p99 {percentile(ms, 99):.1f}  "
           f"max {max(ms):.1f}   acks/s: {len(ms) / elapsed:.0f}  statuses: {dict(sorted(statuses.items()))}")
     print(f"labels applied, s after sending: p50 {percentile(e2e, 50):.2f}  p99 {percentile(e2e, 99):.2f}  "

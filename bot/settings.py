@@ -35,11 +35,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     workers: int = Field(8, ge=1, le=1024)
     queue_size: int = Field(1000, ge=1)
-    worker_process: bool = False
-    """Handle deliveries in a worker subprocess (polling the store) so the web process only verifies, stores and acks.
-
-    Off by default: it meets the acknowledgement target (p99 13 ms at 300/s) but its two processes hold 168 MB of RSS
-    together (PSS 128 MB), over the 150 MB target; see bench/README.md."""
+    worker: Literal["thread", "process", "inline"] = "thread"
+    """Where deliveries are handled: "thread" (default), a worker thread with its own event loop, one process;
+    "process", a supervised worker process (lowest ack latency, but ~60 MB more RSS); "inline", the web event loop
+    itself (acks then wait behind triage). See bench/README.md for the measurements."""
     max_body_bytes: int = Field(25 * 1024 * 1024, ge=1)
     drain_seconds: float = Field(10.0, ge=0)
     github_timeout: float = Field(10.0, gt=0)

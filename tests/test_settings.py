@@ -16,7 +16,7 @@ from bot.settings import Settings, SettingsError, load_settings, settings_env
 
 CLEAN = {k: v for k, v in os.environ.items() if k.upper() not in {
     "APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "GITHUB_API_URL", "HOST", "PORT", "DATABASE_URL",
-    "DRY_RUN", "LOG_LEVEL", "WORKERS", "QUEUE_SIZE", "MAX_BODY_BYTES", "DRAIN_SECONDS", "WORKER_PROCESS"}}
+    "DRY_RUN", "LOG_LEVEL", "WORKERS", "QUEUE_SIZE", "MAX_BODY_BYTES", "DRAIN_SECONDS", "WORKER"}}
 
 
 def test_defaults(monkeypatch, tmp_path):
@@ -25,6 +25,7 @@ def test_defaults(monkeypatch, tmp_path):
     assert (s.github_api_url, s.host, s.port, s.database_url) == (
         "https://api.github.com", "127.0.0.1", 3000, "sqlite:///firstmile.sqlite3")
     assert s.dry and s.max_body_bytes == 25 * 1024 * 1024
+    assert s.worker == "thread"
 
 
 def test_environment_and_dotenv(monkeypatch, tmp_path, app_keys):

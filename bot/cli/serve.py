@@ -22,7 +22,7 @@ def serve(args: argparse.Namespace) -> int:
     """Validate settings (bad value: one line naming it, exit 2), then serve until SIGTERM."""
     try:
         settings = load_settings()
-        if args.worker_of:  # started by the web process (WORKER_PROCESS=true), which verifies the deliveries
+        if args.worker_of:  # started by the web process (WORKER=process), which verifies the deliveries
             from bot.github.server import work
 
             work(settings, args.worker_of)

@@ -285,8 +285,8 @@ async def _web_role(tmp_path, **settings):
     from bot.github.server import SERVER_KEY, create_app
     from bot.settings import load_settings
 
-    app = create_app(load_settings(webhook_secret=SECRET, database_url=f"sqlite:///{tmp_path}/web.db", **settings),
-                     role="web")
+    app = create_app(load_settings(webhook_secret=SECRET, database_url=f"sqlite:///{tmp_path}/web.db",
+                                   worker="process", **settings), role="web")
     server = app[SERVER_KEY]
     server.worker_argv = [sys.executable, "-c", STAND_IN, str(tmp_path / "worker-saw")]
     runner = web.AppRunner(app, access_log=None)
@@ -341,7 +341,8 @@ bot.__main__.build_parser()
 from bot.github.server import SERVER_KEY, create_app
 from bot.settings import load_settings
 async def main():
-    app = create_app(load_settings(webhook_secret="s", database_url="sqlite:///{tmp_path}/web.db"), role="web")
+    app = create_app(load_settings(webhook_secret="s", database_url="sqlite:///{tmp_path}/web.db", worker="process"),
+                     role="web")
     app[SERVER_KEY].worker_argv = [sys.executable, "-c", "import sys; sys.stdin.buffer.read()"]
     runner = web.AppRunner(app)
     await runner.setup()
@@ -354,6 +355,50 @@ print(heavy)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['bot.core.repoconfig']"  # `firstmile config` reads repo configs; nothing else
+
+
+async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_metrics(
+        fake_github, app_keys, tmp_path, http):
+    from aiohttp import web
+
+    from bot.github.server import SERVER_KEY, WorkerThread, create_app
+    from bot.settings import load_settings
+    from tests.fakegithub import APP_ID
+
+    fake_github.add_issue("Codertocat/Hello-World", 7, title="CUDA out of memory", body="torch.cuda.OutOfMemoryError")
+    switch = sys.getswitchinterval()
+    app = create_app(load_settings(webhook_secret=SECRET, app_id=APP_ID, private_key=app_keys[0],
+                                   github_api_url=fake_github.url, database_url=f"sqlite:///{tmp_path}/t.db"),
+                     role="web")  # worker="thread" is the default
+    server = app[SERVER_KEY]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    try:
+        assert sys.getswitchinterval() == WorkerThread.SWITCH_SECONDS
+        body = json.dumps(payload("issues.opened", issue={"number": 7, "title": "CUDA out of memory",
+                                                          "body": "torch.cuda.OutOfMemoryError", "labels": []})).encode()
+        async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "t-7")) as resp:
+            assert resp.status == 202
+        for _ in range(100):
+            if server.store.get("t-7").status == "done":
+                break
+            await asyncio.sleep(0.05)
+        assert server.store.get("t-7").status == "done"
+        assert fake_github.repos["codertocat/hello-world"].issues[7].labels
+        assert len([c for c in fake_github.comments("Codertocat/Hello-World", 7)
+                    if c.login == fake_github.bot_login]) == 1
+        async with http.get(url + "/healthz") as resp:
+            assert (await resp.json())["worker"] == "ok"
+        async with http.get(url + "/metrics") as resp:
+            text = await resp.text()
+        assert 'firstmile_deliveries_total{event="issues",outcome="done"} 1.0' in text  # counted by the worker
+        assert 'firstmile_deliveries_total{event="issues",outcome="queued"} 1.0' in text  # counted by the web side
+    finally:
+        await runner.cleanup()
+    assert server.worker_thread.state == "stopped" and sys.getswitchinterval() == switch
 
 
 async def test_a_failed_delivery_runs_again_later_until_its_attempts_are_used(app_server, sender, recorder):

@@ -73,9 +73,9 @@ def rows(db: str) -> dict[str, tuple[str, int]]:
         return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, status, attempts FROM deliveries")}
 
 
-@pytest.mark.parametrize("worker_process", ["false", "true"], ids=["in-process", "worker-process"])
+@pytest.mark.parametrize("worker", ["thread", "process", "inline"])
 async def test_kill_9_with_500_queued_then_restart_processes_each_acknowledged_delivery_once(
-        fake_github, app_keys, tmp_path, worker_process):
+        fake_github, app_keys, tmp_path, worker):
     for n in range(1, COUNT + 1):
         title, body = ISSUES[n % len(ISSUES)]
         fake_github.add_issue(REPO, n, title=title, body=body)
@@ -84,7 +84,7 @@ async def test_kill_9_with_500_queued_then_restart_processes_each_acknowledged_d
     env = os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": app_keys[0], "WEBHOOK_SECRET": SECRET, "PORT": str(port),
                         "GITHUB_API_URL": fake_github.url, "DATABASE_URL": f"sqlite:///{db}", "LOG_LEVEL": "WARNING",
                         "WORKERS": "8", "GITHUB_TIMEOUT": "5", "GITHUB_RETRY_SECONDS": "30",
-                        "WORKER_PROCESS": worker_process}
+                        "WORKER": worker}
     url = f"http://127.0.0.1:{port}"
     proc = serve(env, tmp_path / "serve.log")
     try:
@@ -107,7 +107,7 @@ async def test_kill_9_with_500_queued_then_restart_processes_each_acknowledged_d
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-    assert len(orphans) == (1 if worker_process == "true" else 0)
+    assert len(orphans) == (1 if worker == "process" else 0)
     for _ in range(100):  # the worker dies with the web process (its stdin pipe closes; PDEATHSIG on Linux)
         if not any(alive(pid) for pid in orphans):
             break
