@@ -131,6 +131,9 @@ class Store(Protocol):
     def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""
 
+    def open_count(self) -> int:
+        """How many deliveries are pending or running: the durable queue's depth."""
+
     def reset_running(self) -> int:
         """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""
 
@@ -254,6 +257,10 @@ class SQLiteStore:
             (limit,),
         )
         return [r[0] for r in rows]
+
+    def open_count(self) -> int:
+        """How many deliveries are pending or running: the durable queue's depth (read through a partial index)."""
+        return self.conn.execute("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'running')").fetchone()[0]
 
     def reset_running(self) -> int:
         """At start-up nothing runs yet: turn every running delivery back to pending; returns how many."""

@@ -108,3 +108,15 @@ def test_requeue_failed_only_with_attempts_left_and_after_the_wait():
     assert store.requeue_failed(2, 25.0) == 0  # failed too recently
     assert store.requeue_failed(2, 30.0) == 1
     assert store.get("once").status == "pending" and store.get("twice").status == "failed"
+
+
+def test_open_count_is_the_pending_and_running_deliveries(tmp_path):
+    from bot.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path}/q.db")
+    for i in range(3):
+        store.add_delivery(f"d{i}", "issues", "opened", "{}", float(i))
+    store.claim("d0", 10.0)
+    store.claim("d1", 10.0)
+    store.finish("d1", 11.0)
+    assert store.open_count() == 2  # d0 running, d2 pending; d1 done

@@ -212,8 +212,9 @@ class BotServer:
         """Version, queue depth and store status."""
         ok = self.store.healthy()
         worker = (self.supervisor or self.worker_thread).state if self.role == "web" else "in-process"
+        depth = self.store.open_count() if self.role == "web" and ok else self.queue.depth()  # web: the worker's queue
         body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
-                "queue_depth": self.queue.depth(), "store": "ok" if ok else "error", "worker": worker}
+                "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker}
         return web.json_response(body, status=200 if ok else 503)
 
     async def on_metrics(self, request: web.Request) -> web.Response:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakegithub import SECRET, headers, payload, raw_payload, sign, start_server
+from tests.fakegithub import SECRET, Fault, headers, payload, raw_payload, schedule, sign, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -300,7 +300,7 @@ async def test_web_role_stores_and_acks_and_restarts_a_dead_worker(tmp_path, htt
     runner, url, server = await _web_role(tmp_path, workers=7)
     try:
         async with http.get(url + "/healthz") as resp:
-            assert (await resp.json())["worker"] == "ok"
+            assert (await resp.json())["worker"] == "ok" and (await resp.json())["queue_depth"] == 0
         body = json.dumps(payload("issues.opened")).encode()
         async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "w-1")) as resp:
             assert resp.status == 202
@@ -380,8 +380,11 @@ async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_met
         assert sys.getswitchinterval() == WorkerThread.SWITCH_SECONDS
         body = json.dumps(payload("issues.opened", issue={"number": 7, "title": "CUDA out of memory",
                                                           "body": "torch.cuda.OutOfMemoryError", "labels": []})).encode()
+        fake_github.fault = schedule(Fault("slow", delay=1.0))  # the worker's first GitHub call takes a second
         async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "t-7")) as resp:
             assert resp.status == 202
+        async with http.get(url + "/healthz") as resp:
+            assert (await resp.json())["queue_depth"] == 1  # the worker's queue, read from the store
         for _ in range(100):
             if server.store.get("t-7").status == "done":
                 break
@@ -391,7 +394,7 @@ async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_met
         assert len([c for c in fake_github.comments("Codertocat/Hello-World", 7)
                     if c.login == fake_github.bot_login]) == 1
         async with http.get(url + "/healthz") as resp:
-            assert (await resp.json())["worker"] == "ok"
+            assert (await resp.json())["worker"] == "ok" and (await resp.json())["queue_depth"] == 0
         async with http.get(url + "/metrics") as resp:
             text = await resp.text()
         assert 'firstmile_deliveries_total{event="issues",outcome="done"} 1.0' in text  # counted by the worker
