@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bot.cli.triage import add_common, closed_pipe, load_classifier, load_ruleset
+from bot.cli.triage import add_common, load_classifier, load_ruleset
 
 
 def register(subparsers) -> None:
@@ -49,16 +49,13 @@ def run(args) -> int:
     ]
     report = score(rows, results)
     report["classifier"] = classifier is not None
-    try:
-        if args.json:
-            print(json.dumps(report, sort_keys=True))
-        else:
-            mode = "rules + classifier" if classifier is not None else "rules only"
-            print(f"{args.dataset}: {mode}")
-            if classifier is not None:
-                print("note: the shipped classifier may have been trained on this file; use --rules-only or --cv K")
-            print(format_table(report))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return closed_pipe()
+    if args.json:
+        print(json.dumps(report, sort_keys=True))
+    else:
+        mode = "rules + classifier" if classifier is not None else "rules only"
+        print(f"{args.dataset}: {mode}")
+        if classifier is not None:
+            print("note: the shipped classifier may have been trained on this file; use --rules-only or --cv K")
+        print(format_table(report))
+    sys.stdout.flush()
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,15 +48,6 @@ def load_classifier(rules_only: bool):
     except ImportError:
         return None
     return load_default()
-
-
-def closed_pipe() -> int:
-    """Exit status after the reader closed our stdout (`| head`): quiet, like a tool ended by SIGPIPE."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's final flush must not fail
-    except (OSError, ValueError):
-        pass
-    return 141
 
 
 def _read(path: str) -> str:
@@ -112,15 +102,12 @@ def run(args) -> int:
     if ruleset is None:
         return 1
     classifier = load_classifier(args.rules_only)
-    out = sys.stdout
-    try:
-        for issue in issues:
-            if issue is None:
-                out.write("\n")
-                continue
-            decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
-            out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
-        out.flush()
-    except BrokenPipeError:
-        return closed_pipe()
+    out = sys.stdout  # a reader that goes away (`| head`) ends us quietly in bot.__main__
+    for issue in issues:
+        if issue is None:
+            out.write("\n")
+            continue
+        decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
+        out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
+    out.flush()
     return 0
