@@ -140,6 +140,12 @@ class Store(Protocol):
     def requeue_failed(self, max_attempts: int, failed_before: float) -> int:
         """Failed deliveries with attempts left that failed before the given time go back to pending; how many."""
 
+    def failed(self, limit: int) -> list[Delivery]:
+        """The newest deliveries that failed for good or are waiting for their next attempt."""
+
+    def replay_failed(self) -> int:
+        """Every failed delivery back to pending with its attempts reset (an operator's replay); how many."""
+
     def get(self, delivery_id: str) -> Delivery | None:
         """One delivery, or None."""
 
@@ -272,6 +278,17 @@ class SQLiteStore:
             "UPDATE deliveries SET status = 'pending' WHERE status = 'failed' AND attempts < ? AND updated_at <= ?",
             (max_attempts, failed_before),
         ).rowcount
+
+    def failed(self, limit: int) -> list[Delivery]:
+        """The newest deliveries that failed for good or are waiting for their next attempt."""
+        rows = self.conn.execute("SELECT * FROM deliveries WHERE status = 'failed' ORDER BY updated_at DESC, rowid "
+                                 "DESC LIMIT ?", (limit,))
+        return [_delivery(r) for r in rows]
+
+    def replay_failed(self) -> int:
+        """Every failed delivery back to pending with its attempts reset (an operator's replay); how many."""
+        return self.conn.execute("UPDATE deliveries SET status = 'pending', attempts = 0 WHERE status = 'failed'"
+                                 ).rowcount
 
     def get(self, delivery_id: str) -> Delivery | None:
         """One delivery, or None."""

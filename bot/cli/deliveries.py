@@ -1,0 +1,57 @@
+"""`firstmile deliveries failed|replay`: see the deliveries whose handling failed, and run them again."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add the `deliveries` subcommand and its actions."""
+    p = subparsers.add_parser("deliveries", help="the stored webhook deliveries whose handling failed")
+    actions = p.add_subparsers(dest="deliveries_command", required=True, metavar="ACTION")
+    failed = actions.add_parser("failed", help="list failed deliveries, newest first: id, event, attempts, error")
+    failed.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    replay = actions.add_parser("replay", help="put every failed delivery back in the queue with its attempts reset; "
+                                               "a running server picks them up (WORKER=thread|process at once, "
+                                               "inline at its next start)")
+    for action in (failed, replay):
+        action.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+    failed.set_defaults(func=run_failed)
+    replay.set_defaults(func=run_replay)
+
+
+def _store(args):
+    """The store of --database-url or the settings; ValueError if an SQLite file does not exist."""
+    from bot.settings import load_settings
+    from bot.store import open_store, sqlite_path
+
+    url = args.database_url or load_settings().database_url
+    if url.startswith("sqlite:///") and not Path(sqlite_path(url)).exists():
+        raise ValueError(f"no database at {sqlite_path(url)}")
+    return open_store(url)
+
+
+def run_failed(args) -> int:
+    """Print one tab-separated line per failed delivery."""
+    try:
+        rows = _store(args).failed(args.limit)
+    except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
+        print(f"cannot read deliveries: {exc}", file=sys.stderr)
+        return 1
+    for d in rows:
+        error = " ".join((d.last_error or "").split())[:200]
+        print(f"{d.id}\t{d.event}.{d.action or ''}\t{d.attempts}\t{error}")
+    print(f"{len(rows)} failed", file=sys.stderr)
+    return 0
+
+
+def run_replay(args) -> int:
+    """Requeue every failed delivery; say how many."""
+    try:
+        n = _store(args).replay_failed()
+    except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
+        print(f"cannot replay deliveries: {exc}", file=sys.stderr)
+        return 1
+    print(f"{n} failed deliveries queued again", file=sys.stderr)
+    return 0
