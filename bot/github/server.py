@@ -99,7 +99,7 @@ class BotServer:
         if self.secret is None and self.role != "worker":
             log.warning("!!! --insecure-no-secret: webhook signatures are NOT checked; anyone can send deliveries")
         if s.dry:
-            log.info("dry run: deliveries are verified and handled, but nothing is written to GitHub")
+            log.info("dry run (%s): deliveries are verified and handled, but nothing is written to GitHub", self.role)
         self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
                                on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0,
                                max_attempts=s.max_attempts, retry_seconds=s.retry_seconds)
@@ -110,7 +110,8 @@ class BotServer:
             await self.worker_thread.start()
         else:
             await self.start_worker()
-        log.info("firstmile %s ready as %s against %s", bot.__version__, self.bot_login, s.github_api_url)
+        log.info("firstmile %s (%s) ready as %s against %s", bot.__version__, self.role, self.bot_login,
+                 s.github_api_url)
 
     async def start_worker(self) -> None:
         """Start the worker process under a supervisor that restarts it and reports it in /healthz and /metrics."""
