@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -425,3 +426,10 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 def open_store(database_url: str) -> Store:
     """The store for DATABASE_URL; other schemes (postgresql://, redis://) would be dispatched here."""
     return SQLiteStore(database_url)
+
+
+def open_existing(database_url: str) -> Store:
+    """The store for DATABASE_URL, which must already exist (for commands that read a server's store)."""
+    if database_url.startswith("sqlite:///") and not os.path.exists(sqlite_path(database_url)):
+        raise ValueError(f"no database at {sqlite_path(database_url)}")
+    return open_store(database_url)

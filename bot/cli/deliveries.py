@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 
 def register(subparsers) -> None:
@@ -24,12 +23,9 @@ def register(subparsers) -> None:
 def _store(args):
     """The store of --database-url or the settings; ValueError if an SQLite file does not exist."""
     from bot.settings import load_settings
-    from bot.store import open_store, sqlite_path
+    from bot.store import open_existing
 
-    url = args.database_url or load_settings().database_url
-    if url.startswith("sqlite:///") and not Path(sqlite_path(url)).exists():
-        raise ValueError(f"no database at {sqlite_path(url)}")
-    return open_store(url)
+    return open_existing(args.database_url or load_settings().database_url)
 
 
 def run_failed(args) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 DIMENSIONS = ("symptom", "root_cause", "stage")
 SEP = " - "
@@ -66,13 +65,10 @@ def _bot_decision(group: list[dict]) -> dict[str, str]:
 def run_export(args) -> int:
     """Write the JSON Lines; skipped issues are counted on stderr."""
     from bot.settings import load_settings
-    from bot.store import open_store, sqlite_path
+    from bot.store import open_existing
 
     try:
-        url = args.database_url or load_settings().database_url
-        if url.startswith("sqlite:///") and not Path(sqlite_path(url)).exists():
-            raise ValueError(f"no database at {sqlite_path(url)}")
-        store = open_store(url)
+        store = open_existing(args.database_url or load_settings().database_url)
         rows = list(store.export_overrides())
     except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
         print(f"cannot read overrides: {exc}", file=sys.stderr)
