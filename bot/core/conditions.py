@@ -7,15 +7,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import re2
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from bot.core import versions
+from bot.core.patternset import PatternSet
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
 from bot.core.sanitize import valid
 from bot.core.types import Facts
-
-_BANK_MEM = 64 << 20
 
 
 class Strict(BaseModel):
@@ -47,20 +45,17 @@ def pattern(source: str | None) -> Pattern | None:
 
 
 class PatternBank:
-    """Many patterns matched against a text in one pass (RE2::Set): which of them occur."""
+    """Many patterns matched against a text at once (a PatternSet): which of them occur."""
 
     def __init__(self, patterns: Iterable[Pattern | None]):
-        opts = re2.Options()
-        opts.case_sensitive, opts.max_mem, opts.log_errors = False, _BANK_MEM, False
-        self._set = re2.Set.SearchSet(opts)
-        for p in patterns:
-            if p is not None and p.bank is None:
-                p.index, p.bank = self._set.Add(p.source), self
-        self._set.Compile()
+        mine = [p for p in patterns if p is not None and p.bank is None]
+        for i, p in enumerate(mine):
+            p.index, p.bank = i, self
+        self._set = PatternSet((p.source for p in mine), ignore_case=True)
 
     def search(self, text: str) -> frozenset[int]:
         """The indices of the patterns that occur in the text."""
-        return frozenset(self._set.Match(text) or ())
+        return frozenset(self._set.match(text))
 
 
 class TextView:

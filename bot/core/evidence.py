@@ -9,6 +9,7 @@ import re2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.core.patternset import PatternSet
 from bot.core.rulefile import RulesError, compile_re2, load_yaml
 from bot.core.types import Evidence, Facts
 
@@ -139,7 +140,7 @@ def _rx(pattern: str):
 
 
 class PatternIndex:
-    """All regexes of some rules, one RE2 Set per field, so each field of an issue is scanned once."""
+    """All regexes of some rules, one PatternSet per field, so each field of an issue is scanned once."""
 
     def __init__(self, rules: list[Conditions]):
         by_field: dict[str, list[str]] = {}
@@ -148,17 +149,7 @@ class PatternIndex:
                 for field, pat in cond.patterns() if cond is not None else ():
                     if pat not in by_field.setdefault(field, []):
                         by_field[field].append(pat)
-        opts = re2.Options()
-        opts.case_sensitive = False
-        opts.max_mem = 64 << 20
-        opts.log_errors = False
-        self._sets: dict[str, tuple[Any, list[str], frozenset[str]]] = {}
-        for field, pats in by_field.items():
-            rset = re2.Set.SearchSet(opts)
-            for pat in pats:
-                rset.Add(pat)
-            rset.Compile()
-            self._sets[field] = (rset, pats, frozenset(pats))
+        self._sets = {field: (PatternSet(pats, ignore_case=True), frozenset(pats)) for field, pats in by_field.items()}
         self._plans: dict[int, tuple[list, list[tuple]]] = {}
 
     def plan(self, rules: list[Rule]) -> tuple:
@@ -216,12 +207,13 @@ class PatternIndex:
         entry = self._sets.get(field)
         if entry is None:
             return frozenset()
-        return frozenset(entry[1][i] for i in entry[0].Match(text) or ())
+        pats = entry[0].patterns
+        return frozenset(pats[i] for i in entry[0].match(text))
 
     def indexed(self, field: str, pattern: str) -> bool:
         """True when the pattern is in the field's Set."""
         entry = self._sets.get(field)
-        return entry is not None and pattern in entry[2]
+        return entry is not None and pattern in entry[1]
 
     def scan(self, facts: Facts) -> Scan:
         """A per-issue view that finds matching patterns lazily, one field at a time."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import re2
 
+from bot.core.patternset import PatternSet
 from bot.core.types import Facts
 
 BLOCKS = ("word", "char", "meta")
@@ -113,16 +114,13 @@ def _term_pattern(term: str) -> str:
 
 
 def _concept_set() -> tuple:
-    """One RE2 Set over every concept term (case-sensitive: the text is lower-cased first) and each term's family."""
-    opts = re2.Options()
-    opts.max_mem, opts.log_errors = 64 << 20, False
-    rset, family = re2.Set.SearchSet(opts), []
+    """One PatternSet over every concept term (case-sensitive: the text is lower-cased first) and each term's family."""
+    pats, family = [], []
     for k, terms in enumerate(CONCEPTS.values()):
         for term in terms:
-            rset.Add(_term_pattern(term))
+            pats.append(_term_pattern(term))
             family.append(k)
-    rset.Compile()
-    return rset, family
+    return PatternSet(pats), family
 
 
 _CONCEPT_SET, _TERM_FAMILY = _concept_set()
@@ -131,7 +129,7 @@ _CONCEPT_TOKENS = [f"concept={name}" for name in CONCEPTS]
 
 def concept_tokens(text: str) -> list[str]:
     """One `concept=<name>` token per term family found in the (lower-cased) text, in one RE2 pass."""
-    hits = _CONCEPT_SET.Match(text.lower().encode("utf-8", "surrogatepass")) or ()
+    hits = _CONCEPT_SET.match(text.lower().encode("utf-8", "surrogatepass"))
     return [_CONCEPT_TOKENS[k] for k in sorted({_TERM_FAMILY[i] for i in hits})]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import re2
 
+from bot.core.patternset import PatternSet
 from bot.core.rulefile import compile_re2
 
 RANK = {
@@ -83,26 +84,14 @@ def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
 
 
 class Prefilter:
-    """Which of several RE2 patterns occur in a text, found in one pass (RE2::Set), so the others are not run."""
-
-    MAX_TEXT = 1 << 20
-    """Longer texts skip the set (every pattern is reported). Extraction reads at most 1 MiB, and the evidence
-    index already runs RE2 sets over whole texts; the cap keeps a set's DFA budget off anything larger."""
+    """Which of several compiled RE2 patterns occur in a text, found at once (a PatternSet), so the others are not run."""
 
     def __init__(self, patterns: list):
-        opts = re2.Options()
-        opts.max_mem, opts.log_errors = 64 << 20, False
-        self._set = re2.Set.SearchSet(opts)
-        for p in patterns:
-            self._set.Add(p.pattern)
-        self._set.Compile()
-        self._all = frozenset(range(len(patterns)))
+        self._set = PatternSet(p.pattern for p in patterns)
 
     def which(self, text: str) -> frozenset[int]:
         """The indices of the patterns that match somewhere in the text."""
-        if len(text) > self.MAX_TEXT:
-            return self._all
-        return frozenset(self._set.Match(text) or ())
+        return frozenset(self._set.match(text))
 
 
 def _scan_utf8(raw, text: str, limit: int) -> Iterator[_AsciiMatch]:

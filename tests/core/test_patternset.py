@@ -1,0 +1,57 @@
+"""Tests for patternset: the prefiltered answer equals running every pattern, for the shipped rules' patterns too."""
+
+import random
+
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.patternset import PatternSet
+from bot.core.ruleset import RuleSet
+
+SMALL = [r"\bwindows\b|macos", r"乱码|garbled", r"x.{0,3}y", r"[a-c]", r"(?m)^\d+$", r"Ödland", r"\d"]
+
+
+def _naive(patterns, text, ignore_case):
+    opts = re2.Options()
+    opts.case_sensitive = not ignore_case
+    return {i for i, p in enumerate(patterns) if re2.compile(p, opts).search(text) is not None}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="windowsMACOS乱码garbledxXyY12 \nabcÖöDLAND", max_size=40), st.booleans())
+def test_small_set_equals_each_pattern_run(text, ignore_case):
+    assert set(PatternSet(SMALL, ignore_case=ignore_case).match(text)) == _naive(SMALL, text, ignore_case)
+
+
+def test_bytes_and_str_agree_and_empty_set_matches_nothing():
+    ps = PatternSet(SMALL, ignore_case=True)
+    assert set(ps.match("WINDOWS 乱码".encode())) == set(ps.match("WINDOWS 乱码")) == {0, 1}
+    assert list(PatternSet([]).match("anything")) == []
+
+
+def _shipped_patterns():
+    """Every evidence pattern of the shipped rules, with the words and fragments they are built from."""
+    index = RuleSet.load().index
+    pats = sorted({p for s, _ in index._sets.values() for p in s.patterns})
+    words = sorted({w for p in pats for w in re2.split(r"[^\w\x{4e00}-\x{9fff}]+", p) if w})
+    return pats, words
+
+
+def test_shipped_patterns_on_texts_built_from_their_own_words():
+    pats, words = _shipped_patterns()
+    ps, rng = PatternSet(pats, ignore_case=True), random.Random(7)
+    seps = [" ", "\n", "  ", ". ", "/", "_", "!!!!", "：", "\t"]
+    for size in (5, 40, 400):
+        for _ in range(25):
+            text = "".join(rng.choice(words).upper() if rng.random() < 0.2 else rng.choice(words) + rng.choice(seps)
+                           for _ in range(size))
+            assert set(ps.match(text)) == _naive(pats, text, True)
+
+
+def test_shipped_patterns_stay_exact_on_a_huge_varied_text():
+    pats, words = _shipped_patterns()
+    rng = random.Random(11)
+    text = " ".join(rng.choice(words) + chr(rng.randrange(0x20, 0x3000)) for _ in range(120_000))
+    assert len(text.encode()) > 1 << 20
+    assert set(PatternSet(pats, ignore_case=True).match(text)) == _naive(pats, text, True)
