@@ -28,7 +28,7 @@ class Pattern:
     __slots__ = ("source", "rx", "bank", "index")
 
     def __init__(self, source: str):
-        self.source, self.rx = source, compile_re2(source)
+        self.source, self.rx = source, compile_re2(source, captures=False)
         self.bank: PatternBank | None = None
         self.index = -1
 

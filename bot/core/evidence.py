@@ -132,10 +132,10 @@ _UNANCHORED = re2._Anchor.UNANCHORED
 
 
 def _rx(pattern: str):
-    """The compiled RE2 regex for a pattern (case-insensitive), compiled once per process."""
+    """The compiled RE2 regex for a pattern (case-insensitive, groups not captured), compiled once per process."""
     rx = _RX.get(pattern)
     if rx is None:
-        rx = _RX[pattern] = compile_re2(pattern)
+        rx = _RX[pattern] = compile_re2(pattern, captures=False)
     return rx
 
 

@@ -48,12 +48,16 @@ def load_yaml(path: Path) -> Any:
 _MAX_MEM = 8 << 20
 
 
-def compile_re2(pattern: str, *, ignore_case: bool = True) -> "re2._Regexp":
-    """Compile a pattern with RE2 (linear time, no backtracking); raises ValueError with RE2's reason."""
+def compile_re2(pattern: str, *, ignore_case: bool = True, captures: bool = True) -> "re2._Regexp":
+    """Compile a pattern with RE2 (linear time, no backtracking); raises ValueError with RE2's reason.
+
+    Without `captures` every group is non-capturing, so a search needs only RE2's DFA, not its submatch engines.
+    """
     opts = re2.Options()
     opts.max_mem = _MAX_MEM
     opts.log_errors = False
     opts.case_sensitive = not ignore_case
+    opts.never_capture = not captures
     try:
         return re2.compile(pattern, opts)
     except re2.error as exc:
