@@ -1,17 +1,15 @@
-"""The pure step after triage: human overrides in place, whether the issue is worth acting on, the label plan."""
+"""The pure step after triage: human overrides shown, whether the issue is worth acting on, the label plan."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.fixes import match_fixes
-from bot.core.missing import missing_info
 from bot.core.reconcile import LabelPlan, needs_info_action, plan_labels
 from bot.core.render import render_comment
 from bot.core.repoconfig import RepoConfig
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import Taxonomy
-from bot.core.types import Decision, Prediction
+from bot.core.types import Decision
 
 DIMENSION_NAMES = {"symptom": "symptom", "root_cause": "root cause", "stage": "stage"}
 
@@ -19,28 +17,21 @@ Correction = tuple[str, str, str, str]
 """(login, dimension, from, to) of a human override, as the sticky comment shows it."""
 
 
-def apply_overrides(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
-                    language: str) -> tuple[Decision, list[Correction]]:
-    """The decision with human choices in place of the bot's (missing info, fixes and comment follow them)."""
+def fixed_paths(overrides: dict[str, dict]) -> dict[str, list[str] | None]:
+    """The human decision per dimension (None: no label), as `triage(fixed=...)` takes it."""
+    return {dim: list(rec["path"]) if rec.get("path") else None for dim, rec in overrides.items()}
+
+
+def show_corrections(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
+                     language: str) -> tuple[Decision, list[Correction]]:
+    """The decision (triaged with the overrides fixed) with a comment that says who corrected what."""
     if not overrides:
         return decision, []
-    preds: dict[str, Prediction | None] = {}
-    corrections = []
-    for dim, rec in overrides.items():
-        path = rec.get("path")
-        preds[dim] = Prediction(path=list(path), confidence=1.0, decided_by="human") if path else None
-        before = rec.get("bot_path") or (getattr(decision, dim).path if getattr(decision, dim) else ())
-        corrections.append((str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(before or ()),
-                            " - ".join(path or ())))
-    d = decision.model_copy(update=preds)
-    facts = d.facts
-    d = d.model_copy(update={
-        "missing": missing_info(facts, d.symptom, d.stage, ruleset.requirements),
-        "fixes": match_fixes(facts, d.symptom, d.root_cause, ruleset.fixes),
-    })
-    lang = facts.language if language == "auto" else language
-    comment = render_comment(d, ruleset.requirements, language=lang, corrections=corrections)
-    return d.model_copy(update={"comment": comment}), corrections
+    corrections = [(str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(rec.get("bot_path") or ()),
+                    " - ".join(rec.get("path") or ())) for dim, rec in overrides.items()]
+    lang = decision.facts.language if language == "auto" else language
+    comment = render_comment(decision, ruleset.requirements, language=lang, corrections=corrections)
+    return decision.model_copy(update={"comment": comment}), corrections
 
 
 def recognised(decision: Decision, ruleset: RuleSet) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.core.classify import decide
 from bot.core.combine import combine
@@ -20,12 +20,22 @@ ORDER = ("symptom", "stage", "root_cause")
 """Root-cause rules may depend on the symptom and stage chosen, so those are decided first."""
 
 
-def classify(facts: Facts, ruleset: RuleSet) -> dict[str, tuple[Prediction | None, list[float]]]:
-    """Each dimension's prediction from the rules alone, with the confidence of each level decided."""
+def classify(facts: Facts, ruleset: RuleSet,
+             fixed: Mapping[str, Sequence[str] | None] = {}) -> dict[str, tuple[Prediction | None, list[float]]]:
+    """Each dimension's prediction from the rules alone, with the confidence of each level decided.
+
+    A dimension in `fixed` takes the human's path (None: no label) and the others are decided given it.
+    """
     chosen: dict[str, str] = {}
     out: dict[str, tuple[Prediction | None, list[float]]] = {}
     scan = ruleset.index.scan(facts)
     for dim in ORDER:
+        if dim in fixed:
+            path = list(fixed[dim] or ())
+            out[dim] = (Prediction(path=path, confidence=1.0, decided_by="human") if path else None, [1.0] * len(path))
+            if path:
+                chosen[dim] = SEP.join(path)
+            continue
         evidence = collect(scan, ruleset.rules[dim], chosen, resolve=False)
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
         if pred is not None:  # spans are found only for the evidence the decision keeps
@@ -70,27 +80,29 @@ def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Predi
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
-           hidden: Collection[str] = ()) -> Decision:
+           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = {}) -> Decision:
     """Triage one issue. Pure: the same inputs give the same Decision.
 
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
+    `fixed` holds human decisions (dimension -> path, or None for none): they are kept, get no label from the
+    bot, and the other dimensions, fixes and missing info are decided given them.
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
-    ruled = classify(facts, ruleset)
+    ruled = classify(facts, ruleset, fixed)
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}
     if classifier is not None:
         merged = combine(preds, classifier.predict(facts))
         confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
-        preds = merged
+        preds = merged | {d: preds.get(d) for d in fixed}
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
     decision = Decision(
         symptom=symptom, root_cause=cause, stage=stage,
-        labels=labels_for(preds, confs, ruleset, taxonomy, hidden),
+        labels=labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}),
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements),
         fixes=match_fixes(facts, symptom, cause, ruleset.fixes),

@@ -199,12 +199,13 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     """Triage, then apply labels and the comment as the mode allows, and remember what was done."""
     config, ruleset = setup.config, setup.ruleset
     text = "\n\n".join([issue.get("body") or "", *(c["body"] for c in state.comments)])
+    overrides = _latest_overrides(ctx, state.repo, state.number)
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
-        label_names=config.labels.rename or None, label_prefix=config.labels.prefix)
+        label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
+        fixed=actions.fixed_paths(overrides))
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
-    overrides = _latest_overrides(ctx, state.repo, state.number)
-    decision, corrections = actions.apply_overrides(decision, overrides, ruleset, config.language)
+    decision, corrections = actions.show_corrections(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"
     if not (actions.recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id):
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...

@@ -24,16 +24,19 @@ def oom(ruleset):
     return triage(*OOM, ruleset)
 
 
-def test_an_override_replaces_the_bots_path_and_is_shown_without_a_ping(oom, ruleset):
-    record = {"login": "maint", "path": ["Hang"], "bot_path": list(oom.symptom.path)}
-    decided, corrections = actions.apply_overrides(oom, {"symptom": record}, ruleset, "en")
-    assert decided.symptom.path == ["Hang"] and decided.symptom.decided_by == "human"
-    assert corrections == [("maint", "symptom", oom.symptom.name, "Hang")]
-    assert "maint" in decided.comment and "@maint" not in decided.comment
+def test_an_override_is_fixed_in_triage_and_shown_without_a_ping(oom, ruleset):
+    overrides = {"symptom": {"login": "maint", "path": ["Hang"], "bot_path": list(oom.symptom.path)},
+                 "stage": {"login": "maint", "path": None, "bot_path": ["Inference"]}}
+    assert actions.fixed_paths(overrides) == {"symptom": ["Hang"], "stage": None}
+    fixed = triage(*OOM, ruleset, fixed=actions.fixed_paths(overrides))
+    decided, corrections = actions.show_corrections(fixed, overrides, ruleset, "en")
+    assert decided.symptom.path == ["Hang"] and decided.symptom.decided_by == "human" and decided.stage is None
+    assert corrections == [("maint", "symptom", oom.symptom.name, "Hang"), ("maint", "stage", "Inference", "")]
+    assert "maint" in decided.comment and "@maint" not in decided.comment and decided.comment != fixed.comment
 
 
 def test_no_overrides_leaves_the_decision_untouched(oom, ruleset):
-    assert actions.apply_overrides(oom, {}, ruleset, "en") == (oom, [])
+    assert actions.show_corrections(oom, {}, ruleset, "en") == (oom, [])
 
 
 def test_a_failure_report_is_recognised_and_a_feature_request_is_not(oom, ruleset):

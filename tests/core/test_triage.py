@@ -130,11 +130,28 @@ class _Model:
                 "stage": (["Inference"], 0.9)}
 
 
+def test_a_human_decision_is_kept_unlabelled_and_the_other_dimensions_follow_it(rs):
+    title, body = "Training with torchrun on 4 GPUs", "I launch torchrun --nproc_per_node 4 train.py; after step 1 nothing."
+    bot = triage(title, body, rs)
+    assert bot.symptom is None and bot.root_cause is None
+    told = triage(title, body, rs, fixed={"symptom": ["Hang"]})
+    assert (told.symptom.path, told.symptom.decided_by, told.symptom.confidence) == (["Hang"], "human", 1.0)
+    assert told.root_cause.path[0] == "Distributed and Parallel Computing Issues"  # a multi-process hang
+    assert not any(lb.name.startswith("symptom:") for lb in told.labels)
+    assert any(lb.name.startswith("cause:") for lb in told.labels)
+    oom = triage("OOM", "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", rs)
+    not_oom = triage("OOM", "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", rs,
+                     fixed={"symptom": ["Hang"], "root_cause": None})
+    assert oom.root_cause is not None and not_oom.root_cause is None and not_oom.stage == oom.stage
+
+
 def test_a_classifier_fills_what_the_rules_left_open(rs):
     d = triage("question", "How do I use this model?", rs, classifier=_Model())
     assert d.symptom.name == "Hang - Generation Process Stuck" and d.symptom.decided_by == "model"
     sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model())
     assert sure.symptom.name == "Crash - CUDA Error - Out of Memory" and sure.symptom.decided_by == "rules"
+    kept = triage("question", "How do I use this model?", rs, classifier=_Model(), fixed={"symptom": None})
+    assert kept.symptom is None and kept.root_cause.decided_by == "model"  # the model never replaces a human
 
 
 def test_empty_and_hostile_input_does_not_raise(rs):

@@ -129,12 +129,27 @@ async def test_write_users_symptom_replaces_the_symptom_labels_and_is_recorded(g
     assert (record["dimension"], record["login"], record["path"], record["after"]) == (
         "symptom", "maint", ["Hang"], ["symptom: hang"])
     assert record["before"] == CRASH and record["corrects_bot"] is True
+    assert gh.of("cause:") == []  # the bot's GPU-memory cause rested on the OOM symptom, so it follows the human
     assert record["bot_path"] == ["Crash", "CUDA Error", "Out of Memory"] and record["bot_confidence"] > 0
     assert (record["issue"], record["at"]) == (f"{REPO}#1", c.updated_at)
     rows = list(gh.running.server.store.export_overrides())
     assert (rows[0]["title"], rows[0]["body"]) == ("OOM on 7B", OOM)
     sticky = [x for x in gh.fake.comments(REPO, 1) if x.login == gh.fake.bot_login and x not in gh.replies()]
     assert sticky and "maint" in sticky[-1].body and "@maint" not in sticky[-1].body  # the correction, no ping
+
+
+async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fake_github, app_server, sender):
+    body = "I launch torchrun --nproc_per_node 4 train.py on 4 GPUs; after step 1 nothing more is printed."
+    fake_github.add_issue(REPO, 1, title="Training with torchrun", body=body, login="reporter")
+    fake_github.repos[REPO.lower()].permissions.update({"maint": "write"})
+    running = await app_server()
+    gh = Harness(fake_github, running, sender(running))
+    await gh.send("issues", gh.issue_event("opened"))
+    assert gh.symptoms() == [] and gh.of("cause:") == []
+    await gh.comment("/symptom hang", "maint")
+    assert gh.symptoms() == ["symptom: hang"]
+    assert gh.of("cause:") == ["cause: distributed", "cause: process-sync"]
+    assert running.server.store.issue_state(REPO, 1).decision["symptom"] == "Hang"
 
 
 async def test_read_user_changes_nothing_and_gets_one_reply_even_if_delivered_twice(gh):
