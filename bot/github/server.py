@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 DRY_SLUG = "firstmile"
 
 
+POLL_SECONDS = {"worker": 0.05, "all": 1.0}
+"""How often a queue looks in the store for deliveries it was not handed: all a worker gets from the web side, and
+for the inline server only what an operator queued (`firstmile deliveries replay`)."""
+
+
 class BotServer:
     """The running shell: store, queue, GitHub session and auth, shared by the routes and the workers."""
 
@@ -101,7 +106,7 @@ class BotServer:
         if s.dry:
             log.info("dry run (%s): deliveries are verified and handled, but nothing is written to GitHub", self.role)
         self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
-                               on_depth=self.metrics.queue_depth.set, poll_seconds=0.05 if self.role == "worker" else 0,
+                               on_depth=self.metrics.queue_depth.set, poll_seconds=POLL_SECONDS.get(self.role, 0),
                                max_attempts=s.max_attempts, retry_seconds=s.retry_seconds)
         if self.role != "web":
             await self.queue.start()

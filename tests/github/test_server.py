@@ -434,3 +434,27 @@ async def test_a_delivery_that_keeps_failing_stops_after_max_attempts(app_server
     await asyncio.sleep(0.5)
     row = running.server.store.get("doomed")
     assert (row.status, row.attempts, row.last_error) == ("failed", 2, "RuntimeError: still broken")
+
+
+async def test_a_replayed_delivery_is_handled_by_the_running_inline_server(app_server, sender, recorder, tmp_path):
+    from bot.__main__ import main
+
+    async def boom(event, gh, ctx):
+        raise RuntimeError("GitHub was down for good")
+
+    recorder.action = boom
+    running = await app_server(max_attempts=1)
+    await sender(running).send("issues", payload("issues.opened"), "lost-then-found")
+    for _ in range(200):
+        if (row := running.server.store.get("lost-then-found")).status == "failed":
+            break
+        await asyncio.sleep(0.02)
+    assert (row.status, row.attempts) == ("failed", 1)
+    recorder.action = None
+    assert main(["deliveries", "replay", "--database-url", f"sqlite:///{tmp_path}/firstmile.sqlite3"]) == 0
+    for _ in range(300):
+        if (row := running.server.store.get("lost-then-found")).status == "done":
+            break
+        await asyncio.sleep(0.02)
+    assert (row.status, row.attempts) == ("done", 1)
+    assert [c[0] for c in recorder.calls] == ["lost-then-found", "lost-then-found"]
