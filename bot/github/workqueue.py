@@ -47,6 +47,9 @@ def serial_key(delivery: Delivery) -> Hashable:
 class WorkQueue:
     """Bounded asyncio queue of delivery ids; the store is the source of truth, the queue only a window on it."""
 
+    STORE_BACKOFF = 0.5
+    """Seconds a worker waits after the store failed around a delivery, so a database outage is not a busy loop."""
+
     def __init__(self, store: Store, process: Processor, *, size: int, workers: int,
                  on_depth: Callable[[int], None] = lambda _n: None, poll_seconds: float = 0.0,
                  max_attempts: int = 3, retry_seconds: float = 300.0):
@@ -81,11 +84,16 @@ class WorkQueue:
         return True
 
     def refill(self) -> None:
-        """Pull the oldest open deliveries from the store into the free slots."""
+        """Pull the oldest open deliveries from the store into the free slots (a store error is logged and retried)."""
         free = self.size - self._queue.qsize()
         if free <= 0:
             return
-        ids = self.store.open_ids(free + len(self._known))
+        try:
+            ids = self.store.open_ids(free + len(self._known))
+        except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: the rows wait there
+            log.exception("could not read open deliveries from the store; trying again later")
+            self._backlog = True
+            return
         self._backlog = len(ids) >= free + len(self._known)
         for delivery_id in ids:
             if not self.submit(delivery_id):
@@ -127,7 +135,12 @@ class WorkQueue:
         """Every `retry_seconds`, give failed deliveries with attempts left another run."""
         while True:
             await asyncio.sleep(self.retry_seconds)
-            if n := self.store.requeue_failed(self.max_attempts, time.time() - self.retry_seconds):
+            try:
+                n = self.store.requeue_failed(self.max_attempts, time.time() - self.retry_seconds)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.exception("could not requeue failed deliveries; trying again in %.0f s", self.retry_seconds)
+                continue
+            if n:
                 log.warning("retrying %d failed deliveries", n)
                 self.refill()
 
@@ -137,6 +150,10 @@ class WorkQueue:
             delivery_id = await self._queue.get()
             try:
                 await self._run(delivery_id)
+            except Exception:  # noqa: BLE001 - the store failed around the handler: the row stays open there
+                log.exception("delivery %s: the store failed; it stays open for a later run", delivery_id)
+                self._backlog = True
+                await asyncio.sleep(self.STORE_BACKOFF)
             finally:
                 self._known.discard(delivery_id)
                 self._queue.task_done()

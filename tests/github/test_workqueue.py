@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
 from bot.github.workqueue import WorkQueue, serial_key
 from bot.store import Delivery, SQLiteStore
@@ -137,3 +138,45 @@ async def test_polling_picks_up_rows_another_process_stored(tmp_path):
     await queue.stop(drain_seconds=1)
     assert sorted(seen) == [f"w{i}" for i in range(5)]
     assert web.counts() == {"done": 5}
+
+
+class _LockedStore(SQLiteStore):
+    """The real SQLite store whose database is locked for the first few reads (another writer held it too long)."""
+
+    def __init__(self, url: str, *, open_ids_fails: int, get_fails: set[str]):
+        super().__init__(url)
+        self.open_ids_fails, self.get_fails = open_ids_fails, set(get_fails)
+
+    def open_ids(self, limit: int) -> list[str]:
+        if self.open_ids_fails > 0:
+            self.open_ids_fails -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return super().open_ids(limit)
+
+    def get(self, delivery_id: str):
+        if delivery_id in self.get_fails:
+            self.get_fails.discard(delivery_id)
+            raise sqlite3.OperationalError("database is locked")
+        return super().get(delivery_id)
+
+
+async def test_a_locked_database_delays_deliveries_but_loses_none_and_keeps_every_worker(caplog, monkeypatch):
+    monkeypatch.setattr(WorkQueue, "STORE_BACKOFF", 0.01)
+    store = _LockedStore("sqlite:///:memory:", open_ids_fails=3, get_fails={"d1", "d4"})
+    seen: list[str] = []
+
+    async def process(d: Delivery) -> None:
+        seen.append(d.id)
+
+    queue = WorkQueue(store, process, size=10, workers=2, poll_seconds=0.01)
+    await queue.start()  # the first read fails: nothing queued yet, the poller tries again
+    for i in range(6):  # stored by the web side while the database is flaky
+        store.add_delivery(f"d{i}", "issues", "opened", _payload(number=i), float(i))
+    for _ in range(300):
+        if store.counts() == {"done": 6}:
+            break
+        await asyncio.sleep(0.01)
+    await queue.stop(drain_seconds=1)
+    assert store.counts() == {"done": 6} and sorted(seen) == [f"d{i}" for i in range(6)]
+    assert store.open_ids_fails == 0 and not store.get_fails
+    assert "could not read open deliveries" in caplog.text and "the store failed" in caplog.text
