@@ -22,7 +22,8 @@ MAX_CHARS = 4000
 
 CHAR_SIZES = (2, 3)
 _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_NON_WORD = bytes(c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+_WORD_BYTES = bytes(48 if 48 <= c <= 57 else c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+"""UTF-8 bytes to word bytes: an ASCII digit becomes 0, any other byte but [a-z_] a space."""
 _ZEROS = itertools.repeat(b"0")
 _DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
 _META_VALUES = ("launcher", "quantization")
@@ -39,15 +40,15 @@ def _translate(text: str, table: bytes) -> str:
     return text.encode("utf-8", "surrogatepass").translate(table).decode("utf-8", "surrogatepass")
 
 
-def _words(norm: str) -> list[bytes]:
-    """The words of normalised text: runs of ASCII [a-z0-9_] without leading zeros, two or more long."""
-    return [w for w in map(bytes.lstrip, norm.encode("utf-8", "surrogatepass").translate(_NON_WORD).split(), _ZEROS)
-            if len(w) > 1]
+def _words(lowered: str) -> list[bytes]:
+    """The words of lower-cased text: runs of ASCII [a-z0-9_], digits folded to 0, without leading zeros, 2+ long."""
+    raw = lowered.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
+    return [w for w in map(bytes.lstrip, raw, _ZEROS) if len(w) > 1]
 
 
 def word_tokens(text: str, prefix: str = "") -> list[str]:
     """Word unigrams and bigrams (ASCII words; CJK is covered by the character n-grams)."""
-    words = [w.decode("ascii") for w in _words(_norm(text))]
+    words = [w.decode("ascii") for w in _words(text[:MAX_CHARS].lower())]
     return [prefix + w for w in words] + [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
 
 
@@ -209,14 +210,15 @@ class Vocabulary:
     def transform_facts(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """transform(tokens(facts)), without making the word and character tokens as strings."""
         norm, errors = _norm(facts.prose), _errors(facts)
-        ids = self._word_ids(norm, "") + self._word_ids(_norm(facts.title), "t:") + self._word_ids(_norm(errors), "e:")
+        ids = self._word_ids(norm, "") + self._word_ids(facts.title[:MAX_CHARS].lower(), "t:")
+        ids += self._word_ids(errors[:MAX_CHARS].lower(), "e:")
         ids += filter(None, map(self._meta_ids.get, _meta(facts, errors)))
         return self._weigh(np.concatenate((*self._chars.ids(norm), np.array(ids, dtype=np.intp))))
 
-    def _word_ids(self, norm: str, prefix: str) -> list[int]:
-        """The ids (column + 1) of the known word unigrams and bigrams of normalised text."""
+    def _word_ids(self, lowered: str, prefix: str) -> list[int]:
+        """The ids (column + 1) of the known word unigrams and bigrams of lower-cased text."""
         unigrams, bigrams = self._words[prefix]
-        words = _words(norm)
+        words = _words(lowered)
         return [*filter(None, map(unigrams.get, words)), *filter(None, map(bigrams.get, zip(words, words[1:])))]
 
     def _weigh(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,10 @@ def test_word_tokens_are_lowercase_unigrams_and_bigrams_with_digits_folded():
     assert word_tokens("sm80 fails", "t:") == ["t:sm00", "t:fails", "t:sm00 fails"]
 
 
+def test_words_end_at_non_ascii_characters_even_digit_like_ones():
+    assert word_tokens("x² cuda¹² 显存 FP16 0a 007b_") == ["cuda", "fp00", "b_", "cuda fp00", "fp00 b_"]
+
+
 def test_char_tokens_cover_chinese_without_a_segmenter():
     grams = char_tokens("显存不足")
     assert "显存" in grams and "存不足" in grams
