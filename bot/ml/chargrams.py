@@ -24,8 +24,9 @@ class CharGrams:
         slot = {pair: s for s, pair in enumerate(pairs, 1)}
         self.pair_slot = np.zeros(width * width, dtype=np.intp)
         self.pair_slot[[self._key(pair) for pair in pairs]] = np.arange(1, len(pairs) + 1)
-        self.pair_id = np.zeros(len(pairs) + 1, dtype=np.intp)
-        self.triple_id = np.zeros((len(pairs) + 1) * width, dtype=np.intp)
+        ids = np.min_scalar_type(max(columns.values(), default=0) + 1)  # the largest tables hold only ids
+        self.pair_id = np.zeros(len(pairs) + 1, dtype=ids)
+        self.triple_id = np.zeros((len(pairs) + 1) * width, dtype=ids)
         for gram, col in columns.items():
             if len(gram) == 2:
                 self.pair_id[slot[gram]] = col + 1

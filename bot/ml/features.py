@@ -26,6 +26,8 @@ _WORD_BYTES = bytes(48 if 48 <= c <= 57 else c if chr(c) in _WORD_CHARS else 32 
 """UTF-8 bytes to word bytes: an ASCII digit becomes 0, any other byte but [a-z_] a space."""
 _ZEROS = itertools.repeat(b"0")
 _DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
+_TF = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, 1 << 13, dtype=np.float64))))
+"""The sublinear tf 1 + log(count) of counts below 8192, looked up instead of computed per term."""
 _META_VALUES = ("launcher", "quantization")
 """Env keys whose value (not only presence) is a feature."""
 
@@ -229,7 +231,8 @@ class Vocabulary:
         """
         counts = np.bincount(ids, minlength=self.size + 1)[1:]
         idx = (counts > 0).nonzero()[0]
-        vals = (1.0 + np.log(counts[idx])) * self._idf_all[idx]
+        tf = _TF.take(counts[idx]) if ids.size < _TF.size else 1.0 + np.log(counts[idx])
+        vals = tf * self._idf_all[idx]
         block = self._block_of.take(idx)
         norm = np.sqrt(np.bincount(block, weights=vals * vals, minlength=len(BLOCKS)))
         return idx, vals * (self._block_weights / np.maximum(norm, 1e-300)).take(block)

@@ -7,7 +7,7 @@ pytest.importorskip("sklearn")
 import numpy as np  # noqa: E402
 
 from bot.core.types import EnvFact, ErrorFact, Facts, Frame
-from bot.ml.features import BLOCKS, char_tokens, concept_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens
+from bot.ml.features import _TF, BLOCKS, char_tokens, concept_tokens, fit_vocabulary, meta_tokens, tokens, word_tokens
 
 
 def facts(prose="", **kw):
@@ -98,3 +98,9 @@ def test_concept_words_end_at_ascii_punctuation_and_unicode_spaces_but_not_at_ot
     assert concept_tokens("(oom)") == ["concept=memory"]
     assert concept_tokens("用oom") == []  # a CJK character is part of the word, as str.split would keep it
     assert concept_tokens("Fine-Tuning and NCCL_DEBUG") == ["concept=multi_gpu", "concept=finetune"]
+
+
+def test_the_tf_table_is_one_plus_the_log_of_each_count_to_the_bit():
+    counts = np.arange(1, _TF.size)
+    assert (_TF[counts] == 1.0 + np.log(counts)).all()
+    assert (_TF.take(counts[::-7]) == 1.0 + np.log(counts[::-7])).all()
