@@ -217,6 +217,17 @@ class Vocabulary:
         ids += filter(None, map(self._meta_ids.get, _meta(facts, errors)))
         return self._weigh(np.concatenate((*self._chars.ids(norm), np.array(ids, dtype=np.intp))))
 
+    def warm_up(self) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorise every concept term and the vocabulary's own terms once, e.g. at load time.
+
+        RE2 builds its DFA states lazily, and numpy's tables are paged in on first use: doing that now spares the
+        first issues. Returns the vector of that text.
+        """
+        text = " ".join([t.rstrip("*") for terms in CONCEPTS.values() for t in terms] +
+                        [t for block in BLOCKS for t in self.terms[block]])
+        concept_tokens(text)
+        return self.transform_facts(Facts(text=text, title=text[:MAX_CHARS], prose=text, code=[text]))
+
     def _word_ids(self, lowered: str, prefix: str) -> list[int]:
         """The ids (column + 1) of the known word unigrams and bigrams of lower-cased text."""
         unigrams, bigrams = self._words[prefix]

@@ -142,7 +142,7 @@ class Classifier:
 
     @classmethod
     def load(cls, path: Path) -> Classifier:
-        """Read a model directory written by save(); refuses other format versions; never unpickles."""
+        """Read a model directory written by save() and warm it up; refuses other format versions; never unpickles."""
         doc = json.loads((path / "model.json").read_text(encoding="utf-8"))
         if doc.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{path}: model format {doc.get('format_version')!r}, expected {FORMAT_VERSION}")
@@ -154,4 +154,6 @@ class Classifier:
                        arrays[f"intercept_{lv}"].astype(np.float64), spec["temperature"])
             for lv, spec in doc["levels"].items()
         }
-        return cls(vocab, models, doc["meta"], doc["min_deep"])
+        model = cls(vocab, models, doc["meta"], doc["min_deep"])
+        model.predict_vector(*vocab.warm_up())
+        return model

@@ -104,3 +104,10 @@ def test_the_tf_table_is_one_plus_the_log_of_each_count_to_the_bit():
     counts = np.arange(1, _TF.size)
     assert (_TF[counts] == 1.0 + np.log(counts)).all()
     assert (_TF.take(counts[::-7]) == 1.0 + np.log(counts[::-7])).all()
+
+
+def test_warm_up_text_reaches_every_concept_and_term_of_the_vocabulary():
+    docs = [tokens(facts("GPU OOM 显存不足, please upgrade")), tokens(facts("int4 量化 with nccl"))]
+    vocab = fit_vocabulary(docs, min_df=1)
+    idx, _ = vocab.warm_up()
+    assert set(idx.tolist()) == set(range(vocab.size))
