@@ -51,35 +51,34 @@ class Classifier:
     def _stack_levels(self) -> None:
         """Lay every level's classes side by side so that one gather, one product and one softmax serve them all.
 
-        Level k owns the slots [_starts[k], _starts[k] + len(classes)); a binary model's single row of weights feeds
+        Level k owns the slots [starts[k], starts[k] + len(classes)); a binary model's single row of weights feeds
         its second slot (the first stays 0), and a single-class model feeds nothing (its softmax is exactly 1).
         """
-        self._levels = list(self.models)
-        self._starts, sizes, dest, cols = [], [], [], []
+        starts, sizes, dest, cols = [], [], [], []
         for model in self.models.values():
             start, n = sum(sizes), len(model.classes)
-            self._starts.append(start)
+            starts.append(start)
             sizes.append(n)
             if n > 1:
                 rows = model.coef.shape[0]
                 dest += range(start + n - rows, start + n)
                 cols.append((model.coef, model.intercept, np.full(rows, float(model.temperature))))
-        self._sizes, self._total = np.array(sizes), sum(sizes)
+        self._starts, self._total = np.array(starts, dtype=np.intp), sum(sizes)
+        self._level_of = np.repeat(np.arange(len(sizes)), sizes)
         self._dest = np.array(dest, dtype=np.int64)
         coefs, intercepts, temperatures = zip(*cols) if cols else ((np.zeros((0, self.vocab.size)),), (), ())
         self._stacked = np.ascontiguousarray(np.concatenate(coefs).T)
         self._intercepts = np.concatenate([*intercepts, np.zeros(0)]).astype(np.float64)
         self._temperatures = np.concatenate([*temperatures, np.zeros(0)])
         self._rows: dict[tuple[str, str], list[int]] = {}
-        self._spans = [(lv, start, start + n) for lv, start, n in zip(self._levels, self._starts, sizes)]
+        self._spans = [(lv, start, start + n) for lv, start, n in zip(self.models, starts, sizes)]
 
     def level_probas(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, list[float]]:
         """Class probabilities of every level for one sparse vector (what each Linear.proba gives)."""
         z = np.zeros(self._total)
         z[self._dest] = (vals @ self._stacked.take(idx, axis=0) + self._intercepts) / self._temperatures
-        starts = self._starts
-        z = np.exp(z - np.repeat(np.maximum.reduceat(z, starts), self._sizes))
-        p = (z / np.repeat(np.add.reduceat(z, starts), self._sizes)).tolist()
+        z = np.exp(z - np.maximum.reduceat(z, self._starts).take(self._level_of))
+        p = (z / np.add.reduceat(z, self._starts).take(self._level_of)).tolist()
         return {lv: p[start:end] for lv, start, end in self._spans}
 
     def vectorize(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
