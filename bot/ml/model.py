@@ -67,7 +67,9 @@ class Classifier:
         self._level_of = np.repeat(np.arange(len(sizes)), sizes)
         self._dest = np.array(dest, dtype=np.int64)
         coefs, intercepts, temperatures = zip(*cols) if cols else ((np.zeros((0, self.vocab.size)),), (), ())
-        self._stacked = np.ascontiguousarray(np.concatenate(coefs).T)
+        stacked = np.concatenate(coefs).T
+        narrow = stacked.astype(np.float32)  # a loaded model's weights are float32: then gather half the bytes
+        self._stacked = np.ascontiguousarray(narrow if np.array_equal(narrow, stacked) else stacked)
         self._intercepts = np.concatenate([*intercepts, np.zeros(0)]).astype(np.float64)
         self._temperatures = np.concatenate([*temperatures, np.zeros(0)])
         self._rows: dict[tuple[str, str], list[int]] = {}
@@ -76,7 +78,8 @@ class Classifier:
     def level_probas(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, list[float]]:
         """Class probabilities of every level for one sparse vector (what each Linear.proba gives)."""
         z = np.zeros(self._total)
-        z[self._dest] = (vals @ self._stacked.take(idx, axis=0) + self._intercepts) / self._temperatures
+        rows = self._stacked.take(idx, axis=0).astype(np.float64, copy=False)
+        z[self._dest] = (vals @ rows + self._intercepts) / self._temperatures
         z = np.exp(z - np.maximum.reduceat(z, self._starts).take(self._level_of))
         p = (z / np.add.reduceat(z, self._starts).take(self._level_of)).tolist()
         return {lv: p[start:end] for lv, start, end in self._spans}
