@@ -12,7 +12,7 @@ class CharGrams:
     slot, and a slot with a third character to a 3-gram, so each gram costs a few table lookups.
     """
 
-    def __init__(self, columns: dict[str, int]):
+    def __init__(self, columns: dict[str, int], aliases: dict[str, str] | None = None):
         if any(len(gram) not in (2, 3) for gram in columns):
             raise ValueError("CharGrams handles 2- and 3-grams only")
         chars = sorted({ch for gram in columns for ch in gram})
@@ -20,6 +20,8 @@ class CharGrams:
         codes = [ord(ch) for ch in chars]
         self.alphabet = np.zeros(max([127, *codes]) + 2, dtype=np.intp)  # the last entry, 0, serves larger codes
         self.alphabet[codes] = np.arange(1, width)
+        for extra, known in (aliases or {}).items():  # characters that count as another, e.g. digits as 0
+            self.alphabet[ord(extra)] = self.alphabet[ord(known)]
         pairs = sorted({gram[:2] for gram in columns})
         slot = {pair: s for s, pair in enumerate(pairs, 1)}
         self.pair_slot = np.zeros(width * width, dtype=np.intp)

@@ -201,7 +201,7 @@ class Vocabulary:
         self._block_of = np.repeat(np.arange(len(BLOCKS)), [len(terms[b]) for b in BLOCKS])
         self._block_weights = np.array([weights.get(b, 1.0) for b in BLOCKS], dtype=np.float64)
         self._words = _word_index(self.index["word"])
-        self._chars = CharGrams(self.index["char"])
+        self._chars = CharGrams(self.index["char"], {d: "0" for d in "123456789"})  # _norm's digit folding
         self._meta_ids = {t: i + 1 for t, i in self.index["meta"].items()}
 
     def transform(self, toks: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -211,7 +211,7 @@ class Vocabulary:
 
     def transform_facts(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """transform(tokens(facts)), without making the word and character tokens as strings."""
-        norm, errors = _norm(facts.prose), _errors(facts)
+        norm, errors = " ".join(facts.prose[:MAX_CHARS].lower().split()), _errors(facts)  # digits fold later
         ids = self._word_ids(norm, "") + self._word_ids(facts.title[:MAX_CHARS].lower(), "t:")
         ids += self._word_ids(errors[:MAX_CHARS].lower(), "e:")
         ids += filter(None, map(self._meta_ids.get, _meta(facts, errors)))

@@ -38,3 +38,8 @@ def test_the_same_counts_as_slicing_the_text_into_strings():
 def test_other_gram_sizes_are_refused():
     with pytest.raises(ValueError):
         CharGrams({"abcd": 0})
+
+
+def test_an_alias_counts_as_the_character_it_names():
+    pairs, triples = CharGrams({"a0": 0, "a00": 1}, {"7": "0", "8": "0"}).ids("a78 a0")
+    assert pairs.tolist() == [1, 0, 0, 0, 1] and triples.tolist() == [2, 0, 0, 0]
