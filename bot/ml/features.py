@@ -213,7 +213,8 @@ class Vocabulary:
         """transform(tokens(facts)), without making the word and character tokens as strings."""
         norm, errors = " ".join(facts.prose[:MAX_CHARS].lower().split()), _errors(facts)  # digits fold later
         ids = self._word_ids(norm, "") + self._word_ids(facts.title[:MAX_CHARS].lower(), "t:")
-        ids += self._word_ids(errors[:MAX_CHARS].lower(), "e:")
+        if errors:
+            ids += self._word_ids(errors[:MAX_CHARS].lower(), "e:")
         ids += filter(None, map(self._meta_ids.get, _meta(facts, errors)))
         return self._weigh(np.concatenate((*self._chars.ids(norm), np.array(ids, dtype=np.intp))))
 
