@@ -144,16 +144,14 @@ def concept_tokens(text: str) -> list[str]:
     return [_CONCEPT_TOKENS[k] for k in sorted({_TERM_FAMILY[i] for i in hits})]
 
 
-def tokens(facts: Facts, chars: bool = True) -> dict[str, list[str]]:
-    """All feature tokens of one issue, per block (without the "char" block when `chars` is False)."""
+def tokens(facts: Facts) -> dict[str, list[str]]:
+    """All feature tokens of one issue, per block."""
     errors = _errors(facts)
-    out = {
+    return {
         "word": word_tokens(facts.prose) + word_tokens(facts.title, "t:") + word_tokens(errors, "e:"),
+        "char": char_tokens(facts.prose),
         "meta": _meta(facts, errors),
     }
-    if chars:
-        out["char"] = char_tokens(facts.prose)
-    return out
 
 
 def _errors(facts: Facts) -> str:

@@ -90,7 +90,6 @@ def test_transform_facts_matches_transform_of_tokens(prose):
     f = facts(prose, title="Title 7")
     want, got = vocab.transform(tokens(f)), vocab.transform_facts(f)
     assert np.array_equal(want[0], got[0]) and np.array_equal(want[1], got[1])
-    assert tokens(f, chars=False) == {b: t for b, t in tokens(f).items() if b != "char"}
 
 
 def test_concept_words_end_at_ascii_punctuation_and_unicode_spaces_but_not_at_other_characters():
