@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ import re2
 
 from bot.core.patternset import PatternSet
 from bot.core.types import Facts
+from bot.ml.chargrams import CharGrams
 
 BLOCKS = ("word", "char", "meta")
 """Feature blocks; each is TF-IDF weighted and L2-normalised on its own, then scaled by its block weight."""
@@ -20,8 +22,12 @@ MAX_CHARS = 4000
 
 CHAR_SIZES = (2, 3)
 _WORD_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-_NON_WORD = bytes(c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+_WORD_BYTES = bytes(48 if 48 <= c <= 57 else c if chr(c) in _WORD_CHARS else 32 for c in range(256))
+"""UTF-8 bytes to word bytes: an ASCII digit becomes 0, any other byte but [a-z_] a space."""
+_ZEROS = itertools.repeat(b"0")
 _DIGITS = bytes.maketrans(b"0123456789", b"0000000000")
+_TF = np.concatenate(([0.0], 1.0 + np.log(np.arange(1, 1 << 13, dtype=np.float64))))
+"""The sublinear tf 1 + log(count) of counts below 8192, looked up instead of computed per term."""
 _META_VALUES = ("launcher", "quantization")
 """Env keys whose value (not only presence) is a feature."""
 
@@ -36,10 +42,15 @@ def _translate(text: str, table: bytes) -> str:
     return text.encode("utf-8", "surrogatepass").translate(table).decode("utf-8", "surrogatepass")
 
 
+def _words(lowered: str) -> list[bytes]:
+    """The words of lower-cased text: runs of ASCII [a-z0-9_], digits folded to 0, without leading zeros, 2+ long."""
+    raw = lowered.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split()
+    return [w for w in map(bytes.lstrip, raw, _ZEROS) if len(w) > 1]
+
+
 def word_tokens(text: str, prefix: str = "") -> list[str]:
     """Word unigrams and bigrams (ASCII words; CJK is covered by the character n-grams)."""
-    ascii_text = _norm(text).encode("ascii", "replace").translate(_NON_WORD).decode("ascii")  # "?" is a non-word char
-    words = [w for w in (t.lstrip("0") for t in ascii_text.split()) if len(w) > 1]
+    words = [w.decode("ascii") for w in _words(text[:MAX_CHARS].lower())]
     return [prefix + w for w in words] + [f"{prefix}{a} {b}" for a, b in zip(words, words[1:])]
 
 
@@ -133,33 +144,42 @@ def concept_tokens(text: str) -> list[str]:
     return [_CONCEPT_TOKENS[k] for k in sorted({_TERM_FAMILY[i] for i in hits})]
 
 
-def tokens(facts: Facts, chars: bool = True) -> dict[str, list[str]]:
-    """All feature tokens of one issue, per block (without the "char" block when `chars` is False)."""
-    errors = " ".join(f"{e.type} {e.message[:300]}" for e in facts.errors[:20])
-    out = {
+def tokens(facts: Facts) -> dict[str, list[str]]:
+    """All feature tokens of one issue, per block."""
+    errors = _errors(facts)
+    return {
         "word": word_tokens(facts.prose) + word_tokens(facts.title, "t:") + word_tokens(errors, "e:"),
-        "meta": meta_tokens(facts) + concept_tokens(facts.prose[:MAX_CHARS] + " " + errors + " " + _code(facts)),
+        "char": char_tokens(facts.prose),
+        "meta": _meta(facts, errors),
     }
-    if chars:
-        out["char"] = char_tokens(facts.prose)
+
+
+def _errors(facts: Facts) -> str:
+    """The type and start of the message of the first errors, as one text."""
+    return " ".join(f"{e.type} {e.message[:300]}" for e in facts.errors[:20])
+
+
+def _meta(facts: Facts, errors: str) -> list[str]:
+    """The meta block: extractor facts, then the concepts of the prose, errors and the start of the code blocks.
+
+    The code blocks are where parameters such as torch_dtype or tensor_parallel_size appear.
+    """
+    return meta_tokens(facts) + concept_tokens(facts.prose[:MAX_CHARS] + " " + errors + " " +
+                                               " ".join(facts.code)[:MAX_CHARS])
+
+
+def _word_index(columns: dict[str, int]) -> dict[str, tuple[dict, dict]]:
+    """Per prefix ("", "t:", "e:"): unigram -> id and (word, word) bigram -> id, words as bytes, ids column + 1."""
+    out: dict[str, tuple[dict, dict]] = {prefix: ({}, {}) for prefix in ("", "t:", "e:")}
+    for term, col in columns.items():
+        prefix = term[:2] if term[:2] in out else ""
+        unigrams, bigrams = out[prefix]
+        first, _, second = term[len(prefix):].encode("ascii").partition(b" ")
+        if second:
+            bigrams[first, second] = col + 1
+        else:
+            unigrams[first] = col + 1
     return out
-
-
-def _code(facts: Facts) -> str:
-    """The start of the code blocks (where parameters such as torch_dtype or tensor_parallel_size appear)."""
-    return " ".join(facts.code)[:MAX_CHARS]
-
-
-_CODE_BITS = 21
-"""Bits per code point in an integer n-gram key (Unicode ends at 0x10FFFF); 3 characters fit in 64 bits."""
-
-
-def _gram_key(gram: str) -> int:
-    """The integer key of a character n-gram: its code points packed _CODE_BITS apart, first character highest."""
-    key = 0
-    for ch in gram:
-        key = (key << _CODE_BITS) | ord(ch)
-    return key
 
 
 class Vocabulary:
@@ -176,60 +196,56 @@ class Vocabulary:
             offset += len(terms[block])
         self.size = offset
         self._idf_all = np.concatenate([idf[b] for b in BLOCKS]).astype(np.float64)
-        self._block_ends = np.cumsum([len(terms[b]) for b in BLOCKS])
+        self._block_of = np.repeat(np.arange(len(BLOCKS)), [len(terms[b]) for b in BLOCKS])
         self._block_weights = np.array([weights.get(b, 1.0) for b in BLOCKS], dtype=np.float64)
-        self._char_keys = {}
-        for n in CHAR_SIZES:
-            grams = [(_gram_key(t), i) for t, i in self.index["char"].items() if len(t) == n]
-            keys = np.array(sorted(grams), dtype=np.uint64).reshape(-1, 2)
-            self._char_keys[n] = (keys[:, 0].copy(), keys[:, 1].astype(np.int64))
+        self._words = _word_index(self.index["word"])
+        self._chars = CharGrams(self.index["char"], {d: "0" for d in "123456789"})  # _norm's digit folding
+        self._meta_ids = {t: i + 1 for t, i in self.index["meta"].items()}
 
     def transform(self, toks: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse (indices, values): sublinear tf times idf, L2-normalised per block, times the block weight."""
-        return self._weigh({b: self._lookup(b, toks.get(b, ())) for b in BLOCKS})
+        ids = [self.index[b].get(t, -1) + 1 for b in BLOCKS for t in toks.get(b, ())]
+        return self._weigh(np.array(ids, dtype=np.intp))
 
     def transform_facts(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
-        """transform(tokens(facts)), with the character n-grams looked up as integer keys instead of strings."""
-        toks = tokens(facts, chars=False)
-        ids = {b: self._lookup(b, toks[b]) for b in ("word", "meta")}
-        ids["char"] = self._char_ids(_norm(facts.prose))
-        return self._weigh(ids)
+        """transform(tokens(facts)), without making the word and character tokens as strings."""
+        norm, errors = " ".join(facts.prose[:MAX_CHARS].lower().split()), _errors(facts)  # digits fold later
+        ids = self._word_ids(norm, "") + self._word_ids(facts.title[:MAX_CHARS].lower(), "t:")
+        if errors:
+            ids += self._word_ids(errors[:MAX_CHARS].lower(), "e:")
+        ids += filter(None, map(self._meta_ids.get, _meta(facts, errors)))
+        return self._weigh(np.concatenate((*self._chars.ids(norm), np.array(ids, dtype=np.intp))))
 
-    def _lookup(self, block: str, toks: Iterable[str]) -> np.ndarray:
-        """Vector indices of the known tokens (repeats kept)."""
-        get = self.index[block].get
-        return np.array([i for i in map(get, toks) if i is not None], dtype=np.int64)
+    def warm_up(self) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorise every concept term and the vocabulary's own terms once, e.g. at load time.
 
-    def _char_ids(self, norm: str) -> np.ndarray:
-        """Vector indices of the known character n-grams of already normalised text (repeats kept)."""
-        if norm.isascii():
-            codes = np.frombuffer(norm.encode("ascii"), dtype=np.uint8).astype(np.uint64)
-        else:
-            codes = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        parts = []
-        for n in CHAR_SIZES:
-            keys, ids = self._char_keys[n]
-            if not keys.size or codes.size < n:
-                continue
-            grams = codes[: codes.size - n + 1].copy()
-            for j in range(1, n):
-                grams <<= np.uint64(_CODE_BITS)
-                grams |= codes[j : codes.size - n + 1 + j]
-            grams.sort()  # sorted queries search faster; the order of the ids does not matter
-            pos = np.minimum(np.searchsorted(keys, grams), keys.size - 1)
-            parts.append(ids[pos[keys[pos] == grams]])
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        RE2 builds its DFA states lazily, and numpy's tables are paged in on first use: doing that now spares the
+        first issues. Returns the vector of that text.
+        """
+        text = " ".join([t.rstrip("*") for terms in CONCEPTS.values() for t in terms] +
+                        [t for block in BLOCKS for t in self.terms[block]])
+        concept_tokens(text)
+        return self.transform_facts(Facts(text=text, title=text[:MAX_CHARS], prose=text, code=[text]))
 
-    def _weigh(self, ids_per_block: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Sublinear tf times idf of each block's indices, L2-normalised per block, times the block weight."""
-        counts = np.bincount(np.concatenate([ids_per_block[b] for b in BLOCKS]), minlength=self.size)
-        idx = np.flatnonzero(counts)
-        vals = (1.0 + np.log(counts[idx])) * self._idf_all[idx]
-        block = np.searchsorted(self._block_ends, idx, side="right")
+    def _word_ids(self, lowered: str, prefix: str) -> list[int]:
+        """The ids (column + 1) of the known word unigrams and bigrams of lower-cased text."""
+        unigrams, bigrams = self._words[prefix]
+        words = _words(lowered)
+        return [*filter(None, map(unigrams.get, words)), *filter(None, map(bigrams.get, zip(words, words[1:])))]
+
+    def _weigh(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sublinear tf times idf of the ids (column + 1; 0 is ignored), L2-normalised per block, times its weight.
+
+        Every value is at least 1 (tf >= 1, idf >= 1), so each block present has a positive norm; absent blocks scale
+        nothing.
+        """
+        counts = np.bincount(ids, minlength=self.size + 1)[1:]
+        idx = (counts > 0).nonzero()[0]
+        tf = _TF.take(counts[idx]) if ids.size < _TF.size else 1.0 + np.log(counts[idx])
+        vals = tf * self._idf_all[idx]
+        block = self._block_of.take(idx)
         norm = np.sqrt(np.bincount(block, weights=vals * vals, minlength=len(BLOCKS)))
-        keep = norm[block] > 0
-        scale = np.divide(self._block_weights, norm, out=np.zeros(len(BLOCKS)), where=norm > 0)
-        return idx[keep], (vals * scale[block])[keep]
+        return idx, vals * (self._block_weights / np.maximum(norm, 1e-300)).take(block)
 
 
 def fit_vocabulary(

@@ -51,35 +51,38 @@ class Classifier:
     def _stack_levels(self) -> None:
         """Lay every level's classes side by side so that one gather, one product and one softmax serve them all.
 
-        Level k owns the slots [_starts[k], _starts[k] + len(classes)); a binary model's single row of weights feeds
+        Level k owns the slots [starts[k], starts[k] + len(classes)); a binary model's single row of weights feeds
         its second slot (the first stays 0), and a single-class model feeds nothing (its softmax is exactly 1).
         """
-        self._levels = list(self.models)
-        self._starts, sizes, dest, cols = [], [], [], []
+        starts, sizes, dest, cols = [], [], [], []
         for model in self.models.values():
             start, n = sum(sizes), len(model.classes)
-            self._starts.append(start)
+            starts.append(start)
             sizes.append(n)
             if n > 1:
                 rows = model.coef.shape[0]
                 dest += range(start + n - rows, start + n)
                 cols.append((model.coef, model.intercept, np.full(rows, float(model.temperature))))
-        self._sizes = np.array(sizes)
+        self._starts, self._total = np.array(starts, dtype=np.intp), sum(sizes)
+        self._level_of = np.repeat(np.arange(len(sizes)), sizes)
         self._dest = np.array(dest, dtype=np.int64)
         coefs, intercepts, temperatures = zip(*cols) if cols else ((np.zeros((0, self.vocab.size)),), (), ())
-        self._stacked = np.ascontiguousarray(np.concatenate(coefs).T)
+        stacked = np.concatenate(coefs).T
+        narrow = stacked.astype(np.float32)  # a loaded model's weights are float32: then gather half the bytes
+        self._stacked = np.ascontiguousarray(narrow if np.array_equal(narrow, stacked) else stacked)
         self._intercepts = np.concatenate([*intercepts, np.zeros(0)]).astype(np.float64)
         self._temperatures = np.concatenate([*temperatures, np.zeros(0)])
         self._rows: dict[tuple[str, str], list[int]] = {}
+        self._spans = [(lv, start, start + n) for lv, start, n in zip(self.models, starts, sizes)]
 
     def level_probas(self, idx: np.ndarray, vals: np.ndarray) -> dict[str, list[float]]:
         """Class probabilities of every level for one sparse vector (what each Linear.proba gives)."""
-        z = np.zeros(int(self._sizes.sum()))
-        z[self._dest] = (vals @ self._stacked.take(idx, axis=0) + self._intercepts) / self._temperatures
-        starts = self._starts
-        z = np.exp(z - np.repeat(np.maximum.reduceat(z, starts), self._sizes))
-        p = (z / np.repeat(np.add.reduceat(z, starts), self._sizes)).tolist()
-        return {lv: p[start : start + n] for lv, start, n in zip(self._levels, starts, self._sizes.tolist())}
+        z = np.zeros(self._total)
+        rows = self._stacked.take(idx, axis=0).astype(np.float64, copy=False)
+        z[self._dest] = (vals @ rows + self._intercepts) / self._temperatures
+        z = np.exp(z - np.maximum.reduceat(z, self._starts).take(self._level_of))
+        p = (z / np.add.reduceat(z, self._starts).take(self._level_of)).tolist()
+        return {lv: p[start:end] for lv, start, end in self._spans}
 
     def vectorize(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """The sparse feature vector of one issue."""
@@ -95,27 +98,31 @@ class Classifier:
         out = {}
         for dim, levels in HIERARCHY.items():
             p = probas[levels[0]]
-            best = max(range(len(p)), key=p.__getitem__)  # the first of equal maxima, as np.argmax
-            path, prob = [self.models[levels[0]].classes[best]], p[best]
+            best = p.index(max(p))  # the first of equal maxima, as np.argmax
+            name = self.models[levels[0]].classes[best]
+            path, prob = [name], p[best]
             for level in levels[1:]:
-                deeper = self._child(level, path, probas[level])
-                if deeper is None or prob * deeper[1] < self.min_deep:
+                rows = self._children(level, name)
+                if not rows:
                     break
-                path, prob = deeper[0], prob * deeper[1]
+                p = [probas[level][i] for i in rows]
+                best = p.index(max(p))
+                child = p[best] / sum(p)  # renormalised among the children
+                if prob * child < self.min_deep:
+                    break
+                name = self.models[level].classes[rows[best]]
+                path, prob = name.split(SEP), prob * child
             out[dim] = (path, prob)
         return out
 
-    def _child(self, level: str, path: list[str], proba: list[float]) -> tuple[list[str], float] | None:
-        """The likeliest class of `level` under `path`, with its probability renormalised among the children."""
-        model, prefix = self.models[level], SEP.join(path) + SEP
-        rows = self._rows.get((level, prefix))
+    def _children(self, level: str, parent: str) -> list[int]:
+        """The classes of `level` under the class named `parent` (a path joined by SEP), by index."""
+        rows = self._rows.get((level, parent))
         if rows is None:
-            rows = self._rows[level, prefix] = [i for i, c in enumerate(model.classes) if c.startswith(prefix)]
-        if not rows:
-            return None
-        p = [proba[i] for i in rows]
-        best = max(range(len(p)), key=p.__getitem__)
-        return model.classes[rows[best]].split(SEP), p[best] / sum(p)
+            prefix = parent + SEP
+            classes = self.models[level].classes
+            rows = self._rows[level, parent] = [i for i, c in enumerate(classes) if c.startswith(prefix)]
+        return rows
 
     def save(self, out: Path) -> None:
         """Write model.json (metadata, vocabulary, classes) and weights.npz (idf, coefficients) into `out`."""
@@ -137,7 +144,7 @@ class Classifier:
 
     @classmethod
     def load(cls, path: Path) -> Classifier:
-        """Read a model directory written by save(); refuses other format versions; never unpickles."""
+        """Read a model directory written by save() and warm it up; refuses other format versions; never unpickles."""
         doc = json.loads((path / "model.json").read_text(encoding="utf-8"))
         if doc.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{path}: model format {doc.get('format_version')!r}, expected {FORMAT_VERSION}")
@@ -149,4 +156,6 @@ class Classifier:
                        arrays[f"intercept_{lv}"].astype(np.float64), spec["temperature"])
             for lv, spec in doc["levels"].items()
         }
-        return cls(vocab, models, doc["meta"], doc["min_deep"])
+        model = cls(vocab, models, doc["meta"], doc["min_deep"])
+        model.predict_vector(*vocab.warm_up())
+        return model
