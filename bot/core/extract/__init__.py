@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.extract.common import RANK, UNANCHORED, Cand, first, rx
+from bot.core.extract.common import RANK, Cand, first, rx
 from bot.core.extract.envdumps import dump_kind, parse_dump
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
@@ -106,20 +106,15 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
                 break
 
 
-_CJK = rx("[\u4e00-\u9fff]+")
+_CJK_BYTES = [bytes([lead]) for lead in range(0xE5, 0xEA)] + [bytes([0xE4, second]) for second in range(0xB8, 0xC0)]
+"""UTF-8 starts of U+4E00..U+9FFF: lead bytes E5..E9 whole, E4 from second byte B8 (lead bytes never continue)."""
 _LETTERS = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
 """Byte table: ASCII letters stay, every other byte (UTF-8 lead and continuation bytes included) becomes a space."""
 
 
 def _cjk_count(data: bytes) -> int:
-    """The number of CJK ideographs in UTF-8 bytes: one RE2 match per run, each ideograph being 3 bytes."""
-    raw, pos, end, n = _CJK._regexp, 0, len(data), 0
-    while pos < end:
-        a, b = raw.Match(UNANCHORED, data, pos, end)[0]
-        if a < 0:
-            break
-        n, pos = n + (b - a) // 3, b
-    return n
+    """The number of CJK ideographs (U+4E00..U+9FFF) in UTF-8 bytes, counted by their starting bytes."""
+    return sum(map(data.count, _CJK_BYTES))
 
 
 def _language(prose: str) -> str:
