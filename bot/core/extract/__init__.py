@@ -50,7 +50,7 @@ def _env_section(section: str) -> bool:
 def _specific(value: str, cache: dict[str, float]) -> float:
     """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
     if value not in cache:
-        cache[value] = 1.5 if first(_SIZE, value) else 0.0
+        cache[value] = 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0  # _SIZE takes [/:]
     return cache[value]
 
 
@@ -70,6 +70,9 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
 
 
+_compute_capability = lru_cache(maxsize=4096)(compute_capability)
+"""GPU values recur from issue to issue (A100, 4090, H100...): their lookup, a regex search, is memoised."""
+
 _CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
 _COUNT = rx(r"^(\d{1,3}|[一两二三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
@@ -83,7 +86,7 @@ def _count(gpu: str) -> str | None:
     return _CN_NUM.get(n, n)
 
 
-def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
+def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
     """Fill derived keys: cuda from the torch build, gpu_cc, gpu_count, model from a bare size, launcher."""
     if "cuda" not in env and "torch_cuda" in env:
         tc = env["torch_cuda"]
@@ -93,13 +96,14 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
         env["model"] = size.model_copy(update={"key": "model"})
     gpu = env.get("gpu")
     if gpu is not None:
-        cc = compute_capability(gpu.value)
+        cc = _compute_capability(gpu.value)
         if cc and "gpu_cc" not in env:
             env["gpu_cc"] = EnvFact(key="gpu_cc", value=cc, source="derived", span=gpu.span)
         n = _count(gpu.value)
         if n and "gpu_count" not in env:
             env["gpu_count"] = EnvFact(key="gpu_count", value=n, source="derived", span=gpu.span)
     if "launcher" not in env:
+        launcher_text = (prose + "\n" + "\n".join(code)).lower()
         for needle, name in _LAUNCHERS:
             if needle in launcher_text:
                 env["launcher"] = EnvFact(key="launcher", value=name, source="derived", span=(0, 0))
@@ -195,7 +199,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     cands += _python_from_paths(Chunk.of(body_text, base))
     env = _choose(cands)
     prose = "\n".join(prose_parts)
-    _derive(env, (prose + "\n" + "\n".join(code)).lower())
+    _derive(env, prose, code)
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=_language(prose))
 
 
