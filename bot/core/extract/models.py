@@ -23,8 +23,7 @@ _MODEL = rx(
     + _SIZE + r"\b(?:[\-_][a-z0-9_.\-]+)?|(?:[vr]\d(?:\.\d+)?|coder|math|vl|moe)\b(?:[\-_][a-z0-9_.\-]+)?))?"
     r"(?:[ \t]+\d+(?:\.\d+)?[bm]\b(?:[\-_][a-z0-9_.\-]+)?)?)"
 )
-"""A model name, after the character before it unless at a line start. No capture group: RE2 then finds each match
-with its DFAs alone; the name starts at the match unless the match's first character is not a letter."""
+"""A model name and the character before it, if any. No capture group, so RE2 skips its submatch engine on a hit."""
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u017f\u212a")
 """The characters a name can start with (RE2's case folding adds ſ for s and the Kelvin sign for k)."""
 _BAD_PARTS = (
