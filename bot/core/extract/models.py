@@ -106,11 +106,11 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
         at, end = m.span()
         at += s[at] not in _NAME_START
         raw = s[at:end]
-        begin = _org(s, at)
         if raw in seen or clean_model(raw) is None:
             seen.add(raw)
             continue
         seen.add(raw)
+        begin = _org(s, at)
         name = clean_model(s[begin:end])
         if name is None:
             continue
