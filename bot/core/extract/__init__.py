@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.extract.common import RANK, UNANCHORED, Cand, first, rx
+from bot.core.extract.common import RANK, Cand, first, rx
 from bot.core.extract.envdumps import dump_kind, parse_dump
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
@@ -50,7 +50,7 @@ def _env_section(section: str) -> bool:
 def _specific(value: str, cache: dict[str, float]) -> float:
     """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
     if value not in cache:
-        cache[value] = 1.5 if first(_SIZE, value) else 0.0
+        cache[value] = 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0  # _SIZE takes [/:]
     return cache[value]
 
 
@@ -70,6 +70,9 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
 
 
+_compute_capability = lru_cache(maxsize=4096)(compute_capability)
+"""GPU values recur from issue to issue (A100, 4090, H100...): their lookup, a regex search, is memoised."""
+
 _CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
 _COUNT = rx(r"^(\d{1,3}|[一两二三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
@@ -83,7 +86,7 @@ def _count(gpu: str) -> str | None:
     return _CN_NUM.get(n, n)
 
 
-def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
+def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
     """Fill derived keys: cuda from the torch build, gpu_cc, gpu_count, model from a bare size, launcher."""
     if "cuda" not in env and "torch_cuda" in env:
         tc = env["torch_cuda"]
@@ -93,33 +96,29 @@ def _derive(env: dict[str, EnvFact], launcher_text: str) -> None:
         env["model"] = size.model_copy(update={"key": "model"})
     gpu = env.get("gpu")
     if gpu is not None:
-        cc = compute_capability(gpu.value)
+        cc = _compute_capability(gpu.value)
         if cc and "gpu_cc" not in env:
             env["gpu_cc"] = EnvFact(key="gpu_cc", value=cc, source="derived", span=gpu.span)
         n = _count(gpu.value)
         if n and "gpu_count" not in env:
             env["gpu_count"] = EnvFact(key="gpu_count", value=n, source="derived", span=gpu.span)
     if "launcher" not in env:
+        launcher_text = (prose + "\n" + "\n".join(code)).lower()
         for needle, name in _LAUNCHERS:
             if needle in launcher_text:
                 env["launcher"] = EnvFact(key="launcher", value=name, source="derived", span=(0, 0))
                 break
 
 
-_CJK = rx("[\u4e00-\u9fff]+")
+_CJK_BYTES = [bytes([lead]) for lead in range(0xE5, 0xEA)] + [bytes([0xE4, second]) for second in range(0xB8, 0xC0)]
+"""UTF-8 starts of U+4E00..U+9FFF: lead bytes E5..E9 whole, E4 from second byte B8 (lead bytes never continue)."""
 _LETTERS = bytes(c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256))
 """Byte table: ASCII letters stay, every other byte (UTF-8 lead and continuation bytes included) becomes a space."""
 
 
 def _cjk_count(data: bytes) -> int:
-    """The number of CJK ideographs in UTF-8 bytes: one RE2 match per run, each ideograph being 3 bytes."""
-    raw, pos, end, n = _CJK._regexp, 0, len(data), 0
-    while pos < end:
-        a, b = raw.Match(UNANCHORED, data, pos, end)[0]
-        if a < 0:
-            break
-        n, pos = n + (b - a) // 3, b
-    return n
+    """The number of CJK ideographs (U+4E00..U+9FFF) in UTF-8 bytes, counted by their starting bytes."""
+    return sum(map(data.count, _CJK_BYTES))
 
 
 def _language(prose: str) -> str:
@@ -200,7 +199,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     cands += _python_from_paths(Chunk.of(body_text, base))
     env = _choose(cands)
     prose = "\n".join(prose_parts)
-    _derive(env, (prose + "\n" + "\n".join(code)).lower())
+    _derive(env, prose, code)
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=_language(prose))
 
 

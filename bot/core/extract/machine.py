@@ -50,7 +50,7 @@ def split_machine(block: Block) -> tuple[list[Line], list[Line], list[str]]:
     """A prose block's human lines, its pasted machine lines (tracebacks, logs, dump labels), and the log lines."""
     chunk = Chunk(block.pieces)
     s = chunk.text
-    dump_runs = _runs(_DUMP_RUNS, s)
+    dump_runs = _runs(_DUMP_RUNS, s) if ":" in s else []  # a dump line's label ends with a colon
     runs = sorted(_runs(_MACHINE_RUNS, s) + dump_runs)
     if not runs:
         return block.pieces, [], []

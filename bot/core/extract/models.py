@@ -18,11 +18,14 @@ FAMILIES = (
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
 _MODEL = rx(
-    r"(?im)(?:^|[^a-z0-9_.\-])((?:meta-)?(?:" + _FAM + r")"
+    r"(?im)(?:^|[^a-z0-9_.\-])(?:(?:meta-)?(?:" + _FAM + r")"
     r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|[ \t]+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|"
     + _SIZE + r"\b(?:[\-_][a-z0-9_.\-]+)?|(?:[vr]\d(?:\.\d+)?|coder|math|vl|moe)\b(?:[\-_][a-z0-9_.\-]+)?))?"
     r"(?:[ \t]+\d+(?:\.\d+)?[bm]\b(?:[\-_][a-z0-9_.\-]+)?)?)"
 )
+"""A model name and the character before it, if any. No capture group, so RE2 skips its submatch engine on a hit."""
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u017f\u212a")
+"""The characters a name can start with (RE2's case folding adds ſ for s and the Kelvin sign for k)."""
 _BAD_PARTS = (
     ".cpp", "-cpp", "_cpp", ".py", "index", "factory", "-agent", "_agent", "modeling", "tokeniz", "_utils",
     "config", "qwenlm", "/issues", "_modules", ".git", ".json", ".sh", "-recipes", "_recipes", "finetun",
@@ -100,13 +103,15 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
     seen: set[str] = set()
     cap = LOG_MATCHES if source == "log" else MAX_MATCHES
     for m in scan(_MODEL, s, cap) if 0 in found else ():
-        raw = m.group(1)
-        begin = _org(s, m.start(1))
+        at, end = m.span()
+        at += s[at] not in _NAME_START
+        raw = s[at:end]
         if raw in seen or clean_model(raw) is None:
             seen.add(raw)
             continue
         seen.add(raw)
-        name = clean_model(s[begin:m.end(1)])
+        begin = _org(s, at)
+        name = clean_model(s[begin:end])
         if name is None:
             continue
         start = chunk.at(begin)

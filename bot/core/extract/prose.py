@@ -169,6 +169,8 @@ def parse_section(section: str, chunk: Chunk, source: str = "issue_form") -> lis
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
     out: list[Cand] = []
+    if ":" not in chunk.text and "：" not in chunk.text:
+        return out
     for m in scan(_LABEL, chunk.text, MAX_MATCHES):
         label = " ".join(m.group(1).lower().split())
         key = _HUMAN_LABELS.get(label)

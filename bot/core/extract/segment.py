@@ -115,15 +115,13 @@ def segment(text: str, base: int = 0) -> list[Block]:
 class Chunk:
     """Pieces of text joined into one string, so a regex scans them in one call, with a map back to text offsets."""
 
-    __slots__ = ("text", "_starts", "_offs", "_base")
+    __slots__ = ("text", "_pieces", "_starts", "_offs", "_base")
 
     def __init__(self, pieces: list[Line]):
-        offs, texts = zip(*pieces) if pieces else ((), ())
-        self.text = "\n".join(texts)
-        # piece i starts after the lengths of pieces 0..i-1 and one newline each (all in C: no Python loop)
-        self._starts: list[int] = list(map(add, accumulate(map(len, texts), initial=0), count()))[: len(texts)]
-        self._offs: list[int] = list(offs)
-        self._base: int | None = None
+        self.text = "\n".join([s for _, s in pieces])
+        self._pieces = pieces
+        self._starts: list[int] | None = None  # built on the first `at`: most chunks never map a match back
+        self._base: int | None = pieces[0][0] if len(pieces) == 1 else None
 
     @classmethod
     def of(cls, text: str, base: int = 0) -> "Chunk":
@@ -136,6 +134,11 @@ class Chunk:
         """The text offset of position `pos` in the joined string."""
         if self._base is not None:
             return self._base + pos
+        if self._starts is None:
+            offs, texts = zip(*self._pieces) if self._pieces else ((), ())
+            # piece i starts after the lengths of pieces 0..i-1 and one newline each (all in C: no Python loop)
+            self._starts = list(map(add, accumulate(map(len, texts), initial=0), count()))[: len(texts)]
+            self._offs = list(offs)
         i = bisect_right(self._starts, pos) - 1
         if i < 0:
             return pos

@@ -15,15 +15,34 @@ MAX_MADE = 100
 MAX_FRAMES = 50
 """The innermost frames kept per traceback."""
 
-_FRAME = rx(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?')
-_FRAME_FAST = rx(r'File "([^"]+)", line (\d+)(?:, in (\S+))?')
-"""_FRAME without the bounded repeat, which makes RE2's program (and every frame line's match) much larger."""
+_DIGITS = frozenset("0123456789")
+_BLANKS = frozenset("\t\n\f\r ")
+"""RE2's \\s: what ends a frame's function name."""
 
 
-def _frame(line: str):
-    """The _FRAME match of a line: found with the fast pattern, re-checked with _FRAME only for over-long paths."""
-    m = first(_FRAME_FAST, line)
-    return m if m is None or len(m.group(1)) <= 500 else first(_FRAME, line)
+def _frame(line: str) -> tuple[str, int, str | None] | None:
+    """(file, line, function) of the line's first `File "<1 to 500 chars>", line N[, in name]`, or None."""
+    # RE2's answer for File "([^"]{1,500})", line (\d+)(?:, in (\S+))? read with string methods: a path holds no quote,
+    # so each `File "` has a single candidate, and one regex call per frame line cost more than the rest of the walk
+    i = line.find('File "')
+    while i >= 0:
+        q = line.find('"', i + 6)
+        if q < 0:
+            return None
+        if q - i - 6 <= 500 and q > i + 6 and line.startswith('", line ', q):
+            j = k = q + 8
+            while k < len(line) and line[k] in _DIGITS:
+                k += 1
+            if k > j:
+                e = k + 5
+                if line.startswith(", in ", k):
+                    while e < len(line) and line[e] not in _BLANKS:
+                        e += 1
+                return line[i + 6:q], int(line[j:k]), line[k + 5:e] if e > k + 5 else None
+        i = line.find('File "', i + 1)
+    return None
+
+
 _EXC = rx(
     r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?)?"
     r"((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Failure|Timeout)\w*)"
@@ -148,9 +167,9 @@ def _traceback(s: str, pos: int) -> tuple[tuple[str, str, list[Frame]] | None, i
             continue
         at_start = False
         if 'File "' in line:
-            m = _frame(line)
-            if m:
-                frames.append((m.group(1), int(m.group(2)), m.group(3)))
+            frame = _frame(line)
+            if frame:
+                frames.append(frame)
                 pos = nxt
                 continue
         if not st or line[:1] in " \t^~" or st.startswith(("^", "~", "...", "[rank")) and 'File "' in line:

@@ -1,5 +1,8 @@
 """Tests for extract(): the whole pipeline on small realistic issues."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.core.extract import extract
 
 COLLECT_ENV = """Collecting environment information...
@@ -168,3 +171,11 @@ def test_language_counts_each_ideograph_once_and_non_ascii_letters_as_separators
     assert _language("一二三 ab cd") == "zh"  # 3 against 2 words: 3 * 4 >= 3 + 4
     assert _language("“quoted” text, café") == "en"
     assert _language("\u4e00\u9fff" + "éa" * 50) == "zh"  # "a" alone is not a word
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x3F00, max_codepoint=0xA100) | st.sampled_from("a é😀\n"), max_size=40))
+def test_cjk_count_counts_exactly_the_ideographs_u4e00_to_u9fff(text):
+    from bot.core.extract import _cjk_count
+
+    assert _cjk_count(text.encode("utf-8")) == sum("\u4e00" <= c <= "\u9fff" for c in text)

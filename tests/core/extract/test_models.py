@@ -81,3 +81,14 @@ def test_quant_suffix_needs_one_of_the_quant_words(name):
     from bot.core.extract.models import _QUANT_SUFFIX, _has_quant_word
 
     assert first(_QUANT_SUFFIX, name) is None or _has_quant_word(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "start"),
+    [("Qwen2-7B at line start", "Qwen2-7B", 0), ("(Qwen2-7B)", "Qwen2-7B", 1), ("中Qwen2-7B", "Qwen2-7B", 1),
+     ("x\nqwen2-7b", "qwen2-7b", 2), ("\u017ftarcoder2-3b", "\u017ftarcoder2-3b", 0),
+     ("\u212aimi-k2 too", "\u212aimi-k2", 0), ("é\u212aimi-k2", "\u212aimi-k2", 1)],
+)
+def test_name_starts_after_the_character_before_it_but_not_at_a_line_start(text, name, start):
+    (model,) = [c for c in parse_models(Chunk.of(text, 10), "prose") if c.key == "model"]
+    assert (model.value, model.span) == (name, (10 + start, 10 + start + len(name)))

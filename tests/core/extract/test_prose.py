@@ -88,3 +88,8 @@ def test_placeholder_and_code_labels_are_ignored(text):
 
 def test_model_label_uses_model_names():
     assert labels("- Model: llama-2-7b\n")["model"] == "llama-2-7b"
+
+
+def test_full_width_colon_alone_makes_a_label_line():
+    assert labels("显卡：4090\n驱动版本：535.104") == {"gpu": "4090", "cuda_driver": "535.104"}
+    assert labels("OS Ubuntu 22.04 without a colon") == {}

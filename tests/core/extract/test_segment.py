@@ -54,3 +54,9 @@ def test_chunk_maps_joined_positions_back():
     assert chunk.text == "abc\ndefg"
     assert chunk.at(1) == 6 and chunk.at(4) == 40 and chunk.span(5, 7) == (41, 43)
     assert Chunk.of("xyz", 7).at(2) == 9
+
+
+def test_chunk_of_one_piece_and_of_none():
+    one = Chunk([(12, "hello")])
+    assert one.text == "hello" and one.at(0) == 12 and one.span(1, 3) == (13, 15)
+    assert Chunk([]).text == "" and Chunk([]).at(3) == 3

@@ -127,14 +127,31 @@ def test_http_status_in_details():
     assert (e.kind, e.type, e.details) == ("http", "openai.BadRequestError", {"status": "400"})
 
 
-def test_frame_lines_read_the_same_with_short_and_over_long_paths():
-    from bot.core.extract.traces import _FRAME, _frame
-    from bot.core.extract.common import first
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet='File "x', max_size=8),
+    st.text(alphabet='/ab."é中\t', max_size=8) | st.sampled_from(["x" * 500, "x" * 501]),
+    st.text(alphabet="0123x", max_size=3),
+    st.sampled_from([", in ", ",in ", ", in", ""]),
+    st.text(alphabet="f< >\t\v\r中", max_size=4),
+    st.sampled_from(["", ' File "/ok.py", line 9', ' File "b", line 1, in g']),
+)
+def test_frame_reads_what_the_frame_regex_would(head, path, number, sep, name, tail):
+    from bot.core.extract.common import first, rx
+    from bot.core.extract.traces import _frame
 
-    for path in ("/a/b.py", "x" * 500, "x" * 501):
-        for line in (f'  File "{path}", line 3, in f', f'  File "{path}", line 3, in f File "/ok.py", line 9'):
-            want, got = first(_FRAME, line), _frame(line)
-            assert (want and (want.span(), want.group(1), want.group(2))) == (got and (got.span(), got.group(1), got.group(2)))
+    line = f'{head}File "{path}", line {number}{sep}{name}{tail}'
+    m = first(rx(r'File "([^"]{1,500})", line (\d+)(?:, in (\S+))?'), line)
+    assert _frame(line) == (m and (m.group(1), int(m.group(2)), m.group(3)))
+
+
+def test_frame_paths_of_500_characters_at_most():
+    from bot.core.extract.traces import _frame
+
+    for n, want in ((500, "x" * 500), (501, "/ok.py")):
+        line = f'  File "{"x" * n}", line 3, in f File "/ok.py", line 9'
+        assert _frame(line)[0] == want
+    assert _frame('File "a.py", line 3, in  f') == ("a.py", 3, None)
 
 
 @settings(max_examples=200, deadline=None)
