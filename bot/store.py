@@ -111,7 +111,9 @@ class IssueState:
     comments: list[dict] = field(default_factory=list)
     """Human comments as {"id", "body"}, oldest first, re-read on every re-triage."""
     decision: dict | None = None
-    """The bot's own decision before human overrides, as `Decision.to_json()` without the comment."""
+    """The latest triage, as `Decision.to_json()` without the comment: the bot's own until a human overrides a
+    dimension; then that dimension is the human's and the others were re-decided given it (the bot's original
+    decision is kept in every override record)."""
 
 
 class Store(Protocol):
