@@ -1,9 +1,16 @@
-"""Prometheus metrics for the server, on their own registry so several apps (tests) can live in one process."""
+"""Prometheus metrics for the server, on their own registry so several apps (tests) can live in one process.
+
+With WORKER=process the worker process runs prometheus_client in its multiprocess mode (its values in files under
+`worker_dir`), and the web process's /metrics adds them to its own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 
 
 class Metrics:
@@ -13,12 +20,14 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.worker_dir: str | None = None
+        """WORKER=process: the worker's PROMETHEUS_MULTIPROC_DIR, whose series /metrics adds to ours."""
         self.deliveries = Counter(
             "firstmile_deliveries", "Webhook deliveries by event and outcome.", ["event", "outcome"],
             registry=self.registry,
         )
         self.queue_depth = Gauge("firstmile_queue_depth", "Deliveries waiting in the in-process queue.",
-                                 registry=self.registry)
+                                 registry=self.registry, multiprocess_mode="livesum")
         self.handler_seconds = Histogram(
             "firstmile_handler_seconds", "Time to process one delivery, by event.", ["event"],
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120), registry=self.registry,
@@ -37,5 +46,32 @@ class Metrics:
         self.api_calls.labels(status=str(status)).inc()
 
     def render(self) -> bytes:
-        """The Prometheus text exposition."""
-        return generate_latest(self.registry)
+        """The Prometheus text exposition (with the worker process's series, when it has one)."""
+        if self.worker_dir is None:
+            return generate_latest(self.registry)
+        return generate_latest(_Merged([self.registry, MultiProcessCollector(None, path=self.worker_dir)]))
+
+
+class _Merged:
+    """Families of several collectors as one: counters and histograms summed per series, the later gauge wins."""
+
+    def __init__(self, collectors: list):
+        self.collectors = collectors
+
+    def collect(self) -> Iterable:
+        """Each metric family once, with the samples of every collector."""
+        families: dict = {}
+        for collector in self.collectors:
+            for fam in collector.collect():
+                mine = families.setdefault(fam.name, fam)
+                if mine is fam:
+                    continue
+                at = {(s.name, tuple(sorted(s.labels.items()))): i for i, s in enumerate(mine.samples)}
+                for s in fam.samples:
+                    i = at.get((s.name, tuple(sorted(s.labels.items()))))
+                    if i is None:
+                        mine.samples.append(s)
+                    else:
+                        old = mine.samples[i]
+                        mine.samples[i] = old._replace(value=s.value if fam.type == "gauge" else old.value + s.value)
+        return families.values()

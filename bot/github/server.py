@@ -9,9 +9,11 @@ import gc
 import json
 import logging
 import os
+import shutil
 import signal
 import stat
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -22,7 +24,7 @@ from aiohttp import web
 from cachetools import LRUCache
 from gidgethub import sansio
 from gidgethub.routing import Router
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, multiprocess
 
 import bot
 from bot.github import webhook
@@ -124,18 +126,23 @@ class BotServer:
         restarts = Counter("firstmile_worker_restarts", "Worker process restarts after it died.",
                            registry=self.metrics.registry)
 
+        self.metrics.worker_dir = tempfile.mkdtemp(prefix="firstmile-metrics-")
+
         def changed(state: str, count: int) -> None:
             up.set(state == "ok")
             if state == "restarting":
                 restarts.inc()
+                multiprocess.mark_process_dead(self.supervisor.proc.pid, self.metrics.worker_dir)  # its live gauges
 
-        self.supervisor = WorkerSupervisor(self.worker_argv, settings_env(self.settings), on_change=changed)
+        env = settings_env(self.settings) | {"PROMETHEUS_MULTIPROC_DIR": self.metrics.worker_dir}
+        self.supervisor = WorkerSupervisor(self.worker_argv, env, on_change=changed)
         await self.supervisor.start()
 
     async def stop(self) -> None:
         """Drain the workers for DRAIN_SECONDS, then close; what is left stays pending in the store."""
         if self.supervisor is not None:
             await self.supervisor.stop(self.settings.drain_seconds + 5)
+            shutil.rmtree(self.metrics.worker_dir, ignore_errors=True)
         if self.worker_thread is not None:
             await self.worker_thread.stop()
         await self.queue.stop(self.settings.drain_seconds)

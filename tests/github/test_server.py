@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import logging
 import signal
 import subprocess
@@ -458,3 +459,41 @@ async def test_a_replayed_delivery_is_handled_by_the_running_inline_server(app_s
         await asyncio.sleep(0.02)
     assert (row.status, row.attempts) == ("done", 1)
     assert [c[0] for c in recorder.calls] == ["lost-then-found", "lost-then-found"]
+
+
+async def test_process_mode_metrics_include_the_worker_processs_series(tmp_path, http):
+    from aiohttp import web
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from bot.github.server import SERVER_KEY, create_app
+    from bot.settings import load_settings
+
+    app = create_app(load_settings(webhook_secret=SECRET, database_url=f"sqlite:///{tmp_path}/web.db",
+                                   worker="process"), role="web")  # no credentials: a dry run, real worker process
+    server = app[SERVER_KEY]
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    try:
+        body = json.dumps(payload("issues.opened")).encode()
+        async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "m-1")) as resp:
+            assert resp.status == 202
+        for _ in range(300):
+            if server.store.get("m-1").status == "done":
+                break
+            await asyncio.sleep(0.05)
+        assert server.store.get("m-1").status == "done"
+        async with http.get(url + "/metrics") as resp:
+            text = await resp.text()
+        families = [f.name for f in text_string_to_metric_families(text)]
+        assert len(families) == len(set(families))  # one family per name: the two processes' series merged
+        assert 'firstmile_deliveries_total{event="issues",outcome="queued"} 1.0' in text  # counted by the web side
+        assert 'firstmile_deliveries_total{event="issues",outcome="done"} 1.0' in text  # by the worker process
+        assert 'firstmile_handler_seconds_count{event="issues"} 1.0' in text
+        worker_dir = server.metrics.worker_dir
+        assert os.listdir(worker_dir)
+    finally:
+        await runner.cleanup()
+    assert not os.path.exists(worker_dir)
