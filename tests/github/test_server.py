@@ -281,7 +281,6 @@ STAND_IN = ("import os, pathlib, sys; pathlib.Path(sys.argv[1]).write_text(os.en
 
 async def _web_role(tmp_path, **settings):
     """Start create_app(role="web") on loopback with a stand-in worker command; returns (runner, url, server)."""
-    from aiohttp import web
 
     from bot.github.server import SERVER_KEY, create_app
     from bot.settings import load_settings
@@ -290,11 +289,18 @@ async def _web_role(tmp_path, **settings):
                                    worker="process", **settings), role="web")
     server = app[SERVER_KEY]
     server.worker_argv = [sys.executable, "-c", STAND_IN, str(tmp_path / "worker-saw")]
+    return *await _serve(app), server
+
+
+async def _serve(app):
+    """Run an app on a free loopback port: (runner, url)."""
+    from aiohttp import web
+
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}", server
+    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
 
 
 async def test_web_role_stores_and_acks_and_restarts_a_dead_worker(tmp_path, http, recorder):
@@ -360,7 +366,6 @@ print(heavy)
 
 async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_metrics(
         fake_github, app_keys, tmp_path, http):
-    from aiohttp import web
 
     from bot.github.server import SERVER_KEY, WorkerThread, create_app
     from bot.settings import load_settings
@@ -372,11 +377,7 @@ async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_met
                                    github_api_url=fake_github.url, database_url=f"sqlite:///{tmp_path}/t.db"),
                      role="web")  # worker="thread" is the default
     server = app[SERVER_KEY]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    runner, url = await _serve(app)
     try:
         assert sys.getswitchinterval() == WorkerThread.SWITCH_SECONDS
         body = json.dumps(payload("issues.opened", issue={"number": 7, "title": "CUDA out of memory",
@@ -462,7 +463,6 @@ async def test_a_replayed_delivery_is_handled_by_the_running_inline_server(app_s
 
 
 async def test_process_mode_metrics_include_the_worker_processs_series(tmp_path, http):
-    from aiohttp import web
     from prometheus_client.parser import text_string_to_metric_families
 
     from bot.github.server import SERVER_KEY, create_app
@@ -471,11 +471,7 @@ async def test_process_mode_metrics_include_the_worker_processs_series(tmp_path,
     app = create_app(load_settings(webhook_secret=SECRET, database_url=f"sqlite:///{tmp_path}/web.db",
                                    worker="process"), role="web")  # no credentials: a dry run, real worker process
     server = app[SERVER_KEY]
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    runner, url = await _serve(app)
     try:
         body = json.dumps(payload("issues.opened")).encode()
         async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "m-1")) as resp:
