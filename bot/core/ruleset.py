@@ -26,7 +26,7 @@ class RuleSet:
     requirements: Any = None
     directory: Path | None = None
     index: PatternIndex | None = None
-    """Every evidence pattern, one RE2 Set per field; built by load() and with_extra()."""
+    """Every evidence pattern, one PatternSet per field; built by load() and with_extra()."""
 
     def __post_init__(self):
         if self.index is None:
