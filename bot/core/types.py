@@ -156,6 +156,12 @@ class Decision(_Frozen):
                 for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
                 if p
             },
+            "evidence": {  # what a rule author needs: which rules fired, and on which text
+                k: [{"rule": e.rule, "node": e.node, "weight": e.weight, "span": e.span, "text": e.text}
+                    for e in p.evidence]
+                for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
+                if p
+            },
             "labels": [c.name for c in self.labels if c.confident],
             "suggested_labels": [c.name for c in self.labels if not c.confident],
             "env": self.facts.env_values(),

@@ -76,6 +76,13 @@ def test_every_prediction_explains_itself_with_rule_ids_and_spans(rs):
     assert {"cuda-oom-error", "cuda-oom-text"} & rules
     spans = [e.span for e in d.symptom.evidence if e.span]
     assert spans and all(0 <= a < b <= len(d.facts.text) for a, b in spans)
+    shown = d.to_json()["evidence"]  # the CLI's output carries the same explanation, for rule authors
+    assert set(shown) == {"symptom", "root_cause", "stage"} - {k for k in ("root_cause", "stage") if not getattr(d, k)}
+    for e in shown["symptom"]:
+        assert e["rule"] in rules and e["node"].startswith("Crash")
+        if e["span"] is not None:
+            a, b = e["span"]
+            assert 0 <= a < b <= len(d.facts.text) and e["text"]  # a matched snippet, or the error / env fact
 
 
 def test_a_vague_issue_abstains_instead_of_guessing(rs):
