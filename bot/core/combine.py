@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.taxonomy import Taxonomy
 from bot.core.types import Evidence, Prediction
 
 KEYS = ("symptom", "root_cause", "stage")
@@ -79,3 +80,10 @@ def combine(
         )
         for key in KEYS
     }
+
+
+def settled(rules: dict[str, Prediction | None], taxonomy: Taxonomy, *, rules_sure: float = RULES_SURE) -> bool:
+    """True when no model output can change combine()'s answer, so the model need not run: the rules decided every
+    dimension at a leaf of the taxonomy (nothing to deepen) and are sure of it (nothing to break)."""
+    return all((p := rules.get(k)) is not None and p.confidence >= rules_sure
+               and not taxonomy.named_children(k, tuple(p.path)) for k in KEYS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 
 from bot.core.classify import decide
-from bot.core.combine import combine
+from bot.core.combine import combine, settled
 from bot.core.compat import check_compat
 from bot.core.evidence import collect
 from bot.core.extract import extract
@@ -92,7 +92,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     ruled = classify(facts, ruleset, fixed)
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}
-    if classifier is not None:
+    if classifier is not None and not settled(preds, ruleset.taxonomy):
         merged = combine(preds, classifier.predict(facts))
         confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
         preds = merged | {d: preds.get(d) for d in fixed}

@@ -1,8 +1,13 @@
 """Tests for bot.core.combine: the rules decide when sure, the classifier fills abstentions and breaks weak calls."""
 
-import pytest
+import functools
 
-from bot.core.combine import combine, combine_one
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.combine import KEYS, RULES_SURE, combine, combine_one, settled
+from bot.core.ruleset import RuleSet
 from bot.core.types import Evidence, Prediction
 
 CRASH = ["Crash"]
@@ -81,3 +86,39 @@ def test_the_root_cause_needs_a_surer_model_to_fill_than_the_other_dimensions():
     assert out["symptom"].path == CRASH and out["root_cause"] is None
     assert combine({}, model | {"root_cause": (["Hardware and Resource Limitations"], 0.55)})["root_cause"] is not None
     assert combine({}, model, fill_min=0.3)["root_cause"] is not None  # an explicit threshold applies to every dimension
+
+
+@functools.cache
+def _taxonomy():
+    return RuleSet.load().taxonomy
+
+
+def _leaves(taxonomy, dim):
+    """Every leaf path of a dimension."""
+    return [list(n.path) for n in taxonomy.dimension_nodes(dim) if not taxonomy.named_children(dim, tuple(n.path))]
+
+
+def _paths(taxonomy, dim):
+    return [list(n.path) for n in taxonomy.dimension_nodes(dim)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_settled_rules_are_what_combine_returns_whatever_the_model_says(data):
+    tx = _taxonomy()
+    rules = {k: rule(data.draw(st.sampled_from(_leaves(tx, k))), data.draw(st.floats(RULES_SURE, 1.0)))
+             for k in KEYS}
+    model = {k: (data.draw(st.sampled_from(_paths(tx, k))), data.draw(st.floats(0.0, 1.0))) for k in KEYS}
+    assert settled(rules, tx)
+    assert combine(rules, model) == rules
+
+
+def test_not_settled_when_a_dimension_is_open_unsure_or_above_a_leaf():
+    tx = _taxonomy()
+    leaf = {"symptom": rule(["Crash", "CUDA Error", "Out of Memory"], 0.9),
+            "root_cause": rule(["Hardware and Resource Limitations", "GPU Memory Insufficiency"], 0.9),
+            "stage": rule(["Inference"], 0.9)}
+    assert settled(leaf, tx)
+    assert not settled(leaf | {"stage": None}, tx)
+    assert not settled(leaf | {"symptom": rule(["Crash", "CUDA Error", "Out of Memory"], RULES_SURE - 0.01)}, tx)
+    assert not settled(leaf | {"symptom": rule(["Crash", "CUDA Error"], 0.9)}, tx)  # the model could deepen it

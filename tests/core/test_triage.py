@@ -132,7 +132,10 @@ def test_the_pipeline_is_deterministic(rs):
 class _Model:
     """A stand-in for the optional learned classifier (an injected dependency, not our own function)."""
 
+    calls = 0
+
     def predict(self, facts):
+        self.calls += 1
         return {"symptom": (["Hang", "Generation Process Stuck"], 0.9), "root_cause": (["Model Corruption Issues"], 0.9),
                 "stage": (["Inference"], 0.9)}
 
@@ -157,7 +160,11 @@ def test_a_classifier_fills_what_the_rules_left_open(rs):
     assert d.symptom.name == "Hang - Generation Process Stuck" and d.symptom.decided_by == "model"
     sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model())
     assert sure.symptom.name == "Crash - CUDA Error - Out of Memory" and sure.symptom.decided_by == "rules"
-    kept = triage("question", "How do I use this model?", rs, classifier=_Model(), fixed={"symptom": None})
+    model = _Model()
+    settled = triage("CUDA OOM when generating", OOM, rs, classifier=model)  # every dimension at a sure leaf
+    assert model.calls == 0 and settled == triage("CUDA OOM when generating", OOM, rs)
+    kept = triage("question", "How do I use this model?", rs, classifier=model, fixed={"symptom": None})
+    assert model.calls == 1
     assert kept.symptom is None and kept.root_cause.decided_by == "model"  # the model never replaces a human
 
 
