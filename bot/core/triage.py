@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from types import MappingProxyType
 
 from bot.core.classify import decide
 from bot.core.combine import combine, settled
@@ -16,12 +17,14 @@ from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Decision, Facts, LabelChoice, Prediction
 
+NONE_FIXED: Mapping[str, Sequence[str] | None] = MappingProxyType({})
+"""No human decisions (a read-only default)."""
 ORDER = ("symptom", "stage", "root_cause")
 """Root-cause rules may depend on the symptom and stage chosen, so those are decided first."""
 
 
-def classify(facts: Facts, ruleset: RuleSet,
-             fixed: Mapping[str, Sequence[str] | None] = {}) -> dict[str, tuple[Prediction | None, list[float]]]:
+def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED
+             ) -> dict[str, tuple[Prediction | None, list[float]]]:
     """Each dimension's prediction from the rules alone, with the confidence of each level decided.
 
     A dimension in `fixed` takes the human's path (None: no label) and the others are decided given it.
@@ -80,7 +83,7 @@ def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Predi
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
-           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = {}) -> Decision:
+           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED) -> Decision:
     """Triage one issue. Pure: the same inputs give the same Decision.
 
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to

@@ -120,5 +120,6 @@ def test_not_settled_when_a_dimension_is_open_unsure_or_above_a_leaf():
             "stage": rule(["Inference"], 0.9)}
     assert settled(leaf, tx)
     assert not settled(leaf | {"stage": None}, tx)
-    assert not settled(leaf | {"symptom": rule(["Crash", "CUDA Error", "Out of Memory"], RULES_SURE - 0.01)}, tx)
+    unsure = rule(["Crash", "CUDA Error", "Out of Memory"], RULES_SURE - 0.01)
+    assert not settled(leaf | {"symptom": unsure}, tx)
     assert not settled(leaf | {"symptom": rule(["Crash", "CUDA Error"], 0.9)}, tx)  # the model could deepen it
