@@ -8,8 +8,9 @@ to --total lines, and on its first line alone; the difference of the two (child 
 time) is the cost of the issues after start-up.
 The target (>= 1,000 issues/s on one core) is judged on CPU time. Repeating the same issues flatters every regex
 step (RE2 builds DFA states per new text and keeps them), so the first pass, and its second half (new issues after
-the first half warmed the shared states), are printed too: they are what a bot triaging new issues sees. On a shared machine other processes still slow
-a process's own CPU time (caches, SMT siblings), so the best pass over the dataset is printed next to the mean.
+the first half warmed the shared states), are printed too: they are what a bot triaging new issues sees. On a
+shared machine other processes still slow a process's own CPU time (caches, SMT siblings), so the best pass over
+the dataset is printed next to the mean.
 """
 
 from __future__ import annotations
