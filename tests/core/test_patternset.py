@@ -6,6 +6,7 @@ import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.extract.common import first, rx
 from bot.core.patternset import PatternSet
 from bot.core.ruleset import RuleSet
 
@@ -22,6 +23,18 @@ def _naive(patterns, text, ignore_case):
 @given(st.text(alphabet="windowsMACOS乱码garbledxXyY12 \nabcÖöDLAND", max_size=40), st.booleans())
 def test_small_set_equals_each_pattern_run(text, ignore_case):
     assert set(PatternSet(SMALL, ignore_case=ignore_case).match(text)) == _naive(SMALL, text, ignore_case)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="torch 0123456789.=\nabcx中", max_size=60))
+def test_compiled_patterns_keep_their_inline_flags_case_sensitive_by_default(text):
+    pats = [rx(r"(?i)torch[ =]*\d"), rx(r"(?m)^x+$"), rx(r"中\d"), rx(r"ABC")]  # extraction's regexes
+    found = set(PatternSet(p.pattern for p in pats).match(text))
+    assert found == {i for i, p in enumerate(pats) if first(p, text) is not None}
+
+
+def test_exact_on_texts_past_a_mebibyte():
+    assert set(PatternSet(["a", "b"]).match("c" * (2 << 20) + "b")) == {1}
 
 
 def test_bytes_and_str_agree_and_empty_set_matches_nothing():

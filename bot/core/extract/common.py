@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import re2
 
-from bot.core.patternset import PatternSet
 from bot.core.rulefile import compile_re2
 
 RANK = {
@@ -81,17 +80,6 @@ def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
         n += 1
         yield _AsciiMatch(text, spans)
         pos = spans[0][1] if spans[0][1] > pos else pos + 1
-
-
-class Prefilter:
-    """Which of several compiled RE2 patterns occur in a text, found at once (a PatternSet), so the others are not run."""
-
-    def __init__(self, patterns: list):
-        self._set = PatternSet(p.pattern for p in patterns)
-
-    def which(self, text: str) -> frozenset[int]:
-        """The indices of the patterns that match somewhere in the text."""
-        return frozenset(self._set.match(text))
 
 
 def _scan_utf8(raw, text: str, limit: int) -> Iterator[_AsciiMatch]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.extract.common import MAX_MATCHES, Cand, Prefilter, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
+from bot.core.patternset import PatternSet
 
 FAMILIES = (
     "qwen", "qwq", "codeqwen", "llama", "codellama", "tinyllama", "vicuna", "alpaca", "deepseek", "mistral",
@@ -90,14 +91,14 @@ def _org(s: str, start: int) -> int:
     return start
 
 
-_PREFILTER = Prefilter([_MODEL, _BARE, _PATH_SIZE, _QUANT])
+_PREFILTER = PatternSet(p.pattern for p in (_MODEL, _BARE, _PATH_SIZE, _QUANT))
 
 
 def parse_models(chunk: Chunk, source: str) -> list[Cand]:
     """Model names (checkpoints and HF repo ids), bare sizes ("7B") and quantization formats in a chunk."""
     out: list[Cand] = []
     s = chunk.text
-    found = _PREFILTER.which(s)
+    found = set(_PREFILTER.match(s))
     if not found:
         return out
     seen: set[str] = set()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, Prefilter, cuda_from_tag, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, rx, scan
 from bot.core.extract.models import parse_models
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Chunk
 from bot.core.gpus import model_token
+from bot.core.patternset import PatternSet
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
 _SEP = r"(?:[ \t]*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
@@ -52,14 +53,14 @@ _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", 
            ("gpu", _GPU), ("gpu", _GPU_SHORT))
 
 
-_PREFILTER = Prefilter([p for _, p in _SIMPLE] + [_LIB])
+_PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
 
 
 def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
     """Facts stated in human prose (or an issue form), each with the span of its value."""
     out: list[Cand] = []
     s = chunk.text
-    found = _PREFILTER.which(s)
+    found = set(_PREFILTER.match(s))
     for i, (key, pattern) in enumerate(_SIMPLE):
         if i not in found:
             continue

@@ -1,4 +1,4 @@
-"""Tests for common: scan (ASCII and UTF-8 paths) agrees with re2's finditer; the prefilter; version helpers."""
+"""Tests for common: scan (ASCII and UTF-8 paths) agrees with re2's finditer; version helpers."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,19 +29,3 @@ def test_version_helpers():
     assert first_version("no digits") is None
     assert cuda_from_tag("cu121") == "12.1" and cuda_from_tag("cuda117") == "11.7" and cuda_from_tag("cpu") is None
     assert is_empty("Could not collect") and is_empty(" N/A ") and not is_empty("12.1")
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.text(alphabet="torch 0123456789.=\nabcx中", max_size=60))
-def test_prefilter_reports_exactly_the_patterns_that_match(text):
-    from bot.core.extract.common import Prefilter
-
-    pats = [rx(r"(?i)torch[ =]*\d"), rx(r"(?m)^x+$"), rx(r"中\d"), rx(r"(?i)ABC")]
-    assert Prefilter(pats).which(text) == {i for i, p in enumerate(pats) if first(p, text) is not None}
-
-
-def test_prefilter_is_exact_on_texts_past_a_mebibyte():
-    from bot.core.extract.common import Prefilter
-
-    pre = Prefilter([rx("a"), rx("b")])
-    assert pre.which("c" * (2 << 20) + "b") == {1} and pre.which("c") == frozenset()
