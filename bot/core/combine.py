@@ -82,8 +82,8 @@ def combine(
     }
 
 
-def settled(rules: dict[str, Prediction | None], taxonomy: Taxonomy, *, rules_sure: float = RULES_SURE) -> bool:
+def settled(rules: dict[str, Prediction | None], taxonomy: Taxonomy) -> bool:
     """True when no model output can change combine()'s answer, so the model need not run: the rules decided every
     dimension at a leaf of the taxonomy (nothing to deepen) and are sure of it (nothing to break)."""
-    return all((p := rules.get(k)) is not None and p.confidence >= rules_sure
+    return all((p := rules.get(k)) is not None and p.confidence >= RULES_SURE
                and not taxonomy.named_children(k, tuple(p.path)) for k in KEYS)
