@@ -264,10 +264,7 @@ class Scan:
 
     def has(self, field: str, pattern: str, error: int | None = None) -> bool:
         """True when `pattern` matches the field (of one error, when `error` is given)."""
-        hits = self._hits.get((field, error))
-        if hits is None:
-            hits = self._hits[(field, error)] = self.index.matching(field, self.source(field, error))
-        if pattern in hits:
+        if pattern in self.hits(field, error):
             return True
         return not self.index.indexed(field, pattern) and _rx(pattern).search(self.encoded(field, error)) is not None
 
