@@ -6,16 +6,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-RUN useradd --create-home --uid 10001 firstmile \
+RUN groupadd --gid 10001 firstmile && useradd --create-home --uid 10001 --gid 10001 firstmile \
     && mkdir /home/firstmile/data && chown firstmile:firstmile /home/firstmile/data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY rules ./rules
-RUN pip install . && rm -rf /app/bot /app/rules
+# The classifier extra is numpy only: the image serves the shipped model; training needs the ml extra.
+RUN pip install '.[classifier]' && rm -rf /app/bot /app/rules
 
-USER firstmile
+USER 10001:10001
 WORKDIR /home/firstmile
 VOLUME ["/home/firstmile/data"]
 

@@ -94,6 +94,8 @@ class BotServer:
 
             self.router = self.router or compose()
             self.ruleset, self.classifier = load_rules()
+            log.info("triage (%s): rules loaded; learned classifier %s", self.role, "on" if self.classifier else
+                     "off (rules only: pip install 'firstmile[classifier]' adds it)")
         self.store = open_store(s.database_url)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()

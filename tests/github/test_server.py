@@ -177,6 +177,12 @@ async def test_dry_mode_without_credentials_handles_but_never_calls_github(app_s
     assert fake_github.requests == []
 
 
+async def test_start_up_says_whether_the_learned_classifier_is_on(app_server, caplog):
+    caplog.set_level(logging.INFO)
+    await app_server()
+    assert "triage (all): rules loaded; learned classifier on" in caplog.text  # the test extras include the classifier
+
+
 async def test_dry_run_with_credentials_reads_but_does_not_write(app_server, sender, recorder, fake_github, caplog):
     fake_github.add_issue("Codertocat/Hello-World", 1, labels=["question"])
     seen = []
