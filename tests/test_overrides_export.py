@@ -65,6 +65,15 @@ def test_export_takes_the_humans_choice_per_dimension_else_the_bots():
                                              "stage": "Fine-tuning"}]}
 
 
+def test_export_prefers_the_bots_latest_decision_to_its_first_one():
+    latest = {("o/r", 1): {"symptom": "Hang", "root_cause": "Distributed and Parallel Computing Issues",
+                           "stage": "Fine-tuning"}, ("o/r", 2): None}
+    rows = [_row(1, "symptom", ["Hang"], BOT), _row(2, "symptom", ["Hang"], BOT)]
+    one, two = export_rows(rows, latest)
+    assert one["labels"] == [latest[("o/r", 1)]]
+    assert two["labels"] == [{"symptom": "Hang", "root_cause": BOT["root_cause"], "stage": "Inference"}]  # no state
+
+
 def test_export_skips_unknown_dimensions_and_needs_info_only_issues():
     rows = [_row(1, "symptom", None, BOT),  # removed without a replacement: no symptom to train on
             _row(2, "needs_info", None, BOT),

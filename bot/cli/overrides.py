@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 DIMENSIONS = ("symptom", "root_cause", "stage")
 SEP = " - "
@@ -21,10 +21,13 @@ def register(subparsers) -> None:
     export.set_defaults(func=run_export)
 
 
-def export_rows(rows: Iterable[dict]) -> Iterator[dict | str]:
-    """One labelled issue per corrected issue: the human's choice per dimension, else the bot's original one.
+def export_rows(rows: Iterable[dict], latest: Mapping[tuple[str, int], dict | None] | None = None
+                ) -> Iterator[dict | str]:
+    """One labelled issue per corrected issue: the human's choice per dimension, else the bot's.
 
-    Yields a skip reason (a str) for an issue whose labels are not all known, e.g. a label removed without a
+    The bot's is its latest decision (`latest`, the issue's stored state: the other dimensions re-decided given the
+    human's, as its comment last showed them), or its original one from the override records when no state is
+    kept. Yields a skip reason (a str) for an issue whose labels are not all known, e.g. a label removed without a
     replacement, so that no row trains on a guess.
     """
     issues: dict[tuple[str, int], list[dict]] = {}
@@ -38,7 +41,7 @@ def export_rows(rows: Iterable[dict]) -> Iterator[dict | str]:
                 human[row["dimension"]] = SEP.join(path) if path else None
         if not human:
             continue
-        bot = _bot_decision(group)
+        bot = (latest or {}).get((repo, number)) or _bot_decision(group)
         labels = {d: human[d] if d in human else bot.get(d) for d in DIMENSIONS}
         name = f"{repo}#{number}"
         if any(v is None for v in labels.values()):
@@ -70,13 +73,17 @@ def run_export(args) -> int:
     try:
         store = open_existing(args.database_url or load_settings().database_url)
         rows = list(store.export_overrides())
+        latest = {}
+        for key in {(row["repo"], row["number"]) for row in rows}:
+            state = store.issue_state(*key)
+            latest[key] = state.decision if state else None
     except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
         print(f"cannot read overrides: {exc}", file=sys.stderr)
         return 1
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     written = skipped = 0
     try:
-        for item in export_rows(rows):
+        for item in export_rows(rows, latest):
             if isinstance(item, str):
                 skipped += 1
                 print(f"skipped {item}", file=sys.stderr)

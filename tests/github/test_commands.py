@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from bot.__main__ import main
 from bot.github import commands
 from tests.fakegithub import Fault, payload
 
@@ -138,7 +139,8 @@ async def test_write_users_symptom_replaces_the_symptom_labels_and_is_recorded(g
     assert sticky and "maint" in sticky[-1].body and "@maint" not in sticky[-1].body  # the correction, no ping
 
 
-async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fake_github, app_server, sender):
+async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fake_github, app_server, sender,
+                                                                             tmp_path):
     body = "I launch torchrun --nproc_per_node 4 train.py on 4 GPUs; after step 1 nothing more is printed."
     fake_github.add_issue(REPO, 1, title="Training with torchrun", body=body, login="reporter")
     fake_github.repos[REPO.lower()].permissions.update({"maint": "write"})
@@ -149,7 +151,13 @@ async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fa
     await gh.comment("/symptom hang", "maint")
     assert gh.symptoms() == ["symptom: hang"]
     assert gh.of("cause:") == ["cause: distributed", "cause: process-sync"]
-    assert running.server.store.issue_state(REPO, 1).decision["symptom"] == "Hang"
+    decision = running.server.store.issue_state(REPO, 1).decision
+    assert decision["symptom"] == "Hang"
+    out = tmp_path / "overrides.jsonl"  # the training export has what the bot last showed, not its first guess
+    assert main(["overrides", "export", "--database-url", running.server.settings.database_url, "-o", str(out)]) == 0
+    [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert row["labels"] == [{d: decision[d] for d in ("symptom", "root_cause", "stage")}]
+    assert row["labels"][0]["root_cause"].startswith("Distributed and Parallel Computing Issues")
 
 
 async def test_read_user_changes_nothing_and_gets_one_reply_even_if_delivered_twice(gh):
