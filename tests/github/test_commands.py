@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import json
 
 import pytest
@@ -293,3 +294,36 @@ async def test_a_leaf_override_labels_its_whole_path(gh):
     await gh.comment("/symptom out of memory", "maint")
     assert sorted(gh.symptoms()) == sorted(CRASH)
     assert gh.overrides()[-1]["after"] == CRASH
+
+
+async def test_commands_on_a_pull_request_do_nothing(gh):
+    c = gh.fake.add_comment(REPO, 1, "/symptom hang", login="maint")
+    data = gh.event(c)
+    data["issue"]["pull_request"] = {"url": f"https://api.github.com/repos/{REPO}/pulls/1"}
+    await gh.send("issue_comment", data)
+    assert gh.symptoms() == CRASH and gh.overrides() == [] and gh.permission_calls() == []
+
+
+async def test_an_edit_that_leaves_the_body_alone_runs_nothing(gh):
+    c = gh.fake.add_comment(REPO, 1, "/symptom hang", login="maint")
+    data = gh.event(c, "edited")
+    data["changes"] = {}  # GitHub sends `changes` without `body` when nothing of the text changed
+    await gh.send("issue_comment", data)
+    assert gh.symptoms() == CRASH and gh.overrides() == [] and gh.permission_calls() == []
+
+
+@pytest.mark.parametrize("config, logged", [
+    ("enabled: false\n", "commands ignored (disabled by .github/firstmile.yml)"),
+    ("mode: shadow\n", "shadow: commands of comment"),
+])
+async def test_a_disabled_or_shadow_repo_runs_no_command(fake_github, app_server, sender, caplog, config, logged):
+    fake_github.add_issue(REPO, 1, title="OOM on 7B", body=OOM, login="reporter")
+    fake_github.repos[REPO.lower()].permissions.update({"maint": "write"})
+    fake_github.repos[REPO.lower()].files[".github/firstmile.yml"] = config.encode()
+    caplog.set_level(logging.INFO)
+    running = await app_server()
+    gh = Harness(fake_github, running, sender(running))
+    c = await gh.comment("/symptom hang", "maint")
+    assert gh.issue().labels == [] and c.reactions == [] and gh.replies() == []
+    assert logged in caplog.text
+    assert running.server.store.overrides(REPO, 1) == []
