@@ -113,3 +113,72 @@ def test_an_unquantised_7b_model_on_a_small_consumer_gpu_lacks_gpu_memory():
     cause = _cause("Crash when loading the model", body)
     assert cause == "Hardware and Resource Limitations - GPU Memory Insufficiency"
     assert _cause("Crash when loading the model", body.replace("7B", "1.5B")) != cause
+
+
+def _path(dimension: str, title: str, body: str) -> str | None:
+    """The path the shipped rules alone give an issue in one dimension."""
+    pred = getattr(triage(title, body, RULESET), dimension)
+    return pred.name if pred else None
+
+
+WORDING = [  # (title, body, dimension, expected path): common phrasings of a fact, each once missed or misread
+    ("Crash in generate after adding tokens",
+     "```\nRuntimeError: CUDA error: device-side assert triggered\nCUDA kernel errors might be asynchronously reported "
+     "at some other API call, so the stacktrace below might be incorrect.\n```",
+     "symptom", "Crash - CUDA Error - Device Error"),
+    ("tokenizer 加载失败",
+     "```\nOSError: Can't load tokenizer for './my-local-model'. Make sure that the path is correct.\n```",
+     "symptom", "Loading Failure - Tokenizer Loading Error"),
+    ("Crash when building the tokenizer",
+     "```\n  File \"/opt/venv/lib/python3.11/site-packages/transformers/tokenization_utils_base.py\", line 2101, "
+     "in from_pretrained\n    return cls._from_pretrained(\nTypeError: expected str, bytes or os.PathLike object, "
+     "not NoneType\n```",
+     "symptom", "Loading Failure - Tokenizer Loading Error"),
+    ("vllm fails on start with my GPTQ checkpoint",
+     "```\nTraceback (most recent call last):\n  File \"/srv/env/lib/python3.10/site-packages/vllm/model_executor/"
+     "models/llama.py\", line 512, in load_weights\n    param = params_dict[name]\n"
+     "KeyError: 'model.layers.3.mlp.down_proj.g_idx'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("ImportError after upgrading",
+     "Reinstalled it twice and tried repeatedly, always the same:\n```\nImportError: cannot import name "
+     "'is_torch_sdpa_available' from 'transformers.utils'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
+    ("SFT 之后模型坏了",
+     "sft 之后模型回复都是空字符串，训练 loss 正常下降到 0.4。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation"),
+    ("Code model gets stuck in a loop",
+     "It writes the function, then gets into a loop writing blank lines until it hits the token limit.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Repetitive Generation"),
+    ("Long answers from the 32B model",
+     "Longer answers from the 32B model are truncated, they end mid-sentence although max_tokens is 8192.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response"),
+    ("system prompt 不生效",
+     "在 system 里要求只输出 JSON，模型还是输出一大段解释。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Not Following Instructions"),
+    ("思考过程没有输出",
+     "With enable_thinking=True the reasoning_content field is empty, everything lands in content.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Reasoning Mode Anomaly"),
+    ("LoRA run does not learn",
+     "The loss stays at about 1.9 for all 5 epochs and does not go down at all, lr 2e-4.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
+    ("Serving is underwhelming",
+     "GPU utilization is only 25% with 32 parallel requests on the H100.",
+     "symptom", "Poor Performance"),
+    ("Loading the 70B model is painful",
+     "Loading takes 25 minutes from a local SSD every time I start the script.",
+     "symptom", "Poor Performance - Slow Loading Speed"),
+    ("CUDA error: misaligned address with a LoRA adapter",
+     "Serving with `vllm serve base-model --enable-lora --lora-modules sql=./adapter` crashes on the first request "
+     "that uses the adapter:\n```\nRuntimeError: CUDA error: misaligned address\n```",
+     "stage", "Inference"),
+    ("Model fails to load",
+     "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
+     "'rope_type': 'llama3'}\n```",
+     "root_cause", "Environment Compatibility Issues - Dependency Library Compatibility"),
+]
+
+
+@pytest.mark.parametrize("title, body, dimension, expected", WORDING, ids=[w[0] for w in WORDING])
+def test_common_wordings_of_a_symptom_stage_or_cause_are_read(title, body, dimension, expected):
+    path = _path(dimension, title, body)
+    assert path is not None and (path == expected or path.startswith(expected + " - ")), path
