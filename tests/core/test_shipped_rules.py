@@ -171,6 +171,16 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "Serving with `vllm serve base-model --enable-lora --lora-modules sql=./adapter` crashes on the first request "
      "that uses the adapter:\n```\nRuntimeError: CUDA error: misaligned address\n```",
      "stage", "Inference"),
+    ("Vision tower crashes",
+     "```\nRuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED\n```",
+     "symptom", "Crash - CUDA Error - Other CUDA Errors"),
+    ("本地对话很卡", "和 7b 模型聊天，打一个字要等好几秒才出来。", "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Text full of <unk>", "The fp16 base model writes `<unk>` every few words.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly"),
+    ("MMLU score", "Our MMLU accuracy for the 8B instruct model is much lower than reported on the model card.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Model Capability Degradation"),
+    ("多卡训练一会儿就没了", "deepspeed 启动后加载完模型，进程突然消失，终端什么都没打印。",
+     "symptom", "Crash - Process Killed"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
@@ -182,3 +192,17 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
 def test_common_wordings_of_a_symptom_stage_or_cause_are_read(title, body, dimension, expected):
     path = _path(dimension, title, body)
     assert path is not None and (path == expected or path.startswith(expected + " - ")), path
+
+
+NOT_THE_CAUSE = [  # (title, body, a root cause the rules once gave these reports wrongly)
+    ("json.decoder.JSONDecodeError on tool calls",
+     "```\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n```",
+     "Tokenizer and Text Processing Issues - Tokenization Error"),
+    ("ollama 加载模型失败", "ollama run qwen2.5:7b 加载失败，显卡 RTX 3060 12G。",
+     "Hardware and Resource Limitations - GPU Memory Insufficiency"),
+]
+
+
+@pytest.mark.parametrize("title, body, wrong", NOT_THE_CAUSE, ids=[n[0] for n in NOT_THE_CAUSE])
+def test_cause_rules_do_not_fire_on_look_alikes(title, body, wrong):
+    assert _cause(title, body) != wrong
