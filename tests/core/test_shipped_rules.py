@@ -181,6 +181,18 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "symptom", "Incorrect Functionality - Generation Quality Anomaly - Model Capability Degradation"),
     ("多卡训练一会儿就没了", "deepspeed 启动后加载完模型，进程突然消失，终端什么都没打印。",
      "symptom", "Crash - Process Killed"),
+    ("4-bit is slower", "Generation with load_in_4bit=True is 3x slower than fp16 on the same GPU.",
+     "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Cannot get the weights",
+     "```\nOSError: You are trying to access a gated repo.\n401 Client Error. Cannot access gated repo for url "
+     "https://huggingface.co/org/model/resolve/main/config.json.\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("4bit 加载报错",
+     "```\nRuntimeError:\n        CUDA Setup failed despite GPU being available. Please run the following command "
+     "to get more information:\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
+    ("Full fine-tune diverges", "The loss spikes to 11 after 300 steps and never recovers.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
