@@ -193,6 +193,12 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "symptom", "Loading Failure - Model Loading Error - Import Error"),
     ("Full fine-tune diverges", "The loss spikes to 11 after 300 steps and never recovers.",
      "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
+    ("多轮对话有问题", "第二轮开始模型一直输出和第一轮一样的回答。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Repetitive Generation"),
+    ("Blank replies", "The chat endpoint returns replies made only of whitespace for every prompt.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation"),
+    ("DPO collapses", "Rewards drift to large negative values and the loss goes to 0 within 50 steps.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
