@@ -209,6 +209,17 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "symptom", "Incorrect Functionality - Generation Quality Anomaly - Not Following Instructions"),
     ("Short replies", "Replies end abruptly after a few words with finish_reason length although max_tokens is 2048.",
      "symptom", "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response"),
+    ("SFT 数据集报错",
+     "```\nTraceback (most recent call last):\n  File \"sft.py\", line 40, in collate\n    ids = sample[\"input_ids\"]\n"
+     "KeyError: 'input_ids'\n```",
+     "symptom", "Crash - Value-related Error"),
+    ("4 卡推理报错", "PCIe 的 4 张卡：\n```\nRuntimeError: CUDA error: peer access is not supported between these two devices\n```",
+     "symptom", "Crash - CUDA Error - Device Error"),
+    ("训练时 GPU 利用率很低", "利用率一直 30% 左右，CPU 占满了。",
+     "symptom", "Poor Performance - Slow Fine-tuning Speed"),
+    ("保存模型时报错", "deepspeed zero3 保存 checkpoint 的时候报错：\n```\nRuntimeError: The size of tensor a (0) must match the "
+     "size of tensor b (4096) at non-singleton dimension 1\n```",
+     "stage", "Fine-tuning"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
