@@ -237,6 +237,9 @@ NOT_THE_CAUSE = [  # (title, body, a root cause the rules once gave these report
     ("json.decoder.JSONDecodeError on tool calls",
      "```\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n```",
      "Tokenizer and Text Processing Issues - Tokenization Error"),
+    ("OverflowError in batch_decode",
+     "```\nOverflowError: out of range integral type conversion attempted\n```\nwhen decoding ids padded with -100.",
+     "Data and Computation Issues - Numerical Computation and Precision Issues"),
     ("ollama 加载模型失败", "ollama run qwen2.5:7b 加载失败，显卡 RTX 3060 12G。",
      "Hardware and Resource Limitations - GPU Memory Insufficiency"),
 ]
