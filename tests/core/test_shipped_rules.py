@@ -220,6 +220,10 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ("保存模型时报错", "deepspeed zero3 保存 checkpoint 的时候报错：\n```\nRuntimeError: The size of tensor a (0) must match the "
      "size of tensor b (4096) at non-singleton dimension 1\n```",
      "stage", "Fine-tuning"),
+    ("llama-server aborts", "```\nGGML_ASSERT: ggml/src/ggml-cuda.cu:812: ne00 % 32 == 0\nAborted (core dumped)\n```",
+     "symptom", "Crash - Assertion Failure"),
+    ("Pod restarts while loading", "The container exits with code 137 and the pod status is OOMKilled.",
+     "symptom", "Crash - Process Killed"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
