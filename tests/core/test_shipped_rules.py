@@ -224,6 +224,11 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "symptom", "Crash - Assertion Failure"),
     ("Pod restarts while loading", "The container exits with code 137 and the pod status is OOMKilled.",
      "symptom", "Crash - Process Killed"),
+    ("推理一次要好几分钟", "单卡跑 14b，一个问题要两三分钟才能回答完。", "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Batching does not help", "Batch inference of 16 prompts is not faster than running them one by one.",
+     "symptom", "Poor Performance - Slow Inference Speed"),
+    ("每个 step 耗时越来越长", "训练开始时每步 1 秒左右，跑到后面要 6 秒。", "symptom", "Poor Performance - Slow Fine-tuning Speed"),
+    ("cli_demo 直接闪退", "Windows 上输入问题后窗口直接闪退，什么信息都没有。", "symptom", "Crash - Other Crashes"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
