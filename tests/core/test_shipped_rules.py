@@ -229,6 +229,14 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
      "symptom", "Poor Performance - Slow Inference Speed"),
     ("每个 step 耗时越来越长", "训练开始时每步 1 秒左右，跑到后面要 6 秒。", "symptom", "Poor Performance - Slow Fine-tuning Speed"),
     ("cli_demo 直接闪退", "Windows 上输入问题后窗口直接闪退，什么信息都没有。", "symptom", "Crash - Other Crashes"),
+    ("Crash when loading the VL model",
+     "The full output is truncated below, the relevant part:\n```\nValueError: The checkpoint you are trying to load has "
+     "model type `qwen2_vl` but Transformers does not recognize this architecture.\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("服务很卡，然后就卡住不动了", "跑了一会儿后请求全部卡住不动，没有返回。", "symptom", "Hang - Generation Process Stuck"),
+    ("Repeated the install steps, still failing",
+     "```\nModuleNotFoundError: No module named 'flash_attn_2_cuda'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
     ("Model fails to load",
      "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
      "'rope_type': 'llama3'}\n```",
