@@ -113,3 +113,155 @@ def test_an_unquantised_7b_model_on_a_small_consumer_gpu_lacks_gpu_memory():
     cause = _cause("Crash when loading the model", body)
     assert cause == "Hardware and Resource Limitations - GPU Memory Insufficiency"
     assert _cause("Crash when loading the model", body.replace("7B", "1.5B")) != cause
+
+
+def _path(dimension: str, title: str, body: str) -> str | None:
+    """The path the shipped rules alone give an issue in one dimension."""
+    pred = getattr(triage(title, body, RULESET), dimension)
+    return pred.name if pred else None
+
+
+WORDING = [  # (title, body, dimension, expected path): common phrasings of a fact, each once missed or misread
+    ("Crash in generate after adding tokens",
+     "```\nRuntimeError: CUDA error: device-side assert triggered\nCUDA kernel errors might be asynchronously reported "
+     "at some other API call, so the stacktrace below might be incorrect.\n```",
+     "symptom", "Crash - CUDA Error - Device Error"),
+    ("tokenizer 加载失败",
+     "```\nOSError: Can't load tokenizer for './my-local-model'. Make sure that the path is correct.\n```",
+     "symptom", "Loading Failure - Tokenizer Loading Error"),
+    ("Crash when building the tokenizer",
+     "```\n  File \"/opt/venv/lib/python3.11/site-packages/transformers/tokenization_utils_base.py\", line 2101, "
+     "in from_pretrained\n    return cls._from_pretrained(\nTypeError: expected str, bytes or os.PathLike object, "
+     "not NoneType\n```",
+     "symptom", "Loading Failure - Tokenizer Loading Error"),
+    ("vllm fails on start with my GPTQ checkpoint",
+     "```\nTraceback (most recent call last):\n  File \"/srv/env/lib/python3.10/site-packages/vllm/model_executor/"
+     "models/llama.py\", line 512, in load_weights\n    param = params_dict[name]\n"
+     "KeyError: 'model.layers.3.mlp.down_proj.g_idx'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("ImportError after upgrading",
+     "Reinstalled it twice and tried repeatedly, always the same:\n```\nImportError: cannot import name "
+     "'is_torch_sdpa_available' from 'transformers.utils'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
+    ("SFT 之后模型坏了",
+     "sft 之后模型回复都是空字符串，训练 loss 正常下降到 0.4。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation"),
+    ("Code model gets stuck in a loop",
+     "It writes the function, then gets into a loop writing blank lines until it hits the token limit.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Repetitive Generation"),
+    ("Long answers from the 32B model",
+     "Longer answers from the 32B model are truncated, they end mid-sentence although max_tokens is 8192.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response"),
+    ("system prompt 不生效",
+     "在 system 里要求只输出 JSON，模型还是输出一大段解释。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Not Following Instructions"),
+    ("思考过程没有输出",
+     "With enable_thinking=True the reasoning_content field is empty, everything lands in content.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Reasoning Mode Anomaly"),
+    ("LoRA run does not learn",
+     "The loss stays at about 1.9 for all 5 epochs and does not go down at all, lr 2e-4.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
+    ("Serving is underwhelming",
+     "GPU utilization is only 25% with 32 parallel requests on the H100.",
+     "symptom", "Poor Performance"),
+    ("Loading the 70B model is painful",
+     "Loading takes 25 minutes from a local SSD every time I start the script.",
+     "symptom", "Poor Performance - Slow Loading Speed"),
+    ("CUDA error: misaligned address with a LoRA adapter",
+     "Serving with `vllm serve base-model --enable-lora --lora-modules sql=./adapter` crashes on the first request "
+     "that uses the adapter:\n```\nRuntimeError: CUDA error: misaligned address\n```",
+     "stage", "Inference"),
+    ("Vision tower crashes",
+     "```\nRuntimeError: cuDNN error: CUDNN_STATUS_NOT_INITIALIZED\n```",
+     "symptom", "Crash - CUDA Error - Other CUDA Errors"),
+    ("本地对话很卡", "和 7b 模型聊天，打一个字要等好几秒才出来。", "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Text full of <unk>", "The fp16 base model writes `<unk>` every few words.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly"),
+    ("MMLU score", "Our MMLU accuracy for the 8B instruct model is much lower than reported on the model card.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Model Capability Degradation"),
+    ("多卡训练一会儿就没了", "deepspeed 启动后加载完模型，进程突然消失，终端什么都没打印。",
+     "symptom", "Crash - Process Killed"),
+    ("4-bit is slower", "Generation with load_in_4bit=True is 3x slower than fp16 on the same GPU.",
+     "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Cannot get the weights",
+     "```\nOSError: You are trying to access a gated repo.\n401 Client Error. Cannot access gated repo for url "
+     "https://huggingface.co/org/model/resolve/main/config.json.\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("4bit 加载报错",
+     "```\nRuntimeError:\n        CUDA Setup failed despite GPU being available. Please run the following command "
+     "to get more information:\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
+    ("Full fine-tune diverges", "The loss spikes to 11 after 300 steps and never recovers.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
+    ("多轮对话有问题", "第二轮开始模型一直输出和第一轮一样的回答。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Repetitive Generation"),
+    ("Blank replies", "The chat endpoint returns replies made only of whitespace for every prompt.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation"),
+    ("DPO collapses", "Rewards drift to large negative values and the loss goes to 0 within 50 steps.",
+     "symptom", "Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly"),
+    ("Qwen2.5 微调后的模型", "模型的输出结果不对，程序也没有报错。",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly"),
+    ("vllm 比 transformers 还慢", "同样的 prompt，vllm 要 12 秒，transformers 只要 8 秒。",
+     "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Tokenizer for the 7B model", "Loading LlamaTokenizer gives\n```\nTypeError: not a string\n```",
+     "symptom", "Loading Failure - Tokenizer Loading Error"),
+    ("Tool use", "I pass functions in `tools` but the model never calls the tools, it answers in plain text.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Not Following Instructions"),
+    ("Short replies", "Replies end abruptly after a few words with finish_reason length although max_tokens is 2048.",
+     "symptom", "Incorrect Functionality - Generation Quality Anomaly - Incomplete Response"),
+    ("SFT 数据集报错",
+     "```\nTraceback (most recent call last):\n  File \"sft.py\", line 40, in collate\n    ids = sample[\"input_ids\"]\n"
+     "KeyError: 'input_ids'\n```",
+     "symptom", "Crash - Value-related Error"),
+    ("4 卡推理报错", "PCIe 的 4 张卡：\n```\nRuntimeError: CUDA error: peer access is not supported between these two devices\n```",
+     "symptom", "Crash - CUDA Error - Device Error"),
+    ("训练时 GPU 利用率很低", "利用率一直 30% 左右，CPU 占满了。",
+     "symptom", "Poor Performance - Slow Fine-tuning Speed"),
+    ("保存模型时报错", "deepspeed zero3 保存 checkpoint 的时候报错：\n```\nRuntimeError: The size of tensor a (0) must match the "
+     "size of tensor b (4096) at non-singleton dimension 1\n```",
+     "stage", "Fine-tuning"),
+    ("llama-server aborts", "```\nGGML_ASSERT: ggml/src/ggml-cuda.cu:812: ne00 % 32 == 0\nAborted (core dumped)\n```",
+     "symptom", "Crash - Assertion Failure"),
+    ("Pod restarts while loading", "The container exits with code 137 and the pod status is OOMKilled.",
+     "symptom", "Crash - Process Killed"),
+    ("推理一次要好几分钟", "单卡跑 14b，一个问题要两三分钟才能回答完。", "symptom", "Poor Performance - Slow Inference Speed"),
+    ("Batching does not help", "Batch inference of 16 prompts is not faster than running them one by one.",
+     "symptom", "Poor Performance - Slow Inference Speed"),
+    ("每个 step 耗时越来越长", "训练开始时每步 1 秒左右，跑到后面要 6 秒。", "symptom", "Poor Performance - Slow Fine-tuning Speed"),
+    ("cli_demo 直接闪退", "Windows 上输入问题后窗口直接闪退，什么信息都没有。", "symptom", "Crash - Other Crashes"),
+    ("Crash when loading the VL model",
+     "The full output is truncated below, the relevant part:\n```\nValueError: The checkpoint you are trying to load has "
+     "model type `qwen2_vl` but Transformers does not recognize this architecture.\n```",
+     "symptom", "Loading Failure - Model Loading Error - Validation Failed"),
+    ("服务很卡，然后就卡住不动了", "跑了一会儿后请求全部卡住不动，没有返回。", "symptom", "Hang - Generation Process Stuck"),
+    ("Repeated the install steps, still failing",
+     "```\nModuleNotFoundError: No module named 'flash_attn_2_cuda'\n```",
+     "symptom", "Loading Failure - Model Loading Error - Import Error"),
+    ("Model fails to load",
+     "```\nValueError: `rope_scaling` must be a dictionary with two fields, `type` and `factor`, got {'factor': 8.0, "
+     "'rope_type': 'llama3'}\n```",
+     "root_cause", "Environment Compatibility Issues - Dependency Library Compatibility"),
+]
+
+
+@pytest.mark.parametrize("title, body, dimension, expected", WORDING, ids=[w[0] for w in WORDING])
+def test_common_wordings_of_a_symptom_stage_or_cause_are_read(title, body, dimension, expected):
+    path = _path(dimension, title, body)
+    assert path is not None and (path == expected or path.startswith(expected + " - ")), path
+
+
+NOT_THE_CAUSE = [  # (title, body, a root cause the rules once gave these reports wrongly)
+    ("json.decoder.JSONDecodeError on tool calls",
+     "```\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n```",
+     "Tokenizer and Text Processing Issues - Tokenization Error"),
+    ("OverflowError in batch_decode",
+     "```\nOverflowError: out of range integral type conversion attempted\n```\nwhen decoding ids padded with -100.",
+     "Data and Computation Issues - Numerical Computation and Precision Issues"),
+    ("ollama 加载模型失败", "ollama run qwen2.5:7b 加载失败，显卡 RTX 3060 12G。",
+     "Hardware and Resource Limitations - GPU Memory Insufficiency"),
+]
+
+
+@pytest.mark.parametrize("title, body, wrong", NOT_THE_CAUSE, ids=[n[0] for n in NOT_THE_CAUSE])
+def test_cause_rules_do_not_fire_on_look_alikes(title, body, wrong):
+    assert _cause(title, body) != wrong
