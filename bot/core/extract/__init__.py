@@ -174,6 +174,8 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
+                if not kind:
+                    cands += parse_labels(mchunk, "issue_form")  # a Markdown table's rows are machine-like lines
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])

@@ -104,11 +104,12 @@ _HUMAN_LABELS.update({"llama.cpp": "llama_cpp", "llama.cpp version": "llama_cpp"
 _FREE_OS = frozenset({"os", "操作系统", "os version"})
 
 _LABEL = rx(
-    r"(?im)^[ \t]*(?:[-*>•][ \t]*)?[*_`]*("
+    r"(?im)^[ \t]*(?:[-*>•|][ \t]*)?[*_`]*("
     + "|".join(sorted((k.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)").replace(" ", "[ \t]+")
                        for k in _HUMAN_LABELS), key=len, reverse=True))
-    + r")[*_`]*(?:[ \t]*\([^\n]{0,90}?\))?[ \t]*[*_`]*[ \t]*[:：][ \t]*(.*)$"
+    + r")[*_`]*(?:[ \t]*\([^\n]{0,90}?\))?[ \t]*[*_`]*[ \t]*[:：|][ \t]*([^|\n]*)"
 )
+"""A `Label: value` line, or a Markdown table row `| Label | value |` (the value is the cell after the label)."""
 _SIZE_ONLY = rx(r"(?i)^\d{1,3}(?:\.\d)?b\b")
 _CUDA_IN = rx(r"(?i)cuda[_ -]?(\d{1,2}\.\d)")
 _ANY_VERSION = rx(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
@@ -170,7 +171,7 @@ def parse_section(section: str, chunk: Chunk, source: str = "issue_form") -> lis
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
     out: list[Cand] = []
-    if ":" not in chunk.text and "：" not in chunk.text:
+    if ":" not in chunk.text and "：" not in chunk.text and "|" not in chunk.text:
         return out
     for m in scan(_LABEL, chunk.text, MAX_MATCHES):
         label = " ".join(m.group(1).lower().split())

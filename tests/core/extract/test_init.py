@@ -179,3 +179,9 @@ def test_cjk_count_counts_exactly_the_ideographs_u4e00_to_u9fff(text):
     from bot.core.extract import _cjk_count
 
     assert _cjk_count(text.encode("utf-8")) == sum("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_markdown_table_in_prose_states_the_environment():
+    body = "### 环境 | Environment\n\n| 名称 | 版本 |\n| --- | --- |\n| 操作系统 | Ubuntu 18.04 |\n| torch | 1.13.1 |\n| CUDA | 11.6 |\n"
+    env = extract("报错", body).env_values()
+    assert (env["os"], env["torch"], env["cuda"]) == ("Ubuntu 18.04", "1.13.1", "11.6")

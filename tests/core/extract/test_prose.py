@@ -93,3 +93,8 @@ def test_model_label_uses_model_names():
 def test_full_width_colon_alone_makes_a_label_line():
     assert labels("显卡：4090\n驱动版本：535.104") == {"gpu": "4090", "cuda_driver": "535.104"}
     assert labels("OS Ubuntu 22.04 without a colon") == {}
+
+
+def test_markdown_table_rows_are_labels():
+    table = "| Item | Version |\n|------|---------|\n| OS | Debian 11 |\n| **Python** | 3.9.19 |\n| vllm | 0.6.1 |\n"
+    assert labels(table) == {"os": "Debian 11", "python": "3.9.19", "vllm": "0.6.1"}
