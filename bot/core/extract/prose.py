@@ -10,7 +10,7 @@ from bot.core.gpus import model_token
 from bot.core.patternset import PatternSet
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
-_SEP = r"(?:[ \t]*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
+_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
 
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
@@ -65,6 +65,8 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         if i not in found:
             continue
         for m in scan(pattern, s, MAX_MATCHES):
+            if s.startswith(".*", m.end(1)):
+                continue  # a requirement ("torch==2.1.*"), not an installed version
             v = m.group(1).strip()
             out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(v))))
             if key == "torch" and "+cu" in v:
@@ -74,7 +76,7 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
     for m in scan(_LIB, s, MAX_MATCHES) if len(_SIMPLE) in found else ():
         name = m.group(1).lower()
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
-        if key:
+        if key and not s.startswith(".*", m.end(2)):
             out.append(Cand(key, m.group(2), source, chunk.span(*m.span(2))))
     return out
 

@@ -25,6 +25,7 @@ def got(text: str) -> dict[str, str]:
         ("on cuda:0 with CUDA 12.4", "cuda", "12.4"),
         ("transformers==4.37.2", "transformers", "4.37.2"),
         ("transformer：4.32.0", "transformers", "4.32.0"),
+        ("flash-attn>=2.5 is required but flash-attn 2.4.2 is installed", "flash_attn", "2.4.2"),
         ("vllm 0.6.1.post2 and flash-attn 2.5.8", "vllm", "0.6.1.post2"),
         ("vllm 0.6.1.post2 and flash-attn 2.5.8", "flash_attn", "2.5.8"),
         ("python版本：3.10", "python", "3.10"),
@@ -46,7 +47,8 @@ def test_prose_facts(text, key, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable"],
+    ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable",
+     "needs torch>=2.2 and python>=3.9", "pip install 'torch==2.3.*'"],
 )
 def test_no_fact_from_lookalikes(text):
     env = got(text)
