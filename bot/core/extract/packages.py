@@ -12,15 +12,17 @@ PACKAGES: dict[str, str] = {
     "peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes", "auto-gptq": "auto_gptq", "autoawq": "autoawq",
     "optimum": "optimum", "llama-cpp-python": "llama_cpp_python", "ollama": "ollama_python",
     "pytorch-cuda": "torch_cuda", "cudatoolkit": "cuda", "cuda-toolkit": "cuda", "cuda-runtime": "cuda",
-    "nvidia-cuda-runtime-cu12": "cuda", "nvidia-cuda-runtime-cu11": "cuda",
+    "nvidia-cuda-runtime-cu12": "cuda", "nvidia-cuda-runtime-cu11": "cuda", "python": "python",
 }
 """Distribution names (lower-case, "_" as "-") -> canonical env keys."""
 
 _NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
 _ROW = rx(
     r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:===?|[ \t])[ \t]*"
-    r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?\r?$"
+    r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?(?:[ \t]{2}[^\n]*)?\r?$"
 )
+"""A package row: name, version, then a conda build and channel, or a column-aligned summary (`poetry show`)."""
+_PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + _NAMES + r")[ \t]*\r?\nVersion:[ \t]*(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)")
 
 
 _FREEZE_AT = rx(
@@ -37,7 +39,7 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
         if not in_code and tag is None:
             continue
         key = PACKAGES[m.group(2).lower().replace("_", "-")]
-        if key in seen:
+        if key in seen or key == "python" and "." not in m.group(3):
             continue
         seen.add(key)
         build = m.group(4) or ""
@@ -53,6 +55,12 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
                 tc = cuda_from_tag("cu" + build.split("cuda", 1)[1].split("_")[0].replace(".", ""))
             if tc:
                 out.append(Cand("torch_cuda", tc, "derived", span))
+    if "Name:" in chunk.text:
+        for m in scan(_PIP_SHOW, chunk.text):
+            key = PACKAGES[m.group(1).lower().replace("_", "-")]
+            if key not in seen and in_code:
+                seen.add(key)
+                out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
     if "@" in chunk.text:
         for m in scan(_FREEZE_AT, chunk.text):
             key = PACKAGES[m.group(1).lower().replace("_", "-")]

@@ -16,8 +16,10 @@ _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = rx(r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?" + _SEP + r"(\d{1,2}\.\d(?:\.\d+)?)\b")
 _DRIVER = rx(r"(?i)(?:driver|驱动)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
+_NOT_LIBS = ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python", "python")
+"""Package keys that prose reads with their own patterns or never states by a package name."""
 _LIB_NAMES = sorted(
-    {n for n in PACKAGES if PACKAGES[n] not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python")}
+    {n for n in PACKAGES if PACKAGES[n] not in _NOT_LIBS}
     | {"transformer", "flash_attn", "auto_gptq", "flash attention", "flash-attention2", "autogptq", "auto-awq",
        "llama.cpp", "ollama"},
     key=len, reverse=True,
@@ -97,7 +99,7 @@ _HUMAN_LABELS: dict[str, str] = {
     "transformer": "transformers",
 }
 for _name, _key in PACKAGES.items():
-    if _key not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python"):
+    if _key not in _NOT_LIBS:
         for _form in (_name, _name.replace("-", "_"), _name + " version", _name.replace("-", "_") + " version",
                       _name + "版本"):
             _HUMAN_LABELS.setdefault(_form, _key)

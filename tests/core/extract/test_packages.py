@@ -49,3 +49,21 @@ def test_ten_thousand_line_list_is_parsed_and_bounded():
 def test_first_row_wins_for_each_key():
     got = pkgs("torch==2.1.0\ntorch==2.0.0\n")
     assert got["torch"][0] == "2.1.0"
+
+
+def test_poetry_show_rows_with_descriptions():
+    text = "peft         0.10.0   Parameter-Efficient Fine-Tuning\ntorch        2.1.2    Tensors and neural networks\n"
+    got = pkgs(text)
+    assert got["peft"] == ("0.10.0", "pip") and got["torch"] == ("2.1.2", "pip")
+    assert pkgs("vllm 0.6.3 requires torch==2.4.0, but you have torch 2.5.1 which is incompatible.") == {}
+
+
+def test_python_from_conda_row_and_version_output_but_not_a_bare_major():
+    assert pkgs("python                    3.11.9          h955ad1f_0\n")["python"] == ("3.11.9", "conda")
+    assert pkgs("$ python --version\nPython 3.9.7\n")["python"] == ("3.9.7", "pip")
+    assert "python" not in pkgs("python 3\n")
+
+
+def test_pip_show_name_and_version_lines():
+    got = pkgs("Name: vllm\nVersion: 0.7.2\nSummary: A high-throughput LLM engine\n")
+    assert got["vllm"] == ("0.7.2", "pip")
