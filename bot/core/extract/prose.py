@@ -91,7 +91,7 @@ _HUMAN_LABELS: dict[str, str] = {
     **{k: "cuda" for k in ("cuda", "cuda version", "cuda compiler", "cuda toolkit", "cuda版本", "cuda 版本",
                            "cuda runtime", "nvcc", "nvcc version")},
     **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本",
-                                  "nvidia driver version", "gpu driver")},
+                                  "nvidia driver version", "gpu driver", "cuda driver version")},
     **{k: "torch" for k in ("pytorch", "torch", "torch version", "pytorch version", "pytorch版本", "torch版本")},
     **{k: "model" for k in ("model", "models", "model name", "模型", "模型名称", "checkpoint", "model version",
                             "使用的模型", "model used")},
