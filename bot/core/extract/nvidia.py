@@ -21,7 +21,10 @@ def gpu_summary(names: list[tuple[str, tuple[int, int]]], source: str) -> list[C
     name, span = names[0]
     n = len(names)
     value = name if n == 1 else f"{n} x {name}"
-    return [Cand("gpu", value, source, span), Cand("gpu_count", str(n), source, span)]
+    count = Cand("gpu_count", str(n), source, span)
+    if name.endswith("..."):  # nvidia-smi cut the name to its column ("NVIDIA GeForce ..."): no model left
+        return [count]
+    return [Cand("gpu", value, source, span), count]
 
 
 def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:

@@ -38,3 +38,12 @@ def test_nvcc_release_is_the_toolkit():
 def test_header_line_pasted_without_the_table():
     env = got("Driver Version: 550.54.15      CUDA Version: 12.4")
     assert (env["cuda_driver"], env["cuda_max"]) == ("550.54.15", "12.4")
+
+
+def test_name_cut_to_its_column_gives_a_count_but_no_gpu():
+    table = (
+        "| NVIDIA-SMI 516.94       Driver Version: 516.94       CUDA Version: 11.7     |\n"
+        "|   0  NVIDIA GeForce ... WDDM  | 00000000:01:00.0  On |                  N/A |\n"
+    )
+    env = got(table)
+    assert "gpu" not in env and env["gpu_count"] == "1"
