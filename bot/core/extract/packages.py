@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import Cand, cuda_from_tag, rx, scan
+from bot.core.extract.common import Cand, cuda_from_tag, first, rx, scan
 from bot.core.extract.segment import Chunk
 
 PACKAGES: dict[str, str] = {
@@ -23,6 +23,33 @@ _ROW = rx(
 )
 """A package row: name, version, then a conda build and channel, or a column-aligned summary (`poetry show`)."""
 _PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + _NAMES + r")[ \t]*\r?\nVersion:[ \t]*(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)")
+
+
+_PRINTED = rx(
+    r"(?m)(?:\b(" + _NAMES + r")\.__version__|\b(torch)\.version\.cuda|\b(vllm|lmdeploy)[ \t]+(?:--version|-v)\b)"
+    r"[^\n]*\r?\n[ \t]*['\"]?v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)['\"]?[ \t]*\r?$"
+)
+"""A version printed alone on the line after `torch.__version__`, `torch.version.cuda` or `vllm --version`."""
+_DEVICE_NAME = rx(r"(?m)get_device_name\([^)\n]*\)[^\n]*\r?\n[ \t]*['\"]([A-Za-z][^'\"\n]{2,60})['\"]?[ \t]*\r?$")
+"""The GPU name printed after `torch.cuda.get_device_name(0)` (quoted, as the REPL echoes it)."""
+
+
+def _printed(chunk: Chunk, seen: set[str]) -> list[Cand]:
+    """Versions and the GPU name as Python or a CLI printed them on the line after the expression or command."""
+    s = chunk.text
+    out: list[Cand] = []
+    if "__version__" in s or "version.cuda" in s or "version" in s and "-v" in s:
+        for m in scan(_PRINTED, s):
+            name = m.group(1) or m.group(3)
+            key = PACKAGES[name.lower().replace("_", "-")] if name else "torch_cuda"
+            if key not in seen:
+                seen.add(key)
+                out.append(Cand(key, m.group(4), "log", chunk.span(*m.span(4))))
+    if "get_device_name(" in s:
+        m = first(_DEVICE_NAME, s)
+        if m:
+            out.append(Cand("gpu", m.group(1).strip(), "log", chunk.span(*m.span(1))))
+    return out
 
 
 _FREEZE_AT = rx(
@@ -61,6 +88,8 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
             if key not in seen and in_code:
                 seen.add(key)
                 out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
+    if in_code:
+        out += _printed(chunk, seen)
     if "@" in chunk.text:
         for m in scan(_FREEZE_AT, chunk.text):
             key = PACKAGES[m.group(1).lower().replace("_", "-")]

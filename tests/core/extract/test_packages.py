@@ -67,3 +67,13 @@ def test_python_from_conda_row_and_version_output_but_not_a_bare_major():
 def test_pip_show_name_and_version_lines():
     got = pkgs("Name: vllm\nVersion: 0.7.2\nSummary: A high-throughput LLM engine\n")
     assert got["vllm"] == ("0.7.2", "pip")
+
+
+def test_versions_printed_after_the_expression_or_command():
+    repl = ">>> import torch\n>>> torch.__version__\n'2.0.1+cu117'\n>>> torch.version.cuda\n'11.7'\n"
+    repl += ">>> torch.cuda.get_device_name(0)\n'NVIDIA GeForce RTX 2080 Ti'\n"
+    got = pkgs(repl)
+    assert (got["torch"][0], got["torch_cuda"][0], got["gpu"][0]) == ("2.0.1+cu117", "11.7", "NVIDIA GeForce RTX 2080 Ti")
+    got = pkgs("$ vllm --version\n0.7.3\n$ python -c 'import transformers; print(transformers.__version__)'\n4.48.3\n")
+    assert (got["vllm"][0], got["transformers"][0]) == ("0.7.3", "4.48.3")
+    assert pkgs("if torch.__version__ < '2.1':\n    raise RuntimeError('too old')\n") == {}
