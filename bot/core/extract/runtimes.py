@@ -10,7 +10,10 @@ _LLAMA_VERSION = rx(
     r"(?m)^(?:[0-9.]+[ \t]+[A-Z][ \t]+)?(?:version|build): (\d+) \(([0-9a-f]{6,40})\)|"
     r"^version: (\d+\.\d+\.\d+) \(build \d+"
 )
-_DEVICE = rx(r"(?m)^[ \t]*(?:[0-9.]+[ \t]+[A-Z][ \t]+)?Device \d+: ([^,\n]+), compute capability (\d+\.\d+)")
+_DEVICE = rx(
+    r"(?m)^[ \t]*(?:[0-9.]+[ \t]+[A-Z][ \t]+)?Device \d+: ([^,\n]+), (?:compute capability (\d+\.\d+)|gfx[0-9a-f]+ \()"
+)
+"""A ggml device line: CUDA's "compute capability 8.6" or the HIP build's "gfx1100 (0x1100)"."""
 _DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ MiB")
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
@@ -28,13 +31,14 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
             g = 1 if m.group(1) else 3
             out.append(Cand("llama_cpp", m.group(g), "llama_cpp", chunk.span(*m.span(g))))
             out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(g))))
-    if "compute capability" in s:
+    if "compute capability" in s or "gfx" in s:
         devices = []
         for m in scan(_DEVICE, s, 64):
             devices.append((m.group(1).strip(), chunk.span(*m.span(1))))
             if len(devices) == 1:
-                out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
                 out.append(Cand("launcher", "llama.cpp", "llama_cpp", chunk.span(*m.span(1))))
+                if m.group(2):
+                    out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
         out += gpu_summary(devices, "llama_cpp")
     elif "MiB" in s and "CUDA" in s:
         listed = [(m.group(1).strip(), chunk.span(*m.span(1))) for m in scan(_DEVICE_INFO, s, 64)]

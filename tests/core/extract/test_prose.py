@@ -39,6 +39,8 @@ def got(text: str) -> dict[str, str]:
         ("A800 8卡 训练", "gpu", "A800 8卡"),
         ("on 2x T4 in colab", "gpu", "2x T4"),
         ("an RTX 3060 12GB", "gpu", "RTX 3060 12GB"),
+        ("runs on 8x MI300X with ROCm 6.2", "gpu", "8x MI300X"),
+        ("my AMD Radeon RX 7800 XT card", "gpu", "AMD Radeon RX 7800 XT"),
     ],
 )
 def test_prose_facts(text, key, value):

@@ -52,3 +52,14 @@ def test_llama_cpp_device_info_block():
            "  - CUDA1   : NVIDIA GeForce RTX 4090 (24080 MiB, 23510 MiB free)\n"
     env = got(text)
     assert env["gpu"] == "2 x NVIDIA GeForce RTX 4090" and env["gpu_count"] == "2"
+
+
+def test_llama_cpp_hip_device_lines():
+    log = (
+        "ggml_cuda_init: found 2 ROCm devices:\n"
+        "  Device 0: AMD Radeon PRO W7900, gfx1100 (0x1100), VMM: no, Wave Size: 32\n"
+        "  Device 1: AMD Radeon PRO W7900, gfx1100 (0x1100), VMM: no, Wave Size: 32\n"
+    )
+    env = got(log)
+    assert (env["gpu"], env["gpu_count"], env["launcher"]) == ("2 x AMD Radeon PRO W7900", "2", "llama.cpp")
+    assert "gpu_cc" not in env  # gfx1100 is not a CUDA compute capability
