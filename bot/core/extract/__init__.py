@@ -11,7 +11,7 @@ from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section
-from bot.core.extract.runtimes import parse_runtimes
+from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
@@ -193,7 +193,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     for src, lines in human_by_src.items():  # one scan per source, not one per block
         if lines:
             hchunk = Chunk(lines)
-            cands += parse_prose(hchunk, src) + parse_models(hchunk, src)
+            cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_images(hchunk, src)
     if prose_pieces:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))

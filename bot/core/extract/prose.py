@@ -52,8 +52,10 @@ _GPU = rx(
 _GPU_SHORT = rx(
     r"(?m)(?:^|[^A-Za-z0-9])((?:\d{1,2}[ \t]*(?:x|\*|×)[ \t]*)?(?:NVIDIA |Tesla )?(?:T4|L4|P4))(?:$|[^A-Za-z0-9])"
 )
+_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build)[ \t:：]*)?\(?b(\d{3,5})\b")
+"""A llama.cpp release tag ("llama.cpp b3447", "llama.cpp version: b4500"): the build number."""
 _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", _DRIVER), ("os", _OS),
-           ("gpu", _GPU), ("gpu", _GPU_SHORT))
+           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG))
 
 
 _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])

@@ -21,10 +21,31 @@ _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:descri
 _COMPUTE_DRV = rx(r'msg="inference compute"[^\n]*?driver=(\d+\.\d+)')
 
 
+_IMAGE = rx(
+    r"(?i)(vllm-openai|lmsysorg/sglang|openmmlab/lmdeploy|ollama/ollama|llama\.cpp)(?:-rocm)?:"
+    r"(?:v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)|[a-z]+(?:-[a-z0-9]+)*-b(\d{3,5})\b)"
+)
+"""A runtime's Docker image tag ("vllm/vllm-openai:v0.6.3", "ollama/ollama:0.3.12", "llama.cpp:server-cuda-b4500")."""
+_IMAGE_KEY = {"vllm-openai": "vllm", "lmsysorg/sglang": "sglang", "openmmlab/lmdeploy": "lmdeploy",
+              "ollama/ollama": "ollama", "llama.cpp": "llama_cpp"}
+
+
+def parse_images(chunk: Chunk, source: str) -> list[Cand]:
+    """Runtime versions named by the tag of the Docker image the reporter runs."""
+    s = chunk.text
+    if ":" not in s or not any(n in s for n in ("openai:", "sglang:", "lmdeploy:", "ollama:", "cpp:")):
+        return []
+    out = []
+    for m in scan(_IMAGE, s, 8):
+        g = 2 if m.group(2) else 3
+        out.append(Cand(_IMAGE_KEY[m.group(1).lower()], m.group(g), source, chunk.span(*m.span(g))))
+    return out
+
+
 def parse_runtimes(chunk: Chunk) -> list[Cand]:
     """Facts from llama.cpp and ollama output lines."""
     s = chunk.text
-    out: list[Cand] = []
+    out = parse_images(chunk, "log")
     if "version: " in s or "build: " in s:
         m = first(_LLAMA_VERSION, s)
         if m:

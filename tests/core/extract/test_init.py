@@ -185,3 +185,8 @@ def test_markdown_table_in_prose_states_the_environment():
     body = "### 环境 | Environment\n\n| 名称 | 版本 |\n| --- | --- |\n| 操作系统 | Ubuntu 18.04 |\n| torch | 1.13.1 |\n| CUDA | 11.6 |\n"
     env = extract("报错", body).env_values()
     assert (env["os"], env["torch"], env["cuda"]) == ("Ubuntu 18.04", "1.13.1", "11.6")
+
+
+def test_docker_image_tag_in_prose_and_in_a_command():
+    assert extract("t", "I use the vllm/vllm-openai:v0.6.6.post1 image.").env_values()["vllm"] == "0.6.6.post1"
+    assert extract("t", "```\ndocker run ollama/ollama:0.4.2\n```").env_values()["ollama"] == "0.4.2"

@@ -40,6 +40,8 @@ def got(text: str) -> dict[str, str]:
         ("on 2x T4 in colab", "gpu", "2x T4"),
         ("an RTX 3060 12GB", "gpu", "RTX 3060 12GB"),
         ("runs on 8x MI300X with ROCm 6.2", "gpu", "8x MI300X"),
+        ("built llama.cpp b3600 from source", "llama_cpp", "3600"),
+        ("llama.cpp version: b4120", "llama_cpp", "4120"),
         ("my AMD Radeon RX 7800 XT card", "gpu", "AMD Radeon RX 7800 XT"),
     ],
 )

@@ -63,3 +63,14 @@ def test_llama_cpp_hip_device_lines():
     env = got(log)
     assert (env["gpu"], env["gpu_count"], env["launcher"]) == ("2 x AMD Radeon PRO W7900", "2", "llama.cpp")
     assert "gpu_cc" not in env  # gfx1100 is not a CUDA compute capability
+
+
+def test_versions_from_docker_image_tags():
+    from bot.core.extract.runtimes import parse_images
+
+    text = (
+        "docker run --gpus all vllm/vllm-openai:v0.7.2 --model x\ndocker pull lmsysorg/sglang:v0.4.3.post2-cu125\n"
+        "image ghcr.io/ggml-org/llama.cpp:server-cuda-b4798 and ollama/ollama:0.5.12, not vllm/vllm-openai:latest"
+    )
+    env = {c.key: c.value for c in parse_images(Chunk.of(text), "prose")}
+    assert env == {"vllm": "0.7.2", "sglang": "0.4.3.post2", "llama_cpp": "4798", "ollama": "0.5.12"}
