@@ -30,6 +30,10 @@ _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
 _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+_WINPYPATH = rx(r"(?i)\\python3(\d{1,2})\\lib\\site-packages\\")
+"""A Windows install's package path (`...\\Python311\\Lib\\site-packages\\...`): Python 3.11."""
+_TRACE_OS = rx(r'File "(?:([A-Za-z]:\\)|(/Users/))')
+"""A traceback frame's path names the OS: a drive letter is Windows, /Users/ is macOS."""
 _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
 _LAUNCHERS = (
@@ -206,7 +210,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
 
 
 def _python_from_paths(chunk: Chunk) -> list[Cand]:
-    """The Python version named by an installed package's path (`.../lib/python3.10/site-packages/...`)."""
+    """Python (`.../lib/python3.10/site-packages/...`) and the OS (`File "C:\\...`) named by paths in the body."""
     s = chunk.text
     out = []
     if "python=" in s:
@@ -217,6 +221,14 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
         m = first(_PYPATH, s)
         if m:
             out.append(Cand("python", m.group(1), "traceback", chunk.span(*m.span(1))))
+    if "packages\\" in s:
+        m = first(_WINPYPATH, s)
+        if m:
+            out.append(Cand("python", "3." + m.group(1), "traceback", chunk.span(*m.span(1))))
+    if 'File "' in s:
+        m = first(_TRACE_OS, s)
+        if m:
+            out.append(Cand("os", "Windows" if m.group(1) else "macOS", "derived", chunk.span(*m.span())))
     return out
 
 

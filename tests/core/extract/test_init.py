@@ -190,3 +190,16 @@ def test_markdown_table_in_prose_states_the_environment():
 def test_docker_image_tag_in_prose_and_in_a_command():
     assert extract("t", "I use the vllm/vllm-openai:v0.6.6.post1 image.").env_values()["vllm"] == "0.6.6.post1"
     assert extract("t", "```\ndocker run ollama/ollama:0.4.2\n```").env_values()["ollama"] == "0.4.2"
+
+
+def test_windows_and_macos_traceback_paths_name_python_and_os():
+    win = (
+        "```\nTraceback (most recent call last):\n"
+        '  File "D:\\llm\\Python310\\lib\\site-packages\\vllm\\__init__.py", line 3, in <module>\n'
+        "ModuleNotFoundError: No module named 'vllm._C'\n```"
+    )
+    env = extract("t", win).env_values()
+    assert (env["python"], env["os"]) == ("3.10", "Windows")
+    mac = '```\nTraceback (most recent call last):\n  File "/Users/ann/run.py", line 1, in <module>\nKeyError: 1\n```'
+    assert extract("t", mac).env_values()["os"] == "macOS"
+    assert extract("On Windows 11", win).env_values()["os"] == "Windows 11"  # a stated OS outranks the path
