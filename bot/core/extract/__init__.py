@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.core.extract.common import RANK, Cand, first, rx
-from bot.core.extract.envdumps import dump_kind, parse_dump
+from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
@@ -142,7 +142,7 @@ def _language(prose: str) -> str:
 def _machine(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from machine-printed lines: dump labels, package rows, nvidia-smi, runtimes."""
     out = parse_packages(chunk, True) + parse_nvidia(chunk, source if source != "log" else "nvidia_smi")
-    out += parse_runtimes(chunk)
+    out += parse_runtimes(chunk) + parse_os_release(chunk)
     if source != "log":
         out += parse_dump(chunk, source)
     return out

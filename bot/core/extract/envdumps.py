@@ -1,4 +1,5 @@
-"""Environment dumps: PyTorch and vLLM collect_env (old and new layouts), `transformers env`, `lmdeploy check_env`."""
+"""Environment dumps: PyTorch and vLLM collect_env (old and new layouts), `transformers env`, `lmdeploy check_env`,
+`/etc/os-release` and `lsb_release -a`."""
 
 from __future__ import annotations
 
@@ -168,3 +169,19 @@ def parse_dump(chunk: Chunk, source: str) -> list[Cand]:
             if tc:
                 out.append(Cand("torch_cuda", tc, "derived", (start, start + len(value))))
     return out
+
+
+_OS_RELEASE = rx(r"(?m)^(?:PRETTY_NAME=[\"']?|Description:[ \t]+)([A-Za-z][^\"'\n(]{2,60})")
+
+
+def parse_os_release(chunk: Chunk) -> list[Cand]:
+    """The OS named by `/etc/os-release` (PRETTY_NAME=) or `lsb_release -a` (Description:, after Distributor ID:)."""
+    s = chunk.text
+    if "PRETTY_NAME=" not in s and "Distributor ID:" not in s:
+        return []
+    m = first(_OS_RELEASE, s)
+    if not m:
+        return []
+    value = m.group(1).strip()
+    start = chunk.at(m.start(1))
+    return [Cand("os", value, "log", (start, start + len(value)))]

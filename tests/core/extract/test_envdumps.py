@@ -141,3 +141,14 @@ def test_gpu_value_drops_a_trailing_parenthetical_and_one_gpu_is_counted():
     assert got["gpu"] == "AMD Instinct MI250X/MI250"
     got = facts("PyTorch version: 2.0.0\nGPU models and configuration: GPU 0: NVIDIA A10 (UUID: GPU-1)\n", "collect_env")
     assert (got["gpu"], got["gpu_count"]) == ("NVIDIA A10", "1")
+
+
+def test_os_release_and_lsb_release():
+    from bot.core.extract.envdumps import parse_os_release
+
+    def os_of(text):
+        return [c.value for c in parse_os_release(Chunk.of(text))]
+
+    assert os_of('NAME="AlmaLinux"\nVERSION="9.4 (Seafoam Ocelot)"\nPRETTY_NAME="AlmaLinux 9.4 (Seafoam Ocelot)"\n') == ["AlmaLinux 9.4"]
+    assert os_of("Distributor ID:\tDebian\nDescription:\tDebian GNU/Linux 12 (bookworm)\n") == ["Debian GNU/Linux 12"]
+    assert os_of("Description: A high-throughput engine\n") == []  # pip show's field, not lsb_release
