@@ -130,6 +130,10 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     if " = " in v or v.startswith(("[", "<", "(")):
         return None
     at = value.find(v)
+    if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
+        for sep in (",", "，", ";", "；", "、"):
+            v = v.split(sep, 1)[0]
+        v = v.rstrip()
     if key == "os":
         ok = first(_OS, v) or (free_os and len(v) <= 40 and any(c.isalpha() for c in v))
         return (v, at) if ok else None

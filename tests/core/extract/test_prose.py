@@ -104,3 +104,8 @@ def test_full_width_colon_alone_makes_a_label_line():
 def test_markdown_table_rows_are_labels():
     table = "| Item | Version |\n|------|---------|\n| OS | Debian 11 |\n| **Python** | 3.9.19 |\n| vllm | 0.6.1 |\n"
     assert labels(table) == {"os": "Debian 11", "python": "3.9.19", "vllm": "0.6.1"}
+
+
+def test_gpu_and_os_label_values_stop_at_the_next_fact():
+    got = labels("GPU: NVIDIA L40S x 4, driver 550.90.07\n操作系统：CentOS 7.9，内核 3.10\n")
+    assert (got["gpu"], got["os"]) == ("NVIDIA L40S x 4", "CentOS 7.9")
