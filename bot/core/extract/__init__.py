@@ -29,7 +29,7 @@ MAX_CODE_CHARS = 200_000
 _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
-_PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+_PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages(?:/|[ \t]|$)")
 _WINPYPATH = rx(r"(?i)\\python3(\d{1,2})\\lib\\site-packages\\")
 """A Windows install's package path (`...\\Python311\\Lib\\site-packages\\...`): Python 3.11."""
 _TRACE_OS = rx(r'File "(?:([A-Za-z]:\\)|(/Users/))')
@@ -217,7 +217,7 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
         m = first(_CONDA_PY, s)
         if m:
             out.append(Cand("python", m.group(1), "log", chunk.span(*m.span(1))))
-    if "packages/" in s:
+    if "-packages" in s:
         m = first(_PYPATH, s)
         if m:
             out.append(Cand("python", m.group(1), "traceback", chunk.span(*m.span(1))))

@@ -52,6 +52,40 @@ def _printed(chunk: Chunk, seen: set[str]) -> list[Cand]:
     return out
 
 
+_VER = r"(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)"
+_PIP_SAYS = rx(
+    r"(?im)Requirement already satisfied:[ \t]*(" + _NAMES + r")(?:\[[^\]\n]*\])?(?:[<>=!~][^ \t\n]*)?[ \t]+in[ \t]"
+    r"[^\n]*?\(" + _VER + r"\)|but you have (" + _NAMES + r") " + _VER + r"\b|^(" + _NAMES + r") " + _VER + r" requires "
+)
+"""What pip says is installed: "already satisfied: torch in ... (2.1.2)", "but you have torch 2.2.0", "vllm 0.4.0 requires"."""
+_PIP_INSTALLED = rx(r"Successfully installed ([^\n]+)")
+
+
+def _pip_says(chunk: Chunk, seen: set[str]) -> list[Cand]:
+    """Installed versions from pip's own messages: already satisfied, resolver conflicts, successfully installed."""
+    s = chunk.text
+    out: list[Cand] = []
+    if "satisfied:" in s or "requires " in s:
+        for m in scan(_PIP_SAYS, s):
+            g = 1 if m.group(1) else 3 if m.group(3) else 5
+            key = PACKAGES[m.group(g).lower().replace("_", "-")]
+            if key not in seen:
+                seen.add(key)
+                out.append(Cand(key, m.group(g + 1), "pip", chunk.span(*m.span(g + 1))))
+    if "Successfully installed" in s:
+        for m in scan(_PIP_INSTALLED, s, 8):
+            pos = m.start(1)
+            for token in m.group(1).split(" "):
+                name, _, version = token.rpartition("-")
+                key = PACKAGES.get(name.lower().replace("_", "-"))
+                if key and key not in seen and version[:1].isdigit():
+                    seen.add(key)
+                    at = pos + len(name) + 1
+                    out.append(Cand(key, version.rstrip(), "pip", chunk.span(at, at + len(version.rstrip()))))
+                pos += len(token) + 1
+    return out
+
+
 _FREEZE_AT = rx(
     r"(?im)^[ \t]*(" + _NAMES + r")[ \t]*@[ \t]*\S*?/[A-Za-z0-9_]+-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-"
 )
@@ -89,7 +123,7 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
                 seen.add(key)
                 out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
     if in_code:
-        out += _printed(chunk, seen)
+        out += _printed(chunk, seen) + _pip_says(chunk, seen)
     if "@" in chunk.text:
         for m in scan(_FREEZE_AT, chunk.text):
             key = PACKAGES[m.group(1).lower().replace("_", "-")]

@@ -203,3 +203,9 @@ def test_windows_and_macos_traceback_paths_name_python_and_os():
     mac = '```\nTraceback (most recent call last):\n  File "/Users/ann/run.py", line 1, in <module>\nKeyError: 1\n```'
     assert extract("t", mac).env_values()["os"] == "macOS"
     assert extract("On Windows 11", win).env_values()["os"] == "Windows 11"  # a stated OS outranks the path
+
+
+def test_python_from_a_site_packages_path_without_a_trailing_slash():
+    body = "```\nRequirement already satisfied: vllm in ./env/lib/python3.12/site-packages (0.6.3)\n```"
+    env = extract("t", body).env_values()
+    assert (env["python"], env["vllm"]) == ("3.12", "0.6.3")

@@ -55,7 +55,7 @@ def test_poetry_show_rows_with_descriptions():
     text = "peft         0.10.0   Parameter-Efficient Fine-Tuning\ntorch        2.1.2    Tensors and neural networks\n"
     got = pkgs(text)
     assert got["peft"] == ("0.10.0", "pip") and got["torch"] == ("2.1.2", "pip")
-    assert pkgs("vllm 0.6.3 requires torch==2.4.0, but you have torch 2.5.1 which is incompatible.") == {}
+    assert pkgs("torch 2.1.0 is what the docs recommend for this model") == {}
 
 
 def test_python_from_conda_row_and_version_output_but_not_a_bare_major():
@@ -77,3 +77,14 @@ def test_versions_printed_after_the_expression_or_command():
     got = pkgs("$ vllm --version\n0.7.3\n$ python -c 'import transformers; print(transformers.__version__)'\n4.48.3\n")
     assert (got["vllm"][0], got["transformers"][0]) == ("0.7.3", "4.48.3")
     assert pkgs("if torch.__version__ < '2.1':\n    raise RuntimeError('too old')\n") == {}
+
+
+def test_installed_versions_from_pip_messages():
+    log = (
+        "Requirement already satisfied: torch>=2.0 in /opt/venv/lib/python3.11/site-packages (from peft) (2.4.1)\n"
+        "sglang 0.3.2 requires transformers==4.45.0, but you have transformers 4.46.1 which is incompatible.\n"
+        "Successfully installed accelerate-1.0.1 safetensors-0.4.5 xformers-0.0.28.post1\n"
+    )
+    got = {k: v for k, (v, _) in pkgs(log).items()}
+    assert got == {"torch": "2.4.1", "transformers": "4.46.1", "sglang": "0.3.2", "accelerate": "1.0.1",
+                   "xformers": "0.0.28.post1"}
