@@ -15,12 +15,13 @@ _NVCC = rx(r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)")
 
 
 def gpu_summary(names: list[tuple[str, tuple[int, int]]], source: str) -> list[Cand]:
-    """One `gpu` fact ("8 x NVIDIA A100-SXM4-80GB" when many) and a `gpu_count` from a list of device names."""
+    """One `gpu` fact ("8 x NVIDIA A100-SXM4-80GB" when many alike) and a `gpu_count` from a list of device names."""
     if not names:
         return []
     name, span = names[0]
     n = len(names)
-    value = name if n == 1 else f"{n} x {name}"
+    kinds = list(dict.fromkeys(nm for nm, _ in names))
+    value = name if n == 1 else f"{n} x {name}" if len(kinds) == 1 else ", ".join(kinds)  # mixed GPUs: each named
     count = Cand("gpu_count", str(n), source, span)
     if name.endswith("..."):  # nvidia-smi cut the name to its column ("NVIDIA GeForce ..."): no model left
         return [count]

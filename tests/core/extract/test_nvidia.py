@@ -47,3 +47,8 @@ def test_name_cut_to_its_column_gives_a_count_but_no_gpu():
     )
     env = got(table)
     assert "gpu" not in env and env["gpu_count"] == "1"
+
+
+def test_mixed_gpus_are_each_named_not_multiplied():
+    env = got("GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-a)\nGPU 1: NVIDIA GeForce RTX 3090 (UUID: GPU-b)\n")
+    assert (env["gpu"], env["gpu_count"]) == ("NVIDIA GeForce RTX 4090, NVIDIA GeForce RTX 3090", "2")
