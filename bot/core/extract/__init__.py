@@ -77,8 +77,8 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
 _compute_capability = lru_cache(maxsize=4096)(compute_capability)
 """GPU values recur from issue to issue (A100, 4090, H100...): their lookup, a regex search, is memoised."""
 
-_CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
-_COUNT = rx(r"^(\d{1,3}|[一两二三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
+_CN_NUM = {"一": "1", "单": "1", "两": "2", "二": "2", "双": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
+_COUNT = rx(r"^(\d{1,3}|[一单两二双三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
 
 def _count(gpu: str) -> str | None:

@@ -152,3 +152,8 @@ def test_os_release_and_lsb_release():
     assert os_of('NAME="AlmaLinux"\nVERSION="9.4 (Seafoam Ocelot)"\nPRETTY_NAME="AlmaLinux 9.4 (Seafoam Ocelot)"\n') == ["AlmaLinux 9.4"]
     assert os_of("Distributor ID:\tDebian\nDescription:\tDebian GNU/Linux 12 (bookworm)\n") == ["Debian GNU/Linux 12"]
     assert os_of("Description: A high-throughput engine\n") == []  # pip show's field, not lsb_release
+
+
+def test_transformers_env_npu_type_is_the_accelerator():
+    dump = "- `transformers` version: 4.47.0\n- PyTorch version (accelerator?): 2.4.0 (NPU)\n- NPU type: Ascend910B2\n"
+    assert facts(dump, "transformers_env")["gpu"] == "Ascend910B2"

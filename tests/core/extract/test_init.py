@@ -209,3 +209,9 @@ def test_python_from_a_site_packages_path_without_a_trailing_slash():
     body = "```\nRequirement already satisfied: vllm in ./env/lib/python3.12/site-packages (0.6.3)\n```"
     env = extract("t", body).env_values()
     assert (env["python"], env["vllm"]) == ("3.12", "0.6.3")
+
+
+def test_chinese_single_and_double_card_counts():
+    env = extract("t", "双卡3090 部署 Qwen2-72B-Instruct-AWQ").env_values()
+    assert (env["gpu"], env["gpu_count"]) == ("双卡3090", "2")
+    assert extract("t", "单卡 L20 推理").env_values()["gpu_count"] == "1"
