@@ -11,7 +11,10 @@ _ROW = rx(
     r"(?:On|Off|WDDM|TCC|N/A)[ \t]+\|"
 )
 _LIST = rx(r"(?m)^[ \t]*GPU[ \t]+([0-9][0-9,]*)[ \t]*:[ \t]+([A-Za-z][^\n(]*?)[ \t]*(?:\(UUID:[^\n]*)?\r?$")
-_NVCC = rx(r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)")
+_NVCC = rx(
+    r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)|(?:/cuda-|nvidia/cuda:)(\d{1,2}\.\d)\b"
+)
+"""The CUDA toolkit: nvcc's release line, its build tag, a versioned toolkit path or the nvidia/cuda base image."""
 
 
 def gpu_summary(names: list[tuple[str, tuple[int, int]]], source: str) -> list[Cand]:
@@ -47,6 +50,6 @@ def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:
         out += gpu_summary(listed, source)
     if "uda" in s:
         for m in scan(_NVCC, s, MAX_MATCHES):
-            g = 1 if m.group(1) else 2
+            g = 1 if m.group(1) else 2 if m.group(2) else 3
             out.append(Cand("cuda", m.group(g), "log", chunk.span(*m.span(g))))
     return out

@@ -86,6 +86,10 @@ def _pip_says(chunk: Chunk, seen: set[str]) -> list[Cand]:
     return out
 
 
+_WHEEL = rx(
+    r"(?i)(?:^|[/ \t=\"'])(" + _NAMES + r")-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-(?:cp|py)\d"
+)
+"""A wheel's file name (`flash_attn-2.5.8+cu122torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl`)."""
 _FREEZE_AT = rx(
     r"(?im)^[ \t]*(" + _NAMES + r")[ \t]*@[ \t]*\S*?/[A-Za-z0-9_]+-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-"
 )
@@ -124,8 +128,10 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
                 out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
     if in_code:
         out += _printed(chunk, seen) + _pip_says(chunk, seen)
-    if "@" in chunk.text:
-        for m in scan(_FREEZE_AT, chunk.text):
+    at_urls = scan(_FREEZE_AT, chunk.text) if "@" in chunk.text else ()
+    wheels = scan(_WHEEL, chunk.text) if ".whl" in chunk.text else ()
+    for found in (at_urls, wheels):
+        for m in found:
             key = PACKAGES[m.group(1).lower().replace("_", "-")]
             if key in seen or not in_code:
                 continue

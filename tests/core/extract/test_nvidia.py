@@ -52,3 +52,8 @@ def test_name_cut_to_its_column_gives_a_count_but_no_gpu():
 def test_mixed_gpus_are_each_named_not_multiplied():
     env = got("GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-a)\nGPU 1: NVIDIA GeForce RTX 3090 (UUID: GPU-b)\n")
     assert (env["gpu"], env["gpu_count"]) == ("NVIDIA GeForce RTX 4090, NVIDIA GeForce RTX 3090", "2")
+
+
+def test_toolkit_from_a_versioned_path_or_the_cuda_base_image():
+    assert got("/usr/local/cuda-11.8/bin/nvcc -c kernel.cu -o kernel.o")["cuda"] == "11.8"
+    assert got("FROM nvidia/cuda:12.4.1-devel-ubuntu22.04")["cuda"] == "12.4"

@@ -88,3 +88,10 @@ def test_installed_versions_from_pip_messages():
     got = {k: v for k, (v, _) in pkgs(log).items()}
     assert got == {"torch": "2.4.1", "transformers": "4.46.1", "sglang": "0.3.2", "accelerate": "1.0.1",
                    "xformers": "0.0.28.post1"}
+
+
+def test_wheel_file_names_give_versions():
+    text = "pip install ./dist/auto_gptq-0.7.1+cu121-cp311-cp311-linux_x86_64.whl\n"
+    text += "Processing /wheels/torch-2.2.2+cu118-cp311-cp311-linux_x86_64.whl\n"
+    got = pkgs(text)
+    assert (got["auto_gptq"][0], got["torch"][0], got["torch_cuda"][0]) == ("0.7.1+cu121", "2.2.2+cu118", "11.8")
