@@ -54,8 +54,14 @@ _GPU_SHORT = rx(
 )
 _LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build)[ \t:：]*)?\(?b(\d{3,5})\b")
 """A llama.cpp release tag ("llama.cpp b3447", "llama.cpp version: b4500"): the build number."""
+_GPU_N = rx(
+    r"(?i)(?:^|[ \t(])(\d{1,2}|two|three|four|six|eight)[ \t]+((?:nvidia[ \t]+)?(?:tesla[ \t]+|geforce[ \t]+)?"
+    r"(?:rtx[ \t]*)?[a-z]{0,2}\d{1,4}[a-z]{0,3}(?:[ \t]+\d{2,3}[ \t]*gb)?)(?:s\b|[ \t]+gpus\b|[ \t]+cards\b)"
+)
+"""A count of GPUs in English ("8 H100 GPUs", "two A100s"); group 2 must name a GPU model."""
+_EN_NUM = {"two": "2", "three": "3", "four": "4", "six": "6", "eight": "8"}
 _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", _DRIVER), ("os", _OS),
-           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG))
+           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N))
 
 
 _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
@@ -73,7 +79,11 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
             if s.startswith(".*", m.end(1)):
                 continue  # a requirement ("torch==2.1.*"), not an installed version
             v = m.group(1).strip()
-            out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(v))))
+            if key == "gpu_count":
+                if not model_token(m.group(2)):
+                    continue
+                v = _EN_NUM.get(v.lower(), v)
+            out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(m.group(1).strip()))))
             if key == "torch" and "+cu" in v:
                 tc = cuda_from_tag(v.split("+", 1)[1])
                 if tc:

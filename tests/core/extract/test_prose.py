@@ -42,6 +42,8 @@ def got(text: str) -> dict[str, str]:
         ("runs on 8x MI300X with ROCm 6.2", "gpu", "8x MI300X"),
         ("built llama.cpp b3600 from source", "llama_cpp", "3600"),
         ("llama.cpp version: b4120", "llama_cpp", "4120"),
+        ("fine-tuning on 4 A100 80GB GPUs", "gpu_count", "4"),
+        ("it fits on two L40Ss", "gpu_count", "2"),
         ("my AMD Radeon RX 7800 XT card", "gpu", "AMD Radeon RX 7800 XT"),
     ],
 )
@@ -52,11 +54,11 @@ def test_prose_facts(text, key, value):
 @pytest.mark.parametrize(
     "text",
     ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable",
-     "needs torch>=2.2 and python>=3.9", "pip install 'torch==2.3.*'"],
+     "needs torch>=2.2 and python>=3.9", "pip install 'torch==2.3.*'", "compare 2 7Bs and 3 epochs"],
 )
 def test_no_fact_from_lookalikes(text):
     env = got(text)
-    assert "python" not in env and "torch" not in env and "gpu" not in env
+    assert "python" not in env and "torch" not in env and "gpu" not in env and "gpu_count" not in env
 
 
 def labels(text: str) -> dict[str, str]:
