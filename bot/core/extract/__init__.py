@@ -178,8 +178,6 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
-                if not kind:
-                    cands += parse_labels(mchunk, "issue_form")  # a Markdown table's rows are machine-like lines
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
@@ -225,7 +223,7 @@ def _python_from_paths(chunk: Chunk) -> list[Cand]:
         m = first(_WINPYPATH, s)
         if m:
             out.append(Cand("python", "3." + m.group(1), "traceback", chunk.span(*m.span(1))))
-    if 'File "' in s:
+    if ':\\' in s or 'File "/Users/' in s:
         m = first(_TRACE_OS, s)
         if m:
             out.append(Cand("os", "Windows" if m.group(1) else "macOS", "derived", chunk.span(*m.span())))

@@ -38,7 +38,7 @@ def _printed(chunk: Chunk, seen: set[str]) -> list[Cand]:
     """Versions and the GPU name as Python or a CLI printed them on the line after the expression or command."""
     s = chunk.text
     out: list[Cand] = []
-    if "__version__" in s or "version.cuda" in s or "version" in s and "-v" in s:
+    if "__version__" in s or "version.cuda" in s or "vllm -" in s or "lmdeploy -" in s:
         for m in scan(_PRINTED, s):
             name = m.group(1) or m.group(3)
             key = PACKAGES[name.lower().replace("_", "-")] if name else "torch_cuda"

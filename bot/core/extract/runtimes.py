@@ -33,7 +33,7 @@ _IMAGE_KEY = {"vllm-openai": "vllm", "lmsysorg/sglang": "sglang", "openmmlab/lmd
 def parse_images(chunk: Chunk, source: str) -> list[Cand]:
     """Runtime versions named by the tag of the Docker image the reporter runs."""
     s = chunk.text
-    if ":" not in s or not any(n in s for n in ("openai:", "sglang:", "lmdeploy:", "ollama:", "cpp:")):
+    if not ("openai:" in s or "sglang:" in s or "lmdeploy:" in s or "ollama:" in s or "cpp:" in s):
         return []
     out = []
     for m in scan(_IMAGE, s, 8):
