@@ -18,7 +18,7 @@ PACKAGES: dict[str, str] = {
 
 _NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
 _ROW = rx(
-    r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:===?|[ \t])[ \t]*"
+    r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:={1,3}|[ \t])[ \t]*"
     r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?(?:[ \t]{2}[^\n]*)?\r?$"
 )
 """A package row: name, version, then a conda build and channel, or a column-aligned summary (`poetry show`)."""

@@ -137,8 +137,8 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     v = value.strip().strip("*`").strip()
     if not v or v.lower() in ("n/a", "none", "_no response_", "-", "unknown", "no", "yes") or len(v) > 120:
         return None
-    if " = " in v or v.startswith(("[", "<", "(")):
-        return None
+    if " = " in v or v.startswith(("[", "<", "(")) or v.lower().startswith(("e.g", "eg.", "eg:", "例如", "比如")):
+        return None  # code, or a template's placeholder or example
     at = value.find(v)
     if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
         for sep in (",", "，", ";", "；", "、"):

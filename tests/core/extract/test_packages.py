@@ -95,3 +95,8 @@ def test_wheel_file_names_give_versions():
     text += "Processing /wheels/torch-2.2.2+cu118-cp311-cp311-linux_x86_64.whl\n"
     got = pkgs(text)
     assert (got["auto_gptq"][0], got["torch"][0], got["torch_cuda"][0]) == ("0.7.1+cu121", "2.2.2+cu118", "11.8")
+
+
+def test_conda_environment_file_specs():
+    got = pkgs("dependencies:\n  - python=3.11\n  - pytorch=2.3.1\n  - pytorch-cuda=12.1\n")
+    assert (got["python"][0], got["torch"][0], got["torch_cuda"][0]) == ("3.11", "2.3.1", "12.1")

@@ -88,7 +88,8 @@ def test_label_with_parenthetical_command():
 
 
 @pytest.mark.parametrize(
-    "text", ["GPU Make: Nvidia", "GPU: [eg: Nvidia]", "system: str = \"You are a helpful assistant.\"", "OS: N/A"]
+    "text", ["GPU Make: Nvidia", "GPU: [eg: Nvidia]", "system: str = \"You are a helpful assistant.\"", "OS: N/A",
+             "- CUDA: e.g. 12.1", "- Python version: eg. 3.10", "CUDA版本：例如 11.8"]
 )
 def test_placeholder_and_code_labels_are_ignored(text):
     assert labels(text) == {}
