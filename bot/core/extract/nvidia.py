@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 
-_HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
+_HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]*[,;|]?[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
 _ROW = rx(
     r"(?m)^\|[ \t]+(\d+)[ \t]+((?:NVIDIA|Tesla|GeForce|Quadro|RTX|TITAN|A\d|H\d|L\d)[^|\n]*?)[ \t]+"
     r"(?:On|Off|WDDM|TCC|N/A)[ \t]+\|"

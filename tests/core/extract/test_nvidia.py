@@ -57,3 +57,8 @@ def test_mixed_gpus_are_each_named_not_multiplied():
 def test_toolkit_from_a_versioned_path_or_the_cuda_base_image():
     assert got("/usr/local/cuda-11.8/bin/nvcc -c kernel.cu -o kernel.o")["cuda"] == "11.8"
     assert got("FROM nvidia/cuda:12.4.1-devel-ubuntu22.04")["cuda"] == "12.4"
+
+
+def test_header_pair_copied_into_a_list_with_a_comma():
+    env = got("- Driver Version: 555.42.06, CUDA Version: 12.5")
+    assert (env["cuda_driver"], env["cuda_max"]) == ("555.42.06", "12.5")
