@@ -1,4 +1,5 @@
-"""Runtimes: llama.cpp `--version`, build, `system_info` and `ggml_cuda_init` lines; `ollama -v` and its server log."""
+"""Runtimes: llama.cpp `--version`, build, `system_info` and `ggml_cuda_init` lines; `ollama -v` and its server log;
+vLLM's and DeepSpeed's start-up log lines; Docker image tags."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ _DEVICE = rx(
 """A ggml device line: CUDA's "compute capability 8.6" or the HIP build's "gfx1100 (0x1100)"."""
 _DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ MiB")
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
+_DEEPSPEED_LOG = rx(r"DeepSpeed info: version=(\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
 _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:description|name)="([^"\n]+)"')
 _COMPUTE_DRV = rx(r'msg="inference compute"[^\n]*?driver=(\d+\.\d+)')
@@ -70,6 +72,10 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
             g = 1 if m.group(1) else 2
             out.append(Cand("vllm", m.group(g), "log", chunk.span(*m.span(g))))
             out.append(Cand("launcher", "vllm", "log", chunk.span(*m.span(g))))
+    if "DeepSpeed info: " in s:
+        m = first(_DEEPSPEED_LOG, s)
+        if m:
+            out.append(Cand("deepspeed", m.group(1).rstrip(".,"), "log", chunk.span(*m.span(1))))
     if "ersion is" in s:
         for m in scan(_OLLAMA, s, MAX_MATCHES):
             g = 1 if m.group(1) else 2

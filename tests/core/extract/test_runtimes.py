@@ -74,3 +74,8 @@ def test_versions_from_docker_image_tags():
     )
     env = {c.key: c.value for c in parse_images(Chunk.of(text), "prose")}
     assert env == {"vllm": "0.7.2", "sglang": "0.4.3.post2", "llama_cpp": "4798", "ollama": "0.5.12"}
+
+
+def test_deepspeed_version_from_its_start_up_log():
+    line = "[2024-09-12 08:01:02,345] [INFO] [logging.py:96:log_dist] [Rank 0] DeepSpeed info: version=0.15.1, git-hash=unknown"
+    assert got(line)["deepspeed"] == "0.15.1"
