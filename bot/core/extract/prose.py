@@ -36,7 +36,7 @@ _LIB_KEY = {
 _OS = rx(
     r"(?i)\b(ubuntu[ \t]*\d{2}\.\d{2}(?:\.\d+)?(?:[ \t]*LTS)?|ubuntu|centos[ \t]*\d+(?:\.\d+)?|centos|debian[ \t]*\d+|"
     r"rocky[ \t]*linux[ \t]*\d*|red[ \t]*hat[a-z ]*\d*|rhel[ \t]*\d+|windows?[ \t]*1[01]|windows[ \t]*server[ \t]*\d+|"
-    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|macos[ \t]*\d*(?:\.\d+)*|mac[ \t]*os[ \t]*x?[ \t]*\d*|"
+    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|macos[ \t]*(?:(?:sequoia|sonoma|ventura|monterey|big[ \t]*sur|catalina|tahoe)[ \t]*)?\d*(?:\.\d+)*|mac[ \t]*os[ \t]*x?[ \t]*\d*|"
     r"macbook(?:[ \t]*pro|[ \t]*air)?(?:[ \t]*m\d)?|apple[ \t]*m\d(?:[ \t]*(?:pro|max|ultra))?|arch[ \t]*linux|"
     r"fedora[ \t]*\d*|opensuse|kylin)\b"
 )
@@ -44,7 +44,7 @@ _GPU = rx(
     r"(?im)(?:^|[^a-z0-9])((?:(?:\d{1,3}|[一二两三四五六八十多单双])[ \t]*(?:x|\*|×|张|块|卡|台|片)[ \t]*)?"
     r"(?:nvidia[ \t]*)?(?:geforce[ \t]*)?(?:tesla[ \t]*|quadro[ \t]*)?(?:rtx[ \t]*|gtx[ \t]*)?"
     r"(?:a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
-    r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40|"
+    r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|[ \t]*ada|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40|"
     r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi[1-3]\d{2}x?|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?)"
     r"(?:[- ]?(?:sxm\d?|pcie|nvl|\d{2,3}[ \t]*g(?:b|ig)?|\(\d{2,3}[ \t]*g(?:b)?\)))?"
     r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)s?(?:$|[^a-z0-9])"
@@ -83,7 +83,9 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
                 if not model_token(m.group(2)):
                     continue
                 v = _EN_NUM.get(v.lower(), v)
-            out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(m.group(1).strip()))))
+            # a Mac's hardware ("MacBook Pro M3") implies macOS but yields to an OS the reporter names
+            src = "derived" if key == "os" and v.lower().startswith(("macbook", "apple")) else source
+            out.append(Cand(key, v, src, chunk.span(m.start(1), m.start(1) + len(m.group(1).strip()))))
             if key == "torch" and "+cu" in v:
                 tc = cuda_from_tag(v.split("+", 1)[1])
                 if tc:

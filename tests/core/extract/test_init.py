@@ -215,3 +215,9 @@ def test_chinese_single_and_double_card_counts():
     env = extract("t", "双卡3090 部署 Qwen2-72B-Instruct-AWQ").env_values()
     assert (env["gpu"], env["gpu_count"]) == ("双卡3090", "2")
     assert extract("t", "单卡 L20 推理").env_values()["gpu_count"] == "1"
+
+
+def test_a_named_macos_outranks_the_mac_hardware_named_first():
+    env = extract("t", "Apple M1 Pro laptop, macOS Ventura 13.6, torch 2.2.0").env_values()
+    assert env["os"] == "macOS Ventura 13.6"
+    assert extract("t", "MacBook Air M2, torch 2.2.0").env_values()["os"] == "MacBook Air M2"

@@ -39,6 +39,7 @@ def got(text: str) -> dict[str, str]:
         ("A800 8卡 训练", "gpu", "A800 8卡"),
         ("on 2x T4 in colab", "gpu", "2x T4"),
         ("an RTX 3060 12GB", "gpu", "RTX 3060 12GB"),
+        ("two RTX 6000 Ada cards", "gpu", "RTX 6000 Ada"),
         ("runs on 8x MI300X with ROCm 6.2", "gpu", "8x MI300X"),
         ("built llama.cpp b3600 from source", "llama_cpp", "3600"),
         ("llama.cpp version: b4120", "llama_cpp", "4120"),
