@@ -79,3 +79,13 @@ def test_versions_from_docker_image_tags():
 def test_deepspeed_version_from_its_start_up_log():
     line = "[2024-09-12 08:01:02,345] [INFO] [logging.py:96:log_dist] [Rank 0] DeepSpeed info: version=0.15.1, git-hash=unknown"
     assert got(line)["deepspeed"] == "0.15.1"
+
+
+def test_llama_cpp_vulkan_device_lines():
+    log = (
+        "ggml_vulkan: Found 2 Vulkan devices:\n"
+        "ggml_vulkan: 0 = Intel(R) Arc(TM) A770 Graphics (Intel open-source Mesa driver) | uma: 0 | fp16: 1 | warp size: 32\n"
+        "ggml_vulkan: 1 = Intel(R) Arc(TM) A770 Graphics (Intel open-source Mesa driver) | uma: 0 | fp16: 1 | warp size: 32\n"
+    )
+    env = got(log)
+    assert (env["gpu"], env["gpu_count"]) == ("2 x Intel(R) Arc(TM) A770 Graphics", "2")
