@@ -15,7 +15,7 @@ _SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = rx(r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?" + _SEP + r"(\d{1,2}\.\d(?:\.\d+)?)\b")
-_DRIVER = rx(r"(?i)(?:driver|驱动)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
+_DRIVER = rx(r"(?i)(?:driver|驱动|驅動)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
 _NOT_LIBS = ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python", "python")
 """Package keys that prose reads with their own patterns or never states by a package name."""
 _LIB_NAMES = sorted(
@@ -99,13 +99,13 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
 
 
 _HUMAN_LABELS: dict[str, str] = {
-    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version")},
+    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version", "作業系統", "系統")},
     **{k: "python" for k in ("python", "python version", "python版本", "python 版本")},
     **{k: "gpu" for k in ("gpu", "gpus", "gpu(s)", "gpu type", "gpu model", "gpu models", "显卡", "gpu型号",
-                          "显卡型号", "hardware", "硬件", "device", "gpu info")},
+                          "显卡型号", "hardware", "硬件", "device", "gpu info", "顯卡", "顯卡型號")},
     **{k: "cuda" for k in ("cuda", "cuda version", "cuda compiler", "cuda toolkit", "cuda版本", "cuda 版本",
                            "cuda runtime", "nvcc", "nvcc version")},
-    **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本",
+    **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本", "驅動", "驅動版本",
                                   "nvidia driver version", "gpu driver", "cuda driver version")},
     **{k: "torch" for k in ("pytorch", "torch", "torch version", "pytorch version", "pytorch版本", "torch版本")},
     **{k: "model" for k in ("model", "models", "model name", "模型", "模型名称", "checkpoint", "model version",
@@ -120,7 +120,7 @@ for _name, _key in PACKAGES.items():
             _HUMAN_LABELS.setdefault(_form, _key)
 _HUMAN_LABELS.update({"llama.cpp": "llama_cpp", "llama.cpp version": "llama_cpp", "ollama": "ollama",
                       "ollama version": "ollama"})
-_FREE_OS = frozenset({"os", "操作系统", "os version"})
+_FREE_OS = frozenset({"os", "操作系统", "os version", "作業系統"})
 
 _LABEL = rx(
     r"(?im)^[ \t]*(?:[-*>•|][ \t]*)?[*_`]*("

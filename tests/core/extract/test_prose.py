@@ -22,6 +22,7 @@ def got(text: str) -> dict[str, str]:
         ("cuda12.1 installed", "cuda", "12.1"),
         ("CUDA Version 11.8", "cuda", "11.8"),
         ("CUDA版本为11.7", "cuda", "11.7"),
+        ("驅動版本 552.22，顯示卡 4070", "cuda_driver", "552.22"),
         ("on cuda:0 with CUDA 12.4", "cuda", "12.4"),
         ("transformers==4.37.2", "transformers", "4.37.2"),
         ("transformer：4.32.0", "transformers", "4.32.0"),
@@ -113,3 +114,8 @@ def test_markdown_table_rows_are_labels():
 def test_gpu_and_os_label_values_stop_at_the_next_fact():
     got = labels("GPU: NVIDIA L40S x 4, driver 550.90.07\n操作系统：CentOS 7.9，内核 3.10\n")
     assert (got["gpu"], got["os"]) == ("NVIDIA L40S x 4", "CentOS 7.9")
+
+
+def test_traditional_chinese_labels():
+    assert labels("作業系統：Debian 12\n顯卡：RTX 4070\n驅動版本：552.22") == {
+        "os": "Debian 12", "gpu": "RTX 4070", "cuda_driver": "552.22"}
