@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, first_version, is_empty, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, first, first_version, is_empty, rx, scan, torch_build
 from bot.core.extract.segment import Chunk
 
 # normalised label -> canonical key
@@ -167,10 +167,8 @@ def parse_dump(chunk: Chunk, source: str) -> list[Cand]:
         out.append(Cand(key, value, source, (start, start + n)))
         if key == "gpu" and raw.lstrip().startswith("GPU 0:"):  # collect_env's one-GPU form, on the label's line
             out.append(Cand("gpu_count", "1", source, (start, start + n)))
-        if key == "torch" and "+cu" in value:
-            tc = cuda_from_tag(value.split("+", 1)[1])
-            if tc:
-                out.append(Cand("torch_cuda", tc, "derived", (start, start + len(value))))
+        if key == "torch":
+            out += torch_build(value, (start, start + len(value)))
     return out
 
 

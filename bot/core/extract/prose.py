@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan, torch_build
 from bot.core.extract.models import parse_models
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Chunk
@@ -86,10 +86,8 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
             # a Mac's hardware ("MacBook Pro M3") implies macOS but yields to an OS the reporter names
             src = "derived" if key == "os" and v.lower().startswith(("macbook", "apple")) else source
             out.append(Cand(key, v, src, chunk.span(m.start(1), m.start(1) + len(m.group(1).strip()))))
-            if key == "torch" and "+cu" in v:
-                tc = cuda_from_tag(v.split("+", 1)[1])
-                if tc:
-                    out.append(Cand("torch_cuda", tc, "derived", out[-1].span))
+            if key == "torch":
+                out += torch_build(v, out[-1].span)
     for m in scan(_LIB, s, MAX_MATCHES) if len(_SIMPLE) in found else ():
         name = m.group(1).lower()
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
@@ -213,4 +211,6 @@ def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
             out += found
             continue
         out.append(Cand(key, value, source, (start, start + len(value))))
+        if key == "torch":
+            out += torch_build(value, out[-1].span)
     return out

@@ -75,7 +75,7 @@ def test_labelled_lines_in_issue_forms():
     )
     assert labels(text) == {
         "os": "Centos", "python": "3.11", "gpu": "8 x NVIDIA L20", "cuda_driver": "535.161.07", "cuda": "12.6",
-        "torch": "2.5.1+cu121",
+        "torch": "2.5.1+cu121", "torch_cuda": "12.1",
     }
 
 
