@@ -141,7 +141,7 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
         return None  # code, or a template's placeholder or example
     at = value.find(v)
     if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
-        for sep in (",", "，", ";", "；", "、"):
+        for sep in (",", "，", ";", "；", "、", " \\"):  # /etc/issue's "\n \l" after the OS
             v = v.split(sep, 1)[0]
         v = v.rstrip()
     if key == "os":

@@ -114,6 +114,7 @@ def test_markdown_table_rows_are_labels():
 def test_gpu_and_os_label_values_stop_at_the_next_fact():
     got = labels("GPU: NVIDIA L40S x 4, driver 550.90.07\n操作系统：CentOS 7.9，内核 3.10\n")
     assert (got["gpu"], got["os"]) == ("NVIDIA L40S x 4", "CentOS 7.9")
+    assert labels("- OS: Debian GNU/Linux 11 \\n \\l\n")["os"] == "Debian GNU/Linux 11"
 
 
 def test_traditional_chinese_labels():
