@@ -10,7 +10,7 @@ from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_labels, parse_prose, parse_section
+from bot.core.extract.prose import parse_labels, parse_prose, parse_section, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
@@ -178,6 +178,10 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
+                if not kind and len(logs) < len(machine):  # typed label lines ("GPU: 2x 4090, CUDA 12.1") say more
+                    said = set(logs)
+                    typed = [it for it in machine if it[1] not in said]
+                    human_by_src[src] += [it for it in typed if not placeholder(it[1].split(":", 1)[-1])]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])

@@ -132,16 +132,22 @@ _CUDA_IN = rx(r"(?i)cuda[_ -]?(\d{1,2}\.\d)")
 _ANY_VERSION = rx(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
 
 
+def placeholder(value: str) -> bool:
+    """True for a template's placeholder or example ("[e.g. Ubuntu 20.04]", "<fill in>", "e.g. 12.1") or code."""
+    v = value.strip().strip("*`").strip()
+    return " = " in v or v.startswith(("[", "<", "(")) or v.lower().startswith(("e.g", "eg.", "eg:", "例如", "比如"))
+
+
 def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int] | None:
     """The part of a labelled value that states the fact, and its offset in the value; None if it states none."""
     v = value.strip().strip("*`").strip()
     if not v or v.lower() in ("n/a", "none", "_no response_", "-", "unknown", "no", "yes") or len(v) > 120:
         return None
-    if " = " in v or v.startswith(("[", "<", "(")) or v.lower().startswith(("e.g", "eg.", "eg:", "例如", "比如")):
-        return None  # code, or a template's placeholder or example
+    if placeholder(v):
+        return None
     at = value.find(v)
     if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
-        for sep in (",", "，", ";", "；", "、", " \\"):  # /etc/issue's "\n \l" after the OS
+        for sep in (",", "，", ";", "；", "、", " \\", " with ", " and ", " + ", " / "):  # /etc/issue's "\n \l" too
             v = v.split(sep, 1)[0]
         v = v.rstrip()
     if key == "os":

@@ -221,3 +221,11 @@ def test_a_named_macos_outranks_the_mac_hardware_named_first():
     env = extract("t", "Apple M1 Pro laptop, macOS Ventura 13.6, torch 2.2.0").env_values()
     assert env["os"] == "macOS Ventura 13.6"
     assert extract("t", "MacBook Air M2, torch 2.2.0").env_values()["os"] == "MacBook Air M2"
+
+
+def test_a_typed_label_line_states_more_than_its_label():
+    env = extract("t", "Setup:\n- GPU: 4x L20, CUDA 12.2, driver 535.161.08\n- OS: Debian 12 with python 3.11\n").env_values()
+    assert (env["gpu"], env["cuda"], env["cuda_driver"]) == ("4x L20", "12.2", "535.161.08")
+    assert (env["os"], env["python"]) == ("Debian 12", "3.11")
+    template = extract("t", "- OS: [e.g. Ubuntu 20.04]\n- GPU: [e.g. A100]\n").env_values()
+    assert "os" not in template and "gpu" not in template
