@@ -8,7 +8,7 @@ from bot.core.extract.nvidia import gpu_summary
 from bot.core.extract.segment import Chunk
 
 _LLAMA_VERSION = rx(
-    r"(?m)^(?:[0-9.]+[ \t]+[A-Z][ \t]+)?(?:version|build): (\d+) \(([0-9a-f]{6,40})\)|"
+    r"(?m)^(?:[0-9.]+[ \t]+[A-Z][ \t]+|[a-z_]+: )?(?:version|build)(?:: | = )(\d+) \(([0-9a-f]{6,40})\)|"
     r"^version: (\d+\.\d+\.\d+) \(build \d+"
 )
 _DEVICE = rx(
@@ -50,7 +50,7 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
     """Facts from llama.cpp and ollama output lines."""
     s = chunk.text
     out = parse_images(chunk, "log")
-    if "version: " in s or "build: " in s:
+    if "version: " in s or "build: " in s or "build = " in s:
         m = first(_LLAMA_VERSION, s)
         if m:
             g = 1 if m.group(1) else 3

@@ -89,3 +89,7 @@ def test_llama_cpp_vulkan_device_lines():
     )
     env = got(log)
     assert (env["gpu"], env["gpu_count"]) == ("2 x Intel(R) Arc(TM) A770 Graphics", "2")
+
+
+def test_llama_cpp_old_main_build_line():
+    assert got("main: build = 1999 (2ab1c2d4)\nmain: built with cc 11.4.0 for x86_64-linux-gnu\n")["llama_cpp"] == "1999"
