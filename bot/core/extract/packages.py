@@ -17,12 +17,13 @@ PACKAGES: dict[str, str] = {
 """Distribution names (lower-case, "_" as "-") -> canonical env keys."""
 
 _NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
+_VER = r"(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)"
 _ROW = rx(
     r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:={1,3}|[ \t])[ \t]*"
-    r"v?(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?(?:[ \t]{2}[^\n]*)?\r?$"
+    r"v?" + _VER + r"(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?(?:[ \t]{2}[^\n]*)?\r?$"
 )
 """A package row: name, version, then a conda build and channel, or a column-aligned summary (`poetry show`)."""
-_PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + _NAMES + r")[ \t]*\r?\nVersion:[ \t]*(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)")
+_PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + _NAMES + r")[ \t]*\r?\nVersion:[ \t]*" + _VER)
 
 
 _PRINTED = rx(
@@ -52,12 +53,12 @@ def _printed(chunk: Chunk, seen: set[str]) -> list[Cand]:
     return out
 
 
-_VER = r"(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)"
 _PIP_SAYS = rx(
     r"(?im)Requirement already satisfied:[ \t]*(" + _NAMES + r")(?:\[[^\]\n]*\])?(?:[<>=!~][^ \t\n]*)?[ \t]+in[ \t]"
     r"[^\n]*?\(" + _VER + r"\)|but you have (" + _NAMES + r") " + _VER + r"\b|^(" + _NAMES + r") " + _VER + r" requires "
 )
-"""What pip says is installed: "already satisfied: torch in ... (2.1.2)", "but you have torch 2.2.0", "vllm 0.4.0 requires"."""
+"""What pip says is installed: "already satisfied: torch in ... (2.1.2)", "but you have torch 2.2.0",
+"vllm 0.4.0 requires"."""
 _PIP_INSTALLED = rx(r"Successfully installed ([^\n]+)")
 
 

@@ -36,9 +36,10 @@ _LIB_KEY = {
 _OS = rx(
     r"(?i)\b(ubuntu[ \t]*\d{2}\.\d{2}(?:\.\d+)?(?:[ \t]*LTS)?|ubuntu|centos[ \t]*\d+(?:\.\d+)?|centos|debian[ \t]*\d+|"
     r"rocky[ \t]*linux[ \t]*\d*|red[ \t]*hat[a-z ]*\d*|rhel[ \t]*\d+|windows?[ \t]*1[01]|windows[ \t]*server[ \t]*\d+|"
-    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|macos[ \t]*(?:(?:sequoia|sonoma|ventura|monterey|big[ \t]*sur|catalina|tahoe)[ \t]*)?\d*(?:\.\d+)*|mac[ \t]*os[ \t]*x?[ \t]*\d*|"
-    r"macbook(?:[ \t]*pro|[ \t]*air)?(?:[ \t]*m\d)?|apple[ \t]*m\d(?:[ \t]*(?:pro|max|ultra))?|arch[ \t]*linux|"
-    r"fedora[ \t]*\d*|opensuse|kylin)\b"
+    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|"
+    r"macos[ \t]*(?:(?:sequoia|sonoma|ventura|monterey|big[ \t]*sur|catalina|tahoe)[ \t]*)?\d*(?:\.\d+)*|"
+    r"mac[ \t]*os[ \t]*x?[ \t]*\d*|macbook(?:[ \t]*pro|[ \t]*air)?(?:[ \t]*m\d)?|apple[ \t]*m\d(?:[ \t]*(?:pro|max|ultra))?|"
+    r"arch[ \t]*linux|fedora[ \t]*\d*|opensuse|kylin)\b"
 )
 _GPU = rx(
     r"(?im)(?:^|[^a-z0-9])((?:(?:\d{1,3}|[一二两三四五六八十多单双])[ \t]*(?:x|\*|×|张|块|卡|台|片)[ \t]*)?"
@@ -97,7 +98,8 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
 
 
 _HUMAN_LABELS: dict[str, str] = {
-    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version", "作業系統", "系統")},
+    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version", "作業系統",
+                         "系統")},
     **{k: "python" for k in ("python", "python version", "python版本", "python 版本")},
     **{k: "gpu" for k in ("gpu", "gpus", "gpu(s)", "gpu type", "gpu model", "gpu models", "显卡", "gpu型号",
                           "显卡型号", "hardware", "硬件", "device", "gpu info", "顯卡", "顯卡型號")},

@@ -47,7 +47,7 @@ def parse_images(chunk: Chunk, source: str) -> list[Cand]:
 
 
 def parse_runtimes(chunk: Chunk) -> list[Cand]:
-    """Facts from llama.cpp and ollama output lines."""
+    """Facts from runtime output: llama.cpp and ollama lines, vLLM and DeepSpeed start-up logs, Docker image tags."""
     s = chunk.text
     out = parse_images(chunk, "log")
     if "version: " in s or "build: " in s or "build = " in s:
