@@ -197,15 +197,22 @@ def parse_section(section: str, chunk: Chunk, source: str = "issue_form") -> lis
     return []
 
 
+def _more_cells(s: str, at: int) -> bool:
+    """True if the table row goes on after the cell ending at `at`: a wider table (a benchmark), not a key-value one."""
+    end = s.find("\n", at)
+    return s[at:end if end >= 0 else len(s)].strip() not in ("", "|")
+
+
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
     out: list[Cand] = []
-    if ":" not in chunk.text and "：" not in chunk.text and "|" not in chunk.text:
+    s = chunk.text
+    if ":" not in s and "：" not in s and "|" not in s:
         return out
-    for m in scan(_LABEL, chunk.text, MAX_MATCHES):
+    for m in scan(_LABEL, s, MAX_MATCHES):
         label = " ".join(m.group(1).lower().split())
         key = _HUMAN_LABELS.get(label)
-        if key is None:
+        if key is None or s[m.start():m.start(1)].lstrip().startswith("|") and _more_cells(s, m.end(2)):
             continue
         val = _label_value(key, m.group(2), label in _FREE_OS)
         if val is None:

@@ -120,3 +120,8 @@ def test_gpu_and_os_label_values_stop_at_the_next_fact():
 def test_traditional_chinese_labels():
     assert labels("作業系統：Debian 12\n顯卡：RTX 4070\n驅動版本：552.22") == {
         "os": "Debian 12", "gpu": "RTX 4070", "cuda_driver": "552.22"}
+
+
+def test_a_wider_table_is_a_benchmark_not_versions():
+    table = "| Engine | tok/s | TTFT ms |\n|---|---|---|\n| vllm | 812.5 | 38.0 |\n| sglang | 901.2 | 35.5 |\n"
+    assert labels(table) == {}
