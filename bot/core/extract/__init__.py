@@ -5,13 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bot.core.extract.common import RANK, Cand, first, rx
-from bot.core.extract.envdumps import dump_kind, parse_dump
+from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_labels, parse_prose, parse_section
-from bot.core.extract.runtimes import parse_runtimes
+from bot.core.extract.prose import parse_labels, parse_prose, parse_section, placeholder
+from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
@@ -29,7 +29,11 @@ MAX_CODE_CHARS = 200_000
 _MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
-_PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages/")
+_PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages(?:/|[ \t]|$)")
+_WINPYPATH = rx(r"(?i)\\python3(\d{1,2})\\lib\\site-packages\\")
+"""A Windows install's package path (`...\\Python311\\Lib\\site-packages\\...`): Python 3.11."""
+_TRACE_OS = rx(r'File "(?:([A-Za-z]:\\)|(/Users/))')
+"""A traceback frame's path names the OS: a drive letter is Windows, /Users/ is macOS."""
 _CONDA_PY = rx(r"conda create[ \t][^\n]*\bpython=(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _ENV_SECTIONS = ("environment", "环境", "system info", "env", "version", "setup", "hardware", "model", "模型")
 _LAUNCHERS = (
@@ -73,8 +77,8 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
 _compute_capability = lru_cache(maxsize=4096)(compute_capability)
 """GPU values recur from issue to issue (A100, 4090, H100...): their lookup, a regex search, is memoised."""
 
-_CN_NUM = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
-_COUNT = rx(r"^(\d{1,3}|[一两二三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
+_CN_NUM = {"一": "1", "单": "1", "两": "2", "二": "2", "双": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
+_COUNT = rx(r"^(\d{1,3}|[一单两二双三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
 
 def _count(gpu: str) -> str | None:
@@ -138,7 +142,7 @@ def _language(prose: str) -> str:
 def _machine(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from machine-printed lines: dump labels, package rows, nvidia-smi, runtimes."""
     out = parse_packages(chunk, True) + parse_nvidia(chunk, source if source != "log" else "nvidia_smi")
-    out += parse_runtimes(chunk)
+    out += parse_runtimes(chunk) + parse_os_release(chunk)
     if source != "log":
         out += parse_dump(chunk, source)
     return out
@@ -174,6 +178,10 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
+                if not kind and len(logs) < len(machine):  # typed label lines ("GPU: 2x 4090, CUDA 12.1") say more
+                    said = set(logs)
+                    typed = [it for it in machine if it[1] not in said]
+                    human_by_src[src] += [it for it in typed if not placeholder(it[1].split(":", 1)[-1])]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
@@ -191,7 +199,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     for src, lines in human_by_src.items():  # one scan per source, not one per block
         if lines:
             hchunk = Chunk(lines)
-            cands += parse_prose(hchunk, src) + parse_models(hchunk, src)
+            cands += parse_prose(hchunk, src) + parse_models(hchunk, src) + parse_images(hchunk, src)
     if prose_pieces:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
@@ -204,17 +212,25 @@ def _extract(title: str, body: str, found: dict) -> Facts:
 
 
 def _python_from_paths(chunk: Chunk) -> list[Cand]:
-    """The Python version named by an installed package's path (`.../lib/python3.10/site-packages/...`)."""
+    """Python (`.../lib/python3.10/site-packages/...`) and the OS (`File "C:\\...`) named by paths in the body."""
     s = chunk.text
     out = []
     if "python=" in s:
         m = first(_CONDA_PY, s)
         if m:
             out.append(Cand("python", m.group(1), "log", chunk.span(*m.span(1))))
-    if "packages/" in s:
+    if "-packages" in s:
         m = first(_PYPATH, s)
         if m:
             out.append(Cand("python", m.group(1), "traceback", chunk.span(*m.span(1))))
+    if "packages\\" in s:
+        m = first(_WINPYPATH, s)
+        if m:
+            out.append(Cand("python", "3." + m.group(1), "traceback", chunk.span(*m.span(1))))
+    if ':\\' in s or 'File "/Users/' in s:
+        m = first(_TRACE_OS, s)
+        if m:
+            out.append(Cand("os", "Windows" if m.group(1) else "macOS", "derived", chunk.span(*m.span())))
     return out
 
 

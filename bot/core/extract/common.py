@@ -142,6 +142,12 @@ def is_empty(value: str) -> bool:
     return value.strip().strip("`*").strip().lower() in NO_VALUE
 
 
+def torch_build(value: str, span: tuple[int, int]) -> list[Cand]:
+    """The CUDA a torch version was built for ("2.1.0+cu121" -> torch_cuda 12.1), as a derived fact, if it says."""
+    tc = cuda_from_tag(value.split("+", 1)[1]) if "+cu" in value else None
+    return [Cand("torch_cuda", tc, "derived", span)] if tc else []
+
+
 def cuda_from_tag(tag: str) -> str | None:
     """"cu121" / "cuda117" / "cu118" -> "12.1" / "11.7" / "11.8"."""
     digits = tag.lower().removeprefix("cuda").removeprefix("cu")

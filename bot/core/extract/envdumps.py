@@ -1,8 +1,9 @@
-"""Environment dumps: PyTorch and vLLM collect_env (old and new layouts), `transformers env`, `lmdeploy check_env`."""
+"""Environment dumps: PyTorch and vLLM collect_env (old and new layouts), `transformers env`, `lmdeploy check_env`,
+`/etc/os-release` and `lsb_release -a`."""
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, first_version, is_empty, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, first, first_version, is_empty, rx, scan, torch_build
 from bot.core.extract.segment import Chunk
 
 # normalised label -> canonical key
@@ -17,9 +18,13 @@ LABELS: dict[str, str] = {
     "cuda version": "cuda",
     "nvcc": "cuda",
     "nvidia driver version": "cuda_driver",
+    "cuda driver version": "cuda_driver",
     "driver version": "cuda_driver",
     "gpu models and configuration": "gpu",
     "gpu type": "gpu",
+    "npu type": "gpu",
+    "xpu type": "gpu",
+    "hpu type": "gpu",
     "gpu": "gpu",
     "os": "os",
     "platform": "os",
@@ -30,6 +35,7 @@ LABELS: dict[str, str] = {
     "transformers": "transformers",
     "tokenizers version": "tokenizers",
     "accelerate version": "accelerate",
+    "accelerate": "accelerate",
     "deepspeed version": "deepspeed",
     "peft version": "peft",
     "trl version": "trl",
@@ -38,6 +44,7 @@ LABELS: dict[str, str] = {
     "vllm version": "vllm",
     "vllm": "vllm",
     "sglang version": "sglang",
+    "sglang": "sglang",
     "flash attention version": "flash_attn",
     "flash-attn version": "flash_attn",
     "xformers version": "xformers",
@@ -60,6 +67,7 @@ DUMP_ONLY = frozenset({
     "frequency boost", "cpu max mhz", "cpu min mhz", "cpu mhz", "bogomips", "flags", "virtualization", "l1d cache",
     "l1i cache", "l2 cache", "l3 cache", "numa node(s)", "hypervisor vendor", "virtualization type",
     "is xpu available", "xpu used to build pytorch", "cuda archs", "vllm ascend version", "neuron sdk version",
+    "ulimit soft", "flashinfer", "torchao",
 })
 """Labels that mark a line as dump output without giving a canonical fact."""
 
@@ -71,6 +79,8 @@ _MARKERS = (
     ("copy-and-paste the text below", "transformers_env"),
     ("sys.platform:", "lmdeploy_env"),
     ("lmdeploy:", "lmdeploy_env"),
+    ("ulimit soft:", "lmdeploy_env"),  # sglang check_env: the same mmengine-style `key: value` lines
+    ("`accelerate` version", "transformers_env"),
     ("pytorch version:", "collect_env"),
     ("cuda used to build pytorch", "collect_env"),
 )
@@ -110,9 +120,12 @@ def _clean(key: str, value: str) -> str | None:
     if is_empty(v) or is_empty(v.split(" (")[0]):
         return None
     if key == "os":
+        low = v.lower()
+        if "-microsoft" in low:  # a WSL kernel in a platform string ("Linux-5.15.153.1-microsoft-standard-WSL2-...")
+            return "WSL2" if "wsl2" in low else "WSL"
         return v.removesuffix("(x86_64)").strip() or None
     if key == "gpu":
-        v = v.split(" (UUID")[0].strip()
+        v = v.split(" (")[0].strip()  # "(UUID: ...)", a ROCm "(gfx942:sramecc+:xnack-)"
         if v.startswith("GPU ") and ":" in v[:8]:
             v = v.split(":", 1)[1].strip()
         return v or None
@@ -152,8 +165,24 @@ def parse_dump(chunk: Chunk, source: str) -> list[Cand]:
             n = len(value)
         start = chunk.at(m.start(2) + at)
         out.append(Cand(key, value, source, (start, start + n)))
-        if key == "torch" and "+cu" in value:
-            tc = cuda_from_tag(value.split("+", 1)[1])
-            if tc:
-                out.append(Cand("torch_cuda", tc, "derived", (start, start + len(value))))
+        if key == "gpu" and raw.lstrip().startswith("GPU 0:"):  # collect_env's one-GPU form, on the label's line
+            out.append(Cand("gpu_count", "1", source, (start, start + n)))
+        if key == "torch":
+            out += torch_build(value, (start, start + len(value)))
     return out
+
+
+_OS_RELEASE = rx(r"(?m)^(?:PRETTY_NAME=[\"']?|Description:[ \t]+)([A-Za-z][^\"'\n(]{2,60})")
+
+
+def parse_os_release(chunk: Chunk) -> list[Cand]:
+    """The OS named by `/etc/os-release` (PRETTY_NAME=) or `lsb_release -a` (Description:, after Distributor ID:)."""
+    s = chunk.text
+    if "PRETTY_NAME=" not in s and "Distributor ID:" not in s:
+        return []
+    m = first(_OS_RELEASE, s)
+    if not m:
+        return []
+    value = m.group(1).strip()
+    start = chunk.at(m.start(1))
+    return [Cand("os", value, "log", (start, start + len(value)))]

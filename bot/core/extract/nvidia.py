@@ -5,23 +5,30 @@ from __future__ import annotations
 from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 
-_HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
+_HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]*[,;|]?[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
 _ROW = rx(
     r"(?m)^\|[ \t]+(\d+)[ \t]+((?:NVIDIA|Tesla|GeForce|Quadro|RTX|TITAN|A\d|H\d|L\d)[^|\n]*?)[ \t]+"
     r"(?:On|Off|WDDM|TCC|N/A)[ \t]+\|"
 )
 _LIST = rx(r"(?m)^[ \t]*GPU[ \t]+([0-9][0-9,]*)[ \t]*:[ \t]+([A-Za-z][^\n(]*?)[ \t]*(?:\(UUID:[^\n]*)?\r?$")
-_NVCC = rx(r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)")
+_NVCC = rx(
+    r"Cuda compilation tools, release (\d+\.\d+)|Build cuda_(\d+\.\d+)|(?:/cuda-|nvidia/cuda:)(\d{1,2}\.\d)\b"
+)
+"""The CUDA toolkit: nvcc's release line, its build tag, a versioned toolkit path or the nvidia/cuda base image."""
 
 
 def gpu_summary(names: list[tuple[str, tuple[int, int]]], source: str) -> list[Cand]:
-    """One `gpu` fact ("8 x NVIDIA A100-SXM4-80GB" when many) and a `gpu_count` from a list of device names."""
+    """One `gpu` fact ("8 x NVIDIA A100-SXM4-80GB" when many alike) and a `gpu_count` from a list of device names."""
     if not names:
         return []
     name, span = names[0]
     n = len(names)
-    value = name if n == 1 else f"{n} x {name}"
-    return [Cand("gpu", value, source, span), Cand("gpu_count", str(n), source, span)]
+    kinds = list(dict.fromkeys(nm for nm, _ in names))
+    value = name if n == 1 else f"{n} x {name}" if len(kinds) == 1 else ", ".join(kinds)  # mixed GPUs: each named
+    count = Cand("gpu_count", str(n), source, span)
+    if name.endswith("..."):  # nvidia-smi cut the name to its column ("NVIDIA GeForce ..."): no model left
+        return [count]
+    return [Cand("gpu", value, source, span), count]
 
 
 def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:
@@ -43,6 +50,6 @@ def parse_nvidia(chunk: Chunk, source: str = "nvidia_smi") -> list[Cand]:
         out += gpu_summary(listed, source)
     if "uda" in s:
         for m in scan(_NVCC, s, MAX_MATCHES):
-            g = 1 if m.group(1) else 2
+            g = 1 if m.group(1) else 2 if m.group(2) else 3
             out.append(Cand("cuda", m.group(g), "log", chunk.span(*m.span(g))))
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import MAX_MATCHES, Cand, cuda_from_tag, first, rx, scan
+from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan, torch_build
 from bot.core.extract.models import parse_models
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.segment import Chunk
@@ -10,14 +10,16 @@ from bot.core.gpus import model_token
 from bot.core.patternset import PatternSet
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
-_SEP = r"(?:[ \t]*(?:==|=|>=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
+_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
 
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = rx(r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?" + _SEP + r"(\d{1,2}\.\d(?:\.\d+)?)\b")
-_DRIVER = rx(r"(?i)(?:driver|驱动)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
+_DRIVER = rx(r"(?i)(?:driver|驱动|驅動)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
+_NOT_LIBS = ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python", "python")
+"""Package keys that prose reads with their own patterns or never states by a package name."""
 _LIB_NAMES = sorted(
-    {n for n in PACKAGES if PACKAGES[n] not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python")}
+    {n for n in PACKAGES if PACKAGES[n] not in _NOT_LIBS}
     | {"transformer", "flash_attn", "auto_gptq", "flash attention", "flash-attention2", "autogptq", "auto-awq",
        "llama.cpp", "ollama"},
     key=len, reverse=True,
@@ -34,23 +36,33 @@ _LIB_KEY = {
 _OS = rx(
     r"(?i)\b(ubuntu[ \t]*\d{2}\.\d{2}(?:\.\d+)?(?:[ \t]*LTS)?|ubuntu|centos[ \t]*\d+(?:\.\d+)?|centos|debian[ \t]*\d+|"
     r"rocky[ \t]*linux[ \t]*\d*|red[ \t]*hat[a-z ]*\d*|rhel[ \t]*\d+|windows?[ \t]*1[01]|windows[ \t]*server[ \t]*\d+|"
-    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|macos[ \t]*\d*(?:\.\d+)*|mac[ \t]*os[ \t]*x?[ \t]*\d*|"
-    r"macbook(?:[ \t]*pro|[ \t]*air)?(?:[ \t]*m\d)?|apple[ \t]*m\d(?:[ \t]*(?:pro|max|ultra))?|arch[ \t]*linux|"
-    r"fedora[ \t]*\d*|opensuse|kylin)\b"
+    r"win1[01]|windows|wsl2?(?:[ \t]+ubuntu)?|"
+    r"macos[ \t]*(?:(?:sequoia|sonoma|ventura|monterey|big[ \t]*sur|catalina|tahoe)[ \t]*)?\d*(?:\.\d+)*|"
+    r"mac[ \t]*os[ \t]*x?[ \t]*\d*|macbook(?:[ \t]*pro|[ \t]*air)?(?:[ \t]*m\d)?|apple[ \t]*m\d(?:[ \t]*(?:pro|max|ultra))?|"
+    r"arch[ \t]*linux|fedora[ \t]*\d*|opensuse|kylin)\b"
 )
 _GPU = rx(
-    r"(?im)(?:^|[^a-z0-9])((?:(?:\d{1,3}|[一二两三四五六八十多])[ \t]*(?:x|\*|×|张|块|卡|台|片)[ \t]*)?"
+    r"(?im)(?:^|[^a-z0-9])((?:(?:\d{1,3}|[一二两三四五六八十多单双])[ \t]*(?:x|\*|×|张|块|卡|台|片)[ \t]*)?"
     r"(?:nvidia[ \t]*)?(?:geforce[ \t]*)?(?:tesla[ \t]*|quadro[ \t]*)?(?:rtx[ \t]*|gtx[ \t]*)?"
     r"(?:a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
-    r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40)"
+    r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|[ \t]*ada|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40|"
+    r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi[1-3]\d{2}x?|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?)"
     r"(?:[- ]?(?:sxm\d?|pcie|nvl|\d{2,3}[ \t]*g(?:b|ig)?|\(\d{2,3}[ \t]*g(?:b)?\)))?"
     r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)s?(?:$|[^a-z0-9])"
 )
 _GPU_SHORT = rx(
     r"(?m)(?:^|[^A-Za-z0-9])((?:\d{1,2}[ \t]*(?:x|\*|×)[ \t]*)?(?:NVIDIA |Tesla )?(?:T4|L4|P4))(?:$|[^A-Za-z0-9])"
 )
+_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build)[ \t:：]*)?\(?b(\d{3,5})\b")
+"""A llama.cpp release tag ("llama.cpp b3447", "llama.cpp version: b4500"): the build number."""
+_GPU_N = rx(
+    r"(?i)(?:^|[ \t(])(\d{1,2}|two|three|four|six|eight)[ \t]+((?:nvidia[ \t]+)?(?:tesla[ \t]+|geforce[ \t]+)?"
+    r"(?:rtx[ \t]*)?[a-z]{0,2}\d{1,4}[a-z]{0,3}(?:[ \t]+\d{2,3}[ \t]*gb)?)(?:s\b|[ \t]+gpus\b|[ \t]+cards\b)"
+)
+"""A count of GPUs in English ("8 H100 GPUs", "two A100s"); group 2 must name a GPU model."""
+_EN_NUM = {"two": "2", "three": "3", "four": "4", "six": "6", "eight": "8"}
 _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", _DRIVER), ("os", _OS),
-           ("gpu", _GPU), ("gpu", _GPU_SHORT))
+           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N))
 
 
 _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
@@ -65,29 +77,36 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         if i not in found:
             continue
         for m in scan(pattern, s, MAX_MATCHES):
+            if s.startswith(".*", m.end(1)):
+                continue  # a requirement ("torch==2.1.*"), not an installed version
             v = m.group(1).strip()
-            out.append(Cand(key, v, source, chunk.span(m.start(1), m.start(1) + len(v))))
-            if key == "torch" and "+cu" in v:
-                tc = cuda_from_tag(v.split("+", 1)[1])
-                if tc:
-                    out.append(Cand("torch_cuda", tc, "derived", out[-1].span))
+            if key == "gpu_count":
+                if not model_token(m.group(2)):
+                    continue
+                v = _EN_NUM.get(v.lower(), v)
+            # a Mac's hardware ("MacBook Pro M3") implies macOS but yields to an OS the reporter names
+            src = "derived" if key == "os" and v.lower().startswith(("macbook", "apple")) else source
+            out.append(Cand(key, v, src, chunk.span(m.start(1), m.start(1) + len(m.group(1).strip()))))
+            if key == "torch":
+                out += torch_build(v, out[-1].span)
     for m in scan(_LIB, s, MAX_MATCHES) if len(_SIMPLE) in found else ():
         name = m.group(1).lower()
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
-        if key:
+        if key and not s.startswith(".*", m.end(2)):
             out.append(Cand(key, m.group(2), source, chunk.span(*m.span(2))))
     return out
 
 
 _HUMAN_LABELS: dict[str, str] = {
-    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version")},
+    **{k: "os" for k in ("os", "system", "operating system", "platform", "操作系统", "系统", "os version", "作業系統",
+                         "系統")},
     **{k: "python" for k in ("python", "python version", "python版本", "python 版本")},
     **{k: "gpu" for k in ("gpu", "gpus", "gpu(s)", "gpu type", "gpu model", "gpu models", "显卡", "gpu型号",
-                          "显卡型号", "hardware", "硬件", "device", "gpu info")},
+                          "显卡型号", "hardware", "硬件", "device", "gpu info", "顯卡", "顯卡型號")},
     **{k: "cuda" for k in ("cuda", "cuda version", "cuda compiler", "cuda toolkit", "cuda版本", "cuda 版本",
                            "cuda runtime", "nvcc", "nvcc version")},
-    **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本",
-                                  "nvidia driver version", "gpu driver")},
+    **{k: "cuda_driver" for k in ("nvidia driver", "driver", "driver version", "驱动", "驱动版本", "驅動", "驅動版本",
+                                  "nvidia driver version", "gpu driver", "cuda driver version")},
     **{k: "torch" for k in ("pytorch", "torch", "torch version", "pytorch version", "pytorch版本", "torch版本")},
     **{k: "model" for k in ("model", "models", "model name", "模型", "模型名称", "checkpoint", "model version",
                             "使用的模型", "model used")},
@@ -95,23 +114,30 @@ _HUMAN_LABELS: dict[str, str] = {
     "transformer": "transformers",
 }
 for _name, _key in PACKAGES.items():
-    if _key not in ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python"):
+    if _key not in _NOT_LIBS:
         for _form in (_name, _name.replace("-", "_"), _name + " version", _name.replace("-", "_") + " version",
                       _name + "版本"):
             _HUMAN_LABELS.setdefault(_form, _key)
 _HUMAN_LABELS.update({"llama.cpp": "llama_cpp", "llama.cpp version": "llama_cpp", "ollama": "ollama",
                       "ollama version": "ollama"})
-_FREE_OS = frozenset({"os", "操作系统", "os version"})
+_FREE_OS = frozenset({"os", "操作系统", "os version", "作業系統"})
 
 _LABEL = rx(
-    r"(?im)^[ \t]*(?:[-*>•][ \t]*)?[*_`]*("
+    r"(?im)^[ \t]*(?:[-*>•|][ \t]*)?[*_`]*("
     + "|".join(sorted((k.replace(".", r"\.").replace("(", r"\(").replace(")", r"\)").replace(" ", "[ \t]+")
                        for k in _HUMAN_LABELS), key=len, reverse=True))
-    + r")[*_`]*(?:[ \t]*\([^\n]{0,90}?\))?[ \t]*[*_`]*[ \t]*[:：][ \t]*(.*)$"
+    + r")[*_`]*(?:[ \t]*\([^\n]{0,90}?\))?[ \t]*[*_`]*[ \t]*[:：|][ \t]*([^|\n]*)"
 )
+"""A `Label: value` line, or a Markdown table row `| Label | value |` (the value is the cell after the label)."""
 _SIZE_ONLY = rx(r"(?i)^\d{1,3}(?:\.\d)?b\b")
 _CUDA_IN = rx(r"(?i)cuda[_ -]?(\d{1,2}\.\d)")
 _ANY_VERSION = rx(r"(?i)(?:^|[^a-z0-9.])v?(\d+\.(?:\d+|x)(?:\.\d+)*(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)")
+
+
+def placeholder(value: str) -> bool:
+    """True for a template's placeholder or example ("[e.g. Ubuntu 20.04]", "<fill in>", "e.g. 12.1") or code."""
+    v = value.strip().strip("*`").strip()
+    return " = " in v or v.startswith(("[", "<", "(")) or v.lower().startswith(("e.g", "eg.", "eg:", "例如", "比如"))
 
 
 def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int] | None:
@@ -119,9 +145,13 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     v = value.strip().strip("*`").strip()
     if not v or v.lower() in ("n/a", "none", "_no response_", "-", "unknown", "no", "yes") or len(v) > 120:
         return None
-    if " = " in v or v.startswith(("[", "<", "(")):
+    if placeholder(v):
         return None
     at = value.find(v)
+    if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
+        for sep in (",", "，", ";", "；", "、", " \\", " with ", " and ", " + ", " / "):  # /etc/issue's "\n \l" too
+            v = v.split(sep, 1)[0]
+        v = v.rstrip()
     if key == "os":
         ok = first(_OS, v) or (free_os and len(v) <= 40 and any(c.isalpha() for c in v))
         return (v, at) if ok else None
@@ -167,15 +197,22 @@ def parse_section(section: str, chunk: Chunk, source: str = "issue_form") -> lis
     return []
 
 
+def _more_cells(s: str, at: int) -> bool:
+    """True if the table row goes on after the cell ending at `at`: a wider table (a benchmark), not a key-value one."""
+    end = s.find("\n", at)
+    return s[at:end if end >= 0 else len(s)].strip() not in ("", "|")
+
+
 def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
     """Facts from human `Label: value` lines ("OS: Ubuntu 22.04", "- GPUs: 8 x NVIDIA A100", "显卡：4090")."""
     out: list[Cand] = []
-    if ":" not in chunk.text and "：" not in chunk.text:
+    s = chunk.text
+    if ":" not in s and "：" not in s and "|" not in s:
         return out
-    for m in scan(_LABEL, chunk.text, MAX_MATCHES):
+    for m in scan(_LABEL, s, MAX_MATCHES):
         label = " ".join(m.group(1).lower().split())
         key = _HUMAN_LABELS.get(label)
-        if key is None:
+        if key is None or s[m.start():m.start(1)].lstrip().startswith("|") and _more_cells(s, m.end(2)):
             continue
         val = _label_value(key, m.group(2), label in _FREE_OS)
         if val is None:
@@ -189,4 +226,6 @@ def parse_labels(chunk: Chunk, source: str) -> list[Cand]:
             out += found
             continue
         out.append(Cand(key, value, source, (start, start + len(value))))
+        if key == "torch":
+            out += torch_build(value, out[-1].span)
     return out

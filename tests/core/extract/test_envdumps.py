@@ -101,3 +101,59 @@ def test_spans_point_at_values():
 )
 def test_is_dump_line(line, expected):
     assert is_dump_line(line) is expected
+
+
+SGLANG_CHECK_ENV = """Python: 3.11.10 (main, Oct  3 2024, 07:29:13) [GCC 11.2.0]
+CUDA available: True
+GPU 0,1: NVIDIA L40S
+GPU 0,1 Compute Capability: 8.9
+CUDA_HOME: /usr/local/cuda
+NVCC: Cuda compilation tools, release 12.1, V12.1.105
+CUDA Driver Version: 535.183.01
+PyTorch: 2.4.0+cu121
+sglang: 0.3.5
+flashinfer: 0.1.6+cu121torch2.4
+transformers: 4.46.2
+Hypervisor vendor: KVM
+ulimit soft: 65535
+"""
+
+
+def test_sglang_check_env():
+    assert dump_kind(SGLANG_CHECK_ENV) == "lmdeploy_env"
+    env = extract("t", "```\n" + SGLANG_CHECK_ENV + "```").env_values()
+    assert (env["sglang"], env["cuda_driver"], env["torch_cuda"]) == ("0.3.5", "535.183.01", "12.1")
+    assert (env["gpu"], env["python"], env["cuda"]) == ("2 x NVIDIA L40S", "3.11.10", "12.1")
+
+
+def test_accelerate_env_bullets_and_wsl_platform():
+    dump = (
+        "- `Accelerate` version: 0.29.3\n- Platform: Linux-5.15.146.1-microsoft-standard-WSL2-x86_64-with-glibc2.35\n"
+        "- Python version: 3.10.14\n- PyTorch version (GPU?): 2.2.2+cu118 (True)\n- GPU type: NVIDIA GeForce RTX 4070\n"
+    )
+    env = extract("t", dump).env_values()
+    assert (env["accelerate"], env["os"], env["torch_cuda"]) == ("0.29.3", "WSL2", "11.8")
+
+
+def test_gpu_value_drops_a_trailing_parenthetical_and_one_gpu_is_counted():
+    got = facts("PyTorch version: 2.4.0+rocm6.1\nGPU models and configuration: AMD Instinct MI250X/MI250 (gfx90a:sramecc+:xnack-)\n",
+                "collect_env")
+    assert got["gpu"] == "AMD Instinct MI250X/MI250"
+    got = facts("PyTorch version: 2.0.0\nGPU models and configuration: GPU 0: NVIDIA A10 (UUID: GPU-1)\n", "collect_env")
+    assert (got["gpu"], got["gpu_count"]) == ("NVIDIA A10", "1")
+
+
+def test_os_release_and_lsb_release():
+    from bot.core.extract.envdumps import parse_os_release
+
+    def os_of(text):
+        return [c.value for c in parse_os_release(Chunk.of(text))]
+
+    assert os_of('NAME="AlmaLinux"\nVERSION="9.4 (Seafoam Ocelot)"\nPRETTY_NAME="AlmaLinux 9.4 (Seafoam Ocelot)"\n') == ["AlmaLinux 9.4"]
+    assert os_of("Distributor ID:\tDebian\nDescription:\tDebian GNU/Linux 12 (bookworm)\n") == ["Debian GNU/Linux 12"]
+    assert os_of("Description: A high-throughput engine\n") == []  # pip show's field, not lsb_release
+
+
+def test_transformers_env_npu_type_is_the_accelerator():
+    dump = "- `transformers` version: 4.47.0\n- PyTorch version (accelerator?): 2.4.0 (NPU)\n- NPU type: Ascend910B2\n"
+    assert facts(dump, "transformers_env")["gpu"] == "Ascend910B2"

@@ -179,3 +179,53 @@ def test_cjk_count_counts_exactly_the_ideographs_u4e00_to_u9fff(text):
     from bot.core.extract import _cjk_count
 
     assert _cjk_count(text.encode("utf-8")) == sum("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_markdown_table_in_prose_states_the_environment():
+    body = "### 环境 | Environment\n\n| 名称 | 版本 |\n| --- | --- |\n| 操作系统 | Ubuntu 18.04 |\n| torch | 1.13.1 |\n| CUDA | 11.6 |\n"
+    env = extract("报错", body).env_values()
+    assert (env["os"], env["torch"], env["cuda"]) == ("Ubuntu 18.04", "1.13.1", "11.6")
+
+
+def test_docker_image_tag_in_prose_and_in_a_command():
+    assert extract("t", "I use the vllm/vllm-openai:v0.6.6.post1 image.").env_values()["vllm"] == "0.6.6.post1"
+    assert extract("t", "```\ndocker run ollama/ollama:0.4.2\n```").env_values()["ollama"] == "0.4.2"
+
+
+def test_windows_and_macos_traceback_paths_name_python_and_os():
+    win = (
+        "```\nTraceback (most recent call last):\n"
+        '  File "D:\\llm\\Python310\\lib\\site-packages\\vllm\\__init__.py", line 3, in <module>\n'
+        "ModuleNotFoundError: No module named 'vllm._C'\n```"
+    )
+    env = extract("t", win).env_values()
+    assert (env["python"], env["os"]) == ("3.10", "Windows")
+    mac = '```\nTraceback (most recent call last):\n  File "/Users/ann/run.py", line 1, in <module>\nKeyError: 1\n```'
+    assert extract("t", mac).env_values()["os"] == "macOS"
+    assert extract("On Windows 11", win).env_values()["os"] == "Windows 11"  # a stated OS outranks the path
+
+
+def test_python_from_a_site_packages_path_without_a_trailing_slash():
+    body = "```\nRequirement already satisfied: vllm in ./env/lib/python3.12/site-packages (0.6.3)\n```"
+    env = extract("t", body).env_values()
+    assert (env["python"], env["vllm"]) == ("3.12", "0.6.3")
+
+
+def test_chinese_single_and_double_card_counts():
+    env = extract("t", "双卡3090 部署 Qwen2-72B-Instruct-AWQ").env_values()
+    assert (env["gpu"], env["gpu_count"]) == ("双卡3090", "2")
+    assert extract("t", "单卡 L20 推理").env_values()["gpu_count"] == "1"
+
+
+def test_a_named_macos_outranks_the_mac_hardware_named_first():
+    env = extract("t", "Apple M1 Pro laptop, macOS Ventura 13.6, torch 2.2.0").env_values()
+    assert env["os"] == "macOS Ventura 13.6"
+    assert extract("t", "MacBook Air M2, torch 2.2.0").env_values()["os"] == "MacBook Air M2"
+
+
+def test_a_typed_label_line_states_more_than_its_label():
+    env = extract("t", "Setup:\n- GPU: 4x L20, CUDA 12.2, driver 535.161.08\n- OS: Debian 12 with python 3.11\n").env_values()
+    assert (env["gpu"], env["cuda"], env["cuda_driver"]) == ("4x L20", "12.2", "535.161.08")
+    assert (env["os"], env["python"]) == ("Debian 12", "3.11")
+    template = extract("t", "- OS: [e.g. Ubuntu 20.04]\n- GPU: [e.g. A100]\n").env_values()
+    assert "os" not in template and "gpu" not in template

@@ -38,3 +38,27 @@ def test_nvcc_release_is_the_toolkit():
 def test_header_line_pasted_without_the_table():
     env = got("Driver Version: 550.54.15      CUDA Version: 12.4")
     assert (env["cuda_driver"], env["cuda_max"]) == ("550.54.15", "12.4")
+
+
+def test_name_cut_to_its_column_gives_a_count_but_no_gpu():
+    table = (
+        "| NVIDIA-SMI 516.94       Driver Version: 516.94       CUDA Version: 11.7     |\n"
+        "|   0  NVIDIA GeForce ... WDDM  | 00000000:01:00.0  On |                  N/A |\n"
+    )
+    env = got(table)
+    assert "gpu" not in env and env["gpu_count"] == "1"
+
+
+def test_mixed_gpus_are_each_named_not_multiplied():
+    env = got("GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-a)\nGPU 1: NVIDIA GeForce RTX 3090 (UUID: GPU-b)\n")
+    assert (env["gpu"], env["gpu_count"]) == ("NVIDIA GeForce RTX 4090, NVIDIA GeForce RTX 3090", "2")
+
+
+def test_toolkit_from_a_versioned_path_or_the_cuda_base_image():
+    assert got("/usr/local/cuda-11.8/bin/nvcc -c kernel.cu -o kernel.o")["cuda"] == "11.8"
+    assert got("FROM nvidia/cuda:12.4.1-devel-ubuntu22.04")["cuda"] == "12.4"
+
+
+def test_header_pair_copied_into_a_list_with_a_comma():
+    env = got("- Driver Version: 555.42.06, CUDA Version: 12.5")
+    assert (env["cuda_driver"], env["cuda_max"]) == ("555.42.06", "12.5")

@@ -49,3 +49,54 @@ def test_ten_thousand_line_list_is_parsed_and_bounded():
 def test_first_row_wins_for_each_key():
     got = pkgs("torch==2.1.0\ntorch==2.0.0\n")
     assert got["torch"][0] == "2.1.0"
+
+
+def test_poetry_show_rows_with_descriptions():
+    text = "peft         0.10.0   Parameter-Efficient Fine-Tuning\ntorch        2.1.2    Tensors and neural networks\n"
+    got = pkgs(text)
+    assert got["peft"] == ("0.10.0", "pip") and got["torch"] == ("2.1.2", "pip")
+    assert pkgs("torch 2.1.0 is what the docs recommend for this model") == {}
+
+
+def test_python_from_conda_row_and_version_output_but_not_a_bare_major():
+    assert pkgs("python                    3.11.9          h955ad1f_0\n")["python"] == ("3.11.9", "conda")
+    assert pkgs("$ python --version\nPython 3.9.7\n")["python"] == ("3.9.7", "pip")
+    assert "python" not in pkgs("python 3\n")
+
+
+def test_pip_show_name_and_version_lines():
+    got = pkgs("Name: vllm\nVersion: 0.7.2\nSummary: A high-throughput LLM engine\n")
+    assert got["vllm"] == ("0.7.2", "pip")
+
+
+def test_versions_printed_after_the_expression_or_command():
+    repl = ">>> import torch\n>>> torch.__version__\n'2.0.1+cu117'\n>>> torch.version.cuda\n'11.7'\n"
+    repl += ">>> torch.cuda.get_device_name(0)\n'NVIDIA GeForce RTX 2080 Ti'\n"
+    got = pkgs(repl)
+    assert (got["torch"][0], got["torch_cuda"][0], got["gpu"][0]) == ("2.0.1+cu117", "11.7", "NVIDIA GeForce RTX 2080 Ti")
+    got = pkgs("$ vllm --version\n0.7.3\n$ python -c 'import transformers; print(transformers.__version__)'\n4.48.3\n")
+    assert (got["vllm"][0], got["transformers"][0]) == ("0.7.3", "4.48.3")
+    assert pkgs("if torch.__version__ < '2.1':\n    raise RuntimeError('too old')\n") == {}
+
+
+def test_installed_versions_from_pip_messages():
+    log = (
+        "Requirement already satisfied: torch>=2.0 in /opt/venv/lib/python3.11/site-packages (from peft) (2.4.1)\n"
+        "sglang 0.3.2 requires transformers==4.45.0, but you have transformers 4.46.1 which is incompatible.\n"
+        "Successfully installed accelerate-1.0.1 safetensors-0.4.5 xformers-0.0.28.post1\n"
+    )
+    got = {k: v for k, (v, _) in pkgs(log).items()}
+    assert got == {"torch": "2.4.1", "transformers": "4.46.1", "sglang": "0.3.2", "accelerate": "1.0.1",
+                   "xformers": "0.0.28.post1"}
+
+
+def test_wheel_file_names_give_versions():
+    text = "pip install ./dist/auto_gptq-0.7.1+cu121-cp311-cp311-linux_x86_64.whl\n"
+    text += "Processing /wheels/torch-2.2.2+cu118-cp311-cp311-linux_x86_64.whl\n"
+    got = pkgs(text)
+    assert (got["auto_gptq"][0], got["torch"][0], got["torch_cuda"][0]) == ("0.7.1+cu121", "2.2.2+cu118", "11.8")
+
+
+def test_conda_environment_file_specs():
+    got = pkgs("dependencies:\n  - python=3.11\n  - pytorch=2.3.1\n  - pytorch-cuda=12.1\n")
+    assert (got["python"][0], got["torch"][0], got["torch_cuda"][0]) == ("3.11", "2.3.1", "12.1")

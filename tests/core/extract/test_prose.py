@@ -22,9 +22,11 @@ def got(text: str) -> dict[str, str]:
         ("cuda12.1 installed", "cuda", "12.1"),
         ("CUDA Version 11.8", "cuda", "11.8"),
         ("CUDA版本为11.7", "cuda", "11.7"),
+        ("驅動版本 552.22，顯示卡 4070", "cuda_driver", "552.22"),
         ("on cuda:0 with CUDA 12.4", "cuda", "12.4"),
         ("transformers==4.37.2", "transformers", "4.37.2"),
         ("transformer：4.32.0", "transformers", "4.32.0"),
+        ("flash-attn>=2.5 is required but flash-attn 2.4.2 is installed", "flash_attn", "2.4.2"),
         ("vllm 0.6.1.post2 and flash-attn 2.5.8", "vllm", "0.6.1.post2"),
         ("vllm 0.6.1.post2 and flash-attn 2.5.8", "flash_attn", "2.5.8"),
         ("python版本：3.10", "python", "3.10"),
@@ -38,6 +40,13 @@ def got(text: str) -> dict[str, str]:
         ("A800 8卡 训练", "gpu", "A800 8卡"),
         ("on 2x T4 in colab", "gpu", "2x T4"),
         ("an RTX 3060 12GB", "gpu", "RTX 3060 12GB"),
+        ("two RTX 6000 Ada cards", "gpu", "RTX 6000 Ada"),
+        ("runs on 8x MI300X with ROCm 6.2", "gpu", "8x MI300X"),
+        ("built llama.cpp b3600 from source", "llama_cpp", "3600"),
+        ("llama.cpp version: b4120", "llama_cpp", "4120"),
+        ("fine-tuning on 4 A100 80GB GPUs", "gpu_count", "4"),
+        ("it fits on two L40Ss", "gpu_count", "2"),
+        ("my AMD Radeon RX 7800 XT card", "gpu", "AMD Radeon RX 7800 XT"),
     ],
 )
 def test_prose_facts(text, key, value):
@@ -46,11 +55,12 @@ def test_prose_facts(text, key, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable"],
+    ["markdown-it-py==3.0.0", "python3 -m pip install", "import torch", "port 8000 on host", "the t4 variable",
+     "needs torch>=2.2 and python>=3.9", "pip install 'torch==2.3.*'", "compare 2 7Bs and 3 epochs"],
 )
 def test_no_fact_from_lookalikes(text):
     env = got(text)
-    assert "python" not in env and "torch" not in env and "gpu" not in env
+    assert "python" not in env and "torch" not in env and "gpu" not in env and "gpu_count" not in env
 
 
 def labels(text: str) -> dict[str, str]:
@@ -65,7 +75,7 @@ def test_labelled_lines_in_issue_forms():
     )
     assert labels(text) == {
         "os": "Centos", "python": "3.11", "gpu": "8 x NVIDIA L20", "cuda_driver": "535.161.07", "cuda": "12.6",
-        "torch": "2.5.1+cu121",
+        "torch": "2.5.1+cu121", "torch_cuda": "12.1",
     }
 
 
@@ -80,7 +90,8 @@ def test_label_with_parenthetical_command():
 
 
 @pytest.mark.parametrize(
-    "text", ["GPU Make: Nvidia", "GPU: [eg: Nvidia]", "system: str = \"You are a helpful assistant.\"", "OS: N/A"]
+    "text", ["GPU Make: Nvidia", "GPU: [eg: Nvidia]", "system: str = \"You are a helpful assistant.\"", "OS: N/A",
+             "- CUDA: e.g. 12.1", "- Python version: eg. 3.10", "CUDA版本：例如 11.8"]
 )
 def test_placeholder_and_code_labels_are_ignored(text):
     assert labels(text) == {}
@@ -93,3 +104,24 @@ def test_model_label_uses_model_names():
 def test_full_width_colon_alone_makes_a_label_line():
     assert labels("显卡：4090\n驱动版本：535.104") == {"gpu": "4090", "cuda_driver": "535.104"}
     assert labels("OS Ubuntu 22.04 without a colon") == {}
+
+
+def test_markdown_table_rows_are_labels():
+    table = "| Item | Version |\n|------|---------|\n| OS | Debian 11 |\n| **Python** | 3.9.19 |\n| vllm | 0.6.1 |\n"
+    assert labels(table) == {"os": "Debian 11", "python": "3.9.19", "vllm": "0.6.1"}
+
+
+def test_gpu_and_os_label_values_stop_at_the_next_fact():
+    got = labels("GPU: NVIDIA L40S x 4, driver 550.90.07\n操作系统：CentOS 7.9，内核 3.10\n")
+    assert (got["gpu"], got["os"]) == ("NVIDIA L40S x 4", "CentOS 7.9")
+    assert labels("- OS: Debian GNU/Linux 11 \\n \\l\n")["os"] == "Debian GNU/Linux 11"
+
+
+def test_traditional_chinese_labels():
+    assert labels("作業系統：Debian 12\n顯卡：RTX 4070\n驅動版本：552.22") == {
+        "os": "Debian 12", "gpu": "RTX 4070", "cuda_driver": "552.22"}
+
+
+def test_a_wider_table_is_a_benchmark_not_versions():
+    table = "| Engine | tok/s | TTFT ms |\n|---|---|---|\n| vllm | 812.5 | 38.0 |\n| sglang | 901.2 | 35.5 |\n"
+    assert labels(table) == {}

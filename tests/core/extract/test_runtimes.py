@@ -52,3 +52,44 @@ def test_llama_cpp_device_info_block():
            "  - CUDA1   : NVIDIA GeForce RTX 4090 (24080 MiB, 23510 MiB free)\n"
     env = got(text)
     assert env["gpu"] == "2 x NVIDIA GeForce RTX 4090" and env["gpu_count"] == "2"
+
+
+def test_llama_cpp_hip_device_lines():
+    log = (
+        "ggml_cuda_init: found 2 ROCm devices:\n"
+        "  Device 0: AMD Radeon PRO W7900, gfx1100 (0x1100), VMM: no, Wave Size: 32\n"
+        "  Device 1: AMD Radeon PRO W7900, gfx1100 (0x1100), VMM: no, Wave Size: 32\n"
+    )
+    env = got(log)
+    assert (env["gpu"], env["gpu_count"], env["launcher"]) == ("2 x AMD Radeon PRO W7900", "2", "llama.cpp")
+    assert "gpu_cc" not in env  # gfx1100 is not a CUDA compute capability
+
+
+def test_versions_from_docker_image_tags():
+    from bot.core.extract.runtimes import parse_images
+
+    text = (
+        "docker run --gpus all vllm/vllm-openai:v0.7.2 --model x\ndocker pull lmsysorg/sglang:v0.4.3.post2-cu125\n"
+        "image ghcr.io/ggml-org/llama.cpp:server-cuda-b4798 and ollama/ollama:0.5.12, not vllm/vllm-openai:latest"
+    )
+    env = {c.key: c.value for c in parse_images(Chunk.of(text), "prose")}
+    assert env == {"vllm": "0.7.2", "sglang": "0.4.3.post2", "llama_cpp": "4798", "ollama": "0.5.12"}
+
+
+def test_deepspeed_version_from_its_start_up_log():
+    line = "[2024-09-12 08:01:02,345] [INFO] [logging.py:96:log_dist] [Rank 0] DeepSpeed info: version=0.15.1, git-hash=unknown"
+    assert got(line)["deepspeed"] == "0.15.1"
+
+
+def test_llama_cpp_vulkan_device_lines():
+    log = (
+        "ggml_vulkan: Found 2 Vulkan devices:\n"
+        "ggml_vulkan: 0 = Intel(R) Arc(TM) A770 Graphics (Intel open-source Mesa driver) | uma: 0 | fp16: 1 | warp size: 32\n"
+        "ggml_vulkan: 1 = Intel(R) Arc(TM) A770 Graphics (Intel open-source Mesa driver) | uma: 0 | fp16: 1 | warp size: 32\n"
+    )
+    env = got(log)
+    assert (env["gpu"], env["gpu_count"]) == ("2 x Intel(R) Arc(TM) A770 Graphics", "2")
+
+
+def test_llama_cpp_old_main_build_line():
+    assert got("main: build = 1999 (2ab1c2d4)\nmain: built with cc 11.4.0 for x86_64-linux-gnu\n")["llama_cpp"] == "1999"
