@@ -2,12 +2,13 @@
 
 import random
 
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.extract.common import first, rx
-from bot.core.patternset import PatternSet
+from bot.core.patternset import PatternSet, branches
 from bot.core.ruleset import RuleSet
 
 SMALL = [r"\bwindows\b|macos", r"乱码|garbled", r"x.{0,3}y", r"[a-c]", r"(?m)^\d+$", r"Ödland", r"\d"]
@@ -41,6 +42,32 @@ def test_bytes_and_str_agree_and_empty_set_matches_nothing():
     ps = PatternSet(SMALL, ignore_case=True)
     assert set(ps.match("WINDOWS 乱码".encode())) == set(ps.match("WINDOWS 乱码")) == {0, 1}
     assert list(PatternSet([]).match("anything")) == []
+
+
+@pytest.mark.parametrize("pattern, parts", [
+    ("a|b(c|d)|e", ["a", "b(c|d)", "e"]),
+    (r"x\|y|z", [r"x\|y", "z"]),  # an escaped bar
+    ("[|]|[]|]|[^]|]|q", ["[|]", "[]|]", "[^]|]", "q"]),  # bars inside classes, ] first in a class
+    ("[[:alpha:]|]x|y", ["[[:alpha:]|]x", "y"]),  # a POSIX class inside a class
+    ("(?i:a|b)|c", ["(?i:a|b)", "c"]),  # a scoped flag group is an ordinary group
+    ("(?P<n>a|b)|c|", ["(?P<n>a|b)", "c", ""]),
+    ("(?i)a|b", ["(?i)a|b"]),  # a top-level flag group applies to the alternatives after it
+    ("a|(?s)b|c", ["a|(?s)b|c"]),
+    (r"\Qa|b\E|c", [r"\Qa|b\E|c"]),  # quoted text
+    ("plain", ["plain"]),
+])
+def test_branches_split_only_at_top_level_bars(pattern, parts):
+    assert branches(pattern) == parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "(a|b)", "[|a]", r"\|", "a{0,3}", "(?i:B)", "^", "$", ".", "|", "|"]),
+                max_size=8), st.text(alphabet="abAB|\n", max_size=12))
+def test_a_pattern_occurs_exactly_where_one_of_its_branches_does(parts, text):
+    pattern = "".join(parts)
+    whole = re2.search(pattern, text) is not None
+    assert whole == any(re2.search(b, text) is not None for b in branches(pattern))
+    assert set(PatternSet([pattern, "zz"]).match(text)) == ({0} if whole else set())
 
 
 def _shipped_patterns():
