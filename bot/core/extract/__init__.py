@@ -172,7 +172,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
             prose_pieces += b.pieces
             if b.section:
                 cands += parse_section(b.section, Chunk(human))
-            prose_parts.extend(s for _, s in human)
+            prose_parts.extend(s for _, s in human if not s.startswith("#"))
             if machine:
                 machine_pieces += machine
                 mchunk = Chunk(machine)

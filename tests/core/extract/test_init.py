@@ -229,3 +229,11 @@ def test_a_typed_label_line_states_more_than_its_label():
     assert (env["os"], env["python"]) == ("Debian 12", "3.11")
     template = extract("t", "- OS: [e.g. Ubuntu 20.04]\n- GPU: [e.g. A100]\n").env_values()
     assert "os" not in template and "gpu" not in template
+
+
+def test_form_headings_are_template_text_not_prose():
+    body = ("### 是否已有关于该错误的issue？ | Is there an existing issue for this?\n\n- [X] I have searched the existing issues\n\n"
+            "### Error logs\n\n_No response_\n\n### Expected behavior\n\nThe answer should stop after one paragraph.")
+    f = extract("Answers never end", body)
+    assert "错误" not in f.prose and "Error logs" not in f.prose and "Expected behavior" not in f.prose
+    assert "should stop after one paragraph" in f.prose and f.language == "en"
