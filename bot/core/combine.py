@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from bot.core.taxonomy import Taxonomy
 from bot.core.types import Evidence, Prediction
 
@@ -13,9 +15,10 @@ ModelOut = dict[str, tuple[list[str], float]]
 # from a model probability of 0.3 up gained on symptom L1 and root cause L1; overriding a rules prediction that
 # cleared the rules' own thresholds (>= 0.5) lost more than it won, so by default the model only decides below that.
 FILL_MIN = 0.3
-FILL_MIN_BY_DIMENSION = {"root_cause": 0.5}
-"""Over 5 seeds of 5-fold CV, filling root-cause abstentions from 0.3 took cause L1 precision from 0.83 to 0.71 for
-+3.5 points of accuracy; from 0.5 it stays at 0.81 (+0.2 points), above the 0.80 precision target."""
+FILL_MIN_BY_DIMENSION = {"root_cause": math.inf}
+"""The model never fills (nor breaks) a root cause. Over 5 seeds of 5-fold CV, filling cause abstentions from 0.3
+took cause L1 precision from 0.83 to 0.71 for +3.5 points of accuracy; from 0.5 it gained 0.2 points and cost 2.3
+points of precision (0.797 on 2 seeds), from 0.6 or 0.7 it gained nothing and still cost precision."""
 DEEPEN_MIN = 0.5
 RULES_SURE = 0.5
 OVERRIDE_MARGIN = 0.15
@@ -83,7 +86,14 @@ def combine(
 
 
 def settled(rules: dict[str, Prediction | None], taxonomy: Taxonomy) -> bool:
-    """True when no model output can change combine()'s answer, so the model need not run: the rules decided every
-    dimension at a leaf of the taxonomy (nothing to deepen) and are sure of it (nothing to break)."""
-    return all((p := rules.get(k)) is not None and p.confidence >= RULES_SURE
-               and not taxonomy.named_children(k, tuple(p.path)) for k in KEYS)
+    """True when no model output can change combine()'s answer, so the model need not run: the rules decided each
+    dimension at a leaf of the taxonomy (nothing to deepen) and are sure of it (nothing to break), or abstained
+    where the model may not fill (FILL_MIN_BY_DIMENSION above 1)."""
+    for k in KEYS:
+        p = rules.get(k)
+        if p is None:
+            if FILL_MIN_BY_DIMENSION.get(k, FILL_MIN) <= 1.0:
+                return False
+        elif p.confidence < RULES_SURE or taxonomy.named_children(k, tuple(p.path)):
+            return False
+    return True

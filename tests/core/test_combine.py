@@ -57,7 +57,8 @@ def test_combine_covers_every_dimension_and_tolerates_missing_keys():
     out = combine(rules, model)
     assert set(out) == {"symptom", "root_cause", "stage"}
     assert out["symptom"].decided_by == "rules"
-    assert out["root_cause"].path == ["Hardware and Resource Limitations"]
+    assert out["root_cause"] is None  # the model never fills a cause by default
+    assert combine(rules, model, fill_min=0.3)["root_cause"].path == ["Hardware and Resource Limitations"]
     assert out["stage"].decided_by == "model"
 
 
@@ -80,12 +81,16 @@ def test_core_combine_does_not_import_sklearn_or_bot_ml():
     assert "sklearn" not in src and "bot.ml" not in src
 
 
-def test_the_root_cause_needs_a_surer_model_to_fill_than_the_other_dimensions():
-    model = {"symptom": (CRASH, 0.4), "root_cause": (["Hardware and Resource Limitations"], 0.4)}
+def test_the_model_never_fills_or_breaks_a_root_cause_by_default():
+    model = {"symptom": (CRASH, 0.4), "root_cause": (["Hardware and Resource Limitations"], 0.99)}
     out = combine({}, model)
     assert out["symptom"].path == CRASH and out["root_cause"] is None
-    assert combine({}, model | {"root_cause": (["Hardware and Resource Limitations"], 0.55)})["root_cause"] is not None
+    weak = {"root_cause": rule(["Data and Computation Issues"], 0.3)}
+    assert combine(weak, model)["root_cause"].path == ["Data and Computation Issues"]
     assert combine({}, model, fill_min=0.3)["root_cause"] is not None  # an explicit threshold applies to every dimension
+    deep = {"root_cause": (["Hardware and Resource Limitations", "GPU Memory Insufficiency"], 0.9)}
+    sure = {"root_cause": rule(["Hardware and Resource Limitations"], 0.9)}
+    assert combine(sure, deep)["root_cause"].path == deep["root_cause"][0]  # deepening an agreeing cause still works
 
 
 @functools.cache
@@ -108,6 +113,8 @@ def test_settled_rules_are_what_combine_returns_whatever_the_model_says(data):
     tx = _taxonomy()
     rules = {k: rule(data.draw(st.sampled_from(_leaves(tx, k))), data.draw(st.floats(RULES_SURE, 1.0)))
              for k in KEYS}
+    if data.draw(st.booleans()):
+        rules["root_cause"] = None  # an abstained cause: the model may not fill it
     model = {k: (data.draw(st.sampled_from(_paths(tx, k))), data.draw(st.floats(0.0, 1.0))) for k in KEYS}
     assert settled(rules, tx)
     assert combine(rules, model) == rules
@@ -120,6 +127,7 @@ def test_not_settled_when_a_dimension_is_open_unsure_or_above_a_leaf():
             "stage": rule(["Inference"], 0.9)}
     assert settled(leaf, tx)
     assert not settled(leaf | {"stage": None}, tx)
+    assert settled(leaf | {"root_cause": None}, tx)  # the model never fills a cause
     unsure = rule(["Crash", "CUDA Error", "Out of Memory"], RULES_SURE - 0.01)
     assert not settled(leaf | {"symptom": unsure}, tx)
     assert not settled(leaf | {"symptom": rule(["Crash", "CUDA Error"], 0.9)}, tx)  # the model could deepen it
