@@ -142,8 +142,8 @@ def match(key: str, pred: str, truth: str) -> bool:
         return model_match(pred, truth) or any(model_match(pred, a) for a in _alternatives(truth))
     alts = _alternatives(truth)
     if key == "gpu":
-        pt = gpu_tokens(pred)
-        return bool(pt & gpu_tokens(truth))
+        pt, tt = gpu_tokens(pred), gpu_tokens(truth)
+        return bool(pt & tt) if pt or tt else model_match(pred, truth)  # a GPU outside the table: by its name
     if key == "quantization":
         return bool(quant_tokens(pred) & quant_tokens(truth))
     if key == "os":

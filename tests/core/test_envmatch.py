@@ -23,6 +23,9 @@ from bot.core.envmatch import match, score_env
         ("gpu", "V100", "4卡(V100)", True),
         ("gpu", "A100", "A100 / v100", True),
         ("gpu", "A10", "A100", False),
+        ("gpu", "AMD Instinct MI300X", "MI300X", True),  # outside the NVIDIA table: matched by name
+        ("gpu", "MI250X", "MI300X", False),
+        ("gpu", "A100", "MI300X", False),
         ("os", "Ubuntu 22.04.3 LTS", "Ubuntu 22.04", True),
         ("os", "Ubuntu 20.04", "Ubuntu 22.04", False),
         ("os", "Windows 11", "windows", True),
