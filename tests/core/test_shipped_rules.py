@@ -361,6 +361,18 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ('Model only completes text after I continue pretraining',
      'It never answers questions now.',
      'stage', 'Fine-tuning'),
+    ('训练不稳定',
+     '前 500 步正常，之后 loss 突然变成 nan 了。',
+     'symptom', 'Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly'),
+    ('GPTQ 模型推理',
+     '加载时提示 CUDA extension not installed，然后推理速度特别慢。',
+     'symptom', 'Poor Performance - Slow Inference Speed'),
+    ('lora 训练了个寂寞',
+     '训练完加载 adapter，回答和原模型一模一样。',
+     'symptom', 'Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly'),
+    ('Is this normal?',
+     'Loading the 70B checkpoint takes 25 min on local NVMe.',
+     'symptom', 'Poor Performance - Slow Loading Speed'),
 ]
 
 
