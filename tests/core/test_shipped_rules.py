@@ -373,6 +373,21 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ('Is this normal?',
      'Loading the 70B checkpoint takes 25 min on local NVMe.',
      'symptom', 'Poor Performance - Slow Loading Speed'),
+    ('写长文的问题',
+     '写到后面就开始说车轱辘话。',
+     'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Repetitive Generation'),
+    ('torchrun failure',
+     '```\nsrc/train.py FAILED\nRoot Cause (first observed failure):\n  exitcode  : -11 (pid: 42)\n```',
+     'stage', 'Fine-tuning'),
+    ('微调后效果',
+     'eval loss 很低，但是泛化很差，回答都是训练集里的原话。',
+     'symptom', 'Incorrect Functionality - Fine-tuning Anomaly - Fine-tuning Convergence Anomaly'),
+    ('8 卡推理',
+     'tp=8，每秒 5 个 token 左右，感觉太慢了。',
+     'symptom', 'Poor Performance - Slow Inference Speed'),
+    ('Kaggle T4',
+     '```\nRuntimeError: Your GPU does not support bfloat16\n```',
+     'symptom', 'Crash - Value-related Error - OperationRestriction'),
 ]
 
 
