@@ -424,6 +424,18 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ('Fine-tuning 14B with my setup is slower than with DeepSpeed alone',
      'same data, 2x per step',
      'symptom', 'Poor Performance - Slow Fine-tuning Speed'),
+    ('语音合成',
+     '生成的音频里全是杂音。',
+     'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation'),
+    ('sft 之后',
+     '模型说话颠三倒四，句子不通顺。',
+     'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Meaningless Generation'),
+    ('两张卡的时候报 Expected all tensors to be on the same device',
+     '一张卡正常。',
+     'symptom', 'Crash - Value-related Error - OperationRestriction'),
+    ('CPU 推理',
+     '加载 72B 模型到内存要 40 分钟。',
+     'symptom', 'Poor Performance - Slow Loading Speed'),
 ]
 
 
