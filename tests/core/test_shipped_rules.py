@@ -547,6 +547,18 @@ def test_common_wordings_of_a_symptom_stage_or_cause_are_read(title, body, dimen
     assert path is not None and (path == expected or path.startswith(expected + " - ")), path
 
 
+NOT_THE_SYMPTOM = [  # (title, body, a symptom the rules once gave these reports wrongly): a negated symptom word
+    ("不是卡住了，是很慢", "看起来像卡住了，其实过十几分钟会出结果。", "Hang"),
+    ("It isn't stuck, just slow", "It looks frozen but the answer arrives after ten minutes on CPU.", "Hang"),
+]
+
+
+@pytest.mark.parametrize("title, body, wrong", NOT_THE_SYMPTOM, ids=[n[0] for n in NOT_THE_SYMPTOM])
+def test_a_negated_symptom_word_does_not_decide_the_symptom(title, body, wrong):
+    path = _path("symptom", title, body)
+    assert path is None or not path.startswith(wrong), path
+
+
 NOT_THE_CAUSE = [  # (title, body, a root cause the rules once gave these reports wrongly)
     ("json.decoder.JSONDecodeError on tool calls",
      "```\njson.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)\n```",
