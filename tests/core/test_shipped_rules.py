@@ -580,6 +580,15 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ('peft',
      "```\nValueError: Target modules {'c_attn'} not found in the base model.\n```",
      'stage', 'Fine-tuning'),
+    ('torchrun in docker',
+     '```\ntorch.distributed.elastic.multiprocessing.api:failed (exitcode: -7) local_rank: 0 (pid: 31)\n```',
+     'symptom', 'Crash - Other Crashes'),
+    ('q4 gguf',
+     'The perplexity of the q4 file is much higher than f16 on wikitext.',
+     'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Model Capability Degradation'),
+    ("stop=['\\n']",
+     'I only get the first line, and that line itself is cut.',
+     'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Incomplete Response'),
 ]
 
 
@@ -592,6 +601,7 @@ def test_common_wordings_of_a_symptom_stage_or_cause_are_read(title, body, dimen
 NOT_THE_SYMPTOM = [  # (title, body, a symptom the rules once gave these reports wrongly): a negated symptom word
     ("不是卡住了，是很慢", "看起来像卡住了，其实过十几分钟会出结果。", "Hang"),
     ("It isn't stuck, just slow", "It looks frozen but the answer arrives after ten minutes on CPU.", "Hang"),
+    ("分词器读不出来", "tokenizer_config.json 下载的时候被截断了，加载 tokenizer 时报 JSONDecodeError。", "Incorrect Functionality"),
 ]
 
 
