@@ -589,6 +589,9 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ("stop=['\\n']",
      'I only get the first line, and that line itself is cut.',
      'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Incomplete Response'),
+    ('配置文件读取失败',
+     'tokenizer_config.json 里 chat_template 读取失败，加载 tokenizer 时报错。',
+     'symptom', 'Loading Failure - Tokenizer Loading Error'),
 ]
 
 
