@@ -589,8 +589,8 @@ WORDING = [  # (title, body, dimension, expected path): common phrasings of a fa
     ("stop=['\\n']",
      'I only get the first line, and that line itself is cut.',
      'symptom', 'Incorrect Functionality - Generation Quality Anomaly - Incomplete Response'),
-    ('配置文件读取失败',
-     'tokenizer_config.json 里 chat_template 读取失败，加载 tokenizer 时报错。',
+    ('tokenizer_config.json 里 chat_template 读取失败',
+     '加载 tokenizer 时报 json.decoder.JSONDecodeError，文件被截断了。',
      'symptom', 'Loading Failure - Tokenizer Loading Error'),
 ]
 
