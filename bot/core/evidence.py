@@ -149,7 +149,8 @@ class PatternIndex:
                 for field, pat in cond.patterns() if cond is not None else ():
                     if pat not in by_field.setdefault(field, []):
                         by_field[field].append(pat)
-        self._sets = {field: (PatternSet(pats, ignore_case=True), frozenset(pats)) for field, pats in by_field.items()}
+        self._sets = {field: (PatternSet(pats, ignore_case=True), {p: i for i, p in enumerate(pats)})
+                      for field, pats in by_field.items()}
         self._plans: dict[int, tuple[list, list[tuple]]] = {}
 
     def plan(self, rules: list[Rule]) -> tuple:
@@ -202,13 +203,21 @@ class PatternIndex:
                 return tuple(g for alt in alts for g in alt)
         return None
 
-    def matching(self, field: str, text: str | bytes) -> frozenset[str]:
-        """The indexed patterns of a field that match `text`."""
+    def matching(self, field: str, text: str | bytes) -> tuple[frozenset[str], tuple[int, ...]]:
+        """The indexed patterns of a field that match `text`, and the alternatives found (what `span` needs)."""
         entry = self._sets.get(field)
         if entry is None:
-            return frozenset()
+            return frozenset(), ()
+        found = entry[0].branches_in(text)
         pats = entry[0].patterns
-        return frozenset(pats[i] for i in entry[0].match(text))
+        return frozenset(pats[i] for i in entry[0].owners(found)), found
+
+    def span(self, field: str, pattern: str, found: tuple[int, ...], data: bytes) -> tuple[int, int] | None:
+        """The byte span of an indexed pattern's match in the field's `data`, given `matching`'s alternatives found;
+        None when the pattern is not indexed for the field."""
+        entry = self._sets.get(field)
+        i = entry[1].get(pattern) if entry is not None else None
+        return None if i is None else entry[0].span(i, found, data)
 
     def indexed(self, field: str, pattern: str) -> bool:
         """True when the pattern is in the field's Set."""
@@ -226,6 +235,7 @@ class Scan:
     def __init__(self, facts: Facts, index: PatternIndex):
         self.facts, self.index = facts, index
         self._hits: dict[tuple, frozenset[str]] = {}
+        self._found: dict[tuple, tuple[int, ...]] = {}
         self._bytes: dict[tuple, bytes] = {}
         self.pending: dict[int, tuple[Evidence, tuple]] = {}
         """Evidence fired without its span, and the match to find it from."""
@@ -259,7 +269,8 @@ class Scan:
         """The indexed patterns that match the field."""
         hits = self._hits.get((field, error))
         if hits is None:
-            hits = self._hits[(field, error)] = self.index.matching(field, self.encoded(field, error))
+            hits, self._found[(field, error)] = self.index.matching(field, self.encoded(field, error))
+            self._hits[(field, error)] = hits
         return hits
 
     def has(self, field: str, pattern: str, error: int | None = None) -> bool:
@@ -278,7 +289,9 @@ class Scan:
             return hit[1], hit[2]
         _, field, pat = hit
         data = self.encoded(field)
-        a, b = _rx(pat)._regexp.Match(_UNANCHORED, data, 0, len(data))[0]  # RE2 itself: no wrapper objects
+        found = self._found.get((field, None))
+        got = self.index.span(field, pat, found, data) if found is not None else None
+        a, b = got if got is not None else _rx(pat)._regexp.Match(_UNANCHORED, data, 0, len(data))[0]
         return _locate(self.facts, data[a:b].decode("utf-8", "replace") if a >= 0 else "")
 
 

@@ -16,17 +16,18 @@ from collections.abc import Iterable
 import re2
 
 MAX_MEM = 64 << 20
+_UNANCHORED = re2._Anchor.UNANCHORED
 _FLAGS = frozenset("imsU-")
 
 
 class PatternSet:
     """A fixed list of RE2 patterns; match(text) gives the indices of those that occur in it."""
 
-    __slots__ = ("patterns", "_filter", "_owner")
+    __slots__ = ("patterns", "_filter", "_owner", "_res")
 
     def __init__(self, patterns: Iterable[str], *, ignore_case: bool = False):
         opts = re2.Options()
-        opts.case_sensitive, opts.max_mem, opts.log_errors = not ignore_case, MAX_MEM, False
+        opts.case_sensitive, opts.max_mem, opts.log_errors, opts.never_capture = not ignore_case, MAX_MEM, False, True
         self.patterns = list(patterns)
         self._filter = re2.Filter() if self.patterns else None
         self._owner: list[int] = []
@@ -34,15 +35,37 @@ class PatternSet:
             for alt in branches(pat):
                 self._filter.Add(alt, opts)
                 self._owner.append(i)
+        self._res: list = []
         if self._filter is not None:
             self._filter.Compile()
+            self._res = [self._filter._filter.GetRE2(b) for b in range(len(self._owner))]
 
     def match(self, text: str | bytes) -> set[int]:
         """The indices of the patterns that occur somewhere in `text` (UTF-8 bytes, or str)."""
-        if self._filter is None:
-            return set()
+        return self.owners(self.branches_in(text))
+
+    def branches_in(self, text: str | bytes) -> tuple[int, ...]:
+        """The indices of the alternatives (see `branches`) that occur in `text`; `owners` maps them to patterns."""
+        return tuple(self._filter.Match(text) or ()) if self._filter is not None else ()
+
+    def owners(self, found: Iterable[int]) -> set[int]:
+        """The patterns whose alternatives these are."""
         owner = self._owner
-        return {owner[b] for b in self._filter.Match(text) or ()}
+        return {owner[b] for b in found}
+
+    def span(self, i: int, found: Iterable[int], data: bytes) -> tuple[int, int]:
+        """The byte span of pattern i's leftmost-first match in `data`, given `branches_in(data)`; (-1, -1) if none.
+
+        The whole pattern's match is its alternatives' earliest-starting match, the first alternative on a tie;
+        each search reuses the DFA states the filter built for this text, where a fresh regex would build new ones.
+        """
+        best = (-1, -1)
+        for b in sorted(found):
+            if self._owner[b] == i:
+                a, e = self._res[b].Match(_UNANCHORED, data, 0, len(data))[0]
+                if a >= 0 and (best[0] < 0 or a < best[0]):
+                    best = (a, e)
+        return best
 
 
 def branches(pattern: str) -> list[str]:

@@ -70,6 +70,22 @@ def test_a_pattern_occurs_exactly_where_one_of_its_branches_does(parts, text):
     assert set(PatternSet([pattern, "zz"]).match(text)) == ({0} if whole else set())
 
 
+def _whole_span(pattern: str, data: bytes, ignore_case: bool) -> tuple[int, int]:
+    opts = re2.Options()
+    opts.case_sensitive = not ignore_case
+    m = re2.compile(pattern, opts).search(data)
+    return m.span() if m else (-1, -1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "(a|b)", "[|a]", "a{0,3}", "(?i:B)", "^", "$", ".", "|", "|", "中"]),
+                max_size=8), st.text(alphabet="abAB|\n中", max_size=12), st.booleans())
+def test_span_from_the_branches_found_is_the_whole_patterns_leftmost_first_match(parts, text, ignore_case):
+    pattern, data = "".join(parts), text.encode()
+    ps = PatternSet(["zz", pattern], ignore_case=ignore_case)
+    assert ps.span(1, ps.branches_in(data), data) == _whole_span(pattern, data, ignore_case)
+
+
 def _shipped_patterns():
     """Every evidence pattern of the shipped rules, with the words and fragments they are built from."""
     index = RuleSet.load().index
@@ -87,6 +103,9 @@ def test_shipped_patterns_on_texts_built_from_their_own_words():
             text = "".join(rng.choice(words).upper() if rng.random() < 0.2 else rng.choice(words) + rng.choice(seps)
                            for _ in range(size))
             assert set(ps.match(text)) == _naive(pats, text, True)
+            data, found = text.encode(), ps.branches_in(text)
+            for i in ps.match(text):
+                assert ps.span(i, found, data) == _whole_span(pats[i], data, True)
 
 
 def test_shipped_patterns_stay_exact_on_a_huge_varied_text():
