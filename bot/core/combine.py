@@ -12,8 +12,9 @@ KEYS = ("symptom", "root_cause", "stage")
 ModelOut = dict[str, tuple[list[str], float]]
 
 # Defaults chosen by 5-fold cross-validation over the dev set (bot/ml/crossval.py, 3 seeds): filling abstentions
-# from a model probability of 0.3 up gained on symptom L1 and root cause L1; overriding a rules prediction that
-# cleared the rules' own thresholds (>= 0.5) lost more than it won, so by default the model only decides below that.
+# from a model probability of 0.3 up gained on symptom L1 (the root cause: see FILL_MIN_BY_DIMENSION); overriding a
+# rules prediction that cleared the rules' own thresholds (>= 0.5) lost more than it won, so by default the model
+# only decides below that.
 FILL_MIN = 0.3
 FILL_MIN_BY_DIMENSION = {"root_cause": math.inf}
 """The model never fills (nor breaks) a root cause. Over 5 seeds of 5-fold CV, filling cause abstentions from 0.3
