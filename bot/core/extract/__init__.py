@@ -204,14 +204,14 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
-    cands += _python_from_paths(Chunk.of(body_text, base))
+    cands += _from_paths(Chunk.of(body_text, base))
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=_language(prose))
 
 
-def _python_from_paths(chunk: Chunk) -> list[Cand]:
+def _from_paths(chunk: Chunk) -> list[Cand]:
     """Python (`.../lib/python3.10/site-packages/...`) and the OS (`File "C:\\...`) named by paths in the body."""
     s = chunk.text
     out = []

@@ -98,7 +98,7 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
     """Model names (checkpoints and HF repo ids), bare sizes ("7B") and quantization formats in a chunk."""
     out: list[Cand] = []
     s = chunk.text
-    found = set(_PREFILTER.match(s))
+    found = _PREFILTER.match(s)
     if not found:
         return out
     seen: set[str] = set()

@@ -72,7 +72,7 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
     """Facts stated in human prose (or an issue form), each with the span of its value."""
     out: list[Cand] = []
     s = chunk.text
-    found = set(_PREFILTER.match(s))
+    found = _PREFILTER.match(s)
     for i, (key, pattern) in enumerate(_SIMPLE):
         if i not in found:
             continue
