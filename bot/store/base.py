@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -146,3 +147,30 @@ def apply_label_event(state: IssueState, name: str, *, added: bool, by_bot: bool
         state.human_removed, state.human_added = drop(state.human_removed) + [name], drop(state.human_added)
         state.bot_applied = drop(state.bot_applied)
     return state
+
+
+ISSUE_COLUMNS = ("repo, number, comment_id, comment_body, bot_applied, human_added, human_removed, comments, "
+                 "decision, updated_at")
+"""The issue_state columns, in the order issue_row() and issue_from_row() use."""
+
+
+def issue_row(state: IssueState) -> tuple:
+    """An IssueState as the issue_state columns before updated_at (lists and the decision as JSON)."""
+    return (state.repo, state.number, state.comment_id, state.comment_body, json.dumps(state.bot_applied),
+            json.dumps(state.human_added), json.dumps(state.human_removed), json.dumps(state.comments),
+            json.dumps(state.decision) if state.decision is not None else None)
+
+
+def issue_from_row(row) -> IssueState:
+    """An IssueState from an issue_state row read in ISSUE_COLUMNS order."""
+    repo, number, comment_id, comment_body, bot_applied, human_added, human_removed, comments, decision, _ = row
+    return IssueState(repo, number, comment_id, comment_body, json.loads(bot_applied), json.loads(human_added),
+                      json.loads(human_removed), json.loads(comments), json.loads(decision) if decision else None)
+
+
+async def record_human_labels(store: Store, repo: str, number: int, *, added: list[str], removed: list[str]) -> None:
+    """Labels a human changed, one label event each (for backends without a faster way)."""
+    for name in added:
+        await store.label_event(repo, number, name, added=True, by_bot=False)
+    for name in removed:
+        await store.label_event(repo, number, name, added=False, by_bot=False)

@@ -10,8 +10,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bot.store import schema
-from bot.store.base import DELIVERY_COLUMNS, Delivery, IssueState, apply_label_event
+from bot.store import base, schema
+from bot.store.base import (DELIVERY_COLUMNS, ISSUE_COLUMNS, Delivery, IssueState, apply_label_event, issue_from_row,
+                           issue_row)
 
 WAIT_MS = 5000
 """How long a statement may wait for another connection's write lock: on the side thread, and while migrating."""
@@ -197,8 +198,9 @@ class SQLiteOps:
 
     def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None."""
-        row = self.conn.execute("SELECT * FROM issue_state WHERE repo = ? AND number = ?", (repo, number)).fetchone()
-        return _issue_state(row) if row is not None else None
+        row = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = ? AND number = ?",
+                                (repo, number)).fetchone()
+        return issue_from_row(row) if row is not None else None
 
     def save_issue_state(self, state: IssueState, now: float) -> None:
         """Write an issue's state (insert or replace)."""
@@ -212,11 +214,11 @@ class SQLiteOps:
         """Record who added or removed a label, in one write transaction."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            row = self.conn.execute("SELECT * FROM issue_state WHERE repo = ? AND number = ?",
+            row = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = ? AND number = ?",
                                     (repo, number)).fetchone()
-            state = _issue_state(row) if row is not None else IssueState(repo, number)
+            state = issue_from_row(row) if row is not None else IssueState(repo, number)
             apply_label_event(state, name, added=added, by_bot=by_bot)
-            self.save_issue_state(state, row["updated_at"] if row and row["updated_at"] is not None else 0.0)
+            self.save_issue_state(state, row[-1] if row and row[-1] is not None else 0.0)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -247,20 +249,6 @@ class SQLiteOps:
     def healthy(self) -> bool:
         """Whether the database answers."""
         return self.conn.execute("SELECT 1").fetchone()[0] == 1
-
-
-def issue_row(state: IssueState) -> tuple:
-    """An IssueState as the issue_state columns before updated_at (lists and the decision as JSON)."""
-    return (state.repo, state.number, state.comment_id, state.comment_body, json.dumps(state.bot_applied),
-            json.dumps(state.human_added), json.dumps(state.human_removed), json.dumps(state.comments),
-            json.dumps(state.decision) if state.decision is not None else None)
-
-
-def _issue_state(row) -> IssueState:
-    """An IssueState from an issue_state row."""
-    lists = {k: json.loads(row[k]) for k in ("bot_applied", "human_added", "human_removed", "comments")}
-    return IssueState(row["repo"], row["number"], row["comment_id"], row["comment_body"], **lists,
-                      decision=json.loads(row["decision"]) if row["decision"] else None)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -390,10 +378,7 @@ class SQLiteStore:
 
     async def record_human_labels(self, repo: str, number: int, *, added: list[str], removed: list[str]) -> None:
         """Labels a human changed (e.g. through a command): the bot will neither remove nor re-add them."""
-        for name in added:
-            await self.label_event(repo, number, name, added=True, by_bot=False)
-        for name in removed:
-            await self.label_event(repo, number, name, added=False, by_bot=False)
+        await base.record_human_labels(self, repo, number, added=added, removed=removed)
 
     async def comment_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
         """Whether this version of a comment (id, updated_at) was already handled, under any delivery id."""
