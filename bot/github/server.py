@@ -101,7 +101,7 @@ class BotServer:
             self.ruleset, self.classifier = load_rules()
             log.info("triage (%s): rules loaded; learned classifier %s", self.role, "on" if self.classifier else
                      "off (rules only: pip install 'firstmile[classifier]' adds it)")
-        self.store = await open_store(s.database_url)
+        self.store = TimedStore(await open_store(s.database_url), self.metrics.store_seconds)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
         if s.app_id and pem:
@@ -239,18 +239,57 @@ class BotServer:
         return web.json_response({"status": "queued"}, status=202)
 
     async def on_healthz(self, request: web.Request) -> web.Response:
-        """Version, queue depth and store status."""
+        """Version, queue depth, the database's status and answer time, this replica's name."""
+        started = time.perf_counter()
         ok = await self.store.healthy()
+        database = {"backend": self.store.dialect, "ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
         worker = (self.supervisor or self.worker_thread).state if self.role == "web" else "in-process"
         # web: the worker's queue, read from the store
         depth = await self.store.open_count() if self.role == "web" and ok else self.queue.depth()
         body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
-                "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker}
+                "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker, "database": database,
+                "replica": self.replica}
         return web.json_response(body, status=200 if ok else 503)
 
     async def on_metrics(self, request: web.Request) -> web.Response:
-        """Prometheus text exposition."""
+        """Prometheus text exposition; the database's queue (depth, oldest claim) is read now."""
+        try:
+            stats = await self.store.queue_stats(time.time())
+        except Exception:  # noqa: BLE001 - the rest of the metrics still answer; /healthz says what is wrong
+            log.warning("could not read the queue's figures from the store", exc_info=True)
+        else:
+            self.metrics.store_queue.labels(status="pending").set(stats.pending)
+            self.metrics.store_queue.labels(status="running").set(stats.running)
+            self.metrics.store_age.labels(what="pending").set(stats.oldest_pending_seconds)
+            self.metrics.store_age.labels(what="claim").set(stats.oldest_claim_seconds)
         return web.Response(body=self.metrics.render(), headers={"Content-Type": Metrics.content_type})
+
+
+class TimedStore:
+    """A store whose every coroutine method is timed into a histogram (by method name); the rest passes through."""
+
+    def __init__(self, store: Store, histogram: Any):
+        self._store, self._histogram = store, histogram
+        self._timed: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        """The store's attribute; its coroutine methods wrapped once in a timer."""
+        if name in self._timed:
+            return self._timed[name]
+        attr = getattr(self._store, name)
+        if not asyncio.iscoroutinefunction(attr):
+            return attr
+        child = self._histogram.labels(op=name)
+
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await attr(*args, **kwargs)
+            finally:
+                child.observe(time.perf_counter() - started)
+
+        self._timed[name] = timed
+        return timed
 
 
 class WorkerThread:
