@@ -191,3 +191,29 @@ async def test_a_locked_database_delays_deliveries_but_loses_none_and_keeps_ever
     assert sorted(seen) == sorted([f"d{i}" for i in range(6)] + ["d1", "d4"])  # those two ran again
     assert store.claim_fails == 0 and not store.finish_fails
     assert "could not claim a delivery" in caplog.text and "the store failed" in caplog.text
+
+
+async def test_a_flooded_installation_waits_at_its_cap_while_another_runs_at_once():
+    store = SQLiteStore("sqlite:///:memory:")
+    for i in range(8):
+        await store.add_delivery(f"flood{i}", "issues", "opened", "{}", float(i), issue_key=f"big/r#{i}",
+                                 installation_id=1)
+    await store.add_delivery("small", "issues", "opened", "{}", 100.0, issue_key="small/r#1", installation_id=2)
+    started: list[str] = []
+    release = asyncio.Event()
+
+    async def process(d: Delivery) -> None:
+        started.append(d.id)
+        if d.id.startswith("flood"):
+            await release.wait()  # rate limited: its handlers sit waiting
+
+    queue = WorkQueue(store, process, size=10, workers=4, poll_seconds=0.01, per_installation=2)
+    await queue.start()
+    for _ in range(100):
+        if "small" in started:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(started) == ["flood0", "flood1", "small"]  # two flood claims, then the cap; the other ran
+    release.set()
+    await queue.stop(drain_seconds=2)
+    assert await store.counts() == {"done": 9}
