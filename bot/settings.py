@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     """How many times a delivery may run before it stays failed."""
     retry_seconds: float = Field(300.0, gt=0)
     """How long after failing a delivery runs again (while it has attempts left); also at each start-up."""
+    lease_seconds: float = Field(30.0, gt=0)
+    """How long a claim on a delivery lasts unless renewed (every third of it while the work runs): the delay before
+    another replica takes over the work of one that died."""
+    installation_concurrency: int = Field(16, ge=0)
+    """At most this many deliveries of one installation run at once, over all replicas (0: no cap): a flooded or
+    rate-limited installation's backlog waits while the workers serve the others."""
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -75,9 +81,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str) -> str:
-        """Only the embedded SQLite backend exists so far."""
+        """SQLite (embedded, one server) or PostgreSQL (several replicas on one database)."""
+        if v.startswith(("postgresql://", "postgres://")) and len(v.split("://", 1)[1]) > 0:
+            return v
         if not v.startswith("sqlite:///") or len(v) == len("sqlite:///"):
-            raise ValueError("must look like sqlite:///path/to/file.db (or sqlite:///:memory:)")
+            raise ValueError("must look like sqlite:///path/to/file.db (or sqlite:///:memory:) or "
+                             "postgresql://user:password@host:5432/database")
         return v
 
     @model_validator(mode="after")
