@@ -82,7 +82,9 @@ def aggregate(rows: Iterable[dict[str, Any]], *, repo: str, source: str = "store
                                         "message": err.get("message", ""), "count": 0, "issues": []})
             entry["count"] += 1
             if len(entry["issues"]) < ISSUES_PER_FINGERPRINT:
-                entry["issues"].append({"number": row.get("number"), "url": row.get("url")})
+                url = row.get("url")
+                entry["issues"].append({"number": row.get("number"),
+                                        "url": url if isinstance(url, str) and url.startswith("https://") else None})
         for rel in row.get("related") or ():
             has_related = True
             if (rel.get("score") or 0) >= RELATED_MIN_SCORE:
