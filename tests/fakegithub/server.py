@@ -413,12 +413,12 @@ class FakeGitHub:
         return out
 
     def _page(self, request: web.Request, items: list[Any], wrap: Callable[[list[Any]], Any] = lambda x: x,
-              ) -> web.Response:
+              convert: Callable[[Any], Any] = lambda x: x) -> web.Response:
         """One page (`page`, `per_page`) of a list with GitHub's Link header; an ETag, and 304 on If-None-Match."""
         per_page = int(request.query.get("per_page", 30))
         page = max(1, int(request.query.get("page", 1)))
         last = max(1, math.ceil(len(items) / per_page))
-        body = json.dumps(wrap(items[(page - 1) * per_page: page * per_page])).encode()
+        body = json.dumps(wrap([convert(x) for x in items[(page - 1) * per_page: page * per_page]])).encode()
         etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         links = []
         for rel, n in (("prev", page - 1), ("next", page + 1), ("last", last), ("first", 1)):
@@ -442,7 +442,7 @@ class FakeGitHub:
         chosen = [i for i in repo.issues.values()
                   if (state == "all" or i.state == state) and (since is None or i.updated_at >= since)]
         chosen.sort(key=key, reverse=q.get("direction", "desc") == "desc")
-        return self._page(request, [self._issue_json(repo, i) for i in chosen])
+        return self._page(request, chosen, convert=lambda i: self._issue_json(repo, i))
 
     async def get_installations(self, request: web.Request) -> web.Response:
         """GET /app/installations (App JWT): every installation of the App."""
