@@ -28,7 +28,7 @@ async def act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, apply: str)
     mode = capped_mode(setup.config.mode, apply, str(issue.get("state")))
     setup = repoconfig.RepoSetup(setup.config.model_copy(update={"mode": mode}), setup.ruleset)
     key, number = f"{owner}/{repo}", int(issue["number"])
-    state = ctx.store.issue_state(key, number)
+    state = await ctx.store.issue_state(key, number)
     if state is None:
         state = IssueState(key, number)
         if mode == "full" and issue.get("comments"):

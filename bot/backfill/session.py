@@ -59,7 +59,7 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
                     me = await app.getitem("/app", jwt=auth.jwt())
                     from bot.store import open_store
 
-                    ctx = AppContext(settings=settings, store=open_store(settings.database_url), metrics=metrics,
+                    ctx = AppContext(settings=settings, store=await open_store(settings.database_url), metrics=metrics,
                                      slug=str(me["slug"]), bot_login=f"{me['slug']}[bot]",
                                      dry_run=settings.dry_run, api_url=settings.github_api_url, ruleset=ruleset,
                                      classifier=classifier)
@@ -88,7 +88,7 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
                     await runner.repo(gh, owner, name)
             finally:
                 if ctx is not None:
-                    ctx.store.close()
+                    await ctx.store.close()
             return runner, stats
     finally:
         if own_store:

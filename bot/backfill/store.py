@@ -1,8 +1,8 @@
 """The backfill's persistence behind a small async class: stored decisions, list checkpoints and page ETags.
 
 SQLite in WAL mode on the server's own database file, so a running webhook server keeps serving while a backfill
-writes (each page is one short transaction). Kept apart until bot/store becomes the async package (CONTRACTS §4);
-its table schema is migrations/0200_backfill.sql, ready to move there.
+writes (each page is one short transaction). Its tables are the store's migration 0200_backfill.sql, applied with
+the others by bot.store's migrator; the statements below are SQLite's (PostgreSQL: not yet).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.store import sqlite_path
+from bot.store import scheme
+from bot.store.sqlite import connect, migrate, sqlite_path
 
-MIGRATION = Path(__file__).with_name("migrations") / "0200_backfill.sql"
 LEVELS = ("none", "labels", "comments")
 """How far a backfill acted on an issue on GitHub, in order."""
 T = TypeVar("T")
@@ -58,13 +57,10 @@ class BackfillStore:
     """Async methods over one SQLite connection used by one worker thread at a time."""
 
     def __init__(self, database_url: str):
-        path = sqlite_path(database_url)
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        self._conn.executescript(MIGRATION.read_text())
+        if scheme(database_url) != "sqlite":
+            raise ValueError("backfill and report keep their tables in SQLite so far (DATABASE_URL=sqlite:///...)")
+        self._conn = connect(sqlite_path(database_url), wait_ms=10_000)
+        migrate(self._conn)
         self._lock = threading.Lock()
 
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:

@@ -38,9 +38,9 @@ def _rows(args: argparse.Namespace) -> list[dict]:
     from bot.store import open_existing
 
     url = args.database_url or load_settings().database_url
-    open_existing(url).close()  # a missing SQLite file is an error, not a new empty database
 
     async def read() -> list[dict]:
+        await (await open_existing(url)).close()  # a missing SQLite file is an error, not a new empty database
         store = BackfillStore(url)
         try:
             return await store.report_rows(args.repo)

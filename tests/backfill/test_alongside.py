@@ -41,4 +41,4 @@ async def test_the_server_serves_while_a_backfill_runs_on_its_database(fake_gith
     assert len(bot_comments(fake_github, 5000)) == 1  # handled by the server while the backfill went on
     runner, stats = await backfill
     assert runner.totals.triaged == 601 and stats.writes == 0
-    assert running.server.store.get("alongside-1").status == "done"
+    assert (await running.server.store.get("alongside-1")).status == "done"

@@ -162,8 +162,8 @@ async def test_a_repository_without_the_app_is_one_clear_error(fake_github, sett
 async def test_apply_labels_never_readds_what_a_human_removed_and_posts_no_comment(fake_github, settings):
     fill(fake_github, 10)
     store = SQLiteStore(settings.database_url)
-    store.label_event(REPO, 1, "symptom: oom", added=False, by_bot=False)  # a maintainer took it off before
-    store.close()
+    await store.label_event(REPO, 1, "symptom: oom", added=False, by_bot=False)  # a maintainer took it off before
+    await store.close()
     runner, stats = await run(settings, [REPO], options=Options(apply="labels"), progress=Progress(io.StringIO()))
     issues = fake_github.repos[REPO.lower()].issues
     assert "symptom: oom" not in issues[1].labels and "symptom: crash" in issues[1].labels

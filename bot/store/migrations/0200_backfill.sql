@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS backfill_issues (
     summary TEXT NOT NULL,
     decision TEXT NOT NULL,
     applied TEXT NOT NULL DEFAULT 'none',
-    triaged_at REAL NOT NULL,
+    triaged_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (repo, number)
 );
 CREATE TABLE IF NOT EXISTS backfill_checkpoints (
@@ -22,8 +22,8 @@ CREATE TABLE IF NOT EXISTS backfill_checkpoints (
     query TEXT NOT NULL,
     next_url TEXT,
     pages INTEGER NOT NULL DEFAULT 0,
-    finished_at REAL,
-    updated_at REAL NOT NULL,
+    finished_at DOUBLE PRECISION,
+    updated_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (repo, query)
 );
 CREATE TABLE IF NOT EXISTS backfill_pages (
