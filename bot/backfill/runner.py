@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 PER_PAGE = 100
 TITLE_MAX = 300
 
-OnDecision = Callable[[str, dict, dict], "Awaitable[None] | None"]
-"""A hook called with (repo full name, the issue as listed, its stored decision JSON) for every issue triaged;
-the related-issue index subscribes here."""
+OnDecision = Callable[[str, dict, dict, Any], "Awaitable[dict | None] | dict | None"]
+"""A hook called with (repo full name, the issue as listed, its decision JSON, the core's Decision or None) for every
+issue triaged, before the decision is stored; a dict it returns (e.g. {"related": [...]}) is merged into the stored
+decision. The related-issue index subscribes here (bot/backfill/related.py)."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,10 @@ def first_url(owner: str, repo: str, options: Options) -> str:
     return f"/repos/{owner}/{repo}/issues?{urlencode(query)}"
 
 
-def triage_batch(issues: list[dict], ruleset: Any, classifier: Any) -> tuple[list[dict], float]:
-    """Triage issues with the core (in a worker thread); their decision JSON and the thread's CPU seconds."""
+def triage_batch(issues: list[dict], ruleset: Any, classifier: Any) -> tuple[list[Any], float]:
+    """Triage issues with the core (in a worker thread); their Decisions and the thread's CPU seconds."""
     start = time.thread_time()
-    out = [decision_json(triage(i.get("title") or "", i.get("body") or "", ruleset, classifier=classifier))
-           for i in issues]
+    out = [triage(i.get("title") or "", i.get("body") or "", ruleset, classifier=classifier) for i in issues]
     return out, time.thread_time() - start
 
 
@@ -164,7 +164,7 @@ class Backfill:
         if options.apply == "none":
             decisions, cpu = await asyncio.to_thread(triage_batch, fresh, self.ruleset, self.classifier)
             totals.triage_cpu += cpu
-            await self._store(key, list(zip(fresh, decisions)), "none")
+            await self._store(key, [(i, decision_json(d), d) for i, d in zip(fresh, decisions)], "none")
         else:
             await self._act(gh, owner, name, fresh, stale)
         self.progress.advance(len(issues))
@@ -179,12 +179,21 @@ class Backfill:
                 continue
             self.totals.applied += 1
             if issue in fresh:
-                await self._store(key, [(issue, decision)], level)
+                await self._store(key, [(issue, decision, None)], level)
             else:
                 await self.store.mark_applied(key, int(issue["number"]), level)
 
-    async def _store(self, key: str, pairs: list[tuple[dict, dict]], applied: str) -> None:
-        """Save the decisions, then tell the hooks."""
+    async def _store(self, key: str, triaged: list[tuple[dict, dict, Any]], applied: str) -> None:
+        """Tell the hooks (which may add to the decisions), then save the decisions."""
+        pairs = []
+        for issue, data, decision in triaged:
+            for hook in self.on_decision:
+                extra = hook(key, issue, data, decision)
+                if inspect.isawaitable(extra):
+                    extra = await extra
+                if isinstance(extra, dict):
+                    data = {**data, **extra}
+            pairs.append((issue, data))
         rows = [IssueRow(repo=key, number=int(i["number"]), state=str(i.get("state") or "open"),
                          title=str(i.get("title") or "")[:TITLE_MAX], html_url=i.get("html_url"),
                          created_at=i.get("created_at"), updated_at=i.get("updated_at"),
@@ -193,8 +202,3 @@ class Backfill:
                          applied=applied) for i, d in pairs]
         await self.store.save_issues(rows)
         self.totals.triaged += len(rows)
-        for issue, decision in pairs:
-            for hook in self.on_decision:
-                result = hook(key, issue, decision)
-                if inspect.isawaitable(result):
-                    await result

@@ -13,6 +13,7 @@ import aiohttp
 from bot.backfill.client import BackfillClient
 from bot.backfill.pacing import RunStats
 from bot.backfill.progress import Progress
+from bot.backfill.related import index_hook
 from bot.backfill.runner import Backfill, OnDecision, Options
 from bot.backfill.store import BackfillStore
 from bot.github.auth import AppAuth
@@ -30,8 +31,9 @@ class SetupError(Exception):
 async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, options: Options = Options(),
               progress: Progress | None = None, max_requests: int | None = None,
               on_decision: Sequence[OnDecision] = (), store: BackfillStore | None = None,
-              stats: RunStats | None = None) -> tuple[Backfill, RunStats]:
-    """Backfill the given repositories (or every repository of every installation); returns the runner and stats."""
+              stats: RunStats | None = None, index: bool = True) -> tuple[Backfill, RunStats]:
+    """Backfill the given repositories (or every repository of every installation); returns the runner and stats.
+    With `index`, each triaged issue also goes into the related-issue index when this build has one."""
     from bot.github.triage import load_rules
 
     progress = progress or Progress()
@@ -76,8 +78,11 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
                     raise SetupError("--apply needs the App's APP_ID and PRIVATE_KEY (it writes as the App)")
                 targets = [(name, None) for name in repos]
                 refresh = None
+            hooks = list(on_decision)
+            if index and (hook := index_hook(settings)) is not None:
+                hooks.append(hook)
             runner = Backfill(store, ruleset=ruleset, classifier=classifier, options=options, progress=progress,
-                              on_decision=on_decision, ctx=ctx, refresh=refresh)
+                              on_decision=hooks, ctx=ctx, refresh=refresh)
             try:
                 for full_name, installation_id in targets:
                     owner, name = full_name.split("/", 1)

@@ -28,7 +28,7 @@ async def test_the_server_serves_while_a_backfill_runs_on_its_database(fake_gith
     seen: list[int] = []
     backfill = asyncio.ensure_future(run(settings, [REPO], options=Options(state="all", per_page=50),
                                          progress=Progress(io.StringIO()),
-                                         on_decision=[lambda r, i, d: seen.append(i["number"])]))
+                                         on_decision=[lambda r, i, d, _: seen.append(i["number"])]))
     while len(seen) < 50:
         await asyncio.sleep(0.01)
     send = sender(running)

@@ -57,7 +57,7 @@ async def test_pages_through_every_issue_skips_pull_requests_and_writes_nothing(
     fill(fake_github, 230, prs=12, closed_every=10)
     seen = []
     runner, stats = await run(settings, [REPO], options=Options(state="all"), progress=Progress(io.StringIO()),
-                              on_decision=[lambda repo, i, d: seen.append((repo, i["number"], d["symptom"]))])
+                              on_decision=[lambda repo, i, d, _: seen.append((repo, i["number"], d["symptom"]))])
     assert runner.totals.listed == 242 and runner.totals.pull_requests == 12
     assert runner.totals.triaged == 230 and len(seen) == 230
     assert len(lists(fake_github)) == 3  # 242 items, 100 a page
@@ -99,7 +99,7 @@ async def test_a_rerun_with_nothing_changed_costs_only_304s(fake_github, setting
 async def test_a_stopped_run_resumes_and_triages_no_issue_twice(fake_github, settings):
     fill(fake_github, 450)
     seen: list[int] = []
-    hook = [lambda repo, i, d: seen.append(i["number"])]
+    hook = [lambda repo, i, d, _: seen.append(i["number"])]
     with pytest.raises(RequestCapReached):
         await run(settings, [REPO], progress=Progress(io.StringIO()), max_requests=4, on_decision=hook)
     first = len(seen)
@@ -115,7 +115,7 @@ async def test_a_cancelled_run_continues_from_its_checkpoint(fake_github, settin
     fake_github.latency = 0.05
     seen: list[int] = []
     task = asyncio.ensure_future(run(settings, [REPO], progress=Progress(io.StringIO()),
-                                     on_decision=[lambda repo, i, d: seen.append(i["number"])]))
+                                     on_decision=[lambda repo, i, d, _: seen.append(i["number"])]))
     while len(seen) < 100:
         await asyncio.sleep(0.01)
     task.cancel()  # what Ctrl-C does to asyncio.run's task
@@ -123,7 +123,7 @@ async def test_a_cancelled_run_continues_from_its_checkpoint(fake_github, settin
         await task
     fake_github.latency = 0.0
     await run(settings, [REPO], progress=Progress(io.StringIO()),
-              on_decision=[lambda repo, i, d: seen.append(i["number"])])
+              on_decision=[lambda repo, i, d, _: seen.append(i["number"])])
     assert sorted(seen) == list(range(1, 301))
 
 
@@ -202,3 +202,36 @@ async def test_plain_progress_lines_when_not_a_terminal(fake_github, settings):
 def test_stats_count_writes_but_not_token_mints():
     stats = RunStats(methods={"GET": 5, "TOKEN": 1, "POST": 2, "DELETE": 1})
     assert stats.writes == 3
+
+
+async def test_a_hook_may_add_related_links_that_the_report_clusters(fake_github, settings):
+    fill(fake_github, 12)
+
+    def related(repo, issue, data, decision):
+        assert decision is not None and decision.to_json()["symptom"] == data["symptom"]
+        n = issue["number"]
+        return {"related": [{"number": n + 1, "score": 0.9, "reasons": []}]} if n in (1, 2, 7) else None
+
+    await run(settings, [REPO], progress=Progress(io.StringIO()), on_decision=[related], index=False)
+    from bot.backfill.store import BackfillStore
+    from bot.report.aggregate import aggregate
+
+    store = BackfillStore(settings.database_url)
+    tables = aggregate(await store.report_rows(REPO), repo=REPO)
+    await store.close()
+    assert tables["clusters"] == {"available": True, "groups": [{"size": 3, "issues": [1, 2, 3]},
+                                                                {"size": 2, "issues": [7, 8]}]}
+
+
+def test_the_bar_shows_issues_rate_eta_and_waits():
+    out = io.StringIO()
+    bar = Progress(out, bar=True)
+    bar.start(REPO)
+    bar.estimate(300)
+    bar.advance(100)
+    bar.waiting(42, "rate limit spent")
+    bar.advance(100)
+    bar.close()
+    text = out.getvalue()
+    assert "200/300" in text and "issue/s" in text and "waits=1" in text and "<" in text  # tqdm's ETA
+    assert "rate limit spent; waiting 42 s" in text
