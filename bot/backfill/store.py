@@ -175,7 +175,7 @@ class BackfillStore:
             "SELECT COUNT(*) FROM backfill_issues WHERE repo = ?", (repo,)).fetchone()[0])
 
     async def report_rows(self, repo: str) -> list[dict[str, Any]]:
-        """What a report needs per issue: number, state, title, url, created_at, the three paths and the summary."""
+        """What a report needs per issue: number, url, created_at, the three paths and the summary."""
         def get(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             return list(_report_rows(conn, repo))
         return await self._run(get)
@@ -187,9 +187,10 @@ class BackfillStore:
 
 def _report_rows(conn: sqlite3.Connection, repo: str) -> Iterator[dict[str, Any]]:
     """Rows for the report, with the summary JSON decoded."""
-    cur = conn.execute("SELECT number, state, title, html_url, created_at, symptom, root_cause, stage, summary "
+    cur = conn.execute("SELECT number, html_url, created_at, symptom, root_cause, stage, summary "
                        "FROM backfill_issues WHERE repo = ? COLLATE NOCASE ORDER BY number", (repo,))
     loads = json.loads
-    for number, state, title, url, created, symptom, cause, stage, summary in cur:
-        yield {"number": number, "state": state, "title": title, "url": url, "created_at": created,
-               "symptom": symptom, "root_cause": cause, "stage": stage, **loads(summary)}
+    for number, url, created, symptom, cause, stage, summary in cur:
+        row = loads(summary)
+        row.update(number=number, url=url, created_at=created, symptom=symptom, root_cause=cause, stage=stage)
+        yield row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from bot.core.gpus import model_token
@@ -21,6 +22,7 @@ ANY_VERSION_KEYS = ("torch", "torch_cuda", "cuda", "transformers", "vllm", "sgla
 UNKNOWN = "(not stated)"
 
 
+@lru_cache(maxsize=4096)
 def minor(version: str) -> str:
     """A version's major.minor ("2.1.0+cu121" -> "2.1", "12.1.105" -> "12.1", "b3051" kept)."""
     core = version.strip().lstrip("vV").split("+")[0].split()[0] if version.strip() else ""
@@ -28,6 +30,7 @@ def minor(version: str) -> str:
     return ".".join(parts[:2]) if len(parts) >= 2 and parts[0].isdigit() else core or version
 
 
+@lru_cache(maxsize=4096)
 def gpu_name(text: str) -> str:
     """A GPU's model token in upper case ("NVIDIA A100-SXM4-80GB" -> "A100"), else the text shortened."""
     token = model_token(text)
@@ -54,26 +57,12 @@ def aggregate(rows: Iterable[dict[str, Any]], *, repo: str, source: str = "store
     env = {k: Counter() for k in (*VERSION_KEYS, "gpu")}
     missing_keys = Counter()
     numbers, edges, has_related = set(), [], False
-    records = failing_n = without_versions = dated = 0
+    records = failing_n = without_versions = 0
+    classes = Counter()
     for row in rows:
         records += 1
         numbers.add(row.get("number"))
-        paths = {}
-        for dim, counters in levels.items():
-            value = row.get(dim)
-            if not value:
-                unclassified[dim] += 1
-                continue
-            parts = value.split(SEP)
-            paths[dim] = parts
-            for k in range(min(len(parts), len(counters))):
-                counters[k][SEP.join(parts[: k + 1])] += 1
-        stage[row.get("stage") or UNKNOWN] += 1
-        heat[(paths["symptom"][0] if "symptom" in paths else UNKNOWN,
-              paths["root_cause"][0] if "root_cause" in paths else UNKNOWN)] += 1
-        if m := month(row.get("created_at")):
-            dated += 1
-            months[m][paths["symptom"][0] if "symptom" in paths else UNKNOWN] += 1
+        classes[(row.get("symptom"), row.get("root_cause"), row.get("stage"), month(row.get("created_at")))] += 1
         for err in row.get("errors") or ():
             fp = err.get("fingerprint")
             if not fp:
@@ -89,7 +78,7 @@ def aggregate(rows: Iterable[dict[str, Any]], *, repo: str, source: str = "store
             has_related = True
             if (rel.get("score") or 0) >= RELATED_MIN_SCORE:
                 edges.append((row.get("number"), rel.get("number")))
-        if source == "labels" or failing(row):
+        if source == "labels" or failing(row):  # (the paths above are counted once per distinct combination)
             failing_n += 1
             stated = row.get("env") or {}
             for key in VERSION_KEYS:
@@ -102,6 +91,23 @@ def aggregate(rows: Iterable[dict[str, Any]], *, repo: str, source: str = "store
                 env["gpu"][gpu_name(str(stated["gpu"]))] += 1
             if not any(stated.get(k) for k in ANY_VERSION_KEYS):
                 without_versions += 1
+    dated = 0
+    for (symptom, cause, stage_name, m), n in classes.items():  # a few hundred combinations, not one per issue
+        first = {}
+        for dim, value in (("symptom", symptom), ("root_cause", cause)):
+            if not value:
+                unclassified[dim] += n
+                continue
+            parts = value.split(SEP)
+            first[dim] = parts[0]
+            counters = levels[dim]
+            for k in range(min(len(parts), len(counters))):
+                counters[k][SEP.join(parts[: k + 1])] += n
+        stage[stage_name or UNKNOWN] += n
+        heat[(first.get("symptom", UNKNOWN), first.get("root_cause", UNKNOWN))] += n
+        if m:
+            dated += n
+            months[m][first.get("symptom", UNKNOWN)] += n
     return {
         "repo": repo, "source": source, "issues": len(numbers), "records": records,
         "symptom": _levels(levels["symptom"], unclassified["symptom"]),
