@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.backfill.summary import summarize
 from bot.store import scheme
 from bot.store.sqlite import connect, migrate, sqlite_path
 
@@ -175,7 +176,8 @@ class BackfillStore:
             "SELECT COUNT(*) FROM backfill_issues WHERE repo = ?", (repo,)).fetchone()[0])
 
     async def report_rows(self, repo: str) -> list[dict[str, Any]]:
-        """What a report needs per issue: number, url, created_at, the three paths and the summary."""
+        """What a report needs per issue (number, url, created_at, the three paths and the summary): the backfilled
+        issues, and those only the webhook path triaged since."""
         def get(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             return list(_report_rows(conn, repo))
         return await self._run(get)
@@ -193,4 +195,14 @@ def _report_rows(conn: sqlite3.Connection, repo: str) -> Iterator[dict[str, Any]
     for number, url, created, symptom, cause, stage, summary in cur:
         row = loads(summary)
         row.update(number=number, url=url, created_at=created, symptom=symptom, root_cause=cause, stage=stage)
+        yield row
+    # issues only the webhook path triaged (new since the backfill): their latest decision, without a date
+    cur = conn.execute("SELECT s.number, s.decision FROM issue_state s WHERE s.repo = ? COLLATE NOCASE AND "
+                       "s.decision IS NOT NULL AND NOT EXISTS (SELECT 1 FROM backfill_issues b WHERE b.repo = ? "
+                       "COLLATE NOCASE AND b.number = s.number) ORDER BY s.number", (repo, repo))
+    for number, decision in cur:
+        data = loads(decision)
+        row = summarize(data)
+        row.update(number=number, url=f"https://github.com/{repo}/issues/{number}", created_at=None,
+                   symptom=data.get("symptom"), root_cause=data.get("root_cause"), stage=data.get("stage"))
         yield row

@@ -131,3 +131,24 @@ async def test_report_reads_the_backfilled_store(tmp_path):
     assert "Process Killed" in html and "https://github.com/o/r/issues/1" in html
     code = await asyncio.to_thread(main, ["report", "x/y", "--database-url", url, "--json"])
     assert code == 1
+
+
+async def test_the_report_also_covers_issues_only_the_webhook_path_triaged(tmp_path):
+    from bot.backfill.store import BackfillStore, IssueRow
+    from bot.store import IssueState, SQLiteStore
+
+    url = f"sqlite:///{tmp_path}/db.sqlite3"
+    server = SQLiteStore(url)
+    await server.save_issue_state(IssueState("o/r", 9, decision={"symptom": "Hang", "root_cause": None,
+                                                                   "stage": "Inference", "env": {"vllm": "0.6.1"},
+                                                                   "errors": []}), 1.0)
+    await server.save_issue_state(IssueState("o/r", 1, decision={"symptom": "Hang"}), 1.0)  # backfilled too
+    await server.close()
+    store = BackfillStore(url)
+    d = {"symptom": "Crash", "root_cause": None, "stage": None, "env": {}, "errors": []}
+    await store.save_issues([IssueRow("o/r", 1, "open", "t", None, "2024-01-01T00:00:00Z", None, "x", "Crash", None,
+                                      None, {"env": {}, "errors": [], "missing": []}, d)])
+    rows = await store.report_rows("o/r")
+    await store.close()
+    assert [(r["number"], r["symptom"]) for r in rows] == [(1, "Crash"), (9, "Hang")]
+    assert aggregate(rows, repo="o/r")["environments"]["vllm"] == {"0.6": 1}
