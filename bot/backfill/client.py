@@ -89,7 +89,8 @@ class BackfillClient(GitHubClient):
                 failures += 1
                 wait = backoff(failures, self.backoff_base)
                 if loop.time() + wait > deadline:
-                    raise GitHubUnavailable(f"{method} {path}: {type(exc).__name__} after {failures} attempts") from None
+                    reason = f"{type(exc).__name__} after {failures} attempts"
+                    raise GitHubUnavailable(f"{method} {path}: {reason}") from None
                 log.warning("GitHub %s %s: %s, retrying in %.1fs", method, path, type(exc).__name__, wait)
                 await asyncio.sleep(wait)
                 continue
