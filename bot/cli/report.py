@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `report` subcommand."""
     p = subparsers.add_parser("report", help="a self-contained HTML report (or --json tables) of a repo's failures")
     p.add_argument("repo", metavar="OWNER/REPO", nargs="?",
-                   help="the repository whose stored decisions to report (with --labels: a title, default all)")
+                   help="the repository whose stored decisions to report (with --labels: only its records; default all)")
     p.add_argument("-o", "--output", metavar="FILE.html", help="write the HTML page here")
     p.add_argument("--json", action="store_true", help="print the aggregated tables as JSON")
     p.add_argument("--labels", metavar="FILE.jsonl",
