@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.backfill.store import BackfillStore, IssueRow  # noqa: E402
+from bot.backfill.store import IssueRow, open_backfill_store  # noqa: E402
 from bot.backfill.summary import decision_json, summarize  # noqa: E402
 from bot.core.triage import triage  # noqa: E402
 from bot.github.triage import load_rules  # noqa: E402
@@ -41,7 +41,7 @@ async def fill(url: str, n: int, seed_issues: int) -> None:
     decisions = [decision_json(triage(t["title"], t["body"], ruleset, classifier=classifier))
                  for t in map(issue, range(seed_issues))]
     rnd = random.Random(3)
-    store = BackfillStore(url)
+    store = await open_backfill_store(url)
     batch = []
     for number in range(1, n + 1):
         d = decisions[rnd.randrange(len(decisions))]
@@ -59,7 +59,7 @@ async def fill(url: str, n: int, seed_issues: int) -> None:
 async def in_process(url: str, out: Path) -> tuple[float, float, int, int]:
     """Read, aggregate, render, write; (wall seconds, CPU seconds, bytes, issues)."""
     started, cpu = time.perf_counter(), time.process_time()
-    store = BackfillStore(url)
+    store = await open_backfill_store(url)
     rows = await store.report_rows(REPO)
     await store.close()
     tables = aggregate(rows, repo=REPO)

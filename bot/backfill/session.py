@@ -15,7 +15,7 @@ from bot.backfill.pacing import RunStats
 from bot.backfill.progress import Progress
 from bot.backfill.related import index_hook
 from bot.backfill.runner import Backfill, OnDecision, Options
-from bot.backfill.store import BackfillStore
+from bot.backfill.store import BackfillStore, open_backfill_store
 from bot.github.auth import AppAuth
 from bot.github.context import AppContext
 from bot.github.metrics import Metrics
@@ -40,7 +40,7 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
     stats = stats or RunStats(max_requests=max_requests)
     stats.on_wait = progress.waiting
     own_store = store is None
-    store = store or BackfillStore(settings.database_url)
+    store = store or await open_backfill_store(settings.database_url)
     metrics = Metrics()
     ruleset, classifier = load_rules()
     try:

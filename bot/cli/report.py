@@ -33,7 +33,7 @@ def _rows(args: argparse.Namespace) -> list[dict]:
         if args.repo:
             rows = [r for r in rows if str(r.get("repo") or "").casefold() == args.repo.casefold()]
         return rows
-    from bot.backfill.store import BackfillStore
+    from bot.backfill.store import open_backfill_store
     from bot.settings import load_settings
     from bot.store import open_existing
 
@@ -41,7 +41,7 @@ def _rows(args: argparse.Namespace) -> list[dict]:
 
     async def read() -> list[dict]:
         await (await open_existing(url)).close()  # a missing SQLite file is an error, not a new empty database
-        store = BackfillStore(url)
+        store = await open_backfill_store(url)
         try:
             return await store.report_rows(args.repo)
         finally:

@@ -213,10 +213,10 @@ async def test_a_hook_may_add_related_links_that_the_report_clusters(fake_github
         return {"related": [{"number": n + 1, "score": 0.9, "reasons": []}]} if n in (1, 2, 7) else None
 
     await run(settings, [REPO], progress=Progress(io.StringIO()), on_decision=[related], index=False)
-    from bot.backfill.store import BackfillStore
+    from bot.backfill.store import open_backfill_store
     from bot.report.aggregate import aggregate
 
-    store = BackfillStore(settings.database_url)
+    store = await open_backfill_store(settings.database_url)
     tables = aggregate(await store.report_rows(REPO), repo=REPO)
     await store.close()
     assert tables["clusters"] == {"available": True, "groups": [{"size": 3, "issues": [1, 2, 3]},
@@ -235,3 +235,21 @@ def test_the_bar_shows_issues_rate_eta_and_waits():
     text = out.getvalue()
     assert "200/300" in text and "issue/s" in text and "waits=1" in text and "<" in text  # tqdm's ETA
     assert "rate limit spent; waiting 42 s" in text
+
+
+async def test_a_backfill_on_postgresql_resumes_and_reports(fake_github, app_keys, pg_cluster):
+    pg_cluster.psql("CREATE DATABASE backfill_run")
+    settings = load_settings(app_id=APP_ID, private_key=app_keys[0], github_api_url=fake_github.url,
+                             database_url=pg_cluster.url("backfill_run"))
+    fill(fake_github, 150)
+    with pytest.raises(RequestCapReached):
+        await run(settings, [REPO], progress=Progress(io.StringIO()), max_requests=3)
+    runner, _ = await run(settings, [REPO], progress=Progress(io.StringIO()))
+    assert runner.totals.triaged == 50
+    from bot.backfill.store import open_backfill_store
+    from bot.report.aggregate import aggregate
+
+    store = await open_backfill_store(settings.database_url)
+    tables = aggregate(await store.report_rows(REPO), repo=REPO)
+    await store.close()
+    assert tables["issues"] == 150 and sum(tables["stage"].values()) == 150

@@ -111,11 +111,11 @@ def test_report_needs_a_source_and_an_output(args, capsys):
 
 
 async def test_report_reads_the_backfilled_store(tmp_path):
-    from bot.backfill.store import BackfillStore, IssueRow
+    from bot.backfill.store import IssueRow, open_backfill_store
     from bot.backfill.summary import summarize
 
     url = f"sqlite:///{tmp_path}/db.sqlite3"
-    store = BackfillStore(url)
+    store = await open_backfill_store(url)
     decisions = [{"symptom": "Crash - Process Killed", "root_cause": None, "stage": "Fine-tuning",
                   "env": {"torch": "2.2.1"}, "errors": [{"type": "Killed", "fingerprint": "k1", "message": "x"}],
                   "missing": ["cuda"]}, {"symptom": None, "root_cause": None, "stage": None, "env": {}, "errors": []}]
@@ -134,7 +134,7 @@ async def test_report_reads_the_backfilled_store(tmp_path):
 
 
 async def test_the_report_also_covers_issues_only_the_webhook_path_triaged(tmp_path):
-    from bot.backfill.store import BackfillStore, IssueRow
+    from bot.backfill.store import IssueRow, open_backfill_store
     from bot.store import IssueState, SQLiteStore
 
     url = f"sqlite:///{tmp_path}/db.sqlite3"
@@ -144,7 +144,7 @@ async def test_the_report_also_covers_issues_only_the_webhook_path_triaged(tmp_p
                                                                    "errors": []}), 1.0)
     await server.save_issue_state(IssueState("o/r", 1, decision={"symptom": "Hang"}), 1.0)  # backfilled too
     await server.close()
-    store = BackfillStore(url)
+    store = await open_backfill_store(url)
     d = {"symptom": "Crash", "root_cause": None, "stage": None, "env": {}, "errors": []}
     await store.save_issues([IssueRow("o/r", 1, "open", "t", None, "2024-01-01T00:00:00Z", None, "x", "Crash", None,
                                       None, {"env": {}, "errors": [], "missing": []}, d)])
