@@ -24,7 +24,12 @@ def index_hook(settings: Any) -> OnDecision | None:
         """Index the issue; its related issues as the decision's `related` key."""
         if decision is None:  # --apply: the webhook path indexed it already
             return None
-        found = await related.relate(ctx, repo, issue, decision)
+        try:
+            found = await related.relate(ctx, repo, issue, decision)
+        except Exception:  # noqa: BLE001 - the index is an extra: the backfill goes on without it
+            log.warning("%s#%s: related-issue index failed; stored without links", repo, issue.get("number"),
+                        exc_info=True)
+            return None
         if found is None:
             return None
         return {"related": [{"number": r.number, "score": r.score, "reasons": [list(x) for x in r.reasons]}

@@ -37,3 +37,14 @@ async def test_the_hook_indexes_and_returns_the_links_to_store(monkeypatch):
 def test_no_index_in_this_build_means_no_hook(monkeypatch):
     monkeypatch.setitem(sys.modules, "bot.github.related", None)
     assert index_hook("settings") is None
+
+
+async def test_a_failing_index_never_stops_the_backfill(monkeypatch):
+    async def relate(ctx, repo, issue, decision):
+        raise RuntimeError("no FTS5 here")
+
+    monkeypatch.setitem(sys.modules, "bot.github.related", types.SimpleNamespace(relate=relate))
+    import bot.github
+
+    monkeypatch.setattr(bot.github, "related", sys.modules["bot.github.related"], raising=False)
+    assert await index_hook("settings")("o/r", {"number": 1}, {}, "decision") is None
