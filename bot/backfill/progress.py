@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import IO, Any
@@ -15,7 +16,7 @@ class Progress:
 
     def __init__(self, out: IO[str] | None = None, *, bar: bool | None = None, clock=time.monotonic):
         self.out = out or sys.stdout
-        self.bar = self.out.isatty() if bar is None else bar
+        self.bar = _terminal(self.out) if bar is None else bar
         self.clock = clock
         self._tqdm: Any = None
         self.repo = ""
@@ -77,3 +78,11 @@ class Progress:
         elif self.repo:
             self.line()
         self.repo = ""
+
+
+def _terminal(out: IO[str]) -> bool:
+    """Whether `out` is a terminal with a width (a pty without one would show an empty bar)."""
+    try:
+        return out.isatty() and os.get_terminal_size(out.fileno()).columns > 0
+    except (OSError, ValueError, AttributeError):
+        return False
