@@ -41,6 +41,16 @@ class IssueState:
     decision is kept in every override record)."""
 
 
+@dataclass(frozen=True)
+class QueueStats:
+    """The durable queue at one moment, for /metrics and /healthz."""
+
+    pending: int
+    running: int
+    oldest_pending_seconds: float
+    oldest_claim_seconds: float
+
+
 DELIVERY_COLUMNS = tuple(Delivery.__dataclass_fields__)
 """The deliveries columns a Delivery is read from, in field order."""
 
@@ -52,17 +62,20 @@ class Store(Protocol):
     """
 
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
-                           received_at: float) -> bool:
-        """Record a new pending delivery; False if this delivery id was seen before."""
+                           received_at: float, *, issue_key: str | None = None,
+                           installation_id: int | None = None) -> bool:
+        """Record a new pending delivery (of this issue and installation, when it has them); False if this delivery
+        id was seen before."""
 
     async def claim(self, delivery_id: str, now: float) -> Delivery | None:
         """Move a pending delivery to running and return it; None if it is not pending."""
 
-    async def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
-        """Mark a running delivery done, or failed with the error."""
+    async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim.
+        Whether the row changed."""
 
-    async def release(self, delivery_id: str) -> None:
-        """Put a running delivery back to pending (shutdown interrupted it)."""
+    async def release(self, delivery_id: str, owner: str | None = None) -> None:
+        """Put a running delivery back to pending (shutdown interrupted it); with an owner, only its own claim."""
 
     async def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""
@@ -129,6 +142,24 @@ class Store(Protocol):
     async def retries(self) -> list[dict]:
         """Every retry record, oldest first."""
 
+    async def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int = 0
+                         ) -> Delivery | None:
+        """Claim the oldest delivery that may run now, for `owner`, until now + lease_seconds; None if there is none.
+
+        It may run when it is pending, or running under a lease that expired (its replica died), while no other
+        delivery of its issue runs under a live lease (one issue is handled in one place at a time), and while its
+        installation holds fewer than `per_installation` live claims (0: no cap)."""
+
+    async def renew(self, owner: str, ids: list[str], until: float) -> list[str]:
+        """Extend owner's leases on these running deliveries; the ids still held (the others were taken over)."""
+
+    async def recover(self) -> int:
+        """At start-up: running deliveries that no live server can hold back to pending; how many (SQLite: one
+        server per file, so all of them; PostgreSQL: none, their leases expire and other replicas take them)."""
+
+    async def queue_stats(self, now: float) -> QueueStats:
+        """Pending and running counts, and the age of the oldest pending delivery and of the oldest live claim."""
+
     async def healthy(self) -> bool:
         """Whether the store answers."""
 
@@ -174,3 +205,27 @@ async def record_human_labels(store: Store, repo: str, number: int, *, added: li
         await store.label_event(repo, number, name, added=True, by_bot=False)
     for name in removed:
         await store.label_event(repo, number, name, added=False, by_bot=False)
+
+
+STATS_SQL = ("SELECT COUNT(*) FILTER (WHERE status = 'pending'), COUNT(*) FILTER (WHERE status = 'running'), "
+             "MIN(received_at) FILTER (WHERE status = 'pending'), MIN(updated_at) FILTER (WHERE status = 'running') "
+             "FROM deliveries WHERE status IN ('pending', 'running')")
+"""The query behind queue_stats (portable)."""
+
+
+def queue_stats(row, now: float) -> QueueStats:
+    """QueueStats from STATS_SQL's row."""
+    pending, running, first_pending, first_claim = row
+    return QueueStats(pending or 0, running or 0, max(0.0, now - first_pending) if first_pending else 0.0,
+                      max(0.0, now - first_claim) if first_claim else 0.0)
+
+
+BUSY_CTE = ("WITH busy AS (SELECT issue_key, installation_id FROM deliveries WHERE status = 'running' "
+            "AND (lease_until IS NULL OR lease_until >= {now}))")
+"""The live claims: running deliveries whose lease has not expired (or that carry none)."""
+
+CLAIMABLE = ("d.status IN ('pending', 'running') AND (d.status = 'pending' OR d.lease_until < {now}) "
+             "AND (d.issue_key IS NULL OR d.issue_key NOT IN (SELECT issue_key FROM busy WHERE issue_key IS NOT NULL)) "
+             "AND (d.installation_id IS NULL OR {cap} <= 0 OR "
+             "(SELECT COUNT(*) FROM busy b WHERE b.installation_id = d.installation_id) < {cap})")
+"""Which rows of `deliveries d` claim_next may take (see Store.claim_next); {now} and {cap} are placeholders."""

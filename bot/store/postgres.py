@@ -11,11 +11,25 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from bot.store import base, schema
-from bot.store.base import (DELIVERY_COLUMNS, ISSUE_COLUMNS, Delivery, IssueState, apply_label_event, issue_from_row,
-                            issue_row)
+from bot.store.base import (BUSY_CTE, CLAIMABLE, DELIVERY_COLUMNS, ISSUE_COLUMNS, STATS_SQL, Delivery, IssueState,
+                            QueueStats, apply_label_event, issue_from_row, issue_row, queue_stats)
 
 MIGRATION_LOCK = 0x6669_7273_746D_6C  # "firstml": one advisory lock id for schema changes, per database
 COLUMNS = ", ".join(DELIVERY_COLUMNS)
+
+PICK = (BUSY_CTE.format(now="%(now)s") + " SELECT d.id, d.issue_key, d.installation_id FROM deliveries d WHERE "
+        + CLAIMABLE.format(now="%(now)s", cap="%(cap)s") + " ORDER BY d.received_at, d.seq LIMIT 1 "
+        "FOR UPDATE OF d SKIP LOCKED")
+"""claim_next's candidate: the oldest claimable row no other transaction holds."""
+
+TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, updated_at = %(now)s, "
+        f"lease_owner = %(owner)s, lease_until = %(until)s WHERE id = %(id)s AND (status = 'pending' OR "
+        f"lease_until < %(now)s) AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.status = 'running' AND "
+        f"r.issue_key = %(issue)s AND r.id <> %(id)s AND (r.lease_until IS NULL OR r.lease_until >= %(now)s)) "
+        f"AND (%(installation)s::bigint IS NULL OR %(cap)s <= 0 OR (SELECT COUNT(*) FROM deliveries r WHERE "
+        f"r.status = 'running' AND r.installation_id = %(installation)s AND r.id <> %(id)s AND "
+        f"(r.lease_until IS NULL OR r.lease_until >= %(now)s)) < %(cap)s) RETURNING {COLUMNS}")
+"""claim_next's claim of the candidate, checked again after the advisory lock."""
 
 
 def conninfo(database_url: str) -> str:
@@ -85,11 +99,52 @@ class PostgresStore:
             return (await conn.execute(sql, params)).rowcount
 
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
-                           received_at: float) -> bool:
+                           received_at: float, *, issue_key: str | None = None,
+                           installation_id: int | None = None) -> bool:
         """Record a new pending delivery; False if this delivery id was seen before."""
         return await self._count(
-            "INSERT INTO deliveries (id, event, action, payload, received_at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (id) DO NOTHING", (delivery_id, event, action, payload, received_at)) == 1
+            "INSERT INTO deliveries (id, event, action, payload, received_at, issue_key, installation_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+            (delivery_id, event, action, payload, received_at, issue_key, installation_id)) == 1
+
+    async def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int = 0
+                         ) -> Delivery | None:
+        """Claim the oldest delivery that may run now (see Store.claim_next), in one short transaction.
+
+        The row is picked with FOR UPDATE SKIP LOCKED, so replicas never wait on each other's candidates; then an
+        advisory lock on its installation (else its issue) orders claims that could conflict, and the UPDATE checks
+        again, seeing every claim committed meanwhile, that its issue is free and the installation under its cap."""
+        params = {"now": now, "owner": owner, "until": now + lease_seconds, "cap": per_installation}
+        async with self.pool.connection() as conn:
+            for _ in range(3):  # a candidate that lost the race: the next one
+                async with conn.transaction():
+                    cand = await (await conn.execute(PICK, params)).fetchone()
+                    if cand is None:
+                        return None
+                    params |= {"id": cand[0], "issue": cand[1], "installation": cand[2]}
+                    key = f"i{cand[2]}" if cand[2] is not None else f"k{cand[1]}" if cand[1] is not None else None
+                    if key is not None:
+                        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 17))", (key,))
+                    row = await (await conn.execute(TAKE, params)).fetchone()
+                if row is not None:
+                    return Delivery(*row)
+        return None
+
+    async def renew(self, owner: str, ids: list[str], until: float) -> list[str]:
+        """Extend owner's leases on these running deliveries; the ids still held (the others were taken over)."""
+        if not ids:
+            return []
+        rows = await self._all("UPDATE deliveries SET lease_until = %s WHERE status = 'running' AND lease_owner = %s "
+                               "AND id = ANY(%s) RETURNING id", (until, owner, list(ids)))
+        return [r[0] for r in rows]
+
+    async def recover(self) -> int:
+        """Nothing: other replicas may be running; the claims of a dead one expire and are taken over."""
+        return 0
+
+    async def queue_stats(self, now: float) -> QueueStats:
+        """Pending and running counts, the oldest pending delivery's and oldest claim's ages."""
+        return queue_stats(await self._one(STATS_SQL), now)
 
     async def claim(self, delivery_id: str, now: float) -> Delivery | None:
         """Move a pending delivery to running and return it; None if it is not pending."""
@@ -98,15 +153,19 @@ class PostgresStore:
             f"WHERE id = %s AND status = 'pending' RETURNING {COLUMNS}", (now, delivery_id))
         return Delivery(*row) if row else None
 
-    async def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
-        """Mark a running delivery done, or failed with the error."""
-        await self._count("UPDATE deliveries SET status = %s, last_error = %s, updated_at = %s WHERE id = %s",
-                          ("failed" if error is not None else "done", error, now, delivery_id))
+    async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
+        return await self._count(
+            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, lease_until = NULL "
+            "WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
+             "owner": owner}) == 1
 
-    async def release(self, delivery_id: str) -> None:
-        """Put a running delivery back to pending (shutdown interrupted it)."""
-        await self._count("UPDATE deliveries SET status = 'pending' WHERE id = %s AND status = 'running'",
-                          (delivery_id,))
+    async def release(self, delivery_id: str, owner: str | None = None) -> None:
+        """Put a running delivery back to pending (shutdown interrupted it); with an owner, only its own claim."""
+        await self._count("UPDATE deliveries SET status = 'pending', lease_until = NULL WHERE id = %(id)s AND "
+                          "status = 'running' AND (%(owner)s::text IS NULL OR lease_owner = %(owner)s)",
+                          {"id": delivery_id, "owner": owner})
 
     async def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""

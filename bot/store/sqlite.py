@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.store import base, schema
-from bot.store.base import (DELIVERY_COLUMNS, ISSUE_COLUMNS, Delivery, IssueState, apply_label_event, issue_from_row,
-                           issue_row)
+from bot.store.base import (BUSY_CTE, CLAIMABLE, DELIVERY_COLUMNS, ISSUE_COLUMNS, STATS_SQL, Delivery, IssueState,
+                            QueueStats, apply_label_event, issue_from_row, issue_row, queue_stats)
 
 WAIT_MS = 5000
 """How long a statement may wait for another connection's write lock: on the side thread, and while migrating."""
@@ -91,13 +91,39 @@ class SQLiteOps:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
-    def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str, received_at: float) -> bool:
+    def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str, received_at: float,
+                     issue_key: str | None = None, installation_id: int | None = None) -> bool:
         """Record a new pending delivery; False if this delivery id was seen before."""
         cur = self.conn.execute(
-            "INSERT OR IGNORE INTO deliveries (id, event, action, payload, received_at) VALUES (?, ?, ?, ?, ?)",
-            (delivery_id, event, action, payload, received_at),
+            "INSERT OR IGNORE INTO deliveries (id, event, action, payload, received_at, issue_key, installation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (delivery_id, event, action, payload, received_at, issue_key, installation_id),
         )
         return cur.rowcount == 1
+
+    def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int) -> Delivery | None:
+        """The oldest claimable delivery, claimed in one statement (SQLite has one writer at a time)."""
+        row = self.conn.execute(
+            BUSY_CTE.format(now=":now") + " UPDATE deliveries SET status = 'running', attempts = attempts + 1, "
+            "updated_at = :now, lease_owner = :owner, lease_until = :until WHERE id = (SELECT d.id FROM deliveries d "
+            f"WHERE {CLAIMABLE.format(now=':now', cap=':cap')} ORDER BY d.received_at, d.rowid LIMIT 1) "
+            f"RETURNING {', '.join(DELIVERY_COLUMNS)}",
+            {"now": now, "owner": owner, "until": now + lease_seconds, "cap": per_installation},
+        ).fetchone()
+        return Delivery(*row) if row else None
+
+    def renew(self, owner: str, ids: list[str], until: float) -> list[str]:
+        """Extend owner's leases; the ids still held."""
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"UPDATE deliveries SET lease_until = ? WHERE status = 'running' AND lease_owner = ? AND id IN "
+            f"({', '.join('?' * len(ids))}) RETURNING id", (until, owner, *ids))
+        return [r[0] for r in rows]
+
+    def queue_stats(self, now: float) -> QueueStats:
+        """Pending and running counts, the oldest pending delivery's and oldest claim's ages."""
+        return queue_stats(self.conn.execute(STATS_SQL).fetchone(), now)
 
     def claim(self, delivery_id: str, now: float) -> Delivery | None:
         """Move a pending delivery to running and return it; None if it is not pending."""
@@ -108,17 +134,18 @@ class SQLiteOps:
         ).fetchone()
         return Delivery(*row) if row else None
 
-    def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
-        """Mark a running delivery done, or failed with the error."""
-        self.conn.execute(
-            "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ? WHERE id = ?",
-            ("failed" if error is not None else "done", error, now, delivery_id),
-        )
+    def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
+        """Mark a running delivery done, or failed with the error (with an owner: only its own claim)."""
+        return self.conn.execute(
+            "UPDATE deliveries SET status = ?, last_error = ?, updated_at = ?, lease_until = NULL WHERE id = ? "
+            "AND (? IS NULL OR (status = 'running' AND lease_owner = ?))",
+            ("failed" if error is not None else "done", error, now, delivery_id, owner, owner),
+        ).rowcount == 1
 
-    def release(self, delivery_id: str) -> None:
-        """Put a running delivery back to pending (shutdown interrupted it)."""
-        self.conn.execute("UPDATE deliveries SET status = 'pending' WHERE id = ? AND status = 'running'",
-                          (delivery_id,))
+    def release(self, delivery_id: str, owner: str | None = None) -> None:
+        """Put a running delivery back to pending (with an owner: only its own claim)."""
+        self.conn.execute("UPDATE deliveries SET status = 'pending', lease_until = NULL WHERE id = ? AND "
+                          "status = 'running' AND (? IS NULL OR lease_owner = ?)", (delivery_id, owner, owner))
 
     def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""
@@ -295,21 +322,40 @@ class SQLiteStore:
         return getattr(self._slow, name)(*args, **kwargs)
 
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
-                           received_at: float) -> bool:
+                           received_at: float, *, issue_key: str | None = None,
+                           installation_id: int | None = None) -> bool:
         """Record a new pending delivery; False if this delivery id was seen before."""
-        return await self._do("add_delivery", delivery_id, event, action, payload, received_at)
+        return await self._do("add_delivery", delivery_id, event, action, payload, received_at, issue_key,
+                              installation_id)
+
+    async def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int = 0
+                         ) -> Delivery | None:
+        """Claim the oldest delivery that may run now (see Store.claim_next)."""
+        return await self._do("claim_next", owner, now, lease_seconds, per_installation)
+
+    async def renew(self, owner: str, ids: list[str], until: float) -> list[str]:
+        """Extend owner's leases on these running deliveries; the ids still held."""
+        return await self._do("renew", owner, ids, until)
+
+    async def recover(self) -> int:
+        """One server per SQLite file: at its start nothing can be running, so every running delivery is pending."""
+        return await self._do("reset_running")
+
+    async def queue_stats(self, now: float) -> QueueStats:
+        """Pending and running counts, the oldest pending delivery's and oldest claim's ages."""
+        return await self._do("queue_stats", now)
 
     async def claim(self, delivery_id: str, now: float) -> Delivery | None:
         """Move a pending delivery to running and return it; None if it is not pending."""
         return await self._do("claim", delivery_id, now)
 
-    async def finish(self, delivery_id: str, now: float, error: str | None = None) -> None:
-        """Mark a running delivery done, or failed with the error."""
-        await self._do("finish", delivery_id, now, error)
+    async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
+        return await self._do("finish", delivery_id, now, error, owner)
 
-    async def release(self, delivery_id: str) -> None:
-        """Put a running delivery back to pending (shutdown interrupted it)."""
-        await self._do("release", delivery_id)
+    async def release(self, delivery_id: str, owner: str | None = None) -> None:
+        """Put a running delivery back to pending (shutdown interrupted it); with an owner, only its own claim."""
+        await self._do("release", delivery_id, owner)
 
     async def open_ids(self, limit: int) -> list[str]:
         """The oldest pending or running delivery ids."""

@@ -1,6 +1,9 @@
-"""The Store contract, run against every backend: the durable queue, issue memory, overrides, dedupe, retries."""
+"""The Store contract, run against every backend: the durable queue and its claims, issue memory, overrides, dedupe,
+retries."""
 
 from __future__ import annotations
+
+import asyncio
 
 from bot.store import IssueState, open_store
 
@@ -172,3 +175,87 @@ async def test_migrations_are_recorded_and_reopening_applies_none(store_url):
     second = await open_store(store_url)
     assert second.migrated == []
     await second.close()
+
+
+async def _add(store, delivery_id: str, at: float, issue: str | None = None, installation: int | None = None):
+    """One pending delivery of an issue and an installation."""
+    assert await store.add_delivery(delivery_id, "issues", "opened", "{}", at, issue_key=issue,
+                                    installation_id=installation)
+
+
+async def test_claim_next_takes_the_oldest_and_never_two_of_one_issue(store):
+    await _add(store, "a1", 1.0, "o/r#1", 7)
+    await _add(store, "a2", 2.0, "o/r#1", 7)
+    await _add(store, "b1", 3.0, "o/r#2", 7)
+    await _add(store, "x", 4.0)  # no issue (an installation event): never serialised
+    first = await store.claim_next("r1", 10.0, 30.0)
+    assert (first.id, first.status, first.attempts) == ("a1", "running", 1)
+    assert (await store.claim_next("r2", 10.0, 30.0)).id == "b1"  # a2 waits for a1: same issue
+    assert (await store.claim_next("r2", 10.0, 30.0)).id == "x"
+    assert await store.claim_next("r2", 10.0, 30.0) is None
+    assert await store.finish("a1", 11.0, owner="r1") is True
+    assert (await store.claim_next("r2", 11.0, 30.0)).id == "a2"
+
+
+async def test_an_installation_over_its_cap_waits_while_others_run(store):
+    for i in range(4):
+        await _add(store, f"flood{i}", float(i), f"big/r#{i}", 1)
+    await _add(store, "small", 10.0, "small/r#1", 2)
+    got = [(await store.claim_next("r", 20.0, 30.0, per_installation=2)).id for _ in range(3)]
+    assert got == ["flood0", "flood1", "small"]  # the flood's backlog waits; the other installation does not
+    assert await store.claim_next("r", 20.0, 30.0, per_installation=2) is None
+    await store.finish("flood0", 21.0, owner="r")
+    assert (await store.claim_next("r", 21.0, 30.0, per_installation=2)).id == "flood2"
+    stats = await store.queue_stats(25.0)
+    assert (stats.pending, stats.running, stats.oldest_pending_seconds, stats.oldest_claim_seconds) == (1, 3, 22.0, 5.0)
+
+
+async def test_an_expired_lease_is_taken_over_and_the_old_owner_can_no_longer_finish(store):
+    await _add(store, "d", 1.0, "o/r#1", 1)
+    await _add(store, "later", 2.0, "o/r#1", 1)
+    assert (await store.claim_next("dead", 10.0, 5.0)).id == "d"
+    assert await store.renew("dead", ["d", "unknown"], 16.0) == ["d"]  # alive until 16
+    assert await store.claim_next("alive", 15.0, 5.0) is None
+    taken = await store.claim_next("alive", 16.5, 5.0)  # the lease ran out: the replica is gone
+    assert (taken.id, taken.attempts) == ("d", 2)  # the same delivery first, before the issue's next one
+    assert await store.renew("dead", ["d"], 30.0) == []
+    assert await store.finish("d", 17.0, owner="dead") is False
+    await store.release("d", owner="dead")  # not its claim any more: nothing happens
+    assert (await store.get("d")).status == "running"
+    assert await store.finish("d", 17.0, owner="alive") is True
+    assert (await store.get("d")).status == "done"
+
+
+async def test_release_by_owner_returns_the_claim(store):
+    await _add(store, "d", 1.0, "o/r#1")
+    await store.claim_next("me", 10.0, 30.0)
+    await store.release("d", owner="me")
+    got = await store.get("d")
+    assert (got.status, got.attempts) == ("pending", 1)
+    assert (await store.claim_next("other", 10.0, 30.0)).id == "d"
+
+
+async def test_replicas_claiming_at_once_never_run_one_issue_twice(store_url):
+    replicas = [await open_store(store_url) for _ in range(3)]
+    try:
+        for i in range(30):
+            await _add(replicas[0], f"d{i}", float(i), f"o/r#{i % 4}", 1)
+        held: dict[str, str] = {}
+        claimed: list[str] = []
+
+        async def worker(store, name: str) -> None:
+            while (d := await store.claim_next(name, 100.0, 60.0)) is not None:
+                issue = f"o/r#{int(d.id[1:]) % 4}"
+                assert issue not in held, (issue, held)
+                held[issue] = d.id
+                claimed.append(d.id)
+                await asyncio.sleep(0.005)
+                del held[issue]
+                assert await store.finish(d.id, 100.0, owner=name)
+
+        await asyncio.gather(*(worker(s, f"r{i}-{w}") for i, s in enumerate(replicas) for w in range(3)))
+        assert sorted(claimed) == sorted(f"d{i}" for i in range(30))  # each exactly once
+        assert await replicas[1].counts() == {"done": 30}
+    finally:
+        for s in replicas:
+            await s.close()
