@@ -69,3 +69,32 @@ async def test_report_rows_add_the_issues_only_the_webhook_path_triaged(url):
         await store.close()
     assert [(r["number"], r["symptom"], r["env"]) for r in rows] == [(1, "Crash", {"torch": "2.1.0"}),
                                                                       (9, "Hang", {"vllm": "0.6.1"})]
+
+
+def test_db_copy_moves_the_backfill_tables_to_postgresql(tmp_path, pg_cluster, capsys):
+    import asyncio
+
+    from bot.__main__ import main
+
+    source = f"sqlite:///{tmp_path}/bf.sqlite3"
+    pg_cluster.psql("CREATE DATABASE bf_copy")
+    target = pg_cluster.url("bf_copy")
+
+    async def fill() -> None:
+        store = await open_backfill_store(source)
+        await store.save_issues([row(1), row(2, "Hang")])
+        await store.finish_page("Org/Repo", "state=open", "/p1", 'W/"a"', None, "none", now=5.0)
+        await store.close()
+
+    async def rows(url: str) -> tuple:
+        store = await open_backfill_store(url)
+        try:
+            return (await store.report_rows("Org/Repo"), await store.checkpoint("Org/Repo", "state=open"),
+                    await store.page("Org/Repo", "/p1"))
+        finally:
+            await store.close()
+
+    asyncio.run(fill())
+    assert main(["db", "copy", source, target]) == 0
+    assert "backfill_issues\t2 read\t2 written" in capsys.readouterr().out.splitlines()
+    assert asyncio.run(rows(target)) == asyncio.run(rows(source))
