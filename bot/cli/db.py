@@ -14,6 +14,11 @@ TABLES = {
                     "decision, updated_at", "repo, number"),
     "seen_comments": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
     "retries": ("id, repo, number, delivery_id, event, error, at", "id"),
+    # 0200_backfill: stored decisions for reports, list checkpoints, page ETags
+    "backfill_issues": ("repo, number, state, title, html_url, created_at, updated_at, digest, symptom, root_cause, "
+                        "stage, summary, decision, applied, triaged_at", "repo, number"),
+    "backfill_checkpoints": ("repo, query, next_url, pages, finished_at, updated_at", "repo, query"),
+    "backfill_pages": ("repo, url, etag, next_url, applied", "repo, url"),
 }
 """What `db copy` moves, in this order. Feature tables (0100-0299) add themselves here with their migration."""
 

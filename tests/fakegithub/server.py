@@ -1,17 +1,21 @@
-"""A stateful fake GitHub REST API on loopback: App JWT and token auth, issues, labels, comments, reactions, files."""
+"""A stateful fake GitHub REST API on loopback: App JWT and token auth, issues, labels, comments, reactions, files,
+paginated issue lists with ETags, installations, and primary rate limits in a configurable window."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 from aiohttp import web
@@ -80,6 +84,10 @@ class Issue:
     labels: list[str] = field(default_factory=list)
     state: str = "open"
     comments: list[int] = field(default_factory=list)
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    pull_request: bool = False
+    """GitHub's issue list returns pull requests too (with a `pull_request` key)."""
 
 
 @dataclass
@@ -115,12 +123,19 @@ class FakeGitHub:
         """The fake's notion of now (JWT validity, token expiry); tests can share a virtual clock with our code."""
         self.app_id, self.public_key, self.slug = app_id, public_key, slug
         self.latency, self.token_ttl = latency, token_ttl
+        self.rate_limit: int | None = None
+        """Requests allowed per installation (or per App JWT) in each window of `rate_window` seconds; None: no limit.
+        A 304 answer to a conditional request does not count, as on GitHub."""
+        self.rate_window = 3600.0
+        self._buckets: dict[Any, list[float]] = {}
         self.fault: Callable[[web.Request], Fault | None] | None = None
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.mints: list[int] = []
         self.tokens: dict[str, tuple[int, float]] = {}
         self.repos: dict[str, Repo] = {}
+        self.installations: dict[int, str] = {}
+        """Installation id -> account login, for GET /app/installations (repos add theirs)."""
         self._comment_index: dict[int, tuple[str, Comment]] = {}
         self._ids = itertools.count(1000)
         self._doc = json.loads(OPENAPI.read_text())
@@ -140,16 +155,26 @@ class FakeGitHub:
     def add_repo(self, full_name: str, installation_id: int = 1) -> Repo:
         """Create (or return) a repository owned by an installation."""
         owner, name = full_name.split("/")
+        self.installations.setdefault(installation_id, owner)
         return self.repos.setdefault(full_name.lower(), Repo(owner, name, installation_id))
 
     def add_issue(self, full_name: str, number: int, title: str = "t", body: str | None = "b",
-                  login: str = "octocat", labels: list[str] = ()) -> Issue:
-        """Create an issue (and its repository if needed)."""
+                  login: str = "octocat", labels: list[str] = (), *, state: str = "open",
+                  created_at: float | None = None, updated_at: float | None = None,
+                  pull_request: bool = False) -> Issue:
+        """Create an issue or pull request (and its repository if needed); times are epoch seconds."""
         repo = self.add_repo(full_name)
         for label in labels:
             self._label(repo, label)
-        issue = repo.issues[number] = Issue(number, title, body, login, list(labels))
+        created = self.clock() if created_at is None else created_at
+        issue = repo.issues[number] = Issue(number, title, body, login, list(labels), state, created_at=created,
+                                            updated_at=created if updated_at is None else updated_at,
+                                            pull_request=pull_request)
         return issue
+
+    def touch(self, issue: Issue) -> None:
+        """The issue changed now (GitHub bumps `updated_at` on edits, labels and comments)."""
+        issue.updated_at = max(self.clock(), issue.updated_at + 1)
 
     def add_comment(self, full_name: str, number: int, body: str, login: str = "octocat") -> Comment:
         """A comment by a human (or anyone) on an issue."""
@@ -235,8 +260,13 @@ class FakeGitHub:
             fault = self.fault(request) if self.fault else None
             kind, who = self._auth(request)
             record.auth = kind
+            bucket = self._bucket(kind, who)
             if fault is not None and fault.kind != "late":
                 response = await self._fault(request, fault)
+            elif bucket is not None and bucket[1] <= 0:
+                response = web.json_response({"message": "API rate limit exceeded for installation.",
+                                              "documentation_url": "https://docs.github.com/rest/rate-limit"},
+                                             status=403)
             elif kind == "none":
                 response = web.json_response({"message": "Bad credentials", "detail": who}, status=401)
             elif request.path.startswith("/app") and kind != "jwt":
@@ -246,6 +276,7 @@ class FakeGitHub:
                 template = route.canonical if route is not None else request.path
                 validator = self._validator(template, request.method.lower())
                 errors = [e.message for e in validator.iter_errors(body)] if validator and body is not None else []
+                errors += self._query_errors(template, request)
                 if validator and body is None and request.method in ("PATCH", "PUT"):
                     errors.append("missing JSON body")
                 if errors:
@@ -262,7 +293,62 @@ class FakeGitHub:
                         response = web.json_response({"message": "Server Error"}, status=fault.status)
         finally:
             record.status = response.status if response is not None else 499
+        if bucket is not None and response is not None:
+            if response.status != 304 and bucket[1] > 0:
+                bucket[1] -= 1
+            self._rate_headers(response, bucket)
         return response
+
+    def _bucket(self, kind: str, who: Any) -> list[float] | None:
+        """The caller's [window end, remaining] (a new window once the old one ended); None without a limit."""
+        if self.rate_limit is None or kind not in ("jwt", "token"):
+            return None
+        key = ("installation", who) if kind == "token" else ("app",)
+        now = self.clock()
+        bucket = self._buckets.get(key)
+        if bucket is None or now >= bucket[0]:
+            bucket = self._buckets[key] = [math.ceil(now / self.rate_window) * self.rate_window, self.rate_limit]
+            if bucket[0] <= now:
+                bucket[0] += self.rate_window
+        return bucket
+
+    def _rate_headers(self, response: web.StreamResponse, bucket: list[float]) -> None:
+        """GitHub's primary rate-limit headers."""
+        remaining = int(bucket[1])
+        response.headers.update({"X-RateLimit-Limit": str(self.rate_limit), "X-RateLimit-Remaining": str(remaining),
+                                 "X-RateLimit-Used": str(int(self.rate_limit - remaining)),
+                                 "X-RateLimit-Reset": str(math.ceil(bucket[0])), "X-RateLimit-Resource": "core"})
+
+    def _query_errors(self, template: str, request: web.Request) -> list[str]:
+        """Query parameters checked against the operation's OpenAPI parameters: unknown names, wrong types."""
+        op = self._doc["paths"].get(template, {}).get(request.method.lower())
+        if op is None or not request.query:
+            return []
+        params = {}
+        for p in op.get("parameters", []):
+            if "$ref" in p:
+                p = self._doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[-1]]
+            if p["in"] == "query":
+                params[p["name"]] = p.get("schema", {})
+        errors = []
+        for name, raw in request.query.items():
+            if name not in params:
+                errors.append(f"unknown query parameter {name!r}")
+                continue
+            schema = params[name]
+            value: Any = raw
+            if schema.get("type") == "integer":
+                try:
+                    value = int(raw)
+                except ValueError:
+                    errors.append(f"query {name}={raw!r} is not an integer")
+                    continue
+            errors += [f"query {name}: {e.message}" for e in
+                       OAS30Validator(schema, format_checker=oas30_format_checker).iter_errors(value)]
+        if "per_page" in request.query and "per_page" in params and not errors:
+            if not 1 <= int(request.query["per_page"]) <= 100:
+                errors.append("query per_page: must be 1..100")
+        return errors
 
     async def _fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
         """Answer with the injected fault."""
@@ -316,9 +402,63 @@ class FakeGitHub:
 
     def _issue_json(self, repo: Repo, issue: Issue) -> dict[str, Any]:
         """An issue as the REST API returns it (the fields bots read)."""
-        return {"number": issue.number, "title": issue.title, "body": issue.body, "state": issue.state,
-                "user": self._user(issue.login), "labels": [self._label(repo, n) for n in issue.labels],
-                "comments": len(issue.comments)}
+        kind = "pull" if issue.pull_request else "issues"
+        out = {"number": issue.number, "title": issue.title, "body": issue.body, "state": issue.state,
+               "user": self._user(issue.login), "labels": [self._label(repo, n) for n in issue.labels],
+               "comments": len(issue.comments), "created_at": _now_iso(issue.created_at),
+               "updated_at": _now_iso(issue.updated_at),
+               "html_url": f"https://github.com/{repo.owner}/{repo.name}/{kind}/{issue.number}"}
+        if issue.pull_request:
+            out["pull_request"] = {"url": f"{self.url}/repos/{repo.owner}/{repo.name}/pulls/{issue.number}"}
+        return out
+
+    def _page(self, request: web.Request, items: list[Any], wrap: Callable[[list[Any]], Any] = lambda x: x,
+              convert: Callable[[Any], Any] = lambda x: x) -> web.Response:
+        """One page (`page`, `per_page`) of a list with GitHub's Link header; an ETag, and 304 on If-None-Match."""
+        per_page = int(request.query.get("per_page", 30))
+        page = max(1, int(request.query.get("page", 1)))
+        last = max(1, math.ceil(len(items) / per_page))
+        body = json.dumps(wrap([convert(x) for x in items[(page - 1) * per_page: page * per_page]])).encode()
+        etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        links = []
+        for rel, n in (("prev", page - 1), ("next", page + 1), ("last", last), ("first", 1)):
+            if 1 <= n <= last and not (rel in ("last", "first") and n == page):
+                query = urlencode({**request.query, "page": n})
+                links.append(f'<{self.url}{request.path}?{query}>; rel="{rel}"')
+        headers = {"ETag": etag, "Cache-Control": "private, max-age=60, s-maxage=60", "Vary": "Accept, Authorization"}
+        if links:
+            headers["Link"] = ", ".join(links)
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            return web.Response(status=304, headers=headers)
+        return web.Response(body=body, status=200, headers=headers, content_type="application/json")
+
+    async def list_issues(self, request: web.Request) -> web.Response:
+        """GET /repos/{o}/{r}/issues: issues and pull requests, filtered by state and since, sorted, paginated."""
+        repo, q = self._repo(request), request.query
+        state = q.get("state", "open")
+        since = datetime.fromisoformat(q["since"].replace("Z", "+00:00")).timestamp() if "since" in q else None
+        key = {"created": lambda i: (i.created_at, i.number), "updated": lambda i: (i.updated_at, i.number),
+               "comments": lambda i: (len(i.comments), i.number)}[q.get("sort", "created")]
+        chosen = [i for i in repo.issues.values()
+                  if (state == "all" or i.state == state) and (since is None or i.updated_at >= since)]
+        chosen.sort(key=key, reverse=q.get("direction", "desc") == "desc")
+        return self._page(request, chosen, convert=lambda i: self._issue_json(repo, i))
+
+    async def get_installations(self, request: web.Request) -> web.Response:
+        """GET /app/installations (App JWT): every installation of the App."""
+        items = [{"id": i, "account": self._user(login), "app_id": int(self.app_id), "target_type": "Organization",
+                  "repository_selection": "selected", "permissions": {"issues": "write", "metadata": "read"},
+                  "events": ["issues", "issue_comment"]} for i, login in sorted(self.installations.items())]
+        return self._page(request, items)
+
+    async def get_installation_repos(self, request: web.Request) -> web.Response:
+        """GET /installation/repositories (installation token): the repositories this installation can access."""
+        inst = request.get(INSTALLATION)
+        repos = [r for _, r in sorted(self.repos.items()) if r.installation_id == inst]
+        items = [{"id": abs(hash(f"{r.owner}/{r.name}")) % 10**8, "name": r.name, "full_name": f"{r.owner}/{r.name}",
+                  "owner": self._user(r.owner), "private": False} for r in repos]
+        return self._page(request, items, lambda page: {"total_count": len(items), "repositories": page,
+                                                        "repository_selection": "selected"})
 
     def _comment_json(self, comment: Comment) -> dict[str, Any]:
         """A comment as the REST API returns it."""
@@ -336,6 +476,9 @@ class FakeGitHub:
         r = "/repos/{owner}/{repo}"
         add = app.router.add_route
         add("GET", "/app", self.get_app)
+        add("GET", "/app/installations", self.get_installations)
+        add("GET", "/installation/repositories", self.get_installation_repos)
+        add("GET", r + "/issues", self.list_issues)
         add("POST", "/app/installations/{installation_id}/access_tokens", self.post_token)
         add("GET", r + "/installation", self.get_installation)
         add("GET", r + "/issues/{issue_number}", self.get_issue)
@@ -390,6 +533,7 @@ class FakeGitHub:
                 setattr(issue, key, data[key])
         if "labels" in data:
             issue.labels = [self._label(repo, x if isinstance(x, str) else x["name"])["name"] for x in data["labels"]]
+        self.touch(issue)
         return web.json_response(self._issue_json(repo, issue))
 
     def _labels_of(self, repo: Repo, issue: Issue) -> web.Response:
@@ -413,12 +557,14 @@ class FakeGitHub:
             label = self._label(repo, name)["name"]
             if label not in issue.labels:
                 issue.labels.append(label)
+        self.touch(issue)
         return self._labels_of(repo, issue)
 
     async def put_issue_labels(self, request: web.Request) -> web.Response:
         """Replace an issue's labels."""
         repo, issue = self._repo(request), self._issue(request)
         issue.labels = [self._label(repo, n)["name"] for n in self._names(request[BODY])]
+        self.touch(issue)
         return self._labels_of(repo, issue)
 
     async def delete_issue_labels(self, request: web.Request) -> web.Response:
@@ -433,6 +579,7 @@ class FakeGitHub:
         if not match:
             return web.json_response({"message": "Label does not exist"}, status=404)
         issue.labels.remove(match[0])
+        self.touch(issue)
         return self._labels_of(repo, issue)
 
     async def get_labels(self, request: web.Request) -> web.Response:
@@ -480,6 +627,7 @@ class FakeGitHub:
         comment = Comment(next(self._ids), request[BODY]["body"], self._caller_login(request), _now_iso(), _now_iso())
         issue.comments.append(comment.id)
         self._comment_index[comment.id] = (f"{repo.owner}/{repo.name}".lower(), comment)
+        self.touch(issue)
         return web.json_response(self._comment_json(comment), status=201)
 
     def _comment(self, request: web.Request) -> Comment:

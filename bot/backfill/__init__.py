@@ -1,0 +1,1 @@
+"""Backfill: triage a repository's existing issues, store the decisions, and optionally label and comment."""
