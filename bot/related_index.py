@@ -1,0 +1,189 @@
+"""The persistent related-issues index: per-repo issue records in SQLite with their tokens in FTS5 (BM25)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+
+from bot.core.related.doc import Doc
+
+COLUMNS = ("title", "body", "err", "code")
+BM25_WEIGHTS = (3.0, 1.0, 2.0, 0.5)
+"""Column weights for FTS5's bm25(): the title and the error column say most."""
+MAX_TERMS = 48
+"""Query terms sent to FTS5: the rarest of the issue's tokens (bounded lookup time)."""
+MAX_DF_SHARE = 0.2
+"""Tokens in more than this share of the index are left out of the query (they match everything)."""
+CANDIDATES = 50
+_SELF = -1
+"""The rowid a query is inserted under, inside a rolled-back savepoint, to score it against itself."""
+
+
+def schema() -> str:
+    """The SQL of migration 0100 (moves to bot/store/migrations/ when the store package lands)."""
+    return (Path(__file__).parent / "related_migrations" / "0100_related_index.sql").read_text(encoding="utf-8")
+
+
+class RelatedIndex:
+    """Index issues and find the related ones, on one SQLite connection (not thread-safe: one user at a time)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        conn.executescript(schema())
+
+    @classmethod
+    def open(cls, path: str | Path = ":memory:") -> "RelatedIndex":
+        """An index in a SQLite file (or in memory)."""
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        return cls(conn)
+
+    # ---- writes -----------------------------------------------------------------------------------------------
+
+    def upsert(self, repo: str, doc: Doc, at: float = 0.0) -> None:
+        """Index (or re-index) one issue."""
+        c = self.conn
+        c.execute("SAVEPOINT upsert")
+        try:
+            self._delete(repo, doc.number)
+            cur = c.execute("INSERT INTO related_docs (repo, number, doc, updated_at) VALUES (?, ?, ?, ?)",
+                            (repo, doc.number, json.dumps(doc.to_json(), ensure_ascii=False), at))
+            c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
+                      (cur.lastrowid, *(doc.cols.get(k, "") for k in COLUMNS)))
+        except BaseException:
+            c.execute("ROLLBACK TO upsert")
+            c.execute("RELEASE upsert")
+            raise
+        c.execute("RELEASE upsert")
+
+    def remove(self, repo: str, number: int) -> None:
+        """Drop an issue from the index (a transferred or deleted issue)."""
+        self._delete(repo, number)
+
+    def _delete(self, repo: str, number: int) -> None:
+        """Delete an issue's rows if any."""
+        row = self.conn.execute("SELECT id FROM related_docs WHERE repo = ? AND number = ?", (repo, number)).fetchone()
+        if row:
+            self.conn.execute("DELETE FROM related_fts WHERE rowid = ?", row)
+            self.conn.execute("DELETE FROM related_docs WHERE id = ?", row)
+
+    def set_link(self, repo: str, number: int, other: int, verdict: str, by: str = "", at: float = 0.0) -> None:
+        """Record a maintainer's verdict on a pair: duplicate, or not-duplicate (that link is hidden for good)."""
+        self.conn.execute("INSERT OR REPLACE INTO related_links (repo, number, other, verdict, by_login, at) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (repo, number, other, verdict, by, at))
+
+    # ---- reads ------------------------------------------------------------------------------------------------
+
+    def links(self, repo: str, number: int) -> dict[int, str]:
+        """The maintainers' verdicts for an issue: other number -> duplicate / not-duplicate."""
+        rows = self.conn.execute("SELECT other, verdict FROM related_links WHERE repo = ? AND number = ?",
+                                 (repo, number)).fetchall()
+        return {int(o): v for o, v in rows}
+
+    def all_links(self) -> list[dict]:
+        """Every verdict, for export with the overrides."""
+        rows = self.conn.execute("SELECT repo, number, other, verdict, by_login, at FROM related_links "
+                                 "ORDER BY at, repo, number").fetchall()
+        return [{"repo": r, "number": n, "other": o, "verdict": v, "by": b, "at": a} for r, n, o, v, b, a in rows]
+
+    def count(self, repo: str | None = None) -> int:
+        """The number of issues indexed (in one repo, or all)."""
+        if repo is None:
+            return self.conn.execute("SELECT count(*) FROM related_docs").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM related_docs WHERE repo = ?", (repo,)).fetchone()[0]
+
+    def get(self, repo: str, number: int) -> Doc | None:
+        """The stored record of an issue."""
+        row = self.conn.execute("SELECT doc FROM related_docs WHERE repo = ? AND number = ?",
+                                (repo, number)).fetchone()
+        return Doc.from_json(json.loads(row[0])) if row else None
+
+    def _terms(self, doc: Doc) -> list[str]:
+        """The query's rarest indexed tokens (fingerprints first), at most MAX_TERMS."""
+        toks = {t for k in COLUMNS for t in doc.cols.get(k, "").split()[:2000]}
+        if not toks:
+            return []
+        n = max(1, self.count())
+        df: dict[str, int] = {}
+        items = sorted(toks)
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            q = "SELECT term, doc FROM related_vocab WHERE term IN (%s)" % ",".join("?" * len(chunk))
+            df.update(self.conn.execute(q, chunk).fetchall())
+        usable = [t for t, d in df.items() if d <= max(2, MAX_DF_SHARE * n)]
+        usable.sort(key=lambda t: (not t.startswith(("fp_", "fn_")), df[t], t))
+        return usable[:MAX_TERMS]
+
+    def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> list[tuple[Doc, float]]:
+        """Candidates from the same repo with their BM25 score relative to the query's score against itself."""
+        terms = self._terms(doc)
+        if not terms:
+            return []
+        match = " OR ".join('"%s"' % t.replace('"', '""') for t in terms)
+        weights = ", ".join(map(str, BM25_WEIGHTS))
+        c = self.conn
+        c.execute("SAVEPOINT lookup")
+        try:
+            c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
+                      (_SELF, *(doc.cols.get(k, "") for k in COLUMNS)))
+            own = c.execute(f"SELECT bm25(related_fts, {weights}) FROM related_fts WHERE related_fts MATCH ? "
+                            "AND rowid = ?", (match, _SELF)).fetchone()
+            rows = c.execute(
+                f"SELECT d.doc, s FROM (SELECT rowid AS id, bm25(related_fts, {weights}) AS s FROM related_fts "
+                "WHERE related_fts MATCH ? ORDER BY s LIMIT ?) AS f JOIN related_docs AS d ON d.id = f.id "
+                "WHERE d.repo = ? ORDER BY s", (match, limit * 4 + 2, repo)).fetchall()
+        finally:
+            c.execute("ROLLBACK TO lookup")
+            c.execute("RELEASE lookup")
+        best = -own[0] if own and own[0] < 0 else 0.0
+        out = []
+        for raw, s in rows[:limit + 1]:
+            d = Doc.from_json(json.loads(raw))
+            out.append((d, (-s / best) if best > 0 else 0.0))
+        return out
+
+
+class RelatedStore:
+    """The index behind an async interface (each call runs in a worker thread, one at a time)."""
+
+    def __init__(self, index: RelatedIndex):
+        self.index = index
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> "RelatedStore":
+        """A store over a SQLite file."""
+        return cls(RelatedIndex.open(path))
+
+    async def _run(self, fn, *args):
+        """Run one index call off the event loop."""
+        async with self._lock:
+            return await asyncio.to_thread(fn, *args)
+
+    async def upsert(self, repo: str, doc: Doc, at: float = 0.0) -> None:
+        """See RelatedIndex.upsert."""
+        await self._run(self.index.upsert, repo, doc, at)
+
+    async def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> list[tuple[Doc, float]]:
+        """See RelatedIndex.lookup."""
+        return await self._run(self.index.lookup, repo, doc, limit)
+
+    async def links(self, repo: str, number: int) -> dict[int, str]:
+        """See RelatedIndex.links."""
+        return await self._run(self.index.links, repo, number)
+
+    async def set_link(self, repo: str, number: int, other: int, verdict: str, by: str = "", at: float = 0.0) -> None:
+        """See RelatedIndex.set_link."""
+        await self._run(self.index.set_link, repo, number, other, verdict, by, at)
+
+    async def all_links(self) -> list[dict]:
+        """See RelatedIndex.all_links."""
+        return await self._run(self.index.all_links)
+
+    async def remove(self, repo: str, number: int) -> None:
+        """See RelatedIndex.remove."""
+        await self._run(self.index.remove, repo, number)
