@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -102,11 +103,11 @@ class RelatedIndex:
                                 (repo, number)).fetchone()
         return Doc.from_json(json.loads(row[0])) if row else None
 
-    def _terms(self, doc: Doc) -> list[str]:
-        """The query's rarest indexed tokens (fingerprints first), at most MAX_TERMS."""
+    def _terms(self, doc: Doc) -> tuple[list[str], dict[str, float]]:
+        """The query's rarest indexed tokens (fingerprints first), at most MAX_TERMS, and every token's idf."""
         toks = {t for k in COLUMNS for t in doc.cols.get(k, "").split()[:2000]}
         if not toks:
-            return []
+            return [], {}
         n = max(1, self.count())
         df: dict[str, int] = {}
         items = sorted(toks)
@@ -116,13 +117,15 @@ class RelatedIndex:
             df.update(self.conn.execute(q, chunk).fetchall())
         usable = [t for t, d in df.items() if d <= max(2, MAX_DF_SHARE * n)]
         usable.sort(key=lambda t: (not t.startswith(("fp_", "fn_")), df[t], t))
-        return usable[:MAX_TERMS]
+        idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in toks}
+        return usable[:MAX_TERMS], idf
 
-    def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> list[tuple[Doc, float]]:
-        """Candidates from the same repo with their BM25 score relative to the query's score against itself."""
-        terms = self._terms(doc)
+    def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> tuple[list[tuple[Doc, float]], dict[str, float]]:
+        """Candidates from the same repo with their BM25 score relative to the query's score against itself, and
+        the idf of the query's tokens."""
+        terms, idf = self._terms(doc)
         if not terms:
-            return []
+            return [], idf
         match = " OR ".join('"%s"' % t.replace('"', '""') for t in terms)
         weights = ", ".join(map(str, BM25_WEIGHTS))
         c = self.conn
@@ -144,7 +147,7 @@ class RelatedIndex:
         for raw, s in rows[:limit + 1]:
             d = Doc.from_json(json.loads(raw))
             out.append((d, (-s / best) if best > 0 else 0.0))
-        return out
+        return out, idf
 
 
 class RelatedStore:
@@ -168,7 +171,8 @@ class RelatedStore:
         """See RelatedIndex.upsert."""
         await self._run(self.index.upsert, repo, doc, at)
 
-    async def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> list[tuple[Doc, float]]:
+    async def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES
+                     ) -> tuple[list[tuple[Doc, float]], dict[str, float]]:
         """See RelatedIndex.lookup."""
         return await self._run(self.index.lookup, repo, doc, limit)
 

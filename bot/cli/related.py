@@ -78,7 +78,8 @@ class Relater:
         from bot.core.related import duplicate_of, rank
 
         q = self.doc(issue, issue.get("number", -1))
-        ranked = rank(q, self.index.lookup(REPO, q))
+        cands, idf = self.index.lookup(REPO, q)
+        ranked = rank(q, cands, idf=idf)
         return {"related": [r.to_json() for r in ranked], "duplicate_of": duplicate_of(ranked)}
 
 

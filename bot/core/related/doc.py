@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.core.extract import extract
 from bot.core.extract.fingerprint import normalise_message
 from bot.core.related.models import Model, model_tokens, models
-from bot.core.related.text import concepts, normalise_title, runs, strip_template, tokens
+from bot.core.related.text import concepts, error_lines, normalise_title, runs, strip_template, tokens
 from bot.core.types import Facts
 
 ENV_KEYS = ("launcher", "ollama", "vllm", "llama_cpp", "transformers", "torch", "quantization", "os", "gpu")
@@ -28,6 +28,8 @@ class Doc:
     fps: list[str] = field(default_factory=list)
     near: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    lines: list[list[str]] = field(default_factory=list)
+    """[hash, text] of the lines that state an error."""
     models: list[Model] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     symptom: str = ""
@@ -37,7 +39,7 @@ class Doc:
     def to_json(self) -> dict:
         """A JSON-able form for storage."""
         return {"number": self.number, "state": self.state, "title": self.title, "cols": self.cols,
-                "fps": self.fps, "near": self.near, "errors": self.errors,
+                "fps": self.fps, "near": self.near, "errors": self.errors, "lines": self.lines,
                 "models": [[m.family, m.version, list(m.variant), m.size] for m in self.models],
                 "env": self.env, "symptom": self.symptom, "cause": self.cause, "language": self.language}
 
@@ -47,7 +49,7 @@ class Doc:
         ms = [Model(f, v, tuple(x), s) for f, v, x, s in d.get("models", [])]
         return cls(number=int(d["number"]), state=d.get("state", "open"), title=d.get("title", ""),
                    cols=d.get("cols", {}), fps=d.get("fps", []), near=d.get("near", []), errors=d.get("errors", []),
-                   models=ms, env=d.get("env", {}), symptom=d.get("symptom", ""), cause=d.get("cause", ""),
+                   lines=d.get("lines", []), models=ms, env=d.get("env", {}), symptom=d.get("symptom", ""), cause=d.get("cause", ""),
                    language=d.get("language", "en"))
 
 
@@ -81,6 +83,9 @@ def make_doc(number: int, facts: Facts, *, state: str = "open", symptom: str = "
         err_tokens += ["fp_" + e.fingerprint, "fn_" + nf]
         err_tokens += tokens(e.type.replace(".", " ") + " " + normalise_message(e.message)[:300], segmenter)
     whole = facts.title + "\n" + prose + "\n" + "\n".join(facts.code)[:MAX_CODE]
+    lines = [[hashlib.sha1(x.encode("utf-8", "replace")).hexdigest()[:12], x]
+             for x in error_lines(facts.title + "\n" + "\n".join(facts.code) + "\n" + prose)]
+    err_tokens += ["el_" + h for h, _ in lines]
     err_tokens += runs(whole) + model_tokens(ms) + concepts(facts.title + "\n" + prose)
     env = {}
     for k in ENV_KEYS:
@@ -93,7 +98,7 @@ def make_doc(number: int, facts: Facts, *, state: str = "open", symptom: str = "
         "err": " ".join(err_tokens),
         "code": " ".join(tokens("\n".join(facts.code)[:MAX_CODE], segmenter)),
     }
-    return Doc(number=number, state=state, title=title, cols=cols, fps=fps, near=near, errors=errors, models=ms,
+    return Doc(number=number, state=state, title=title, cols=cols, fps=fps, near=near, errors=errors, lines=lines, models=ms,
                env=env, symptom=symptom, cause=cause, language=facts.language)
 
 

@@ -44,8 +44,8 @@ def models(text: str, limit: int = 20) -> list[Model]:
             version, size = "", version
         variant = tuple(sorted({w for w in m.group(4).lower().replace("_", "-").replace(" ", "-").split("-")
                                 if w and w not in _IGNORED}))
-        if not version and not variant and fam in ("phi", "yi", "opt", "aya", "moss", "solar", "orion"):
-            continue  # bare short words are too often ordinary words
+        if not version and not variant and not size:
+            continue  # a bare family name is mostly a tool (llama-cli, qwen-agent) or a word
         mod = Model(fam, version, variant, size)
         if mod not in seen:
             seen.add(mod)

@@ -15,20 +15,26 @@ class Weights:
     exact_fp: float = 0.30
     near_fp: float = 0.20
     same_type: float = 0.05
-    model: float = 0.15
+    model: float = 0.10
+    title_model: float = 0.18
+    """...and when both titles name the model."""
+    support_model: float = 0.30
+    """The model weighs more when both issues ask for a model to be supported (they share little else)."""
     other_model: float = -0.10
     symptom: float = 0.10
     symptom_top: float = 0.04
     symptom_clash: float = -0.05
     cause: float = 0.06
-    launcher: float = 0.03
-    runtime_version: float = 0.03
-    run: float = 0.10
-    show: float = 0.45
+    title: float = 0.25
+    """Times the idf share of the query's title tokens found anywhere in the candidate."""
+    launcher: float = 0.02
+    runtime_version: float = 0.02
+    run: float = 0.15
+    show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.80
+    duplicate: float = 1.00
     """duplicate_of is set at or above this score (chosen for precision >= 0.9 on the eval)."""
-    duplicate_margin: float = 0.10
+    duplicate_margin: float = 0.05
     """...and only when the runner-up is this far below."""
 
 
@@ -75,9 +81,20 @@ def _run_text(tok: str) -> str:
     return ch * 4
 
 
-def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT) -> tuple[float, list[Reason]]:
+def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
+    """The idf-weighted share of the query title's tokens that the candidate has in any column."""
+    qt = set(q.cols.get("title", "").split())
+    if not qt:
+        return 0.0
+    ct = {t for k in ("title", "body", "err", "code") for t in c.cols.get(k, "").split()}
+    total = sum(idf.get(t, 1.0) for t in qt)
+    return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
+
+
+def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+               ) -> tuple[float, list[Reason]]:
     """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
-    s = max(0.0, min(1.0, lex))
+    s = max(0.0, min(1.0, lex)) + w.title * title_cover(q, c, idf or {})
     reasons: list[Reason] = []
     exact = set(q.fps) & set(c.fps)
     near = [e for f, e in zip(c.near, c.errors) if f in set(q.near)]
@@ -87,11 +104,16 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT) -> tuple[float,
     elif near:
         s += w.near_fp
         reasons.append(("error", near[0]))
+    elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
+        s += w.near_fp
+        reasons.append(("error", shared_line[0]))
     elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
         s += w.same_type
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
-        s += w.model * sim
+        support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
+        central = a is not None and a.family in q.title and a.family in c.title
+        s += (w.support_model if support else w.title_model if central else w.model) * sim
         if sim >= 0.99:
             reasons.append(("model", b.name))
         elif sim >= 0.5:
@@ -125,14 +147,14 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT) -> tuple[float,
     return s, reasons
 
 
-def rank(q: Doc, cands: list[tuple[Doc, float]], *, hidden: frozenset[int] = frozenset(),
-         w: Weights = DEFAULT, limit: int = 10) -> list[Related]:
+def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
+         hidden: frozenset[int] = frozenset(), w: Weights = DEFAULT, limit: int = 10) -> list[Related]:
     """Candidates ordered by hybrid score, the issue itself, hidden links and pull requests never among them."""
     out = []
     for c, lex in cands:
         if c.number == q.number or c.number in hidden:
             continue
-        s, reasons = score_pair(q, c, lex, w)
+        s, reasons = score_pair(q, c, lex, w, idf)
         out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title))
     out.sort(key=lambda r: (-r.score, r.number))
     return out[:limit]

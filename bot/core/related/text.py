@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import snowballstemmer
+
 from bot.core.extract.common import rx, scan
 
 _TITLE_TAG = rx(r"^\s*(?:[\[【(（][^\]】)）]{0,30}[\]】)）]\s*:?\s*|(?i:(?:bug|feature(?: request)?|question|usage|"
@@ -113,8 +117,21 @@ def tokens(text: str, segmenter=None) -> list[str]:
         if _cjk(w[0]):
             out += segmenter(w) if segmenter is not None else cjk_bigrams(w)
         elif w not in STOP and len(w) > 1:
-            out.append(w.strip(".-"))
+            out.append(stem(w.strip(".-")))
     return out
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(w: str) -> str:
+    """The Snowball (Porter 2) stem of a plain word; names with digits, dots or dashes stay whole."""
+    return _STEMMER.stemWord(w) if w.isalpha() and len(w) > 3 else w
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)]
+    return w
 
 
 def concepts(text: str) -> list[str]:
@@ -143,3 +160,22 @@ def runs(text: str, min_len: int = 4) -> list[str]:
         else:
             prev, n = c, 1
     return sorted(found)
+
+
+_ERROR_LINE = rx(r"(?im)^[ \t>]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
+                 r"assertion[^\n:]{0,40})[ \t]*:[ \t]*[^\n]{8,300})$")
+"""A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
+_PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
+
+
+def error_lines(text: str, limit: int = 10) -> list[str]:
+    """Lines stating an error, lower-cased, paths blanked, whitespace collapsed: the same string on two issues
+    is the same error even when the extractor does not type it."""
+    out: list[str] = []
+    for m in scan(_ERROR_LINE, text[:200_000], 200):
+        line = " ".join(_PATHLIKE.sub("<path>", m.group(1)).lower().split())[:200]
+        if line not in out:
+            out.append(line)
+            if len(out) >= limit:
+                break
+    return out
