@@ -13,10 +13,14 @@ from bot.core.related.doc import Doc
 COLUMNS = ("title", "body", "err", "code")
 BM25_WEIGHTS = (3.0, 1.0, 2.0, 0.5)
 """Column weights for FTS5's bm25(): the title and the error column say most."""
-MAX_TERMS = 48
+MAX_TERMS = 32
 """Query terms sent to FTS5: the rarest of the issue's tokens (bounded lookup time)."""
-MAX_DF_SHARE = 0.2
-"""Tokens in more than this share of the index are left out of the query (they match everything)."""
+MAX_DF_SHARE = 0.01
+MIN_DF_CAP = 500
+"""Tokens in more than max(MIN_DF_CAP, MAX_DF_SHARE * issues) issues are left out of the query: they say little
+and their long posting lists are what a lookup spends its time on."""
+MAX_POSTINGS = 20_000
+"""The query's terms are the rarest ones until their document frequencies add up to this (bounded FTS5 work)."""
 CANDIDATES = 50
 _SELF = -1
 """The rowid a query is inserted under, inside a rolled-back savepoint, to score it against itself."""
@@ -41,6 +45,7 @@ class RelatedIndex:
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=5000")
         return cls(conn)
 
     # ---- writes -----------------------------------------------------------------------------------------------
@@ -51,6 +56,7 @@ class RelatedIndex:
         c.execute("SAVEPOINT upsert")
         try:
             self._delete(repo, doc.number)
+            self._df(_distinct(doc), +1)
             cur = c.execute("INSERT INTO related_docs (repo, number, doc, updated_at) VALUES (?, ?, ?, ?)",
                             (repo, doc.number, json.dumps(doc.to_json(), ensure_ascii=False), at))
             c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
@@ -67,10 +73,20 @@ class RelatedIndex:
 
     def _delete(self, repo: str, number: int) -> None:
         """Delete an issue's rows if any."""
-        row = self.conn.execute("SELECT id FROM related_docs WHERE repo = ? AND number = ?", (repo, number)).fetchone()
+        row = self.conn.execute("SELECT id, doc FROM related_docs WHERE repo = ? AND number = ?",
+                                (repo, number)).fetchone()
         if row:
-            self.conn.execute("DELETE FROM related_fts WHERE rowid = ?", row)
-            self.conn.execute("DELETE FROM related_docs WHERE id = ?", row)
+            self._df(_distinct(Doc.from_json(json.loads(row[1]))), -1)
+            self.conn.execute("DELETE FROM related_fts WHERE rowid = ?", row[:1])
+            self.conn.execute("DELETE FROM related_docs WHERE id = ?", row[:1])
+
+    def _df(self, terms: list[str], delta: int) -> None:
+        """Add delta to the document frequency of each term (FTS5's own counts cost a posting-list scan)."""
+        if delta > 0:
+            self.conn.executemany("INSERT INTO related_df (term, df) VALUES (?, 1) "
+                                  "ON CONFLICT (term) DO UPDATE SET df = df + 1", [(t,) for t in terms])
+        else:
+            self.conn.executemany("UPDATE related_df SET df = df - 1 WHERE term = ?", [(t,) for t in terms])
 
     def set_link(self, repo: str, number: int, other: int, verdict: str, by: str = "", at: float = 0.0) -> None:
         """Record a maintainer's verdict on a pair: duplicate, or not-duplicate (that link is hidden for good)."""
@@ -104,21 +120,28 @@ class RelatedIndex:
         return Doc.from_json(json.loads(row[0])) if row else None
 
     def _terms(self, doc: Doc) -> tuple[list[str], dict[str, float]]:
-        """The query's rarest indexed tokens (fingerprints first), at most MAX_TERMS, and every token's idf."""
-        toks = {t for k in COLUMNS for t in doc.cols.get(k, "").split()[:2000]}
+        """The query's rarest indexed tokens (fingerprints first) within MAX_TERMS and MAX_POSTINGS, and every
+        token's idf."""
+        toks = _distinct(doc)
         if not toks:
             return [], {}
-        n = max(1, self.count())
+        n = max(1, self.conn.execute("SELECT max(id) FROM related_docs").fetchone()[0] or 1)
         df: dict[str, int] = {}
-        items = sorted(toks)
-        for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
-            q = "SELECT term, doc FROM related_vocab WHERE term IN (%s)" % ",".join("?" * len(chunk))
+        for i in range(0, len(toks), 500):
+            chunk = toks[i:i + 500]
+            q = "SELECT term, df FROM related_df WHERE term IN (%s) AND df > 0" % ",".join("?" * len(chunk))
             df.update(self.conn.execute(q, chunk).fetchall())
-        usable = [t for t, d in df.items() if d <= max(2, MAX_DF_SHARE * n)]
-        usable.sort(key=lambda t: (not t.startswith(("fp_", "fn_")), df[t], t))
+        cap = max(MIN_DF_CAP, MAX_DF_SHARE * n)
+        usable = sorted((t for t, d in df.items() if d <= cap), key=lambda t: (not t.startswith(("fp_", "fn_", "el_")),
+                                                                           df[t], t))
+        terms, postings = [], 0
+        for t in usable[:MAX_TERMS]:
+            postings += df[t]
+            if postings > MAX_POSTINGS and terms:
+                break
+            terms.append(t)
         idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in toks}
-        return usable[:MAX_TERMS], idf
+        return terms, idf
 
     def lookup(self, repo: str, doc: Doc, limit: int = CANDIDATES) -> tuple[list[tuple[Doc, float]], dict[str, float]]:
         """Candidates from the same repo with their BM25 score relative to the query's score against itself, and
@@ -148,6 +171,11 @@ class RelatedIndex:
             d = Doc.from_json(json.loads(raw))
             out.append((d, (-s / best) if best > 0 else 0.0))
         return out, idf
+
+
+def _distinct(doc: Doc) -> list[str]:
+    """The distinct tokens of a doc's indexed columns, sorted."""
+    return sorted({t for k in COLUMNS for t in doc.cols.get(k, "").split()[:2000]})
 
 
 class RelatedStore:

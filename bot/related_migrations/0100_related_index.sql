@@ -10,7 +10,6 @@ CREATE TABLE IF NOT EXISTS related_docs (
 CREATE VIRTUAL TABLE IF NOT EXISTS related_fts USING fts5(
     title, body, err, code, tokenize="unicode61 tokenchars '_.-'"
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS related_vocab USING fts5vocab(related_fts, 'row');
 CREATE TABLE IF NOT EXISTS related_links (
     repo TEXT NOT NULL,
     number INTEGER NOT NULL,
@@ -20,3 +19,7 @@ CREATE TABLE IF NOT EXISTS related_links (
     at REAL NOT NULL DEFAULT 0,
     PRIMARY KEY (repo, number, other)
 );
+CREATE TABLE IF NOT EXISTS related_df (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL
+) WITHOUT ROWID;
