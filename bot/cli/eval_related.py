@@ -19,25 +19,29 @@ def register(subparsers) -> None:
                         '{"kind": "solo", ...issue} (a query with no original: duplicate_of must stay null)')
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--misses", action="store_true", help="also list the pairs whose original is not first")
+    p.add_argument("--strict", action="store_true",
+                   help="count only the original as right (ignore a pair's 'also': pool ids adjudicated as the same "
+                        "failure)")
     add_options(p)
     p.set_defaults(func=run)
 
 
-def score(pairs: list[tuple[dict, int]], solos: list[dict], relater: Relater) -> tuple[dict, list[dict]]:
-    """The scores and the misses."""
+def score(pairs: list[tuple[dict, int, set[int]]], solos: list[dict], relater: Relater) -> tuple[dict, list[dict]]:
+    """The scores and the misses; a pair is found at rank k when its original or an accepted equal is there."""
     hits = {k: 0 for k in KS}
     said = right = 0
     misses = []
-    for dup, orig in pairs:
+    for dup, orig, ok in pairs:
         res = relater.query(dup)
         got = [r["number"] for r in res["related"]]
+        first = next((i for i, n in enumerate(got) if n in ok), None)
         for k in KS:
-            hits[k] += orig in got[:k]
+            hits[k] += first is not None and first < k
         if res["duplicate_of"] is not None:
             said += 1
-            right += res["duplicate_of"] == orig
-        if got[:1] != [orig]:
-            misses.append({"title": dup.get("title"), "orig": orig, "rank": got.index(orig) + 1 if orig in got else None,
+            right += res["duplicate_of"] in ok
+        if first != 0:
+            misses.append({"title": dup.get("title"), "orig": orig, "rank": None if first is None else first + 1,
                            "top": res["related"][:2]})
     for solo in solos:
         said += relater.query(solo)["duplicate_of"] is not None
@@ -61,23 +65,27 @@ def run(args) -> int:
     except ImportError as exc:
         print(f"firstmile eval-related: {exc}", file=sys.stderr)
         return 2
-    pairs, solos, number = [], [], 0
+    pairs, solos, number, ids = [], [], 0, {}
     for n, obj in enumerate(lines, 1):
         kind = obj.get("kind")
         if kind == "pair" and isinstance(obj.get("dup"), dict) and isinstance(obj.get("orig"), dict):
             number += 1
             orig = dict(obj["orig"], number=obj["orig"].get("number", number))
             relater.add(orig)
-            pairs.append((dict(obj["dup"], number=obj["dup"].get("number", -n)), orig["number"]))
+            also = [] if args.strict else list(obj.get("also") or [])
+            pairs.append((dict(obj["dup"], number=obj["dup"].get("number", -n)), orig["number"], also))
         elif kind == "pool":
             number += 1
             relater.add(dict(obj, number=obj.get("number", number)))
+            if obj.get("id") is not None:
+                ids[str(obj["id"])] = obj.get("number", number)
         elif kind == "solo":
             solos.append(dict(obj, number=obj.get("number", -n)))
         else:
             print(f"firstmile eval-related: {args.pairs}: line {n}: expected kind pair (with dup and orig), pool "
                   "or solo", file=sys.stderr)
             return 2
+    pairs = [(dup, orig, {orig, *(ids[str(a)] for a in also if str(a) in ids)}) for dup, orig, also in pairs]
     report, misses = score(pairs, solos, relater)
     if args.json:
         print(json.dumps(report | ({"misses": misses} if args.misses else {}), ensure_ascii=False))

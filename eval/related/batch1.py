@@ -157,3 +157,8 @@ SOLO = [  # new issues with no original in the index: duplicate_of must stay nul
 {"title": "Training with ZeRO-3 is slower than ZeRO-2", "body": "Same batch, 30% slower per step with zero3 on 8xA100."},
 {"title": "transformers 4.45: Llama-3.2-11B-Vision generate raises shape mismatch", "body": "RuntimeError: shape mismatch in cross attention mask."},
 ]
+
+ALSO = {5: ['fresh-01-21'], 22: ['fresh-13-06'], 26: ['fresh-06-14']}
+"""Pool issues (written independently by helper W) that, read side by side, report the same failure as a pair's
+original: the same error string on the same setup. They count as correct answers for that pair (adjudicated by
+reading them after the first scoring; the raw figure without them is printed by `--strict`)."""

@@ -21,10 +21,13 @@ def load(name: str):
 def main(name: str) -> None:
     """Pairs (dup, orig), own hard negatives and the shared pool as pool lines, solo queries."""
     mod = load(name)
+    also = getattr(mod, "ALSO", {})
     lines = [{"kind": "pair", "dup": {"title": d["title"], "body": d["body"]},
               "orig": {"title": o["title"], "body": o["body"], "state": "closed" if i % 3 == 0 else "open"}}
+             | ({"also": also[i]} if i in also else {})
              for i, (d, o) in enumerate(mod.PAIRS)]
-    lines += [{"kind": "pool", "title": p["title"], "body": p["body"], "state": "open"} for p in mod.POOL]
+    lines += [{"kind": "pool", "id": f"{name}-pool-{i}", "title": p["title"], "body": p["body"], "state": "open"}
+              for i, p in enumerate(mod.POOL)]
     pool = HERE / "pool-fresh.jsonl"
     if pool.exists():
         lines += [dict(json.loads(x), kind="pool") for x in pool.read_text(encoding="utf-8").splitlines() if x]

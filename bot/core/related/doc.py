@@ -49,7 +49,8 @@ class Doc:
         ms = [Model(f, v, tuple(x), s) for f, v, x, s in d.get("models", [])]
         return cls(number=int(d["number"]), state=d.get("state", "open"), title=d.get("title", ""),
                    cols=d.get("cols", {}), fps=d.get("fps", []), near=d.get("near", []), errors=d.get("errors", []),
-                   lines=d.get("lines", []), models=ms, env=d.get("env", {}), symptom=d.get("symptom", ""), cause=d.get("cause", ""),
+                   lines=d.get("lines", []), models=ms, env=d.get("env", {}), symptom=d.get("symptom", ""),
+                   cause=d.get("cause", ""),
                    language=d.get("language", "en"))
 
 
@@ -98,7 +99,8 @@ def make_doc(number: int, facts: Facts, *, state: str = "open", symptom: str = "
         "err": " ".join(err_tokens),
         "code": " ".join(tokens("\n".join(facts.code)[:MAX_CODE], segmenter)),
     }
-    return Doc(number=number, state=state, title=title, cols=cols, fps=fps, near=near, errors=errors, lines=lines, models=ms,
+    return Doc(number=number, state=state, title=title, cols=cols, fps=fps, near=near, errors=errors, lines=lines,
+               models=ms,
                env=env, symptom=symptom, cause=cause, language=facts.language)
 
 

@@ -20,20 +20,23 @@ class Weights:
     """...and when both titles name the model."""
     support_model: float = 0.30
     """The model weighs more when both issues ask for a model to be supported (they share little else)."""
-    other_model: float = -0.10
+    other_model: float = -0.03
     symptom: float = 0.10
     symptom_top: float = 0.04
     symptom_clash: float = -0.05
     cause: float = 0.06
-    title: float = 0.25
+    title: float = 0.30
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
     launcher: float = 0.02
     runtime_version: float = 0.02
-    run: float = 0.15
+    run: float = 0.25
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 1.00
-    """duplicate_of is set at or above this score (chosen for precision >= 0.9 on the eval)."""
+    duplicate: float = 0.95
+    """duplicate_of is set at or above this score when a specific piece of evidence backs it (the same error, the
+    same output string, or the same model asked for)..."""
+    duplicate_alone: float = 1.15
+    """...or at or above this one on overall agreement alone (chosen for precision >= 0.9 on the eval)."""
     duplicate_margin: float = 0.05
     """...and only when the runner-up is this far below."""
 
@@ -46,7 +49,8 @@ Reason = tuple[str, str]
 
 _REASON_EN = {"error": "same error `{}`", "model": "same model {}", "close_model": "close model {}",
               "output": "same output `{}`", "symptom": "same symptom: {}", "cause": "same cause: {}",
-              "setup": "same setup: {}", "closed": "closed", "human": "marked duplicate by a maintainer"}
+              "setup": "same setup: {}", "support": "same model requested: {}", "closed": "closed",
+              "human": "marked duplicate by a maintainer"}
 
 
 def reason_text(r: Reason) -> str:
@@ -81,6 +85,13 @@ def _run_text(tok: str) -> str:
     return ch * 4
 
 
+def _rarity(idf: dict[str, float], toks: list[str]) -> float:
+    """How rare the shared error is in the index (1 for the rarest token, less for an error many issues share)."""
+    top = max(idf.values(), default=0.0)
+    got = [idf[t] for t in toks if t in idf]
+    return min(1.0, max(got) / top) if got and top > 0 else 1.0
+
+
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """The idf-weighted share of the query title's tokens that the candidate has in any column."""
     qt = set(q.cols.get("title", "").split())
@@ -98,11 +109,12 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
     reasons: list[Reason] = []
     exact = set(q.fps) & set(c.fps)
     near = [e for f, e in zip(c.near, c.errors) if f in set(q.near)]
+    rarity = _rarity(idf or {}, [*("fp_" + f for f in exact), *("fn_" + f for f in set(q.near) & set(c.near))])
     if exact:
-        s += w.exact_fp
+        s += w.exact_fp * rarity
         reasons.append(("error", near[0] if near else ""))
     elif near:
-        s += w.near_fp
+        s += w.near_fp * rarity
         reasons.append(("error", near[0]))
     elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
         s += w.near_fp
@@ -114,7 +126,9 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
         support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
         s += (w.support_model if support else w.title_model if central else w.model) * sim
-        if sim >= 0.99:
+        if support and sim >= 0.99:
+            reasons.append(("support", b.name))
+        elif sim >= 0.99:
             reasons.append(("model", b.name))
         elif sim >= 0.5:
             reasons.append(("close_model", b.name))
@@ -162,7 +176,11 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
 
 def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
     """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
-    if not ranked or ranked[0].score < w.duplicate:
+    if not ranked:
+        return None
+    top = ranked[0]
+    specific = any(k in ("error", "output", "support") for k, _ in top.reasons)
+    if top.score < (w.duplicate if specific else w.duplicate_alone):
         return None
     if len(ranked) > 1 and ranked[0].score - ranked[1].score < w.duplicate_margin:
         return None

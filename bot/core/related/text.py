@@ -41,7 +41,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "quant": ("quantization", "quantized", "quantize", "量化"),
     "finetune": ("finetune", "fine-tune", "fine-tuning", "finetuning", "sft", "lora", "微调"),
     "inference": ("inference", "推理"),
-    "support": ("support", "supported", "supports", "支持", "适配"),
+    "support": ("support", "supported", "supports", "new model", "please add", "model request", "when?", "支持",
+                "适配"),
     "template": ("chat_template", "chat template", "template", "模板"),
     "empty": ("empty", "blank", "空白", "空的", "为空", "没有输出"),
     "truncate": ("truncated", "cut off", "incomplete", "截断", "不完整"),
@@ -162,9 +163,11 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
-_ERROR_LINE = rx(r"(?im)^[ \t>]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
+_ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
                  r"assertion[^\n:]{0,40})[ \t]*:[ \t]*[^\n]{8,300})$")
 """A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
+_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b")
+"""Sizes and decimal numbers, which differ between reports of one error (integers and hex codes are kept)."""
 _PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
 
 
@@ -173,7 +176,11 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     is the same error even when the extractor does not type it."""
     out: list[str] = []
     for m in scan(_ERROR_LINE, text[:200_000], 200):
-        line = " ".join(_PATHLIKE.sub("<path>", m.group(1)).lower().split())[:200]
+        raw = m.group(1)
+        if "`" in raw:  # the line quoted inline code: the error ends where the code span does
+            raw = raw.split("`", 1)[0]
+        line = _NUMBER.sub("<n>", _PATHLIKE.sub("<path>", raw.rstrip("'\"*")))
+        line = " ".join(line.lower().split())[:200]
         if line not in out:
             out.append(line)
             if len(out) >= limit:
