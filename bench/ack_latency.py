@@ -69,7 +69,7 @@ async def our_server(args: argparse.Namespace, private: str, api_url: str, db: s
     conn.send(running.url)
     loop = asyncio.get_running_loop()
     while (await loop.run_in_executor(None, conn.recv)) == "counts":
-        conn.send(running.server.store.counts())
+        conn.send(await running.server.store.counts())
     await running.stop()
     conn.send("stopped")
 

@@ -27,8 +27,9 @@ _SELF = -1
 
 
 def schema() -> str:
-    """The SQL of migration 0100 (moves to bot/store/migrations/ when the store package lands)."""
-    return (Path(__file__).parent / "related_migrations" / "0100_related_index.sql").read_text(encoding="utf-8")
+    """The SQL of migration 0100 (the store applies it to its database; the offline CLI to its own)."""
+    return (Path(__file__).parent / "store" / "migrations" / "0100_related_index.sqlite.sql").read_text(
+        encoding="utf-8")
 
 
 class RelatedIndex:

@@ -75,9 +75,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _db_url(cls, v: str) -> str:
-        """Only the embedded SQLite backend exists so far."""
+        """SQLite (embedded, one server) or PostgreSQL (several replicas on one database)."""
+        if v.startswith(("postgresql://", "postgres://")) and len(v.split("://", 1)[1]) > 0:
+            return v
         if not v.startswith("sqlite:///") or len(v) == len("sqlite:///"):
-            raise ValueError("must look like sqlite:///path/to/file.db (or sqlite:///:memory:)")
+            raise ValueError("must look like sqlite:///path/to/file.db (or sqlite:///:memory:) or "
+                             "postgresql://user:password@host:5432/database")
         return v
 
     @model_validator(mode="after")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -97,3 +98,20 @@ async def app_server(fake_github, app_keys, tmp_path, recorder):
 def sender(http) -> Callable[[Running], Sender]:
     """`sender(running)`: signs with the test secret and posts to that server."""
     return lambda running, secret=SECRET: Sender(running.url, secret, http)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL server for this test session (Debian's binaries, a temp cluster), stopped at the end.
+
+    Missing binaries skip the PostgreSQL tests on a developer's machine, and fail them in CI (.ci/run installs them).
+    """
+    from tests import pgcluster
+
+    if pgcluster.bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries missing in CI: .ci/run should have installed them")
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+    cluster = pgcluster.start()
+    yield cluster
+    cluster.stop()

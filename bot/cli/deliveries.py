@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 
@@ -20,18 +21,23 @@ def register(subparsers) -> None:
     replay.set_defaults(func=run_replay)
 
 
-def _store(args):
-    """The store of --database-url or the settings; ValueError if an SQLite file does not exist."""
+async def _with_store(args, action: str, *params):
+    """Open the store of --database-url or the settings (ValueError if an SQLite file does not exist), run one
+    method, close it."""
     from bot.settings import load_settings
     from bot.store import open_existing
 
-    return open_existing(args.database_url or load_settings().database_url)
+    store = await open_existing(args.database_url or load_settings().database_url)
+    try:
+        return await getattr(store, action)(*params)
+    finally:
+        await store.close()
 
 
 def run_failed(args) -> int:
     """Print one tab-separated line per failed delivery."""
     try:
-        rows = _store(args).failed(args.limit)
+        rows = asyncio.run(_with_store(args, "failed", args.limit))
     except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
         print(f"cannot read deliveries: {exc}", file=sys.stderr)
         return 1
@@ -45,7 +51,7 @@ def run_failed(args) -> int:
 def run_replay(args) -> int:
     """Requeue every failed delivery; say how many."""
     try:
-        n = _store(args).replay_failed()
+        n = asyncio.run(_with_store(args, "replay_failed"))
     except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
         print(f"cannot replay deliveries: {exc}", file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -98,13 +99,21 @@ def run_export(args) -> int:
     from bot.settings import load_settings
     from bot.store import open_existing
 
+    async def read() -> tuple[list[dict], dict]:
+        """The override rows and each issue's latest decision."""
+        store = await open_existing(args.database_url or load_settings().database_url)
+        try:
+            rows = await store.export_overrides()
+            latest = {}
+            for key in {(row["repo"], row["number"]) for row in rows}:
+                state = await store.issue_state(*key)
+                latest[key] = state.decision if state else None
+            return rows, latest
+        finally:
+            await store.close()
+
     try:
-        store = open_existing(args.database_url or load_settings().database_url)
-        rows = list(store.export_overrides())
-        latest = {}
-        for key in {(row["repo"], row["number"]) for row in rows}:
-            state = store.issue_state(*key)
-            latest[key] = state.decision if state else None
+        rows, latest = asyncio.run(read())
     except Exception as exc:  # noqa: BLE001 - a CLI: one line, not a traceback
         print(f"cannot read overrides: {exc}", file=sys.stderr)
         return 1

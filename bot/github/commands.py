@@ -61,7 +61,7 @@ async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
         return
     full = repository["full_name"]
     cid, updated = int(comment["id"]), str(comment.get("updated_at") or comment.get("created_at") or "")
-    if ctx.store.command_seen(full, cid, updated):
+    if await ctx.store.command_seen(full, cid, updated):
         log.info("commands of comment %s (%s) already run", cid, updated)
         return
     where = {"owner": repository["owner"]["login"], "repo": repository["name"], "number": issue["number"]}
@@ -75,7 +75,7 @@ async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
                  issue["number"], cid, plan.add_labels, plan.remove_labels, plan.react, plan.reply is not None)
     else:
         await apply(gh, ctx, setup, plan, decision, where, issue, comment)
-    ctx.store.mark_command(full, cid, updated, time.time())
+    await ctx.store.mark_command(full, cid, updated, time.time())
 
 
 def _is_bot(user: dict, ctx: Any) -> bool:
@@ -95,8 +95,8 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     repo_labels = None
     if any(isinstance(c, LabelEdit) for c in cmds):
         repo_labels = frozenset([lb["name"] async for lb in gh.getiter("/repos/{owner}/{repo}/labels", where)])
-    state = ctx.store.issue_state(full, number)
-    decision = _bot_decision(ctx, setup, state, full, issue, cmds)
+    state = await ctx.store.issue_state(full, number)
+    decision = await _bot_decision(ctx, setup, state, full, issue, cmds)
     context = Context(
         login=login, permission=permission, is_author=login == (issue.get("user") or {}).get("login"),
         labels=tuple(str(lb["name"]) for lb in issue.get("labels") or []),
@@ -117,11 +117,11 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     return decide_all(cmds, context, resolve), decision
 
 
-def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict, cmds: list) -> dict:
+async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict, cmds: list) -> dict:
     """The bot's own (path, confidence) per dimension: first override's record, else stored triage, else now."""
     if all(isinstance(c, (Help, CommandError, Triage)) for c in cmds):
         return {}
-    for record in ctx.store.overrides(full, int(issue["number"])):
+    for record in await ctx.store.overrides(full, int(issue["number"])):
         if record.get("bot_decision") is not None:
             return {d: (tuple(p), c) for d, (p, c) in record["bot_decision"].items()}
     if state is not None and state.decision:
@@ -167,13 +167,13 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
             if exc.status_code != 404:
                 raise
     for name, added in [*((n, True) for n in plan.add_labels), *((n, False) for n in plan.remove_labels)]:
-        ctx.store.label_event(full, number, name, added=added, by_bot=False)  # a human's: never fought
+        await ctx.store.label_event(full, number, name, added=added, by_bot=False)  # a human's: never fought
     bot_decision = {d: [list(p), c] for d, (p, c) in decision.items()}
     for record in plan.overrides:
-        ctx.store.add_override(full, number, record.dimension,
-                               record.model_dump(mode="json") | {"comment_id": comment["id"],
-                                                                 "bot_decision": bot_decision},
-                               str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
+        await ctx.store.add_override(full, number, record.dimension,
+                                     record.model_dump(mode="json") | {"comment_id": comment["id"],
+                                                                       "bot_decision": bot_decision},
+                                     str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
         if record.dimension == "duplicate_of":
             await related.record(ctx, full, number, record.model_dump(mode="json"), record.login)
     if plan.react:

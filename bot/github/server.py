@@ -96,7 +96,7 @@ class BotServer:
             self.ruleset, self.classifier = load_rules()
             log.info("triage (%s): rules loaded; learned classifier %s", self.role, "on" if self.classifier else
                      "off (rules only: pip install 'firstmile[classifier]' adds it)")
-        self.store = open_store(s.database_url)
+        self.store = await open_store(s.database_url)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
         if s.app_id and pem:
@@ -149,7 +149,7 @@ class BotServer:
             await self.worker_thread.stop()
         await self.queue.stop(self.settings.drain_seconds)
         await self.session.close()
-        self.store.close()
+        await self.store.close()
 
     async def client_for(self, installation_id: int | None) -> GitHubClient:
         """The client a handler gets: installation-authenticated, or the dry-run client."""
@@ -211,7 +211,8 @@ class BotServer:
         except UnicodeDecodeError:
             payload = json.dumps(incoming.data)
         try:
-            new = self.store.add_delivery(incoming.delivery_id, incoming.event, incoming.action, payload, time.time())
+            new = await self.store.add_delivery(incoming.delivery_id, incoming.event, incoming.action, payload,
+                                                time.time())
         except Exception:  # noqa: BLE001 - our own failure: tell GitHub so the delivery shows as failed
             log.exception("store unavailable; delivery %s not accepted", incoming.delivery_id)
             return web.json_response({"error": "store unavailable"}, status=503)
@@ -225,9 +226,10 @@ class BotServer:
 
     async def on_healthz(self, request: web.Request) -> web.Response:
         """Version, queue depth and store status."""
-        ok = self.store.healthy()
+        ok = await self.store.healthy()
         worker = (self.supervisor or self.worker_thread).state if self.role == "web" else "in-process"
-        depth = self.store.open_count() if self.role == "web" and ok else self.queue.depth()  # web: the worker's queue
+        # web: the worker's queue, read from the store
+        depth = await self.store.open_count() if self.role == "web" and ok else self.queue.depth()
         body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
                 "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker}
         return web.json_response(body, status=200 if ok else 503)

@@ -61,12 +61,12 @@ async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
     if sticky.is_bot(comment.get("user")) or issue.get("pull_request"):
         return
     key, version = f"{owner}/{repo}", str(comment.get("updated_at"))
-    if ctx.store.comment_seen(key, comment["id"], version):
+    if await ctx.store.comment_seen(key, comment["id"], version):
         log.info("%s#%d: comment %s (%s) already handled", key, issue["number"], comment["id"], version)
         return
     await _guarded(event, ctx, owner, repo, issue["number"],
                    _triage(gh, ctx, owner, repo, issue, "comment", comment=comment))
-    ctx.store.mark_comment(key, comment["id"], version, time.time())
+    await ctx.store.mark_comment(key, comment["id"], version, time.time())
 
 
 @router.register("issues", action="labeled")
@@ -77,8 +77,8 @@ async def on_label(event: sansio.Event, gh: Any, ctx: Any) -> None:
     if sticky.is_bot(sender) or sender.get("login") == ctx.bot_login or not label.get("name"):
         return
     owner, repo = _names(event.data)
-    ctx.store.label_event(f"{owner}/{repo}", event.data["issue"]["number"], label["name"],
-                          added=event.data["action"] == "labeled", by_bot=False)
+    await ctx.store.label_event(f"{owner}/{repo}", event.data["issue"]["number"], label["name"],
+                                added=event.data["action"] == "labeled", by_bot=False)
 
 
 async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issue: dict | None = None,
@@ -90,7 +90,7 @@ async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issu
                                                                             "number": number})
     await _triage(gh, ctx, owner, repo, issue, "refresh", comment=comment)
     if comment is not None:
-        ctx.store.mark_comment(f"{owner}/{repo}", comment["id"], str(comment.get("updated_at")), time.time())
+        await ctx.store.mark_comment(f"{owner}/{repo}", comment["id"], str(comment.get("updated_at")), time.time())
 
 
 # ---- the work -------------------------------------------------------------------------------------------------
@@ -111,19 +111,19 @@ async def _guarded(event: sansio.Event, ctx: Any, owner: str, repo: str, number:
             log.warning("%s/%s#%d: not found on GitHub (deleted, transferred or not ours); skipped", owner, repo,
                         number)
             return
-        _record(event, ctx, owner, repo, number, exc)
+        await _record(event, ctx, owner, repo, number, exc)
         raise
     except (GitHubException, GitHubUnavailable) as exc:
-        _record(event, ctx, owner, repo, number, exc)
+        await _record(event, ctx, owner, repo, number, exc)
         raise
 
 
-def _record(event: sansio.Event, ctx: Any, owner: str, repo: str, number: int, exc: Exception) -> None:
+async def _record(event: sansio.Event, ctx: Any, owner: str, repo: str, number: int, exc: Exception) -> None:
     """Log the failure and keep a retry record in the store: nothing is dropped silently."""
     what = f"{event.event}.{event.data.get('action')}"
     log.error("%s/%s#%d: %s gave up: %s: %s (retry recorded)", owner, repo, number, what, type(exc).__name__, exc)
-    ctx.store.add_retry(f"{owner}/{repo}", number, event.delivery_id, what, f"{type(exc).__name__}: {exc}",
-                        time.time())
+    await ctx.store.add_retry(f"{owner}/{repo}", number, event.delivery_id, what, f"{type(exc).__name__}: {exc}",
+                              time.time())
 
 
 def _skip_reason(issue: dict, config: RepoConfig | None, trigger: str = "") -> str | None:
@@ -157,7 +157,7 @@ async def _triage(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, trigger
     if reason := _skip_reason(issue, setup.config):
         log.info("%s#%d: skipped (%s)", key, number, reason)
         return
-    state = ctx.store.issue_state(key, number)
+    state = await ctx.store.issue_state(key, number)
     if state is None:
         state = IssueState(key, number)
         if trigger != "opened" or issue.get("comments"):
@@ -185,10 +185,10 @@ def _remember(state: IssueState, comment: dict) -> None:
     state.comments = [*kept, {"id": comment["id"], "body": body}][-MAX_COMMENTS:]
 
 
-def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
+async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
     """The latest human override per taxonomy dimension."""
     out: dict[str, dict] = {}
-    for record in ctx.store.overrides(key, number):
+    for record in await ctx.store.overrides(key, number):
         if record.get("dimension") in DIMENSIONS:
             out[record["dimension"]] = record
     return out
@@ -199,7 +199,7 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     """Triage, then apply labels and the comment as the mode allows, and remember what was done."""
     config, ruleset = setup.config, setup.ruleset
     text = "\n\n".join([issue.get("body") or "", *(c["body"] for c in state.comments)])
-    overrides = _latest_overrides(ctx, state.repo, state.number)
+    overrides = await _latest_overrides(ctx, state.repo, state.number)
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
@@ -215,7 +215,7 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     if not (actions.recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id
             or (found is not None and found.label)):
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
-        ctx.store.save_issue_state(state, time.time())
+        await ctx.store.save_issue_state(state, time.time())
         return
     taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
     plan = actions.plan_issue_labels(decision, _label_names(issue), state.bot_applied, state.human_added,
@@ -234,7 +234,7 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
             if mode == "full" and comment is not None:
                 await sticky.upsert(gh, ctx, owner, repo, state.number, comment, state)
     finally:
-        ctx.store.save_issue_state(state, time.time())  # what was done is remembered even if a later call failed
+        await ctx.store.save_issue_state(state, time.time())  # what was done is remembered even if a later call failed
     log.info("%s: triaged (%s): %s", where, mode, {d: p.name for d in DIMENSIONS if (p := getattr(decision, d))})
 
 

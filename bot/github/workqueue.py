@@ -83,13 +83,13 @@ class WorkQueue:
         self._on_depth(self.depth())
         return True
 
-    def refill(self) -> None:
+    async def refill(self) -> None:
         """Pull the oldest open deliveries from the store into the free slots (a store error is logged and retried)."""
         free = self.size - self._queue.qsize()
         if free <= 0:
             return
         try:
-            ids = self.store.open_ids(free + len(self._known))
+            ids = await self.store.open_ids(free + len(self._known))
         except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: the rows wait there
             log.exception("could not read open deliveries from the store; trying again later")
             self._backlog = True
@@ -101,8 +101,8 @@ class WorkQueue:
 
     async def start(self) -> None:
         """Return interrupted work to pending, queue what the store holds, and start the workers."""
-        recovered = self.store.reset_running() + self.store.requeue_failed(self.max_attempts, time.time())
-        self.refill()
+        recovered = await self.store.reset_running() + await self.store.requeue_failed(self.max_attempts, time.time())
+        await self.refill()
         if recovered or self._known:
             log.info("recovered %d open deliveries from the store", len(self._known))
         self._tasks = [asyncio.create_task(self._worker(), name=f"worker-{i}") for i in range(self.workers)]
@@ -129,20 +129,20 @@ class WorkQueue:
         while True:
             await asyncio.sleep(self.poll_seconds)
             if self._queue.qsize() < self.size // 2:
-                self.refill()
+                await self.refill()
 
     async def _retry(self) -> None:
         """Every `retry_seconds`, give failed deliveries with attempts left another run."""
         while True:
             await asyncio.sleep(self.retry_seconds)
             try:
-                n = self.store.requeue_failed(self.max_attempts, time.time() - self.retry_seconds)
+                n = await self.store.requeue_failed(self.max_attempts, time.time() - self.retry_seconds)
             except Exception:  # noqa: BLE001 - the next round tries again
                 log.exception("could not requeue failed deliveries; trying again in %.0f s", self.retry_seconds)
                 continue
             if n:
                 log.warning("retrying %d failed deliveries", n)
-                self.refill()
+                await self.refill()
 
     async def _worker(self) -> None:
         """Take ids one by one; run each under its issue's lock."""
@@ -159,28 +159,28 @@ class WorkQueue:
                 self._queue.task_done()
                 self._on_depth(self.depth())
                 if self._backlog:
-                    self.refill()
+                    await self.refill()
 
     async def _run(self, delivery_id: str) -> None:
         """Claim, process and record one delivery; a cancelled one goes back to pending."""
-        delivery = self.store.get(delivery_id)
+        delivery = await self.store.get(delivery_id)
         if delivery is None or delivery.status not in ("pending", "running"):
             return
         key = serial_key(delivery)
         async with self._lock(key):
-            delivery = self.store.claim(delivery_id, time.time())
+            delivery = await self.store.claim(delivery_id, time.time())
             if delivery is None:
                 return
             try:
                 await self.process(delivery)
             except asyncio.CancelledError:
-                self.store.release(delivery_id)
+                await self.store.release(delivery_id)
                 raise
             except Exception as exc:  # noqa: BLE001 - a handler failure is recorded, never lost or fatal
                 log.exception("delivery %s (%s) failed", delivery_id, delivery.event)
-                self.store.finish(delivery_id, time.time(), error=f"{type(exc).__name__}: {exc}"[:2000])
+                await self.store.finish(delivery_id, time.time(), error=f"{type(exc).__name__}: {exc}"[:2000])
             else:
-                self.store.finish(delivery_id, time.time())
+                await self.store.finish(delivery_id, time.time())
 
     @contextlib.asynccontextmanager
     async def _lock(self, key: Hashable):

@@ -85,7 +85,7 @@ class Harness:
         assert status == 202
         store = self.running.server.store
         for _ in range(500):
-            got = store.get(delivery)
+            got = await store.get(delivery)
             if got is not None and got.status in ("done", "failed"):
                 assert got.status == "done", got.last_error
                 return
@@ -117,9 +117,9 @@ class Harness:
         """The permission lookups our server made."""
         return [r.path for r in self.fake.requests if r.path.endswith("/permission")]
 
-    def overrides(self):
+    async def overrides(self):
         """The overrides stored for issue #1."""
-        return self.running.server.store.overrides(REPO, 1)
+        return await self.running.server.store.overrides(REPO, 1)
 
 
 async def test_write_users_symptom_replaces_the_symptom_labels_and_is_recorded(gh):
@@ -127,14 +127,14 @@ async def test_write_users_symptom_replaces_the_symptom_labels_and_is_recorded(g
     assert gh.symptoms() == ["symptom: hang"]
     assert c.reactions == [(gh.fake.bot_login, "+1")]
     assert gh.replies() == []
-    [record] = gh.overrides()
+    [record] = (await gh.overrides())
     assert (record["dimension"], record["login"], record["path"], record["after"]) == (
         "symptom", "maint", ["Hang"], ["symptom: hang"])
     assert record["before"] == CRASH and record["corrects_bot"] is True
     assert gh.of("cause:") == []  # the bot's GPU-memory cause rested on the OOM symptom, so it follows the human
     assert record["bot_path"] == ["Crash", "CUDA Error", "Out of Memory"] and record["bot_confidence"] > 0
     assert (record["issue"], record["at"]) == (f"{REPO}#1", c.updated_at)
-    rows = list(gh.running.server.store.export_overrides())
+    rows = list(await gh.running.server.store.export_overrides())
     assert (rows[0]["title"], rows[0]["body"]) == ("OOM on 7B", OOM)
     sticky = [x for x in gh.fake.comments(REPO, 1) if x.login == gh.fake.bot_login and x not in gh.replies()]
     assert sticky and "maint" in sticky[-1].body and "@maint" not in sticky[-1].body  # the correction, no ping
@@ -152,10 +152,11 @@ async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fa
     await gh.comment("/symptom hang", "maint")
     assert gh.symptoms() == ["symptom: hang"]
     assert gh.of("cause:") == ["cause: distributed", "cause: process-sync"]
-    decision = running.server.store.issue_state(REPO, 1).decision
+    decision = (await running.server.store.issue_state(REPO, 1)).decision
     assert decision["symptom"] == "Hang"
     out = tmp_path / "overrides.jsonl"  # the training export has what the bot last showed, not its first guess
-    assert main(["overrides", "export", "--database-url", running.server.settings.database_url, "-o", str(out)]) == 0
+    argv = ["overrides", "export", "--database-url", running.server.settings.database_url, "-o", str(out)]
+    assert await asyncio.to_thread(main, argv) == 0  # the CLI runs its own event loop
     [row] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert row["labels"] == [{d: decision[d] for d in ("symptom", "root_cause", "stage")}]
     assert row["labels"][0]["root_cause"].startswith("Distributed and Parallel Computing Issues")
@@ -165,7 +166,7 @@ async def test_read_user_changes_nothing_and_gets_one_reply_even_if_delivered_tw
     c = await gh.comment("/symptom hang", "visitor")
     await gh.send("issue_comment", gh.event(c))  # the same comment version under a new delivery id
     assert gh.symptoms() == CRASH
-    assert c.reactions == [] and gh.overrides() == []
+    assert c.reactions == [] and (await gh.overrides()) == []
     [reply] = gh.replies()
     assert "triage access or higher" in reply.body and "`visitor`" in reply.body and "@visitor" not in reply.body
 
@@ -179,7 +180,7 @@ async def test_read_user_changes_nothing_and_gets_one_reply_even_if_delivered_tw
 async def test_commands_in_code_quotes_or_html_do_nothing(gh, body):
     c = await gh.comment(body, "maint")
     assert gh.symptoms() == CRASH
-    assert c.reactions == [] and gh.replies() == [] and gh.overrides() == []
+    assert c.reactions == [] and gh.replies() == [] and (await gh.overrides()) == []
     assert gh.permission_calls() == []
 
 
@@ -191,9 +192,9 @@ async def test_an_edit_runs_only_the_commands_it_added(gh):
     await gh.edit(c, "/symptom hang\n/stage fine-tuning")
     assert gh.symptoms() == ["symptom: hang", "symptom: oom"]
     assert gh.of("stage:") == ["stage: fine-tuning"]
-    assert [o["dimension"] for o in gh.overrides()] == ["symptom", "stage"]
+    assert [o["dimension"] for o in (await gh.overrides())] == ["symptom", "stage"]
     await gh.edit(c, "/symptom hang\n/stage fine-tuning\n\n(typo fixed)")  # no new command
-    assert len(gh.overrides()) == 2 and gh.symptoms() == ["symptom: hang", "symptom: oom"]
+    assert len((await gh.overrides())) == 2 and gh.symptoms() == ["symptom: hang", "symptom: oom"]
 
 
 async def test_after_an_override_editing_the_issue_keeps_the_humans_label(gh):
@@ -215,7 +216,7 @@ async def test_label_edit_needs_no_comment_but_help_does(gh):
     c = await gh.comment('/label -"symptom: oom"', "helper")
     assert gh.symptoms() == ["symptom: crash", "symptom: cuda-error"]
     assert c.reactions == [(gh.fake.bot_login, "+1")] and gh.replies() == []
-    [record] = gh.overrides()
+    [record] = (await gh.overrides())
     assert (record["dimension"], record["path"]) == ("symptom", ["Crash", "CUDA Error"])
     await gh.comment("/firstmile help", "someone")
     [reply] = gh.replies()
@@ -267,14 +268,14 @@ async def test_an_edit_runs_with_the_editors_role_not_the_authors(gh):
     c = await gh.comment("thanks", "visitor")
     previous, c.body, c.updated_at = c.body, "thanks\n/symptom hang", next(_times)
     await gh.send("issue_comment", gh.event(c, "edited", previous) | {"sender": {"login": "maint", "type": "User"}})
-    assert gh.symptoms() == ["symptom: hang"] and gh.overrides()[0]["login"] == "maint"
+    assert gh.symptoms() == ["symptom: hang"] and (await gh.overrides())[0]["login"] == "maint"
 
 
 async def test_info_ok_removes_needs_info_for_good(gh):
     assert "needs-info" in gh.issue().labels  # the bot asked for versions the OOM report does not give
     c = await gh.comment("/info-ok", "helper")
     assert "needs-info" not in gh.issue().labels and c.reactions == [(gh.fake.bot_login, "+1")]
-    assert [o["dimension"] for o in gh.overrides()] == ["needs_info"]
+    assert [o["dimension"] for o in (await gh.overrides())] == ["needs_info"]
     await gh.send("issues", gh.issue_event("edited"))
     assert "needs-info" not in gh.issue().labels
 
@@ -285,7 +286,7 @@ async def test_a_command_comment_is_triaged_once(gh, caplog):
     c = await gh.comment("torch 2.3.1 here.\n\n/symptom hang", "maint")
     passes = [r for r in caplog.records if r.getMessage().startswith(f"{REPO}#1: triaged")]
     assert len(passes) == 1  # the command's refresh, which also read the comment's facts
-    assert any(x["id"] == c.id for x in gh.running.server.store.issue_state(REPO, 1).comments)
+    assert any(x["id"] == c.id for x in (await gh.running.server.store.issue_state(REPO, 1)).comments)
     assert gh.symptoms() == ["symptom: hang"]
 
 
@@ -293,7 +294,7 @@ async def test_a_leaf_override_labels_its_whole_path(gh):
     await gh.comment("/symptom hang", "maint")
     await gh.comment("/symptom out of memory", "maint")
     assert sorted(gh.symptoms()) == sorted(CRASH)
-    assert gh.overrides()[-1]["after"] == CRASH
+    assert (await gh.overrides())[-1]["after"] == CRASH
 
 
 async def test_commands_on_a_pull_request_do_nothing(gh):
@@ -301,7 +302,7 @@ async def test_commands_on_a_pull_request_do_nothing(gh):
     data = gh.event(c)
     data["issue"]["pull_request"] = {"url": f"https://api.github.com/repos/{REPO}/pulls/1"}
     await gh.send("issue_comment", data)
-    assert gh.symptoms() == CRASH and gh.overrides() == [] and gh.permission_calls() == []
+    assert gh.symptoms() == CRASH and (await gh.overrides()) == [] and gh.permission_calls() == []
 
 
 async def test_an_edit_that_leaves_the_body_alone_runs_nothing(gh):
@@ -309,7 +310,7 @@ async def test_an_edit_that_leaves_the_body_alone_runs_nothing(gh):
     data = gh.event(c, "edited")
     data["changes"] = {}  # GitHub sends `changes` without `body` when nothing of the text changed
     await gh.send("issue_comment", data)
-    assert gh.symptoms() == CRASH and gh.overrides() == [] and gh.permission_calls() == []
+    assert gh.symptoms() == CRASH and (await gh.overrides()) == [] and gh.permission_calls() == []
 
 
 @pytest.mark.parametrize("config, logged", [
@@ -326,4 +327,4 @@ async def test_a_disabled_or_shadow_repo_runs_no_command(fake_github, app_server
     c = await gh.comment("/symptom hang", "maint")
     assert gh.issue().labels == [] and c.reactions == [] and gh.replies() == []
     assert logged in caplog.text
-    assert running.server.store.overrides(REPO, 1) == []
+    assert await running.server.store.overrides(REPO, 1) == []

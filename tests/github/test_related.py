@@ -70,10 +70,10 @@ async def test_duplicate_and_not_duplicate_commands_set_and_remove_the_label_and
     await deliver(running, send, "issue_comment", comment_event(fake_github, c, number=2))
     assert "possible-duplicate" in issue2.labels and fake_github.repos[REPO.lower()].issues[2].state == "open"
     assert "- #3: marked duplicate by a maintainer" in bot_comments(fake_github, 2)[-1].body
-    records = [r for r in running.server.store.overrides(REPO, 2) if r["dimension"] == "duplicate_of"]
+    records = [r for r in await running.server.store.overrides(REPO, 2) if r["dimension"] == "duplicate_of"]
     assert [(r["not_duplicate_of"], r["duplicate_of"], r["login"]) for r in records] == [(1, None, "maint"),
                                                                                           (None, 3, "maint")]
     from bot.cli.overrides import duplicate_rows
 
-    verdicts = list(duplicate_rows(running.server.store.export_overrides()))
+    verdicts = list(duplicate_rows(await running.server.store.export_overrides()))
     assert [(v["number"], v["verdict"], v["other"]) for v in verdicts] == [(2, "not-duplicate", 1), (2, "duplicate", 3)]

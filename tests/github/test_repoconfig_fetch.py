@@ -131,7 +131,7 @@ async def test_extra_rules_from_the_repo_are_used(env):
     put(fake, "dimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang\n    weight: 8\n"
               "    title: 'FooBar accelerator'\n", ".github/firstmile/rules.yml")
     await deliver(running, send, "issues", issue_event(fake, number=4))
-    assert running.server.store.issue_state(REPO, 4).decision["symptom"] == "Hang"
+    assert (await running.server.store.issue_state(REPO, 4)).decision["symptom"] == "Hang"
     assert "symptom: hang" in fake.repos[REPO.lower()].issues[4].labels
 
 

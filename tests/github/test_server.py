@@ -28,7 +28,7 @@ async def test_issues_opened_is_queued_and_handled(app_server, sender, recorder,
     assert (ctx.bot_login, ctx.slug, ctx.dry_run, ctx.api_url) == ("firstmile-test[bot]", "firstmile-test", False,
                                                                     fake_github.url)
     await asyncio.sleep(0.05)
-    assert running.server.store.get("d-1").status == "done"
+    assert (await running.server.store.get("d-1")).status == "done"
 
 
 async def test_root_path_also_accepts_deliveries(app_server, http, recorder):
@@ -82,7 +82,7 @@ async def test_bad_deliveries_get_4xx_and_never_reach_a_handler(app_server, send
         assert resp.status == 405
     await asyncio.sleep(0.1)
     assert recorder.calls == []
-    assert running.server.store.counts() == {}
+    assert await running.server.store.counts() == {}
 
 
 async def test_chunked_body_over_limit_is_413(app_server, http):
@@ -101,7 +101,7 @@ async def test_ping_is_200_and_not_stored(app_server, sender, recorder):
     running = await app_server()
     status, body = await sender(running).send("ping", payload("ping", installation_id=None))
     assert (status, body) == (200, {"status": "pong"})
-    assert running.server.store.counts() == {}
+    assert await running.server.store.counts() == {}
     assert recorder.calls == []
 
 
@@ -136,7 +136,7 @@ async def test_handler_failure_is_recorded_not_lost(app_server, sender, recorder
     await sender(running).send("issues", payload("issues.opened"), "fails")
     await recorder.wait(1)
     await asyncio.sleep(0.05)
-    row = running.server.store.get("fails")
+    row = await running.server.store.get("fails")
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, "RuntimeError: handler exploded")
     assert "fails" in caplog.text
 
@@ -238,7 +238,7 @@ async def test_shutdown_drains_then_leaves_the_rest_pending(app_server, sender, 
         await sender(running).send("issues", payload("issues.opened", issue={"number": int(delivery_id[-1])}),
                                    delivery_id)
     await recorder.wait(1)
-    store_counts = running.server.store.counts()
+    store_counts = await running.server.store.counts()
     assert store_counts == {"running": 1, "pending": 2}
     await running.stop()
     assert len(recorder.calls) == 1
@@ -248,7 +248,7 @@ async def test_shutdown_drains_then_leaves_the_rest_pending(app_server, sender, 
     await recorder.wait(4)
     assert sorted(c[0] for c in recorder.calls) == ["slow-0", "slow-0", "slow-1", "slow-2"]
     await asyncio.sleep(0.05)
-    assert restarted.server.store.counts() == {"done": 3}
+    assert await restarted.server.store.counts() == {"done": 3}
 
 
 async def test_secrets_never_reach_the_logs(app_server, sender, recorder, fake_github, app_keys, caplog):
@@ -317,7 +317,7 @@ async def test_web_role_stores_and_acks_and_restarts_a_dead_worker(tmp_path, htt
         body = json.dumps(payload("issues.opened")).encode()
         async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "w-1")) as resp:
             assert resp.status == 202
-        assert server.store.get("w-1").status == "pending"  # left for the worker process
+        assert (await server.store.get("w-1")).status == "pending"  # left for the worker process
         for _ in range(50):
             if (tmp_path / "worker-saw").exists():
                 break
@@ -394,10 +394,10 @@ async def test_worker_thread_triages_what_the_web_side_stored_and_shares_its_met
         async with http.get(url + "/healthz") as resp:
             assert (await resp.json())["queue_depth"] == 1  # the worker's queue, read from the store
         for _ in range(100):
-            if server.store.get("t-7").status == "done":
+            if (await server.store.get("t-7")).status == "done":
                 break
             await asyncio.sleep(0.05)
-        assert server.store.get("t-7").status == "done"
+        assert (await server.store.get("t-7")).status == "done"
         assert fake_github.repos["codertocat/hello-world"].issues[7].labels
         assert len([c for c in fake_github.comments("Codertocat/Hello-World", 7)
                     if c.login == fake_github.bot_login]) == 1
@@ -424,7 +424,7 @@ async def test_a_failed_delivery_runs_again_later_until_its_attempts_are_used(ap
     running = await app_server(retry_seconds=0.05, max_attempts=3)
     await sender(running).send("issues", payload("issues.opened"), "flaky")
     for _ in range(200):
-        row = running.server.store.get("flaky")
+        row = await running.server.store.get("flaky")
         if row.status == "done":
             break
         await asyncio.sleep(0.02)
@@ -440,7 +440,7 @@ async def test_a_delivery_that_keeps_failing_stops_after_max_attempts(app_server
     running = await app_server(retry_seconds=0.02, max_attempts=2)
     await sender(running).send("issues", payload("issues.opened"), "doomed")
     await asyncio.sleep(0.5)
-    row = running.server.store.get("doomed")
+    row = await running.server.store.get("doomed")
     assert (row.status, row.attempts, row.last_error) == ("failed", 2, "RuntimeError: still broken")
 
 
@@ -454,14 +454,15 @@ async def test_a_replayed_delivery_is_handled_by_the_running_inline_server(app_s
     running = await app_server(max_attempts=1)
     await sender(running).send("issues", payload("issues.opened"), "lost-then-found")
     for _ in range(200):
-        if (row := running.server.store.get("lost-then-found")).status == "failed":
+        if (row := await running.server.store.get("lost-then-found")).status == "failed":
             break
         await asyncio.sleep(0.02)
     assert (row.status, row.attempts) == ("failed", 1)
     recorder.action = None
-    assert main(["deliveries", "replay", "--database-url", f"sqlite:///{tmp_path}/firstmile.sqlite3"]) == 0
+    argv = ["deliveries", "replay", "--database-url", f"sqlite:///{tmp_path}/firstmile.sqlite3"]
+    assert await asyncio.to_thread(main, argv) == 0  # the CLI runs its own event loop
     for _ in range(300):
-        if (row := running.server.store.get("lost-then-found")).status == "done":
+        if (row := await running.server.store.get("lost-then-found")).status == "done":
             break
         await asyncio.sleep(0.02)
     assert (row.status, row.attempts) == ("done", 1)
@@ -483,10 +484,10 @@ async def test_process_mode_metrics_include_the_worker_processs_series(tmp_path,
         async with http.post(url + "/webhook", data=body, headers=headers("issues", body, SECRET, "m-1")) as resp:
             assert resp.status == 202
         for _ in range(300):
-            if server.store.get("m-1").status == "done":
+            if (await server.store.get("m-1")).status == "done":
                 break
             await asyncio.sleep(0.05)
-        assert server.store.get("m-1").status == "done"
+        assert (await server.store.get("m-1")).status == "done"
         async with http.get(url + "/metrics") as resp:
             text = await resp.text()
         families = [f.name for f in text_string_to_metric_families(text)]

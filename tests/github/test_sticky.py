@@ -58,7 +58,7 @@ async def test_a_deleted_comment_is_never_posted_again(env):
     await deliver(running, send, "issues", issue_event(fake, "edited"))
     assert bot_comments(fake) == []
     assert len(writes(fake, "/issues/comments/")) == 1  # one PATCH found it gone; none after
-    assert running.server.store.issue_state(REPO, 1).comment_id == sticky.DELETED
+    assert (await running.server.store.issue_state(REPO, 1)).comment_id == sticky.DELETED
 
 
 async def test_a_post_that_landed_before_failing_is_not_posted_twice(env):

@@ -41,7 +41,7 @@ async def test_opened_gets_labels_needs_info_and_one_comment(env):
     assert labels_of(fake) == [*OOM_LABELS, "needs-info"]
     [comment] = bot_comments(fake)
     assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body and "GPU model" in comment.body
-    state = running.server.store.issue_state(REPO, 1)
+    state = await running.server.store.issue_state(REPO, 1)
     assert state.comment_id == comment.id
     assert sorted(state.bot_applied) == sorted([*OOM_LABELS, "needs-info"])
     assert state.decision["symptom"] == "Crash - CUDA Error - Out of Memory"
@@ -74,7 +74,7 @@ async def test_opened_and_edited_together_give_one_comment(env):
     await asyncio.gather(send.send("issues", issue_event(fake, body=OOM_BODY), "o"),
                          send.send("issues", issue_event(fake, "edited"), "e"))
     for _ in range(500):
-        rows = [running.server.store.get(i) for i in ("o", "e")]
+        rows = [await running.server.store.get(i) for i in ("o", "e")]
         if all(r.status == "done" for r in rows):
             break
         await asyncio.sleep(0.01)
@@ -93,7 +93,7 @@ async def test_edit_that_supplies_the_facts_updates_the_comment_and_removes_need
     assert after.id == first.id and after.body != asked
     assert "RTX 4090" in after.body and "To help maintainers" not in after.body
     assert labels_of(fake) == OOM_LABELS
-    assert "needs-info" not in running.server.store.issue_state(REPO, 1).bot_applied
+    assert "needs-info" not in (await running.server.store.issue_state(REPO, 1)).bot_applied
 
 
 async def test_anyones_comment_with_the_facts_removes_needs_info(env):
@@ -153,7 +153,7 @@ async def test_our_own_label_events_do_not_count_as_human(env):
     fake, running, send = env
     await deliver(running, send, "issues", issue_event(fake))
     await deliver(running, send, "issues", label_event(fake, "symptom: oom", fake.bot_login))
-    state = running.server.store.issue_state(REPO, 1)
+    state = await running.server.store.issue_state(REPO, 1)
     assert state.human_added == [] and "symptom: oom" in state.bot_applied
 
 
@@ -194,7 +194,7 @@ async def test_giving_up_records_a_retry_and_fails_the_delivery(fake_github, app
                                  and r.path.endswith("/issues/1/labels"))
     row = await deliver(running, sender(running), "issues", issue_event(fake_github), "doomed")
     assert row.status == "failed" and "GitHubBroken" in row.last_error
-    [retry] = running.server.store.retries()
+    [retry] = await running.server.store.retries()
     assert (retry["repo"], retry["number"], retry["delivery_id"], retry["event"]) == (REPO, 1, "doomed",
                                                                                     "issues.opened")
     assert "gave up" in caplog.text
@@ -221,7 +221,7 @@ async def test_low_confidence_labels_become_github_label_suggestions(env):
     assert all(x["suggest"] is True and x["confidence"] in ("low", "medium", "high") and x["rationale"]
                for x in suggested)
     assert "needs-info" in post.body["labels"]  # needs-info is a fact, not a guess
-    assert "symptom: oom" not in running.server.store.issue_state(REPO, 1).bot_applied
+    assert "symptom: oom" not in (await running.server.store.issue_state(REPO, 1)).bot_applied
 
 
 async def test_human_override_shows_in_the_comment_and_survives_edits(env):
@@ -270,7 +270,7 @@ async def test_a_comment_on_an_issue_never_seen_reads_the_thread_once(env):
     await deliver(running, send, "issue_comment", comment_event(fake, second))
     lists = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/issues/1/comments")]
     assert len(lists) == 1
-    state = running.server.store.issue_state(REPO, 1)
+    state = await running.server.store.issue_state(REPO, 1)
     assert [c["id"] for c in state.comments] == [first.id, second.id]
     assert "needs-info" not in labels_of(fake) and len(bot_comments(fake)) == 1
 

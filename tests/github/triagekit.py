@@ -90,7 +90,7 @@ async def deliver(running: Any, send: Any, event: str, data: dict, delivery_id: 
     assert status in (200, 202)
     store = running.server.store
     for _ in range(1000):
-        row = store.get(delivery_id)
+        row = await store.get(delivery_id)
         if row is not None and row.status in ("done", "failed"):
             return row
         await asyncio.sleep(0.01)

@@ -65,7 +65,7 @@ class Background:
         """The store's delivery counts (read on the server's loop)."""
 
         async def read():
-            return self.running.server.store.counts()
+            return await self.running.server.store.counts()
 
         return self.call(read())
 

@@ -45,7 +45,7 @@ async def wait_processed(store, total: int, timeout: float = 90.0) -> dict[str, 
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while True:
-        counts = store.counts()
+        counts = await store.counts()
         if counts.get("done", 0) + counts.get("failed", 0) >= total or loop.time() > end:
             return counts
         await asyncio.sleep(0.05)

@@ -85,7 +85,7 @@ async def test_end_to_end_the_posted_comment_stays_inert(app_server, sender, fak
     running = await app_server(routers=[])
     assert (await sender(running).send("issues", payload("issues.opened", issue=issue), "hostile-1"))[0] == 202
     for _ in range(200):
-        if running.server.store.counts().get("done"):
+        if (await running.server.store.counts()).get("done"):
             break
         await asyncio.sleep(0.02)
     posted = [c.body for c in fake_github.comments("Codertocat/Hello-World", 7) if c.login == fake_github.bot_login]

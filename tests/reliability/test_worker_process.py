@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,9 +10,14 @@ import sys
 from bot.store import open_store
 
 
+async def _create(url: str) -> None:
+    """Create and migrate the database."""
+    await (await open_store(url)).close()
+
+
 def test_worker_exits_when_its_stdin_pipe_closes_even_though_its_parent_lives(tmp_path):
     db = f"sqlite:///{tmp_path}/w.db"
-    open_store(db).close()
+    asyncio.run(_create(db))
     env = {k: v for k, v in os.environ.items() if k not in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH")}
     env |= {"DATABASE_URL": db, "LOG_LEVEL": "INFO"}
     worker = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--worker-of", str(os.getpid())], env=env,

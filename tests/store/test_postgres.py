@@ -1,0 +1,101 @@
+"""PostgreSQL-only behaviour against a real server: migrations under a lock, `firstmile db migrate|copy`."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from bot.__main__ import main
+from bot.store import IssueState, open_store, schema
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty PostgreSQL database."""
+    name = f"p{next(_names)}"
+    pg_cluster.psql(f"CREATE DATABASE {name}")
+    return pg_cluster.url(name)
+
+
+async def test_replicas_starting_together_apply_each_migration_once(pg_url, pg_cluster):
+    stores = await asyncio.gather(*(open_store(pg_url) for _ in range(4)))
+    applied = [s.migrated for s in stores]
+    everything = [name for name, _ in schema.migrations("postgres")]
+    assert sorted(applied, key=len) == [[], [], [], everything]
+    for s in stores:
+        await s.close()
+    rows = pg_cluster.psql("SELECT name FROM schema_migrations ORDER BY name", pg_url.rsplit("/", 1)[1])
+    assert rows.split() == everything
+
+
+def test_db_migrate_cli_says_what_it_applied(pg_url, capsys):
+    assert main(["db", "migrate", "--database-url", pg_url]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[0] == "applied 0001_deliveries" and "schema is up to date" in err
+    assert main(["db", "migrate", "--database-url", pg_url]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_db_migrate_cli_reports_an_unreachable_server_in_one_line(capsys, pg_cluster):
+    url = f"postgresql://firstmile@127.0.0.1:{pg_cluster.port}/no_such_database?connect_timeout=2"
+    assert main(["db", "migrate", "--database-url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cannot migrate:") and len(err.strip().splitlines()) == 1
+
+
+async def _fill_sqlite(url: str) -> None:
+    """A server's SQLite file: deliveries in every state, issue memory, overrides, dedupe rows, retries."""
+    s = await open_store(url)
+    for i in range(3):
+        await s.add_delivery(f"d{i}", "issues", "opened", f'{{"n": {i}}}', float(i))
+    await s.claim("d0", 5.0)
+    await s.finish("d0", 6.0)
+    await s.claim("d1", 5.0)
+    await s.finish("d1", 7.0, error="GitHubUnavailable: 502")
+    await s.save_issue_state(IssueState("o/r", 1, comment_id=2**35, comment_body="x", bot_applied=["a"],
+                                        decision={"symptom": "Hang"}), 3.0)
+    await s.add_override("o/r", 1, "symptom", {"after": ["Hang"]}, "t", "b 中文", 4.0)
+    await s.add_override("o/r", 2, "stage", {"after": ["Inference"]}, "t2", "b2", 5.0)
+    await s.mark_command("o/r", 9, "v1", 1.0)
+    await s.mark_comment("o/r", 9, "v1", 1.0)
+    await s.add_retry("o/r", 1, "d1", "issues.opened", "GitHubUnavailable", 7.0)
+    await s.close()
+
+
+async def _snapshot(url: str) -> dict:
+    """Everything the Store API shows of the filled database."""
+    s = await open_store(url)
+    try:
+        return {"deliveries": [await s.get(f"d{i}") for i in range(3)], "open": await s.open_ids(10),
+                "failed": await s.failed(10), "state": await s.issue_state("o/r", 1),
+                "overrides": await s.export_overrides(), "command": await s.command_seen("o/r", 9, "v1"),
+                "comment": await s.comment_seen("o/r", 9, "v1"),
+                "retries": [{k: v for k, v in r.items()} for r in await s.retries()]}
+    finally:
+        await s.close()
+
+
+def test_db_copy_moves_every_row_from_sqlite_to_postgres_and_is_safe_to_repeat(tmp_path, pg_url, capsys):
+    source = f"sqlite:///{tmp_path}/bot.sqlite3"
+    asyncio.run(_fill_sqlite(source))
+    assert main(["db", "copy", source, pg_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "deliveries\t3 read\t3 written" in lines and "overrides\t2 read\t2 written" in lines
+    assert asyncio.run(_snapshot(pg_url)) == asyncio.run(_snapshot(source))
+    assert main(["db", "copy", source, pg_url]) == 0  # again: nothing doubled
+    assert "deliveries\t3 read\t0 written" in capsys.readouterr().out.splitlines()
+
+    async def new_rows_after_the_copy() -> list[int]:
+        s = await open_store(pg_url)
+        await s.add_override("o/r", 3, "symptom", {"after": ["Crash"]}, "t3", "b3", 9.0)
+        await s.add_retry("o/r", 3, None, "issues.opened", "later", 9.0)
+        got = [o["number"] for o in await s.export_overrides()], [r["id"] for r in await s.retries()]
+        await s.close()
+        return got
+
+    numbers, retry_ids = asyncio.run(new_rows_after_the_copy())
+    assert numbers == [1, 2, 3] and retry_ids == [1, 2]  # the identity sequences moved past the copied ids
