@@ -15,6 +15,9 @@ class Weights:
     exact_fp: float = 0.30
     near_fp: float = 0.20
     same_type: float = 0.05
+    similar_error: float = 0.15
+    similar_jaccard: float = 0.6
+    """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
     model: float = 0.10
     title_model: float = 0.18
     """...and when both titles name the model."""
@@ -32,7 +35,7 @@ class Weights:
     run: float = 0.25
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.95
+    duplicate: float = 0.85
     """duplicate_of is set at or above this score when a specific piece of evidence backs it (the same error, the
     same output string, or the same model asked for)..."""
     duplicate_alone: float = 1.15
@@ -47,7 +50,7 @@ DEFAULT = Weights()
 Reason = tuple[str, str]
 """A reason a link is shown: (kind, value), e.g. ("error", "KeyError: 'qwen2'"), ("closed", "")."""
 
-_REASON_EN = {"error": "same error `{}`", "model": "same model {}", "close_model": "close model {}",
+_REASON_EN = {"error": "same error `{}`", "similar_error": "similar error `{}`", "model": "same model {}", "close_model": "close model {}",
               "output": "same output `{}`", "symptom": "same symptom: {}", "cause": "same cause: {}",
               "setup": "same setup: {}", "support": "same model requested: {}", "closed": "closed",
               "human": "marked duplicate by a maintainer"}
@@ -92,6 +95,24 @@ def _rarity(idf: dict[str, float], toks: list[str]) -> float:
     return min(1.0, max(got) / top) if got and top > 0 else 1.0
 
 
+def _error_words(e: str) -> tuple[str, frozenset[str]]:
+    """An error string's type (before the first colon, lower-cased) and the words of the rest."""
+    head, _, rest = e.partition(":")
+    words = frozenset(x for x in "".join(ch if ch.isalnum() else " " for ch in rest.lower()).split() if len(x) > 1)
+    return head.strip().lower().rsplit(".", 1)[-1], words
+
+
+def similar_error(q: Doc, c: Doc, threshold: float) -> str:
+    """An error of c that q states too in other words (same type, overlapping message), or ""."""
+    qs = [_error_words(e) for e in [*q.errors, *(x for _, x in q.lines)][:12]]
+    for e in [*c.errors, *(x for _, x in c.lines)][:12]:
+        t, words = _error_words(e)
+        for qt, qw in qs:
+            if t == qt and words and qw and len(words & qw) / len(words | qw) >= threshold:
+                return e
+    return ""
+
+
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """The idf-weighted share of the query title's tokens that the candidate has in any column."""
     qt = set(q.cols.get("title", "").split())
@@ -119,6 +140,9 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
     elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
         s += w.near_fp
         reasons.append(("error", shared_line[0]))
+    elif similar := similar_error(q, c, w.similar_jaccard):
+        s += w.similar_error
+        reasons.append(("similar_error", similar))
     elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
         s += w.same_type
     sim, a, b = best_similarity(q.models, c.models)
@@ -179,7 +203,7 @@ def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
     if not ranked:
         return None
     top = ranked[0]
-    specific = any(k in ("error", "output", "support") for k, _ in top.reasons)
+    specific = any(k in ("error", "similar_error", "output", "support") for k, _ in top.reasons)
     if top.score < (w.duplicate if specific else w.duplicate_alone):
         return None
     if len(ranked) > 1 and ranked[0].score - ranked[1].score < w.duplicate_margin:

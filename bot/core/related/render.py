@@ -6,20 +6,20 @@ from bot.core import sanitize as s
 from bot.core.related.rank import Related
 
 _T = {
-    "en": {"head": "**Possibly related**", "error": "same error {}", "model": "same model {}",
+    "en": {"head": "**Possibly related**", "error": "same error {}", "similar_error": "similar error {}", "model": "same model {}",
            "close_model": "close model {}", "output": "same output {}", "symptom": "same symptom: {}",
            "cause": "same cause: {}", "setup": "same setup: {}", "support": "same model requested: {}",
            "closed": "closed",
            "human": "marked duplicate by a maintainer", "similar": "similar wording",
            "hint": "Not the same? A maintainer can say `/not-duplicate #N` to hide a link."},
-    "zh": {"head": "**可能相关的 issue**", "error": "相同错误 {}", "model": "相同模型 {}", "close_model": "相近模型 {}",
+    "zh": {"head": "**可能相关的 issue**", "error": "相同错误 {}", "similar_error": "相似错误 {}", "model": "相同模型 {}", "close_model": "相近模型 {}",
            "output": "相同输出 {}", "symptom": "相同症状：{}", "cause": "相同原因：{}", "setup": "相同环境：{}",
            "support": "请求支持同一模型 {}",
            "closed": "已关闭", "human": "维护者标记为重复", "similar": "描述相似",
            "hint": "不是同一个问题？维护者可以用 `/not-duplicate #N` 隐藏该链接。"},
 }
 MAX_SHOWN = 3
-_CODE_KINDS = ("error", "output", "model", "close_model", "setup", "support")
+_CODE_KINDS = ("error", "similar_error", "output", "model", "close_model", "setup", "support")
 
 
 def _reason(kind: str, value: str, t: dict) -> str:
