@@ -37,15 +37,15 @@ def rss_mb() -> float:
 
 
 def texts() -> list[dict]:
-    """Every issue text of the eval files."""
-    out = []
+    """Every distinct issue text of the eval files."""
+    out, seen = [], set()
     for p in sorted(EVAL.glob("*.jsonl")):
         for line in p.read_text(encoding="utf-8").splitlines():
             o = json.loads(line)
-            if o.get("kind") == "pair":
-                out += [o["dup"], o["orig"]]
-            else:
-                out.append(o)
+            for t in ([o["dup"], o["orig"]] if o.get("kind") == "pair" else [o]):
+                if (t.get("title"), t.get("body")) not in seen:
+                    seen.add((t.get("title"), t.get("body")))
+                    out.append(t)
     return out
 
 
