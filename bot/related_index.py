@@ -6,6 +6,8 @@ import asyncio
 import json
 import math
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.core.related.doc import Doc
@@ -51,26 +53,41 @@ class RelatedIndex:
 
     # ---- writes -----------------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self, keep: bool = True) -> Iterator[None]:
+        """A write transaction: BEGIN IMMEDIATE (so waiting for another writer honours the busy timeout, where a
+        read lock upgraded later would fail at once), or a savepoint inside the caller's; rolled back unless `keep`."""
+        c = self.conn
+        nested = c.in_transaction
+        c.execute("SAVEPOINT related" if nested else "BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            keep = False
+            raise
+        finally:
+            if nested:
+                if not keep:
+                    c.execute("ROLLBACK TO related")
+                c.execute("RELEASE related")
+            else:
+                c.execute("COMMIT" if keep else "ROLLBACK")
+
     def upsert(self, repo: str, doc: Doc, at: float = 0.0) -> None:
         """Index (or re-index) one issue."""
         c = self.conn
-        c.execute("SAVEPOINT upsert")
-        try:
+        with self._writing():
             self._delete(repo, doc.number)
             self._df(_distinct(doc), +1)
             cur = c.execute("INSERT INTO related_docs (repo, number, doc, updated_at) VALUES (?, ?, ?, ?)",
                             (repo, doc.number, json.dumps(doc.to_json(), ensure_ascii=False), at))
             c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
                       (cur.lastrowid, *(doc.cols.get(k, "") for k in COLUMNS)))
-        except BaseException:
-            c.execute("ROLLBACK TO upsert")
-            c.execute("RELEASE upsert")
-            raise
-        c.execute("RELEASE upsert")
 
     def remove(self, repo: str, number: int) -> None:
         """Drop an issue from the index (a transferred or deleted issue)."""
-        self._delete(repo, number)
+        with self._writing():
+            self._delete(repo, number)
 
     def _delete(self, repo: str, number: int) -> None:
         """Delete an issue's rows if any."""
@@ -153,8 +170,7 @@ class RelatedIndex:
         match = " OR ".join('"%s"' % t.replace('"', '""') for t in terms)
         weights = ", ".join(map(str, BM25_WEIGHTS))
         c = self.conn
-        c.execute("SAVEPOINT lookup")
-        try:
+        with self._writing(keep=False):  # the query is inserted to score it against itself, then rolled back
             c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
                       (_SELF, *(doc.cols.get(k, "") for k in COLUMNS)))
             own = c.execute(f"SELECT bm25(related_fts, {weights}) FROM related_fts WHERE related_fts MATCH ? "
@@ -163,9 +179,6 @@ class RelatedIndex:
                 f"SELECT d.doc, s FROM (SELECT rowid AS id, bm25(related_fts, {weights}) AS s FROM related_fts "
                 "WHERE related_fts MATCH ? ORDER BY s LIMIT ?) AS f JOIN related_docs AS d ON d.id = f.id "
                 "WHERE d.repo = ? ORDER BY s", (match, limit * 4 + 2, repo)).fetchall()
-        finally:
-            c.execute("ROLLBACK TO lookup")
-            c.execute("RELEASE lookup")
         best = -own[0] if own and own[0] < 0 else 0.0
         out = []
         for raw, s in rows[:limit + 1]:
