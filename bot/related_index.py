@@ -233,3 +233,7 @@ class RelatedStore:
     async def remove(self, repo: str, number: int) -> None:
         """See RelatedIndex.remove."""
         await self._run(self.index.remove, repo, number)
+
+    async def get(self, repo: str, number: int) -> Doc | None:
+        """See RelatedIndex.get."""
+        return await self._run(self.index.get, repo, number)

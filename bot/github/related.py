@@ -7,12 +7,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from gidgethub import routing, sansio
+
 from bot.core.related import Related, duplicate_of, make_doc, rank, shown
 from bot.core.types import Decision
 from bot.related_index import RelatedStore
 from bot.store import sqlite_path
 
 log = logging.getLogger(__name__)
+
+router = routing.Router()
 
 LABEL = "possible-duplicate"
 LABEL_SPEC = {LABEL: ("cfd3d7", "This may duplicate an earlier issue (firstmile; never closed automatically).")}
@@ -102,3 +106,23 @@ def label_plan(plan: Any, found: Found, issue_labels: list[str], bot_applied: li
     if not found.label and has and fold in {n.casefold() for n in bot_applied}:
         return LabelPlan(add=plan.add, suggest=plan.suggest, remove=[*plan.remove, LABEL])
     return plan
+
+
+@router.register("issues", action="closed")
+@router.register("issues", action="deleted")
+@router.register("issues", action="transferred")
+async def on_state(event: sansio.Event, gh: Any, ctx: Any) -> None:
+    """Keep the index's state right without a GitHub call: a closed issue is shown as closed; a deleted or
+    transferred one leaves the index."""
+    store, issue = store_of(ctx), event.data.get("issue") or {}
+    if store is None or issue.get("pull_request") or "number" not in issue:
+        return
+    repository = event.data["repository"]
+    repo, number = f"{repository['owner']['login']}/{repository['name']}", int(issue["number"])
+    if event.data.get("action") != "closed":
+        await store.remove(repo, number)
+        return
+    doc = await store.get(repo, number)
+    if doc is not None and doc.state != "closed":
+        doc.state = "closed"
+        await store.upsert(repo, doc, time.time())

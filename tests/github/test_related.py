@@ -77,3 +77,24 @@ async def test_duplicate_and_not_duplicate_commands_set_and_remove_the_label_and
 
     verdicts = list(duplicate_rows(await running.server.store.export_overrides()))
     assert [(v["number"], v["verdict"], v["other"]) for v in verdicts] == [(2, "not-duplicate", 1), (2, "duplicate", 3)]
+
+
+async def test_closing_marks_the_issue_closed_in_the_index_and_deleting_drops_it(fake_github, app_server, sender):
+    from tests.fakegithub import payload
+    from tests.github.triagekit import issue_json
+
+    fake_github.add_issue(REPO, 1, title=GGGG[0], body=GGGG[1], login="reporter")
+    fake_github.add_issue(REPO, 2, title=GGGG_DUP[0], body=GGGG_DUP[1], login="someone")
+    running = await app_server()
+    send = sender(running)
+    await deliver(running, send, "issues", issue_event(fake_github, number=1))
+    start = len(fake_github.requests)
+    closed = payload("issues.opened", action="closed", issue=issue_json(fake_github, 1, state="closed"))
+    await deliver(running, send, "issues", closed)
+    assert [r for r in fake_github.requests[start:] if not r.path.startswith("/app")] == []  # no GitHub call
+    index = running.server.caches["related"].index
+    assert index.get(REPO, 1).state == "closed"
+    await deliver(running, send, "issues", issue_event(fake_github, number=2))
+    assert "- #1: " in bot_comments(fake_github, 2)[-1].body and "closed" in bot_comments(fake_github, 2)[-1].body
+    await deliver(running, send, "issues", payload("issues.opened", action="deleted", issue=issue_json(fake_github, 1)))
+    assert index.get(REPO, 1) is None
