@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -49,16 +50,26 @@ def store_of(ctx: Any) -> RelatedStore | None:
     return ctx.caches["related"]
 
 
-async def relate(ctx: Any, repo: str, issue: dict, decision: Decision) -> Found | None:
-    """Index the issue (never a pull request), then rank the related ones; None when there is no index."""
+async def index(ctx: Any, repo: str, issue: dict, decision: Decision):
+    """Index one issue (never a pull request) from its triage decision; the record, or None when there is no index.
+    Backfill calls this for the issues it reads; the webhook path through `relate`."""
     store = store_of(ctx)
     if store is None or issue.get("pull_request"):
         return None
-    number = int(issue["number"])
-    doc = make_doc(number, decision.facts, state=str(issue.get("state") or "open"),
-                   symptom=decision.symptom.name if decision.symptom else "",
-                   cause=decision.root_cause.name if decision.root_cause else "")
+    doc = await asyncio.to_thread(  # about a millisecond of tokenising: off the event loop, like triage
+        make_doc, int(issue["number"]), decision.facts, state=str(issue.get("state") or "open"),
+        symptom=decision.symptom.name if decision.symptom else "",
+        cause=decision.root_cause.name if decision.root_cause else "")
     await store.upsert(repo, doc, time.time())
+    return doc
+
+
+async def relate(ctx: Any, repo: str, issue: dict, decision: Decision) -> Found | None:
+    """Index the issue (never a pull request), then rank the related ones; None when there is no index."""
+    doc = await index(ctx, repo, issue, decision)
+    if doc is None:
+        return None
+    store, number = store_of(ctx), doc.number
     cands, idf = await store.lookup(repo, doc)
     links = await store.links(repo, number)
     hidden = frozenset(o for o, v in links.items() if v == "not-duplicate")

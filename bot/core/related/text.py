@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -123,16 +124,17 @@ def tokens(text: str, segmenter=None) -> list[str]:
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+"""A Snowball stemmer keeps its word in a buffer: one thread at a time."""
 
 
 @lru_cache(maxsize=65536)
 def stem(w: str) -> str:
     """The Snowball (Porter 2) stem of a plain word; names with digits, dots or dashes stay whole."""
-    return _STEMMER.stemWord(w) if w.isalpha() and len(w) > 3 else w
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            return w[: -len(suf)]
-    return w
+    if not (w.isalpha() and len(w) > 3):
+        return w
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(w)
 
 
 def concepts(text: str) -> list[str]:
