@@ -11,12 +11,12 @@ _T = {
            "cause": "same cause: {}", "setup": "same setup: {}", "support": "same model requested: {}",
            "closed": "closed",
            "human": "marked duplicate by a maintainer", "similar": "similar wording",
-           "hint": "Not the same? A maintainer can say `/not-duplicate #N` to hide a link."},
+           "hint": "_Not the same? A maintainer's `/not-duplicate #N` hides a link for good._"},
     "zh": {"head": "**可能相关的 issue**", "error": "相同错误 {}", "similar_error": "相似错误 {}", "model": "相同模型 {}", "close_model": "相近模型 {}",
            "output": "相同输出 {}", "symptom": "相同症状：{}", "cause": "相同原因：{}", "setup": "相同环境：{}",
            "support": "请求支持同一模型 {}",
            "closed": "已关闭", "human": "维护者标记为重复", "similar": "描述相似",
-           "hint": "不是同一个问题？维护者可以用 `/not-duplicate #N` 隐藏该链接。"},
+           "hint": "_不是同一个问题？维护者可以用 `/not-duplicate #N` 永久隐藏该链接。_"},
 }
 MAX_SHOWN = 3
 _CODE_KINDS = ("error", "similar_error", "output", "model", "close_model", "setup", "support")
@@ -40,7 +40,9 @@ def render_related(items: list[Related], language: str = "en") -> list[str]:
     t = _T["zh" if language == "zh" else "en"]
     out = [t["head"], ""]
     for r in items[:MAX_SHOWN]:
-        reasons = [x for x in (_reason(k, v, t) for k, v in r.reasons) if x] or [t["similar"]]
+        reasons = [x for x in (_reason(k, v, t) for k, v in r.reasons) if x]
+        if all(k == "closed" for k, _ in r.reasons):  # nothing specific: the wording is what they share
+            reasons.insert(0, t["similar"])
         out.append(f"- #{int(r.number)}: {'; '.join(reasons)}")
-    out.append("")
+    out += ["", t["hint"], ""]
     return out
