@@ -13,8 +13,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY rules ./rules
-# The classifier extra is numpy only: the image serves the shipped model; training needs the ml extra.
-RUN pip install '.[classifier]' && rm -rf /app/bot /app/rules
+# The classifier extra is numpy only: the image serves the shipped model; training needs the ml extra. The postgres
+# extra (psycopg) lets DATABASE_URL=postgresql://... run several replicas on one database (docker-compose.yml).
+RUN pip install '.[classifier,postgres]' && rm -rf /app/bot /app/rules
 
 USER 10001:10001
 WORKDIR /home/firstmile

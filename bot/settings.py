@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     """How many times a delivery may run before it stays failed."""
     retry_seconds: float = Field(300.0, gt=0)
     """How long after failing a delivery runs again (while it has attempts left); also at each start-up."""
+    lease_seconds: float = Field(30.0, gt=0)
+    """How long a claim on a delivery lasts unless renewed (every third of it while the work runs): the delay before
+    another replica takes over the work of one that died."""
+    installation_concurrency: int = Field(16, ge=0)
+    """At most this many deliveries of one installation run at once, over all replicas (0: no cap): a flooded or
+    rate-limited installation's backlog waits while the workers serve the others."""
 
     @field_validator("log_level", mode="before")
     @classmethod

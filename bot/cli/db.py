@@ -14,6 +14,8 @@ TABLES = {
                     "decision, updated_at", "repo, number"),
     "seen_comments": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
     "retries": ("id, repo, number, delivery_id, event, error, at", "id"),
+    # 0100 (related issues): maintainers' verdicts; the FTS5 index itself is rebuilt from the issues, not copied
+    "related_links": ("repo, number, other, verdict, by_login, at", "repo, number, other"),
 }
 """What `db copy` moves, in this order. Feature tables (0100-0299) add themselves here with their migration."""
 

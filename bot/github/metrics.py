@@ -32,6 +32,16 @@ class Metrics:
             "firstmile_handler_seconds", "Time to process one delivery, by event.", ["event"],
             buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120), registry=self.registry,
         )
+        self.store_seconds = Histogram(
+            "firstmile_store_seconds", "Time of one store (database) operation, by operation.", ["op"],
+            buckets=(0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1), registry=self.registry,
+        )
+        self.store_queue = Gauge("firstmile_store_deliveries", "Deliveries in the database's queue, by status "
+                                 "(all replicas), read at each scrape.", ["status"], registry=self.registry,
+                                 multiprocess_mode="mostrecent")
+        self.store_age = Gauge("firstmile_store_oldest_seconds", "Age of the oldest pending delivery and of the "
+                               "oldest live claim (all replicas), read at each scrape.", ["what"],
+                               registry=self.registry, multiprocess_mode="mostrecent")
         self.api_calls = Counter(
             "firstmile_github_api_calls", "GitHub API calls by HTTP status ('error': no answer).", ["status"],
             registry=self.registry,

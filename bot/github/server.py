@@ -33,7 +33,7 @@ from bot.github.client import DryRunClient, GitHubClient
 from bot.github.context import AppContext
 from bot.github.metrics import Metrics
 from bot.github.supervisor import WorkerSupervisor
-from bot.github.workqueue import WorkQueue
+from bot.github.workqueue import WorkQueue, claim_keys, replica_id
 from bot.settings import Settings, settings_env
 from bot.store import Delivery, Store, open_store
 
@@ -43,8 +43,10 @@ DRY_SLUG = "firstmile"
 
 
 POLL_SECONDS = {"worker": 0.05, "all": 1.0}
-"""How often a queue looks in the store for deliveries it was not handed: all a worker gets from the web side, and
-for the inline server only what an operator queued (`firstmile deliveries replay`)."""
+"""How often an idle queue looks in the store for deliveries it was not handed: all a worker process gets from the
+web side; for the inline server and the worker thread (which the web side wakes) what an operator queued
+(`firstmile deliveries replay`), another replica acknowledged, or a dead replica's claim that expired."""
+THREAD_POLL_SECONDS = 0.5
 
 
 class BotServer:
@@ -72,6 +74,9 @@ class BotServer:
         self.worker_thread: WorkerThread | None = None
         self.worker_argv = [sys.executable, "-m", "bot", "serve", "--worker-of", str(os.getpid())]
         """The worker process's command line (role "web" only)."""
+        self.poll_seconds = POLL_SECONDS.get(role, 1.0)
+        self.replica = replica_id()
+        """This process's name on the claims it holds in the store."""
 
     @property
     def bot_login(self) -> str:
@@ -96,7 +101,7 @@ class BotServer:
             self.ruleset, self.classifier = load_rules()
             log.info("triage (%s): rules loaded; learned classifier %s", self.role, "on" if self.classifier else
                      "off (rules only: pip install 'firstmile[classifier]' adds it)")
-        self.store = await open_store(s.database_url)
+        self.store = TimedStore(await open_store(s.database_url), self.metrics.store_seconds)
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
         if s.app_id and pem:
@@ -110,8 +115,10 @@ class BotServer:
         if s.dry:
             log.info("dry run (%s): deliveries are verified and handled, but nothing is written to GitHub", self.role)
         self.queue = WorkQueue(self.store, self.process, size=s.queue_size, workers=s.workers,
-                               on_depth=self.metrics.queue_depth.set, poll_seconds=POLL_SECONDS.get(self.role, 0),
-                               max_attempts=s.max_attempts, retry_seconds=s.retry_seconds)
+                               on_depth=self.metrics.queue_depth.set, poll_seconds=self.poll_seconds,
+                               max_attempts=s.max_attempts, retry_seconds=s.retry_seconds,
+                               lease_seconds=s.lease_seconds, per_installation=s.installation_concurrency,
+                               owner=self.replica)
         if self.role != "web":
             await self.queue.start()
         elif s.worker == "thread":
@@ -165,6 +172,10 @@ class BotServer:
     async def process(self, delivery: Delivery) -> None:
         """Dispatch one stored delivery to the routers, timing it and counting its outcome."""
         data = json.loads(delivery.payload)
+        if delivery.attempts > 1 and isinstance(data.get("issue"), dict):
+            # A run before this one may have posted before it died (or its replica did): the payload's comment
+            # count is stale, so the handler lists the issue's comments and finds ours instead of posting again.
+            data["issue"]["comments"] = max(int(data["issue"].get("comments") or 0), 1)
         inst = data.get("installation")
         installation_id = inst.get("id") if isinstance(inst, dict) and isinstance(inst.get("id"), int) else None
         event = sansio.Event(data, event=delivery.event, delivery_id=delivery.id)
@@ -211,8 +222,9 @@ class BotServer:
         except UnicodeDecodeError:
             payload = json.dumps(incoming.data)
         try:
+            issue, installation = claim_keys(incoming.data)
             new = await self.store.add_delivery(incoming.delivery_id, incoming.event, incoming.action, payload,
-                                                time.time())
+                                                time.time(), issue_key=issue, installation_id=installation)
         except Exception:  # noqa: BLE001 - our own failure: tell GitHub so the delivery shows as failed
             log.exception("store unavailable; delivery %s not accepted", incoming.delivery_id)
             return web.json_response({"error": "store unavailable"}, status=503)
@@ -222,21 +234,62 @@ class BotServer:
         self.metrics.delivery(incoming.event, "queued")
         if self.role == "all":
             self.queue.submit(incoming.delivery_id)
+        elif self.worker_thread is not None:
+            self.worker_thread.wake()
         return web.json_response({"status": "queued"}, status=202)
 
     async def on_healthz(self, request: web.Request) -> web.Response:
-        """Version, queue depth and store status."""
+        """Version, queue depth, the database's status and answer time, this replica's name."""
+        started = time.perf_counter()
         ok = await self.store.healthy()
+        database = {"backend": self.store.dialect, "ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
         worker = (self.supervisor or self.worker_thread).state if self.role == "web" else "in-process"
         # web: the worker's queue, read from the store
         depth = await self.store.open_count() if self.role == "web" and ok else self.queue.depth()
         body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
-                "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker}
+                "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker, "database": database,
+                "replica": self.replica}
         return web.json_response(body, status=200 if ok else 503)
 
     async def on_metrics(self, request: web.Request) -> web.Response:
-        """Prometheus text exposition."""
+        """Prometheus text exposition; the database's queue (depth, oldest claim) is read now."""
+        try:
+            stats = await self.store.queue_stats(time.time())
+        except Exception:  # noqa: BLE001 - the rest of the metrics still answer; /healthz says what is wrong
+            log.warning("could not read the queue's figures from the store", exc_info=True)
+        else:
+            self.metrics.store_queue.labels(status="pending").set(stats.pending)
+            self.metrics.store_queue.labels(status="running").set(stats.running)
+            self.metrics.store_age.labels(what="pending").set(stats.oldest_pending_seconds)
+            self.metrics.store_age.labels(what="claim").set(stats.oldest_claim_seconds)
         return web.Response(body=self.metrics.render(), headers={"Content-Type": Metrics.content_type})
+
+
+class TimedStore:
+    """A store whose every coroutine method is timed into a histogram (by method name); the rest passes through."""
+
+    def __init__(self, store: Store, histogram: Any):
+        self._store, self._histogram = store, histogram
+        self._timed: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        """The store's attribute; its coroutine methods wrapped once in a timer."""
+        if name in self._timed:
+            return self._timed[name]
+        attr = getattr(self._store, name)
+        if not asyncio.iscoroutinefunction(attr):
+            return attr
+        child = self._histogram.labels(op=name)
+
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await attr(*args, **kwargs)
+            finally:
+                child.observe(time.perf_counter() - started)
+
+        self._timed[name] = timed
+        return timed
 
 
 class WorkerThread:
@@ -256,6 +309,7 @@ class WorkerThread:
         self.started: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping: asyncio.Event | None = None
+        self.server: BotServer | None = None
         self.switch = sys.getswitchinterval()
 
     @property
@@ -278,7 +332,8 @@ class WorkerThread:
     async def _serve(self) -> None:
         """Start the worker-role server, report readiness to the web loop, wait for stop(), drain."""
         web_loop = self.started.get_loop()
-        server = BotServer(self.settings, insecure_no_secret=True, role="worker", metrics=self.metrics)
+        server = self.server = BotServer(self.settings, insecure_no_secret=True, role="worker", metrics=self.metrics)
+        server.poll_seconds = THREAD_POLL_SECONDS  # the web side wakes it for each delivery
         try:
             await server.start()
         except Exception as exc:  # noqa: BLE001 - handed to the web loop, which fails start-up with it
@@ -288,6 +343,11 @@ class WorkerThread:
         web_loop.call_soon_threadsafe(self.started.set_result, None)
         await self.stopping.wait()
         await server.stop()
+
+    def wake(self) -> None:
+        """A delivery was stored: wake one of the thread's idle workers (from the web loop's thread)."""
+        if self.loop is not None and self.server is not None:
+            self.loop.call_soon_threadsafe(self.server.queue.submit, "")
 
     async def stop(self) -> None:
         """Ask the worker to drain and stop, wait for the thread, restore the switch interval."""

@@ -1,4 +1,10 @@
-"""The in-process work queue: stored delivery ids served by N workers, one at a time per (repo, issue)."""
+"""The work queue: N workers claim stored deliveries from the database, oldest first, one at a time per issue.
+
+The database is the queue. A worker claims a delivery with a lease (`Store.claim_next`) that a heartbeat renews
+while it runs: any number of processes or replicas can serve one database, and the work of one that dies is taken
+over when its lease runs out. An issue's deliveries run one at a time, wherever; an installation holds at most
+`per_installation` claims, so a flooded or rate-limited one waits without taking every worker.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Protocol
 
@@ -18,118 +27,194 @@ Processor = Callable[[Delivery], Awaitable[None]]
 
 
 class Queue(Protocol):
-    """What the server needs from a queue; a Redis job queue (arq) could implement the same."""
+    """What the server needs from a queue."""
 
     def submit(self, delivery_id: str) -> bool:
-        """Offer a stored pending delivery for processing; False when full (it stays pending in the store)."""
+        """Say that a delivery was stored (a worker wakes to claim it); False if it must wait for a poll."""
 
     def depth(self) -> int:
-        """Deliveries waiting or running."""
+        """Deliveries running here."""
 
     async def start(self) -> None:
         """Recover what the store still holds and start serving."""
 
     async def stop(self, drain_seconds: float) -> None:
-        """Let work finish for at most drain_seconds, then leave the rest pending in the store."""
+        """Let work finish for at most drain_seconds, then give the rest back to the store."""
 
 
 def serial_key(delivery: Delivery) -> Hashable:
     """Deliveries with the same key run one at a time: the (repo, issue number), else the delivery itself."""
+    return issue_key(json_or_none(delivery.payload)) or delivery.id
+
+
+def json_or_none(payload: str) -> dict | None:
+    """A payload's JSON object, or None."""
     try:
-        data = json.loads(delivery.payload)
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def issue_key(data: dict | None) -> tuple[str, int] | None:
+    """(repo full name lowercased, issue number) of a payload, or None when it is not about one issue."""
+    try:
         repo = data["repository"]["full_name"]
         number = (data.get("issue") or data.get("pull_request"))["number"]
         return (str(repo).lower(), int(number))
-    except (ValueError, KeyError, TypeError):
-        return delivery.id
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def claim_keys(data: dict | None) -> tuple[str | None, int | None]:
+    """What a delivery is stored with for claims: its issue as `owner/repo#N`, and its installation id."""
+    key = issue_key(data)
+    inst = (data or {}).get("installation")
+    installation = inst.get("id") if isinstance(inst, dict) and isinstance(inst.get("id"), int) else None
+    return (f"{key[0]}#{key[1]}" if key else None), installation
+
+
+def replica_id() -> str:
+    """This process's name on claims: host, pid and a random suffix (a restarted process is a new owner)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class WorkQueue:
-    """Bounded asyncio queue of delivery ids; the store is the source of truth, the queue only a window on it."""
+    """Workers that claim deliveries from the store; `submit` only wakes one, the store is the source of truth."""
 
     STORE_BACKOFF = 0.5
-    """Seconds a worker waits after the store failed around a delivery, so a database outage is not a busy loop."""
+    """Seconds a worker waits after the store failed, so a database outage is not a busy loop."""
 
     def __init__(self, store: Store, process: Processor, *, size: int, workers: int,
                  on_depth: Callable[[int], None] = lambda _n: None, poll_seconds: float = 0.0,
-                 max_attempts: int = 3, retry_seconds: float = 300.0):
+                 max_attempts: int = 3, retry_seconds: float = 300.0, lease_seconds: float = 30.0,
+                 per_installation: int = 0, owner: str | None = None):
         self.store, self.process, self.size, self.workers = store, process, size, workers
-        self.poll_seconds = poll_seconds
-        """When > 0, look in the store this often for deliveries another process (the web server) stored."""
+        self.poll_seconds = poll_seconds or 1.0
+        """How often an idle worker looks in the store for deliveries nobody told it about (another process's,
+        another replica's, a replay, a lease that ran out)."""
         self.max_attempts, self.retry_seconds = max_attempts, retry_seconds
         """A failed delivery runs again `retry_seconds` after it failed, until it has run `max_attempts` times."""
-        self._retrier: asyncio.Task | None = None
-        self._queue: asyncio.Queue[str] = asyncio.Queue(maxsize=size)
-        self._known: set[str] = set()
-        self._backlog = False
-        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+        self.lease_seconds, self.per_installation = lease_seconds, per_installation
+        self.owner = owner or replica_id()
+        self._wake: asyncio.Queue[None] = asyncio.Queue(maxsize=max(1, size))
+        self._running: set[str] = set()
         self._tasks: list[asyncio.Task] = []
-        self._poller: asyncio.Task | None = None
+        self._helpers: list[asyncio.Task] = []
+        self._idle = 0
+        self._stopping = False
         self._on_depth = on_depth
+        self.lost = 0
+        """Claims this process lost to another (its lease ran out while it ran): logged, counted."""
 
     def depth(self) -> int:
-        """Deliveries queued or running in this process."""
-        return len(self._known)
+        """Deliveries running in this process."""
+        return len(self._running)
 
     def submit(self, delivery_id: str) -> bool:
-        """Queue a stored pending delivery; when full, remember to refill from the store later."""
-        if delivery_id in self._known:
-            return True
-        if self._queue.full():
-            self._backlog = True
+        """Wake one idle worker to claim the stored delivery; False if none was woken (a busy one claims it next)."""
+        try:
+            self._wake.put_nowait(None)
+        except asyncio.QueueFull:
             return False
-        self._queue.put_nowait(delivery_id)
-        self._known.add(delivery_id)
-        self._on_depth(self.depth())
         return True
 
-    async def refill(self) -> None:
-        """Pull the oldest open deliveries from the store into the free slots (a store error is logged and retried)."""
-        free = self.size - self._queue.qsize()
-        if free <= 0:
-            return
-        try:
-            ids = await self.store.open_ids(free + len(self._known))
-        except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: the rows wait there
-            log.exception("could not read open deliveries from the store; trying again later")
-            self._backlog = True
-            return
-        self._backlog = len(ids) >= free + len(self._known)
-        for delivery_id in ids:
-            if not self.submit(delivery_id):
-                break
-
     async def start(self) -> None:
-        """Return interrupted work to pending, queue what the store holds, and start the workers."""
-        recovered = await self.store.reset_running() + await self.store.requeue_failed(self.max_attempts, time.time())
-        await self.refill()
-        if recovered or self._known:
-            log.info("recovered %d open deliveries from the store", len(self._known))
+        """Give back what a dead predecessor held (SQLite), requeue failures due again, start workers and helpers."""
+        recovered = await self.store.recover() + await self.store.requeue_failed(self.max_attempts, time.time())
+        if recovered:
+            log.info("recovered %d open deliveries from the store", recovered)
         self._tasks = [asyncio.create_task(self._worker(), name=f"worker-{i}") for i in range(self.workers)]
-        if self.poll_seconds > 0:
-            self._poller = asyncio.create_task(self._poll(), name="poller")
-        self._retrier = asyncio.create_task(self._retry(), name="retrier")
+        self._helpers = [asyncio.create_task(self._retry(), name="retrier"),
+                         asyncio.create_task(self._heartbeat(), name="heartbeat")]
 
     async def stop(self, drain_seconds: float) -> None:
-        """Drain for at most drain_seconds, then cancel; unfinished deliveries stay pending in the store."""
-        for task in (self._poller, self._retrier):
-            if task is not None:
-                task.cancel()
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._queue.join(), timeout=drain_seconds)
-        for task in self._tasks:
+        """Drain: work on for at most drain_seconds while there is work, then cancel: unfinished claims go back."""
+        self._stopping = True
+        for _ in range(self.workers):
+            self.submit("")  # idle workers wake and see that we stop
+        _done, pending = await asyncio.wait(self._tasks, timeout=drain_seconds) if self._tasks else (set(), set())
+        for task in pending:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        left = self.depth()
-        if left:
-            log.warning("shutdown: %d deliveries left pending in the store for the next start", left)
+        for task in self._helpers:
+            task.cancel()
+        await asyncio.gather(*self._helpers, return_exceptions=True)
+        if pending:
+            log.warning("shutdown: %d deliveries given back to the store for another replica or the next start",
+                        len(pending))
 
-    async def _poll(self) -> None:
-        """Refill from the store every poll_seconds (deliveries stored by another process are never submitted here)."""
+    async def _worker(self) -> None:
+        """Claim and run deliveries; when there is none, wait to be woken or for the next poll (stopping: return)."""
         while True:
-            await asyncio.sleep(self.poll_seconds)
-            if self._queue.qsize() < self.size // 2:
-                await self.refill()
+            try:
+                delivery = await self.store.claim_next(self.owner, time.time(), self.lease_seconds,
+                                                       self.per_installation)
+            except Exception:  # noqa: BLE001 - e.g. a locked or unreachable database: the rows wait there
+                log.exception("could not claim a delivery from the store; trying again shortly")
+                await asyncio.sleep(self.STORE_BACKOFF)
+                continue
+            if delivery is None:
+                if self._stopping:
+                    return
+                await self._wait()
+                continue
+            if self._idle:
+                self.submit("")  # there was one: maybe more; an idle colleague looks too
+            await self._run(delivery)
+
+    async def _wait(self) -> None:
+        """Until submit() wakes this worker or it is time to poll: with k idle workers each waits k poll intervals,
+        so an idle process looks about once per poll_seconds, not k times."""
+        self._idle += 1
+        try:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.get(), timeout=self.poll_seconds * self._idle)
+        finally:
+            self._idle -= 1
+
+    async def _run(self, delivery: Delivery) -> None:
+        """Process one claimed delivery and record the outcome; a cancelled one goes back to the store."""
+        self._running.add(delivery.id)
+        self._on_depth(self.depth())
+        try:
+            await self.process(delivery)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.store.release(delivery.id, owner=self.owner))
+            raise
+        except Exception as exc:  # noqa: BLE001 - a handler failure is recorded, never lost or fatal
+            log.exception("delivery %s (%s) failed", delivery.id, delivery.event)
+            await self._finish(delivery, f"{type(exc).__name__}: {exc}"[:2000])
+        else:
+            await self._finish(delivery, None)
+        finally:
+            self._running.discard(delivery.id)
+            self._on_depth(self.depth())
+
+    async def _finish(self, delivery: Delivery, error: str | None) -> None:
+        """Record the outcome while we hold the claim; a store failure leaves the claim to expire and be retaken."""
+        try:
+            if not await self.store.finish(delivery.id, time.time(), error=error, owner=self.owner):
+                self.lost += 1
+                log.warning("delivery %s: our claim had expired and was taken over; outcome not recorded",
+                            delivery.id)
+        except Exception:  # noqa: BLE001 - the row stays claimed; its lease expires and it runs again
+            log.exception("delivery %s: the store failed; it stays open for a later run", delivery.id)
+            await asyncio.sleep(self.STORE_BACKOFF)
+
+    async def _heartbeat(self) -> None:
+        """Renew the leases of what runs here every third of a lease."""
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            ids = list(self._running)
+            try:
+                kept = await self.store.renew(self.owner, ids, time.time() + self.lease_seconds)
+            except Exception:  # noqa: BLE001 - the next beat tries again, well within the lease
+                log.exception("could not renew %d claims", len(ids))
+                continue
+            if lost := (set(ids) - set(kept)) & self._running:
+                log.warning("claims lost to another replica (lease ran out): %s", sorted(lost))
 
     async def _retry(self) -> None:
         """Every `retry_seconds`, give failed deliveries with attempts left another run."""
@@ -142,57 +227,5 @@ class WorkQueue:
                 continue
             if n:
                 log.warning("retrying %d failed deliveries", n)
-                await self.refill()
-
-    async def _worker(self) -> None:
-        """Take ids one by one; run each under its issue's lock."""
-        while True:
-            delivery_id = await self._queue.get()
-            try:
-                await self._run(delivery_id)
-            except Exception:  # noqa: BLE001 - the store failed around the handler: the row stays open there
-                log.exception("delivery %s: the store failed; it stays open for a later run", delivery_id)
-                self._backlog = True
-                await asyncio.sleep(self.STORE_BACKOFF)
-            finally:
-                self._known.discard(delivery_id)
-                self._queue.task_done()
-                self._on_depth(self.depth())
-                if self._backlog:
-                    await self.refill()
-
-    async def _run(self, delivery_id: str) -> None:
-        """Claim, process and record one delivery; a cancelled one goes back to pending."""
-        delivery = await self.store.get(delivery_id)
-        if delivery is None or delivery.status not in ("pending", "running"):
-            return
-        key = serial_key(delivery)
-        async with self._lock(key):
-            delivery = await self.store.claim(delivery_id, time.time())
-            if delivery is None:
-                return
-            try:
-                await self.process(delivery)
-            except asyncio.CancelledError:
-                await self.store.release(delivery_id)
-                raise
-            except Exception as exc:  # noqa: BLE001 - a handler failure is recorded, never lost or fatal
-                log.exception("delivery %s (%s) failed", delivery_id, delivery.event)
-                await self.store.finish(delivery_id, time.time(), error=f"{type(exc).__name__}: {exc}"[:2000])
-            else:
-                await self.store.finish(delivery_id, time.time())
-
-    @contextlib.asynccontextmanager
-    async def _lock(self, key: Hashable):
-        """A per-key lock that is forgotten once nobody holds or waits for it."""
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+                for _ in range(min(n, self.workers)):
+                    self.submit("")

@@ -29,7 +29,11 @@ def scheme(database_url: str) -> str:
 async def open_store(database_url: str, *, migrate: bool = True) -> Store:
     """The store for DATABASE_URL, its schema migrated (PostgreSQL: under a lock, so replicas may start together)."""
     if scheme(database_url) == "postgres":
-        from bot.store.postgres import PostgresStore  # psycopg only when PostgreSQL is asked for
+        try:
+            from bot.store.postgres import PostgresStore  # psycopg only when PostgreSQL is asked for
+        except ImportError as exc:
+            raise ValueError(f"DATABASE_URL is PostgreSQL but {exc.name} is missing: "
+                             "pip install 'firstmile[postgres]'") from None
 
         return await PostgresStore.open(database_url, migrate=migrate)
     return SQLiteStore(database_url)

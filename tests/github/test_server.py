@@ -161,6 +161,11 @@ async def test_healthz_and_metrics(app_server, sender, recorder, http):
     assert 'firstmile_handler_seconds_count{event="issues"} 1.0' in text
     assert 'firstmile_github_api_calls_total{status="201"} 1.0' in text  # the token
     assert "firstmile_queue_depth 0.0" in text
+    assert health["database"]["backend"] == "sqlite" and health["database"]["ok"] is True
+    assert health["replica"] == running.server.replica
+    assert 'firstmile_store_deliveries{status="pending"} 0.0' in text
+    assert 'firstmile_store_oldest_seconds{what="claim"} 0.0' in text
+    assert 'firstmile_store_seconds_count{op="add_delivery"} 1.0' in text  # the bad body is never stored
 
 
 async def test_dry_mode_without_credentials_handles_but_never_calls_github(app_server, sender, recorder, fake_github):

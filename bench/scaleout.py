@@ -1,0 +1,282 @@
+"""Scale-out: several `firstmile serve` replicas on one PostgreSQL database, one SIGKILLed every --kill-every s.
+
+Usage:
+  python bench/scaleout.py [--replicas 3] [--rate 300] [--duration 60] [--latency 0.2] [--kill-every 15]
+  python bench/scaleout.py --compare        # the run above, then 1 replica on PostgreSQL, then 1 on SQLite
+
+The fake GitHub (bench/ingest.py's, in its own process) answers each call after --latency s. The sender plays the
+load balancer: delivery i goes to replica i mod R at i/rate s; a replica that refuses the connection (it is down)
+is skipped for the next one, as a load balancer's health check would. Every --kill-every s one replica (in turn)
+gets SIGKILL and is restarted at once on its port; its claims are taken over after LEASE_SECONDS. The database is
+a temp cluster of Debian's PostgreSQL (tests/pgcluster.py), durable (fsync and synchronous commit on) unless
+--fast-pg.
+
+Prints per run: acknowledged, lost (acknowledged but never labelled and commented), duplicated comments, ack p50/p99,
+drain rate (deliveries done per second, from the first send to the last done), store operation p50/p99 (from the
+replicas' firstmile_store_seconds histograms, scraped before each kill and at the end), kills.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest import issue_payload, percentile, spawn_fake  # noqa: E402
+
+from tests import pgcluster  # noqa: E402
+from tests.fakegithub import APP_ID, SECRET, headers, rsa_pair  # noqa: E402
+
+BUCKET = re.compile(r'^firstmile_store_seconds_bucket\{le="([^"]+)",op="([^"]+)"\} ([0-9.e+]+)$', re.M)
+
+
+class Replica:
+    """One `firstmile serve` process on a fixed port; restartable."""
+
+    def __init__(self, index: int, env: dict[str, str], log: Path):
+        self.index, self.port = index, pgcluster.free_port()
+        self.env, self.log = env | {"PORT": str(self.port)}, log
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the server process."""
+        with open(self.log, "ab") as out:
+            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, stdout=out,
+                                         stderr=out)
+
+    def alive(self) -> bool:
+        """Whether the process runs."""
+        return self.proc is not None and self.proc.poll() is None
+
+
+async def wait_ready(replica: Replica, timeout: float = 60) -> None:
+    """Until /healthz answers 200."""
+    end = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < end:
+            try:
+                async with http.get(replica.url + "/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"replica {replica.index} did not start; see {replica.log}")
+
+
+async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
+    """The replica's store-operation histogram: (op, bucket bound) -> cumulative count; empty if it is down."""
+    try:
+        async with aiohttp.ClientSession() as http, http.get(replica.url + "/metrics",
+                                                             timeout=aiohttp.ClientTimeout(total=5)) as resp:
+            text = await resp.text()
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return {}
+    return {(op, float(le)): float(n) for le, op, n in BUCKET.findall(text)}
+
+
+def op_percentiles(histograms: list[dict]) -> tuple[float, float, int]:
+    """p50 and p99 (the bucket bound reached, seconds) over every op of every scraped histogram, and the count."""
+    totals: dict[float, float] = {}
+    for h in histograms:
+        for (_op, le), n in h.items():
+            totals[le] = totals.get(le, 0.0) + n
+    if not totals:
+        return 0.0, 0.0, 0
+    count = totals[max(totals)]
+    bound = lambda q: next(le for le in sorted(totals) if totals[le] >= q * count)  # noqa: E731
+    return bound(0.5), bound(0.99), int(count)
+
+
+async def send_all(replicas: list[Replica], count: int, rate: float) -> tuple[list[float], set[int], float, int]:
+    """Open loop at `rate`/s, round robin over the replicas, skipping one that is down; (ack seconds, acked issue
+    numbers, the first send's time, connection refusals)."""
+    latencies: list[float] = []
+    acked: set[int] = set()
+    refused = 0
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def one(n: int) -> None:
+            nonlocal refused
+            body = issue_payload(n)
+            hdrs = headers("issues", body, SECRET, f"scale-{n}")
+            for k in range(len(replicas) * 3):
+                replica = replicas[(n + k) % len(replicas)]
+                t = time.perf_counter()
+                try:
+                    async with session.post(replica.url + "/webhook", data=body, headers=hdrs) as resp:
+                        await resp.read()
+                except aiohttp.ClientConnectionError:
+                    refused += 1
+                    await asyncio.sleep(0.01 * (k // len(replicas)))
+                    continue
+                latencies.append(time.perf_counter() - t)
+                if resp.status in (200, 202):  # 200: a duplicate (an earlier try was stored before a cut)
+                    acked.add(n)
+                return
+
+        t0, start = time.perf_counter(), time.time()
+        tasks = []
+        for n in range(1, count + 1):
+            delay = (n - 1) / rate - (time.perf_counter() - t0)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(n)))
+        await asyncio.gather(*tasks)
+    return latencies, acked, start, refused
+
+
+async def killer(replicas: list[Replica], every: float, until: float, histograms: list[dict]) -> int:
+    """Every `every` s until `until` (monotonic), SIGKILL the next replica and restart it; how many kills."""
+    kills = 0
+    while time.monotonic() + every < until:
+        await asyncio.sleep(every)
+        victim = replicas[kills % len(replicas)]
+        histograms.append(await scrape(victim))  # its figures die with it
+        victim.proc.send_signal(signal.SIGKILL)
+        victim.proc.wait(10)
+        kills += 1
+        victim.start()
+    return kills
+
+
+def done_count(url: str) -> int:
+    """Deliveries done, read from PostgreSQL."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'done'").fetchone()[0]
+
+
+def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
+    """One scenario; its figures."""
+    count = int(args.rate * args.duration)
+    private, public = rsa_pair()
+    cluster = pgcluster.start(durable=not args.fast_pg) if backend == "postgres" else None
+    with tempfile.TemporaryDirectory() as tmp:
+        if cluster is not None:
+            db = f"scale{os.getpid()}"
+            cluster.psql(f"CREATE DATABASE {db}")
+            database_url = cluster.url(db)
+        else:
+            database_url = f"sqlite:///{tmp}/scale.sqlite3"
+        fake_proc, fake, api_url = spawn_fake(count, args.latency, public)
+        env = os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": private, "WEBHOOK_SECRET": SECRET,
+                            "GITHUB_API_URL": api_url, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
+                            "WORKERS": str(args.workers), "LEASE_SECONDS": str(args.lease),
+                            "INSTALLATION_CONCURRENCY": "0", "QUEUE_SIZE": "1000"}
+        replicas = [Replica(i, env, Path(tmp) / f"replica{i}.log") for i in range(replicas_n)]
+        for r in replicas:
+            r.start()
+
+        async def scenario() -> tuple:
+            await asyncio.gather(*(wait_ready(r) for r in replicas))
+            histograms: list[dict] = []
+            until = time.monotonic() + args.duration
+            kill = asyncio.create_task(killer(replicas, kill_every, until, histograms)) if kill_every else None
+            latencies, acked, start, refused = await send_all(replicas, count, args.rate)
+            kills = await kill if kill else 0
+            await asyncio.gather(*(wait_ready(r) for r in replicas))
+            end = time.monotonic() + args.timeout
+            while time.monotonic() < end:
+                if _done(backend, database_url) >= len(acked):
+                    break
+                await asyncio.sleep(0.25)
+            finished = time.time()
+            histograms += [await scrape(r) for r in replicas]
+            return latencies, acked, start, refused, kills, finished, histograms
+
+        try:
+            latencies, acked, start, refused, kills, finished, histograms = asyncio.run(scenario())
+            done = _done(backend, database_url)
+        finally:
+            for r in replicas:
+                if r.alive():
+                    r.proc.send_signal(signal.SIGTERM)
+                    r.proc.wait(30)
+            fake.send("stop")
+            labelled, comments, _violations = fake.recv()
+            fake_proc.join(10)
+            if cluster is not None:
+                cluster.stop()
+    ms = [x * 1000 for x in latencies]
+    p50, p99, ops = op_percentiles(histograms)
+    return {"backend": backend, "replicas": replicas_n, "count": count, "acked": len(acked), "done": done,
+            "lost": sum(1 for n in acked if n not in labelled or comments.get(n, 0) == 0),
+            "duplicated": sum(1 for k in comments.values() if k > 1), "ack_p50": percentile(ms, 50),
+            "ack_p99": percentile(ms, 99), "drain": done / max(finished - start, 1e-9), "op_p50": p50 * 1000,
+            "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused}
+
+
+def _done(backend: str, url: str) -> int:
+    """Deliveries done in the run's database."""
+    if backend == "postgres":
+        return done_count(url)
+    import sqlite3
+
+    with sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=10) as conn:
+        return conn.execute("SELECT COUNT(*) FROM deliveries WHERE status = 'done'").fetchone()[0]
+
+
+def show(r: dict) -> None:
+    """One result line."""
+    print(f"{r['backend']:8} replicas {r['replicas']}  kills {r['kills']}  sent {r['count']}  acked {r['acked']}  "
+          f"done {r['done']}  lost {r['lost']}  duplicated comments {r['duplicated']}  "
+          f"ack ms p50 {r['ack_p50']:.1f} p99 {r['ack_p99']:.1f}  drain {r['drain']:.1f}/s  "
+          f"store op ms p50 <= {r['op_p50']:g} p99 <= {r['op_p99']:g} ({r['ops']} ops)  "
+          f"refused connections {r['refused']}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scenario(s) and print the figures against the targets."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--replicas", type=int, default=3)
+    p.add_argument("--rate", type=float, default=300, help="deliveries per second, open loop")
+    p.add_argument("--duration", type=float, default=60, help="seconds of sending")
+    p.add_argument("--latency", type=float, default=0.2, help="fake GitHub seconds per call")
+    p.add_argument("--workers", type=int, default=32, help="WORKERS per replica")
+    p.add_argument("--kill-every", type=float, default=15, help="SIGKILL one replica this often (0: never)")
+    p.add_argument("--lease", type=float, default=5, help="LEASE_SECONDS")
+    p.add_argument("--timeout", type=float, default=1200, help="seconds to wait for the backlog to drain")
+    p.add_argument("--fast-pg", action="store_true", help="PostgreSQL without fsync or synchronous commit")
+    p.add_argument("--compare", action="store_true", help="also 1 replica on PostgreSQL and 1 on SQLite, no kills")
+    args = p.parse_args(argv)
+    print(f"rate {args.rate:g}/s for {args.duration:g} s, fake GitHub {args.latency * 1000:.0f} ms, "
+          f"{args.workers} workers per replica, lease {args.lease:g} s, cpus {os.cpu_count()}, PostgreSQL "
+          f"{'fsync off' if args.fast_pg else 'durable'}", flush=True)
+    main_run = run(args, args.replicas, "postgres", args.kill_every)
+    show(main_run)
+    runs = [main_run]
+    if args.compare:
+        for backend in ("postgres", "sqlite"):
+            runs.append(run(args, 1, backend, 0))
+            show(runs[-1])
+    ok = main_run["lost"] == 0 and main_run["duplicated"] == 0 and main_run["done"] >= main_run["acked"]
+    print(f"targets: 0 lost, 0 duplicated, every acked done: {'MET' if ok else 'NOT MET'}; "
+          f"ack p99 <= 25 ms: {'MET' if main_run['ack_p99'] <= 25 else 'NOT MET'} ({main_run['ack_p99']:.1f}); "
+          f"PostgreSQL op p99 <= 5 ms: {'MET' if main_run['op_p99'] <= 5 else 'NOT MET'} "
+          f"(<= {main_run['op_p99']:g})", end="")
+    if args.compare:
+        ratio = main_run["drain"] / max(runs[1]["drain"], 1e-9)
+        print(f"; drain {args.replicas} replicas / 1: {ratio:.2f}x (target >= 2.5x): "
+              f"{'MET' if ratio >= 2.5 else 'NOT MET'}")
+    else:
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
