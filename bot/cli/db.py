@@ -19,6 +19,8 @@ TABLES = {
                         "stage, summary, decision, applied, triaged_at", "repo, number"),
     "backfill_checkpoints": ("repo, query, next_url, pages, finished_at, updated_at", "repo, query"),
     "backfill_pages": ("repo, url, etag, next_url, applied", "repo, url"),
+    # 0100 (related issues): maintainers' verdicts; the FTS5 index itself is rebuilt from the issues, not copied
+    "related_links": ("repo, number, other, verdict, by_login, at", "repo, number, other"),
 }
 """What `db copy` moves, in this order. Feature tables (0100-0299) add themselves here with their migration."""
 

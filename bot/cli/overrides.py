@@ -19,6 +19,9 @@ def register(subparsers) -> None:
                                                "body, labels [{symptom, root_cause, stage}]")
     export.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="the output file (default: stdout)")
+    export.add_argument("--duplicates", action="store_true",
+                        help="write the maintainers' /duplicate and /not-duplicate verdicts instead, one per line: "
+                             "repo, number, title, body, verdict, other, login, at")
     export.set_defaults(func=run_export)
 
 
@@ -50,7 +53,32 @@ def export_rows(rows: Iterable[dict], latest: Mapping[tuple[str, int], dict | No
             continue
         last = group[-1]
         yield {"id": name, "source": f"https://github.com/{repo}/issues/{number}", "repo": repo,
-               "title": last["title"], "body": last["body"], "labels": [labels]}
+               "title": last["title"], "body": last["body"], "labels": [labels]} | _verdicts(group)
+
+
+def _verdicts(group: list[dict]) -> dict:
+    """The issue's latest /duplicate and /not-duplicate verdicts, as extra keys of its exported line."""
+    out: dict = {}
+    for row in group:
+        if row["dimension"] == "duplicate_of":
+            rec = row["record"]
+            if rec.get("duplicate_of") is not None:
+                out["duplicate_of"] = rec["duplicate_of"]
+            if rec.get("not_duplicate_of") is not None:
+                out.setdefault("not_duplicate_of", []).append(rec["not_duplicate_of"])
+    return out
+
+
+def duplicate_rows(rows: Iterable[dict]) -> Iterator[dict]:
+    """One line per maintainer verdict on a pair of issues (what `firstmile eval-related` pairs can be built from)."""
+    for row in rows:
+        if row["dimension"] != "duplicate_of":
+            continue
+        rec = row["record"]
+        verdict, other = (("duplicate", rec["duplicate_of"]) if rec.get("duplicate_of") is not None
+                          else ("not-duplicate", rec.get("not_duplicate_of")))
+        yield {"repo": row["repo"], "number": row["number"], "title": row["title"], "body": row["body"],
+               "verdict": verdict, "other": other, "login": rec.get("login"), "at": rec.get("at")}
 
 
 def _bot_decision(group: list[dict]) -> dict[str, str]:
@@ -92,6 +120,13 @@ def run_export(args) -> int:
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     written = skipped = 0
     try:
+        if args.duplicates:
+            n = 0
+            for item in duplicate_rows(rows):
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                n += 1
+            print(f"{n} verdicts written", file=sys.stderr)
+            return 0
         for item in export_rows(rows, latest):
             if isinstance(item, str):
                 skipped += 1

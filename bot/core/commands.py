@@ -66,6 +66,23 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """`/duplicate #N`: this issue duplicates #N (recorded as the truth; sets the possible-duplicate label)."""
+
+    number: int
+    line: str = field(default="", compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class NotDuplicate:
+    """`/not-duplicate [#N]`: not a duplicate (of #N, or of the issue the bot named): the label goes, the link is
+    hidden for good."""
+
+    number: int | None = None
+    line: str = field(default="", compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
 class CommandError:
     """A line addressed to us that we cannot run; `message` is safe markdown for a reply."""
 
@@ -73,10 +90,11 @@ class CommandError:
     line: str = field(default="", compare=False, kw_only=True)
 
 
-Command = Triage | LabelEdit | SetNode | NeedsInfo | InfoOk | Help
+Command = Triage | LabelEdit | SetNode | NeedsInfo | InfoOk | Help | Duplicate | NotDuplicate
 
 _NODE_DIMENSIONS = {"symptom": "symptom", "cause": "root_cause", "stage": "stage"}
-_NAMES = ("triage", "label", "symptom", "cause", "stage", "needs-info", "info-ok", "firstmile")
+_NAMES = ("triage", "label", "symptom", "cause", "stage", "needs-info", "info-ok", "firstmile", "duplicate",
+          "not-duplicate")
 
 
 def code_span(text: str, limit: int = 100) -> str:
@@ -135,6 +153,9 @@ def help_text(slug: str) -> str:
         ("/stage inference|fine-tuning", "set the stage", who),
         ("/needs-info [keys...]", "ask the reporter for information, e.g. `/needs-info torch cuda`", who),
         ("/info-ok", "the information is enough: stop asking for more", who),
+        ("/duplicate #N", "this issue duplicates #N: labels it `possible-duplicate` (nothing is closed)", who),
+        ("/not-duplicate [#N]", "not a duplicate (of #N, or of the issue the bot linked): removes the label and "
+         "hides that link for good", who),
         ("/firstmile help", "show this help", "anyone"),
     ]
     table = "\n".join(f"| {code_span(c).replace('|', chr(92) + '|')} | {d} | {w} |" for c, d, w in rows)
@@ -228,6 +249,8 @@ def _parse_args(word: str, rest: str, line: str) -> Command | CommandError:
     if word == "needs-info":
         keys = tuple(dict.fromkeys(k.lower() for k in rest.replace(",", " ").split()))
         return NeedsInfo(keys, line=line)
+    if word in ("duplicate", "not-duplicate"):
+        return _parse_duplicate(word, rest.strip(), line)
     if word == "firstmile":
         if rest.strip().lower() in ("", "help"):
             return Help(line=line)
@@ -236,6 +259,16 @@ def _parse_args(word: str, rest: str, line: str) -> Command | CommandError:
     if rest.strip():
         return CommandError(f"`/{word}` takes no arguments.", line=line)
     return Triage(line=line) if word == "triage" else InfoOk(line=line)
+
+
+def _parse_duplicate(word: str, rest: str, line: str) -> Duplicate | NotDuplicate | CommandError:
+    """`/duplicate #N` (N required) or `/not-duplicate [#N]`."""
+    ref = rest.removeprefix("#")
+    if not rest and word == "not-duplicate":
+        return NotDuplicate(line=line)
+    if not ref.isascii() or not ref.isdigit() or len(ref) > 9 or int(ref) <= 0:
+        return CommandError(f"`/{word}` needs an issue number, e.g. `/{word} #123`.", line=line)
+    return Duplicate(int(ref), line=line) if word == "duplicate" else NotDuplicate(int(ref), line=line)
 
 
 _EXAMPLE = {"symptom": "hang", "cause": "dependency library compatibility", "stage": "inference"}

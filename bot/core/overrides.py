@@ -11,10 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from bot.core.commands import (
     Command,
     CommandError,
+    Duplicate,
     Help,
     InfoOk,
     LabelEdit,
     NeedsInfo,
+    NotDuplicate,
     SetNode,
     Triage,
     code_span,
@@ -43,7 +45,7 @@ class OverrideRecord(BaseModel):
     issue: str
     at: str
     login: str
-    dimension: Literal["symptom", "root_cause", "stage", "needs_info"]
+    dimension: Literal["symptom", "root_cause", "stage", "needs_info", "duplicate_of"]
     before: tuple[str, ...]
     """The dimension's labels on the issue before the command."""
     after: tuple[str, ...]
@@ -55,6 +57,10 @@ class OverrideRecord(BaseModel):
     """True when a label the bot had applied was replaced or removed."""
     keys: tuple[str, ...] = ()
     """For `/needs-info`: the keys the human asked for (empty: the bot's own list)."""
+    duplicate_of: int | None = None
+    """For `/duplicate #N`: N."""
+    not_duplicate_of: int | None = None
+    """For `/not-duplicate [#N]`: the issue it does not duplicate (that link is hidden for good)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,9 @@ class Context:
     """The issue, e.g. "owner/repo#12", copied into override records."""
     at: str = ""
     """The time of the comment (ISO 8601), copied into override records: the core has no clock."""
+    duplicate_candidate: int | None = None
+    """The issue the bot named as the duplicate's original (what a bare `/not-duplicate` refers to)."""
+    duplicate_label: str = "possible-duplicate"
 
 
 @dataclass(frozen=True)
@@ -189,8 +198,27 @@ def _effect(cmd: Command, ctx: Context, resolve: Resolver) -> Plan | str:
             known = ", ".join(f"`{k}`" for k in sorted(ctx.info_keys or ()))
             return f"`/needs-info`: unknown key {code_span(unknown[0])}. Known keys: {known}."
         return _info(ctx, want=True, keys=cmd.keys)
+    if isinstance(cmd, (Duplicate, NotDuplicate)):
+        return _duplicate(cmd, ctx)
     assert isinstance(cmd, InfoOk)
     return _info(ctx, want=False, keys=())
+
+
+def _duplicate(cmd: Duplicate | NotDuplicate, ctx: Context) -> Plan | str:
+    """`/duplicate #N` adds the label, `/not-duplicate` removes it; both are recorded (and re-triage shows them)."""
+    label = ctx.duplicate_label
+    before = tuple(n for n in ctx.labels if n.casefold() == label.casefold())
+    own = ctx.issue.rpartition("#")[2]
+    if isinstance(cmd, Duplicate):
+        if str(cmd.number) == own:
+            return "`/duplicate`: an issue cannot duplicate itself."
+        record = _record(ctx, "duplicate_of", before, (label,), None).model_copy(update={"duplicate_of": cmd.number})
+        return Plan(add_labels=() if before else (label,), overrides=(record,), retriage=True)
+    number = cmd.number if cmd.number is not None else ctx.duplicate_candidate
+    if number is None:
+        return "`/not-duplicate`: no duplicate was named here; say which link to hide, e.g. `/not-duplicate #123`."
+    record = _record(ctx, "duplicate_of", before, (), None).model_copy(update={"not_duplicate_of": number})
+    return Plan(remove_labels=before, overrides=(record,), retriage=True)
 
 
 def _label_edit(cmd: LabelEdit, ctx: Context, resolve: Resolver) -> Plan | str:
@@ -282,7 +310,8 @@ def _command_name(cmd: Command) -> str:
     """The slash name of a command, for messages."""
     if isinstance(cmd, SetNode):
         return {"symptom": "/symptom", "root_cause": "/cause", "stage": "/stage"}[cmd.dimension]
-    return {Triage: "/triage", LabelEdit: "/label", NeedsInfo: "/needs-info", InfoOk: "/info-ok"}[type(cmd)]
+    return {Triage: "/triage", LabelEdit: "/label", NeedsInfo: "/needs-info", InfoOk: "/info-ok",
+            Duplicate: "/duplicate", NotDuplicate: "/not-duplicate"}[type(cmd)]
 
 
 def _defang(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.related.render import render_related
 from bot.core import sanitize as s
 from bot.core.missing import Requirements
 from bot.core.types import Decision, Prediction
@@ -262,5 +263,6 @@ def render_comment(
                 for w in d.warnings]
         out.append("")
     out += _missing(d, requirements, t, lang)
+    out += render_related(list(d.related or ()), lang)  # helper Rel's block (bot/core/related/render.py)
     out.append(_FOOTER[lang])
     return "\n".join(out) + "\n"

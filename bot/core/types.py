@@ -126,6 +126,14 @@ class LabelChoice(_Frozen):
     rationale: str = ""
 
 
+class RelatedRef(_Frozen):
+    """A related issue found in the repo's index: its number, score and reasons ((kind, value) pairs)."""
+
+    number: int
+    score: float
+    reasons: list[tuple[str, str]] = Field(default_factory=list)
+
+
 class Decision(_Frozen):
     """The triage core's whole answer for one issue."""
 
@@ -139,6 +147,8 @@ class Decision(_Frozen):
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
     comment: str = ""
+    related: list[RelatedRef] | None = None
+    """Related issues (at most 3 worth showing), or None when no index was consulted."""
 
     def to_json(self) -> dict:
         """The stable `firstmile triage` output shape (DESIGN.md section 2)."""
@@ -173,4 +183,11 @@ class Decision(_Frozen):
             "fixes": [f.model_dump() for f in self.fixes],
             "warnings": [w.model_dump() for w in self.warnings],
             "comment": self.comment,
-        }
+        } | ({} if self.related is None else {"related": [_related_json(r) for r in self.related]})
+
+
+def _related_json(r: RelatedRef) -> dict:
+    """The JSON shape of a related issue: {number, score, reasons} with the reasons as plain text."""
+    from bot.core.related.rank import reason_text
+
+    return {"number": r.number, "score": r.score, "reasons": [reason_text(x) for x in r.reasons]}

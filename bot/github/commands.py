@@ -23,7 +23,7 @@ from bot.core.commands import (
 from bot.core.overrides import RANK, Context, Plan, decide_all
 from bot.core.taxonomy import DIMENSIONS, SEP
 from bot.core.triage import triage
-from bot.github import labels, repoconfig
+from bot.github import labels, related, repoconfig
 from bot.github import triage as triage_router
 from bot.github.client import GitHubUnavailable
 
@@ -106,6 +106,7 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
         info_keys=frozenset(ruleset.requirements.items) if ruleset.requirements is not None else None,
         needs_info_label=config.needs_info_label, slug=ctx.slug, issue=f"{full}#{number}",
         at=str(comment.get("updated_at") or comment.get("created_at") or ""),
+        duplicate_candidate=(state.decision or {}).get("duplicate_of") if state else None,
     )
 
     def resolve(dimension: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -156,7 +157,8 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
         config = setup.config
         taxonomy = setup.ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
         await labels.ensure(gh, ctx, where["owner"], where["repo"], list(plan.add_labels),
-                            labels.specs(taxonomy, config.needs_info_label), create=config.create_labels)
+                            labels.specs(taxonomy, config.needs_info_label) | related.LABEL_SPEC,
+                            create=config.create_labels)
         await gh.post(ISSUE + "/labels", where, data={"labels": list(plan.add_labels)})
     for name in plan.remove_labels:
         try:
@@ -172,6 +174,8 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
                                      record.model_dump(mode="json") | {"comment_id": comment["id"],
                                                                        "bot_decision": bot_decision},
                                      str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
+        if record.dimension == "duplicate_of":
+            await related.record(ctx, full, number, record.model_dump(mode="json"), record.login)
     if plan.react:
         await gh.post("/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
                       {**where, "comment_id": comment["id"]}, data={"content": plan.react})

@@ -8,13 +8,14 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.github import commands, installation, triage
+from bot.github import commands, installation, related, triage
 
 # Order matters: commands store a human's override (and re-triage with the comment) before triage reads it.
 ROUTERS: list[Router] = [
     installation.router,
     commands.router,
     triage.router,
+    related.router,  # index state only (closed, deleted, transferred issues); no GitHub call
 ]
 
 

@@ -13,7 +13,7 @@ def calls_for(fake, start: int) -> list[str]:
 
 
 async def test_new_issue_costs_at_most_three_calls_plus_one_token_per_hour(fake_github, app_server, sender):
-    for name in [*OOM_LABELS, "needs-info"]:
+    for name in [*OOM_LABELS, "needs-info", "possible-duplicate"]:
         fake_github._label(fake_github.repos[REPO.lower()], name)
     for n in (1, 2, 3):
         fake_github.add_issue(REPO, n, title=OOM_TITLE, body=OOM_BODY, login="reporter")
@@ -25,6 +25,9 @@ async def test_new_issue_costs_at_most_three_calls_plus_one_token_per_hour(fake_
     await deliver(running, send, "issues", issue_event(fake_github, number=2))
     warm = calls_for(fake_github, start)
     assert warm == [f"POST /repos/{REPO}/issues/2/labels", f"POST /repos/{REPO}/issues/2/comments"]
+    # the same text as #1: the related index names it a possible duplicate, in the same two calls
+    assert "possible-duplicate" in fake_github.repos[REPO.lower()].issues[2].labels
+    assert "- #1: " in fake_github.comments(REPO, 2)[-1].body
 
     running.server.caches["repoconfig"] = repoconfig.ConfigCache()  # config no longer cached
     start = len(fake_github.requests)

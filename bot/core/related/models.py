@@ -1,0 +1,118 @@
+"""Model names as features: family, version and variant, so Qwen2.5-VL is near Qwen2-VL and far from Llama-3."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.extract.common import rx, scan
+from bot.core.extract.models import FAMILIES
+
+_FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
+_VARIANTS = ("vl|coder|math|moe|audio|omni|r1|distill|instruct|chat|base|vision|code|turbo|lite|flash|mini|max|plus|"
+             "pro|air|it|hf|small|medium|large|nemo|v|o")
+_NAME = rx(r"(?i)(?:^|[^a-z0-9])(" + _FAM + r")(?:[\-_ ]?(v?\d+(?:\.\d+)?)([bm]\b)?)?((?:[\-_ ](?:" + _VARIANTS
+           + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?")
+"""A family name, then an optional version, variant words and size (Qwen2.5-VL-7B-Instruct, llama 3.1 8b)."""
+_UNDERSCORED = rx(r"(\d)_(\d)")
+"""internvl2_5, minicpm-v-2_6: a version written with an underscore."""
+_GLUED = rx(r"(?i)([\-_ ](?:small|medium|large|mini|nemo|coder|math|vl|flash|lite|air|pro|max|plus|omni))(\d)")
+"""mistral-small3.1, qwen2.5-coder7b: a variant word glued to the number after it."""
+_IGNORED = frozenset({"instruct", "chat", "base", "it", "hf"})
+"""Variant words that do not change which model it is for our purposes."""
+_ALIAS = {"codeqwen": "qwen", "qwq": "qwen", "codellama": "llama", "tinyllama": "llama", "chatglm": "glm",
+          "codegemma": "gemma", "mixtral": "mistral", "codestral": "mistral"}
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A model mention: family (lower-case), version ("2.5", "" if none), variant words, size ("7" billions)."""
+
+    family: str
+    version: str
+    variant: tuple[str, ...]
+    size: str
+
+    @property
+    def name(self) -> str:
+        """A canonical name: qwen2.5-vl."""
+        return self.family + self.version + "".join("-" + v for v in self.variant)
+
+
+def models(text: str, limit: int = 20) -> list[Model]:
+    """The distinct model mentions in text, first first."""
+    out: list[Model] = []
+    seen: set[Model] = set()
+    text = _GLUED.sub(r"\1-\2", _UNDERSCORED.sub(r"\1.\2", text[:20000]))
+    for m in scan(_NAME, text, 200):
+        fam = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
+        version, size = (m.group(2) or "").lower().lstrip("v"), m.group(7) or ""
+        if m.group(3):  # "qwen-7b": the number was a size
+            version, size = "", version
+        if m.group(5):  # a number after the variant words: "mistral-small-3.1", "qwen2.5-vl 7b"
+            if m.group(6):
+                size = size or m.group(5)
+            elif not version:
+                version = m.group(5)
+        variant = tuple(sorted({w for w in m.group(4).lower().replace("_", "-").replace(" ", "-").split("-")
+                                if w and w not in _IGNORED}))
+        if not version and not variant and not size:
+            continue  # a bare family name is mostly a tool (llama-cli, qwen-agent) or a word
+        mod = Model(fam, version, variant, size)
+        if mod not in seen:
+            seen.add(mod)
+            out.append(mod)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def model_tokens(ms: list[Model]) -> list[str]:
+    """Index tokens: the exact name, the family+version, the family+variant, the family."""
+    out: set[str] = set()
+    for m in ms:
+        out.add("mf_" + m.family)
+        if m.version:
+            out.add("mv_" + m.family + m.version)
+        if m.variant:
+            out.add("mx_" + m.family + "".join("-" + v for v in m.variant))
+        if m.version or m.variant:
+            out.add("mn_" + m.name)
+    return sorted(out)
+
+
+def _major(v: str) -> str:
+    """The major version ("2" of "2.5")."""
+    return v.split(".")[0]
+
+
+def model_similarity(a: Model, b: Model) -> float:
+    """1 for the same model, high for the same family and variant across versions, 0 across families."""
+    if a.family != b.family:
+        return 0.0
+    same_variant = a.variant == b.variant
+    if a.version == b.version:
+        return 1.0 if same_variant else 0.6
+    close = (not a.version or not b.version) or _major(a.version) == _major(b.version) or \
+        abs(_num(a.version) - _num(b.version)) <= 1.0
+    if same_variant:
+        return 0.75 if close else 0.5
+    return 0.4 if close else 0.25
+
+
+def _num(v: str) -> float:
+    """The version as a number (0 when it is not one)."""
+    try:
+        return float(v)
+    except ValueError:
+        return 0.0
+
+
+def best_similarity(qs: list[Model], cs: list[Model]) -> tuple[float, Model | None, Model | None]:
+    """The closest pair of models between two issues, and its similarity."""
+    best: tuple[float, Model | None, Model | None] = (0.0, None, None)
+    for a in qs[:8]:
+        for b in cs[:8]:
+            s = model_similarity(a, b)
+            if s > best[0]:
+                best = (s, a, b)
+    return best

@@ -1,0 +1,216 @@
+"""The hybrid ranking: lexical similarity from the index, then error fingerprints, models, failure class and env."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.related.doc import Doc
+from bot.core.related.models import best_similarity
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each kind of agreement adds to the lexical similarity (0..1)."""
+
+    exact_fp: float = 0.30
+    near_fp: float = 0.20
+    same_type: float = 0.05
+    similar_error: float = 0.15
+    similar_jaccard: float = 0.6
+    """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
+    model: float = 0.10
+    title_model: float = 0.18
+    """...and when both titles name the model."""
+    support_model: float = 0.30
+    """The model weighs more when both issues ask for a model to be supported (they share little else)."""
+    other_model: float = -0.03
+    symptom: float = 0.10
+    symptom_top: float = 0.04
+    symptom_clash: float = -0.05
+    cause: float = 0.06
+    title: float = 0.30
+    """Times the idf share of the query's title tokens found anywhere in the candidate."""
+    launcher: float = 0.02
+    runtime_version: float = 0.02
+    run: float = 0.25
+    show: float = 0.60
+    """A related issue is shown at or above this score."""
+    duplicate: float = 0.85
+    """duplicate_of is set at or above this score when a specific piece of evidence backs it (the same error, the
+    same output string, or the same model asked for)..."""
+    duplicate_alone: float = 1.15
+    """...or at or above this one on overall agreement alone (chosen for precision >= 0.9 on the eval)."""
+    duplicate_margin: float = 0.05
+    """...and only when the runner-up is this far below."""
+
+
+DEFAULT = Weights()
+
+
+Reason = tuple[str, str]
+"""A reason a link is shown: (kind, value), e.g. ("error", "KeyError: 'qwen2'"), ("closed", "")."""
+
+_REASON_EN = {"error": "same error `{}`", "similar_error": "similar error `{}`", "model": "same model {}", "close_model": "close model {}",
+              "output": "same output `{}`", "symptom": "same symptom: {}", "cause": "same cause: {}",
+              "setup": "same setup: {}", "support": "same model requested: {}", "closed": "closed",
+              "human": "marked duplicate by a maintainer"}
+
+
+def reason_text(r: Reason) -> str:
+    """A reason as plain English text (the CLI's form; the comment renders its own, sanitized)."""
+    return _REASON_EN.get(r[0], r[0] + " {}").format(r[1]).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A related issue: its number, score and the reasons shown to people."""
+
+    number: int
+    score: float
+    reasons: tuple[Reason, ...]
+    state: str = "open"
+    title: str = ""
+
+    def to_json(self) -> dict:
+        """The CLI's shape: {number, score, reasons}."""
+        return {"number": self.number, "score": round(self.score, 3), "reasons": [reason_text(r) for r in self.reasons]}
+
+
+def _runs(d: Doc) -> set[str]:
+    """The symptom-string tokens of a doc."""
+    return {t for t in d.cols.get("err", "").split() if t.startswith("run_")}
+
+
+def _run_text(tok: str) -> str:
+    """The repeated string a run token stands for ("run_g" -> "GGGG")."""
+    c = tok[4:]
+    ch = c.upper() if len(c) == 1 else chr(int(c, 16))
+    return ch * 4
+
+
+def _rarity(idf: dict[str, float], toks: list[str]) -> float:
+    """How rare the shared error is in the index (1 for the rarest token, less for an error many issues share)."""
+    top = max(idf.values(), default=0.0)
+    got = [idf[t] for t in toks if t in idf]
+    return min(1.0, max(got) / top) if got and top > 0 else 1.0
+
+
+def _error_words(e: str) -> tuple[str, frozenset[str]]:
+    """An error string's type (before the first colon, lower-cased) and the words of the rest."""
+    head, _, rest = e.partition(":")
+    words = frozenset(x for x in "".join(ch if ch.isalnum() else " " for ch in rest.lower()).split() if len(x) > 1)
+    return head.strip().lower().rsplit(".", 1)[-1], words
+
+
+def similar_error(q: Doc, c: Doc, threshold: float) -> str:
+    """An error of c that q states too in other words (same type, overlapping message), or ""."""
+    qs = [_error_words(e) for e in [*q.errors, *(x for _, x in q.lines)][:12]]
+    for e in [*c.errors, *(x for _, x in c.lines)][:12]:
+        t, words = _error_words(e)
+        for qt, qw in qs:
+            if t == qt and words and qw and len(words & qw) / len(words | qw) >= threshold:
+                return e
+    return ""
+
+
+def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
+    """The idf-weighted share of the query title's tokens that the candidate has in any column."""
+    qt = set(q.cols.get("title", "").split())
+    if not qt:
+        return 0.0
+    ct = {t for k in ("title", "body", "err", "code") for t in c.cols.get(k, "").split()}
+    total = sum(idf.get(t, 1.0) for t in qt)
+    return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
+
+
+def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+               ) -> tuple[float, list[Reason]]:
+    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
+    s = max(0.0, min(1.0, lex)) + w.title * title_cover(q, c, idf or {})
+    reasons: list[Reason] = []
+    exact = set(q.fps) & set(c.fps)
+    near = [e for f, e in zip(c.near, c.errors) if f in set(q.near)]
+    rarity = _rarity(idf or {}, [*("fp_" + f for f in exact), *("fn_" + f for f in set(q.near) & set(c.near))])
+    if exact:
+        s += w.exact_fp * rarity
+        reasons.append(("error", near[0] if near else ""))
+    elif near:
+        s += w.near_fp * rarity
+        reasons.append(("error", near[0]))
+    elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
+        s += w.near_fp
+        reasons.append(("error", shared_line[0]))
+    elif similar := similar_error(q, c, w.similar_jaccard):
+        s += w.similar_error
+        reasons.append(("similar_error", similar))
+    elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
+        s += w.same_type
+    sim, a, b = best_similarity(q.models, c.models)
+    if b is not None:
+        support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
+        central = a is not None and a.family in q.title and a.family in c.title
+        s += (w.support_model if support else w.title_model if central else w.model) * sim
+        if support and sim >= 0.99:
+            reasons.append(("support", b.name))
+        elif sim >= 0.99:
+            reasons.append(("model", b.name))
+        elif sim >= 0.5:
+            reasons.append(("close_model", b.name))
+    elif q.models and c.models:
+        s += w.other_model
+    runs = _runs(q) & _runs(c)
+    if runs:
+        s += w.run
+        reasons.append(("output", _run_text(sorted(runs)[0])))
+    if q.symptom and c.symptom:
+        if q.symptom == c.symptom:
+            s += w.symptom
+            reasons.append(("symptom", q.symptom.split(" - ")[-1]))
+        elif q.symptom.split(" - ")[0] == c.symptom.split(" - ")[0]:
+            s += w.symptom_top
+        else:
+            s += w.symptom_clash
+    if q.cause and c.cause and q.cause == c.cause:
+        s += w.cause
+        reasons.append(("cause", q.cause.split(" - ")[-1]))
+    launcher = q.env.get("launcher")
+    if launcher and launcher == c.env.get("launcher"):
+        s += w.launcher
+        key = launcher.replace(".", "_")
+        if q.env.get(key) and q.env.get(key) == c.env.get(key):
+            s += w.runtime_version
+            reasons.append(("setup", f"{launcher} {q.env[key]}.x"))
+    if c.state == "closed":
+        reasons.append(("closed", ""))
+    return s, reasons
+
+
+def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
+         hidden: frozenset[int] = frozenset(), w: Weights = DEFAULT, limit: int = 10) -> list[Related]:
+    """Candidates ordered by hybrid score, the issue itself, hidden links and pull requests never among them."""
+    out = []
+    for c, lex in cands:
+        if c.number == q.number or c.number in hidden:
+            continue
+        s, reasons = score_pair(q, c, lex, w, idf)
+        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title))
+    out.sort(key=lambda r: (-r.score, r.number))
+    return out[:limit]
+
+
+def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
+    """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
+    if not ranked:
+        return None
+    top = ranked[0]
+    specific = any(k in ("error", "similar_error", "output", "support") for k, _ in top.reasons)
+    if top.score < (w.duplicate if specific else w.duplicate_alone):
+        return None
+    if len(ranked) > 1 and ranked[0].score - ranked[1].score < w.duplicate_margin:
+        return None
+    return ranked[0].number
+
+
+def shown(ranked: list[Related], w: Weights = DEFAULT, n: int = 3) -> list[Related]:
+    """The at most n related issues worth showing."""
+    return [r for r in ranked if r.score >= w.show][:n]

@@ -1,0 +1,190 @@
+"""Tokens for lexical matching: normalised titles, template-free prose, Chinese as character bigrams, concepts."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import snowballstemmer
+
+from bot.core.extract.common import rx, scan
+
+_TITLE_TAG = rx(r"^\s*(?:[\[【(（][^\]】)）]{0,30}[\]】)）]\s*:?\s*|(?i:(?:bug|feature(?: request)?|question|usage|"
+                r"installation|performance|misc|doc(?:umentation)?|help|rfc|new model)\s*[:：]\s*))+")
+"""Template prefixes of a title: "[Bug]: ", "【BUG】", "Feature request: "..."""
+_CHECKBOX = rx(r"(?m)^[ \t]*(?:[-*+][ \t]*)?\[[ xX]\][^\n]*$")
+"""Checklist lines of issue templates ("- [x] I have searched the existing issues")."""
+_WORD = rx(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|[\x{4e00}-\x{9fff}]+|\d+(?:\.\d+)+")
+"""Latin words (keeping dotted/dashed names such as qwen2.5-vl, flash_attn), runs of Chinese, version numbers."""
+
+STOP = frozenset("""
+a an the and or but if then else of to in on at by for with from as is are was were be been being it its this that
+these those there here i me my we our you your he she they them their not no yes do does did done doing have has had
+can could would should will shall may might must just also only very so too than when where what which who how why
+all any some each other such more most same own into out up down over under again further once about after before
+while during both few nor am s t don didn doesn isn wasn aren won get got use using used run running ran
+please thanks thank hi hello help issue problem following like try tried trying see seems seem still even one two
+bug describe description expected behavior behaviour reproduce reproduction steps step actual current version
+versions environment information info system additional context details detail checklist searched existing
+title body report reported anyone know let code log logs output
+""".split())
+"""English stop words plus the words of issue templates, which every issue of a repo shares."""
+
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "oom": ("oom", "out of memory", "outofmemory", "显存不足", "显存溢出", "爆显存", "内存不足", "显存不够"),
+    "garbage": ("garbage", "gibberish", "乱码", "nonsense", "meaningless", "胡言乱语"),
+    "repeat": ("repetition", "repeats", "repeating", "repeated", "重复", "复读"),
+    "hang": ("hang", "hangs", "stuck", "freezes", "frozen", "卡住", "卡死", "没反应", "无响应"),
+    "slow": ("slow", "slower", "latency", "throughput", "很慢", "变慢", "速度慢", "太慢"),
+    "crash": ("crash", "crashes", "crashed", "segfault", "崩溃", "闪退"),
+    "load": ("load", "loading", "loads", "加载", "载入"),
+    "tokenizer": ("tokenizer", "分词器"),
+    "quant": ("quantization", "quantized", "quantize", "量化"),
+    "finetune": ("finetune", "fine-tune", "fine-tuning", "finetuning", "sft", "lora", "微调"),
+    "inference": ("inference", "推理"),
+    "support": ("support", "supported", "supports", "new model", "please add", "model request", "when?", "支持",
+                "适配"),
+    "template": ("chat_template", "chat template", "template", "模板"),
+    "empty": ("empty", "blank", "空白", "空的", "为空", "没有输出"),
+    "truncate": ("truncated", "cut off", "incomplete", "截断", "不完整"),
+    "convert": ("convert", "conversion", "converting", "转换"),
+    "multigpu": ("multi-gpu", "multi gpu", "tensor parallel", "tensor-parallel", "多卡", "多gpu"),
+    "download": ("download", "downloading", "下载"),
+    "install": ("install", "installing", "installation", "安装"),
+    "stream": ("stream", "streaming", "流式"),
+    "toolcall": ("tool call", "tool calling", "function call", "function calling", "工具调用", "函数调用"),
+    "thinking": ("thinking", "reasoning", "思考", "推理过程"),
+    "image": ("image", "images", "图片", "图像"),
+    "video": ("video", "视频"),
+    "audio": ("audio", "语音", "音频"),
+    "chinese": ("chinese", "中文"),
+    "english": ("english", "英文"),
+    "precision": ("accuracy", "precision", "精度", "准确率"),
+    "nan": ("nan", "inf", "loss is nan"),
+}
+"""Technical notions said in English or Chinese: both map to one concept token, so a translation still matches."""
+
+_CONCEPT_RX = rx("(?i)(" + "|".join(sorted({w.replace(" ", r"[ \t_-]?") for ws in CONCEPTS.values() for w in ws},
+                                          key=len, reverse=True)) + ")")
+_CONCEPT_OF = {w.replace(" ", "").replace("-", "").replace("_", "").lower(): c
+               for c, ws in CONCEPTS.items() for w in ws}
+
+MAX_TEXT = 20_000
+"""Characters of each part read for tokens (bounded work per issue)."""
+
+
+def normalise_title(title: str) -> str:
+    """The title without template tags, lower-cased, whitespace collapsed."""
+    t = title[:300]
+    m = _TITLE_TAG.match(t)
+    if m and m.end() < len(t):
+        t = t[m.end():]
+    return " ".join(t.lower().split())
+
+
+def strip_template(prose: str) -> str:
+    """Prose without template checklists and form placeholders."""
+    lines = [ln for ln in prose[:MAX_TEXT].splitlines() if not _is_template_line(ln)]
+    return "\n".join(lines)
+
+
+def _is_template_line(line: str) -> bool:
+    """A checklist item or a leftover heading line."""
+    s = line.strip()
+    if not s or s.startswith("#"):
+        return True
+    if s[:1] in "-*+[" and "[" in s[:5] and "]" in s[:6]:
+        return True
+    return False
+
+
+def _cjk(c: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def cjk_bigrams(run: str) -> list[str]:
+    """Overlapping character bigrams of a run of Chinese characters (a single character stands alone)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def tokens(text: str, segmenter=None) -> list[str]:
+    """Word tokens of text: Latin words without stop words, versions, Chinese bigrams (or a segmenter's words)."""
+    out: list[str] = []
+    low = text[:MAX_TEXT].lower()
+    for m in scan(_WORD, low, 5000):
+        w = m.group(0)
+        if _cjk(w[0]):
+            out += segmenter(w) if segmenter is not None else cjk_bigrams(w)
+        elif w not in STOP and len(w) > 1:
+            out.append(stem(w.strip(".-")))
+    return out
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()
+"""A Snowball stemmer keeps its word in a buffer: one thread at a time."""
+
+
+@lru_cache(maxsize=65536)
+def stem(w: str) -> str:
+    """The Snowball (Porter 2) stem of a plain word; names with digits, dots or dashes stay whole."""
+    if not (w.isalpha() and len(w) > 3):
+        return w
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(w)
+
+
+def concepts(text: str) -> list[str]:
+    """Concept tokens (c_oom, c_garbage...) for the notions the text names, in either language."""
+    found: set[str] = set()
+    for m in scan(_CONCEPT_RX, text[:MAX_TEXT], 2000):
+        key = m.group(1).replace(" ", "").replace("\t", "").replace("-", "").replace("_", "").lower()
+        c = _CONCEPT_OF.get(key)
+        if c:
+            found.add("c_" + c)
+    return sorted(found)
+
+
+_RUN_SKIP = frozenset(" \t\n\r-=#*`~_.|/\\+0<>")
+
+
+def runs(text: str, min_len: int = 4) -> list[str]:
+    """Symptom strings: one character repeated (GGGG, !!!!!, ？？？？), as tokens like run_g, run_21."""
+    found: set[str] = set()
+    prev, n = "", 0
+    for c in text[:MAX_TEXT]:
+        if c == prev:
+            n += 1
+            if n == min_len and c not in _RUN_SKIP:
+                found.add("run_" + (c.lower() if c.isascii() and c.isalnum() else format(ord(c), "x")))
+        else:
+            prev, n = c, 1
+    return sorted(found)
+
+
+_ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
+                 r"assertion[^\n:]{0,40})[ \t]*:[ \t]*[^\n]{8,300})$")
+"""A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
+_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b")
+"""Sizes and decimal numbers, which differ between reports of one error (integers and hex codes are kept)."""
+_PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
+
+
+def error_lines(text: str, limit: int = 10) -> list[str]:
+    """Lines stating an error, lower-cased, paths blanked, whitespace collapsed: the same string on two issues
+    is the same error even when the extractor does not type it."""
+    out: list[str] = []
+    for m in scan(_ERROR_LINE, text[:200_000], 200):
+        raw = m.group(1)
+        if "`" in raw:  # the line quoted inline code: the error ends where the code span does
+            raw = raw.split("`", 1)[0]
+        line = _NUMBER.sub("<n>", _PATHLIKE.sub("<path>", raw.rstrip("'\"*")))
+        line = " ".join(line.lower().split())[:200]
+        if line not in out:
+            out.append(line)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,92 @@
+"""The pure related-issues core: tokens, model names, the hybrid score and the comment block."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import sanitize
+
+from bot.core.related import Related, doc_from_text, duplicate_of, rank, render_related, shown
+from bot.core.related.models import best_similarity, models
+from bot.core.related.text import concepts, error_lines, normalise_title, runs, strip_template, tokens
+
+
+@pytest.mark.parametrize("a, b, low, high", [
+    ("Qwen2.5-VL-7B-Instruct", "Qwen2-VL-2B", 0.5, 0.9),      # across versions, same variant: close
+    ("Qwen2.5-7B", "Llama-3-8B", 0.0, 0.0),                   # another family: not close
+    ("Llama-3.1-8B-Instruct", "llama 3.1 70b", 1.0, 1.0),     # the same model whatever the size or form
+    ("Qwen2.5-7B", "Qwen2.5-VL-7B", 0.3, 0.7),                # the same version, another variant
+])
+def test_model_similarity(a, b, low, high):
+    sim, _, _ = best_similarity(models(a), models(b))
+    assert low <= sim <= high
+
+
+def test_a_bare_family_name_is_a_tool_not_a_model_and_sizes_are_not_versions():
+    assert models("run llama-cli and llama.cpp") == []
+    (m,) = models("deploy gpt-oss-20b")
+    assert (m.family, m.version, m.size) == ("gpt-oss", "", "20")
+
+
+def test_titles_lose_template_tags_and_prose_loses_checklists():
+    assert normalise_title("[Bug]: vLLM crashes") == "vllm crashes"
+    assert normalise_title("【BUG】 乱码") == "乱码"
+    assert "searched" not in strip_template("- [x] I have searched the existing issues\nreal text")
+
+
+def test_tokens_stem_english_cut_chinese_into_bigrams_and_keep_names_whole():
+    got = tokens("Repeating outputs with qwen2.5-vl and flash_attn 2.5.8: 显存不足")
+    assert {"repeat", "output", "qwen2.5-vl", "flash_attn", "2.5.8", "显存", "存不", "不足"} <= set(got)
+    assert "with" not in got
+
+
+def test_concepts_join_english_and_chinese_and_runs_find_symptom_strings():
+    assert concepts("显存不足") == concepts("CUDA out of memory") == ["c_oom"]
+    assert runs("output: GGGGGGGG and !!!!! but ---- and ====") == ["run_21", "run_g"]
+
+
+def test_error_lines_blank_paths_and_keep_the_message():
+    (line,) = error_lines("```\nError: llama runner process has terminated: exit status 0xc0000409\n```")
+    assert line == "error: llama runner process has terminated: exit status 0xc0000409"
+    (a,) = error_lines("ImportError: /a/b/site-packages/x.so: undefined symbol: foo")
+    (b,) = error_lines("ImportError: /home/u/venv/lib/x.so: undefined symbol: foo")
+    assert a == b
+
+
+ORIG = doc_from_text(1, "KeyError: 'qwen2' when loading Qwen1.5-7B-Chat",
+                     "```\nTraceback (most recent call last):\n  File \"/usr/lib/python3.10/site-packages/transformers/"
+                     "models/auto/configuration_auto.py\", line 1, in from_pretrained\nKeyError: 'qwen2'\n```",
+                     state="closed")
+OTHER = doc_from_text(2, "Llama-3 never stops generating", "The answer goes on with another assistant turn.")
+
+
+def test_rank_gives_reasons_never_returns_the_issue_itself_and_hides_refused_links():
+    q = doc_from_text(3, "加载 Qwen1.5-14B 报错 KeyError: 'qwen2'",
+                      "```\nTraceback (most recent call last):\n  File \"/root/site-packages/transformers/models/auto/"
+                      "configuration_auto.py\", line 9, in from_pretrained\nKeyError: 'qwen2'\n```")
+    ranked = rank(q, [(ORIG, 0.5), (OTHER, 0.1), (q, 1.0)])
+    assert [r.number for r in ranked] == [1, 2]
+    assert ("error", "KeyError: 'qwen2'") in ranked[0].reasons and ("closed", "") in ranked[0].reasons
+    assert ("model", "qwen1.5") in ranked[0].reasons or ("close_model", "qwen1.5") in ranked[0].reasons
+    assert [r.number for r in rank(q, [(ORIG, 0.5), (OTHER, 0.1)], hidden=frozenset({1}))] == [2]
+
+
+def test_duplicate_of_needs_a_high_score_clear_of_the_runner_up():
+    a, b = Related(1, 1.2, ()), Related(2, 0.5, ())
+    assert duplicate_of([a, b]) == 1
+    assert duplicate_of([a, Related(2, 1.18, ())]) is None
+    assert duplicate_of([Related(1, 0.7, ())]) is None
+    assert shown([a, b, Related(3, 0.9, ()), Related(4, 0.8, ()), Related(5, 0.1, ())]) == [a, Related(3, 0.9, ()),
+                                                                                          Related(4, 0.8, ())]
+
+
+def test_render_related_is_sanitized_and_translated():
+    item = Related(7, 1.0, (("error", "x @org/team <b>`y`</b>"), ("closed", "")))
+    en = "\n".join(render_related([item], "en"))
+    assert "- #7: same error " in en and "; closed" in en
+    assert "@org" not in en.replace("@\u200borg", "")  # no live mention
+    assert sanitize.code("x @org/team <b>`y`</b>", limit=80) in en  # an inline code span: no HTML renders
+    assert "相同错误" in "\n".join(render_related([item], "zh"))
+    assert render_related([], "en") == []
+    four = [Related(n, 1.0, ()) for n in range(1, 5)]
+    assert sum(line.startswith("- #") for line in render_related(four, "en")) == 3
