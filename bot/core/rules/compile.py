@@ -16,10 +16,8 @@ OPS = ("<=", ">=", "==", "!=", "<", ">")
 
 
 class Hit(NamedTuple):
-    """Why a condition holds: the haystack, the regex alternative, and the text matched (its span in the issue text).
-
-    A `match` hit is resolved lazily: `found` lists the (alternative, pattern) pairs of `pool` that occur until
-    Scan.resolve picks the earliest match among them, as one alternation would."""
+    """Why a condition holds: the haystack, the regex alternative, the text matched and its span in the issue text
+    (a `match` hit holds the (alternative, pattern) pairs of `pool` found, until Scan.resolve picks the earliest)."""
 
     hay: str = ""
     alt: int = -1

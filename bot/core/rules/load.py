@@ -98,6 +98,8 @@ def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None
                     return f"unknown env key {key!r}"
     if rule.examples is None:
         return "examples: at least one `fires` example is required"
+    if isinstance(rule, EvidenceRule) and rule.weight == 0:
+        return "weight must not be 0"
     if isinstance(rule, EvidenceRule) and taxonomy.get(dim, rule.node) is None:
         close = difflib.get_close_matches(rule.node, [n.name for n in taxonomy.dimension_nodes(dim)], n=1, cutoff=0.6)
         return f"unknown {dim} node {rule.node!r}" + (f" (did you mean {close[0]!r}?)" if close else "")

@@ -32,15 +32,11 @@ class Scan:
     def text(self, hay: str) -> str:
         """One haystack's text."""
         f = self.facts
-        if hay in ("title", "prose"):
-            return getattr(f, hay)
         if hay == "code":
             return "\n\n".join(f.code)
         if hay == "errors":
             return "\n".join(f"{e.type}: {e.message}" for e in f.errors)
-        if hay == "env":
-            return "\n".join(f"{k}={v}" for k, v in self.env.items())
-        return f.text
+        return "\n".join(f"{k}={v}" for k, v in self.env.items()) if hay == "env" else getattr(f, hay, f.text)
 
     def data(self, hays: tuple[str, ...]) -> bytes:
         """A haystack list's texts joined by newlines, as UTF-8 (RE2 works on bytes), encoded once."""
