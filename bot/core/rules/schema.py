@@ -130,7 +130,7 @@ class FixRule(Rule):
     url: str
     cause: str
     source: str
-    proved_by: str | None = None
+    proved_by: str | None = Field(default=None, pattern=r"^tools/[\w-]+\.py$")
     gate: Gate | None = None
     command: str | None = None
 

@@ -80,3 +80,15 @@ def test_the_regex_cache_is_bounded():
     for pat in ("a", "b", "c", "a"):
         cache(pat)
     assert len(cache._rx) == 2
+
+
+def test_compile_cond_after_loading_matches_like_a_loaded_rule():
+    from bot.core.rules import compile_cond
+    from bot.core.triage import triage
+    from tests.core.rules_dir import RULESET
+
+    node = compile_cond({"match": ["ollama run", "ollama serve"], "in": "whole", "env": {"ollama": "absent"}}, RULESET)
+    facts = triage("slow", "I use ollama run qwen2 and it is slow", RULESET).facts
+    assert Scan(facts, RULESET).holds(node) and not Scan(FACTS).holds(node)
+    with pytest.raises(ValueError, match="`match` needs `in`"):
+        compile_cond({"match": "x"})
