@@ -3,11 +3,7 @@ lost too), each fix alternative that matched with its score, the checks that hol
 
 from __future__ import annotations
 
-from bot.core.classify import support
-from bot.core.evidence import resolved
-from bot.core.rules.scan import Scan
-from bot.core.taxonomy import SEP
-from bot.core.triage import ORDER, classify, triage
+ORDER = ("symptom", "stage", "root_cause")
 
 
 def register(subparsers) -> None:
@@ -22,6 +18,9 @@ def register(subparsers) -> None:
 
 def trace(title: str, body: str, ruleset, classifier=None) -> dict:
     """What triage decides for the issue and why, as plain data."""
+    from bot.core.rules.scan import Scan
+    from bot.core.triage import classify, triage
+
     decision = triage(title, body, ruleset, classifier=classifier)
     scan, evidence = Scan(decision.facts, ruleset), {}
     classify(decision.facts, ruleset, scan=scan, trace=evidence)  # the rules' own decisions, as triage made them
@@ -41,6 +40,9 @@ def trace(title: str, body: str, ruleset, classifier=None) -> dict:
 
 def levels(dim: str, evidence: list, ruleset, path: list[str]) -> list[dict]:
     """Level by level down the decided path: every child with support, its share, and the thresholds it faced."""
+    from bot.core.classify import support
+    from bot.core.taxonomy import SEP
+
     settings, out, prefix = ruleset.settings[dim], [], ()
     scores = support(evidence, settings.prior)
     for k, min_score in enumerate(settings.min_score):
