@@ -87,9 +87,11 @@ def test_rules_test_runs_every_example_and_names_the_one_that_fails(monkeypatch,
     dst = tmp_path / "rules"
     shutil.copytree(rules_dir(), dst)
     path = dst / "fixes" / "vllm.yml"
-    path.write_text(path.read_text().replace("  examples:\n", "  examples:\n    not: ['No available memory for the cache blocks']\n", 1))
+    path.write_text(path.read_text() + "\n- {id: zz, title: t, url: 'https://docs.vllm.ai/x', cause: Hardware and Resource "
+                    "Limitations, source: url, when: {match: cache blocks, in: prose}, examples: {fires: [cache blocks], "
+                    "not: [no cache blocks]}}\n")
     code, out, _ = run(monkeypatch, capsys, ["rules", "test", str(dst)])
-    assert code == 1 and "vllm.yml: " in out and "not example #1 fired" in out and out.rstrip().endswith("rules behave as stated")
+    assert code == 1 and "vllm.yml: zz: not example #1 fired" in out and out.rstrip().endswith("rules behave as stated")
 
 
 def test_triage_with_broken_rules_fails_with_the_rule_error(monkeypatch, capsys, tmp_path):
