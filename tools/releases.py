@@ -28,7 +28,7 @@ PACKAGES: dict[str, str | None] = {
     "sglang": "sglang", "lmdeploy": "lmdeploy", "flash-attn": "flash_attn", "xformers": "xformers",
     "accelerate": "accelerate", "deepspeed": "deepspeed", "peft": "peft", "trl": "trl",
     "bitsandbytes": "bitsandbytes", "auto-gptq": "auto_gptq", "autoawq": "autoawq",
-    "llama-cpp-python": "llama_cpp", "llamafactory": "llamafactory",
+    "llama-cpp-python": "llama_cpp_python", "llamafactory": "llamafactory",
     "safetensors": None, "huggingface-hub": None, "optimum": None, "gptqmodel": None, "triton": None,
     "sentencepiece": None, "tiktoken": None, "protobuf": None, "einops": None, "numpy": None,
     "qwen-vl-utils": None, "transformers-stream-generator": None, "modelscope": None, "hf-transfer": None,

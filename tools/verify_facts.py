@@ -6,6 +6,13 @@ Usage: python tools/verify_facts.py [--cache DIR]
   the package and the second does not. Families without their own package (variants, distills) are not checked.
 - compat.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
+- rules/fixes/*.yml, gates (`gate: {package, min}` with `proved_by: tools/verify_facts.py`, id
+  `gate-<family>-<area>`): the runtime's own registry in the release `min` names knows the family's architecture and
+  the release before it does not. The registries: transformers' `transformers/models/<type>/` packages; vLLM's model
+  registry (vllm/model_executor/models/registry.py, models/__init__.py or model_loader.py in old releases); sglang's
+  `sglang/srt/models/<file>.py`; lmdeploy's PyTorch-engine module map and TurboMind model list; the llama.cpp that
+  llama-cpp-python vendors (the architecture names in src/llama-arch.cpp or llama.cpp). `--discover` prints the first
+  release of each runtime that knows each family (a binary search over the releases), to write new gates from.
 Exit 1 if a fact is wrong. A maintainer tool: nothing in the bot or the tests runs it.
 """
 
@@ -23,6 +30,9 @@ from pathlib import Path
 
 import yaml
 from packaging.version import Version
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import registry_files  # noqa: E402
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
@@ -66,12 +76,159 @@ def python_torch_checks() -> int:
     return wrong
 
 
+_VLLM = ["vllm/model_executor/models/registry.py", "vllm/model_executor/models/__init__.py",
+         "vllm/model_executor/model_loader.py"]
+_LMDEPLOY = ["lmdeploy/pytorch/models/module_map.py", "lmdeploy/pytorch/supported_models.py",
+             "lmdeploy/turbomind/supported_models.py"]
+_LLAMA_CPP = ["vendor/llama.cpp/src/llama-arch.cpp", "vendor/llama.cpp/src/llama.cpp", "vendor/llama.cpp/llama.cpp"]
+
+# area (rule file) -> PyPI project, and how a release shows that it knows an architecture.
+RUNTIMES = {"transformers": "transformers", "vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy",
+            "llamacpp": "llama-cpp-python"}
+
+# family -> area -> probe: ("dir", prefix) a member path starts with it; ("text", files, name) the quoted name is in
+# one of the files as a registry key; ("file", path) the member exists; ("re", files, regex) the regex is found in one
+# of the files (Llama 3.1's rope_type "llama3" in the rope code).
+FAMILIES: dict[str, dict[str, tuple]] = {
+    "qwen2": {"transformers": ("dir", "transformers/models/qwen2/"), "vllm": ("text", _VLLM, "Qwen2ForCausalLM"),
+              "sglang": ("file", "sglang/srt/models/qwen2.py"), "lmdeploy": ("text", _LMDEPLOY, "Qwen2ForCausalLM"),
+              "llamacpp": ("text", _LLAMA_CPP, "qwen2")},
+    "qwen2_moe": {"transformers": ("dir", "transformers/models/qwen2_moe/"),
+                  "vllm": ("text", _VLLM, "Qwen2MoeForCausalLM"), "sglang": ("file", "sglang/srt/models/qwen2_moe.py"),
+                  "lmdeploy": ("text", _LMDEPLOY, "Qwen2MoeForCausalLM"), "llamacpp": ("text", _LLAMA_CPP, "qwen2moe")},
+    "qwen2_vl": {"transformers": ("dir", "transformers/models/qwen2_vl/"),
+                 "vllm": ("text", _VLLM, "Qwen2VLForConditionalGeneration"),
+                 "sglang": ("file", "sglang/srt/models/qwen2_vl.py"),
+                 "lmdeploy": ("text", _LMDEPLOY, "Qwen2VLForConditionalGeneration"),
+                 "llamacpp": ("text", _LLAMA_CPP, "qwen2vl")},
+    "qwen2_5_vl": {"transformers": ("dir", "transformers/models/qwen2_5_vl/"),
+                   "vllm": ("text", _VLLM, "Qwen2_5_VLForConditionalGeneration"),
+                   "sglang": ("file", "sglang/srt/models/qwen2_5_vl.py"),
+                   "lmdeploy": ("text", _LMDEPLOY, "Qwen2_5_VLForConditionalGeneration")},
+    "qwen3": {"transformers": ("dir", "transformers/models/qwen3/"), "vllm": ("text", _VLLM, "Qwen3ForCausalLM"),
+              "sglang": ("file", "sglang/srt/models/qwen3.py"), "lmdeploy": ("text", _LMDEPLOY, "Qwen3ForCausalLM"),
+              "llamacpp": ("text", _LLAMA_CPP, "qwen3")},
+    "qwen3_moe": {"transformers": ("dir", "transformers/models/qwen3_moe/"),
+                  "vllm": ("text", _VLLM, "Qwen3MoeForCausalLM"), "sglang": ("file", "sglang/srt/models/qwen3_moe.py"),
+                  "lmdeploy": ("text", _LMDEPLOY, "Qwen3MoeForCausalLM"), "llamacpp": ("text", _LLAMA_CPP, "qwen3moe")},
+    "qwen3_next": {"transformers": ("dir", "transformers/models/qwen3_next/"),
+                   "vllm": ("text", _VLLM, "Qwen3NextForCausalLM"),
+                   "sglang": ("file", "sglang/srt/models/qwen3_next.py"),
+                   "lmdeploy": ("text", _LMDEPLOY, "Qwen3NextForCausalLM"),
+                   "llamacpp": ("text", _LLAMA_CPP, "qwen3next")},
+    "qwen3_vl": {"transformers": ("dir", "transformers/models/qwen3_vl/"),
+                 "vllm": ("text", _VLLM, "Qwen3VLForConditionalGeneration"),
+                 "sglang": ("file", "sglang/srt/models/qwen3_vl.py"),
+                 "lmdeploy": ("text", _LMDEPLOY, "Qwen3VLForConditionalGeneration"),
+                 "llamacpp": ("text", _LLAMA_CPP, "qwen3vl")},
+    "llama3_1": {"transformers": ("re", ["transformers/modeling_rope_utils.py"], r"[\"']llama3[\"']"),
+                 "vllm": ("re", ["vllm/model_executor/layers/rotary_embedding.py",
+                                 "vllm/model_executor/layers/rotary_embedding/__init__.py"], r"[\"']llama3[\"']")},
+    "mllama": {"transformers": ("dir", "transformers/models/mllama/"),
+               "vllm": ("text", _VLLM, "MllamaForConditionalGeneration"),
+               "sglang": ("file", "sglang/srt/models/mllama.py"),
+               "lmdeploy": ("text", _LMDEPLOY, "MllamaForConditionalGeneration")},
+    "llama4": {"transformers": ("dir", "transformers/models/llama4/"),
+               "vllm": ("text", _VLLM, "Llama4ForConditionalGeneration"),
+               "sglang": ("file", "sglang/srt/models/mllama4.py"),
+               "lmdeploy": ("text", _LMDEPLOY, "Llama4ForConditionalGeneration"),
+               "llamacpp": ("text", _LLAMA_CPP, "llama4")},
+    "deepseek_v2": {"transformers": ("dir", "transformers/models/deepseek_v2/"),
+                    "vllm": ("text", _VLLM, "DeepseekV2ForCausalLM"),
+                    "sglang": ("file", "sglang/srt/models/deepseek_v2.py"),
+                    "lmdeploy": ("text", _LMDEPLOY, "DeepseekV2ForCausalLM"),
+                    "llamacpp": ("text", _LLAMA_CPP, "deepseek2")},
+    "deepseek_v3": {"transformers": ("dir", "transformers/models/deepseek_v3/"),
+                    "vllm": ("text", _VLLM, "DeepseekV3ForCausalLM"),
+                    "sglang": ("text", ["sglang/srt/models/deepseek_v2.py"], "DeepseekV3ForCausalLM"),
+                    "lmdeploy": ("text", _LMDEPLOY, "DeepseekV3ForCausalLM")},
+    "deepseek_vl2": {"vllm": ("text", _VLLM, "DeepseekVLV2ForCausalLM"),
+                     "sglang": ("file", "sglang/srt/models/deepseek_vl2.py"),
+                     "lmdeploy": ("text", _LMDEPLOY, "DeepseekVLV2ForCausalLM")},
+}
+
+
+def knows(area: str, family: str, version: Version, cache: Path) -> bool:
+    """Whether that release of the area's runtime knows the family's architecture."""
+    probe, project = FAMILIES[family][area], RUNTIMES[area]
+    names = registry_files.names(project, version, cache)
+    if probe[0] == "dir":
+        return any(n.startswith(probe[1]) for n in names)
+    if probe[0] == "file":
+        return probe[1] in names
+    name = re.escape(probe[2])
+    if probe[0] == "re":
+        pattern = re.compile(probe[2])
+    elif area == "sglang":  # a model file: the class it defines
+        pattern = re.compile(r"^class " + name + r"\b", re.M)
+    elif probe[1] is _LLAMA_CPP:  # the architecture-name table: { LLM_ARCH_QWEN2, "qwen2" } (not pre-tokenizer names)
+        pattern = re.compile(r"LLM_ARCH_\w+\s*,\s*\"" + name + r"\"")
+    else:  # a registry key: "Name": ..., or a dict(Name=True / Name='type') entry (Name=False means unsupported)
+        pattern = re.compile(r"[\"']" + name + r"[\"']\s*[:,)]|\b" + name + r"\s*=\s*(?:True|[\"'])")
+    return any(pattern.search(registry_files.read(project, version, f, cache) or "") for f in probe[1] if f in names)
+
+
+def first_release(area: str, family: str, cache: Path) -> Version | None:
+    """The first release that knows the family (binary search: support, once added, stays)."""
+    known = registry_files.versions(RUNTIMES[area])
+    lo, hi = 0, len(known)
+    if not knows(area, family, known[-1], cache):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if knows(area, family, known[mid], cache):
+            hi = mid
+        else:
+            lo = mid + 1
+    return known[lo]
+
+
+def discover(cache: Path) -> None:
+    """Print the first release of each runtime that knows each family."""
+    for family, areas in FAMILIES.items():
+        for area in areas:
+            try:
+                first = first_release(area, family, cache)
+            except Exception as exc:  # a registry hiccup: say so, keep going
+                print(f"{family:14} {area:12} ERROR {exc}")
+                continue
+            print(f"{family:14} {area:12} {first or 'none yet'}")
+
+
+def gates(cache: Path) -> int:
+    """Print one line per proved gate in rules/fixes/; how many are wrong."""
+    wrong = 0
+    for path in sorted((RULES / "fixes").glob("*.yml")):
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
+            gate = rule.get("gate")
+            if not gate or rule.get("proved_by") != "tools/verify_facts.py":
+                continue
+            family, area = rule["id"].split("-")[1], path.stem
+            if area not in RUNTIMES or family not in FAMILIES or area not in FAMILIES[family]:
+                print(f"{rule['id']:34} WRONG: no registry probe for {family} in {area}")
+                wrong += 1
+                continue
+            first = Version(gate["min"])
+            before = max((v for v in registry_files.versions(RUNTIMES[area]) if v < first), default=None)
+            ok = knows(area, family, first, cache) and (before is None or not knows(area, family, before, cache))
+            wrong += not ok
+            print(f"{rule['id']:34} {gate['min']:10} {'ok' if ok else 'WRONG'} (absent from {before})")
+    return wrong
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per fact checked; exit 1 if any is wrong."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cache", type=Path, default=Path("/tmp/transformers-wheels"))
+    p.add_argument("--discover", action="store_true", help="print the first release of each runtime per family")
+    p.add_argument("--gates-only", action="store_true", help="check only the gates in rules/fixes/")
     args = p.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.discover:
+        discover(args.cache)
+        return 0
+    if args.gates_only:
+        return 1 if gates(args.cache) else 0
     tables = yaml.safe_load((RULES / "tables.yml").read_text(encoding="utf-8"))
     families = [f for f in tables["model_families"] if f.get("transformers")]
     known, wrong = list(pypi("transformers")), python_torch_checks()
@@ -85,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = fam["id"] in model_dirs(first, args.cache) and fam["id"] not in model_dirs(before, args.cache)
         wrong += not ok
         print(f"{fam['id']:28} {fam['transformers']:8} {'ok' if ok else 'WRONG'} (absent from {before})")
+    wrong += gates(args.cache)
     return 1 if wrong else 0
 
 

@@ -67,8 +67,8 @@ def test_a_broken_table_fails_at_load(data, reason):
 
 def test_the_shipped_table_knows_the_main_packages():
     table = releases.load(rules_dir() / "releases.yml")
-    for key in ("torch", "transformers", "vllm", "sglang", "lmdeploy", "llama_cpp", "deepspeed", "peft", "trl",
-                "bitsandbytes", "flash_attn", "llamafactory"):
+    for key in ("torch", "transformers", "vllm", "sglang", "lmdeploy", "llamafactory", "deepspeed", "peft", "trl",
+                "bitsandbytes", "flash_attn", "llama_cpp_python"):
         assert table.pip_name(key) is not None, key
     assert table.check("torch", "2.2.1").exists
     assert table.check("torch", "2.21").suggest == "2.2.1"
