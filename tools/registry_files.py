@@ -146,3 +146,29 @@ def _download(art: dict, cache: Path) -> Path:
                 out.write(chunk)
         tmp.rename(path)
     return path
+
+
+def grep(name: str, version: Version, needle: str, cache: Path) -> list[str]:
+    """The members of the release's artefact (.py/.cpp/.h/.cu/.json/.jinja text) whose text contains `needle`."""
+    key = _cache_file(cache, name, version, "grep-" + "".join(c if c.isalnum() else "_" for c in needle)[:80])
+    if key.exists():
+        return json.loads(key.read_text())
+    art = _artefact(name, version)
+    path = _download(art, cache)
+    hits = []
+    wanted = (".py", ".cpp", ".h", ".cu", ".json", ".jinja", ".txt", ".md", ".cmake")
+    if art["filename"].endswith(".whl"):
+        with zipfile.ZipFile(path) as zf:
+            for member in zf.namelist():
+                if member.endswith(wanted) and needle.encode() in zf.read(member):
+                    hits.append(member)
+    else:
+        with tarfile.open(path) as tar:
+            for m in tar.getmembers():
+                if m.isfile() and m.name.endswith(wanted):
+                    data = tar.extractfile(m).read()
+                    if needle.encode() in data:
+                        hits.append(m.name.split("/", 1)[1])
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text(json.dumps(hits))
+    return hits

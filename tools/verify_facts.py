@@ -6,6 +6,8 @@ Usage: python tools/verify_facts.py [--cache DIR]
   the package and the second does not. Families without their own package (variants, distills) are not checked.
 - compat.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
+- rules/fixes/*.yml, fixes with `proved_by: tools/verify_facts.py` and no gate: the message, flag or default they
+  quote is in the code of the release FACTS names (fragments, since messages are split over f-strings).
 - rules/fixes/*.yml, gates (`gate: {package, min}` with `proved_by: tools/verify_facts.py`, id
   `gate-<family>-<area>`): the runtime's own registry in the release `min` names knows the family's architecture and
   the release before it does not. The registries: transformers' `transformers/models/<type>/` packages; vLLM's model
@@ -195,6 +197,52 @@ def discover(cache: Path) -> None:
             print(f"{family:14} {area:12} {first or 'none yet'}")
 
 
+# Fixes that quote a runtime's own message, flag or default: rule id -> (PyPI project, release, fragments). Each
+# fragment (one source line's worth: messages are often split over f-strings) must be in that release's code.
+FACTS: dict[str, tuple[str, str, list[str]]] = {
+    "vllm-bf16-needs-ampere": ("vllm", "0.8.5", ["Bfloat16 is only supported on GPUs with compute capability ",
+                                                 "`dtype` flag in CLI, for example: --dtype=half."]),
+    "vllm-kv-cache-too-small-for-max-len": ("vllm", "0.8.5", ["is larger than the maximum number of tokens that can be ",
+                                                              "`gpu_memory_utilization` or decreasing `max_model_len` when "]),
+    "vllm-gpu-busy-at-startup": ("vllm", "0.10.1", ["is less than desired GPU memory utilization "]),
+    "vllm-max-model-len-above-config": ("vllm", "0.8.5", ["User-specified max_model_len ({max_model_len}) is greater ",
+                                                          "than the derived max_model_len ({max_len_key}=",
+                                                          "VLLM_ALLOW_LONG_MAX_MODEL_LEN"]),
+    "vllm-batched-tokens-below-max-len": ("vllm", "0.8.5", ["smaller than max_model_len ({self.max_model_len}). ",
+                                                            "--enable-chunked-prefill"]),
+    "vllm-auto-tool-choice-flags": ("vllm", "0.8.5", ["tool choice requires ",
+                                                      "--enable-auto-tool-choice and --tool-call-parser to be set",
+                                                      '"hermes"', '"llama3_json"']),
+    "vllm-no-chat-template": ("vllm", "0.8.5", ["As of transformers v4.44, default chat template is no longer ",
+                                                "--chat-template"]),
+    "vllm-served-model-name": ("vllm", "0.6.3", ["The model `{request.model}` does not exist.", "--served-model-name"]),
+    "vllm-quantization-arg-mismatch": ("vllm", "0.8.5", ["Quantization method specified in the model config ",
+                                                         "method specified in the `quantization` argument "]),
+    "vllm-quant-dtype": ("vllm", "0.8.5", ["} is not supported for quantization ", "Supported dtypes: "]),
+    "vllm-completions-max-tokens": ("vllm", "0.8.5", ["max_tokens: Optional[int] = 16"]),
+    "vllm-reasoning-parser": ("vllm", "0.10.1", ['"deepseek_r1"', '"qwen3"', "--reasoning-parser"]),
+    "vllm-tp-more-than-gpus": ("vllm", "0.8.5", ["to less than max local gpu count ({cuda_device_count})"]),
+}
+
+
+def facts(cache: Path) -> int:
+    """Print one line per fix whose quoted text is checked; how many are wrong (or have no entry here)."""
+    wrong = 0
+    proved = {r["id"] for path in sorted((RULES / "fixes").glob("*.yml"))
+              for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []
+              if r.get("proved_by") == "tools/verify_facts.py" and not r.get("gate")}
+    for rule_id in sorted(proved):
+        if rule_id not in FACTS:
+            print(f"{rule_id:40} WRONG: proved_by names this tool but FACTS has no entry")
+            wrong += 1
+            continue
+        project, version, fragments = FACTS[rule_id]
+        missing = [f for f in fragments if not registry_files.grep(project, Version(version), f, cache)]
+        wrong += bool(missing)
+        print(f"{rule_id:40} {project} {version}: {'ok' if not missing else 'WRONG: missing ' + repr(missing)}")
+    return wrong
+
+
 def gates(cache: Path) -> int:
     """Print one line per proved gate in rules/fixes/; how many are wrong."""
     wrong = 0
@@ -221,14 +269,14 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cache", type=Path, default=Path("/tmp/transformers-wheels"))
     p.add_argument("--discover", action="store_true", help="print the first release of each runtime per family")
-    p.add_argument("--gates-only", action="store_true", help="check only the gates in rules/fixes/")
+    p.add_argument("--gates-only", action="store_true", help="check only rules/fixes/ (gates and quoted facts)")
     args = p.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     if args.discover:
         discover(args.cache)
         return 0
     if args.gates_only:
-        return 1 if gates(args.cache) else 0
+        return 1 if gates(args.cache) + facts(args.cache) else 0
     tables = yaml.safe_load((RULES / "tables.yml").read_text(encoding="utf-8"))
     families = [f for f in tables["model_families"] if f.get("transformers")]
     known, wrong = list(pypi("transformers")), python_torch_checks()
@@ -242,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = fam["id"] in model_dirs(first, args.cache) and fam["id"] not in model_dirs(before, args.cache)
         wrong += not ok
         print(f"{fam['id']:28} {fam['transformers']:8} {'ok' if ok else 'WRONG'} (absent from {before})")
-    wrong += gates(args.cache)
+    wrong += gates(args.cache) + facts(args.cache)
     return 1 if wrong else 0
 
 
