@@ -197,8 +197,9 @@ def discover(cache: Path) -> None:
             print(f"{family:14} {area:12} {first or 'none yet'}")
 
 
-# Fixes that quote a runtime's own message, flag or default: rule id -> (PyPI project, release, fragments). Each
-# fragment (one source line's worth: messages are often split over f-strings) must be in that release's code.
+# Fixes that quote a runtime's own message, flag or default: rule id -> (PyPI project, release, fragments[, release]).
+# Each fragment (one source line's worth: messages are often split over f-strings) must be in that release's code;
+# when a second release is given, the first fragment must be absent from it (the feature is new in the first).
 FACTS: dict[str, tuple[str, str, list[str]]] = {
     "vllm-bf16-needs-ampere": ("vllm", "0.8.5", ["Bfloat16 is only supported on GPUs with compute capability ",
                                                  "`dtype` flag in CLI, for example: --dtype=half."]),
@@ -222,7 +223,55 @@ FACTS: dict[str, tuple[str, str, list[str]]] = {
     "vllm-completions-max-tokens": ("vllm", "0.8.5", ["max_tokens: Optional[int] = 16"]),
     "vllm-reasoning-parser": ("vllm", "0.10.1", ['"deepseek_r1"', '"qwen3"', "--reasoning-parser"]),
     "vllm-tp-more-than-gpus": ("vllm", "0.8.5", ["to less than max local gpu count ({cuda_device_count})"]),
+    "sglang-oom-mem-fraction": ("sglang", "0.5.9", ["--mem-fraction-static", "--chunked-prefill-size"]),
+    "sglang-cuda-graph-oom": ("sglang", "0.5.9", ["--cuda-graph-max-bs", "--disable-cuda-graph"]),
+    "sglang-reasoning-parser": ("sglang", "0.5.9", ["--reasoning-parser", '"deepseek-r1"', '"qwen3"']),
+    "sglang-tool-call-parser": ("sglang", "0.5.9", ["--tool-call-parser", '"qwen25"', '"llama3"', '"deepseekv3"']),
+    "lmdeploy-cache-max-entry-count": ("lmdeploy", "0.7.3", ["--cache-max-entry-count",
+                                                             "cache_max_entry_count: float = 0.8"]),
+    "lmdeploy-pytorch-backend": ("lmdeploy", "0.7.3", ["not supported by turbomind", "--backend"]),
+    "lmdeploy-session-len": ("lmdeploy", "0.7.3", ["--session-len"]),
+    "llamacpp-python-cpu-only-build": ("llama-cpp-python", "0.3.9", ["GGML_CUDA", "n_gpu_layers: int = 0"]),
+    "llamacpp-python-n-gpu-layers": ("llama-cpp-python", "0.3.9", ["n_gpu_layers: int = 0"]),
+    "llamacpp-cmake-flag-renamed": ("llama-cpp-python", "0.3.9", ["LLAMA_CUBLAS", "GGML_CUDA"]),
+    "llamacpp-python-context-window": ("llama-cpp-python", "0.3.9", ["Requested tokens (", "exceed context window of",
+                                                                     "n_ctx: int = 512"]),
+    "llamacpp-ggml-bin-not-gguf": ("llama-cpp-python", "0.3.9", ["invalid magic"]),
+    "transformers-sentencepiece-for-slow-tokenizer": ("transformers", "4.51.0", [
+        "Cannot instantiate this tokenizer from a slow version"]),
+    "transformers-eval-strategy-renamed": ("transformers", "4.51.0", ["eval_strategy"]),
+    "transformers-trainer-processing-class": ("transformers", "4.51.0", ["processing_class"]),
+    "transformers-sdpa-unsupported": ("transformers", "4.51.0", [
+        "does not support an attention implementation through torch.nn.functional.scaled_dot_product_attention"]),
+    "transformers-attention-mask-warning": ("transformers", "4.51.0", [
+        "The attention mask and the pad token id were not set"]),
+    "transformers-use-cache-gradient-checkpointing-warning": ("transformers", "4.51.0", [
+        "is incompatible with gradient checkpointing"]),
+    "bnb-no-to-on-quantized": ("transformers", "4.51.0", ["Calling `cuda()` is not supported for `8-bit` quantized models"]),
+    "bnb-requires-latest": ("transformers", "4.51.0", ["requires the latest version of bitsandbytes"]),
+    "bnb-load-in-kbit-deprecated": ("transformers", "4.51.0", [
+        "arguments are deprecated and will be removed in the future versions", "BitsAndBytesConfig"]),
+    "peft-merge-into-quantized": ("peft", "0.15.0", ["Merge lora module to 4-bit linear may get different generations"]),
+    "peft-adapters-on-quantized": ("transformers", "4.51.0", ["You cannot perform fine-tuning on purely quantized models"]),
+    "peft-kbit-ddp-device": ("accelerate", "1.0.0", ["You can't train a model that has been loaded in 8-bit"]),
+    "trl-processing-class": ("trl", "0.12.0", ["processing_class: Optional"], "0.11.4"),
+    "deepspeed-batch-size-mismatch": ("deepspeed", "0.16.4", ["micro_batch_per_gpu * gradient_acc_step * world_size"]),
+    "deepspeed-cuda-toolkit-mismatch": ("deepspeed", "0.16.4", ["Installed CUDA version", "DS_SKIP_CUDA_CHECK"]),
+    "deepspeed-cpu-adam-not-built": ("deepspeed", "0.16.4", ["ds_opt_adam", "DS_BUILD_CPU_ADAM"]),
+    "deepspeed-libaio": ("deepspeed", "0.16.4", ["requires the dev libaio .so object and headers"]),
+    "deepspeed-zero3-save-full-weights": ("deepspeed", "0.16.4", ["stage3_gather_16bit_weights_on_model_save"]),
+    "flash-attn-max-jobs": ("flash-attn", "2.6.3", ["MAX_JOBS"]),
+    "flash-attn-softcap-old": ("flash-attn", "2.6.3", ["softcap"], "2.5.9.post1"),
 }
+
+
+def _gated_ids() -> set[str]:
+    """Ids of the rules with a `gate:` (gates() checks those)."""
+    return {r["id"] for path in sorted((RULES / "fixes").glob("*.yml"))
+            for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or [] if r.get("gate")}
+
+
+GATED = _gated_ids()
 
 
 def facts(cache: Path) -> int:
@@ -230,17 +279,48 @@ def facts(cache: Path) -> int:
     wrong = 0
     proved = {r["id"] for path in sorted((RULES / "fixes").glob("*.yml"))
               for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []
-              if r.get("proved_by") == "tools/verify_facts.py" and not r.get("gate")}
+              if r.get("proved_by") == "tools/verify_facts.py" and r["id"] not in GATED}
     for rule_id in sorted(proved):
         if rule_id not in FACTS:
             print(f"{rule_id:40} WRONG: proved_by names this tool but FACTS has no entry")
             wrong += 1
             continue
-        project, version, fragments = FACTS[rule_id]
+        project, version, fragments, *absent = FACTS[rule_id]
         missing = [f for f in fragments if not registry_files.grep(project, Version(version), f, cache)]
-        wrong += bool(missing)
-        print(f"{rule_id:40} {project} {version}: {'ok' if not missing else 'WRONG: missing ' + repr(missing)}")
+        present = [f for a in absent for f in fragments[:1] if registry_files.grep(project, Version(a), f, cache)]
+        wrong += bool(missing or present)
+        note = f", absent from {absent[0]}" if absent else ""
+        bad = ("missing " + repr(missing) if missing else "") + (f" already in {absent[0]}" if present else "")
+        print(f"{rule_id:40} {project} {version}{note}: {'ok' if not bad else 'WRONG: ' + bad}")
     return wrong
+
+
+# Gates proved by the files a release publishes: rule id -> (PyPI project, a wheel file-name part, e.g. a platform).
+WHEEL_GATES = {"bnb-windows-before-043": ("bitsandbytes", "win_amd64")}
+# Gates proved by the source: rule id -> (PyPI project, fragment): in the release `min`, not in the one before it.
+SOURCE_GATES = {"flash-attn-sliding-window-old": ("flash-attn", "window_size")}
+
+
+def _source_gate(rule_id: str, minimum: str, cache: Path) -> int:
+    """1 (and a WRONG line) unless the fragment is in `minimum` and absent from the release before it."""
+    project, fragment = SOURCE_GATES[rule_id]
+    first = Version(minimum)
+    before = max(v for v in registry_files.versions(project) if v < first)
+    ok = bool(registry_files.grep(project, first, fragment, cache)) and not registry_files.grep(
+        project, before, fragment, cache)
+    print(f"{rule_id:34} {minimum:10} {'ok' if ok else 'WRONG'} ({fragment!r} absent from {before})")
+    return 0 if ok else 1
+
+
+def _wheel_gate(rule_id: str, minimum: str) -> int:
+    """1 (and a WRONG line) unless `minimum` is the first release with such a wheel."""
+    project, part = WHEEL_GATES[rule_id]
+    releases = registry_files.project(project)["releases"]
+    has = {Version(t): any(part in f["filename"] for f in fs) for t, fs in releases.items() if fs}
+    first = min((v for v, ok in has.items() if ok and not v.is_prerelease), default=None)
+    ok = first == Version(minimum)
+    print(f"{rule_id:34} {minimum:10} {'ok' if ok else 'WRONG'} (first {part} wheel: {first})")
+    return 0 if ok else 1
 
 
 def gates(cache: Path) -> int:
@@ -250,6 +330,12 @@ def gates(cache: Path) -> int:
         for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
             gate = rule.get("gate")
             if not gate or rule.get("proved_by") != "tools/verify_facts.py":
+                continue
+            if rule["id"] in WHEEL_GATES:
+                wrong += _wheel_gate(rule["id"], gate["min"])
+                continue
+            if rule["id"] in SOURCE_GATES:
+                wrong += _source_gate(rule["id"], gate["min"], cache)
                 continue
             family, area = rule["id"].split("-")[1], path.stem
             if area not in RUNTIMES or family not in FAMILIES or area not in FAMILIES[family]:
