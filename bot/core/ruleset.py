@@ -6,31 +6,41 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.core.compat import load_checks
+from pydantic import ValidationError
+
 from bot.core.evidence import PatternIndex, Rule, Settings, nested_conditions, load_evidence, load_evidence_text
-from bot.core.fixes import load_fixes
 from bot.core.missing import load_requirements
-from bot.core.rulefile import RulesError, rules_dir
+from bot.core.rulefile import RulesError, load_yaml, rules_dir
+from bot.core.rules.compile import Compiler, RegexCache
+from bot.core.rules.env import Tables
+from bot.core.rules.fixes import Compiled, FixIndex
+from bot.core.rules.load import host_problem, parse_file, parse_rules, reason
 from bot.core.taxonomy import DIMENSIONS, SEP, Taxonomy, load_taxonomy
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The loaded rules; build once with RuleSet.load() and share it (it is immutable)."""
+    """The loaded rules; build once with RuleSet.load() and share it (it is immutable but for its bounded regex cache)."""
 
     taxonomy: Taxonomy
     rules: dict[str, list[Rule]]
     settings: dict[str, Settings]
-    fixes: list[Any] = field(default_factory=list)
-    checks: list[Any] = field(default_factory=list)
+    fixes: list[Compiled] = field(default_factory=list)
+    checks: list[Compiled] = field(default_factory=list)
     requirements: Any = None
     directory: Path | None = None
     index: PatternIndex | None = None
     """Every evidence pattern, one PatternSet per field; built by load() and with_extra()."""
+    compiler: Compiler = field(default_factory=lambda: Compiler().freeze())
+    """Owns the pooled patterns of every compiled condition and the bounded regex cache."""
+    tables: Tables | None = None
+    fix_index: FixIndex | None = None
 
     def __post_init__(self):
         if self.index is None:
             object.__setattr__(self, "index", PatternIndex([r for rs in self.rules.values() for r in rs]))
+        if self.fix_index is None:
+            object.__setattr__(self, "fix_index", FixIndex(self.fixes))
 
     @classmethod
     def load(cls, directory: Path | str | None = None) -> RuleSet:
@@ -49,12 +59,25 @@ class RuleSet:
         for dim in DIMENSIONS:
             if dim not in settings:
                 raise RulesError("evidence/", None, f"no settings for dimension {dim!r}")
-        fixes, checks = load_fixes(root / "fixes.yml"), load_checks(root / "compat.yml")
-        for f in fixes if checks else ():  # both read tables.yml: share one copy, so the env is derived once per issue
-            f._tables = checks[0]._tables
+        fragments = _mapping(root / "patterns.yml", "patterns") if (root / "patterns.yml").exists() else {}
+        hosts = _mapping(root / "hosts.yml", None) if (root / "hosts.yml").exists() else {}
+        compiler, seen = Compiler(fragments, RegexCache()), set()
+        fixes = [Compiled(r, alts, unless, path.name) for path in sorted((root / "fixes").glob("*.yml"))
+                 for r, alts, unless in _rules(path, "fix", compiler, taxonomy, seen)]
+        checks = [Compiled(r, alts, unless, "checks.yml")
+                  for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
+        _links(fixes, checks, hosts)
+        requirements = load_requirements(root / "requirements.yml", compiler)
+        tables = None
+        if (root / "tables.yml").exists():
+            try:
+                tables = Tables.model_validate(load_yaml(root / "tables.yml"))
+            except (ValidationError, ValueError) as exc:
+                raise RulesError("tables.yml", None, reason(exc)) from None
         return cls(
             taxonomy=taxonomy, rules=rules, settings=settings, fixes=fixes, checks=checks,
-            requirements=load_requirements(root / "requirements.yml"), directory=root,
+            requirements=requirements, directory=root,
+            compiler=compiler.freeze(), tables=tables,
         )
 
     def with_extra(self, files: dict[str, str]) -> RuleSet:
@@ -74,6 +97,31 @@ class RuleSet:
             **{f"{d} rules": len(rs) for d, rs in self.rules.items()},
             "fixes": len(self.fixes), "compat checks": len(self.checks),
         }
+
+
+def _mapping(path: Path, key: str | None) -> dict:
+    """A YAML mapping (or its `key` section) from a small data file."""
+    data = load_yaml(path)
+    data = data.get(key) if isinstance(data, dict) and key else data
+    if not isinstance(data, dict):
+        raise RulesError(path, None, "expected a mapping" + (f" under {key!r}" if key else ""))
+    return data
+
+
+def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: set[str]) -> list:
+    """One rule file's rules, compiled."""
+    doc = parse_file(load_yaml(path), path, kind)
+    return parse_rules(doc, path, compiler, taxonomy, seen)
+
+
+def _links(fixes: list[Compiled], checks: list[Compiled], hosts: dict) -> None:
+    """URL hosts are allowed, and each check's `fix:` names a fix."""
+    ids = {f.rule.id for f in fixes}
+    for c in [*fixes, *checks]:
+        if problem := host_problem(c.rule.url, hosts):
+            raise RulesError(c.file, c.rule.id, problem)
+        if getattr(c.rule, "fix", None) is not None and c.rule.fix not in ids:
+            raise RulesError(c.file, c.rule.id, f"fix: no fix has the id {c.rule.fix!r}")
 
 
 def _add(taxonomy: Taxonomy, rules: dict, settings: dict, name: str, dim: str, sett: Settings | None,

@@ -7,12 +7,12 @@ from types import MappingProxyType
 
 from bot.core.classify import decide
 from bot.core.combine import combine, settled
-from bot.core.compat import check_compat
 from bot.core.evidence import collect
 from bot.core.extract import extract
-from bot.core.fixes import match_fixes
 from bot.core.missing import missing_info
 from bot.core.render import render_comment
+from bot.core.rules.fixes import check_compat
+from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Decision, Facts, LabelChoice, Prediction
@@ -99,6 +99,8 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         merged = combine(preds, classifier.predict(facts))
         confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
         preds = merged | {d: preds.get(d) for d in fixed}
+    scan = Scan(facts, ruleset)
+    scan.chosen = {d: p.name for d, p in preds.items() if p is not None}
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
@@ -107,9 +109,9 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         symptom=symptom, root_cause=cause, stage=stage,
         labels=labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}),
         facts=facts,
-        missing=missing_info(facts, symptom, stage, ruleset.requirements),
-        fixes=match_fixes(facts, symptom, cause, ruleset.fixes),
-        warnings=check_compat(facts, ruleset.checks),
+        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan),
+        fixes=ruleset.fix_index.match(scan),
+        warnings=check_compat(scan, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
     return decision.model_copy(update={"comment": render_comment(decision, ruleset.requirements, language=lang)})

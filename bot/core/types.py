@@ -67,6 +67,8 @@ class Facts(_Frozen):
     env: dict[str, EnvFact] = Field(default_factory=dict)
     errors: list[ErrorFact] = Field(default_factory=list)
     language: Literal["en", "zh"] = "en"
+    runtimes: list[str] = Field(default_factory=list)
+    """Runtimes/launchers detected (ollama, llama_cpp, vllm...), most specific first (the `runtime:` condition)."""
 
     def env_values(self) -> dict[str, str]:
         """The canonical env keys and their values as stated."""
