@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import re2
 from packaging.version import InvalidVersion, Version
 
 from bot.core import versions
@@ -160,7 +161,32 @@ def from_data(data: Any, file: str = "releases.yml") -> ReleaseTable:
     return ReleaseTable(releases=releases, env_keys=env_keys, parsed=parsed)
 
 
-def load(path: Path | str) -> ReleaseTable:
+def load_releases(path: Path | str) -> ReleaseTable:
     """Read and validate rules/releases.yml."""
     path = Path(path)
     return from_data(load_yaml(path), path.name)
+
+
+_PIP_INSTALL = re2.compile(r"pip3? install ([^\n;&|#`()（）,，。]+)")
+_PROSE = frozenset(("/", "and", "or", "then", "to", "for", "with", "if", "in", "on", "from", "the", "after", "before"))
+_NAME = re2.compile(r"^[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def pip_names(text: str) -> list[str]:
+    """The package names a text tells pip to install ("pip install -U 'vllm>=0.8.4' ninja" -> [vllm, ninja])."""
+    out = []
+    for m in _PIP_INSTALL.finditer(text):
+        for arg in m.group(1).split():
+            if arg.lower() in _PROSE:
+                break
+            if arg.startswith("-") or arg in (".", "..") or "/" in arg or arg.startswith((".[", "'.[", '".[')):
+                continue
+            name = _NAME.match(arg)
+            if name:
+                out.append(name.group(1).split("[")[0])
+    return out
+
+
+def unknown_pip_names(table: ReleaseTable, text: str) -> list[str]:
+    """The names a text tells pip to install that are no package the table knows."""
+    return [n for n in pip_names(text) if not table.is_pip_package(n)]

@@ -66,10 +66,45 @@ def test_a_broken_table_fails_at_load(data, reason):
 
 
 def test_the_shipped_table_knows_the_main_packages():
-    table = releases.load(rules_dir() / "releases.yml")
+    table = releases.load_releases(rules_dir() / "releases.yml")
     for key in ("torch", "transformers", "vllm", "sglang", "lmdeploy", "llamafactory", "deepspeed", "peft", "trl",
                 "bitsandbytes", "flash_attn", "llama_cpp_python"):
         assert table.pip_name(key) is not None, key
     assert table.check("torch", "2.2.1").exists
     assert table.check("torch", "2.21").suggest == "2.2.1"
     assert not table.is_pip_package("ollama-server")
+
+
+@pytest.mark.parametrize("text, names", [
+    ('pip install -U "vllm>=0.8.4"', ["vllm"]),
+    ('CMAKE_ARGS="-DGGML_CUDA=on" pip install -U --no-cache-dir "llama-cpp-python>=0.3.9"', ["llama-cpp-python"]),
+    ("pip install ninja && MAX_JOBS=4 pip install flash-attn --no-build-isolation", ["ninja", "flash-attn"]),
+    ("install it with pip install sentencepiece (and protobuf), then restart", ["sentencepiece"]),
+    ('pip install -e ".[torch,metrics]"', []),
+    ("安装 accelerate（pip install accelerate）", ["accelerate"]),
+])
+def test_pip_names_reads_the_packages_a_text_installs(text, names):
+    assert releases.pip_names(text) == names
+
+
+def test_a_module_name_is_not_a_pip_package():
+    assert releases.unknown_pip_names(TABLE, "pip install flash_attn_2_cuda") == ["flash_attn_2_cuda"]
+    assert releases.unknown_pip_names(TABLE, "pip install -U torch sentencepiece") == []
+
+
+def test_a_fix_that_installs_a_module_name_fails_at_load(tmp_path):
+    from tests.core.rules_dir import broken_rules
+
+    text = (
+        "kind: fix\nrules:\n- id: zz-bad\n  when: {match: 'flash_attn_2_cuda', in: whole}\n"
+        "  examples: {fires: ['ImportError: flash_attn_2_cuda']}\n  title: 'pip install flash_attn_2_cuda'\n"
+        "  title_zh: '安装'\n  url: https://pytorch.org/\n"
+        "  cause: Environment Compatibility Issues - Dependency Library Compatibility\n  source: x\n")
+    with pytest.raises(RulesError, match="flash_attn_2_cuda"):
+        broken_rules(tmp_path, "fixes/zz_bad.yml", text)
+
+
+def test_the_rule_set_carries_the_release_table():
+    from tests.core.rules_dir import RULESET
+
+    assert RULESET.releases is not None and RULESET.releases.check("torch", "2.21").suggest == "2.2.1"
