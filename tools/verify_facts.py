@@ -262,6 +262,14 @@ FACTS: dict[str, tuple[str, str, list[str]]] = {
     "deepspeed-zero3-save-full-weights": ("deepspeed", "0.16.4", ["stage3_gather_16bit_weights_on_model_save"]),
     "flash-attn-max-jobs": ("flash-attn", "2.6.3", ["MAX_JOBS"]),
     "flash-attn-softcap-old": ("flash-attn", "2.6.3", ["softcap"], "2.5.9.post1"),
+    "llamafactory-version-check": ("llamafactory", "0.9.2", ["DISABLE_VERSION_CHECK=1` to skip this check."]),
+    "llamafactory-undefined-dataset": ("llamafactory", "0.9.2", ['Undefined dataset {name} in {DATA_CONFIG}.']),
+    "llamafactory-force-torchrun": ("llamafactory", "0.9.2", ["Please use `FORCE_TORCHRUN=1` to launch DeepSpeed training."]),
+    "llamafactory-merge-quantized": ("llamafactory", "0.9.2", ["Cannot merge adapters to a quantized model.",
+                                                               "Please merge adapters before quantizing the model."]),
+    "llamafactory-template-mismatch": ("llamafactory", "0.9.5", ['name="qwen"', 'name="qwen3"', 'name="llama3"',
+                                                                 'name="deepseek3"']),
+    "qwen-vl-max-pixels": ("transformers", "4.51.0", ["max_pixels"]),
 }
 
 
