@@ -68,7 +68,7 @@ def _broken_rules(tmp_path):
     dst = tmp_path / "rules"
     shutil.copytree(rules_dir(), dst)
     path = dst / "evidence" / "symptom.yml"
-    path.write_text(path.read_text() + "  - {id: broken, node: Hang, weight: 1, prose: '(x'}\n")
+    path.write_text(path.read_text() + "  - {id: broken, node: Hang, weight: 1, when: {match: '(x', in: prose}}\n")
     return dst
 
 

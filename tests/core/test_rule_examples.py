@@ -1,11 +1,11 @@
-"""Every shipped fix and check fires on each of its `fires` examples and on none of its `not` examples."""
+"""Every shipped evidence rule, fix and check fires on each of its `fires` examples and on none of its `not` examples."""
 
 import pytest
 
-from bot.core.rules.examples import failures
+from bot.core.rules.examples import every_rule, failures
 from tests.core.rules_dir import RULESET
 
 
-@pytest.mark.parametrize("rule", [*RULESET.fixes, *RULESET.checks], ids=lambda c: c.rule.id)
-def test_rule_examples(rule):
-    assert failures(RULESET, [rule]) == []
+@pytest.mark.parametrize("where, rule", every_rule(RULESET), ids=lambda x: getattr(x, "id", None))
+def test_rule_examples(where, rule):
+    assert failures(RULESET, [(where, rule)]) == []

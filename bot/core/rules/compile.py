@@ -18,13 +18,14 @@ OPS = ("<=", ">=", "==", "!=", "<", ">")
 class Hit(NamedTuple):
     """Why a condition holds: the haystack, the regex alternative, and the text matched (its span in the issue text).
 
-    A `match` hit is resolved lazily (`pid` >= 0 until Scan.resolve finds its span)."""
+    A `match` hit is resolved lazily: `found` lists the (alternative, pooled pattern) pairs that occur until
+    Scan.resolve picks the earliest match among them, as one alternation would."""
 
     hay: str = ""
     alt: int = -1
     span: tuple[int, int] | None = None
     text: str = ""
-    pid: int = -1
+    found: tuple[tuple[int, int], ...] = ()
 
 
 EMPTY = Hit()
@@ -46,17 +47,24 @@ class RegexCache:
         return rx
 
 
-def alternatives(regex: str | list[str], fragments: dict[str, str]) -> list[str]:
-    """The regex's alternatives with `{{name}}` fragments inserted; KeyError names an unknown fragment."""
+def alternatives(regex: str | list[str], fragments: dict) -> list[str]:
+    """The regex's alternatives with `{{name}}` fragments inserted (an item that is only a fragment becomes its
+    alternatives); ValueError names an unknown fragment."""
     out = []
     for pat in [regex] if isinstance(regex, str) else regex:
+        name = pat[2:-2].strip() if pat.startswith("{{") and pat.endswith("}}") and pat.count("{{") == 1 else None
+        if name is not None and isinstance(fragments.get(name), list):
+            out += alternatives(fragments[name], fragments)
+            continue
         while "{{" in pat:
             start = pat.index("{{")
             end = pat.index("}}", start)
             name = pat[start + 2:end].strip()
             if name not in fragments:
                 raise ValueError(f"unknown pattern fragment {{{{{name}}}}}")
-            pat = pat[:start] + "(?:" + fragments[name] + ")" + pat[end + 2:]
+            frag = fragments[name]
+            frag = "|".join(alternatives(frag, fragments)) if isinstance(frag, list) else frag
+            pat = pat[:start] + "(?:" + frag + ")" + pat[end + 2:]
         out.append(pat)
     return out
 
@@ -84,15 +92,16 @@ class Match(Node):
     def hit(self, scan) -> Hit | None:
         if self.ids is not None:
             found = scan.found(self.hays)
-            for alt, pid in enumerate(self.ids):
-                if pid in found:
-                    return Hit("+".join(self.hays), alt, pid=pid)
+            got = tuple((alt, pid) for alt, pid in enumerate(self.ids) if pid in found)
+            return Hit("+".join(self.hays), got[0][0], found=got) if got else None
+        data, best = scan.data(self.hays), None
+        for alt, rx in enumerate(self.rxs):  # the earliest match; the first alternative on a tie
+            m = rx.search(data)
+            if m is not None and (best is None or m.start() < best[1].start()):
+                best = (alt, m)
+        if best is None:
             return None
-        data = scan.data(self.hays)
-        for alt, rx in enumerate(self.rxs):
-            if (m := rx.search(data)) is not None:
-                return Hit("+".join(self.hays), alt, *scan.locate(m.group(0).decode("utf-8", "replace")))
-        return None
+        return Hit("+".join(self.hays), best[0], *scan.locate(best[1].group(0).decode("utf-8", "replace")))
 
     def score(self, scan) -> int:
         return 6 if self.first == "errors" else 1
@@ -309,6 +318,12 @@ class Compiler:
             return Match(key, None, rxs, hays[0])
         pool = self.pools.setdefault(key, {})
         return Match(key, [pool.setdefault(p, len(pool)) for p in pats], rxs, hays[0])
+
+    def extend(self) -> Compiler:
+        """A compiler whose pools start as this one's (the nodes compiled so far stay valid) for more rules."""
+        more = Compiler(self.fragments, self.rx)
+        more.pools = {key: dict(pool) for key, pool in self.pools.items()}
+        return more
 
     def freeze(self) -> Compiler:
         """Build the PatternSets; conditions compiled later search on their own."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -98,7 +99,8 @@ def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None
     if rule.examples is None:
         return "examples: at least one `fires` example is required"
     if isinstance(rule, EvidenceRule) and taxonomy.get(dim, rule.node) is None:
-        return f"unknown {dim} node {rule.node!r}"
+        close = difflib.get_close_matches(rule.node, [n.name for n in taxonomy.dimension_nodes(dim)], n=1, cutoff=0.6)
+        return f"unknown {dim} node {rule.node!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
     if isinstance(rule, FixRule) and taxonomy.get("root_cause", rule.cause) is None:
         return f"cause: unknown root_cause node {rule.cause!r}"
     return None

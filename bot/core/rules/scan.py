@@ -80,13 +80,17 @@ class Scan:
 
     def resolve(self, hit: Hit) -> Hit:
         """The hit with its span and text (a pooled match is located only now)."""
-        if hit.pid < 0:
+        if not hit.found:
             return hit
         hays = tuple(hit.hay.split("+"))
-        data = self.data(hays)
-        a, b = self.compiler.sets[hays].span(hit.pid, self._found[hays][1], data)
-        span, text = self.locate(data[a:b].decode("utf-8", "replace") if a >= 0 else "")
-        return hit._replace(span=span, text=text, pid=-1)
+        data, pset, branches = self.data(hays), self.compiler.sets[hays], self._found[hays][1]
+        best = (hit.alt, -1, -1)
+        for alt, pid in hit.found:  # the earliest match; the first alternative on a tie
+            a, b = pset.span(pid, branches, data)
+            if a >= 0 and (best[1] < 0 or a < best[1]):
+                best = (alt, a, b)
+        span, text = self.locate(data[best[1]:best[2]].decode("utf-8", "replace") if best[1] >= 0 else "")
+        return hit._replace(alt=best[0], span=span, text=text, found=())
 
     def locate(self, found: str) -> tuple[tuple[int, int] | None, str]:
         """The span of a matched snippet in the issue text (None if it was rewritten), and the snippet."""

@@ -176,5 +176,5 @@ class RuleFile(Strict):
     kind: Literal["evidence", "fix", "check"]
     dimension: Literal["symptom", "root_cause", "stage"] | None = None
     settings: Settings | None = None
-    patterns: dict[str, str] = Field(default_factory=dict)
+    patterns: dict[str, Regex] = Field(default_factory=dict)
     rules: list[dict] = Field(default_factory=list)
