@@ -28,6 +28,8 @@ class Verdict:
     stated: str
     exists: bool
     suggest: str | None = None
+    key: str = ""
+    """The name it was asked about (an env key such as flash_attn, or the pip name)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,8 @@ class ReleaseTable:
         if v is None:
             return None
         if _exists(v, self.parsed[pip]):
-            return Verdict(pip, stated, True)
-        return Verdict(pip, stated, False, closest(self.releases[pip], stated))
+            return Verdict(pip, stated, True, key=package)
+        return Verdict(pip, stated, False, closest(self.releases[pip], stated), key=package)
 
 
 def _exists(v: Version, rel: tuple[Version, ...]) -> bool:
@@ -128,10 +130,11 @@ def _edit(a: str, b: str) -> int:
 
 
 def impossible(table: ReleaseTable, env: Mapping[str, str]) -> list[Verdict]:
-    """The env facts whose version is no release of their package, each with the closest real one."""
+    """The env facts whose version is no release of their package, each with the closest real one (`key`: the env key)."""
     out = []
+    keys = set(table.env_keys.values())
     for key, value in env.items():
-        if key not in set(table.env_keys.values()):
+        if key not in keys:
             continue
         verdict = table.check(key, value)
         if verdict is not None and not verdict.exists:

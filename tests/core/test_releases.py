@@ -51,7 +51,7 @@ def test_env_keys_and_pip_names_resolve_to_the_pip_name():
 
 def test_impossible_lists_only_env_facts_that_are_no_release():
     out = releases.impossible(TABLE, {"torch": "2.21", "vllm": "0.6.1", "gpu": "A100", "sentencepiece": "9"})
-    assert [(v.package, v.stated, v.suggest) for v in out] == [("torch", "2.21", "2.2.1")]
+    assert [(v.key, v.package, v.stated, v.suggest) for v in out] == [("torch", "torch", "2.21", "2.2.1")]
 
 
 @pytest.mark.parametrize("data, reason", [
@@ -108,3 +108,19 @@ def test_the_rule_set_carries_the_release_table():
     from tests.core.rules_dir import RULESET
 
     assert RULESET.releases is not None and RULESET.releases.check("torch", "2.21").suggest == "2.2.1"
+
+
+def _checks(title: str, body: str) -> list[str]:
+    """The compatibility checks the shipped rules raise on an issue."""
+    from bot.core.rules.scan import Scan
+    from bot.core.triage import triage
+    from tests.core.rules_dir import RULESET
+
+    scan = Scan(triage(title, body, RULESET).facts, RULESET)
+    return [c.rule.id for c in RULESET.checks if c.holds(scan)]
+
+
+def test_no_compatibility_warning_is_drawn_from_an_impossible_version():
+    dump = "```\nPyTorch version: {}\nPython version: 3.12.1 (main, Jan 1 2024) [GCC 11.4.0] (64-bit runtime)\n```"
+    assert "python-too-new-for-torch-2.1" in _checks("install fails", dump.format("2.1.0"))
+    assert "python-too-new-for-torch-2.1" not in _checks("install fails", dump.format("1.14.0"))  # never released

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.releases import impossible
 from bot.core.rules.compile import SNIP, Hit, Node
 from bot.core.rules.env import derive_env
 from bot.core.types import Facts
@@ -33,9 +34,14 @@ class Scan:
 
     @property
     def env(self) -> dict[str, str]:
-        """The env with derived keys (computed on first use)."""
+        """The env with derived keys (computed on first use), without versions no release has (rules/releases.yml):
+        "torch 2.21" is a typo, and no comparison may be drawn from it."""
         if self._env is None:
-            self._env = derive_env(self.facts, self.ruleset.tables)
+            env = derive_env(self.facts, self.ruleset.tables)
+            table = getattr(self.ruleset, "releases", None)
+            for verdict in impossible(table, env) if table is not None else ():
+                env.pop(verdict.key, None)
+            self._env = env
         return self._env
 
     def text(self, hay: str) -> str:
