@@ -4,7 +4,7 @@ Usage: python tools/verify_facts.py [--cache DIR]
 - tables.yml, model families: for each family whose id names a `transformers/models/<id>/` package, it downloads
   (once, into --cache) the release the table names and the newest release before it, and checks that the first has
   the package and the second does not. Families without their own package (variants, distills) are not checked.
-- compat.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
+- checks.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
 - rules/fixes/*.yml, fixes with `proved_by: tools/verify_facts.py` and no gate: the message, flag or default they
   quote is in the code of the release FACTS names (fragments, since messages are split over f-strings).
@@ -58,17 +58,31 @@ def model_dirs(version: Version, cache: Path) -> set[str]:
     return {n.split("/")[2] for n in names if n.startswith("transformers/models/") and n.count("/") >= 3}
 
 
+def _conds(tests: dict) -> list[dict]:
+    """A check's `when.env` comparisons as {key, op, value} ("python: '>=3.12,<3.13'" gives two)."""
+    out = []
+    for key, test in tests.items():
+        for part in str(test).split(","):
+            m = re.match(r"\s*(<=|>=|==|!=|<|>)\s*([\d.]+)\s*$", part)
+            if m:
+                out.append({"key": key, "op": m.group(1), "value": m.group(2)})
+            else:
+                out.append({"key": key})
+    return out
+
+
 def _covers(conds: list[dict], key: str, version: Version) -> bool:
     """Whether a check's conditions on `key` all hold for `version`."""
     return all(OPS[c["op"]](version, Version(c["value"])) for c in conds if c["key"] == key)
 
 
 def python_torch_checks() -> int:
-    """Print one line per Python/torch check of compat.yml; how many are wrong."""
+    """Print one line per Python/torch check of checks.yml; how many are wrong."""
     torch = {v: {int(m) for f in files for m in re.findall(r"-cp3(\d+)-", f)} for v, files in pypi("torch").items()}
     wrong = 0
-    for check in yaml.safe_load((RULES / "compat.yml").read_text(encoding="utf-8"))["checks"]:
-        conds = check.get("env") or []
+    for check in yaml.safe_load((RULES / "checks.yml").read_text(encoding="utf-8"))["rules"]:
+        when = check.get("when")
+        conds = _conds(when.get("env") or {}) if isinstance(when, dict) else []
         if {c["key"] for c in conds} != {"python", "torch"} or any("op" not in c for c in conds):
             continue
         bad = [f"torch {v} has cp3{m}" for v, minors in torch.items() if minors and _covers(conds, "torch", v)
