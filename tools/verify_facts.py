@@ -284,6 +284,15 @@ FACTS: dict[str, tuple[str, str, list[str]]] = {
     "llamafactory-template-mismatch": ("llamafactory", "0.9.5", ['name="qwen"', 'name="qwen3"', 'name="llama3"',
                                                                  'name="deepseek3"']),
     "qwen-vl-max-pixels": ("transformers", "4.51.0", ["max_pixels"]),
+    "vllm-sampler-warmup-oom": ("vllm", "0.10.1", ["CUDA out of memory occurred when warming up sampler with "]),
+    "vllm-lora-rank": ("vllm", "0.10.1", ["is greater than max_lora_rank", "--max-lora-rank"]),
+    "vllm-lora-not-enabled": ("vllm", "0.10.1", ["LoRA is not enabled.", "--enable-lora"]),
+    "bnb-modules-offloaded": ("transformers", "4.51.0", ["Some modules are dispatched on the CPU or the disk",
+                                                         "llm_int8_enable_fp32_cpu_offload"]),
+    "deepspeed-zero3-no-device-map": ("transformers", "4.51.0", ["DeepSpeed Zero-3 is not compatible with passing a"]),
+    "trl-use-vllm-not-installed": ("trl", "0.16.0", ["vLLM is not available and `use_vllm` is set to True."]),
+    "transformers-torch-dtype-renamed": ("transformers", "4.56.0", ["`torch_dtype` is deprecated! Use `dtype` instead!"],
+                                         "4.55.0"),
 }
 
 
