@@ -23,16 +23,16 @@ class EvidenceRules:
     @classmethod
     def of(cls, rules: list[tuple[EvidenceRule, Node, Node | None]]) -> EvidenceRules:
         """Index the rules by their gates."""
-        gated: dict[tuple, list[int]] = {}
+        gated: dict[tuple[str, ...], dict[int, list[int]]] = {}
         always = []
         for i, (_, when, _) in enumerate(rules):
             g = gates(when)
             for hays, ids in g or ():
                 for pid in ids:
-                    gated.setdefault((hays, pid), []).append(i)
+                    gated.setdefault(hays, {}).setdefault(pid, []).append(i)
             if g is None:
                 always.append(i)
-        return cls(tuple(rules), gated, tuple(always), tuple(sorted({h for h, _ in gated})))
+        return cls(tuple(rules), {h: (frozenset(t), t) for h, t in gated.items()}, tuple(always), tuple(sorted(gated)))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -42,8 +42,9 @@ def collect(scan, rules: EvidenceRules) -> list[Evidence]:
     """Every rule that fires on the scanned issue, in rule order; spans are left for `resolved` (see Scan.fired)."""
     todo = set(rules.always)
     for hays in rules.hays:
-        for pid in scan.found(hays):
-            todo.update(rules.gated.get((hays, pid), ()))
+        keys, table = rules.gated[hays]
+        for pid in scan.found(hays) & keys:  # only the patterns these rules are gated on
+            todo.update(table[pid])
     out = []
     for i in sorted(todo):
         rule, when, unless = rules.rules[i]

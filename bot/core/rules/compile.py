@@ -84,16 +84,19 @@ class Match(Node):
     """A regex (alternatives) found in a haystack list."""
 
     telling = True
-    __slots__ = ("hays", "ids", "rxs", "first")
+    __slots__ = ("hays", "ids", "rxs", "first", "key", "pairs")
 
     def __init__(self, hays: tuple[str, ...], ids: list[int] | None, rxs: list, first: str):
-        self.hays, self.ids, self.rxs, self.first = hays, ids, rxs, first
+        self.hays, self.ids, self.rxs, self.first, self.key = hays, ids, rxs, first, "+".join(hays)
+        self.pairs = tuple(enumerate(ids)) if ids is not None else ()
 
     def hit(self, scan) -> Hit | None:
         if self.ids is not None:
             found = scan.found(self.hays)
-            got = tuple((alt, pid) for alt, pid in enumerate(self.ids) if pid in found)
-            return Hit("+".join(self.hays), got[0][0], found=got) if got else None
+            if len(self.pairs) == 1:
+                return Hit(self.key, 0, None, "", self.pairs) if self.ids[0] in found else None
+            got = tuple(p for p in self.pairs if p[1] in found)
+            return Hit(self.key, got[0][0], None, "", got) if got else None
         data, best = scan.data(self.hays), None
         for alt, rx in enumerate(self.rxs):  # the earliest match; the first alternative on a tie
             m = rx.search(data)
@@ -101,48 +104,58 @@ class Match(Node):
                 best = (alt, m)
         if best is None:
             return None
-        return Hit("+".join(self.hays), best[0], *scan.locate(best[1].group(0).decode("utf-8", "replace")))
+        return Hit(self.key, best[0], *scan.locate(best[1].group(0).decode("utf-8", "replace")))
 
     def score(self, scan) -> int:
         return 6 if self.first == "errors" else 1
 
 
 class ErrorTest(Node):
-    """One extracted error meets every sub-key."""
+    """One extracted error meets every sub-key (its type, message and `Type: message` line are pooled per field)."""
 
     telling = True
-    __slots__ = ("type", "message", "line", "kinds", "packages")
+    __slots__ = ("fields", "kinds", "packages")
 
-    def __init__(self, c: ErrorCond, rx):
-        self.type, self.message, self.line = (
-            [rx(p) for p in ([v] if isinstance(v, str) else v)] if v is not None else None
-            for v in (c.type, c.message, c.line))
+    def __init__(self, fields: list[tuple[str, list[int] | None, list]], c: ErrorCond):
+        self.fields = fields
         self.kinds = frozenset(c.kind) if c.kind else None
         self.packages = frozenset(c.package) if c.package else None
 
     def hit(self, scan) -> Hit | None:
-        for e in scan.facts.errors:
+        errors = scan.facts.errors
+        if not errors:
+            return None
+        for i, e in enumerate(errors):
             if self.kinds is not None and e.kind not in self.kinds:
                 continue
             if self.packages is not None and e.package not in self.packages and not any(
                     f.package in self.packages for f in e.frames):
                 continue
-            line = f"{e.type}: {e.message}"
-            if all(rxs is None or any(rx.search(text) for rx in rxs) for rxs, text in (
-                    (self.type, e.type), (self.message, e.message), (self.line, line))):
-                return Hit("errors", 0, e.span, line[:SNIP])
+            for field, ids, rxs in self.fields:
+                if ids is not None:
+                    found = scan.error_found(field, i)
+                    if not any(pid in found for pid in ids):
+                        break
+                elif not any(rx.search(error_text(e, field)) for rx in rxs):
+                    break
+            else:
+                return Hit("errors", 0, e.span, f"{e.type}: {e.message}"[:SNIP])
         return None
 
     def score(self, scan) -> int:
-        return 6 * (self.type is not None or self.message is not None or self.line is not None) + 2 * (
-            self.packages is not None)
+        return 6 * bool(self.fields) + 2 * (self.packages is not None)
+
+
+def error_text(e, field: str) -> str:
+    """One field of an error: its type, message, or `Type: message` line."""
+    return e.type if field == "type" else e.message if field == "message" else f"{e.type}: {e.message}"
 
 
 class EnvTest(Node):
     """Tests on env keys (stated or derived); unknown values never satisfy a comparison."""
 
     telling = True
-    __slots__ = ("tests",)
+    __slots__ = ("tests", "needs")
 
     def __init__(self, env: dict, rx):
         self.tests = []
@@ -161,9 +174,12 @@ class EnvTest(Node):
                     raise ValueError(f"env {key}: expected present, absent, {{matches: RE}} or a comparison "
                                      f"such as '<2.1' or '>={{other_key}}', got {part!r}")
                 self.tests.append((key, op, part[len(op):].strip()))
+        self.needs = frozenset(k for k in self.keys() if (k, "absent", None) not in self.tests)
 
     def hit(self, scan) -> Hit | None:
         env, first = scan.env, None
+        if not self.needs <= env.keys():  # every test but `absent` reads a stated value
+            return None
         for key, op, arg in self.tests:
             val = env.get(key)
             if op == "absent":
@@ -196,15 +212,16 @@ class EnvTest(Node):
 class Prefix(Node):
     """The decided path of a dimension starts with one of the prefixes (case-insensitive)."""
 
-    __slots__ = ("dim", "paths", "prefixes")
+    __slots__ = ("dim", "paths", "prefixes", "starts")
 
     def __init__(self, dim: str, prefixes: list[str]):
         self.dim, self.paths = dim, tuple(prefixes)
         self.prefixes = tuple((p.lower(), 2 * p.count(" - ") + 1) for p in prefixes)
+        self.starts = tuple(p for p, _ in self.prefixes)
 
     def hit(self, scan) -> Hit | None:
-        path = scan.chosen.get(self.dim, "").lower()
-        return EMPTY if any(path.startswith(p) for p, _ in self.prefixes) else None
+        path = scan.chosen.get(self.dim)
+        return EMPTY if path is not None and path.lower().startswith(self.starts) else None
 
     def score(self, scan) -> int:
         path = scan.chosen.get(self.dim, "").lower()
@@ -257,7 +274,11 @@ class Any(Node):
         self.children, self.telling = children, any(c.telling for c in children)
 
     def hit(self, scan) -> Hit | None:
-        return next((h for c in self.children if (h := c.hit(scan)) is not None), None)
+        for c in self.children:
+            h = c.hit(scan)
+            if h is not None:
+                return h
+        return None
 
     def score(self, scan) -> int:
         return next((c.score(scan) for c in self.children if c.hit(scan) is not None), 0)
@@ -289,7 +310,8 @@ class Compiler:
         frags = {**self.fragments, **(fragments or {})}
         parts: list[Node] = []
         if c.error is not None:
-            parts.append(ErrorTest(c.error, self.rx))
+            parts.append(ErrorTest([(f, *self._pooled(("error." + f,), getattr(c.error, f), frags))
+                                    for f in ("type", "message", "line") if getattr(c.error, f) is not None], c.error))
         if c.env is not None:
             parts.append(EnvTest(c.env, self.rx))
         if c.match is not None:
@@ -309,15 +331,19 @@ class Compiler:
             parts.append(Not(self.cond(c.not_, fragments)))
         return parts[0] if len(parts) == 1 else All(parts)
 
-    def _match(self, regex, hays: list[str], frags: dict[str, str]) -> Match:
-        """A Match node: its alternatives pooled for the haystack list (or compiled alone once frozen)."""
-        key = tuple(h for h in HAYS if h in hays)
+    def _match(self, regex, hays: list[str], frags: dict) -> Match:
+        """A Match node: its alternatives pooled for the haystack list (or searched alone once frozen)."""
+        return Match(tuple(h for h in HAYS if h in hays), *self._pooled(tuple(h for h in HAYS if h in hays), regex,
+                                                                         frags), hays[0])
+
+    def _pooled(self, key: tuple[str, ...], regex, frags: dict) -> tuple[list[int] | None, list]:
+        """(pooled ids, None) for the regex's alternatives, or (None, compiled regexes) once frozen."""
         pats = alternatives(regex, frags)
-        rxs = [self.rx(p) for p in pats]  # compiled now: a bad regex fails at load
         if self.sets is not None:
-            return Match(key, None, rxs, hays[0])
+            return None, [self.rx(p) for p in pats]
+        self.rx("|".join(pats))  # a bad regex fails at load, naming its rule
         pool = self.pools.setdefault(key, {})
-        return Match(key, [pool.setdefault(p, len(pool)) for p in pats], rxs, hays[0])
+        return [pool.setdefault(p, len(pool)) for p in pats], []
 
     def extend(self) -> Compiler:
         """A compiler whose pools start as this one's (the nodes compiled so far stay valid) for more rules."""

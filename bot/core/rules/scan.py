@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.releases import impossible
-from bot.core.rules.compile import SNIP, Hit, Node
+from bot.core.rules.compile import SNIP, Hit, Node, error_text
 from bot.core.rules.env import derive_env
 from bot.core.types import Facts
 
@@ -80,6 +80,15 @@ class Scan:
             self._found[hays] = got
         return got[0]
 
+    def error_found(self, field: str, i: int) -> frozenset[int]:
+        """The pooled patterns of an error field (type, message, line) that occur in error i (cached)."""
+        got = self._found.get((field, i))
+        if got is None:
+            pset = self.compiler.sets.get(("error." + field,))
+            data = error_text(self.facts.errors[i], field).encode("utf-8", "surrogatepass")
+            got = self._found[(field, i)] = (frozenset(pset.match(data)) if pset is not None else frozenset(), ())
+        return got[0]
+
     def holds(self, node: Node) -> bool:
         """True when the compiled condition holds for this issue."""
         return node.hit(self) is not None
@@ -96,7 +105,7 @@ class Scan:
             if a >= 0 and (best[1] < 0 or a < best[1]):
                 best = (alt, a, b)
         span, text = self.locate(data[best[1]:best[2]].decode("utf-8", "replace") if best[1] >= 0 else "")
-        return hit._replace(alt=best[0], span=span, text=text, found=())
+        return Hit(hit.hay, best[0], span, text)
 
     def locate(self, found: str) -> tuple[tuple[int, int] | None, str]:
         """The span of a matched snippet in the issue text (None if it was rewritten), and the snippet."""
