@@ -38,14 +38,20 @@ class ReleaseTable:
 
     releases: Mapping[str, tuple[str, ...]]
     env_keys: Mapping[str, str]
-    parsed: Mapping[str, tuple[Version, ...]]
+    prefixes: Mapping[str, frozenset[tuple[int, ...]]]
+    """Per pip name, every leading part of every release number ((2,), (2, 1), (2, 1, 0)...), for O(1) lookups."""
+    newest: Mapping[str, tuple[int, ...]]
+    """Per pip name, the highest release number, padded to three parts."""
+
+    by_key: Mapping[str, str]
+    """Env key -> pip name."""
 
     def pip_name(self, name: str) -> str | None:
         """The pip name for a pip name or an env key ("flash_attn" -> "flash-attn"); None if not in the table."""
+        if name in self.by_key:
+            return self.by_key[name]
         norm = name.strip().lower().replace("_", "-")
-        if norm in self.releases:
-            return norm
-        return next((p for p, k in self.env_keys.items() if k == name), None)
+        return norm if norm in self.releases else None
 
     def is_pip_package(self, name: str) -> bool:
         """Whether `pip install NAME` names a package the table knows (module names like flash_attn_2_cuda are not)."""
@@ -59,22 +65,20 @@ class ReleaseTable:
         v = versions.parse(stated)
         if v is None:
             return None
-        if _exists(v, self.parsed[pip]):
+        if _exists(v, self.prefixes[pip], self.newest[pip]):
             return Verdict(pip, stated, True, key=package)
         return Verdict(pip, stated, False, closest(self.releases[pip], stated), key=package)
 
 
-def _exists(v: Version, rel: tuple[Version, ...]) -> bool:
+def _exists(v: Version, prefixes: frozenset[tuple[int, ...]], newest: tuple[int, ...]) -> bool:
     """Whether `v` is a listed release, a prefix of one ("2.1"), a build of one, or plausibly newer than the table."""
     base = v.release
-    if any(r.release[: len(base)] == base for r in rel) or v in rel:
+    if base in prefixes:
         return True
-    newest = max(r.release + (0, 0) for r in rel)
     cand = base + (0,) * (3 - len(base)) if len(base) < 3 else base
-    if cand[:3] <= newest[:3]:
+    if cand[:3] <= newest:
         # not listed and not above the newest: a local/pre build of the next patch of a listed minor still counts
-        return (v.is_prerelease or v.is_devrelease or v.local is not None) and any(
-            r.release[:2] == base[:2] for r in rel)
+        return (v.is_prerelease or v.is_devrelease or v.local is not None) and base[:2] in prefixes
     major, minor = cand[0], cand[1]
     if major == newest[0]:
         return minor <= newest[1] + _AHEAD_MINORS
@@ -132,9 +136,8 @@ def _edit(a: str, b: str) -> int:
 def impossible(table: ReleaseTable, env: Mapping[str, str]) -> list[Verdict]:
     """The env facts whose version is no release of their package, each with the closest real one (`key`: the env key)."""
     out = []
-    keys = set(table.env_keys.values())
     for key, value in env.items():
-        if key not in keys:
+        if key not in table.by_key:
             continue
         verdict = table.check(key, value)
         if verdict is not None and not verdict.exists:
@@ -146,7 +149,7 @@ def from_data(data: Any, file: str = "releases.yml") -> ReleaseTable:
     """Validate the parsed YAML and build the table."""
     if not isinstance(data, dict) or not isinstance(data.get("packages"), dict):
         raise RulesError(file, None, "expected a mapping with `packages:`")
-    releases, env_keys, parsed = {}, {}, {}
+    releases, env_keys, prefixes, newest = {}, {}, {}, {}
     for name, entry in data["packages"].items():
         if not isinstance(entry, dict) or not isinstance(entry.get("versions"), list) or not entry["versions"]:
             raise RulesError(file, name, "expected `versions:` with at least one version")
@@ -158,10 +161,13 @@ def from_data(data: Any, file: str = "releases.yml") -> ReleaseTable:
             except InvalidVersion:
                 raise RulesError(file, name, f"{text!r} is not a version") from None
         releases[name] = tuple(entry["versions"])
-        parsed[name] = tuple(Version(t) for t in entry["versions"])
+        numbers = [Version(t).release for t in entry["versions"]]
+        prefixes[name] = frozenset(r[:k] for r in numbers for k in range(1, len(r) + 1))
+        newest[name] = max((r + (0, 0))[:3] for r in numbers)
         if entry.get("env"):
             env_keys[name] = str(entry["env"])
-    return ReleaseTable(releases=releases, env_keys=env_keys, parsed=parsed)
+    return ReleaseTable(releases=releases, env_keys=env_keys, prefixes=prefixes, newest=newest,
+                        by_key={k: p for p, k in env_keys.items()})
 
 
 def load_releases(path: Path | str) -> ReleaseTable:
