@@ -329,7 +329,8 @@ def facts(cache: Path) -> int:
 # Gates proved by the files a release publishes: rule id -> (PyPI project, a wheel file-name part, e.g. a platform).
 WHEEL_GATES = {"bnb-windows-before-043": ("bitsandbytes", "win_amd64")}
 # Gates proved by the source: rule id -> (PyPI project, fragment): in the release `min`, not in the one before it.
-SOURCE_GATES = {"flash-attn-sliding-window-old": ("flash-attn", "window_size")}
+SOURCE_GATES = {"flash-attn-sliding-window-old": ("flash-attn", "window_size"),
+                "peft-all-linear-needs-080": ("peft", "all-linear"), "trl-grpo-needs-014": ("trl", "class GRPOTrainer")}
 
 
 def _source_gate(rule_id: str, minimum: str, cache: Path) -> int:
