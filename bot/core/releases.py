@@ -42,7 +42,6 @@ class ReleaseTable:
     """Per pip name, every leading part of every release number ((2,), (2, 1), (2, 1, 0)...), for O(1) lookups."""
     newest: Mapping[str, tuple[int, ...]]
     """Per pip name, the highest release number, padded to three parts."""
-
     by_key: Mapping[str, str]
     """Env key -> pip name."""
 
@@ -58,7 +57,7 @@ class ReleaseTable:
         return name.strip().lower().replace("_", "-") in self.releases
 
     def check(self, package: str, stated: str | None) -> Verdict | None:
-        """The verdict on `stated` for a pip name or env key; None when the package or the text is not one we can judge."""
+        """The verdict on `stated` for a pip name or env key; None when the package or the text cannot be judged."""
         pip = self.pip_name(package)
         if pip is None or not stated:
             return None
@@ -86,7 +85,7 @@ def _exists(v: Version, prefixes: frozenset[tuple[int, ...]], newest: tuple[int,
 
 
 def closest(known: tuple[str, ...], stated: str) -> str | None:
-    """The real release a mistyped version most likely meant: same digits ("2.21" -> "2.2.1"), else same minor, else nearest."""
+    """The release a mistyped version most likely meant: same digits ("2.21" -> "2.2.1"), same minor, else nearest."""
     v = versions.parse(stated)
     if v is None or not known:
         return None
@@ -134,7 +133,7 @@ def _edit(a: str, b: str) -> int:
 
 
 def impossible(table: ReleaseTable, env: Mapping[str, str]) -> list[Verdict]:
-    """The env facts whose version is no release of their package, each with the closest real one (`key`: the env key)."""
+    """The env facts whose version is no release of their package, each with the closest real one (`key`: env key)."""
     out = []
     for key, value in env.items():
         if key not in table.by_key:
