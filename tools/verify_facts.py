@@ -58,19 +58,6 @@ def model_dirs(version: Version, cache: Path) -> set[str]:
     return {n.split("/")[2] for n in names if n.startswith("transformers/models/") and n.count("/") >= 3}
 
 
-def _conds(tests: dict) -> list[dict]:
-    """A check's `when.env` comparisons as {key, op, value} ("python: '>=3.12,<3.13'" gives two)."""
-    out = []
-    for key, test in tests.items():
-        for part in str(test).split(","):
-            m = re.match(r"\s*(<=|>=|==|!=|<|>)\s*([\d.]+)\s*$", part)
-            if m:
-                out.append({"key": key, "op": m.group(1), "value": m.group(2)})
-            else:
-                out.append({"key": key})
-    return out
-
-
 def _covers(conds: list[dict], key: str, version: Version) -> bool:
     """Whether a check's conditions on `key` all hold for `version`."""
     return all(OPS[c["op"]](version, Version(c["value"])) for c in conds if c["key"] == key)
@@ -81,9 +68,10 @@ def python_torch_checks() -> int:
     torch = {v: {int(m) for f in files for m in re.findall(r"-cp3(\d+)-", f)} for v, files in pypi("torch").items()}
     wrong = 0
     for check in yaml.safe_load((RULES / "checks.yml").read_text(encoding="utf-8"))["rules"]:
-        when = check.get("when")
-        conds = _conds(when.get("env") or {}) if isinstance(when, dict) else []
-        if {c["key"] for c in conds} != {"python", "torch"} or any("op" not in c for c in conds):
+        env = check["when"].get("env") or {}
+        conds = [{"key": k, "op": m[1], "value": m[2]} for k, t in env.items() if isinstance(t, str)
+                 for m in [re.match(r"\s*(<=|>=|==|!=|<|>)\s*([\d.]+)\s*$", part) for part in t.split(",")] if m]
+        if set(env) != {"python", "torch"} or len(conds) != sum(len(t.split(",")) for t in env.values()):
             continue
         bad = [f"torch {v} has cp3{m}" for v, minors in torch.items() if minors and _covers(conds, "torch", v)
                for m in sorted(minors) if _covers(conds, "python", Version(f"3.{m}"))]

@@ -198,7 +198,7 @@ def missing_info(
     scan: Scan | None = None,
 ) -> list[str]:
     """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
-    scan = scan or Scan.bare(facts)
+    scan = scan or Scan(facts)
     env = dict.fromkeys(facts.env)
     if versions.torch_cuda(facts.env["torch"].value if "torch" in facts.env else None):
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build

@@ -145,3 +145,16 @@ def test_closed_stdout_ends_quietly(monkeypatch, capsys, tmp_path, argv):
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     assert main(argv) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_explain_shows_fired_rules_levels_losers_fixes_and_asks(monkeypatch, capsys):
+    issue = {"title": "vLLM OOM when serving on 4 GPUs", "body": "```\ntorch.OutOfMemoryError: CUDA out of memory. "
+             "Tried to allocate 2.00 GiB\n```\nvllm 0.6.3, the training run also hangs"}
+    code, out, _ = run(monkeypatch, capsys, ["triage", "--explain", "--rules-only"], json.dumps(issue))
+    assert code == 0 and out.startswith("== symptom: Crash - CUDA Error - Out of Memory\n")
+    assert "  fired cuda-oom-error +6 -> Crash - CUDA Error - Out of Memory (errors, chars " in out
+    assert "  level 1 (needs support >= 2, share >= 0.5):\n    * Crash: " in out
+    assert "      Hang: " in out  # a node that lost, with its support
+    assert "  * oom-vllm alt 0: 7\n" in out and "== checks: " in out and "== missing\n" in out
+    code, same, _ = run(monkeypatch, capsys, ["explain", "--rules-only"], json.dumps(issue))
+    assert code == 0 and same == out
