@@ -6,6 +6,15 @@ Usage: python tools/verify_facts.py [--cache DIR]
   the package and the second does not. Families without their own package (variants, distills) are not checked.
 - checks.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
+- rules/fixes/*.yml, fixes with `proved_by: tools/verify_facts.py` and no gate: the message, flag or default they
+  quote is in the code of the release FACTS names (fragments, since messages are split over f-strings).
+- rules/fixes/*.yml, gates (`gate: {package, min}` with `proved_by: tools/verify_facts.py`, id
+  `gate-<family>-<area>`): the runtime's own registry in the release `min` names knows the family's architecture and
+  the release before it does not. The registries: transformers' `transformers/models/<type>/` packages; vLLM's model
+  registry (vllm/model_executor/models/registry.py, models/__init__.py or model_loader.py in old releases); sglang's
+  `sglang/srt/models/<file>.py`; lmdeploy's PyTorch-engine module map and TurboMind model list; the llama.cpp that
+  llama-cpp-python vendors (the architecture names in src/llama-arch.cpp or llama.cpp). `--discover` prints the first
+  release of each runtime that knows each family (a binary search over the releases), to write new gates from.
 Exit 1 if a fact is wrong. A maintainer tool: nothing in the bot or the tests runs it.
 """
 
@@ -23,6 +32,9 @@ from pathlib import Path
 
 import yaml
 from packaging.version import Version
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import registry_files  # noqa: E402
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
@@ -68,12 +80,309 @@ def python_torch_checks() -> int:
     return wrong
 
 
+_VLLM = ["vllm/model_executor/models/registry.py", "vllm/model_executor/models/__init__.py",
+         "vllm/model_executor/model_loader.py"]
+_LMDEPLOY = ["lmdeploy/pytorch/models/module_map.py", "lmdeploy/pytorch/supported_models.py",
+             "lmdeploy/turbomind/supported_models.py"]
+_LLAMA_CPP = ["vendor/llama.cpp/src/llama-arch.cpp", "vendor/llama.cpp/src/llama.cpp", "vendor/llama.cpp/llama.cpp"]
+
+# area (rule file) -> PyPI project, and how a release shows that it knows an architecture.
+RUNTIMES = {"transformers": "transformers", "vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy",
+            "llamacpp": "llama-cpp-python"}
+
+# family -> area -> probe: ("dir", prefix) a member path starts with it; ("text", files, name) the quoted name is in
+# one of the files as a registry key; ("file", path) the member exists; ("re", files, regex) the regex is found in one
+# of the files (Llama 3.1's rope_type "llama3" in the rope code).
+FAMILIES: dict[str, dict[str, tuple]] = {
+    "qwen2": {"transformers": ("dir", "transformers/models/qwen2/"), "vllm": ("text", _VLLM, "Qwen2ForCausalLM"),
+              "sglang": ("file", "sglang/srt/models/qwen2.py"), "lmdeploy": ("text", _LMDEPLOY, "Qwen2ForCausalLM"),
+              "llamacpp": ("text", _LLAMA_CPP, "qwen2")},
+    "qwen2_moe": {"transformers": ("dir", "transformers/models/qwen2_moe/"),
+                  "vllm": ("text", _VLLM, "Qwen2MoeForCausalLM"), "sglang": ("file", "sglang/srt/models/qwen2_moe.py"),
+                  "lmdeploy": ("text", _LMDEPLOY, "Qwen2MoeForCausalLM"), "llamacpp": ("text", _LLAMA_CPP, "qwen2moe")},
+    "qwen2_vl": {"transformers": ("dir", "transformers/models/qwen2_vl/"),
+                 "vllm": ("text", _VLLM, "Qwen2VLForConditionalGeneration"),
+                 "sglang": ("file", "sglang/srt/models/qwen2_vl.py"),
+                 "lmdeploy": ("text", _LMDEPLOY, "Qwen2VLForConditionalGeneration"),
+                 "llamacpp": ("text", _LLAMA_CPP, "qwen2vl")},
+    "qwen2_5_vl": {"transformers": ("dir", "transformers/models/qwen2_5_vl/"),
+                   "vllm": ("text", _VLLM, "Qwen2_5_VLForConditionalGeneration"),
+                   "sglang": ("file", "sglang/srt/models/qwen2_5_vl.py"),
+                   "lmdeploy": ("text", _LMDEPLOY, "Qwen2_5_VLForConditionalGeneration")},
+    "qwen3": {"transformers": ("dir", "transformers/models/qwen3/"), "vllm": ("text", _VLLM, "Qwen3ForCausalLM"),
+              "sglang": ("file", "sglang/srt/models/qwen3.py"), "lmdeploy": ("text", _LMDEPLOY, "Qwen3ForCausalLM"),
+              "llamacpp": ("text", _LLAMA_CPP, "qwen3")},
+    "qwen3_moe": {"transformers": ("dir", "transformers/models/qwen3_moe/"),
+                  "vllm": ("text", _VLLM, "Qwen3MoeForCausalLM"), "sglang": ("file", "sglang/srt/models/qwen3_moe.py"),
+                  "lmdeploy": ("text", _LMDEPLOY, "Qwen3MoeForCausalLM"), "llamacpp": ("text", _LLAMA_CPP, "qwen3moe")},
+    "qwen3_next": {"transformers": ("dir", "transformers/models/qwen3_next/"),
+                   "vllm": ("text", _VLLM, "Qwen3NextForCausalLM"),
+                   "sglang": ("file", "sglang/srt/models/qwen3_next.py"),
+                   "lmdeploy": ("text", _LMDEPLOY, "Qwen3NextForCausalLM"),
+                   "llamacpp": ("text", _LLAMA_CPP, "qwen3next")},
+    "qwen3_vl": {"transformers": ("dir", "transformers/models/qwen3_vl/"),
+                 "vllm": ("text", _VLLM, "Qwen3VLForConditionalGeneration"),
+                 "sglang": ("file", "sglang/srt/models/qwen3_vl.py"),
+                 "lmdeploy": ("text", _LMDEPLOY, "Qwen3VLForConditionalGeneration"),
+                 "llamacpp": ("text", _LLAMA_CPP, "qwen3vl")},
+    "llama3_1": {"transformers": ("re", ["transformers/modeling_rope_utils.py"], r"[\"']llama3[\"']"),
+                 "vllm": ("re", ["vllm/model_executor/layers/rotary_embedding.py",
+                                 "vllm/model_executor/layers/rotary_embedding/__init__.py"], r"[\"']llama3[\"']")},
+    "mllama": {"transformers": ("dir", "transformers/models/mllama/"),
+               "vllm": ("text", _VLLM, "MllamaForConditionalGeneration"),
+               "sglang": ("file", "sglang/srt/models/mllama.py"),
+               "lmdeploy": ("text", _LMDEPLOY, "MllamaForConditionalGeneration")},
+    "llama4": {"transformers": ("dir", "transformers/models/llama4/"),
+               "vllm": ("text", _VLLM, "Llama4ForConditionalGeneration"),
+               "sglang": ("file", "sglang/srt/models/mllama4.py"),
+               "lmdeploy": ("text", _LMDEPLOY, "Llama4ForConditionalGeneration"),
+               "llamacpp": ("text", _LLAMA_CPP, "llama4")},
+    "deepseek_v2": {"transformers": ("dir", "transformers/models/deepseek_v2/"),
+                    "vllm": ("text", _VLLM, "DeepseekV2ForCausalLM"),
+                    "sglang": ("file", "sglang/srt/models/deepseek_v2.py"),
+                    "lmdeploy": ("text", _LMDEPLOY, "DeepseekV2ForCausalLM"),
+                    "llamacpp": ("text", _LLAMA_CPP, "deepseek2")},
+    "deepseek_v3": {"transformers": ("dir", "transformers/models/deepseek_v3/"),
+                    "vllm": ("text", _VLLM, "DeepseekV3ForCausalLM"),
+                    "sglang": ("text", ["sglang/srt/models/deepseek_v2.py"], "DeepseekV3ForCausalLM"),
+                    "lmdeploy": ("text", _LMDEPLOY, "DeepseekV3ForCausalLM")},
+    "deepseek_vl2": {"vllm": ("text", _VLLM, "DeepseekVLV2ForCausalLM"),
+                     "sglang": ("file", "sglang/srt/models/deepseek_vl2.py"),
+                     "lmdeploy": ("text", _LMDEPLOY, "DeepseekVLV2ForCausalLM")},
+}
+
+
+def knows(area: str, family: str, version: Version, cache: Path) -> bool:
+    """Whether that release of the area's runtime knows the family's architecture."""
+    probe, project = FAMILIES[family][area], RUNTIMES[area]
+    names = registry_files.names(project, version, cache)
+    if probe[0] == "dir":
+        return any(n.startswith(probe[1]) for n in names)
+    if probe[0] == "file":
+        return probe[1] in names
+    name = re.escape(probe[2])
+    if probe[0] == "re":
+        pattern = re.compile(probe[2])
+    elif area == "sglang":  # a model file: the class it defines
+        pattern = re.compile(r"^class " + name + r"\b", re.M)
+    elif probe[1] is _LLAMA_CPP:  # the architecture-name table: { LLM_ARCH_QWEN2, "qwen2" } (not pre-tokenizer names)
+        pattern = re.compile(r"LLM_ARCH_\w+\s*,\s*\"" + name + r"\"")
+    else:  # a registry key: "Name": ..., or a dict(Name=True / Name='type') entry (Name=False means unsupported)
+        pattern = re.compile(r"[\"']" + name + r"[\"']\s*[:,)]|\b" + name + r"\s*=\s*(?:True|[\"'])")
+    return any(pattern.search(registry_files.read(project, version, f, cache) or "") for f in probe[1] if f in names)
+
+
+def first_release(area: str, family: str, cache: Path) -> Version | None:
+    """The first release that knows the family (binary search: support, once added, stays)."""
+    known = registry_files.versions(RUNTIMES[area])
+    lo, hi = 0, len(known)
+    if not knows(area, family, known[-1], cache):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if knows(area, family, known[mid], cache):
+            hi = mid
+        else:
+            lo = mid + 1
+    return known[lo]
+
+
+def discover(cache: Path) -> None:
+    """Print the first release of each runtime that knows each family."""
+    for family, areas in FAMILIES.items():
+        for area in areas:
+            try:
+                first = first_release(area, family, cache)
+            except Exception as exc:  # a registry hiccup: say so, keep going
+                print(f"{family:14} {area:12} ERROR {exc}")
+                continue
+            print(f"{family:14} {area:12} {first or 'none yet'}")
+
+
+# Fixes that quote a runtime's own message, flag or default: rule id -> (PyPI project, release, fragments[, release]).
+# Each fragment (one source line's worth: messages are often split over f-strings) must be in that release's code;
+# when a second release is given, the first fragment must be absent from it (the feature is new in the first).
+FACTS: dict[str, tuple[str, str, list[str]]] = {
+    "vllm-bf16-needs-ampere": ("vllm", "0.8.5", ["Bfloat16 is only supported on GPUs with compute capability ",
+                                                 "`dtype` flag in CLI, for example: --dtype=half."]),
+    "vllm-kv-cache-too-small-for-max-len": ("vllm", "0.8.5", ["is larger than the maximum number of tokens that can be ",
+                                                              "`gpu_memory_utilization` or decreasing `max_model_len` when "]),
+    "vllm-gpu-busy-at-startup": ("vllm", "0.10.1", ["is less than desired GPU memory utilization "]),
+    "vllm-max-model-len-above-config": ("vllm", "0.8.5", ["User-specified max_model_len ({max_model_len}) is greater ",
+                                                          "than the derived max_model_len ({max_len_key}=",
+                                                          "VLLM_ALLOW_LONG_MAX_MODEL_LEN"]),
+    "vllm-batched-tokens-below-max-len": ("vllm", "0.8.5", ["smaller than max_model_len ({self.max_model_len}). ",
+                                                            "--enable-chunked-prefill"]),
+    "vllm-auto-tool-choice-flags": ("vllm", "0.8.5", ["tool choice requires ",
+                                                      "--enable-auto-tool-choice and --tool-call-parser to be set",
+                                                      '"hermes"', '"llama3_json"']),
+    "vllm-no-chat-template": ("vllm", "0.8.5", ["As of transformers v4.44, default chat template is no longer ",
+                                                "--chat-template"]),
+    "vllm-served-model-name": ("vllm", "0.6.3", ["The model `{request.model}` does not exist.", "--served-model-name"]),
+    "vllm-quantization-arg-mismatch": ("vllm", "0.8.5", ["Quantization method specified in the model config ",
+                                                         "method specified in the `quantization` argument "]),
+    "vllm-quant-dtype": ("vllm", "0.8.5", ["} is not supported for quantization ", "Supported dtypes: "]),
+    "vllm-completions-max-tokens": ("vllm", "0.8.5", ["max_tokens: Optional[int] = 16"]),
+    "vllm-reasoning-parser": ("vllm", "0.10.1", ['"deepseek_r1"', '"qwen3"', "--reasoning-parser"]),
+    "vllm-tp-more-than-gpus": ("vllm", "0.8.5", ["to less than max local gpu count ({cuda_device_count})"]),
+    "sglang-oom-mem-fraction": ("sglang", "0.5.9", ["--mem-fraction-static", "--chunked-prefill-size"]),
+    "sglang-cuda-graph-oom": ("sglang", "0.5.9", ["--cuda-graph-max-bs", "--disable-cuda-graph"]),
+    "sglang-reasoning-parser": ("sglang", "0.5.9", ["--reasoning-parser", '"deepseek-r1"', '"qwen3"']),
+    "sglang-tool-call-parser": ("sglang", "0.5.9", ["--tool-call-parser", '"qwen25"', '"llama3"', '"deepseekv3"']),
+    "lmdeploy-cache-max-entry-count": ("lmdeploy", "0.7.3", ["--cache-max-entry-count",
+                                                             "cache_max_entry_count: float = 0.8"]),
+    "lmdeploy-pytorch-backend": ("lmdeploy", "0.7.3", ["not supported by turbomind", "--backend"]),
+    "lmdeploy-session-len": ("lmdeploy", "0.7.3", ["--session-len"]),
+    "llamacpp-python-cpu-only-build": ("llama-cpp-python", "0.3.9", ["GGML_CUDA", "n_gpu_layers: int = 0"]),
+    "llamacpp-python-n-gpu-layers": ("llama-cpp-python", "0.3.9", ["n_gpu_layers: int = 0"]),
+    "llamacpp-cmake-flag-renamed": ("llama-cpp-python", "0.3.9", ["LLAMA_CUBLAS", "GGML_CUDA"]),
+    "llamacpp-python-context-window": ("llama-cpp-python", "0.3.9", ["Requested tokens (", "exceed context window of",
+                                                                     "n_ctx: int = 512"]),
+    "llamacpp-ggml-bin-not-gguf": ("llama-cpp-python", "0.3.9", ["invalid magic"]),
+    "transformers-sentencepiece-for-slow-tokenizer": ("transformers", "4.51.0", [
+        "Cannot instantiate this tokenizer from a slow version"]),
+    "transformers-eval-strategy-renamed": ("transformers", "4.51.0", ["eval_strategy"]),
+    "transformers-trainer-processing-class": ("transformers", "4.51.0", ["processing_class"]),
+    "transformers-sdpa-unsupported": ("transformers", "4.51.0", [
+        "does not support an attention implementation through torch.nn.functional.scaled_dot_product_attention"]),
+    "transformers-attention-mask-warning": ("transformers", "4.51.0", [
+        "The attention mask and the pad token id were not set"]),
+    "transformers-use-cache-gradient-checkpointing-warning": ("transformers", "4.51.0", [
+        "is incompatible with gradient checkpointing"]),
+    "bnb-no-to-on-quantized": ("transformers", "4.51.0", ["Calling `cuda()` is not supported for `8-bit` quantized models"]),
+    "bnb-requires-latest": ("transformers", "4.51.0", ["requires the latest version of bitsandbytes"]),
+    "bnb-load-in-kbit-deprecated": ("transformers", "4.51.0", [
+        "arguments are deprecated and will be removed in the future versions", "BitsAndBytesConfig"]),
+    "peft-merge-into-quantized": ("peft", "0.15.0", ["Merge lora module to 4-bit linear may get different generations"]),
+    "peft-adapters-on-quantized": ("transformers", "4.51.0", ["You cannot perform fine-tuning on purely quantized models"]),
+    "peft-kbit-ddp-device": ("accelerate", "1.0.0", ["You can't train a model that has been loaded in 8-bit"]),
+    "trl-processing-class": ("trl", "0.12.0", ["processing_class: Optional"], "0.11.4"),
+    "deepspeed-batch-size-mismatch": ("deepspeed", "0.16.4", ["micro_batch_per_gpu * gradient_acc_step * world_size"]),
+    "deepspeed-cuda-toolkit-mismatch": ("deepspeed", "0.16.4", ["Installed CUDA version", "DS_SKIP_CUDA_CHECK"]),
+    "deepspeed-cpu-adam-not-built": ("deepspeed", "0.16.4", ["ds_opt_adam", "DS_BUILD_CPU_ADAM"]),
+    "deepspeed-libaio": ("deepspeed", "0.16.4", ["requires the dev libaio .so object and headers"]),
+    "deepspeed-zero3-save-full-weights": ("deepspeed", "0.16.4", ["stage3_gather_16bit_weights_on_model_save"]),
+    "flash-attn-max-jobs": ("flash-attn", "2.6.3", ["MAX_JOBS"]),
+    "flash-attn-softcap-old": ("flash-attn", "2.6.3", ["softcap"], "2.5.9.post1"),
+    "llamafactory-version-check": ("llamafactory", "0.9.2", ["DISABLE_VERSION_CHECK=1` to skip this check."]),
+    "llamafactory-undefined-dataset": ("llamafactory", "0.9.2", ['Undefined dataset {name} in {DATA_CONFIG}.']),
+    "llamafactory-force-torchrun": ("llamafactory", "0.9.2", ["Please use `FORCE_TORCHRUN=1` to launch DeepSpeed training."]),
+    "llamafactory-merge-quantized": ("llamafactory", "0.9.2", ["Cannot merge adapters to a quantized model.",
+                                                               "Please merge adapters before quantizing the model."]),
+    "llamafactory-template-mismatch": ("llamafactory", "0.9.5", ['name="qwen"', 'name="qwen3"', 'name="llama3"',
+                                                                 'name="deepseek3"']),
+    "qwen-vl-max-pixels": ("transformers", "4.51.0", ["max_pixels"]),
+    "vllm-sampler-warmup-oom": ("vllm", "0.10.1", ["CUDA out of memory occurred when warming up sampler with "]),
+    "vllm-lora-rank": ("vllm", "0.10.1", ["is greater than max_lora_rank", "--max-lora-rank"]),
+    "vllm-lora-not-enabled": ("vllm", "0.10.1", ["LoRA is not enabled.", "--enable-lora"]),
+    "bnb-modules-offloaded": ("transformers", "4.51.0", ["Some modules are dispatched on the CPU or the disk",
+                                                         "llm_int8_enable_fp32_cpu_offload"]),
+    "deepspeed-zero3-no-device-map": ("transformers", "4.51.0", ["DeepSpeed Zero-3 is not compatible with passing a"]),
+    "trl-use-vllm-not-installed": ("trl", "0.16.0", ["vLLM is not available and `use_vllm` is set to True."]),
+    "transformers-torch-dtype-renamed": ("transformers", "4.56.0", ["`torch_dtype` is deprecated! Use `dtype` instead!"],
+                                         "4.55.0"),
+}
+
+
+def _gated_ids() -> set[str]:
+    """Ids of the rules with a `gate:` (gates() checks those)."""
+    return {r["id"] for path in sorted((RULES / "fixes").glob("*.yml"))
+            for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or [] if r.get("gate")}
+
+
+GATED = _gated_ids()
+
+
+def facts(cache: Path) -> int:
+    """Print one line per fix whose quoted text is checked; how many are wrong (or have no entry here)."""
+    wrong = 0
+    proved = {r["id"] for path in sorted((RULES / "fixes").glob("*.yml"))
+              for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []
+              if r.get("proved_by") == "tools/verify_facts.py" and r["id"] not in GATED}
+    for rule_id in sorted(proved):
+        if rule_id not in FACTS:
+            print(f"{rule_id:40} WRONG: proved_by names this tool but FACTS has no entry")
+            wrong += 1
+            continue
+        project, version, fragments, *absent = FACTS[rule_id]
+        missing = [f for f in fragments if not registry_files.grep(project, Version(version), f, cache)]
+        present = [f for a in absent for f in fragments[:1] if registry_files.grep(project, Version(a), f, cache)]
+        wrong += bool(missing or present)
+        note = f", absent from {absent[0]}" if absent else ""
+        bad = ("missing " + repr(missing) if missing else "") + (f" already in {absent[0]}" if present else "")
+        print(f"{rule_id:40} {project} {version}{note}: {'ok' if not bad else 'WRONG: ' + bad}")
+    return wrong
+
+
+# Gates proved by the files a release publishes: rule id -> (PyPI project, a wheel file-name part, e.g. a platform).
+WHEEL_GATES = {"bnb-windows-before-043": ("bitsandbytes", "win_amd64")}
+# Gates proved by the source: rule id -> (PyPI project, fragment): in the release `min`, not in the one before it.
+SOURCE_GATES = {"flash-attn-sliding-window-old": ("flash-attn", "window_size"),
+                "peft-all-linear-needs-080": ("peft", "all-linear"), "trl-grpo-needs-014": ("trl", "class GRPOTrainer")}
+
+
+def _source_gate(rule_id: str, minimum: str, cache: Path) -> int:
+    """1 (and a WRONG line) unless the fragment is in `minimum` and absent from the release before it."""
+    project, fragment = SOURCE_GATES[rule_id]
+    first = Version(minimum)
+    before = max(v for v in registry_files.versions(project) if v < first)
+    ok = bool(registry_files.grep(project, first, fragment, cache)) and not registry_files.grep(
+        project, before, fragment, cache)
+    print(f"{rule_id:34} {minimum:10} {'ok' if ok else 'WRONG'} ({fragment!r} absent from {before})")
+    return 0 if ok else 1
+
+
+def _wheel_gate(rule_id: str, minimum: str) -> int:
+    """1 (and a WRONG line) unless `minimum` is the first release with such a wheel."""
+    project, part = WHEEL_GATES[rule_id]
+    releases = registry_files.project(project)["releases"]
+    has = {Version(t): any(part in f["filename"] for f in fs) for t, fs in releases.items() if fs}
+    first = min((v for v, ok in has.items() if ok and not v.is_prerelease), default=None)
+    ok = first == Version(minimum)
+    print(f"{rule_id:34} {minimum:10} {'ok' if ok else 'WRONG'} (first {part} wheel: {first})")
+    return 0 if ok else 1
+
+
+def gates(cache: Path) -> int:
+    """Print one line per proved gate in rules/fixes/; how many are wrong."""
+    wrong = 0
+    for path in sorted((RULES / "fixes").glob("*.yml")):
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
+            gate = rule.get("gate")
+            if not gate or rule.get("proved_by") != "tools/verify_facts.py":
+                continue
+            if rule["id"] in WHEEL_GATES:
+                wrong += _wheel_gate(rule["id"], gate["min"])
+                continue
+            if rule["id"] in SOURCE_GATES:
+                wrong += _source_gate(rule["id"], gate["min"], cache)
+                continue
+            family, area = rule["id"].split("-")[1], path.stem
+            if area not in RUNTIMES or family not in FAMILIES or area not in FAMILIES[family]:
+                print(f"{rule['id']:34} WRONG: no registry probe for {family} in {area}")
+                wrong += 1
+                continue
+            first = Version(gate["min"])
+            before = max((v for v in registry_files.versions(RUNTIMES[area]) if v < first), default=None)
+            ok = knows(area, family, first, cache) and (before is None or not knows(area, family, before, cache))
+            wrong += not ok
+            print(f"{rule['id']:34} {gate['min']:10} {'ok' if ok else 'WRONG'} (absent from {before})")
+    return wrong
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print one line per fact checked; exit 1 if any is wrong."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cache", type=Path, default=Path("/tmp/transformers-wheels"))
+    p.add_argument("--discover", action="store_true", help="print the first release of each runtime per family")
+    p.add_argument("--gates-only", action="store_true", help="check only rules/fixes/ (gates and quoted facts)")
     args = p.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    if args.discover:
+        discover(args.cache)
+        return 0
+    if args.gates_only:
+        return 1 if gates(args.cache) + facts(args.cache) else 0
     tables = yaml.safe_load((RULES / "tables.yml").read_text(encoding="utf-8"))
     families = [f for f in tables["model_families"] if f.get("transformers")]
     known, wrong = list(pypi("transformers")), python_torch_checks()
@@ -87,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = fam["id"] in model_dirs(first, args.cache) and fam["id"] not in model_dirs(before, args.cache)
         wrong += not ok
         print(f"{fam['id']:28} {fam['transformers']:8} {'ok' if ok else 'WRONG'} (absent from {before})")
+    wrong += gates(args.cache) + facts(args.cache)
     return 1 if wrong else 0
 
 

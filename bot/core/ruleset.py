@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.core.evidence import EvidenceRules, Settings
 from bot.core.missing import load_requirements
+from bot.core.releases import ReleaseTable, load_releases, unknown_pip_names
 from bot.core.rulefile import RulesError, load_yaml, rules_dir
 from bot.core.rules.compile import Compiler
 from bot.core.rules.env import Tables
@@ -34,6 +35,8 @@ class RuleSet:
     """Owns the pooled patterns of every compiled condition and the bounded regex cache."""
     tables: Tables | None = None
     fix_index: FixIndex | None = None
+    releases: ReleaseTable | None = None
+    """Every release of the packages the bot reads versions of (rules/releases.yml; bot/core/releases.py)."""
 
     def __post_init__(self):
         if self.fix_index is None:
@@ -65,6 +68,8 @@ class RuleSet:
         checks = [Compiled(r, alts, unless, "checks.yml")
                   for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
         _links(fixes, checks, hosts)
+        releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
+        _pip_names(fixes, releases)
         requirements = load_requirements(root / "requirements.yml", compiler)
         tables = None
         if (root / "tables.yml").exists():
@@ -75,7 +80,7 @@ class RuleSet:
         return cls(
             taxonomy=taxonomy, evidence={d: EvidenceRules.of(rs) for d, rs in evidence.items()}, settings=settings,
             fixes=fixes, checks=checks, requirements=requirements, directory=root, compiler=compiler.freeze(),
-            tables=tables,
+            tables=tables, releases=releases,
         )
 
     def with_extra(self, files: dict[str, str]) -> RuleSet:
@@ -141,3 +146,13 @@ def _links(fixes: list[Compiled], checks: list[Compiled], hosts: dict) -> None:
             raise RulesError(c.file, c.rule.id, problem)
         if getattr(c.rule, "fix", None) is not None and c.rule.fix not in ids:
             raise RulesError(c.file, c.rule.id, f"fix: no fix has the id {c.rule.fix!r}")
+
+
+def _pip_names(fixes: list[Compiled], releases: ReleaseTable | None) -> None:
+    """A fix's title or command tells pip to install only real pip packages (rules/releases.yml lists them)."""
+    if releases is None:
+        return
+    for f in fixes:
+        for text in (f.rule.title, f.rule.title_zh, f.rule.command or ""):
+            if bad := unknown_pip_names(releases, text):
+                raise RulesError(f.file, f.rule.id, f"pip install {bad[0]}: not a package in rules/releases.yml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.releases import impossible
 from bot.core.rules.compile import SNIP, Hit, Node, Pool
 from bot.core.rules.env import derive_env
 from bot.core.types import Facts
@@ -13,6 +14,8 @@ class Scan:
     def __init__(self, facts: Facts, ruleset=None, kind: str | None = None):
         self.facts, self.kind = facts, kind
         self.tables = ruleset.tables if ruleset is not None else None
+        self.releases = getattr(ruleset, "releases", None)
+        """The release table (rules/releases.yml): versions no release has are left out of `env`."""
         self.language, self.runtimes = facts.language, list(getattr(facts, "runtimes", ()) or ())
         self.chosen: dict[str, str] = {}
         """Dimension -> the decided path (" - " joined), set as triage decides."""
@@ -24,9 +27,13 @@ class Scan:
 
     @property
     def env(self) -> dict[str, str]:
-        """The env with derived keys (computed on first use)."""
+        """The env with derived keys (computed on first use), without versions no release has (rules/releases.yml):
+        "torch 2.21" is a typo, and no comparison may be drawn from it."""
         if self._env is None:
-            self._env = derive_env(self.facts, self.tables)
+            env = derive_env(self.facts, self.tables)
+            for verdict in impossible(self.releases, env) if self.releases is not None else ():
+                env.pop(verdict.key, None)
+            self._env = env
         return self._env
 
     def text(self, hay: str) -> str:

@@ -15,7 +15,7 @@ Regex = Union[str, list[str]]
 ENV_KEYS = frozenset((
     "python", "os", "gpu", "torch", "torch_cuda", "cuda", "cuda_max", "cuda_driver", "transformers", "tokenizers",
     "vllm", "sglang", "lmdeploy", "flash_attn", "xformers", "accelerate", "deepspeed", "peft", "trl", "bitsandbytes",
-    "auto_gptq", "autoawq", "llama_cpp", "ollama", "model", "quantization", "gpu_cc", "gpu_count", "launcher",
+    "auto_gptq", "autoawq", "llama_cpp", "llama_cpp_python", "ollama", "model", "quantization", "gpu_cc", "gpu_count", "launcher",
     "model_size", "ram", "triton", "numpy", "nccl", "cudnn", "jax", "tensorflow", "onnxruntime", "optimum", "llamafactory",
     "torch_cuda_major", "torch_build", "os_family", "driver_cuda_major", "model_family", "family_min_transformers",
 ))
