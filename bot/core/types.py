@@ -67,6 +67,12 @@ class Facts(_Frozen):
     env: dict[str, EnvFact] = Field(default_factory=dict)
     errors: list[ErrorFact] = Field(default_factory=list)
     language: Literal["en", "zh"] = "en"
+    """The language of the body's prose (the title's only when the body has none)."""
+    runtimes: list[str] = Field(default_factory=list)
+    """Runtimes/launchers the reporter uses (ollama, llama_cpp, vllm, sglang, lmdeploy, transformers, deepspeed,
+    llamafactory, peft, trl, torch), most specific first."""
+    template_only: bool = False
+    """The body is an issue template whose fields were left unfilled."""
 
     def env_values(self) -> dict[str, str]:
         """The canonical env keys and their values as stated."""
@@ -117,6 +123,24 @@ class Warning_(_Frozen):
     """The message in Chinese for the rendered comment (not part of the JSON output)."""
 
 
+class Likely(_Frozen):
+    """The most probable path of one dimension and the calibrated probability of each of its levels."""
+
+    path: list[str]
+    p: list[float]
+
+
+class Candidate(_Frozen):
+    """One of the top paths of a dimension with its probability."""
+
+    path: list[str]
+    p: float
+
+
+Kind = Literal["bug", "question", "feature", "other"]
+"""What the issue is: a failure report, a question, a feature/model-support request, or other (write-ups, PSAs)."""
+
+
 class LabelChoice(_Frozen):
     """A label the bot would apply; `confident=False` means post it as a suggestion, not a label."""
 
@@ -138,7 +162,11 @@ class Decision(_Frozen):
     """Canonical env keys (and a few extra items like "traceback") to ask the reporter for."""
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
-    comment: str = ""
+    likely: dict[str, Likely] = Field(default_factory=dict)
+    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    kind: Kind = "bug"
+    comment: str | None = None
+    """The markdown the bot would post, or None when it stays silent."""
 
     def to_json(self) -> dict:
         """The stable `firstmile triage` output shape (DESIGN.md section 2)."""
@@ -172,5 +200,8 @@ class Decision(_Frozen):
             "missing": list(self.missing),
             "fixes": [f.model_dump() for f in self.fixes],
             "warnings": [w.model_dump() for w in self.warnings],
+            "likely": {k: {"path": " - ".join(v.path), "p": list(v.p)} for k, v in self.likely.items()},
+            "candidates": {k: [{"path": " - ".join(c.path), "p": c.p} for c in v] for k, v in self.candidates.items()},
+            "kind": self.kind,
             "comment": self.comment,
         }

@@ -13,6 +13,8 @@ from bot.core.extract.packages import parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
+from bot.core.extract.stack import detect_runtimes
+from bot.core.extract.template import mask_placeholders, unfilled
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
 from bot.core.sanitize import valid
@@ -151,6 +153,7 @@ def _machine(chunk: Chunk, source: str) -> list[Cand]:
 def _extract(title: str, body: str, found: dict) -> Facts:
     """The work of `extract`, recording partial results in `found` as it goes."""
     title = title[:MAX_TITLE].replace("\n", " ").replace("\r", " ")
+    body, templated = mask_placeholders(body)  # same length: spans stay right
     text = title + "\n\n" + body
     body_text = body[:MAX_SCAN]
     base = len(title) + 2
@@ -208,7 +211,18 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
-    return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=_language(prose))
+    body_prose = "\n".join(prose_parts[1:])
+    language = _language(body_prose) if _cjk_or_words(body_prose) else _language(prose)  # the body's, not the title's
+    if language == "en" and _cjk_count(body_prose.encode("utf-8", "replace")) >= 2:
+        language = _language(prose)  # a Chinese body that is mostly version strings: the title tips it
+    return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=language,
+                 runtimes=detect_runtimes(title, "\n".join(prose_parts[1:]), code, env, errors),
+                 template_only=templated and not errors and not any(c.strip() for c in code) and unfilled(body_text))
+
+
+def _cjk_or_words(prose: str) -> bool:
+    """True when the body's prose has enough text to tell its language (a few words or CJK characters)."""
+    return len(prose.strip()) >= 12
 
 
 def _from_paths(chunk: Chunk) -> list[Cand]:
