@@ -13,7 +13,8 @@ from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern,
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.types import Facts, Prediction
 
-MAX_ASKED = 6
+MAX_ASKED = 3
+"""A comment asks for at most this many facts: the first ones in rule order."""
 UNANCHORED = re2._Anchor.UNANCHORED
 
 
@@ -46,6 +47,13 @@ class Command(Strict):
     covers: list[str]
     only_if: str | None = None
     """RE2 pattern over the issue text; the command is offered only when it matches (e.g. `vllm collect-env`)."""
+    runtime: list[str] = []
+    """Offered only when the issue uses one of these runtimes (Facts.runtimes); commands for the reporter's
+    first runtime are preferred."""
+    not_runtime: list[str] = []
+    """Not offered when the issue uses one of these runtimes (e.g. no torch collect_env for an Ollama user)."""
+    imports: list[str] = []
+    """Top-level modules the command imports: never offered when importing one of them is what fails."""
     @cached_property
     def rx(self) -> Pattern | None:
         """The compiled pattern."""
@@ -62,6 +70,19 @@ class Command(Strict):
         data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
         return self.rx.rx._regexp.Match(UNANCHORED, data, 0, len(data))[0][0] >= 0  # RE2 itself, no wrapper
 
+    def fits(self, runtimes: tuple[str, ...], failing: frozenset[str]) -> bool:
+        """True when the runtime conditions hold and the command imports nothing that fails to import."""
+        if self.runtime and not set(self.runtime) & set(runtimes):
+            return False
+        if set(self.not_runtime) & set(runtimes):
+            return False
+        return not set(self.imports) & failing
+
+    def rank(self, runtimes: tuple[str, ...]) -> int:
+        """How specific the command is to the reporter's stack: its runtime's place in Facts.runtimes, generic last."""
+        places = [runtimes.index(r) for r in self.runtime if r in runtimes]
+        return min(places) if places else len(runtimes)
+
 
 class Need(Strict):
     """Items needed when all given conditions hold: symptom/stage path prefixes (any, minus exclusions) and a text pattern."""
@@ -70,6 +91,11 @@ class Need(Strict):
     symptom: list[str] = []
     not_symptom: list[str] = []
     stage: list[str] = []
+    not_stage: list[str] = []
+    runtime: list[str] = []
+    """The issue uses one of these runtimes (Facts.runtimes)."""
+    not_runtime: list[str] = []
+    """The issue uses none of these runtimes."""
     text: str | None = None
     need: list[str]
     @cached_property
@@ -91,7 +117,15 @@ class Need(Strict):
             return False
         if any(sym.startswith(p) for p in self.not_symptom):
             return False
+        if any(stage.startswith(p) for p in self.not_stage if stage):
+            return False
         return not self.stage or any(stage.startswith(p) for p in self.stage)
+
+    def on(self, runtimes: tuple[str, ...]) -> bool:
+        """True when the runtime conditions hold."""
+        if self.runtime and not set(self.runtime) & set(runtimes):
+            return False
+        return not set(self.not_runtime) & set(runtimes)
 
 
 class Requirements(Strict):
@@ -140,14 +174,20 @@ class Requirements(Strict):
             return ""
         return it.how_zh if language == "zh" else it.how_en
 
-    def command_for(self, item: str, text: str = "") -> str | None:
-        """The first command usable for this issue text that prints the item, or None."""
-        return next((c.run for c in self.commands if item in c.covers and c.usable(text)), None)
+    def command_for(self, item: str, text: str = "", runtimes: tuple[str, ...] = (),
+                    failing: frozenset[str] = frozenset()) -> str | None:
+        """The first command usable for this issue that prints the item, or None."""
+        return next((c.run for c in self.commands
+                     if item in c.covers and c.usable(text) and c.fits(runtimes, failing)), None)
 
-    def plan(self, items: list[str], text: str = "") -> list[tuple[str, list[str]]]:
-        """Group items under as few commands as possible, as (command, items it prints); the issue text picks tools."""
+    def plan(self, items: list[str], text: str = "", runtimes: tuple[str, ...] | list[str] = (),
+             failing: frozenset[str] = frozenset()) -> list[tuple[str, list[str]]]:
+        """Group items under as few commands as possible, as (command, items it prints): commands for the
+        reporter's own runtime first, never one that imports a module that fails to import."""
+        runtimes = tuple(runtimes)
         data = text.encode("utf-8", "replace")  # encoded once for every command's pattern
-        usable = tuple(k for k, c in enumerate(self.commands) if c.usable(data))
+        fit = [k for k, c in enumerate(self.commands) if c.usable(data) and c.fits(runtimes, failing)]
+        usable = tuple(sorted(fit, key=lambda k: (self.commands[k].rank(runtimes), k)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised
@@ -202,6 +242,22 @@ def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirement
     return it.rx is not None and it.rx.found(view, "full")
 
 
+_NO_MODULE = re2.compile(r"No module named '?([A-Za-z_][A-Za-z0-9_]*)|cannot import name '?[^' ]+'? from '?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def failing_imports(facts: Facts) -> frozenset[str]:
+    """Top-level modules whose import fails in this issue (a command importing them would fail too)."""
+    out = set()
+    for e in facts.errors:
+        if "Import" in e.type or "ModuleNotFound" in e.type or "undefined symbol" in e.message:
+            m = _NO_MODULE.search(e.message)
+            if m:
+                out.add(m.group(1) or m.group(2))
+            if e.package:
+                out.add(e.package)
+    return frozenset(out)
+
+
 def missing_info(
     facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements
 ) -> list[str]:
@@ -212,8 +268,9 @@ def missing_info(
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build
     sym, stg = (symptom.name if symptom else ""), (stage.name if stage else "")
     out: list[str] = []
+    runtimes = tuple(facts.runtimes)
     for need in requirements.needs_for(sym, stg):
-        if need.rx is None or need.rx.found(view):
+        if need.on(runtimes) and (need.rx is None or need.rx.found(view)):
             for item in need.need:
                 if item not in out and not _stated(item, env, facts, view, requirements):
                     out.append(item)

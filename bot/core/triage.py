@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
+from typing import Literal
 
 from bot.core.classify import decide
 from bot.core.combine import combine, settled
@@ -11,6 +12,7 @@ from bot.core.compat import check_compat
 from bot.core.evidence import collect
 from bot.core.extract import extract
 from bot.core.fixes import match_fixes
+from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
 from bot.core.render import render_comment
 from bot.core.ruleset import RuleSet
@@ -50,9 +52,20 @@ def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] |
     return out
 
 
+Levels = Literal["deepest", "all", "top"]
+"""Which levels of a predicted path become labels: the deepest sure one, the whole chain, or the first level."""
+
+
 def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]], ruleset: RuleSet,
-               taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
-    """One LabelChoice per level of each predicted path; below the label threshold it is only a suggestion."""
+               taxonomy: Taxonomy, hidden: Collection[str] = (), levels: Levels = "all") -> list[LabelChoice]:
+    """LabelChoices for the predicted paths; below the label threshold a level is only a suggestion.
+
+    `levels="all"` gives one per level; "top" only the first level; "deepest" one per dimension: its deepest sure
+    level, or the first level as a suggestion when no level is sure.
+    """
+    if levels != "all":
+        chain = labels_for(preds, confs, ruleset, taxonomy, hidden, "all")
+        return _pick_levels(chain, preds, taxonomy, levels)
     out = []
     for dim in ("symptom", "root_cause", "stage"):
         pred = preds.get(dim)
@@ -73,6 +86,26 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
+def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], taxonomy: Taxonomy,
+                 levels: Levels) -> list[LabelChoice]:
+    """From the whole chain, at most one label per dimension (see labels_for)."""
+    by_dim: dict[str, list[LabelChoice]] = {}
+    dims = {n.label: n.dimension for n in taxonomy.nodes}
+    for c in chain:
+        by_dim.setdefault(dims.get(c.name, ""), []).append(c)
+    out = []
+    for dim in ("symptom", "root_cause", "stage"):
+        got = by_dim.get(dim)
+        if not got:
+            continue
+        if levels == "top":
+            out.append(got[0])
+            continue
+        sure = [c for c in got if c.confident]
+        out.append(sure[-1] if sure else got[0])
+    return out
+
+
 def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Prediction | None) -> list[float]:
     """Per-level confidences after combining: the rules' for the levels they decided, the model's below them."""
     if merged is None or rule is None or merged.path[: len(rule.path)] != rule.path:
@@ -83,13 +116,16 @@ def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Predi
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
-           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED) -> Decision:
+           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED,
+           levels: Levels = "deepest", comment: CommentMode = "when-useful", kind_labels: bool = True) -> Decision:
     """Triage one issue. Pure: the same inputs give the same Decision.
 
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
     `fixed` holds human decisions (dimension -> path, or None for none): they are kept, get no label from the
-    bot, and the other dimensions, fixes and missing info are decided given them.
+    bot, and the other dimensions, fixes and missing info are decided given them. `levels` picks the label levels;
+    `comment` says when a comment is rendered ("when-useful": only with a fix, 1-3 asks or related issues).
+    A question, feature request or write-up gets no failure labels and no checklist (`kind_labels`: its kind label).
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
     ruled = classify(facts, ruleset, fixed)
@@ -103,13 +139,34 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
+    kind = issue_kind(facts)
+    bug = kind == "bug"
+    labels = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}, levels) if bug else []
+    if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
+        rename = {k.casefold(): v for k, v in (label_names or {}).items()}
+        labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
     decision = Decision(
-        symptom=symptom, root_cause=cause, stage=stage,
-        labels=labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}),
+        symptom=symptom, root_cause=cause, stage=stage, kind=kind,
+        labels=labels,
         facts=facts,
-        missing=missing_info(facts, symptom, stage, ruleset.requirements),
+        missing=missing_info(facts, symptom, stage, ruleset.requirements) if bug else [],
         fixes=match_fixes(facts, symptom, cause, ruleset.fixes),
         warnings=check_compat(facts, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
-    return decision.model_copy(update={"comment": render_comment(decision, ruleset.requirements, language=lang)})
+    body = render_comment(decision, ruleset.requirements, language=lang)
+    return decision.model_copy(update={"comment": body if should_comment(decision, comment) else None})
+
+
+CommentMode = Literal["when-useful", "always", "never"]
+KIND_LABELS = {"question": "question", "feature": "feature"}
+"""The optional label of a non-failure issue kind."""
+
+
+def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> bool:
+    """Whether the bot posts: always, never, or only with a fix whose preconditions hold, a compatibility finding,
+    1-3 specific missing facts, strongly related issues, or an unfilled template to point at."""
+    if mode != "when-useful":
+        return mode == "always"
+    d = decision
+    return bool(d.fixes or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)

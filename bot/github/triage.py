@@ -203,18 +203,21 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
-        fixed=actions.fixed_paths(overrides))
+        fixed=actions.fixed_paths(overrides), levels=config.labels.levels, comment=config.comment,
+        kind_labels=config.labels.kinds)
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     decision, corrections = actions.show_corrections(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"
-    if not (actions.recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id):
+    if not (actions.recognised(decision, ruleset) or decision.labels and decision.kind != "bug" or corrections
+            or state.bot_applied or state.comment_id):
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
         ctx.store.save_issue_state(state, time.time())
         return
     taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
     plan = actions.plan_issue_labels(decision, _label_names(issue), state.bot_applied, state.human_added,
                                      state.human_removed, config, taxonomy, set(overrides))
-    comment = decision.comment if (actions.has_news(decision, corrections) or state.comment_id) else None
+    comment = actions.comment_to_post(decision, corrections, bool(state.comment_id), config.comment, ruleset,
+                                      config.language)
     mode = "shadow" if ctx.dry_run else config.mode
     try:
         if mode == "shadow":
@@ -234,7 +237,7 @@ async def _apply_labels(gh: Any, ctx: Any, owner: str, repo: str, state: IssueSt
     """Create missing labels if allowed, add and suggest in one call, remove ours; record what the bot applied."""
     names = [*plan.add, *(c.name for c in plan.suggest)]
     if names:
-        known = labels.specs(taxonomy, config.needs_info_label)
+        known = labels.specs(taxonomy, config.needs_info_label, actions.kind_label_names(config))
         exist = {n.casefold() for n in await labels.ensure(gh, ctx, owner, repo, names, known,
                                                             create=config.create_labels)}
         plan = LabelPlan(add=[n for n in plan.add if n.casefold() in exist],

@@ -153,8 +153,8 @@ def _machine(chunk: Chunk, source: str) -> list[Cand]:
 def _extract(title: str, body: str, found: dict) -> Facts:
     """The work of `extract`, recording partial results in `found` as it goes."""
     title = title[:MAX_TITLE].replace("\n", " ").replace("\r", " ")
-    body, templated = mask_placeholders(body)  # same length: spans stay right
     text = title + "\n\n" + body
+    body, templated = mask_placeholders(body)  # same length: spans into `text` stay right
     body_text = body[:MAX_SCAN]
     base = len(title) + 2
     cands: list[Cand] = []

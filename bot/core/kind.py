@@ -1,0 +1,58 @@
+"""What an issue is: a failure report (bug), a question, a feature or model-support request, or other (write-ups,
+PSAs, announcements). Only bugs get failure labels and a checklist."""
+
+from __future__ import annotations
+
+from bot.core.extract.common import first, rx
+from bot.core.types import Facts, Kind
+
+_TAG = rx(r"(?i)^\W*\[?[ \t]*(feature(?:[ \t_-]*request)?|new[ \t_-]*model|model[ \t_-]*request|rfc|enhancement|"
+          r"question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|guide|tutorial|doc(?:s|umentation)?|"
+          r"announcement|roadmap|fyi|功能请求|新功能|需求|建议|提问|问题咨询|咨询|求助|使用问题|已解决|教程|分享|经验分享)"
+          r"[ \t]*[\]:：]")
+"""A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]"..."""
+_TAG_KIND = (("feature", "feature"), ("new", "feature"), ("model", "feature"), ("rfc", "feature"),
+             ("enhancement", "feature"), ("功能", "feature"), ("新功能", "feature"), ("需求", "feature"),
+             ("建议", "feature"), ("question", "question"), ("usage", "question"), ("help", "question"),
+             ("how", "question"), ("discussion", "question"), ("提问", "question"), ("问题咨询", "question"),
+             ("咨询", "question"), ("求助", "question"), ("使用问题", "question"),
+             ("psa", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
+             ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
+             ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
+_FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
+              r"\b(?:feature request|would be (?:nice|great|useful)|any plans? (?:to|for)|"
+              r"when will .{1,60} (?:be )?supported|will you support|plan(?:s|ning)? to support|add support|"
+              r"please support|request(?:ing)? support|support request)\b|"
+              r"支持一下|增加对|添加对|新增对|适配一下|加入对|何时支持|什么时候支持|计划支持|求支持|希望支持|请支持")
+_QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|could (?:i|we|you)|is (?:it|there)|"
+               r"are there|does|do (?:i|we|you)|what|which|why does|why is|where|should i|is it possible|"
+               r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有|为什么)|\?[ \t]*$|？[ \t]*$")
+_WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips)\b|"
+              r"(?:已解决|解决方法|解决方案|分享)[:：]?")
+_FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?|failed|failing|broken|segfault|"
+              r"oom|out of memory|hangs?|stuck|freez\w*|garbled|gibberish|nan|wrong|incorrect|doesn'?t work|"
+              r"does not work|not working|cannot load|can'?t load|unable to)\b|报错|错误|异常|失败|崩溃|卡住|乱码|无法")
+
+
+def issue_kind(facts: Facts) -> Kind:
+    """The kind of the issue: an explicit title tag first, then how the title and prose read."""
+    title = facts.title.strip()
+    failing = bool(facts.errors) or bool(first(_FAILURE, title))
+    m = first(_TAG, title)
+    if m:
+        tag = m.group(1).lower()
+        kind = next((k for prefix, k in _TAG_KIND if tag.startswith(prefix)), "bug")
+        if kind == "other" or kind == "feature":
+            return kind  # a write-up quotes the error it solved; a request may quote one it wants gone
+        if kind == "question" and not failing:
+            return "question"
+        return "bug"
+    if failing:
+        return "bug"
+    if first(_WRITEUP, title):
+        return "other"
+    if first(_FEATURE, title):
+        return "feature"
+    if first(_QUESTION, title):
+        return "question"
+    return "bug"
