@@ -12,8 +12,10 @@ Span = tuple[int, int]
 Source = Literal[
     "collect_env", "vllm_env", "transformers_env", "lmdeploy_env", "pip", "conda",
     "nvidia_smi", "llama_cpp", "ollama", "issue_form", "traceback", "log", "prose", "title", "derived",
+    "command", "upgrade",
 ]
-"""Where a fact was read. Machine-printed sources outrank issue forms, which outrank prose."""
+"""Where a fact was read. Machine-printed sources outrank issue forms, which outrank prose. "command": the
+command line the reporter runs names it (the model); "upgrade": the version a library was upgraded to."""
 
 
 class _Frozen(BaseModel):

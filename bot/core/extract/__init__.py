@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.extract.common import RANK, Cand, first, rx
+from bot.core.extract.common import RANK, Cand, first, rx, scan
+from bot.core.extract.packages import PACKAGES
 from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
-from bot.core.extract.models import parse_models
+from bot.core.extract.models import parse_models, parse_run_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_labels, parse_prose, parse_section, placeholder
+from bot.core.extract.prose import parse_labels, parse_prose, parse_section, parse_upgrades, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
 from bot.core.extract.stack import detect_runtimes
@@ -28,7 +29,7 @@ MAX_TITLE = 1000
 MAX_CODE_BLOCKS = 50
 MAX_CODE_CHARS = 200_000
 
-_MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
+_MODEL_RANK = {"command": 5, "issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
 _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages(?:/|[ \t]|$)")
@@ -181,10 +182,13 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
+                said = set(logs)
                 if not kind and len(logs) < len(machine):  # typed label lines ("GPU: 2x 4090, CUDA 12.1") say more
-                    said = set(logs)
                     typed = [it for it in machine if it[1] not in said]
                     human_by_src[src] += [it for it in typed if not placeholder(it[1].split(":", 1)[-1])]
+                if not kind and src == "issue_form":  # "ollama version is 0.3.12, Windows 11, RTX 4060": a list
+                    human_by_src[src] += [it for it in machine if it[1] in said and len(it[1]) < 160
+                                          and ", " in it[1] and 'File "' not in it[1]]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
@@ -207,7 +211,9 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
-    cands += _from_paths(Chunk.of(body_text, base))
+    whole = Chunk.of(body_text, base)
+    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade") + _pip_show(whole)
+    cands += _smi_cuda(whole)
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
@@ -223,6 +229,36 @@ def _extract(title: str, body: str, found: dict) -> Facts:
 def _cjk_or_words(prose: str) -> bool:
     """True when the body's prose has enough text to tell its language (a few words or CJK characters)."""
     return len(prose.strip()) >= 12
+
+
+_PIP_SHOW = rx(r"(?i)pip3?[ \t]+show[ \t]+([a-z0-9_.\-]+)[^\n]*\n(?:[^\n]*\n){0,3}?Version:[ \t]*(\d+\.\d+[0-9a-z.+]*)")
+"""`pip show torch` followed by its `Version: 2.2.1` line."""
+
+
+_SMI_CUDA = rx(r"(?i)(?:Driver Version:?[ \t]*\d{3}[\d.]*[ \t,;|]+|nvidia-smi[^\n]{0,24}?)CUDA Version:?[ \t]*(\d{1,2}\.\d)")
+"""nvidia-smi's "CUDA Version" quoted in prose ("nvidia-smi shows CUDA Version: 12.2"): the driver's highest CUDA."""
+
+
+def _smi_cuda(chunk: Chunk) -> list[Cand]:
+    """The driver's highest CUDA, from nvidia-smi's header quoted outside a pasted table."""
+    s = chunk.text
+    if "CUDA Version" not in s:
+        return []
+    m = first(_SMI_CUDA, s)
+    return [Cand("cuda_max", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
+
+
+def _pip_show(chunk: Chunk) -> list[Cand]:
+    """Versions printed by `pip show NAME` (the command and its output pasted together)."""
+    s = chunk.text
+    if "show" not in s or "Version:" not in s:
+        return []
+    out = []
+    for m in scan(_PIP_SHOW, s, 20):
+        key = PACKAGES.get(m.group(1).lower().replace("_", "-"))
+        if key:
+            out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
+    return out
 
 
 def _from_paths(chunk: Chunk) -> list[Cand]:

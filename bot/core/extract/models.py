@@ -92,6 +92,29 @@ def _org(s: str, start: int) -> int:
 
 
 _PREFILTER = PatternSet(p.pattern for p in (_MODEL, _BARE, _PATH_SIZE, _QUANT))
+_RUN = rx(
+    r"(?im)(?:\bollama[ \t]+(?:run|pull|show)[ \t]+|\bvllm[ \t]+serve[ \t]+|--model(?:[-_](?:path|name_or_path))?(?:[ \t]+|=)"
+    r"|--model_name_or_path(?:[ \t]+|=)|\bllama-(?:cli|server)\b[^\n]*?[ \t]-m[ \t]+|^FROM[ \t]+(?:\./)?|"
+    r"\brunning[ \t]+`?|\bserving[ \t]+`?|\bfrom_pretrained\([ \t]*[\"']|\bLLM\([ \t]*model[ \t]*=[ \t]*[\"'])"
+    r"([A-Za-z][\w.:/\-]{2,100})"
+)
+"""The model a command runs: `ollama run X`, `vllm serve X`, `--model X`, `llama-cli ... -m X`, a Modelfile's FROM."""
+
+
+def parse_run_models(chunk: Chunk) -> list[Cand]:
+    """Models named by the command the reporter runs: they outrank names mentioned elsewhere (a title, a
+    working model compared with the failing one)."""
+    s = chunk.text
+    if not any(w in s for w in ("ollama", "serve", "--model", "-m ", "FROM", "unning", "erving", "from_pretrained",
+                                "LLM(")):
+        return []
+    out = []
+    for m in scan(_RUN, s, 20):
+        raw = m.group(1)
+        name = clean_model(raw.split("/")[-1] if raw.startswith(("./", "/")) else raw)
+        if name is not None and (first(_MODEL, " " + name) or ":" in name):  # a checkpoint, not a local path
+            out.append(Cand("model", name, "command", chunk.span(m.start(1), m.start(1) + len(name))))
+    return out
 
 
 def parse_models(chunk: Chunk, source: str) -> list[Cand]:

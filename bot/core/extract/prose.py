@@ -10,7 +10,7 @@ from bot.core.gpus import model_token
 from bot.core.patternset import PatternSet
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
-_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
+_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_|to|[（(](?:装的是|用的是|installed:?|version:?)?)[ \t]*|[ \t]+|-|_){0,3}"
 
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
 _TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
@@ -53,7 +53,7 @@ _GPU = rx(
 _GPU_SHORT = rx(
     r"(?m)(?:^|[^A-Za-z0-9])((?:\d{1,2}[ \t]*(?:x|\*|×)[ \t]*)?(?:NVIDIA |Tesla )?(?:T4|L4|P4))(?:$|[^A-Za-z0-9])"
 )
-_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build)[ \t:：]*)?\(?b(\d{3,5})\b")
+_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build|版本)[ \t:：]*)?\(?b(\d{3,5})\b")
 """A llama.cpp release tag ("llama.cpp b3447", "llama.cpp version: b4500"): the build number."""
 _GPU_N = rx(
     r"(?i)(?:^|[ \t(])(\d{1,2}|two|three|four|six|eight)[ \t]+((?:nvidia[ \t]+)?(?:tesla[ \t]+|geforce[ \t]+)?"
@@ -61,8 +61,14 @@ _GPU_N = rx(
 )
 """A count of GPUs in English ("8 H100 GPUs", "two A100s"); group 2 must name a GPU model."""
 _EN_NUM = {"two": "2", "three": "3", "four": "4", "six": "6", "eight": "8"}
+_APPLE = rx(
+    r"(?i)(?:macbook(?:[ \t]*(?:pro|air))?|mac[ \t]*(?:studio|mini|pro)|imac|apple(?:[ \t]+silicon)?)"
+    r"[^\n.;]{0,24}?\b(m[1-5](?:[ \t]*(?:pro|max|ultra))?)\b|\b(m[1-5][ \t]*(?:pro|max|ultra))\b[ \t]*(?:chip|mac|with|\d+[ \t]*gb)"
+    r"|\b(m[1-5](?:[ \t]*(?:pro|max|ultra))?)[ \t]+(?:macbook|mac\b|mac[ \t]*(?:studio|mini)|imac)"
+)
+"""Apple silicon named as the machine's GPU ("MacBook Pro M2 Max", "Mac Studio (M1 Ultra)", "M3 Max chip")."""
 _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", _DRIVER), ("os", _OS),
-           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N))
+           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N), ("gpu", _APPLE))
 
 
 _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
@@ -77,6 +83,10 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         if i not in found:
             continue
         for m in scan(pattern, s, MAX_MATCHES):
+            if pattern is _APPLE:
+                g = next(i for i in (1, 2, 3) if m.group(i))
+                out.append(Cand("gpu", m.group(g).strip(), source, chunk.span(*m.span(g))))
+                continue
             if s.startswith(".*", m.end(1)):
                 continue  # a requirement ("torch==2.1.*"), not an installed version
             v = m.group(1).strip()
@@ -94,6 +104,33 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         key = _LIB_KEY.get(name) or _LIB_KEY.get(name.replace("-", "_")) or PACKAGES.get(name.replace("_", "-"))
         if key and not s.startswith(".*", m.end(2)):
             out.append(Cand(key, m.group(2), source, chunk.span(*m.span(2))))
+    return out
+
+
+_UPGRADE = rx(
+    r"(?i)(?:升级到|升级至|更新到|更新至|升到|换成|upgrad\w*|updat\w*|bump\w*|mov\w*|switch\w*)"
+    r"(?:[^\n,，。;]{0,30}?(?:[ \t]to|到|至))?[ \t]*v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b"
+)
+"""An upgrade ("upgraded vllm to 0.6.3", "升级到 0.6.0"): the version the reporter runs now."""
+_UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("transformers", "transformers"),
+                 ("ollama", "ollama"), ("deepspeed", "deepspeed"), ("peft", "peft"), ("trl", "trl"),
+                 ("accelerate", "accelerate"), ("flash-attn", "flash_attn"), ("flash_attn", "flash_attn"),
+                 ("bitsandbytes", "bitsandbytes"), ("pytorch", "torch"), ("torch", "torch"))
+
+
+def parse_upgrades(chunk: Chunk, source: str) -> list[Cand]:
+    """The version a library was upgraded (or moved) to, named within a short window before it: it outranks the
+    version the reporter had before."""
+    s = chunk.text
+    low = s.lower()
+    if not any(w in low for w in ("升", "更新", "换成", "upgrad", "updat", "bump", "mov", "switch")):
+        return []
+    out = []
+    for m in scan(_UPGRADE, s, 20):
+        window = low[max(0, m.start() - 80): m.start(1)]
+        best = max(((window.rfind(name), key) for name, key in _UPGRADE_LIBS), default=(-1, ""))
+        if best[0] >= 0:
+            out.append(Cand(best[1], m.group(1), "upgrade", chunk.span(*m.span(1))))
     return out
 
 

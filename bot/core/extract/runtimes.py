@@ -83,7 +83,8 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
     if "ersion is" in s:
         for m in scan(_OLLAMA, s, MAX_MATCHES):
             g = 1 if m.group(1) else 2
-            out.append(Cand("ollama", m.group(g), "ollama", chunk.span(*m.span(g))))
+            v = m.group(g).rstrip(".,;:)")
+            out.append(Cand("ollama", v, "ollama", chunk.span(m.start(g), m.start(g) + len(v))))
             out.append(Cand("launcher", "ollama", "ollama", chunk.span(*m.span(g))))
     if "inference compute" in s:
         m = first(_COMPUTE, s)
