@@ -20,6 +20,7 @@ _TAG_KIND = (("feature", "feature"), ("new", "feature"), ("model", "feature"), (
              ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
              ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
 _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
+              r"^(?:please |pls |kindly )?add [^\n]{1,40}? (?:to|in) (?:the )?(?:library|registry|model list|models?)\b|"
               r"\b(?:feature request|would be (?:nice|great|useful)|any plans? (?:to|for)|"
               r"when will .{1,60} (?:be )?supported|will you support|plan(?:s|ning)? to support|add support|"
               r"please support|request(?:ing)? support|support request)\b|"
@@ -31,13 +32,18 @@ _WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:f
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
 _FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?|failed|failing|broken|segfault|"
               r"oom|out of memory|hangs?|stuck|freez\w*|garbled|gibberish|nan|wrong|incorrect|doesn'?t work|"
+              r"not supported|unsupported|unknown model|"
               r"does not work|not working|cannot load|can'?t load|unable to)\b|报错|错误|异常|失败|崩溃|卡住|乱码|无法")
+
+
+_CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b[:( ]")
+"""An error line in pasted output: a "question" that pastes one is a failure report."""
 
 
 def issue_kind(facts: Facts) -> Kind:
     """The kind of the issue: an explicit title tag first, then how the title and prose read."""
     title = facts.title.strip()
-    failing = bool(facts.errors) or bool(first(_FAILURE, title))
+    failing = bool(facts.errors) or bool(first(_FAILURE, title)) or any(first(_CODE_ERROR, c) for c in facts.code)
     m = first(_TAG, title)
     if m:
         tag = m.group(1).lower()

@@ -57,7 +57,8 @@ def _env_section(section: str) -> bool:
 def _specific(value: str, cache: dict[str, float]) -> float:
     """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
     if value not in cache:
-        cache[value] = 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0  # _SIZE takes [/:]
+        bits = value.lower().replace("-", "").replace(" ", "") in ("4bit", "8bit", "2bit")
+        cache[value] = 0.0 if bits else 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0
     return cache[value]
 
 
@@ -213,7 +214,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
     cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade") + _pip_show(whole)
-    cands += _smi_cuda(whole)
+    cands += _smi_cuda(whole) + _said_versions(whole)
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
@@ -246,6 +247,28 @@ def _smi_cuda(chunk: Chunk) -> list[Cand]:
         return []
     m = first(_SMI_CUDA, s)
     return [Cand("cuda_max", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
+
+
+_PKG_NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
+_SAID = rx(
+    r"(?i)\b(" + _PKG_NAMES + r")\.__version__[`'\"]?[ \t]*(?:is|=|==|:|->|returns|gives|prints)[ \t]*[`'\"]?"
+    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)"
+)
+"""A version stated as `x.__version__ is 4.49.0`, or the pin of a `pip install x==V` the reporter ran."""
+
+
+def _said_versions(chunk: Chunk) -> list[Cand]:
+    """Versions stated through `__version__` in prose, and `pip install NAME==V` pins (lowest rank: prose)."""
+    s = chunk.text
+    if "__version__" not in s and "install" not in s:
+        return []
+    out = []
+    for m in scan(_SAID, s, 20):
+        g = 1 if m.group(1) else 3
+        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
+        if key and key != "python":
+            out.append(Cand(key, m.group(g + 1).rstrip("."), "prose", chunk.span(*m.span(g + 1))))
+    return out
 
 
 def _pip_show(chunk: Chunk) -> list[Cand]:

@@ -21,6 +21,11 @@ _DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ 
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _DEEPSPEED_LOG = rx(r"DeepSpeed info: version=(\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
+_DS_REPORT = rx(r"(?m)^[ \t]*(torch version|deepspeed info|torch cuda version|nvcc version)[ \t]*\.{3,}[ \t]*\[?'?"
+                r"(\d+\.\d+[0-9A-Za-z.+]*)")
+"""ds_report's general environment info ("torch version .... 2.1.2+cu118", "deepspeed info .... 0.14.4, ...")."""
+_DS_KEYS = {"torch version": "torch", "deepspeed info": "deepspeed", "torch cuda version": "torch_cuda",
+            "nvcc version": "cuda"}
 _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:description|name)="([^"\n]+)"')
 _COMPUTE_DRV = rx(r'msg="inference compute"[^\n]*?driver=(\d+\.\d+)')
 
@@ -80,8 +85,14 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
         m = first(_DEEPSPEED_LOG, s)
         if m:
             out.append(Cand("deepspeed", m.group(1).rstrip(".,"), "log", chunk.span(*m.span(1))))
+    if "DeepSpeed general environment info" in s or "deepspeed info ..." in s:
+        for m in scan(_DS_REPORT, s, 16):
+            out.append(Cand(_DS_KEYS[m.group(1)], m.group(2).rstrip(".,"), "log", chunk.span(*m.span(2))))
     if "ersion is" in s:
-        for m in scan(_OLLAMA, s, MAX_MATCHES):
+        found = list(scan(_OLLAMA, s, MAX_MATCHES))
+        if any(m.group(1) for m in found):  # the server's version; a client's differs only in a warning
+            found = [m for m in found if m.group(1)]
+        for m in found:
             g = 1 if m.group(1) else 2
             v = m.group(g).rstrip(".,;:)")
             out.append(Cand("ollama", v, "ollama", chunk.span(m.start(g), m.start(g) + len(v))))
