@@ -1,3 +1,5 @@
+"""Self-written issue bodies in the report formats of Ollama, llama.cpp, sglang, lmdeploy, DeepSpeed, PEFT, vLLM and
+LlamaFactory, with the env facts each states (read by hand): `python bench/data/make_runtime_reports.py [OUT]`."""
 import json
 R = []
 def add(id, repo, title, body, env, kind="bug"):
@@ -605,7 +607,11 @@ _No response_
 
 for r in R:
     r["env"] = {k: v for k, v in r["env"].items() if v is not None}
-with open("/work/data/fresh/k1-runtimes-01.jsonl", "w") as f:
+import sys
+from pathlib import Path
+
+out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("runtime_reports.jsonl")
+with open(out, "w") as f:
     for r in R:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
 print(len(R))

@@ -7,16 +7,16 @@ from bot.core.extract.common import first, rx
 from bot.core.types import Facts, Kind
 
 _TAG = rx(r"(?i)^\W*\[?[ \t]*(feature(?:[ \t_-]*request)?|new[ \t_-]*model|model[ \t_-]*request|rfc|enhancement|"
-          r"question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|guide|tutorial|doc(?:s|umentation)?|"
+          r"request|question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|write[ \t-]?up|guide|tutorial|doc(?:s|umentation)?|"
           r"announcement|roadmap|fyi|功能请求|新功能|需求|建议|提问|问题咨询|咨询|求助|使用问题|已解决|教程|分享|经验分享)"
           r"[ \t]*[\]:：]")
 """A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]"..."""
-_TAG_KIND = (("feature", "feature"), ("new", "feature"), ("model", "feature"), ("rfc", "feature"),
+_TAG_KIND = (("feature", "feature"), ("request", "feature"), ("new", "feature"), ("model", "feature"), ("rfc", "feature"),
              ("enhancement", "feature"), ("功能", "feature"), ("新功能", "feature"), ("需求", "feature"),
              ("建议", "feature"), ("question", "question"), ("usage", "question"), ("help", "question"),
              ("how", "question"), ("discussion", "question"), ("提问", "question"), ("问题咨询", "question"),
              ("咨询", "question"), ("求助", "question"), ("使用问题", "question"),
-             ("psa", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
+             ("psa", "other"), ("write", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
              ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
              ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
 _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
@@ -50,7 +50,7 @@ def issue_kind(facts: Facts) -> Kind:
         kind = next((k for prefix, k in _TAG_KIND if tag.startswith(prefix)), "bug")
         if kind == "other" or kind == "feature":
             return kind  # a write-up quotes the error it solved; a request may quote one it wants gone
-        if kind == "question" and not failing:
+        if kind == "question" and not failing and not first(_FAILURE, facts.prose):
             return "question"
         return "bug"
     if failing:
@@ -59,6 +59,6 @@ def issue_kind(facts: Facts) -> Kind:
         return "other"
     if first(_FEATURE, title):
         return "feature"
-    if first(_QUESTION, title):
+    if first(_QUESTION, title) and not first(_FAILURE, facts.prose):  # "can I run it on 24GB? ... out of memory"
         return "question"
     return "bug"

@@ -150,6 +150,13 @@ class Requirements(Strict):
                     raise ValueError(f"need {n.id}: unknown item {k!r}")
         return self
 
+    def _order(self, k: int, runtimes: tuple[str, ...]) -> tuple[int, int, int]:
+        """Commands for the reporter's runtime first; among generic ones the narrowest first (on equal coverage
+        `nvidia-smi` answers a lone driver question better than a full collect_env); then file order."""
+        c = self.commands[k]
+        rank = c.rank(runtimes)
+        return (rank, len(c.covers) if rank == len(runtimes) else 0, k)
+
     def needs_for(self, sym: str, stage: str) -> list[Need]:
         """The needs whose symptom and stage conditions hold, in rule order (memoised: the paths are few)."""
         key = (sym, stage)
@@ -187,7 +194,7 @@ class Requirements(Strict):
         runtimes = tuple(runtimes)
         data = text.encode("utf-8", "replace")  # encoded once for every command's pattern
         fit = [k for k, c in enumerate(self.commands) if c.usable(data) and c.fits(runtimes, failing)]
-        usable = tuple(sorted(fit, key=lambda k: (self.commands[k].rank(runtimes), k)))
+        usable = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised
@@ -243,6 +250,7 @@ def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirement
 
 
 _NO_MODULE = re2.compile(r"No module named '?([A-Za-z_][A-Za-z0-9_]*)|cannot import name '?[^' ]+'? from '?([A-Za-z_][A-Za-z0-9_]*)")
+_IMPORTS = re2.compile(r"(?m)(?:^|[;`\"']|python3? -c [\"'])[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def failing_imports(facts: Facts) -> frozenset[str]:
@@ -253,6 +261,8 @@ def failing_imports(facts: Facts) -> frozenset[str]:
             m = _NO_MODULE.search(e.message)
             if m:
                 out.add(m.group(1) or m.group(2))
+            else:  # a library the import loads is missing or broken: any module the issue imports may be the one
+                out.update(m.group(1) for m in _IMPORTS.finditer(facts.text[:20000]))
             if e.package:
                 out.add(e.package)
     return frozenset(out)

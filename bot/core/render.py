@@ -3,6 +3,8 @@ maintainer-facing (classification, probabilities, env table, evidence, commands,
 
 from __future__ import annotations
 
+import re2
+
 from bot.core import sanitize as s
 from bot.core.missing import MAX_ASKED, Requirements, failing_imports
 from bot.core.types import Decision, Prediction
@@ -134,9 +136,13 @@ def _err(d: Decision) -> str:
     return s.code(line.split("\n", 1)[0], limit=90)
 
 
+_TAG = re2.compile(r"(?i)^(?:\s*\[[^\]\n]{1,30}\]\s*:?)+\s*|^\s*(?:bug|feature|question|usage)\s*:\s*")
+
+
 def _title(d: Decision) -> str:
-    """The reporter's title, escaped and short."""
-    return s.text(d.facts.title.strip(), limit=80)
+    """The reporter's title without its template tag ("[Bug]:"), escaped and short."""
+    title = _TAG.sub("", s.valid(d.facts.title)).strip() or d.facts.title.strip()
+    return s.text(title, limit=80)
 
 
 def _fix_text(f, lang: str) -> str:

@@ -213,8 +213,8 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
-    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade") + _pip_show(whole)
-    cands += _smi_cuda(whole) + _said_versions(whole)
+    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
+    cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole)
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
@@ -269,6 +269,20 @@ def _said_versions(chunk: Chunk) -> list[Cand]:
         if key and key != "python":
             out.append(Cand(key, m.group(g + 1).rstrip("."), "prose", chunk.span(*m.span(g + 1))))
     return out
+
+
+_BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)")
+"""A llama.cpp release tag on its own ("master from today (b4400)"), read only in an issue about llama.cpp."""
+
+
+def _llama_tag(chunk: Chunk) -> list[Cand]:
+    """A bare llama.cpp release tag, when the issue is about llama.cpp or GGUF files (lowest rank: prose)."""
+    s = chunk.text
+    low = s[:20000].lower()
+    if "llama.cpp" not in low and "gguf" not in low and "llama-" not in low:
+        return []
+    m = first(_BARE_TAG, s)
+    return [Cand("llama_cpp", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
 
 
 def _pip_show(chunk: Chunk) -> list[Cand]:

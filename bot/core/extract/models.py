@@ -95,10 +95,15 @@ _PREFILTER = PatternSet(p.pattern for p in (_MODEL, _BARE, _PATH_SIZE, _QUANT))
 _RUN = rx(
     r"(?im)(?:\bollama[ \t]+(?:run|pull|show)[ \t]+|\bvllm[ \t]+serve[ \t]+|--model(?:[-_](?:path|name_or_path))?(?:[ \t]+|=)"
     r"|--model_name_or_path(?:[ \t]+|=)|\bllama-(?:cli|server)\b[^\n]*?[ \t]-m[ \t]+|^FROM[ \t]+(?:\./)?|"
-    r"\brunning[ \t]+`?|\bserving[ \t]+`?|\bfrom_pretrained\([ \t]*[\"']|\bLLM\([ \t]*model[ \t]*=[ \t]*[\"'])"
+    r"\brunning[ \t]+`?|\bserving[ \t]+`?|\bfrom_pretrained\([ \t]*[\"']|\bLLM\([ \t]*model[ \t]*=[ \t]*[\"']|"
+    r"\\?\"model\\?\"[ \t]*:[ \t]*\\?\")"
     r"([A-Za-z][\w.:/\-]{2,100})"
 )
 """The model a command runs: `ollama run X`, `vllm serve X`, `--model X`, `llama-cli ... -m X`, a Modelfile's FROM."""
+
+
+_TAG = rx(r"^[a-z][a-z0-9.\-]{2,40}(?::[a-z0-9.\-_]+)?$")
+"""An Ollama library model name, with an optional tag."""
 
 
 def parse_run_models(chunk: Chunk) -> list[Cand]:
@@ -106,13 +111,16 @@ def parse_run_models(chunk: Chunk) -> list[Cand]:
     working model compared with the failing one)."""
     s = chunk.text
     if not any(w in s for w in ("ollama", "serve", "--model", "-m ", "FROM", "unning", "erving", "from_pretrained",
-                                "LLM(")):
+                                "LLM(", '"model"')):
         return []
     out = []
+    ollama = "ollama" in s or ":11434" in s
     for m in scan(_RUN, s, 20):
         raw = m.group(1)
         name = clean_model(raw.split("/")[-1] if raw.startswith(("./", "/")) else raw)
-        if name is not None and (first(_MODEL, " " + name) or ":" in name):  # a checkpoint, not a local path
+        if name is None and ollama and first(_TAG, raw):  # an Ollama library name ("nomic-embed-text")
+            name = raw
+        if name is not None and (first(_MODEL, " " + name) or ":" in name or ollama):  # a checkpoint, not a path
             out.append(Cand("model", name, "command", chunk.span(m.start(1), m.start(1) + len(name))))
     return out
 

@@ -46,7 +46,8 @@ _GPU = rx(
     r"(?:nvidia[ \t]*)?(?:geforce[ \t]*)?(?:tesla[ \t]*|quadro[ \t]*)?(?:rtx[ \t]*|gtx[ \t]*)?"
     r"(?:a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
     r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|[ \t]*ada|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40|"
-    r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi[1-3]\d{2}x?|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?)"
+    r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi[1-3]\d{2}x?|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?|"
+    r"(?:amd[ \t]*)?radeon[ \t]*pro[ \t]*[a-z]?\d{3,4}[a-z]?|(?:intel[ \t]*)?arc[ \t]*[ab]\d{3})"
     r"(?:[- ]?(?:sxm\d?|pcie|nvl|\d{2,3}[ \t]*g(?:b|ig)?|\(\d{2,3}[ \t]*g(?:b)?\)))?"
     r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)s?(?:$|[^a-z0-9])"
 )
@@ -109,7 +110,7 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
 
 _UPGRADE = rx(
     r"(?i)(?:升级到|升级至|更新到|更新至|升到|换成|upgrad\w*|updat\w*|bump\w*|mov\w*|switch\w*)"
-    r"(?:[^\n,，。;]{0,30}?(?:[ \t]to|到|至))?[ \t]*v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b"
+    r"(?:[^\n,，。;]{0,30}?(?:[ \t]to|到|至))?[ \t]*(?:[a-z][\w.\-]{1,20}[ \t]*)?v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b"
 )
 """An upgrade ("upgraded vllm to 0.6.3", "升级到 0.6.0"): the version the reporter runs now."""
 _UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("transformers", "transformers"),
@@ -118,12 +119,12 @@ _UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"
                  ("bitsandbytes", "bitsandbytes"), ("pytorch", "torch"), ("torch", "torch"))
 
 
-def parse_upgrades(chunk: Chunk, source: str) -> list[Cand]:
+def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
     """The version a library was upgraded (or moved) to, named within a short window before it: it outranks the
     version the reporter had before."""
     s = chunk.text
     low = s.lower()
-    if not any(w in low for w in ("升", "更新", "换成", "upgrad", "updat", "bump", "mov", "switch")):
+    if not any(w in low + title.lower() for w in ("升", "更新", "换成", "upgrad", "updat", "bump", "mov", "switch")):
         return []
     out = []
     for m in scan(_UPGRADE, s, 20):
@@ -131,7 +132,30 @@ def parse_upgrades(chunk: Chunk, source: str) -> list[Cand]:
         best = max(((window.rfind(name), key) for name, key in _UPGRADE_LIBS), default=(-1, ""))
         if best[0] >= 0:
             out.append(Cand(best[1], m.group(1), "upgrade", chunk.span(*m.span(1))))
+    if not out:  # "after upgrading transformers ... with transformers 4.37 ... with transformers 4.46.1": the newest
+        out += _newest_after_upgrade(chunk, title)
     return out
+
+
+_UPGRADED_LIB = rx(r"(?i)(?:upgrad\w*|updat\w*|升级|更新)[ \t]*(?:to[ \t]+)?(?:the[ \t]+)?(vllm|sglang|lmdeploy|transformers|ollama|"
+                   r"deepspeed|peft|trl|accelerate|flash-attn|bitsandbytes|pytorch|torch)\b")
+_LIB_VERSION = {name: rx(r"(?i)\b" + name.replace("-", r"[-_]") + r"[ \t]*(?:==|=|v|version)?[ \t]*(\d+\.\d+(?:\.\d+)?)\b")
+                for name, _ in _UPGRADE_LIBS}
+
+
+def _newest_after_upgrade(chunk: Chunk, title: str) -> list[Cand]:
+    """After "upgrading LIB" (in the title or the body), the newest LIB version the body names is the one the
+    reporter runs now."""
+    m = first(_UPGRADED_LIB, title) or first(_UPGRADED_LIB, chunk.text)
+    if not m:
+        return []
+    name = m.group(1).lower()
+    key = dict(_UPGRADE_LIBS)[name]
+    found = [(tuple(int(x) for x in v.group(1).split(".")), v) for v in scan(_LIB_VERSION[name], chunk.text, 20)]
+    if len(found) < 2:
+        return []
+    _, v = max(found, key=lambda f: f[0])
+    return [Cand(key, v.group(1), "upgrade", chunk.span(*v.span(1)))]
 
 
 _HUMAN_LABELS: dict[str, str] = {
@@ -185,6 +209,11 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     if placeholder(v):
         return None
     at = value.find(v)
+    if key == "gpu" and any(c in v for c in ",，;；、"):  # "MacBook Pro 2019, i9-9880H, Radeon Pro 5500M": the GPU part
+        parts = [p.strip() for p in v.replace("，", ",").replace("；", ",").replace(";", ",").replace("、", ",").split(",")]
+        named = next((p for p in parts if first(_GPU, p) or first(_GPU_SHORT, p) or model_token(p)), None)
+        if named is not None and named != parts[0]:
+            at, v = value.find(named), named
     if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
         for sep in (",", "，", ";", "；", "、", " \\", " with ", " and ", " + ", " / "):  # /etc/issue's "\n \l" too
             v = v.split(sep, 1)[0]

@@ -17,6 +17,8 @@ _DEVICE = rx(
 """A ggml device line: CUDA's "compute capability 8.6" or the HIP build's "gfx1100 (0x1100)"."""
 _VULKAN = rx(r"(?m)^[ \t]*(?:ggml_vulkan: \d+ = |Vulkan\d+: )([^|\n]+?)(?:[ \t]+\(|[ \t]*\|)")
 """A ggml Vulkan device line ("ggml_vulkan: 0 = AMD Radeon RX 6800 XT (RADV NAVI21) (radv) | uma: 0 | ...")."""
+_METAL = rx(r"(?m)ggml_metal_init: found device: ([^\n]{3,60}?)[ \t]*$")
+"""The GPU ggml's Metal backend found ("ggml_metal_init: found device: AMD Radeon Pro 5500M")."""
 _DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ MiB")
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _DEEPSPEED_LOG = rx(r"DeepSpeed info: version=(\d+\.\d+[0-9a-z.+]*)")
@@ -70,6 +72,8 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
                 if m.group(2):
                     out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
         out += gpu_summary(devices, "llama_cpp")
+    elif "found device: " in s and (m := first(_METAL, s)) and not m.group(1).startswith("Apple"):
+        out += gpu_summary([(m.group(1).strip(), chunk.span(*m.span(1)))], "llama_cpp")
     elif "ulkan" in s and "uma: " in s:
         out += gpu_summary([(m.group(1).strip(), chunk.span(*m.span(1))) for m in scan(_VULKAN, s, 64)], "llama_cpp")
     elif "MiB" in s and "CUDA" in s:

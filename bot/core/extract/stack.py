@@ -13,7 +13,8 @@ _USES = {  # the issue runs it: a command line, an import, a log line only it pr
     "ollama": r"\bollama[ \t]+(?:run|serve|pull|create|show|ps|list|cp|rm)\b|ollama version is|OLLAMA_[A-Z_]+|"
               r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b",
     "llama_cpp": r"llama-(?:cli|server|bench|quantize|perplexity|simple|mtmd-cli)\b|\./main[ \t]+-m\b|"
-                 r"\bllama_cpp\b|\bggml_[a-z]|\bllama_model_load|\bllm_load_|system_info: n_threads",
+                 r"\bllama_cpp\b|\bggml_[a-z]|\bllama_model_load|\bllm_load_|system_info: n_threads|"
+                 r"convert[_-]hf[_-]to[_-]gguf|\.gguf\b",
     "lmdeploy": r"lmdeploy[ \t]+(?:serve|chat|lite|convert|check_env)|(?:from|import)[ \t]+lmdeploy\b|LMDeploy: ",
     "sglang": r"sglang\.launch_server|(?:from|import)[ \t]+sglang\b|sglang\.check_env|\bsgl\.",
     "vllm": r"\bvllm[ \t]+serve\b|vllm\.entrypoints|(?:from|import)[ \t]+vllm\b|\bLLM\(model=|vLLM Version[ \t]*:|"
