@@ -31,16 +31,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args(argv)
 
-    from bot.core.compat import check_compat
     from bot.core.extract import extract
-    from bot.core.fixes import match_fixes
     from bot.core.missing import missing_info
     from bot.core.render import render_comment
+    from bot.core.rules.fixes import check_compat
+    from bot.core.rules.scan import Scan
     from bot.core.ruleset import RuleSet
     from bot.core.triage import classify
     from bot.core.types import Decision
 
     rs = RuleSet.load()
+
+    def scan(facts, preds):
+        """A fresh per-issue scan, as triage() makes one (the parts are timed with their own memo work)."""
+        sc = Scan(facts, rs)
+        sc.chosen = {d: p.name for d, p in preds.items() if p is not None}
+        return sc
+
+    def match_fixes(facts, preds):
+        return rs.fix_index.match(scan(facts, preds))
+
     rows = [json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
     cases = []
     for row in rows:
@@ -50,12 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     decisions = [
         Decision(symptom=pr["symptom"], root_cause=pr["root_cause"], stage=pr["stage"], facts=f,
                  missing=missing_info(f, pr["symptom"], pr["stage"], rs.requirements),
-                 fixes=match_fixes(f, pr["symptom"], pr["root_cause"], rs.fixes), warnings=check_compat(f, rs.checks))
+                 fixes=match_fixes(f, pr), warnings=check_compat(scan(f, pr), rs.checks))
         for f, pr in cases
     ]
     parts = {
-        "fixes": (lambda c: match_fixes(c[0], c[1]["symptom"], c[1]["root_cause"], rs.fixes), cases),
-        "compat": (lambda c: check_compat(c[0], rs.checks), cases),
+        "fixes": (lambda c: match_fixes(c[0], c[1]), cases),
+        "compat": (lambda c: check_compat(scan(c[0], c[1]), rs.checks), cases),
         "missing": (lambda c: missing_info(c[0], c[1]["symptom"], c[1]["stage"], rs.requirements), cases),
         "render": (lambda d: render_comment(d, rs.requirements, language=d.facts.language), decisions),
     }

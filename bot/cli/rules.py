@@ -1,4 +1,4 @@
-"""`firstmile rules check [DIR]`: load and validate every rules file without starting the server."""
+"""`firstmile rules check [DIR]` validates every rules file; `firstmile rules test [DIR]` runs every rule's examples."""
 
 from __future__ import annotations
 
@@ -13,6 +13,28 @@ def register(subparsers) -> None:
     check = actions.add_parser("check", help="validate the rules (default: the shipped rules/)")
     check.add_argument("dir", nargs="?", type=Path, default=None, metavar="DIR")
     check.set_defaults(func=run_check)
+    test = actions.add_parser("test", help="run every rule's examples (fires / not)")
+    test.add_argument("dir", nargs="?", type=Path, default=None, metavar="DIR")
+    test.set_defaults(func=run_test)
+
+
+def run_test(args) -> int:
+    """Print each example that does not behave as its rule says, and exit 1 if there is any."""
+    from bot.core.rulefile import RulesError
+    from bot.core.rules.examples import count, failures
+    from bot.core.ruleset import RuleSet
+
+    try:
+        ruleset = RuleSet.load(args.dir)
+    except RulesError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    bad = failures(ruleset)
+    for line in bad:
+        print(line)
+    rules, examples = count(ruleset)
+    print(f"{'FAILED' if bad else 'ok'}: {examples - len(bad)} of {examples} examples of {rules} rules behave as stated")
+    return 1 if bad else 0
 
 
 def run_check(args) -> int:

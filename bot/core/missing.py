@@ -9,8 +9,11 @@ import re2
 from pydantic import PrivateAttr, ValidationError, model_validator
 
 from bot.core import versions
-from bot.core.conditions import Pattern, PatternBank, Strict, TextView, pattern, reason, view_of
-from bot.core.rulefile import RulesError, load_yaml
+from bot.core.rulefile import RulesError, compile_re2, load_yaml
+from bot.core.rules.compile import Compiler, Node
+from bot.core.rules.load import cond_of, reason
+from bot.core.rules.scan import Scan
+from bot.core.rules.schema import Strict
 from bot.core.types import Facts, Prediction
 
 MAX_ASKED = 3
@@ -29,14 +32,6 @@ class Item(Strict):
     """RE2 pattern over the whole issue text (env dumps and logs included) that means the item is stated."""
     how_en: str = ""
     how_zh: str = ""
-    @cached_property
-    def rx(self) -> Pattern | None:
-        """The compiled pattern."""
-        return pattern(self.stated)
-
-    def model_post_init(self, _ctx) -> None:
-        """Compile the pattern now, so a bad one fails at load."""
-        _ = self.rx
 
 
 class Command(Strict):
@@ -55,9 +50,9 @@ class Command(Strict):
     imports: list[str] = []
     """Top-level modules the command imports: never offered when importing one of them is what fails."""
     @cached_property
-    def rx(self) -> Pattern | None:
+    def rx(self):
         """The compiled pattern."""
-        return pattern(self.only_if)
+        return compile_re2(self.only_if, captures=False) if self.only_if else None
 
     def model_post_init(self, _ctx) -> None:
         """Compile the pattern now, so a bad one fails at load."""
@@ -68,7 +63,7 @@ class Command(Strict):
         if self.rx is None:
             return True
         data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
-        return self.rx.rx._regexp.Match(UNANCHORED, data, 0, len(data))[0][0] >= 0  # RE2 itself, no wrapper
+        return self.rx._regexp.Match(UNANCHORED, data, 0, len(data))[0][0] >= 0  # RE2 itself, no wrapper
 
     def fits(self, runtimes: tuple[str, ...], failing: frozenset[str]) -> bool:
         """True when the runtime conditions hold and the command imports nothing that fails to import."""
@@ -98,18 +93,6 @@ class Need(Strict):
     """The issue uses none of these runtimes."""
     text: str | None = None
     need: list[str]
-    @cached_property
-    def rx(self) -> Pattern | None:
-        """The compiled pattern."""
-        return pattern(self.text)
-
-    def model_post_init(self, _ctx) -> None:
-        """Compile the pattern now, so a bad one fails at load."""
-        _ = self.rx
-
-    def applies(self, sym: str, stage: str, view: TextView) -> bool:
-        """True when every given condition holds."""
-        return self.fits(sym, stage) and (self.rx is None or self.rx.found(view))
 
     def fits(self, sym: str, stage: str) -> bool:
         """True when the symptom and stage conditions hold (the text pattern aside)."""
@@ -136,6 +119,8 @@ class Requirements(Strict):
     needs: list[Need]
     _fitting: dict[tuple[str, str], list[Need]] = PrivateAttr(default_factory=dict)
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
+    _nodes: dict[str, Node] = PrivateAttr(default_factory=dict)
+    """Compiled `stated` (item key) and `text` (need id) patterns."""
 
     @model_validator(mode="after")
     def _known_items(self) -> "Requirements":
@@ -216,13 +201,18 @@ def _group(items: list[str], usable: list[Command]) -> tuple[tuple[str, tuple[st
     return tuple(out)
 
 
-def load_requirements(path: Path) -> Requirements:
-    """Load and validate rules/requirements.yml."""
+def load_requirements(path: Path, compiler: Compiler | None = None) -> Requirements:
+    """Load and validate rules/requirements.yml, its patterns compiled by the RuleSet's compiler."""
     data = load_yaml(path)
+    compiler = compiler or Compiler().freeze()  # alone: each pattern searches on its own
     try:
         req = Requirements.model_validate(data)
-        PatternBank(i.rx for i in req.items.values())  # searched in the full text
-        PatternBank(n.rx for n in req.needs)  # searched outside env dumps
+        for key, it in req.items.items():  # searched in the whole text
+            if it.stated:
+                req._nodes[key] = compiler.cond(cond_of({"match": it.stated, "in": ["whole"]}))
+        for n in req.needs:  # searched outside env dumps
+            if n.text:
+                req._nodes[n.id] = compiler.cond(cond_of({"match": n.text, "in": ["prose", "code", "errors"]}))
         return req
     except (ValidationError, ValueError) as exc:
         rid = None
@@ -237,7 +227,7 @@ def load_requirements(path: Path) -> Requirements:
         raise RulesError(path, rid, reason(exc)) from None
 
 
-def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirements) -> bool:
+def _stated(item: str, env: dict, facts: Facts, scan: Scan, req: Requirements) -> bool:
     """True when the issue already gives this item (derived env keys such as a +cu121 tag count)."""
     if item in env:
         return True
@@ -246,7 +236,8 @@ def _stated(item: str, env: dict, facts: Facts, view: TextView, req: Requirement
         return True
     if item == "traceback" and facts.errors:
         return True
-    return it.rx is not None and it.rx.found(view, "full")
+    node = req._nodes.get(item)
+    return node is not None and scan.holds(node)
 
 
 _NO_MODULE = re2.compile(r"No module named '?([A-Za-z_][A-Za-z0-9_]*)|cannot import name '?[^' ]+'? from '?([A-Za-z_][A-Za-z0-9_]*)")
@@ -269,10 +260,11 @@ def failing_imports(facts: Facts) -> frozenset[str]:
 
 
 def missing_info(
-    facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements
+    facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements,
+    scan: Scan | None = None,
 ) -> list[str]:
     """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
-    view = view_of(facts)
+    scan = scan or Scan.bare(facts)
     env = dict.fromkeys(facts.env)
     if versions.torch_cuda(facts.env["torch"].value if "torch" in facts.env else None):
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build
@@ -280,8 +272,9 @@ def missing_info(
     out: list[str] = []
     runtimes = tuple(facts.runtimes)
     for need in requirements.needs_for(sym, stg):
-        if need.on(runtimes) and (need.rx is None or need.rx.found(view)):
+        node = requirements._nodes.get(need.id)
+        if need.on(runtimes) and (node is None or scan.holds(node)):
             for item in need.need:
-                if item not in out and not _stated(item, env, facts, view, requirements):
+                if item not in out and not _stated(item, env, facts, scan, requirements):
                     out.append(item)
     return out[:MAX_ASKED]

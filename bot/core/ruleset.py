@@ -6,31 +6,38 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.core.compat import load_checks
-from bot.core.evidence import PatternIndex, Rule, Settings, nested_conditions, load_evidence, load_evidence_text
-from bot.core.fixes import load_fixes
+import yaml
+from pydantic import ValidationError
+
+from bot.core.evidence import EvidenceRules, Settings
 from bot.core.missing import load_requirements
-from bot.core.rulefile import RulesError, rules_dir
-from bot.core.taxonomy import DIMENSIONS, SEP, Taxonomy, load_taxonomy
+from bot.core.rulefile import RulesError, load_yaml, rules_dir
+from bot.core.rules.compile import Compiler
+from bot.core.rules.env import Tables
+from bot.core.rules.fixes import Compiled, FixIndex
+from bot.core.rules.load import host_problem, parse_file, parse_rules, reason
+from bot.core.taxonomy import DIMENSIONS, Taxonomy, load_taxonomy
 
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The loaded rules; build once with RuleSet.load() and share it (it is immutable)."""
+    """The loaded rules; build once with RuleSet.load() and share it (immutable but for its bounded regex cache)."""
 
     taxonomy: Taxonomy
-    rules: dict[str, list[Rule]]
+    evidence: dict[str, EvidenceRules]
     settings: dict[str, Settings]
-    fixes: list[Any] = field(default_factory=list)
-    checks: list[Any] = field(default_factory=list)
+    fixes: list[Compiled] = field(default_factory=list)
+    checks: list[Compiled] = field(default_factory=list)
     requirements: Any = None
     directory: Path | None = None
-    index: PatternIndex | None = None
-    """Every evidence pattern, one PatternSet per field; built by load() and with_extra()."""
+    compiler: Compiler = field(default_factory=lambda: Compiler().freeze())
+    """Owns the pooled patterns of every compiled condition and the bounded regex cache."""
+    tables: Tables | None = None
+    fix_index: FixIndex | None = None
 
     def __post_init__(self):
-        if self.index is None:
-            object.__setattr__(self, "index", PatternIndex([r for rs in self.rules.values() for r in rs]))
+        if self.fix_index is None:
+            object.__setattr__(self, "fix_index", FixIndex(self.fixes))
 
     @classmethod
     def load(cls, directory: Path | str | None = None) -> RuleSet:
@@ -42,73 +49,95 @@ class RuleSet:
         files = sorted((root / "evidence").glob("*.yml"))
         if not files:
             raise RulesError("evidence/", None, "no evidence rule files found")
-        rules: dict[str, list[Rule]] = {d: [] for d in DIMENSIONS}
+        fragments = _mapping(root / "patterns.yml", "patterns") if (root / "patterns.yml").exists() else {}
+        hosts = _mapping(root / "hosts.yml", None) if (root / "hosts.yml").exists() else {}
+        compiler, seen = Compiler(fragments), set()
+        evidence: dict[str, list] = {d: [] for d in DIMENSIONS}
         settings: dict[str, Settings] = {}
         for path in files:
-            _add(taxonomy, rules, settings, path.name, *load_evidence(path))
+            _add_evidence(parse_file(load_yaml(path), path, "evidence"), path.name, compiler, taxonomy, seen,
+                          evidence, settings)
         for dim in DIMENSIONS:
             if dim not in settings:
                 raise RulesError("evidence/", None, f"no settings for dimension {dim!r}")
-        fixes, checks = load_fixes(root / "fixes.yml"), load_checks(root / "compat.yml")
-        for f in fixes if checks else ():  # both read tables.yml: share one copy, so the env is derived once per issue
-            f._tables = checks[0]._tables
+        fixes = [Compiled(r, alts, unless, path.name) for path in sorted((root / "fixes").glob("*.yml"))
+                 for r, alts, unless in _rules(path, "fix", compiler, taxonomy, seen)]
+        checks = [Compiled(r, alts, unless, "checks.yml")
+                  for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
+        _links(fixes, checks, hosts)
+        requirements = load_requirements(root / "requirements.yml", compiler)
+        tables = None
+        if (root / "tables.yml").exists():
+            try:
+                tables = Tables.model_validate(load_yaml(root / "tables.yml"))
+            except (ValidationError, ValueError) as exc:
+                raise RulesError("tables.yml", None, reason(exc)) from None
         return cls(
-            taxonomy=taxonomy, rules=rules, settings=settings, fixes=fixes, checks=checks,
-            requirements=load_requirements(root / "requirements.yml"), directory=root,
+            taxonomy=taxonomy, evidence={d: EvidenceRules.of(rs) for d, rs in evidence.items()}, settings=settings,
+            fixes=fixes, checks=checks, requirements=requirements, directory=root, compiler=compiler.freeze(),
+            tables=tables,
         )
 
     def with_extra(self, files: dict[str, str]) -> RuleSet:
         """A copy with a repo's extra evidence files (name -> YAML text) appended after the shipped rules."""
-        rules = {d: list(rs) for d, rs in self.rules.items()}
+        compiler = self.compiler.extend()
+        seen = {r.id for rs in self.evidence.values() for r, _, _ in rs.rules}
+        seen |= {c.rule.id for c in [*self.fixes, *self.checks]}
+        evidence = {d: list(rs.rules) for d, rs in self.evidence.items()}
         for name, text in files.items():
-            dim, sett, extra = load_evidence_text(name, text)
-            if sett is not None:
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise RulesError(name, None, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
+            doc = parse_file(data, name, "evidence")
+            if doc.settings is not None:
                 raise RulesError(name, None, "extra rule files cannot change the settings")
-            _add(self.taxonomy, rules, {}, name, dim, None, extra)
-        return replace(self, rules=rules, index=None)
+            _add_evidence(doc, name, compiler, self.taxonomy, seen, evidence, {})
+        return replace(self, evidence={d: EvidenceRules.of(rs) for d, rs in evidence.items()},
+                       compiler=compiler.freeze())
 
     def summary(self) -> dict[str, int]:
         """Counts of what was loaded, for `firstmile rules check`."""
         return {
             "taxonomy nodes": len(self.taxonomy.nodes),
-            **{f"{d} rules": len(rs) for d, rs in self.rules.items()},
+            **{f"{d} rules": len(rs) for d, rs in self.evidence.items()},
             "fixes": len(self.fixes), "compat checks": len(self.checks),
         }
 
 
-def _add(taxonomy: Taxonomy, rules: dict, settings: dict, name: str, dim: str, sett: Settings | None,
-         new: list[Rule]) -> None:
-    """Check one file's rules against the taxonomy and the rules loaded so far, then add them."""
-    known = {r.id for rs in rules.values() for r in rs}
-    for r in new:
-        if r.id in known:
-            raise RulesError(name, r.id, "duplicate rule id (already defined in another file)")
-        if taxonomy.get(dim, r.node) is None:
-            raise RulesError(name, r.id, f"unknown {dim} node {r.node!r}" + _hint(taxonomy, dim, r.node))
-        for cond in nested_conditions(r):
-            if cond.symptom is not None and not _is_prefix(taxonomy, "symptom", cond.symptom):
-                raise RulesError(name, r.id, f"unknown symptom node {cond.symptom!r}")
-            if cond.stage is not None and taxonomy.get("stage", cond.stage) is None:
-                raise RulesError(name, r.id, f"unknown stage {cond.stage!r}")
-    if sett is not None:
+def _add_evidence(doc, name: str, compiler: Compiler, taxonomy: Taxonomy, seen: set[str], evidence: dict,
+                  settings: dict) -> None:
+    """One evidence file's rules compiled and added to its dimension (and its settings, checked)."""
+    dim = doc.dimension
+    evidence[dim].extend((r, alts[0], unless) for r, alts, unless in parse_rules(doc, name, compiler, taxonomy, seen))
+    if doc.settings is not None:
         if dim in settings:
             raise RulesError(name, None, f"settings for {dim!r} are given twice")
-        for node in sett.prior:
+        for node in doc.settings.prior:
             if taxonomy.get(dim, node) is None:
                 raise RulesError(name, None, f"settings.prior: unknown {dim} node {node!r}")
-        settings[dim] = sett
-    rules[dim].extend(new)
+        settings[dim] = doc.settings
 
 
-def _is_prefix(taxonomy: Taxonomy, dim: str, path: str) -> bool:
-    """True when `path` names a node of the dimension."""
-    return taxonomy.get(dim, tuple(p.strip() for p in path.split(SEP))) is not None
+def _mapping(path: Path, key: str | None) -> dict:
+    """A YAML mapping (or its `key` section) from a small data file."""
+    data = load_yaml(path)
+    data = data.get(key) if isinstance(data, dict) and key else data
+    if not isinstance(data, dict):
+        raise RulesError(path, None, "expected a mapping" + (f" under {key!r}" if key else ""))
+    return data
 
 
-def _hint(taxonomy: Taxonomy, dim: str, name: str) -> str:
-    """A "did you mean" suffix when a node name is close to a real one."""
-    import difflib
+def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: set[str]) -> list:
+    """One rule file's rules, compiled."""
+    return parse_rules(parse_file(load_yaml(path), path, kind), path, compiler, taxonomy, seen)
 
-    names = [n.name for n in taxonomy.dimension_nodes(dim)]
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+
+def _links(fixes: list[Compiled], checks: list[Compiled], hosts: dict) -> None:
+    """URL hosts are allowed, and each check's `fix:` names a fix."""
+    ids = {f.rule.id for f in fixes}
+    for c in [*fixes, *checks]:
+        if problem := host_problem(c.rule.url, hosts):
+            raise RulesError(c.file, c.rule.id, problem)
+        if getattr(c.rule, "fix", None) is not None and c.rule.fix not in ids:
+            raise RulesError(c.file, c.rule.id, f"fix: no fix has the id {c.rule.fix!r}")

@@ -8,13 +8,13 @@ from typing import Literal
 
 from bot.core.classify import decide
 from bot.core.combine import combine, settled
-from bot.core.compat import check_compat
-from bot.core.evidence import collect
+from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
-from bot.core.fixes import match_fixes
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
 from bot.core.render import render_comment
+from bot.core.rules.fixes import check_compat
+from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
 from bot.core.types import Decision, Facts, LabelChoice, Prediction
@@ -25,30 +25,28 @@ ORDER = ("symptom", "stage", "root_cause")
 """Root-cause rules may depend on the symptom and stage chosen, so those are decided first."""
 
 
-def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED
-             ) -> dict[str, tuple[Prediction | None, list[float]]]:
+def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED,
+             scan: Scan | None = None) -> dict[str, tuple[Prediction | None, list[float]]]:
     """Each dimension's prediction from the rules alone, with the confidence of each level decided.
 
     A dimension in `fixed` takes the human's path (None: no label) and the others are decided given it.
     """
-    chosen: dict[str, str] = {}
+    scan = scan or Scan(facts, ruleset)
     out: dict[str, tuple[Prediction | None, list[float]]] = {}
-    scan = ruleset.index.scan(facts)
     for dim in ORDER:
         if dim in fixed:
             path = list(fixed[dim] or ())
             out[dim] = (Prediction(path=path, confidence=1.0, decided_by="human") if path else None, [1.0] * len(path))
             if path:
-                chosen[dim] = SEP.join(path)
+                scan.chosen[dim] = SEP.join(path)
             continue
-        evidence = collect(scan, ruleset.rules[dim], chosen, resolve=False)
+        evidence = collect(scan, ruleset.evidence[dim])
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
         if pred is not None:  # spans are found only for the evidence the decision keeps
             pred = Prediction(path=pred.path, confidence=pred.confidence, decided_by=pred.decided_by,
-                              evidence=[scan.resolved(e) for e in pred.evidence])
+                              evidence=[resolved(scan, e) for e in pred.evidence])
+            scan.chosen[dim] = pred.name
         out[dim] = (pred, confs)
-        if pred is not None:
-            chosen[dim] = pred.name
     return out
 
 
@@ -128,18 +126,21 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     A question, feature request or write-up gets no failure labels and no checklist (`kind_labels`: its kind label).
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
-    ruled = classify(facts, ruleset, fixed)
+    scan = Scan(facts, ruleset)
+    ruled = classify(facts, ruleset, fixed, scan)
     preds = {dim: p for dim, (p, _) in ruled.items()}
     confs = {dim: c for dim, (_, c) in ruled.items()}
     if classifier is not None and not settled(preds, ruleset.taxonomy):
         merged = combine(preds, classifier.predict(facts))
         confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
         preds = merged | {d: preds.get(d) for d in fixed}
+    scan.chosen = {d: p.name for d, p in preds.items() if p is not None}
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
     kind = issue_kind(facts)
+    scan.kind = kind
     bug = kind == "bug"
     labels = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}, levels) if bug else []
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
@@ -149,9 +150,9 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         symptom=symptom, root_cause=cause, stage=stage, kind=kind,
         labels=labels,
         facts=facts,
-        missing=missing_info(facts, symptom, stage, ruleset.requirements) if bug else [],
-        fixes=match_fixes(facts, symptom, cause, ruleset.fixes),
-        warnings=check_compat(facts, ruleset.checks),
+        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
+        fixes=ruleset.fix_index.match(scan),
+        warnings=check_compat(scan, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
     body = render_comment(decision, ruleset.requirements, language=lang)

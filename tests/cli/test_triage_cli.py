@@ -68,7 +68,7 @@ def _broken_rules(tmp_path):
     dst = tmp_path / "rules"
     shutil.copytree(rules_dir(), dst)
     path = dst / "evidence" / "symptom.yml"
-    path.write_text(path.read_text() + "  - {id: broken, node: Hang, weight: 1, prose: '(x'}\n")
+    path.write_text(path.read_text() + "  - {id: broken, node: Hang, weight: 1, when: {match: '(x', in: prose}}\n")
     return dst
 
 
@@ -79,6 +79,17 @@ def test_rules_check_ok_and_broken(monkeypatch, capsys, tmp_path):
     assert code == 1 and err.startswith("rules/symptom.yml: rule broken: bad regex")
     code, _, err = run(monkeypatch, capsys, ["rules", "check", str(tmp_path / "missing")])
     assert code == 2
+
+
+def test_rules_test_runs_every_example_and_names_the_one_that_fails(monkeypatch, capsys, tmp_path):
+    code, out, _ = run(monkeypatch, capsys, ["rules", "test"])
+    assert code == 0 and out.startswith("ok: ") and " examples of " in out
+    dst = tmp_path / "rules"
+    shutil.copytree(rules_dir(), dst)
+    path = dst / "fixes" / "vllm.yml"
+    path.write_text(path.read_text().replace("  examples:\n", "  examples:\n    not: ['No available memory for the cache blocks']\n", 1))
+    code, out, _ = run(monkeypatch, capsys, ["rules", "test", str(dst)])
+    assert code == 1 and "vllm.yml: " in out and "not example #1 fired" in out and out.rstrip().endswith("rules behave as stated")
 
 
 def test_triage_with_broken_rules_fails_with_the_rule_error(monkeypatch, capsys, tmp_path):

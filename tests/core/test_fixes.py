@@ -4,16 +4,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.fixes import MAX_SHOWN, load_fixes, match_fixes
-from bot.core.rulefile import RulesError, rules_dir
-from tests.core.make_facts import make_facts, pred
+from bot.core.rulefile import RulesError
+from bot.core.rules.fixes import MAX_SHOWN, FixIndex
+from bot.core.rules.scan import Scan
+from tests.core.make_facts import make_facts
+from tests.core.rules_dir import RULESET, broken_rules
 
-FIXES = load_fixes(rules_dir() / "fixes.yml")
+FIXES = RULESET.fixes
+
+
+def match_fixes(facts, symptom=None, cause=None, fixes=FIXES):
+    scan = Scan(facts, RULESET)
+    scan.chosen = {"symptom": symptom or "", "root_cause": cause or ""}
+    return FixIndex(fixes).match(scan)
 
 
 def _ids(prose="", symptom=None, cause=None, **kw):
-    facts = make_facts(prose, **kw)
-    return [f.id for f in match_fixes(facts, pred(symptom) if symptom else None, pred(cause) if cause else None, FIXES)]
+    return [f.id for f in match_fixes(make_facts(prose, **kw), symptom, cause)]
 
 
 @pytest.mark.parametrize("prose, kw, expected", [
@@ -93,7 +100,7 @@ def test_more_specific_first_and_capped():
     ids = _ids("vllm lora finetune OOM", "Crash - CUDA Error - Out of Memory",
                errors=[("torch.OutOfMemoryError", "CUDA out of memory.")], env={"vllm": "0.6.3"})
     assert len(ids) == MAX_SHOWN
-    assert ids[0] == "oom-vllm"  # error + text beats a bare symptom match
+    assert set(ids[:2]) == {"oom-vllm", "oom-finetune"}  # error + text beats a bare symptom match
 
 
 def test_package_condition():
@@ -111,28 +118,47 @@ def test_not_text_excludes():
 def test_nothing_matches_plain_question():
     assert _ids("How do I cite the paper?") == []
     assert _ids("model = AutoModel.from_pretrained(path, trust_remote_code=True, gpu_memory_utilization=0.9)") == []
-    assert match_fixes(make_facts("CUDA out of memory"), None, None, []) == []
+    assert match_fixes(make_facts("CUDA out of memory"), fixes=[]) == []
 
 
 def test_fixref_carries_chinese_title_outside_json():
-    (ref, *_) = match_fixes(make_facts("KeyError: 'qwen2'"), None, None, FIXES)
+    (ref, *_) = match_fixes(make_facts("KeyError: 'qwen2'"))
     assert ref.title_zh and "title_zh" not in ref.model_dump()
 
 
-@pytest.mark.parametrize("body, reason", [
-    ("fixes:\n  - id: a\n    title: t\n    url: https://x\n    match: {eror: x}\n", "rule a: match.0.eror"),
-    ("fixes:\n  - id: b\n    title: t\n    url: https://x\n    match: {error: '(?=x)'}\n", "rule b: "),
-    ("fixes:\n  - id: c\n    title: t\n    url: http://x\n    match: {error: x}\n", "rule c: url"),
-    ("fixes:\n  - id: d\n    title: t\n    url: https://x\n    match: {}\n", "rule d: "),
-    ("fixes:\n  - id: e\n    title: t\n    url: https://x\n    match: {env: [{key: gpu_cc, op: '<'}]}\n", "rule e: "),
-    ("fixes: [\n", "invalid YAML"),
+_FIX = "kind: fix\nrules:\n  - id: {id}\n    title: t\n    url: {url}\n    cause: {cause}\n    source: url\n    when: {when}\n    examples: {{fires: [x]}}\n"
+
+
+@pytest.mark.parametrize("fields, reason", [
+    ({"when": "{eror: x}"}, "rule a: unknown key 'when.eror'"),
+    ({"when": "{match: '(?=x)', in: prose}"}, "rule a: bad regex"),
+    ({"url": "http://docs.vllm.ai/x"}, "rule a: url must start with https"),
+    ({"url": "https://example.com/x"}, "rule a: url: host example.com is not in rules/hosts.yml"),
+    ({"when": "{}"}, "rule a: "),
+    ({"when": "{env: {gpu_cc: '<'}}"}, "rule a: env gpu_cc"),
+    ({"when": "{env: {gpu_ccc: '<8.0'}}"}, "rule a: unknown env key 'gpu_ccc'"),
+    ({"when": "{symptom: [Crash - Typo]}"}, "rule a: unknown symptom node"),
+    ({"cause": "Nope"}, "rule a: cause: unknown root_cause node"),
+    ({"when": "{match: x}"}, "rule a: "),
+    ({"when": "{match: '{{nope}}', in: prose}"}, "rule a: unknown pattern fragment"),
 ])
-def test_broken_fix_file_names_file_and_rule(tmp_path: Path, body, reason):
-    path = tmp_path / "fixes.yml"
-    path.write_text(body)
+def test_broken_fix_file_names_file_and_rule(tmp_path: Path, fields, reason):
+    values = {"id": "a", "url": "https://docs.vllm.ai/x", "cause": "Hardware and Resource Limitations",
+              "when": "{match: x, in: prose}", **fields}
     with pytest.raises(RulesError) as exc:
-        load_fixes(path)
-    assert str(exc.value).startswith("rules/fixes.yml") and reason in str(exc.value)
+        broken_rules(tmp_path, "fixes/zz.yml", _FIX.format(**values))
+    assert str(exc.value).startswith("rules/zz.yml") and reason in str(exc.value), str(exc.value)
+
+
+def test_a_fix_without_examples_and_invalid_yaml_are_rejected(tmp_path: Path):
+    text = _FIX.format(id="a", url="https://docs.vllm.ai/x", cause="Hardware and Resource Limitations",
+                       when="{match: x, in: prose}")
+    with pytest.raises(RulesError, match="rule a: examples"):
+        broken_rules(tmp_path, "fixes/zz.yml", text.replace("    examples: {fires: [x]}\n", ""))
+    with pytest.raises(RulesError, match="rule oom-vllm: duplicate rule id"):
+        broken_rules(tmp_path, "fixes/zz.yml", text.replace("id: a", "id: oom-vllm"))
+    with pytest.raises(RulesError, match="invalid YAML"):
+        broken_rules(tmp_path, "fixes/zz.yml", "rules: [\n")
 
 
 def test_leaf_symptom_outranks_parent_plus_keyword():
@@ -143,18 +169,12 @@ def test_leaf_symptom_outranks_parent_plus_keyword():
 
 def test_filtered_list_matches_like_the_full_one():
     facts = make_facts("OOM", errors=[("torch.OutOfMemoryError", "CUDA out of memory.")])
-    full = [f.id for f in match_fixes(facts, None, None, FIXES)]
-    assert full and [f.id for f in match_fixes(facts, None, None, FIXES[::-1])] == full
-    assert [f.id for f in match_fixes(facts, None, None, [x for x in FIXES if x.id != full[0]])] == full[1:]
+    full = [f.id for f in match_fixes(facts)]
+    assert full and [f.id for f in match_fixes(facts, fixes=[x for x in FIXES if x.rule.id != full[0]])] == full[1:]
 
 
-def test_candidates_for_a_path_keep_every_alternative_that_can_score():
-    from bot.core.conditions import view_of
-
-    index = FIXES[0]._index
-    facts = make_facts("CUDA out of memory while serving")
-    view = view_of(facts)
-    for sym, cause in [("Crash - CUDA Error - Out of Memory", ""), ("Incorrect Functionality", "Tokenizer"), ("", "")]:
-        every, narrowed = index.candidates(view), index.candidates(view, sym, cause)
-        assert {id(m) for _, m in narrowed} <= {id(m) for _, m in every}
-        assert all(m.score({}, view, facts, sym, cause) == 0 for f, m in every if (f, m) not in narrowed)
+def test_every_alternative_that_holds_is_scored_with_its_specificity():
+    scan = Scan(make_facts("vllm serve OOM", errors=[("ValueError", "No available memory for the cache blocks")]),
+                RULESET)
+    scored = {(FIXES[i].rule.id, j): score for i, j, score in RULESET.fix_index.scored(scan)}
+    assert scored[("oom-vllm", 0)] == 7 and scored[("oom-vllm", 1)] == 6  # error + text; error alone

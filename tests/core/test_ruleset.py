@@ -30,7 +30,7 @@ def test_shipped_rules_load_and_cover_every_dimension(shipped):
 
 def test_every_top_level_symptom_and_cause_has_evidence(shipped):
     for dim in ("symptom", "root_cause"):
-        covered = {r.node.split(" - ")[0] for r in shipped.rules[dim]}
+        covered = {r.node.split(" - ")[0] for r, _, _ in shipped.evidence[dim].rules}
         assert covered == {n.name for n in shipped.taxonomy.children(dim)}
 
 
@@ -40,12 +40,18 @@ def _append_rule(copy, text):
 
 
 @pytest.mark.parametrize("rule, message", [
-    ("  - {id: typo, node: Hang, weight: 1, prosee: x}\n", "rules/symptom.yml: rule typo: unknown key 'prosee'"),
-    ("  - {id: nonode, node: Hangs, weight: 1, prose: x}\n",
+    ("  - {id: typo, node: Hang, weight: 1, when: {prosee: x}, examples: {fires: [x]}}\n",
+     "rules/symptom.yml: rule typo: unknown key 'when.prosee'"),
+    ("  - {id: nonode, node: Hangs, weight: 1, when: {match: x, in: prose}, examples: {fires: [x]}}\n",
      "rules/symptom.yml: rule nonode: unknown symptom node 'Hangs' (did you mean 'Hang'?)"),
-    ("  - {id: badre, node: Hang, weight: 1, prose: '(?<=x)y'}\n", "rules/symptom.yml: rule badre: bad regex"),
-    ("  - {id: badtype, node: Hang, weight: [1], prose: x}\n", "rules/symptom.yml: rule badtype: weight:"),
-    ("  - {id: crash-prose, node: Hang, weight: 1, prose: x}\n", "rules/symptom.yml: rule crash-prose: duplicate"),
+    ("  - {id: badre, node: Hang, weight: 1, when: {match: '(?<=x)y', in: prose}, examples: {fires: [x]}}\n",
+     "rules/symptom.yml: rule badre: bad regex"),
+    ("  - {id: badtype, node: Hang, weight: [1], when: {match: x, in: prose}, examples: {fires: [x]}}\n",
+     "rules/symptom.yml: rule badtype: weight:"),
+    ("  - {id: crash-prose, node: Hang, weight: 1, when: {match: x, in: prose}, examples: {fires: [x]}}\n",
+     "rules/symptom.yml: rule crash-prose: duplicate"),
+    ("  - {id: noex, node: Hang, weight: 1, when: {match: x, in: prose}}\n",
+     "rules/symptom.yml: rule noex: examples: at least one `fires` example is required"),
 ])
 def test_a_broken_rule_fails_at_load_naming_file_rule_and_reason(copy, rule, message):
     _append_rule(copy, rule)
@@ -56,7 +62,7 @@ def test_a_broken_rule_fails_at_load_naming_file_rule_and_reason(copy, rule, mes
 
 def test_unknown_symptom_condition_in_a_cause_rule(copy):
     path = copy / "evidence" / "cause.yml"
-    path.write_text(path.read_text() + "  - {id: x1, node: Model Corruption Issues, weight: 1, symptom: Crashes}\n")
+    path.write_text(path.read_text() + "  - {id: x1, node: Model Corruption Issues, weight: 1, when: {symptom: Crashes}, examples: {fires: [x]}}\n")
     with pytest.raises(RulesError, match="rules/cause.yml: rule x1: unknown symptom node 'Crashes'"):
         RuleSet.load(copy)
 
@@ -70,10 +76,16 @@ def test_missing_settings_and_missing_files(copy, tmp_path):
 
 
 def test_extra_repo_rules_are_added_and_validated(shipped):
-    extra = shipped.with_extra({"repo.yml": "dimension: symptom\nrules:\n  - {id: repo-x, node: Hang, weight: 9, prose: frozen}\n"})
-    assert extra.rules["symptom"][-1].id == "repo-x"
-    assert len(shipped.rules["symptom"]) + 1 == len(extra.rules["symptom"])
+    head = "kind: evidence\ndimension: symptom\nrules:\n"
+    rule = "  - {{id: {}, node: Hang, weight: 9, when: {{match: frozen, in: prose}}, examples: {{fires: [frozen]}}}}\n"
+    extra = shipped.with_extra({"repo.yml": head + rule.format("repo-x")})
+    assert extra.evidence["symptom"].rules[-1][0].id == "repo-x"
+    assert len(shipped.evidence["symptom"]) + 1 == len(extra.evidence["symptom"])
+    from bot.core.triage import triage
+
+    assert "repo-x" in {e.rule for e in triage("it is frozen", "the screen is frozen", extra).symptom.evidence}
+    assert triage("OOM", "CUDA out of memory", extra).fixes == triage("OOM", "CUDA out of memory", shipped).fixes
     with pytest.raises(RulesError, match="rules/repo.yml: rule crash-prose: duplicate rule id"):
-        shipped.with_extra({"repo.yml": "dimension: symptom\nrules:\n  - {id: crash-prose, node: Hang, weight: 1, prose: x}\n"})
+        shipped.with_extra({"repo.yml": head + rule.format("crash-prose")})
     with pytest.raises(RulesError, match="rules/repo.yml: extra rule files cannot change the settings"):
-        shipped.with_extra({"repo.yml": "dimension: stage\nsettings: {min_score: [1], min_confidence: [0.5]}\n"})
+        shipped.with_extra({"repo.yml": "kind: evidence\ndimension: stage\nsettings: {min_score: [1], min_confidence: [0.5]}\n"})

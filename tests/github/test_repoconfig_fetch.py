@@ -137,8 +137,9 @@ async def test_extra_rules_from_the_repo_are_used(env):
     fake, running, send, _ = env
     fake.add_issue(REPO, 4, title="Weird behaviour with the FooBar accelerator", body="See the title.")
     put(fake, "rules: [.github/firstmile/rules.yml]\n")
-    put(fake, "dimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang\n    weight: 8\n"
-              "    title: 'FooBar accelerator'\n", ".github/firstmile/rules.yml")
+    put(fake, "kind: evidence\ndimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang\n    weight: 8\n"
+              "    when: {match: 'FooBar accelerator', in: title}\n    examples: {fires: [{title: FooBar accelerator}]}\n",
+        ".github/firstmile/rules.yml")
     await deliver(running, send, "issues", issue_event(fake, number=4))
     assert running.server.store.issue_state(REPO, 4).decision["symptom"] == "Hang"
     assert "symptom: hang" in fake.repos[REPO.lower()].issues[4].labels

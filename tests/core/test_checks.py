@@ -1,19 +1,25 @@
-"""Tests for the compatibility-check interpreter, the derived env keys and the shipped checks."""
+"""Tests for compatibility checks (rules/checks.yml), the derived env keys and the shipped checks."""
 
 from pathlib import Path
 
 import pytest
 
-from bot.core.compat import check_compat, derive_env, load_checks, load_tables
-from bot.core.rulefile import RulesError, rules_dir
+from bot.core.rulefile import RulesError
+from bot.core.rules.env import derive_env
+from bot.core.rules.fixes import check_compat
+from bot.core.rules.scan import Scan
 from tests.core.make_facts import make_facts
+from tests.core.rules_dir import RULESET, broken_rules
 
-CHECKS = load_checks(rules_dir() / "compat.yml")
-TABLES = load_tables(rules_dir() / "tables.yml")
+CHECKS, TABLES = RULESET.checks, RULESET.tables
+
+
+def _warnings(facts, checks=CHECKS):
+    return check_compat(Scan(facts, RULESET), checks)
 
 
 def _ids(prose="", **kw):
-    return [w.id for w in check_compat(make_facts(prose, **kw), CHECKS)]
+    return [w.id for w in _warnings(make_facts(prose, **kw))]
 
 
 @pytest.mark.parametrize("prose, env, expected", [
@@ -84,7 +90,7 @@ def test_one_python_warning_at_a_time_the_one_for_that_torch(python, torch, expe
 
 def test_message_fills_values_as_inert_code():
     facts = make_facts("bf16", env={"gpu": "Tesla V100 @org/team <img src=x>"})
-    (w,) = [w for w in check_compat(facts, CHECKS) if w.id == "bf16-old-gpu"]
+    (w,) = [w for w in _warnings(facts) if w.id == "bf16-old-gpu"]
     assert "`Tesla V100 @\u200borg/team <img src=x>`" in w.message and "`7.0`" in w.message
     assert w.message_zh and w.url.startswith("https://")
 
@@ -103,35 +109,23 @@ def test_derive_cpu_build_from_collect_env_text():
     assert derive_env(facts, None)["torch_build"] == "cpu"
 
 
-@pytest.mark.parametrize("body, reason", [
-    ("checks:\n  - id: a\n    message: m\n    message_zh: m\n    source: s\n    typo: 1\n", "rule a: typo"),
-    ("checks:\n  - id: b\n    message: m\n    message_zh: m\n    source: s\n    text: '(?<=x)'\n", "rule b: "),
-    ("checks:\n  - id: c\n    message: m\n    message_zh: m\n    source: s\n    env: [{key: x, op: '<'}]\n",
-     "rule c: "),
-    ("checks:\n  - id: d\n    message: m\n    message_zh: m\n    source: s\n"
-     "  - id: d\n    message: m\n    message_zh: m\n    source: s\n", "rule d: duplicate id"),
-    ("nope: []\n", "rules/compat.yml: expected"),
+_CHECK = "kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m\n    url: https://pytorch.org/x\n{extra}"
+
+
+@pytest.mark.parametrize("extra, reason", [
+    ("    when: {env: {gpu: present}}\n    typo: 1\n    examples: {fires: [x]}\n", "rule a: unknown key 'typo'"),
+    ("    when: {match: '(?<=x)', in: prose}\n    examples: {fires: [x]}\n", "rule a: bad regex"),
+    ("    when: {env: {x: '<'}}\n    examples: {fires: [x]}\n", "rule a: env x"),
+    ("    when: {env: {gpu: present}}\n    fix: no-such-fix\n    examples: {fires: [x]}\n",
+     "rule a: fix: no fix has the id 'no-such-fix'"),
+    ("    when: [{env: {gpu: present}}, {env: {os: present}}]\n    examples: {fires: [x]}\n",
+     "rule a: when: only fixes take a list"),
 ])
-def test_broken_check_file_names_file_and_rule(tmp_path: Path, body, reason):
-    path = tmp_path / "compat.yml"
-    path.write_text(body)
+def test_broken_check_file_names_file_and_rule(tmp_path: Path, extra, reason):
     with pytest.raises(RulesError) as exc:
-        load_checks(path)
-    assert str(exc.value).startswith("rules/compat.yml") and reason in str(exc.value)
+        broken_rules(tmp_path, "checks.yml", _CHECK.format(extra=extra))
+    assert str(exc.value).startswith("rules/checks.yml") and reason in str(exc.value), str(exc.value)
 
 
 def test_no_checks_no_warnings():
-    assert check_compat(make_facts("bf16", env={"gpu": "T4"}), []) == []
-
-
-def test_a_check_is_skipped_without_the_keys_its_conditions_read():
-    from bot.core.conditions import view_of
-
-    for check in CHECKS:
-        read = {c.key for c in check.env if c.present is not False} | {c.ref for c in check.env if c.ref}
-        assert check.needs == read
-    bf16 = next(c for c in CHECKS if c.id == "bf16-old-gpu")
-    facts = make_facts("bf16 training fails", env={"gpu": "Tesla V100-SXM2-32GB"})
-    env = derive_env(facts, TABLES)
-    assert bf16.applies(env, view_of(facts))
-    assert not bf16.applies({k: v for k, v in env.items() if k not in bf16.needs}, view_of(facts))
+    assert _warnings(make_facts("bf16", env={"gpu": "T4"}), []) == []

@@ -1,0 +1,99 @@
+"""Known fixes and compat checks: which hold for a scanned issue (fixes ranked by how specific their match is)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.rules.compile import Node, gates
+from bot.core.rules.schema import CheckRule, FixRule
+from bot.core.sanitize import code
+from bot.core.types import FixRef, Warning_
+
+MAX_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A rule with its compiled `when` alternatives (one unless a fix lists several) and `unless`."""
+
+    rule: FixRule | CheckRule
+    alts: tuple[Node, ...]
+    unless: Node | None
+    file: str
+
+    def holds(self, scan) -> bool:
+        """True when some alternative holds and `unless` does not."""
+        return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
+
+    def vetoed(self, scan) -> bool:
+        """True when `unless` holds."""
+        return self.unless is not None and self.unless.hit(scan) is not None
+
+
+class FixIndex:
+    """Fix alternatives keyed by a pattern each needs, so an issue scores only those that can hold."""
+
+    def __init__(self, fixes: list[Compiled]):
+        self.fixes = fixes
+        self.gated: dict[tuple, list[tuple[int, int]]] = {}
+        self.ungated: list[tuple[int, int]] = []
+        for i, f in enumerate(fixes):
+            for j, alt in enumerate(f.alts):
+                g = gates(alt)
+                for hays, ids in g or ():
+                    for pid in ids:
+                        self.gated.setdefault((hays, pid), []).append((i, j))
+                if g is None:
+                    self.ungated.append((i, j))
+        self.hays = sorted({h for h, _ in self.gated})
+
+    def scored(self, scan) -> list[tuple[int, int, int]]:
+        """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied."""
+        todo = set(self.ungated)
+        for hays in self.hays:
+            for pid in scan.found(hays):
+                todo.update(self.gated.get((hays, pid), ()))
+        out, vetoed = [], {}
+        for i, j in sorted(todo):
+            f = self.fixes[i]
+            alt = f.alts[j]
+            if alt.hit(scan) is None:
+                continue
+            if i not in vetoed:
+                vetoed[i] = f.vetoed(scan)
+            if not vetoed[i]:
+                out.append((i, j, alt.score(scan)))
+        return out
+
+    def match(self, scan) -> list[FixRef]:
+        """The matching fixes, most specific first (ties keep file order), at most MAX_SHOWN."""
+        best: dict[int, int] = {}
+        for i, _, score in self.scored(scan):
+            if score > best.get(i, 0):
+                best[i] = score
+        ranked = sorted(best, key=lambda k: (-best[k], k))[:MAX_SHOWN]
+        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh)
+                for r in (self.fixes[k].rule for k in ranked)]
+
+
+class _Values(dict):
+    """Template values: env values as safe inline code; unknown keys render as '?'."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def fill(template: str, env: dict[str, str]) -> str:
+    """Fill {key} placeholders with env values rendered as inline code (issue text is untrusted)."""
+    return template.format_map(_Values({k: code(v, limit=80) for k, v in env.items()}))
+
+
+def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
+    """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it)."""
+    out = []
+    for c in checks:
+        if c.holds(scan):
+            env = scan.env
+            out.append(Warning_(id=c.rule.fix or c.rule.id, message=fill(c.rule.message, env),
+                                message_zh=fill(c.rule.message_zh, env), url=c.rule.url))
+    return out

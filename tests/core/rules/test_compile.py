@@ -1,0 +1,82 @@
+"""COND compiled and matched: haystacks, alternatives, fragments, env tests, combinators, typed hits, the bounded cache."""
+
+import pytest
+
+from bot.core.rules.compile import Compiler, RegexCache
+from bot.core.rules.load import cond_of
+from bot.core.rules.scan import Scan
+from tests.core.make_facts import make_facts
+
+FACTS = make_facts("vllm hangs\nthe model keeps repeating itself",
+                   errors=[("torch.OutOfMemoryError", "CUDA out of memory")], package="vllm",
+                   env={"torch": "2.1.0+cu121", "gpu": "Tesla V100-SXM2-32GB", "python": "3.12.1"})
+
+
+def _holds(mapping, pooled=True, **frags):
+    compiler = Compiler(frags)
+    node = compiler.cond(cond_of(mapping))
+    compiler.freeze()
+    if not pooled:  # compiled after freeze: searches on its own regexes
+        node = compiler.cond(cond_of(mapping))
+    scan = Scan(FACTS, type("RS", (), {"compiler": compiler, "tables": None})())
+    scan.chosen = {"symptom": "Crash - CUDA Error - Out of Memory", "stage": "Inference"}
+    return node.hit(scan)
+
+
+@pytest.mark.parametrize("pooled", [True, False])
+@pytest.mark.parametrize("mapping, expected", [
+    ({"match": "repeating", "in": "prose"}, True),
+    ({"match": "repeating", "in": "title"}, False),
+    ({"match": ["nope", "hangs"], "in": ["title", "code"]}, True),
+    ({"match": "OutOfMemoryError: CUDA", "in": "errors"}, True),
+    ({"match": "python=3\\.12", "in": "env"}, True),
+    ({"match": "{{oom}}", "in": "errors"}, True),
+    ({"error": {"type": "OutOfMemory", "package": ["vllm"]}}, True),
+    ({"error": {"type": "OutOfMemory", "package": ["numpy"]}}, False),
+    ({"error": {"line": "Error: CUDA out", "kind": ["python", "oom"]}}, True),
+    ({"env": {"gpu_cc": "<8.0", "torch_cuda_major": "==12", "python": ">=3.12,<3.13"}}, True),
+    ({"env": {"python": "<{gpu_cc}"}}, True),
+    ({"env": {"gpu": {"matches": "v100"}, "vllm": "absent"}}, True),
+    ({"env": {"vllm": "present"}}, False),
+    ({"env": {"transformers": "<9"}}, False),  # unknown values never satisfy a comparison
+    ({"symptom": ["crash - cuda error"], "stage": "Inference", "language": "en"}, True),
+    ({"root_cause": ["Hardware"]}, False),
+    ({"runtime": ["ollama"]}, False),
+    ({"any": [{"match": "nope", "in": "whole"}, {"not": {"match": "nope", "in": "whole"}}]}, True),
+    ({"all": [{"match": "hangs", "in": "title"}, {"match": "nope", "in": "prose"}]}, False),
+])
+def test_conditions(mapping, expected, pooled):
+    assert (_holds(mapping, pooled, oom="out of memory") is not None) == expected
+
+
+def test_a_match_hit_names_haystack_alternative_and_span():
+    compiler = Compiler()
+    node = compiler.cond(cond_of({"match": ["nope", "keeps \\w+"], "in": ["prose"]}))
+    compiler.freeze()
+    scan = Scan(FACTS, type("RS", (), {"compiler": compiler, "tables": None})())
+    hit = scan.resolve(node.hit(scan))
+    assert (hit.hay, hit.alt, hit.text) == ("prose", 1, "keeps repeating")
+    assert FACTS.text[hit.span[0]:hit.span[1]] == "keeps repeating"
+
+
+@pytest.mark.parametrize("mapping, reason", [
+    ({"match": "x"}, "`match` needs `in`"),
+    ({"in": "prose"}, "`match` needs `in`"),
+    ({"match": "x", "in": "body"}, "in"),
+    ({}, "empty condition"),
+    ({"any": []}, "must not be empty"),
+    ({"env": {"torch": "~2"}}, "expected present, absent"),
+    ({"match": "(x", "in": "prose"}, "bad regex"),
+    ({"match": "{{missing}}", "in": "prose"}, "unknown pattern fragment"),
+])
+def test_bad_conditions_say_why(mapping, reason):
+    with pytest.raises(ValueError, match=None) as exc:
+        Compiler().cond(cond_of(mapping))
+    assert reason in str(exc.value)
+
+
+def test_the_regex_cache_is_bounded():
+    cache = RegexCache(size=2)
+    for pat in ("a", "b", "c", "a"):
+        cache(pat)
+    assert len(cache._rx) == 2
