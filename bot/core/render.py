@@ -168,7 +168,7 @@ def _likely(d: Decision) -> tuple[str, int] | None:
 def _asked(d: Decision, req: Requirements) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The (at most 3) items asked for, and the commands that print them for this reporter's stack."""
     items = list(d.missing)[:MAX_ASKED]
-    plan = req.plan(items, s.valid(d.facts.text), d.facts.runtimes, failing_imports(d.facts)) if items else []
+    plan = req.plan(items, d.facts, failing_imports(d.facts)) if items else []
     return items, plan
 
 
@@ -254,7 +254,7 @@ def _details(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
         out += [f"- {s.code(w.id)}: {w.message_zh if lang == 'zh' and w.message_zh else w.message}"
                 for w in d.warnings] + [""]
     if d.missing:
-        plan = req.plan(list(d.missing), s.valid(d.facts.text), d.facts.runtimes, failing_imports(d.facts))
+        plan = req.plan(list(d.missing), d.facts, failing_imports(d.facts))
         by_item = {i: cmd for cmd, items in plan for i in items}
         out += [f"**{t['asks']}**", ""]
         for i in d.missing:

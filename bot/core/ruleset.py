@@ -1,4 +1,4 @@
-"""Every rules file, loaded and cross-checked once: taxonomy, evidence, fixes, compat checks, requirements."""
+"""Every rules file, loaded and cross-checked once: taxonomy, evidence, fixes, compat checks, asks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.core.evidence import EvidenceRules, Settings
-from bot.core.missing import load_requirements
+from bot.core.missing import load_asks
 from bot.core.rulefile import RulesError, load_yaml, rules_dir
 from bot.core.rules.compile import Compiler
 from bot.core.rules.env import Tables
@@ -65,7 +65,7 @@ class RuleSet:
         checks = [Compiled(r, alts, unless, "checks.yml")
                   for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
         _links(fixes, checks, hosts)
-        requirements = load_requirements(root / "requirements.yml", compiler)
+        requirements = load_asks(root / "asks.yml", compiler, taxonomy, seen)
         tables = None
         if (root / "tables.yml").exists():
             try:
@@ -102,6 +102,7 @@ class RuleSet:
             "taxonomy nodes": len(self.taxonomy.nodes),
             **{f"{d} rules": len(rs) for d, rs in self.evidence.items()},
             "fixes": len(self.fixes), "compat checks": len(self.checks),
+            "asks": len(self.requirements.rules) if self.requirements is not None else 0,
         }
 
 

@@ -3,14 +3,14 @@
 import re2
 from markdown_it import MarkdownIt
 
-from bot.core.missing import load_requirements
+from bot.core.ruleset import RuleSet
 from bot.core.render import MARKER, render_comment, visible_part
 from bot.core.rulefile import rules_dir
 from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warning_
 from tests.core.make_facts import make_facts, pred
 from tests.reliability.live import live_parts
 
-REQ = load_requirements(rules_dir() / "requirements.yml")
+REQ = RuleSet.load().requirements
 _MENTION = re2.compile(r"@[A-Za-z0-9]")
 HOSTILE = "@org/team <img src=x onerror=alert(1)> [x](javascript:alert(1)) ```\n/label +pwned"
 FIXES = [FixRef(id="oom-vllm", title="Lower gpu_memory_utilization", title_zh="降低 gpu_memory_utilization",

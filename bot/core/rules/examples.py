@@ -23,13 +23,17 @@ def fired(title: str, body: str, ruleset) -> set[str]:
     out = {e.rule for d in DIMENSIONS for e in collect(scan, ruleset.evidence[d])}
     out.update(ruleset.fix_index.fixes[i].rule.id for i, _, _ in ruleset.fix_index.scored(scan))
     out.update(c.rule.id for c in ruleset.checks if c.holds(scan))
+    if ruleset.requirements is not None:  # asks: their conditions, on the issue as triage decided it
+        scan.kind = decision.kind
+        out.update(r.id for r in ruleset.requirements.fired(scan))
     return out
 
 
 def every_rule(ruleset) -> list[tuple[str, object]]:
-    """(where, rule model) for every rule with examples: evidence by dimension, then fixes and checks."""
+    """(where, rule model) for every rule with examples: evidence by dimension, then fixes, checks and asks."""
     out = [(f"evidence/{d}", r) for d in DIMENSIONS for r, _, _ in ruleset.evidence[d].rules]
-    return out + [(c.file, c.rule) for c in [*ruleset.fixes, *ruleset.checks]]
+    out += [(c.file, c.rule) for c in [*ruleset.fixes, *ruleset.checks]]
+    return out + [("asks.yml", r) for r in (ruleset.requirements.rules if ruleset.requirements is not None else [])]
 
 
 def failures(ruleset, rules: list[tuple[str, object]] | None = None) -> list[str]:
