@@ -136,7 +136,7 @@ class Requirements(Strict):
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised
-            got = _group(items, [self.commands[k] for k in usable])
+            got = _group(items, [(self.commands[k], self.commands[k].rank(runtimes)) for k in usable])
             if len(self._plans) < 4096:
                 self._plans[key] = got
         return [(run, list(its)) for run, its in got]
@@ -149,12 +149,16 @@ class Requirements(Strict):
         return (rank, len(c.covers) if rank == len(runtimes) else 0, k)
 
 
-def _group(items: list[str], usable: list[Command]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Greedy cover: the command printing most of the items left first (the earlier one on ties)."""
-    left = [i for i in items if any(i in c.covers for c in usable)]
+def _group(items: list[str], usable: list[tuple[Command, int]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Greedy cover, the reporter's own runtime's commands first: among the commands of the most specific runtime
+    that still print something, the one printing most of the items left (the earlier one on ties)."""
+    left = [i for i in items if any(i in c.covers for c, _ in usable)]
     out = []
     while left:
-        best = max(enumerate(usable), key=lambda ic: (len(set(ic[1].covers) & set(left)), -ic[0]))[1]
+        useful = [(k, c, r) for k, (c, r) in enumerate(usable) if set(c.covers) & set(left)]
+        tier = min(r for _, _, r in useful)
+        best = max(((k, c) for k, c, r in useful if r == tier),
+                   key=lambda kc: (len(set(kc[1].covers) & set(left)), -kc[0]))[1]
         got = tuple(i for i in left if i in best.covers)
         out.append((best.run, got))
         left = [i for i in left if i not in got]

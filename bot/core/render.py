@@ -129,9 +129,11 @@ def _fixes(d: Decision) -> list:
 
 def _err(d: Decision) -> str:
     """The reporter's own error line, as a short code span, or ""."""
-    if not d.facts.errors:
+    title_end = len(d.facts.title) + 2
+    logged = [e for e in d.facts.errors if e.span[0] >= title_end or e.span == (0, 0)]
+    if not logged:  # an error only the title names is not a log line
         return ""
-    e = d.facts.errors[0]
+    e = logged[0]
     line = f"{e.type}: {e.message}" if e.message else e.type
     return s.code(line.split("\n", 1)[0], limit=90)
 

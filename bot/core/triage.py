@@ -151,12 +151,23 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         labels=labels,
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
-        fixes=ruleset.fix_index.match(scan),
+        fixes=_fixes_for(kind, ruleset.fix_index.match(scan), ruleset),
         warnings=check_compat(scan, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
     body = render_comment(decision, ruleset.requirements, language=lang)
     return decision.model_copy(update={"comment": body if should_comment(decision, comment) else None})
+
+
+def _fixes_for(kind: str, fixes: list, ruleset: RuleSet) -> list:
+    """A failure report gets every matching fix; a question or request only "model family F needs runtime >= V"
+    gates (the answer to "is X supported?"), and a write-up none (its author solved it)."""
+    if kind == "bug":
+        return fixes
+    if kind == "other":
+        return []
+    gated = {c.rule.id for c in ruleset.fixes if getattr(c.rule, "gate", None) is not None}
+    return [f for f in fixes if f.id in gated]
 
 
 CommentMode = Literal["when-useful", "always", "never"]

@@ -185,3 +185,13 @@ def test_plan_depends_on_the_tools_the_text_names_and_returns_fresh_lists():
     assert not any("vllm collect-env" in cmd for cmd, _ in without)
     with_vllm[0][1].append("x")  # callers may edit the lists; the memo stays intact
     assert _plan(items, ["vllm"])[0][1] != with_vllm[0][1]
+
+
+def test_the_reporters_runtime_command_comes_first_and_a_generic_one_fills_the_rest():
+    assert _plan(["torch", "cuda", "cuda_driver"], ["lmdeploy"]) == [
+        ("lmdeploy check_env", ["torch", "cuda"]), ("nvidia-smi", ["cuda_driver"])]
+
+
+def test_no_error_said_is_no_traceback_asked():
+    assert _missing("It stops after step 3 with no error at all.") == []
+    assert _missing("It stops after step 3 with an error.") == ["traceback"]

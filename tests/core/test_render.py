@@ -129,3 +129,11 @@ def test_lone_surrogates_become_question_marks():
     out = render_comment(_decision(facts=facts, missing=["cuda", "gpu"]), REQ, language="en")
     out.encode("utf-8")  # valid UTF-8 throughout
     assert "Qwen?" in out
+
+
+def test_an_error_only_the_title_names_is_not_quoted_as_a_log_line():
+    title = "RuntimeError: CUDA error: illegal memory access with fp8 kv cache"
+    facts = make_facts(title + "\nIt happens under load.", errors=[("RuntimeError", "CUDA error: illegal memory access")])
+    facts = facts.model_copy(update={"errors": [e.model_copy(update={"span": (0, 12)}) for e in facts.errors]})
+    shown = visible_part(render_comment(_decision(facts=facts), REQ, language="en"))
+    assert shown.startswith("For “RuntimeError: CUDA error") and "Your log" not in shown

@@ -249,3 +249,15 @@ def test_an_unfilled_template_gets_one_line_asking_to_fill_it_in(rs):
     d = triage("[Bug]: ", body, rs)
     assert d.facts.template_only and "gpu" not in d.facts.env and "torch" not in d.facts.env
     assert "fill them in" in d.comment.split("<details>")[0]
+
+
+def test_a_question_gets_only_version_gates_and_a_write_up_no_fix(rs):
+    gated = {c.rule.id for c in rs.fixes if c.rule.gate is not None}
+    q = triage("How do I get better answers from Qwen2.5-7B-Instruct?", "The answers repeat themselves; "
+               "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
+    assert q.kind == "question" and all(f.id in gated for f in q.fixes)
+    as_bug = triage("Qwen2.5-7B-Instruct answers repeat themselves", "The answers repeat themselves; "
+                    "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
+    assert [f for f in as_bug.fixes if f.id not in gated]  # the same text as a failure report gets them
+    w = triage("PSA: fix for KeyError 'qwen2'", "If you see KeyError: 'qwen2', upgrade transformers to 4.37.", rs)
+    assert w.kind == "other" and w.fixes == []
