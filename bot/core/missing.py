@@ -33,6 +33,8 @@ class Item(Strict):
     """RE2 over the whole issue text (env dumps and logs included) that means the item is stated."""
     how_en: str = ""
     how_zh: str = ""
+    pip: str | None = None
+    """How `pip list` names the package (an RE2 fragment), for a command whose `run` has `{pip}`."""
 
 
 class Command(Strict):
@@ -122,7 +124,7 @@ class Requirements(Strict):
     def command_for(self, item: str, facts: Facts, failing: frozenset[str] = frozenset()) -> str | None:
         """The first command usable for this issue that prints the item, or None."""
         scan = self.scan(facts)
-        return next((c.run for c in self.commands
+        return next((self._fill(c.run, (item,)) for c in self.commands
                      if item in c.covers and self.holds(c.id, scan) and not set(c.imports) & failing), None)
 
     def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset()
@@ -136,10 +138,18 @@ class Requirements(Strict):
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised
-            got = _group(items, [(self.commands[k], self.commands[k].rank(runtimes)) for k in usable])
+            got = tuple((self._fill(run, its), its) for run, its in
+                        _group(items, [(self.commands[k], self.commands[k].rank(runtimes)) for k in usable]))
             if len(self._plans) < 4096:
                 self._plans[key] = got
         return [(run, list(its)) for run, its in got]
+
+    def _fill(self, run: str, items: tuple[str, ...]) -> str:
+        """The command with `{pip}` replaced by the pip names of the items it is asked to print."""
+        if "{pip}" not in run:
+            return run
+        names = "|".join(self.items[i].pip for i in items if self.items[i].pip)
+        return run.split("  #", 1)[0].replace("{pip}", names)
 
     def _order(self, k: int, runtimes: tuple[str, ...]) -> tuple[int, int, int]:
         """Commands for the reporter's runtime first; among generic ones the narrowest first (on equal coverage

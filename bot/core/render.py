@@ -24,7 +24,7 @@ _ENV_ORDER = (
 _T = {
     "en": {
         "fix_err": "Your log shows {err}: {fix}.",
-        "fix_title": "For “{title}”: {fix}.",
+        "fix_title": "For {title}: {fix}.",
         "fix_plain": "{fix}.",
         "also_fix": "Also possible: {fix}.",
         "source": "source",
@@ -70,7 +70,7 @@ _T = {
     },
     "zh": {
         "fix_err": "日志显示 {err}：{fix}。",
-        "fix_title": "关于“{title}”：{fix}。",
+        "fix_title": "关于{title}：{fix}。",
         "fix_plain": "{fix}。",
         "also_fix": "另一种可能：{fix}。",
         "source": "来源",
@@ -142,9 +142,12 @@ _TAG = re2.compile(r"(?i)^(?:\s*\[[^\]\n]{1,30}\]\s*:?)+\s*|^\s*(?:bug|feature|q
 
 
 def _title(d: Decision) -> str:
-    """The reporter's title without its template tag ("[Bug]:"), escaped and short."""
+    """The reporter's title without its template tag ("[Bug]:"), short; as code when it holds markup characters
+    (`<|im_start|>` reads better verbatim than escaped)."""
     title = _TAG.sub("", s.valid(d.facts.title)).strip() or d.facts.title.strip()
-    return s.text(title, limit=80)
+    if any(c in title for c in "<>|*_[]\\`"):
+        return s.code(title, limit=80)
+    return "“" + s.text(title, limit=80) + "”"
 
 
 def _fix_text(f, lang: str) -> str:
