@@ -28,8 +28,15 @@ _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?
 _QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|could (?:i|we|you)|is (?:it|there)|"
                r"are there|does|do (?:i|we|you)|what|which|why does|why is|where|should i|is it possible|"
                r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有|为什么)|\?[ \t]*$|？[ \t]*$")
-_WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips)\b|"
+_WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips|results?|"
+              r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
+_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?:it helps|it's useful|this helps)|"
+              r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
+"""A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+_WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:great|nice) (?:to|if)|feature request|"
+           r"please add support|could you add|any plans? to support|希望(?:能|可以)?支持|建议增加|能否支持)")
+"""A wish in the body of an issue whose title names no failure: a feature request."""
 _FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?|failed|failing|broken|segfault|"
               r"oom|out of memory|hangs?|stuck|freez\w*|garbled|gibberish|nan|wrong|incorrect|doesn'?t work|"
               r"not supported|unsupported|unknown model|"
@@ -50,15 +57,17 @@ def issue_kind(facts: Facts) -> Kind:
         kind = next((k for prefix, k in _TAG_KIND if tag.startswith(prefix)), "bug")
         if kind == "other" or kind == "feature":
             return kind  # a write-up quotes the error it solved; a request may quote one it wants gone
-        if kind == "question" and not failing and not first(_FAILURE, facts.prose):
+        if kind == "question" and not facts.errors:  # [Usage]: a question, unless it pastes a real error
             return "question"
         return "bug"
     if failing:
         return "bug"
-    if first(_WRITEUP, title):
+    if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):
         return "other"
     if first(_FEATURE, title):
         return "feature"
     if first(_QUESTION, title) and not first(_FAILURE, facts.prose):  # "can I run it on 24GB? ... out of memory"
         return "question"
+    if first(_WISH, facts.prose[len(facts.title):][:600]) and not first(_FAILURE, facts.prose):
+        return "feature"
     return "bug"

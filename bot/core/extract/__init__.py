@@ -187,8 +187,9 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 if not kind and len(logs) < len(machine):  # typed label lines ("GPU: 2x 4090, CUDA 12.1") say more
                     typed = [it for it in machine if it[1] not in said]
                     human_by_src[src] += [it for it in typed if not placeholder(it[1].split(":", 1)[-1])]
-                if not kind and src == "issue_form":  # "ollama version is 0.3.12, Windows 11, RTX 4060": a list
-                    human_by_src[src] += [it for it in machine if it[1] in said and len(it[1]) < 160
+                if src == "issue_form":  # "ollama version is 0.3.12, Windows 11, RTX 4060": a list goes on in prose
+                    typed_too = kind is not None or len(logs) == len(machine)
+                    human_by_src[src] += [it for it in machine if (it[1] in said or typed_too) and len(it[1]) < 160
                                           and ", " in it[1] and 'File "' not in it[1]]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
@@ -214,7 +215,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
     cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
-    cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole)
+    cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
@@ -271,18 +272,21 @@ def _said_versions(chunk: Chunk) -> list[Cand]:
     return out
 
 
-_BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)")
+_BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)|\bllama-b(\d{4,5})-bin-")
 """A llama.cpp release tag on its own ("master from today (b4400)"), read only in an issue about llama.cpp."""
 
 
-def _llama_tag(chunk: Chunk) -> list[Cand]:
+def _llama_tag(chunk: Chunk, title: str = "") -> list[Cand]:
     """A bare llama.cpp release tag, when the issue is about llama.cpp or GGUF files (lowest rank: prose)."""
     s = chunk.text
-    low = s[:20000].lower()
-    if "llama.cpp" not in low and "gguf" not in low and "llama-" not in low:
+    low = title.lower() + "\n" + s[:20000].lower()
+    if "llama" not in low and "gguf" not in low and "ggml" not in low:
         return []
     m = first(_BARE_TAG, s)
-    return [Cand("llama_cpp", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
+    if not m:
+        return []
+    g = 1 if m.group(1) else 2
+    return [Cand("llama_cpp", m.group(g), "prose", chunk.span(*m.span(g)))]
 
 
 def _pip_show(chunk: Chunk) -> list[Cand]:

@@ -15,6 +15,7 @@ FAMILIES = (
     "olmo", "minicpm", "command-r", "aya", "dbrx", "jamba", "granite", "exaone", "hunyuan", "moss", "aquila",
     "orion", "xverse", "skywork", "telechat", "llava", "smollm", "gpt-oss", "kimi", "minimax", "ernie", "nemotron",
     "zephyr", "openchat", "wizardlm", "wizardcoder", "stablelm", "solar", "rwkv", "seed-oss", "tulu", "dolly",
+    "r1-distill",
 )
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
@@ -34,7 +35,8 @@ _BAD_PARTS = (
 )
 _CLASS = rx(r"(?:For[A-Z]|Model\b|Attention|DecoderLayer|Config|Tokenizer|MLP|RMSNorm|Rotary|Layer\b|Block\b|Sdpa)")
 """CamelCase class names (Qwen2ForCausalLM, LlamaAttention...) name code, not checkpoints."""
-_WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
+_WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo",
+          "reasoner")
 _BARE = rx(
     r"(?im)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?b(?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])"
 )
@@ -117,10 +119,15 @@ def parse_run_models(chunk: Chunk) -> list[Cand]:
     ollama = "ollama" in s or ":11434" in s
     for m in scan(_RUN, s, 20):
         raw = m.group(1)
-        name = clean_model(raw.split("/")[-1] if raw.startswith(("./", "/")) else raw)
+        base = raw.split("/")[-1] if raw.startswith(("./", "/")) else raw
+        if base.lower().endswith(".gguf"):  # a GGUF file names the model as stated
+            out.append(Cand("model", base, "command", chunk.span(m.end(1) - len(base), m.end(1))))
+            continue
+        name = clean_model(base)
         if name is None and ollama and first(_TAG, raw):  # an Ollama library name ("nomic-embed-text")
             name = raw
-        if name is not None and (first(_MODEL, " " + name) or ":" in name or ollama):  # a checkpoint, not a path
+        hub_id = name is not None and name.count("/") == 1 and any(c.isdigit() for c in name)
+        if name is not None and (first(_MODEL, " " + name) or ":" in name or ollama or hub_id):  # not a path
             out.append(Cand("model", name, "command", chunk.span(m.start(1), m.start(1) + len(name))))
     return out
 

@@ -52,6 +52,20 @@ def test_ds_report_and_llamafactory_env_are_read():
     ("llama.cpp from master today (b4102), Q4_K_M", "llama_cpp", "4102"),
     ("```\n$ ollama -v\nWarning: client version is 0.4.1\nollama version is 0.3.9\n```", "ollama", "0.3.9"),
     ("sys.platform: linux\nPython: 3.10.12 (main) [GCC 11.4.0]\nLMDeploy: 0.4.2+\n", "os", "linux"),
+    ("macOS 14.5, M2 Pro 32G, torch 2.3.1", "gpu", "M2 Pro"),
+    ("gemma-2-2b-it-Q8_0.gguf with llama-cli on an M1: empty output", "gpu", "M1"),
+    ("llama-bench segfaults on an RX 580 with Vulkan", "gpu", "RX 580"),
+    ("torchrun on 2x MI50 fails", "gpu", "2x MI50"),
+    ("Downloaded llama-b4400-bin-win-cuda-cu12.4-x64.zip and it crashes", "llama_cpp", "4400"),
+    ("llama-server: identical text for every seed. build 3900.", "llama_cpp", "3900"),
+    ("After upgrading torch 2.1.2 → 2.3.1 FusedAdam fails", "torch", "2.3.1"),
+    ("I installed the torch nightly (2.4.0.dev20240501+cu121). With torch 2.2.2 it works.", "torch",
+     "2.4.0.dev20240501+cu121"),
+    ("Windows 11, `pip install deepspeed` (0.15.0), ZeRO-Offload fails", "deepspeed", "0.15.0"),
+    ("以前 peft 0.3.0 可以。现在 peft 0.8.2 报错", "peft", "0.8.2"),
+    ("### Environment\n\nLMDeploy: 0.6.2, A100 80G\n", "gpu", "A100 80G"),
+    ("`./llama-server -m bge-m3-q8_0.gguf --embedding`", "model", "bge-m3-q8_0.gguf"),
+    ("vllm serve intfloat/e5-mistral-7b-instruct --task embed", "model", "intfloat/e5-mistral-7b-instruct"),
 ])
 def test_versions_and_hardware_stated_in_runtime_ways(body, key, value):
     assert extract("x", body).env_values().get(key) == value
