@@ -71,6 +71,9 @@ def clean_model(raw: str) -> str | None:
     for ext in (".gguf", ".bin", ".safetensors", ".pth", ".pt"):
         name = name.removesuffix(ext)
     low = name.lower()
+    last = low.rsplit(".", 1)[-1]
+    if "." in low and "_" in last and not any(c.isdigit() for c in last):  # a GGUF metadata key ("llama.rope_dim")
+        return None
     if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
         return None
     tail = low.split("/")[-1]
