@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.envmatch import score_env  # noqa: E402
-from bot.core.render import MAX_FIXES, visible_part  # noqa: E402
+from bot.core.render import MAX_FIXES, shown_fixes, visible_part  # noqa: E402
 from bot.core.ruleset import RuleSet  # noqa: E402
 from bot.core.triage import triage  # noqa: E402
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         fixes_shown = sum(1 for f in d.fixes if f"[{f.title}](" in vis or (f.title_zh and f"[{f.title_zh}](" in vis))
         over_fix += fixes_shown > MAX_FIXES
         over_ask += len(d.missing) > 3
-        useful = d.fixes or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only
+        useful = shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only
         useless += not useful
         if shown < args.show:
             shown += 1

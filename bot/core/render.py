@@ -121,10 +121,19 @@ def _node(p: Prediction) -> str:
     return "**" + " › ".join(s.text(x) for x in p.path) + "**"
 
 
-def _fixes(d: Decision) -> list:
-    """The fixes to show: a fix whose id a warning shares is stated by that warning, with this issue's values."""
+MIN_SCORE = 5
+"""A fix is shown (and is worth a comment) only when it matched this specifically: an error pattern, a leaf symptom
+or several conditions; a fix that only a mentioned word and a broad symptom matched goes in the details."""
+
+
+def shown_fixes(d: Decision) -> list:
+    """The fixes to show: specific enough (an unknown score counts), and not restated by a warning with this
+    issue's values."""
     warned = {w.id for w in d.warnings}
-    return [f for f in d.fixes if f.id not in warned]
+    return [f for f in d.fixes if f.id not in warned and (f.score == 0 or f.score >= MIN_SCORE)]
+
+
+_fixes = shown_fixes
 
 
 def _err(d: Decision) -> str:
@@ -253,7 +262,8 @@ def _details(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
         out += [f"**{t['error']}**{where}{more}", "", s.block(line, limit=1500), ""]
     if d.fixes:
         out += [f"**{t['fixes']}**", ""]
-        out += [f"- {s.code(f.id)}: {_fix_text(f, lang)}" for f in d.fixes] + [""]
+        out += [f"- {s.code(f.id)}: {_fix_text(f, lang)}" + (f" (score {f.score})" if f.score else "")
+                for f in d.fixes] + [""]
     if d.warnings:
         out += [f"**{t['warnings']}**", ""]
         out += [f"- {s.code(w.id)}: {w.message_zh if lang == 'zh' and w.message_zh else w.message}"

@@ -12,7 +12,7 @@ from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
-from bot.core.render import render_comment
+from bot.core.render import render_comment, shown_fixes
 from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -151,12 +151,23 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         labels=labels,
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
-        fixes=_fixes_for(kind, ruleset.fix_index.match(scan), ruleset),
+        fixes=_fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset),
         warnings=check_compat(scan, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
     body = render_comment(decision, ruleset.requirements, language=lang)
     return decision.model_copy(update={"comment": body if should_comment(decision, comment) else None})
+
+
+def _scored(fixes: list, scan: Scan, ruleset: RuleSet) -> list:
+    """The fixes with how specifically they matched (the comment shows only the specific ones)."""
+    if not fixes:
+        return fixes
+    best: dict[str, int] = {}
+    for i, _, score in ruleset.fix_index.scored(scan):
+        rid = ruleset.fix_index.fixes[i].rule.id
+        best[rid] = max(best.get(rid, 0), score)
+    return [f.model_copy(update={"score": best.get(f.id, 0)}) for f in fixes]
 
 
 def _fixes_for(kind: str, fixes: list, ruleset: RuleSet) -> list:
@@ -181,4 +192,4 @@ def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> boo
     if mode != "when-useful":
         return mode == "always"
     d = decision
-    return bool(d.fixes or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)
+    return bool(shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)

@@ -113,6 +113,8 @@ class FixRef(_Frozen):
     url: str
     title_zh: str = Field(default="", exclude=True)
     """The remedy in Chinese for the rendered comment (not part of the JSON output)."""
+    score: int = Field(default=0, exclude=True)
+    """How specific the match was (an error pattern 6, a leaf symptom 5, a mentioned word 1...); 0: unknown."""
 
 
 class Warning_(_Frozen):

@@ -137,3 +137,17 @@ def test_an_error_only_the_title_names_is_not_quoted_as_a_log_line():
     facts = facts.model_copy(update={"errors": [e.model_copy(update={"span": (0, 12)}) for e in facts.errors]})
     shown = visible_part(render_comment(_decision(facts=facts), REQ, language="en"))
     assert shown.startswith("For “RuntimeError: CUDA error") and "Your log" not in shown
+
+
+def test_a_fix_matched_only_by_a_mentioned_word_is_not_shown_nor_worth_a_comment():
+    weak = FixRef(id="engine-parity", title="Weak generic remedy", url="https://docs.vllm.ai/w", score=4)
+    strong = FixRef(id="oom-vllm", title="Specific remedy", url="https://docs.vllm.ai/s", score=6)
+    d = _decision(fixes=[weak, strong], warnings=[], missing=[])
+    out = render_comment(d, REQ, language="en")
+    shown = visible_part(out)
+    assert "Specific remedy" in shown and "Weak generic remedy" not in shown
+    assert "`engine-parity`" in out.split("<details>", 1)[1]  # still listed for maintainers
+    from bot.core.triage import should_comment
+
+    assert not should_comment(d.model_copy(update={"fixes": [weak]}))
+    assert should_comment(d.model_copy(update={"fixes": [strong]}))
