@@ -4,7 +4,7 @@ Usage: python tools/verify_facts.py [--cache DIR]
 - tables.yml, model families: for each family whose id names a `transformers/models/<id>/` package, it downloads
   (once, into --cache) the release the table names and the newest release before it, and checks that the first has
   the package and the second does not. Families without their own package (variants, distills) are not checked.
-- compat.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
+- checks.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
 Exit 1 if a fact is wrong. A maintainer tool: nothing in the bot or the tests runs it.
 """
@@ -52,12 +52,14 @@ def _covers(conds: list[dict], key: str, version: Version) -> bool:
 
 
 def python_torch_checks() -> int:
-    """Print one line per Python/torch check of compat.yml; how many are wrong."""
+    """Print one line per Python/torch check of checks.yml; how many are wrong."""
     torch = {v: {int(m) for f in files for m in re.findall(r"-cp3(\d+)-", f)} for v, files in pypi("torch").items()}
     wrong = 0
-    for check in yaml.safe_load((RULES / "compat.yml").read_text(encoding="utf-8"))["checks"]:
-        conds = check.get("env") or []
-        if {c["key"] for c in conds} != {"python", "torch"} or any("op" not in c for c in conds):
+    for check in yaml.safe_load((RULES / "checks.yml").read_text(encoding="utf-8"))["rules"]:
+        env = check["when"].get("env") or {}
+        conds = [{"key": k, "op": m[1], "value": m[2]} for k, t in env.items() if isinstance(t, str)
+                 for m in [re.match(r"\s*(<=|>=|==|!=|<|>)\s*([\d.]+)\s*$", part) for part in t.split(",")] if m]
+        if set(env) != {"python", "torch"} or len(conds) != sum(len(t.split(",")) for t in env.values()):
             continue
         bad = [f"torch {v} has cp3{m}" for v, minors in torch.items() if minors and _covers(conds, "torch", v)
                for m in sorted(minors) if _covers(conds, "python", Version(f"3.{m}"))]

@@ -17,6 +17,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("triage", help="triage an issue given as JSON {title, body[, repo]}")
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="a JSON object, or - for stdin (default)")
     p.add_argument("--batch", metavar="FILE", help="JSON Lines in, one result line out per input line, in order")
+    p.add_argument("--explain", action="store_true", help="print why, as text: every rule that fired, each level's "
+                   "support against its thresholds, each fix alternative with its score, why each item is asked")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -106,6 +108,11 @@ def run(args) -> int:
     for issue in issues:
         if issue is None:
             out.write("\n")
+            continue
+        if getattr(args, "explain", False):
+            from bot.cli.explain import render, trace
+
+            out.write(render(trace(issue.get("title") or "", issue.get("body") or "", ruleset, classifier)))
             continue
         decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
         out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")

@@ -18,21 +18,20 @@ class EvidenceRules:
     rules: tuple[tuple[EvidenceRule, Node, Node | None], ...]
     gated: dict
     always: tuple[int, ...]
-    hays: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of(cls, rules: list[tuple[EvidenceRule, Node, Node | None]]) -> EvidenceRules:
         """Index the rules by their gates."""
-        gated: dict[tuple, list[int]] = {}
+        gated: dict = {}
         always = []
         for i, (_, when, _) in enumerate(rules):
             g = gates(when)
-            for hays, ids in g or ():
+            for pool, ids in g or ():
                 for pid in ids:
-                    gated.setdefault((hays, pid), []).append(i)
+                    gated.setdefault(pool, {}).setdefault(pid, []).append(i)
             if g is None:
                 always.append(i)
-        return cls(tuple(rules), gated, tuple(always), tuple(sorted({h for h, _ in gated})))
+        return cls(tuple(rules), {p: (frozenset(t), t) for p, t in gated.items()}, tuple(always))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -41,9 +40,9 @@ class EvidenceRules:
 def collect(scan, rules: EvidenceRules) -> list[Evidence]:
     """Every rule that fires on the scanned issue, in rule order; spans are left for `resolved` (see Scan.fired)."""
     todo = set(rules.always)
-    for hays in rules.hays:
-        for pid in scan.found(hays):
-            todo.update(rules.gated.get((hays, pid), ()))
+    for pool, (keys, table) in rules.gated.items():
+        for pid in scan.found(pool) & keys:  # only the patterns these rules are gated on
+            todo.update(table[pid])
     out = []
     for i in sorted(todo):
         rule, when, unless = rules.rules[i]

@@ -4,7 +4,6 @@ matcher, minus what the issue states, and the command that prints them for the r
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Literal
 
 import re2
@@ -110,7 +109,16 @@ class Requirements(Strict):
 
     def scan(self, facts: Facts) -> Scan:
         """A scan of the issue for the commands' conditions (no RuleSet needed)."""
-        return Scan(facts, SimpleNamespace(compiler=self._compiler, tables=None))
+        return Scan(facts)
+
+    def why_asked(self, decision, scan: Scan) -> list[tuple[str, str]]:
+        """(item, why) for each item the decision asks for: the ask rules that hold and name it (for --explain)."""
+        scan.kind = decision.kind
+        reasons: dict[str, str] = {}
+        for rule in self.fired(scan):
+            for item in rule.items:
+                reasons.setdefault(item, f"ask {rule.id!r} (when {rule.when.model_dump(exclude_none=True, by_alias=True)})")
+        return [(item, reasons.get(item, "asked")) for item in decision.missing]
 
     def holds(self, key: str, scan: Scan) -> bool:
         """Whether a rule's or command's `when` holds and its `unless` does not."""

@@ -26,10 +26,11 @@ ORDER = ("symptom", "stage", "root_cause")
 
 
 def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED,
-             scan: Scan | None = None) -> dict[str, tuple[Prediction | None, list[float]]]:
+             scan: Scan | None = None, trace: dict | None = None) -> dict[str, tuple[Prediction | None, list[float]]]:
     """Each dimension's prediction from the rules alone, with the confidence of each level decided.
 
-    A dimension in `fixed` takes the human's path (None: no label) and the others are decided given it.
+    A dimension in `fixed` takes the human's path (None: no label) and the others are decided given it. `trace`
+    receives every dimension's evidence, kept or not (for --explain).
     """
     scan = scan or Scan(facts, ruleset)
     out: dict[str, tuple[Prediction | None, list[float]]] = {}
@@ -41,6 +42,8 @@ def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] |
                 scan.chosen[dim] = SEP.join(path)
             continue
         evidence = collect(scan, ruleset.evidence[dim])
+        if trace is not None:
+            trace[dim] = evidence
         pred, confs = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
         if pred is not None:  # spans are found only for the evidence the decision keeps
             pred = Prediction(path=pred.path, confidence=pred.confidence, decided_by=pred.decided_by,

@@ -87,9 +87,11 @@ def test_rules_test_runs_every_example_and_names_the_one_that_fails(monkeypatch,
     dst = tmp_path / "rules"
     shutil.copytree(rules_dir(), dst)
     path = dst / "fixes" / "vllm.yml"
-    path.write_text(path.read_text().replace("  examples:\n", "  examples:\n    not: ['No available memory for the cache blocks']\n", 1))
+    path.write_text(path.read_text() + "\n- {id: zz, title: t, url: 'https://docs.vllm.ai/x', cause: Hardware and Resource "
+                    "Limitations, source: url, when: {match: cache blocks, in: prose}, examples: {fires: [cache blocks], "
+                    "not: [no cache blocks]}}\n")
     code, out, _ = run(monkeypatch, capsys, ["rules", "test", str(dst)])
-    assert code == 1 and "vllm.yml: " in out and "not example #1 fired" in out and out.rstrip().endswith("rules behave as stated")
+    assert code == 1 and "vllm.yml: zz: not example #1 fired" in out and out.rstrip().endswith("rules behave as stated")
 
 
 def test_triage_with_broken_rules_fails_with_the_rule_error(monkeypatch, capsys, tmp_path):
@@ -145,3 +147,16 @@ def test_closed_stdout_ends_quietly(monkeypatch, capsys, tmp_path, argv):
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     assert main(argv) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_explain_shows_fired_rules_levels_losers_fixes_and_asks(monkeypatch, capsys):
+    issue = {"title": "vLLM OOM when serving on 4 GPUs", "body": "```\ntorch.OutOfMemoryError: CUDA out of memory. "
+             "Tried to allocate 2.00 GiB\n```\nvllm 0.6.3, the training run also hangs"}
+    code, out, _ = run(monkeypatch, capsys, ["triage", "--explain", "--rules-only"], json.dumps(issue))
+    assert code == 0 and out.startswith("== symptom: Crash - CUDA Error - Out of Memory\n")
+    assert "  fired cuda-oom-error +6 -> Crash - CUDA Error - Out of Memory (errors, chars " in out
+    assert "  level 1 (needs support >= 2, share >= 0.5):\n    * Crash: " in out
+    assert "      Hang: " in out  # a node that lost, with its support
+    assert "  * oom-vllm alt 0: 7\n" in out and "== checks: " in out and "== missing\n" in out
+    code, same, _ = run(monkeypatch, capsys, ["explain", "--rules-only"], json.dumps(issue))
+    assert code == 0 and same == out

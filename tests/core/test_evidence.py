@@ -1,6 +1,5 @@
 """Tests for evidence rules: validation, RE2 compilation, and matching against Facts (with spans, lazily resolved)."""
 
-from types import SimpleNamespace
 
 import pytest
 
@@ -40,7 +39,7 @@ def rules(*items, dimension="symptom", examples=True):
 
 def run(f, rs, chosen=None, resolve=True):
     compiler, ev = rs
-    scan = Scan(f, SimpleNamespace(compiler=compiler, tables=None))
+    scan = Scan(f)
     scan.chosen = dict(chosen or {})
     out = collect(scan, ev)
     return [resolved(scan, e) for e in out] if resolve else (scan, out)
@@ -127,7 +126,7 @@ def test_fragments_are_named_in_the_file():
     compiler = Compiler()
     [(rule, (when,), _)] = parse_rules(parsed, "test.yml", compiler, TAXONOMY, set())
     compiler.freeze()
-    scan = Scan(facts(prose="it hangs"), SimpleNamespace(compiler=compiler, tables=None))
+    scan = Scan(facts(prose="it hangs"))
     assert scan.holds(when) and len(when.ids) == 3  # a list item that is only a fragment becomes its alternatives
 
 

@@ -88,8 +88,9 @@ def test_span_from_the_branches_found_is_the_whole_patterns_leftmost_first_match
 
 def _shipped_patterns():
     """Every pooled pattern of the shipped rules, with the words and fragments they are built from."""
-    sets = RuleSet.load().compiler.sets
-    pats = sorted({p for s in sets.values() for p in s.patterns})
+    pools = RuleSet.load().compiler.pools  # the single-haystack pools: evidence's fields, as before
+    pats = sorted({p for key, pool in pools.items() if key in (("title",), ("prose",), ("whole",), ("code",))
+                   for p in pool.set.patterns})
     words = sorted({w for p in pats for w in re2.split(r"[^\w\x{4e00}-\x{9fff}]+", p) if w})
     return pats, words
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.rules.examples import every_rule, failures
+from bot.cli.rules import every_rule, failures
 from tests.core.rules_dir import RULESET
 
 

@@ -1,6 +1,7 @@
 """One rule language for evidence, fixes, checks and asks: COND compiled once per RuleSet, matched on a per-issue Scan.
 
-Public API: `compile_cond(mapping, ruleset=None)` -> a node; `Scan(facts, ruleset).holds(node)` -> bool.
+Public API: `compile_cond(mapping, ruleset=None)` -> a node; `Scan(facts, ruleset).holds(node)` -> bool. While
+loading, `compiler.cond(cond_of(mapping))` with the Compiler RuleSet.load passes pools the patterns with the rest.
 """
 
 from __future__ import annotations
@@ -11,13 +12,9 @@ from bot.core.rules.scan import Scan
 
 
 def compile_cond(mapping: dict, ruleset=None) -> Node:
-    """A COND mapping compiled (ValueError says what is wrong); with a RuleSet, its fragments and regex cache are used.
-
-    Compile while loading (before the RuleSet's compiler is frozen) to have the patterns pooled; afterwards each
-    pattern searches on its own, with the same result.
-    """
-    compiler = ruleset.compiler if ruleset is not None else Compiler().freeze()
-    return compiler.cond(cond_of(mapping))
+    """A COND mapping compiled (ValueError says what is wrong), with the RuleSet's fragments and regex cache if given;
+    compiled after loading, its patterns get a pool of their own."""
+    return (ruleset.compiler if ruleset is not None else Compiler().freeze()).cond(cond_of(mapping))
 
 
 __all__ = ["Hit", "Node", "Scan", "compile_cond"]

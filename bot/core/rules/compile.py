@@ -1,5 +1,5 @@
-"""COND -> condition nodes. One Compiler per RuleSet pools every `match` pattern per haystack list, so a Scan searches
-each list once (one FilteredRE2 pass) whatever the number of rules; per-error and env regexes come from its bounded cache."""
+"""COND -> condition nodes. A Compiler pools every `match` pattern per haystack list (and error field), so a Scan
+searches each pool once (one FilteredRE2 pass) whatever the number of rules; env regexes come from a bounded cache."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import NamedTuple
 from bot.core import versions
 from bot.core.patternset import PatternSet
 from bot.core.rulefile import compile_re2
-from bot.core.rules.schema import HAYS, Cond, EnvMatch, ErrorCond
+from bot.core.rules.schema import HAYS, Cond, EnvMatch
 from bot.core.sanitize import valid
 
 SNIP = 80
@@ -16,15 +16,14 @@ OPS = ("<=", ">=", "==", "!=", "<", ">")
 
 
 class Hit(NamedTuple):
-    """Why a condition holds: the haystack, the regex alternative, and the text matched (its span in the issue text).
-
-    A `match` hit is resolved lazily: `found` lists the (alternative, pooled pattern) pairs that occur until
-    Scan.resolve picks the earliest match among them, as one alternation would."""
+    """Why a condition holds: the haystack, the regex alternative, the text matched and its span in the issue text
+    (a `match` hit holds the (alternative, pattern) pairs of `pool` found, until Scan.resolve picks the earliest)."""
 
     hay: str = ""
     alt: int = -1
     span: tuple[int, int] | None = None
     text: str = ""
+    pool: Pool | None = None
     found: tuple[tuple[int, int], ...] = ()
 
 
@@ -45,6 +44,24 @@ class RegexCache:
                 del self._rx[next(iter(self._rx))]
             rx = self._rx[pattern] = compile_re2(pattern, captures=False)
         return rx
+
+
+class Pool:
+    """The patterns searched in one haystack list (or error field), as one PatternSet once built."""
+
+    __slots__ = ("key", "pats", "set")
+
+    def __init__(self, key: tuple[str, ...]):
+        self.key, self.pats, self.set = key, {}, None
+
+    def add(self, pats: list[str]) -> list[int]:
+        """The ids of the patterns, added if new."""
+        return [self.pats.setdefault(p, len(self.pats)) for p in pats]
+
+    def build(self) -> Pool:
+        """Compile the PatternSet."""
+        self.set = PatternSet(self.pats, ignore_case=True)
+        return self
 
 
 def alternatives(regex: str | list[str], fragments: dict) -> list[str]:
@@ -84,65 +101,52 @@ class Match(Node):
     """A regex (alternatives) found in a haystack list."""
 
     telling = True
-    __slots__ = ("hays", "ids", "rxs", "first")
+    __slots__ = ("pool", "ids", "first", "key", "pairs")
 
-    def __init__(self, hays: tuple[str, ...], ids: list[int] | None, rxs: list, first: str):
-        self.hays, self.ids, self.rxs, self.first = hays, ids, rxs, first
+    def __init__(self, pool: Pool, ids: list[int], first: str):
+        self.pool, self.ids, self.first, self.key, self.pairs = pool, ids, first, "+".join(pool.key), tuple(enumerate(ids))
 
     def hit(self, scan) -> Hit | None:
-        if self.ids is not None:
-            found = scan.found(self.hays)
-            got = tuple((alt, pid) for alt, pid in enumerate(self.ids) if pid in found)
-            return Hit("+".join(self.hays), got[0][0], found=got) if got else None
-        data, best = scan.data(self.hays), None
-        for alt, rx in enumerate(self.rxs):  # the earliest match; the first alternative on a tie
-            m = rx.search(data)
-            if m is not None and (best is None or m.start() < best[1].start()):
-                best = (alt, m)
-        if best is None:
-            return None
-        return Hit("+".join(self.hays), best[0], *scan.locate(best[1].group(0).decode("utf-8", "replace")))
+        found = scan.found(self.pool)
+        if len(self.pairs) == 1:
+            return Hit(self.key, 0, None, "", self.pool, self.pairs) if self.ids[0] in found else None
+        got = tuple(p for p in self.pairs if p[1] in found)
+        return Hit(self.key, got[0][0], None, "", self.pool, got) if got else None
 
     def score(self, scan) -> int:
         return 6 if self.first == "errors" else 1
 
 
 class ErrorTest(Node):
-    """One extracted error meets every sub-key."""
+    """One extracted error meets every sub-key (its type, message and `Type: message` line are pooled per field)."""
 
     telling = True
-    __slots__ = ("type", "message", "line", "kinds", "packages")
+    __slots__ = ("fields", "kinds", "packages")
 
-    def __init__(self, c: ErrorCond, rx):
-        self.type, self.message, self.line = (
-            [rx(p) for p in ([v] if isinstance(v, str) else v)] if v is not None else None
-            for v in (c.type, c.message, c.line))
-        self.kinds = frozenset(c.kind) if c.kind else None
-        self.packages = frozenset(c.package) if c.package else None
+    def __init__(self, fields: list[tuple[Pool, list[int]]], kinds, packages):
+        self.fields = fields
+        self.kinds, self.packages = (frozenset(v) if v else None for v in (kinds, packages))
 
     def hit(self, scan) -> Hit | None:
-        for e in scan.facts.errors:
+        for i, e in enumerate(scan.facts.errors):
             if self.kinds is not None and e.kind not in self.kinds:
                 continue
             if self.packages is not None and e.package not in self.packages and not any(
                     f.package in self.packages for f in e.frames):
                 continue
-            line = f"{e.type}: {e.message}"
-            if all(rxs is None or any(rx.search(text) for rx in rxs) for rxs, text in (
-                    (self.type, e.type), (self.message, e.message), (self.line, line))):
-                return Hit("errors", 0, e.span, line[:SNIP])
+            if all(not scan.error_found(pool, i).isdisjoint(ids) for pool, ids in self.fields):
+                return Hit("errors", 0, e.span, f"{e.type}: {e.message}"[:SNIP])
         return None
 
     def score(self, scan) -> int:
-        return 6 * (self.type is not None or self.message is not None or self.line is not None) + 2 * (
-            self.packages is not None)
+        return 6 * bool(self.fields) + 2 * (self.packages is not None)
 
 
 class EnvTest(Node):
     """Tests on env keys (stated or derived); unknown values never satisfy a comparison."""
 
     telling = True
-    __slots__ = ("tests",)
+    __slots__ = ("tests", "needs")
 
     def __init__(self, env: dict, rx):
         self.tests = []
@@ -151,34 +155,28 @@ class EnvTest(Node):
                 self.tests.append((key, "~", [rx(p) for p in ([test.matches] if isinstance(test.matches, str)
                                                              else test.matches)]))
                 continue
-            for part in test.split(","):
-                part = part.strip()
-                if part in ("present", "absent"):
-                    self.tests.append((key, part, None))
-                    continue
-                op = next((o for o in OPS if part.startswith(o)), None)
-                if op is None or not part[len(op):].strip():
+            for part in (p.strip() for p in test.split(",")):
+                op = part if part in ("present", "absent") else next((o for o in OPS if part.startswith(o)), None)
+                if op is None or (op in OPS and not part[len(op):].strip()):
                     raise ValueError(f"env {key}: expected present, absent, {{matches: RE}} or a comparison "
                                      f"such as '<2.1' or '>={{other_key}}', got {part!r}")
                 self.tests.append((key, op, part[len(op):].strip()))
+        self.needs = frozenset(k for k in self.keys() if (k, "absent", "") not in self.tests)
 
     def hit(self, scan) -> Hit | None:
         env, first = scan.env, None
+        if not self.needs <= env.keys():  # every test but `absent` reads a stated value
+            return None
         for key, op, arg in self.tests:
             val = env.get(key)
             if op == "absent":
                 if val is not None:
                     return None
                 continue
-            if val is None:
+            if op == "~" and not any(rx.search(valid(val)) for rx in arg):
                 return None
-            if op == "~":
-                if not any(rx.search(valid(val)) for rx in arg):
-                    return None
-            elif op != "present":
-                other = env.get(arg[1:-1]) if arg.startswith("{") else arg
-                if not versions.compare(val, op, other):
-                    return None
+            if op in OPS and not versions.compare(val, op, env.get(arg[1:-1]) if arg.startswith("{") else arg):
+                return None
             if first is None:
                 fact = scan.facts.env.get(key)
                 first = Hit("env", 0, fact.span, f"{key}={fact.value}") if fact else Hit("env", 0, None, f"{key}={val}")
@@ -189,22 +187,22 @@ class EnvTest(Node):
 
     def keys(self) -> list[str]:
         """Every env key read (references included)."""
-        return [k for k, _, _ in self.tests] + [a[1:-1] for _, op, a in self.tests
-                                                if isinstance(a, str) and a.startswith("{")]
+        return [k for k, _, _ in self.tests] + [a[1:-1] for _, op, a in self.tests if op in OPS and a.startswith("{")]
 
 
 class Prefix(Node):
     """The decided path of a dimension starts with one of the prefixes (case-insensitive)."""
 
-    __slots__ = ("dim", "paths", "prefixes")
+    __slots__ = ("dim", "paths", "prefixes", "starts")
 
     def __init__(self, dim: str, prefixes: list[str]):
         self.dim, self.paths = dim, tuple(prefixes)
         self.prefixes = tuple((p.lower(), 2 * p.count(" - ") + 1) for p in prefixes)
+        self.starts = tuple(p for p, _ in self.prefixes)
 
     def hit(self, scan) -> Hit | None:
-        path = scan.chosen.get(self.dim, "").lower()
-        return EMPTY if any(path.startswith(p) for p, _ in self.prefixes) else None
+        path = scan.chosen.get(self.dim)
+        return EMPTY if path is not None and path.lower().startswith(self.starts) else None
 
     def score(self, scan) -> int:
         path = scan.chosen.get(self.dim, "").lower()
@@ -248,16 +246,18 @@ class All(Node):
         return sum(c.score(scan) for c in self.children)
 
 
-class Any(Node):
+class Any(All):
     """At least one child holds; the hit (and score) are the first holding child's."""
-
-    __slots__ = ("children", "telling")
 
     def __init__(self, children: list[Node]):
         self.children, self.telling = children, any(c.telling for c in children)
 
     def hit(self, scan) -> Hit | None:
-        return next((h for c in self.children if (h := c.hit(scan)) is not None), None)
+        for c in self.children:
+            h = c.hit(scan)
+            if h is not None:
+                return h
+        return None
 
     def score(self, scan) -> int:
         return next((c.score(scan) for c in self.children if c.hit(scan) is not None), 0)
@@ -276,68 +276,62 @@ class Not(Node):
 
 
 class Compiler:
-    """Compiles CONDs for one RuleSet; `freeze()` then builds one PatternSet per haystack list."""
+    """Compiles CONDs for one RuleSet; `freeze()` then builds one PatternSet per pool (later CONDs get their own)."""
 
-    def __init__(self, fragments: dict[str, str] | None = None, cache: RegexCache | None = None):
-        self.fragments = dict(fragments or {})
-        self.rx = cache or RegexCache()
-        self.pools: dict[tuple[str, ...], dict[str, int]] = {}
-        self.sets: dict[tuple[str, ...], PatternSet] | None = None
+    def __init__(self, fragments: dict | None = None, cache: RegexCache | None = None):
+        self.fragments, self.rx = dict(fragments or {}), cache or RegexCache()
+        self.pools: dict[tuple[str, ...], Pool] = {}
+        self.frozen = False
 
-    def cond(self, c: Cond, fragments: dict[str, str] | None = None) -> Node:
+    def cond(self, c: Cond, fragments: dict | None = None) -> Node:
         """The node for one COND (file fragments first, then the shared ones); ValueError names what is wrong."""
         frags = {**self.fragments, **(fragments or {})}
         parts: list[Node] = []
         if c.error is not None:
-            parts.append(ErrorTest(c.error, self.rx))
+            parts.append(ErrorTest([self._pooled(("error." + f,), getattr(c.error, f), frags) for f in
+                                    ("type", "message", "line") if getattr(c.error, f) is not None],
+                                   c.error.kind, c.error.package))
         if c.env is not None:
             parts.append(EnvTest(c.env, self.rx))
         if c.match is not None:
-            parts.append(self._match(c.match, c.in_, frags))
-        for dim in ("symptom", "stage", "root_cause"):
-            if getattr(c, dim) is not None:
-                parts.append(Prefix(dim, getattr(c, dim)))
-        for attr, values in (("language", [c.language] if c.language else None), ("runtimes", c.runtime),
-                             ("kind", c.kind)):
-            if values is not None:
-                parts.append(Among(attr, values))
-        if c.all is not None:
-            parts.append(All([self.cond(x, fragments) for x in c.all]))
-        if c.any is not None:
-            parts.append(Any([self.cond(x, fragments) for x in c.any]))
+            parts.append(Match(*self._pooled(tuple(h for h in HAYS if h in c.in_), c.match, frags), c.in_[0]))
+        parts += [Prefix(dim, getattr(c, dim)) for dim in ("symptom", "stage", "root_cause") if getattr(c, dim)]
+        parts += [Among(attr, v) for attr, v in (("language", [c.language] if c.language else None),
+                                                 ("runtimes", c.runtime), ("kind", c.kind)) if v is not None]
+        for cls, sub in ((All, c.all), (Any, c.any)):
+            if sub is not None:
+                parts.append(cls([self.cond(x, fragments) for x in sub]))
         if c.not_ is not None:
             parts.append(Not(self.cond(c.not_, fragments)))
         return parts[0] if len(parts) == 1 else All(parts)
 
-    def _match(self, regex, hays: list[str], frags: dict[str, str]) -> Match:
-        """A Match node: its alternatives pooled for the haystack list (or compiled alone once frozen)."""
-        key = tuple(h for h in HAYS if h in hays)
+    def _pooled(self, key: tuple[str, ...], regex, frags: dict) -> tuple[Pool, list[int]]:
+        """The pool for the key and the ids of the regex's alternatives in it (a pool of their own once frozen)."""
         pats = alternatives(regex, frags)
-        rxs = [self.rx(p) for p in pats]  # compiled now: a bad regex fails at load
-        if self.sets is not None:
-            return Match(key, None, rxs, hays[0])
-        pool = self.pools.setdefault(key, {})
-        return Match(key, [pool.setdefault(p, len(pool)) for p in pats], rxs, hays[0])
+        self.rx("|".join(pats))  # a bad regex fails at load, naming its rule
+        pool = Pool(key) if self.frozen else self.pools.setdefault(key, Pool(key))
+        ids = pool.add(pats)
+        return pool.build() if self.frozen else pool, ids
 
     def extend(self) -> Compiler:
-        """A compiler whose pools start as this one's (the nodes compiled so far stay valid) for more rules."""
-        more = Compiler(self.fragments, self.rx)
-        more.pools = {key: dict(pool) for key, pool in self.pools.items()}
-        return more
+        """A compiler for more rules: their patterns go in pools of their own (the nodes compiled so far are kept)."""
+        return Compiler(self.fragments, self.rx)
 
     def freeze(self) -> Compiler:
-        """Build the PatternSets; conditions compiled later search on their own."""
-        self.sets = {key: PatternSet(pool, ignore_case=True) for key, pool in self.pools.items()}
+        """Build every pool's PatternSet."""
+        for pool in self.pools.values():
+            pool.build()
+        self.frozen = True
         return self
 
 
-def gates(node: Node) -> list[tuple[tuple[str, ...], list[int]]] | None:
+def gates(node: Node) -> list[tuple[Pool, list[int]]] | None:
     """Pooled patterns one of which must be found for the node to hold (None: no such cheap test)."""
     if isinstance(node, Match):
-        return [(node.hays, node.ids)] if node.ids is not None else None
-    if isinstance(node, All):
-        return next((g for c in node.children if (g := gates(c)) is not None), None)
+        return [(node.pool, node.ids)]
     if isinstance(node, Any):
         alts = [gates(c) for c in node.children]
         return [g for a in alts for g in a] if all(a is not None for a in alts) else None
+    if isinstance(node, All):
+        return next((g for c in node.children if (g := gates(c)) is not None), None)
     return None

@@ -35,24 +35,23 @@ class FixIndex:
 
     def __init__(self, fixes: list[Compiled]):
         self.fixes = fixes
-        self.gated: dict[tuple, list[tuple[int, int]]] = {}
+        self.gated: dict = {}
         self.ungated: list[tuple[int, int]] = []
         for i, f in enumerate(fixes):
             for j, alt in enumerate(f.alts):
                 g = gates(alt)
-                for hays, ids in g or ():
+                for pool, ids in g or ():
                     for pid in ids:
-                        self.gated.setdefault((hays, pid), []).append((i, j))
+                        self.gated.setdefault(pool, {}).setdefault(pid, []).append((i, j))
                 if g is None:
                     self.ungated.append((i, j))
-        self.hays = sorted({h for h, _ in self.gated})
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
         """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied."""
         todo = set(self.ungated)
-        for hays in self.hays:
-            for pid in scan.found(hays):
-                todo.update(self.gated.get((hays, pid), ()))
+        for pool, table in self.gated.items():
+            for pid in scan.found(pool).intersection(table):
+                todo.update(table[pid])
         out, vetoed = [], {}
         for i, j in sorted(todo):
             f = self.fixes[i]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import string
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -98,9 +99,14 @@ def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None
                     return f"unknown env key {key!r}"
     if rule.examples is None:
         return "examples: at least one `fires` example is required"
+    if isinstance(rule, EvidenceRule) and rule.weight == 0:
+        return "weight must not be 0"
     if isinstance(rule, EvidenceRule) and taxonomy.get(dim, rule.node) is None:
         close = difflib.get_close_matches(rule.node, [n.name for n in taxonomy.dimension_nodes(dim)], n=1, cutoff=0.6)
         return f"unknown {dim} node {rule.node!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    for key in (f for text in (getattr(rule, "message", ""), getattr(rule, "message_zh", ""))
+                for _, f, _, _ in string.Formatter().parse(text) if f is not None and f not in ENV_KEYS):
+        return f"message: unknown env key {{{key}}}"
     if isinstance(rule, FixRule) and taxonomy.get("root_cause", rule.cause) is None:
         return f"cause: unknown root_cause node {rule.cause!r}"
     return None

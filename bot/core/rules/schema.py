@@ -12,7 +12,6 @@ HAYS = ("title", "prose", "code", "errors", "env", "whole")
 ErrorKind = Literal["python", "cuda", "oom", "nccl", "killed", "segfault", "terminate", "build", "http", "other"]
 Regex = Union[str, list[str]]
 """An RE2 pattern, or a list of alternatives (any may match)."""
-RULE_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 ENV_KEYS = frozenset((
     "python", "os", "gpu", "torch", "torch_cuda", "cuda", "cuda_max", "cuda_driver", "transformers", "tokenizers",
     "vllm", "sglang", "lmdeploy", "flash_attn", "xformers", "accelerate", "deepspeed", "peft", "trl", "bitsandbytes",
@@ -91,20 +90,17 @@ class Cond(Strict):
         return self
 
 
-Example = Union[str, dict[str, str]]
-
-
 class Examples(Strict):
-    """Issues the rule must fire on, and issues it must not fire on."""
+    """Issues (a body, or {title, body}) the rule must fire on, and issues it must not fire on."""
 
-    fires: list[Example] = Field(min_length=1)
-    not_: list[Example] = Field(default_factory=list, alias="not")
+    fires: list[str | dict[str, str]] = Field(min_length=1)
+    not_: list[str | dict[str, str]] = Field(default_factory=list, alias="not")
 
 
 class Rule(Strict):
     """What every rule has: an id, when it holds, what vetoes it, and examples."""
 
-    id: str = Field(pattern=RULE_ID)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     when: Cond | list[Cond]
     """One COND, or (fixes) a list of alternatives scored separately."""
     unless: Cond | None = None
@@ -117,14 +113,6 @@ class EvidenceRule(Rule):
     node: str
     weight: float
     why: str | None = None
-
-    @field_validator("weight")
-    @classmethod
-    def _nonzero(cls, v: float) -> float:
-        """A weight of 0 adds nothing."""
-        if v == 0:
-            raise ValueError("weight must not be 0")
-        return v
 
 
 class Gate(Strict):
@@ -142,7 +130,7 @@ class FixRule(Rule):
     url: str
     cause: str
     source: str
-    proved_by: str | None = None
+    proved_by: str | None = Field(default=None, pattern=r"^tools/[\w-]+\.py$")
     gate: Gate | None = None
     command: str | None = None
 

@@ -16,9 +16,9 @@ def _holds(mapping, pooled=True, **frags):
     compiler = Compiler(frags)
     node = compiler.cond(cond_of(mapping))
     compiler.freeze()
-    if not pooled:  # compiled after freeze: searches on its own regexes
+    if not pooled:  # compiled after freeze: a pool of its own
         node = compiler.cond(cond_of(mapping))
-    scan = Scan(FACTS, type("RS", (), {"compiler": compiler, "tables": None})())
+    scan = Scan(FACTS)
     scan.chosen = {"symptom": "Crash - CUDA Error - Out of Memory", "stage": "Inference"}
     return node.hit(scan)
 
@@ -53,7 +53,7 @@ def test_a_match_hit_names_haystack_alternative_and_span():
     compiler = Compiler()
     node = compiler.cond(cond_of({"match": ["nope", "keeps \\w+"], "in": ["prose"]}))
     compiler.freeze()
-    scan = Scan(FACTS, type("RS", (), {"compiler": compiler, "tables": None})())
+    scan = Scan(FACTS)
     hit = scan.resolve(node.hit(scan))
     assert (hit.hay, hit.alt, hit.text) == ("prose", 1, "keeps repeating")
     assert FACTS.text[hit.span[0]:hit.span[1]] == "keeps repeating"
@@ -80,3 +80,15 @@ def test_the_regex_cache_is_bounded():
     for pat in ("a", "b", "c", "a"):
         cache(pat)
     assert len(cache._rx) == 2
+
+
+def test_compile_cond_after_loading_matches_like_a_loaded_rule():
+    from bot.core.rules import compile_cond
+    from bot.core.triage import triage
+    from tests.core.rules_dir import RULESET
+
+    node = compile_cond({"match": ["ollama run", "ollama serve"], "in": "whole", "env": {"ollama": "absent"}}, RULESET)
+    facts = triage("slow", "I use ollama run qwen2 and it is slow", RULESET).facts
+    assert Scan(facts, RULESET).holds(node) and not Scan(FACTS).holds(node)
+    with pytest.raises(ValueError, match="`match` needs `in`"):
+        compile_cond({"match": "x"})

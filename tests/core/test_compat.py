@@ -109,7 +109,7 @@ def test_derive_cpu_build_from_collect_env_text():
     assert derive_env(facts, None)["torch_build"] == "cpu"
 
 
-_CHECK = "kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m\n    url: https://pytorch.org/x\n{extra}"
+_CHECK = "kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m {{gpu}}\n    url: https://pytorch.org/x\n{extra}"
 
 
 @pytest.mark.parametrize("extra, reason", [
@@ -125,6 +125,13 @@ def test_broken_check_file_names_file_and_rule(tmp_path: Path, extra, reason):
     with pytest.raises(RulesError) as exc:
         broken_rules(tmp_path, "checks.yml", _CHECK.format(extra=extra))
     assert str(exc.value).startswith("rules/checks.yml") and reason in str(exc.value), str(exc.value)
+
+
+def test_a_placeholder_must_name_an_env_key(tmp_path: Path):
+    text = _CHECK.format(extra="    when: {env: {gpu: present}}\n    examples: {fires: [x]}\n")
+    broken_rules(tmp_path, "checks.yml", text)  # {gpu} is known
+    with pytest.raises(RulesError, match="rule a: message: unknown env key {gpuu}"):
+        broken_rules(tmp_path, "checks.yml", text.replace("{gpu}", "{gpuu}"))
 
 
 def test_no_checks_no_warnings():
