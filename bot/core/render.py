@@ -133,9 +133,6 @@ def shown_fixes(d: Decision) -> list:
     return [f for f in d.fixes if f.id not in warned and (f.score == 0 or f.score >= MIN_SCORE)]
 
 
-_fixes = shown_fixes
-
-
 def _err(d: Decision) -> str:
     """The reporter's own error line, as a short code span, or ""."""
     title_end = len(d.facts.title) + 2
@@ -188,7 +185,7 @@ def _asked(d: Decision, req: Requirements) -> tuple[list[str], list[tuple[str, l
 
 def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
-    err, fixes = _err(d), _fixes(d)[:MAX_FIXES]
+    err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
     out: list[str] = []
     if d.facts.template_only and not fixes:
         return [t["template"]]
