@@ -26,8 +26,8 @@ _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?
               r"please support|request(?:ing)? support|support request)\b|"
               r"支持一下|增加对|添加对|新增对|适配一下|加入对|何时支持|什么时候支持|计划支持|求支持|希望支持|请支持")
 _QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|could (?:i|we|you)|is (?:it|there)|"
-               r"are there|does|do (?:i|we|you)|what|which|why does|why is|where|should i|is it possible|"
-               r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有|为什么)|\?[ \t]*$|？[ \t]*$")
+               r"are there|does|do (?:i|we|you)|what|which|where|should i|is it possible|"
+               r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有)|\?[ \t]*$|？[ \t]*$")
 _WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips|results?|"
               r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
@@ -39,7 +39,7 @@ _WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:gr
 """A wish in the body of an issue whose title names no failure: a feature request."""
 _FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?|failed|failing|broken|segfault|"
               r"oom|out of memory|hangs?|stuck|freez\w*|garbled|gibberish|nan|wrong|incorrect|doesn'?t work|"
-              r"not supported|unsupported|unknown model|"
+              r"not supported|unsupported|unknown model|special tokens? (?:such as |like )?[^\n]{0,40}?in (?:the )?(?:generated|output)|"
               r"does not work|not working|cannot load|can'?t load|unable to)\b|报错|错误|异常|失败|崩溃|卡住|乱码|无法")
 
 
@@ -47,10 +47,16 @@ _CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b
 """An error line in pasted output: a "question" that pastes one is a failure report."""
 
 
+_BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错|错误)[ \t]*[\]:：]")
+"""A "[Bug]:" tag: the reporter filed a failure report, whatever the title goes on to ask."""
+
+
 def issue_kind(facts: Facts) -> Kind:
     """The kind of the issue: an explicit title tag first, then how the title and prose read."""
     title = facts.title.strip()
     failing = bool(facts.errors) or bool(first(_FAILURE, title)) or any(first(_CODE_ERROR, c) for c in facts.code)
+    if first(_BUG_TAG, title):
+        return "bug"
     m = first(_TAG, title)
     if m:
         tag = m.group(1).lower()

@@ -21,6 +21,8 @@ from bot.core.kind import issue_kind
     ("Can I run Qwen2.5-32B on a 24GB card?", "Loading in bf16 gives CUDA out of memory.", "bug"),
     ("Is llama3.2-vision not supported?", "```\nError: unknown model architecture: 'mllama'\n```", "bug"),
     ("模型加载报错", "xx", "bug"),
+    ("[Bug]: why does the base model's eos differ?", "It would be great to align them.", "bug"),
+    ("Why special tokens such as <|fim_pad|> in generated text ?", "They show up at the end.", "bug"),
     ("Results: LoRA vs DoRA on a 7B", "Sharing numbers from our comparison.", "other"),
     ("Working SLURM script for multi-node ZeRO-3 (sharing)", "Took us a while to get right.", "other"),
     ("Use NVIDIA and AMD GPUs together", "I have both cards. Would be great to split layers across them.", "feature"),
