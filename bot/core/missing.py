@@ -243,8 +243,9 @@ load_requirements = load_asks
 
 
 def _stated(item: str, env: dict, facts: Facts, scan: Scan, req: Requirements) -> bool:
-    """True when the issue already gives this item (derived env keys such as a +cu121 tag count)."""
-    if item in env:
+    """True when the issue already gives this item (derived env keys such as a +cu121 tag count; but the derived
+    `launcher` env key only says which tool is mentioned, not the command line the item asks for)."""
+    if item in env and item != "launcher":
         return True
     it = req.items[item]
     if any(k in env for k in it.also):
