@@ -35,6 +35,10 @@ def trace(title: str, body: str, ruleset, classifier=None) -> dict:
                     for i, j, score in ruleset.fix_index.scored(scan)]
     out["checks"] = [c.rule.id for c in ruleset.checks if c.holds(scan)]
     out["missing"] = asked(decision, scan, ruleset.requirements)
+    fired_asks = getattr(ruleset.requirements, "fired", None)
+    if fired_asks is not None:  # the ask rules whose conditions hold on the issue as triage decided it
+        scan.kind = decision.kind
+        out["asks"] = [r.id for r in fired_asks(scan)]
     return out
 
 
@@ -74,9 +78,10 @@ def asked(decision, scan, requirements) -> list[tuple[str, str]]:
 
 
 def fired(title: str, body: str, ruleset) -> set[str]:
-    """The ids of every rule that fires on the issue (rules only): evidence, fixes and checks."""
+    """The ids of every rule that fires on the issue (rules only): evidence, fixes, checks and asks."""
     t = trace(title, body, ruleset)
-    return {e.rule for evs in t["evidence"].values() for e, _ in evs} | {f[0] for f in t["fixes"]} | set(t["checks"])
+    out = {e.rule for evs in t["evidence"].values() for e, _ in evs} | {f[0] for f in t["fixes"]} | set(t["checks"])
+    return out | set(t.get("asks", ()))
 
 
 def render(t: dict) -> str:

@@ -64,9 +64,10 @@ def issue(example: str | dict) -> tuple[str, str]:
 
 
 def every_rule(ruleset) -> list[tuple[str, object]]:
-    """(where, rule model) for every rule with examples: evidence by dimension, then fixes and checks."""
+    """(where, rule model) for every rule with examples: evidence by dimension, then fixes, checks and asks."""
     out = [(f"evidence/{d}", r) for d in DIMENSIONS for r, _, _ in ruleset.evidence[d].rules]
-    return out + [(c.file, c.rule) for c in [*ruleset.fixes, *ruleset.checks]]
+    out += [(c.file, c.rule) for c in [*ruleset.fixes, *ruleset.checks]]
+    return out + [("asks.yml", r) for r in (ruleset.requirements.rules if ruleset.requirements is not None else [])]
 
 
 def failures(ruleset, rules: list[tuple[str, object]] | None = None) -> list[str]:

@@ -9,6 +9,7 @@ from bot.core.render import render_comment
 from bot.core.repoconfig import RepoConfig
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import Taxonomy
+from bot.core.triage import KIND_LABELS
 from bot.core.types import Decision
 
 DIMENSION_NAMES = {"symptom": "symptom", "root_cause": "root cause", "stage": "stage"}
@@ -42,10 +43,29 @@ def recognised(decision: Decision, ruleset: RuleSet) -> bool:
         p.decided_by == "rules" or p.confidence >= ruleset.settings[d].label_confidence for d, p in preds))
 
 
-def has_news(decision: Decision, corrections: list[Correction]) -> bool:
-    """Whether a comment would say something useful (a class, a fix, a warning, a question or a correction)."""
-    d = decision
-    return bool(d.symptom or d.root_cause or d.fixes or d.warnings or d.missing or corrections)
+def comment_to_post(decision: Decision, corrections: list[Correction], posted_before: bool, mode: str,
+                    ruleset: RuleSet, language: str = "auto") -> str | None:
+    """The comment body to post or update, or None to stay silent.
+
+    "never": silent. Otherwise the decision's comment (None unless it is useful, or always in "always" mode); a
+    human correction is always worth showing; a comment posted before is updated rather than left stale.
+    """
+    if mode == "never":
+        return None
+    if decision.comment is not None or corrections:
+        return decision.comment
+    if posted_before:
+        lang = decision.facts.language if language == "auto" else language
+        return render_comment(decision, ruleset.requirements, language=lang)
+    return None
+
+
+def kind_label_names(config: RepoConfig) -> dict[str, str]:
+    """This repo's names for the issue-kind labels (kind -> name), empty when they are off."""
+    if not config.labels.kinds:
+        return {}
+    rename = {k.casefold(): v for k, v in config.labels.rename.items()}
+    return {k: rename.get(k, k) for k in KIND_LABELS}
 
 
 def plan_issue_labels(decision: Decision, issue_labels: Iterable[str], bot_applied: list[str],

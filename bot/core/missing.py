@@ -1,23 +1,24 @@
-"""Missing-info requests: what a maintainer needs per symptom and stage, minus what the issue already states."""
+"""Asks (rules/asks.yml): the facts a maintainer needs, keyed by runtime as well as symptom and stage on the COND
+matcher, minus what the issue states, and the command that prints them for the reporter's own launcher."""
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import re2
-from pydantic import PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from bot.core import versions
-from bot.core.rulefile import RulesError, compile_re2, load_yaml
+from bot.core.rulefile import RulesError, load_yaml
 from bot.core.rules.compile import Compiler, Node
-from bot.core.rules.load import cond_of, reason
+from bot.core.rules.load import _problem, cond_of, reason
 from bot.core.rules.scan import Scan
-from bot.core.rules.schema import Strict
+from bot.core.rules.schema import Cond, Rule, Strict
 from bot.core.types import Facts, Prediction
 
-MAX_ASKED = 6
-UNANCHORED = re2._Anchor.UNANCHORED
+MAX_ASKED = 3
+"""A comment asks for at most this many facts: the first ones in rule order."""
 
 
 class Item(Strict):
@@ -27,89 +28,70 @@ class Item(Strict):
     zh: str
     also: list[str] = []
     """Other env keys whose presence means this item is stated (e.g. torch_cuda for cuda)."""
-    stated: str | None = None
-    """RE2 pattern over the whole issue text (env dumps and logs included) that means the item is stated."""
+    stated: str | list[str] | None = None
+    """RE2 over the whole issue text (env dumps and logs included) that means the item is stated."""
     how_en: str = ""
     how_zh: str = ""
+    pip: str | None = None
+    """How `pip list` names the package (an RE2 fragment), for a command whose `run` has `{pip}`."""
 
 
 class Command(Strict):
-    """A command that prints several items at once."""
+    """A command that prints several items at once, offered when its `when` holds and `unless` does not."""
 
     id: str
     run: str
     covers: list[str]
-    only_if: str | None = None
-    """RE2 pattern over the issue text; the command is offered only when it matches (e.g. `vllm collect-env`)."""
-    @cached_property
-    def rx(self):
-        """The compiled pattern."""
-        return compile_re2(self.only_if, captures=False) if self.only_if else None
+    when: Cond | None = None
+    unless: Cond | None = None
+    imports: list[str] = []
+    """Top-level modules the command imports: never offered when importing one of them is what fails."""
 
-    def model_post_init(self, _ctx) -> None:
-        """Compile the pattern now, so a bad one fails at load."""
-        _ = self.rx
-
-    def usable(self, text: str | bytes) -> bool:
-        """True unless the command is limited to issues matching `only_if` and this one does not."""
-        if self.rx is None:
-            return True
-        data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
-        return self.rx._regexp.Match(UNANCHORED, data, 0, len(data))[0][0] >= 0  # RE2 itself, no wrapper
+    def rank(self, runtimes: tuple[str, ...]) -> int:
+        """How specific the command is to the reporter's stack: its runtime's place in Facts.runtimes, generic last."""
+        places = [runtimes.index(r) for r in (self.when.runtime or []) if r in runtimes] if self.when else []
+        return min(places) if places else len(runtimes)
 
 
-class Need(Strict):
-    """Items needed when all given conditions hold: symptom/stage path prefixes (any, minus exclusions) and a text pattern."""
+class AskRule(Rule):
+    """When `when` holds (and `unless` does not), these items are needed."""
 
-    id: str
-    symptom: list[str] = []
-    not_symptom: list[str] = []
-    stage: list[str] = []
-    text: str | None = None
-    need: list[str]
+    items: list[str] = Field(min_length=1)
 
-    def fits(self, sym: str, stage: str) -> bool:
-        """True when the symptom and stage conditions hold (the text pattern aside)."""
-        if self.symptom and not any(sym.startswith(p) for p in self.symptom):
-            return False
-        if any(sym.startswith(p) for p in self.not_symptom):
-            return False
-        return not self.stage or any(stage.startswith(p) for p in self.stage)
+
+class AskFile(Strict):
+    """rules/asks.yml."""
+
+    kind: Literal["ask"]
+    patterns: dict[str, str | list[str]] = Field(default_factory=dict)
+    items: dict[str, Item]
+    commands: list[Command]
+    rules: list[dict]
 
 
 class Requirements(Strict):
-    """rules/requirements.yml: the items, the commands that print them, and what each kind of issue needs."""
+    """The items, the commands that print them and the ask rules, compiled."""
 
     items: dict[str, Item]
     commands: list[Command]
-    needs: list[Need]
-    _fitting: dict[tuple[str, str], list[Need]] = PrivateAttr(default_factory=dict)
+    rules: list[AskRule]
+    _nodes: dict[str, tuple[Node | None, Node | None]] = PrivateAttr(default_factory=dict)
+    """Rule or command id -> its compiled (when, unless); item key -> (stated, None)."""
+    _compiler: Compiler | None = PrivateAttr(default=None)
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
-    _nodes: dict[str, Node] = PrivateAttr(default_factory=dict)
-    """Compiled `stated` (item key) and `text` (need id) patterns."""
 
     @model_validator(mode="after")
-    def _known_items(self) -> "Requirements":
-        """Every item a command covers or a need asks for is declared."""
+    def _known_items(self) -> Requirements:
+        """Every item a command covers or a rule asks for is declared."""
         for c in self.commands:
             for k in c.covers:
                 if k not in self.items:
                     raise ValueError(f"command {c.id}: unknown item {k!r}")
-        for n in self.needs:
-            for k in n.need:
+        for r in self.rules:
+            for k in r.items:
                 if k not in self.items:
-                    raise ValueError(f"need {n.id}: unknown item {k!r}")
+                    raise ValueError(f"rule {r.id}: unknown item {k!r}")
         return self
-
-    def needs_for(self, sym: str, stage: str) -> list[Need]:
-        """The needs whose symptom and stage conditions hold, in rule order (memoised: the paths are few)."""
-        key = (sym, stage)
-        got = self._fitting.get(key)
-        if got is None:
-            got = [n for n in self.needs if n.fits(sym, stage)]
-            if len(self._fitting) < 4096:
-                self._fitting[key] = got
-        return got
 
     def label(self, item: str, language: str = "en") -> str:
         """The human name of an item in the given language."""
@@ -125,89 +107,190 @@ class Requirements(Strict):
             return ""
         return it.how_zh if language == "zh" else it.how_en
 
-    def command_for(self, item: str, text: str = "") -> str | None:
-        """The first command usable for this issue text that prints the item, or None."""
-        return next((c.run for c in self.commands if item in c.covers and c.usable(text)), None)
+    def scan(self, facts: Facts) -> Scan:
+        """A scan of the issue for the commands' conditions (no RuleSet needed)."""
+        return Scan(facts)
 
-    def plan(self, items: list[str], text: str = "") -> list[tuple[str, list[str]]]:
-        """Group items under as few commands as possible, as (command, items it prints); the issue text picks tools."""
-        data = text.encode("utf-8", "replace")  # encoded once for every command's pattern
-        usable = tuple(k for k, c in enumerate(self.commands) if c.usable(data))
+    def why_asked(self, decision, scan: Scan) -> list[tuple[str, str]]:
+        """(item, why) for each item the decision asks for: the ask rules that hold and name it (for --explain)."""
+        scan.kind = decision.kind
+        reasons: dict[str, str] = {}
+        for rule in self.fired(scan):
+            for item in rule.items:
+                reasons.setdefault(item, f"ask {rule.id!r} (when {rule.when.model_dump(exclude_none=True, by_alias=True)})")
+        return [(item, reasons.get(item, "asked")) for item in decision.missing]
+
+    def holds(self, key: str, scan: Scan) -> bool:
+        """Whether a rule's or command's `when` holds and its `unless` does not."""
+        when, unless = self._nodes.get(key, (None, None))
+        return (when is None or scan.holds(when)) and (unless is None or not scan.holds(unless))
+
+    def fired(self, scan: Scan) -> list[AskRule]:
+        """The ask rules that hold for the issue, in file order."""
+        return [r for r in self.rules if self.holds(r.id, scan)]
+
+    def command_for(self, item: str, facts: Facts, failing: frozenset[str] = frozenset()) -> str | None:
+        """The first command usable for this issue that prints the item, or None."""
+        scan = self.scan(facts)
+        return next((self._fill(c.run, (item,)) for c in self.commands
+                     if item in c.covers and self.holds(c.id, scan) and not set(c.imports) & failing), None)
+
+    def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset()
+             ) -> list[tuple[str, list[str]]]:
+        """Group items under as few commands as possible, as (command, items it prints): commands for the
+        reporter's own runtime first, never one that imports a module that fails to import."""
+        runtimes = tuple(facts.runtimes)
+        scan = self.scan(facts)
+        fit = [k for k, c in enumerate(self.commands) if self.holds(c.id, scan) and not set(c.imports) & failing]
+        usable = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised
-            got = _group(items, [self.commands[k] for k in usable])
+            got = tuple((self._fill(run, its), its) for run, its in
+                        _group(items, [(self.commands[k], self.commands[k].rank(runtimes)) for k in usable]))
             if len(self._plans) < 4096:
                 self._plans[key] = got
         return [(run, list(its)) for run, its in got]
 
+    def _fill(self, run: str, items: tuple[str, ...]) -> str:
+        """The command with `{pip}` replaced by the pip names of the items it is asked to print."""
+        if "{pip}" not in run:
+            return run
+        names = "|".join(self.items[i].pip for i in items if self.items[i].pip)
+        return run.split("  #", 1)[0].replace("{pip}", names)
 
-def _group(items: list[str], usable: list[Command]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Greedy cover: the command printing most of the items left first (the earlier one on ties)."""
-    left = [i for i in items if any(i in c.covers for c in usable)]
+    def _order(self, k: int, runtimes: tuple[str, ...]) -> tuple[int, int, int]:
+        """Commands for the reporter's runtime first; among generic ones the narrowest first (on equal coverage
+        `nvidia-smi` answers a lone driver question better than a full collect_env); then file order."""
+        c = self.commands[k]
+        rank = c.rank(runtimes)
+        return (rank, len(c.covers) if rank == len(runtimes) else 0, k)
+
+
+def _group(items: list[str], usable: list[tuple[Command, int]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Greedy cover, the reporter's own runtime's commands first: among the commands of the most specific runtime
+    that still print something, the one printing most of the items left (the earlier one on ties)."""
+    left = [i for i in items if any(i in c.covers for c, _ in usable)]
     out = []
     while left:
-        best = max(enumerate(usable), key=lambda ic: (len(set(ic[1].covers) & set(left)), -ic[0]))[1]
+        useful = [(k, c, r) for k, (c, r) in enumerate(usable) if set(c.covers) & set(left)]
+        tier = min(r for _, _, r in useful)
+        best = max(((k, c) for k, c, r in useful if r == tier),
+                   key=lambda kc: (len(set(kc[1].covers) & set(left)), -kc[0]))[1]
         got = tuple(i for i in left if i in best.covers)
         out.append((best.run, got))
         left = [i for i in left if i not in got]
     return tuple(out)
 
 
-def load_requirements(path: Path, compiler: Compiler | None = None) -> Requirements:
-    """Load and validate rules/requirements.yml, its patterns compiled by the RuleSet's compiler."""
+def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen: set[str] | None = None
+              ) -> Requirements:
+    """Load, validate and compile rules/asks.yml (with the RuleSet's compiler, when given)."""
     data = load_yaml(path)
     compiler = compiler or Compiler().freeze()  # alone: each pattern searches on its own
+    seen = set() if seen is None else seen
+    name = path.name
     try:
-        req = Requirements.model_validate(data)
-        for key, it in req.items.items():  # searched in the whole text
-            if it.stated:
-                req._nodes[key] = compiler.cond(cond_of({"match": it.stated, "in": ["whole"]}))
-        for n in req.needs:  # searched outside env dumps
-            if n.text:
-                req._nodes[n.id] = compiler.cond(cond_of({"match": n.text, "in": ["prose", "code", "errors"]}))
-        return req
+        doc = AskFile.model_validate(data)
+    except ValidationError as exc:
+        raise RulesError(name, None, reason(exc)) from None
+    rules = []
+    for i, raw in enumerate(doc.rules):
+        rid = str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
+        try:
+            rules.append(AskRule.model_validate(raw))
+        except ValidationError as exc:
+            raise RulesError(name, rid, reason(exc)) from None
+    try:
+        req = Requirements(items=doc.items, commands=doc.commands, rules=rules)
     except (ValidationError, ValueError) as exc:
-        rid = None
-        if isinstance(exc, ValidationError):
-            loc = exc.errors()[0]["loc"]
-            if len(loc) >= 2 and loc[0] in ("items", "commands", "needs"):
-                section = data.get(loc[0]) if isinstance(data, dict) else None
-                if loc[0] == "items":
-                    rid = str(loc[1])
-                elif isinstance(section, list) and isinstance(loc[1], int) and isinstance(section[loc[1]], dict):
-                    rid = str(section[loc[1]].get("id", f"#{loc[1] + 1}"))
-        raise RulesError(path, rid, reason(exc)) from None
+        raise RulesError(name, None, reason(exc)) from None
+    req._compiler = compiler
+    for key, it in req.items.items():  # searched in the whole text
+        if it.stated:
+            req._nodes["item:" + key] = (_compile(compiler, {"match": it.stated, "in": ["whole"]}, doc, name, key),
+                                         None)
+    for owner in [*req.commands, *req.rules]:
+        if isinstance(owner, AskRule):
+            if owner.id in seen:
+                raise RulesError(name, owner.id, "duplicate rule id")
+            seen.add(owner.id)
+            if isinstance(owner.when, list):
+                raise RulesError(name, owner.id, "when: only fixes take a list of alternatives")
+        try:
+            when = compiler.cond(owner.when, doc.patterns) if owner.when is not None else None
+            unless = compiler.cond(owner.unless, doc.patterns) if owner.unless is not None else None
+        except ValueError as exc:
+            raise RulesError(name, owner.id, str(exc)) from None
+        if isinstance(owner, AskRule) and taxonomy is not None:
+            problem = _problem(owner, [when, unless], taxonomy, None)
+            if problem:
+                raise RulesError(name, owner.id, problem)
+        req._nodes[owner.id] = (when, unless)
+    return req
+
+
+def _compile(compiler: Compiler, mapping: dict, doc: AskFile, name: str, key: str) -> Node:
+    """One item's `stated` pattern compiled; RulesError names the item."""
+    try:
+        return compiler.cond(cond_of(mapping), doc.patterns)
+    except ValueError as exc:
+        raise RulesError(name, key, str(exc)) from None
+
+
+load_requirements = load_asks
+"""The former name (rules/requirements.yml became rules/asks.yml)."""
 
 
 def _stated(item: str, env: dict, facts: Facts, scan: Scan, req: Requirements) -> bool:
-    """True when the issue already gives this item (derived env keys such as a +cu121 tag count)."""
-    if item in env:
+    """True when the issue already gives this item (derived env keys such as a +cu121 tag count; but the derived
+    `launcher` env key only says which tool is mentioned, not the command line the item asks for)."""
+    if item in env and item != "launcher":
         return True
     it = req.items[item]
     if any(k in env for k in it.also):
         return True
     if item == "traceback" and facts.errors:
         return True
-    node = req._nodes.get(item)
+    node = req._nodes.get("item:" + item, (None, None))[0]
     return node is not None and scan.holds(node)
+
+
+_NO_MODULE = re2.compile(r"No module named '?([A-Za-z_][A-Za-z0-9_]*)|cannot import name '?[^' ]+'? from '?([A-Za-z_][A-Za-z0-9_]*)")
+_IMPORTS = re2.compile(r"(?m)(?:^|[;`\"']|python3? -c [\"'])[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def failing_imports(facts: Facts) -> frozenset[str]:
+    """Top-level modules whose import fails in this issue (a command importing them would fail too)."""
+    out = set()
+    for e in facts.errors:
+        if "Import" in e.type or "ModuleNotFound" in e.type or "undefined symbol" in e.message:
+            m = _NO_MODULE.search(e.message)
+            if m:
+                out.add(m.group(1) or m.group(2))
+            else:  # a library the import loads is missing or broken: any module the issue imports may be the one
+                out.update(m.group(1) for m in _IMPORTS.finditer(facts.text[:20000]))
+            if e.package:
+                out.add(e.package)
+    return frozenset(out)
 
 
 def missing_info(
     facts: Facts, symptom: Prediction | None, stage: Prediction | None, requirements: Requirements,
     scan: Scan | None = None,
 ) -> list[str]:
-    """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED."""
-    scan = scan or Scan(facts)
+    """The items to ask for, in rule order, never one the issue states, at most MAX_ASKED.
+
+    Without a triage Scan, `symptom` and `stage` are the paths the rules' conditions see."""
+    if scan is None:
+        scan = requirements.scan(facts)
+        scan.chosen = {d: p.name for d, p in (("symptom", symptom), ("stage", stage)) if p is not None}
     env = dict.fromkeys(facts.env)
     if versions.torch_cuda(facts.env["torch"].value if "torch" in facts.env else None):
         env["torch_cuda"] = None  # a +cu121 wheel tag states the CUDA build
-    sym, stg = (symptom.name if symptom else ""), (stage.name if stage else "")
     out: list[str] = []
-    for need in requirements.needs_for(sym, stg):
-        node = requirements._nodes.get(need.id)
-        if node is None or scan.holds(node):
-            for item in need.need:
-                if item not in out and not _stated(item, env, facts, scan, requirements):
-                    out.append(item)
+    for rule in requirements.fired(scan):
+        for item in rule.items:
+            if item not in out and not _stated(item, env, facts, scan, requirements):
+                out.append(item)
     return out[:MAX_ASKED]

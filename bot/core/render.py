@@ -1,14 +1,20 @@
-"""The markdown triage comment: summary, environment, error, classification, fixes, warnings, missing info, footer."""
+"""The markdown triage comment: a short visible answer (at most 2 fixes, 3 asks, one code block) and everything
+maintainer-facing (classification, probabilities, env table, evidence, commands, rule ids) in one <details>."""
 
 from __future__ import annotations
 
-from bot.core.related.render import render_related
+import re2
+
 from bot.core import sanitize as s
-from bot.core.missing import Requirements
+from bot.core.missing import MAX_ASKED, Requirements, failing_imports
+from bot.core.related.render import render_related
 from bot.core.types import Decision, Prediction
 
 MARKER = "<!-- firstmile:triage -->"
-ENV_INLINE_ROWS = 6
+MAX_FIXES = 2
+MAX_VISIBLE_COMMANDS = 2
+LIKELY_MIN = 0.4
+"""The likely cause is shown when its deepest level shown is at least this probable."""
 
 _ENV_ORDER = (
     "model", "quantization", "gpu", "gpu_count", "cuda_driver", "cuda_max", "cuda", "torch_cuda", "torch", "python", "os",
@@ -18,102 +24,97 @@ _ENV_ORDER = (
 
 _T = {
     "en": {
-        "summary": "Looks like {what}.",
-        "summary_none": "I could not classify this issue with confidence; a maintainer will take a look.",
-        "during": " during {stage}",
-        "cause_hint": ", probably caused by {cause}",
-        "counts": " Found {parts}.",
-        "n_fix": ("{n} known fix", "{n} known fixes"),
-        "n_warn": ("{n} compatibility warning", "{n} compatibility warnings"),
+        "fix_err": "Your log shows {err}: {fix}.",
+        "fix_title": "For {title}: {fix}.",
+        "fix_plain": "{fix}.",
+        "also_fix": "Also possible: {fix}.",
+        "source": "source",
+        "ask_err": "To pin down {err}, please add {items}.",
+        "ask_title": "To pin this down, please add {items}.",
+        "likely": "Likely cause: **{cause}** ({p}%). What would settle it: {items}.",
+        "likely_err": "{err} most likely comes from **{cause}** ({p}%). What would settle it: {items}.",
+        "run": "This prints it:",
+        "run_many": "These print them:",
+        "template": "The template's fields are still empty: please fill them in (what you ran, the full error output, "
+                    "and your versions) so maintainers can help.",
+        "nothing": "Thanks for the report: I have nothing to add yet; a maintainer will take a look.",
+        "corrected": "Corrected by {login}: {dim} {old} → {new}",
+        "none": "none",
         "and": " and ",
-        "colon": ": ",
-        "pred": "- {label}: {node} ({conf}%, {who}{ev})",
-        "ev": "; evidence: ",
-        "env": "Detected environment",
-        "key": "Key",
-        "value": "Value",
-        "more_env": "{n} more environment fact(s)",
-        "error": "Error found",
-        "full_error": "Full error message",
-        "more_errors": "and {n} more error(s)",
+        "sep": ", ",
+        "details": "Triage details (for maintainers)",
+        "kind": "Kind",
         "classification": "Classification",
         "symptom": "Symptom",
         "root_cause": "Root cause",
         "stage": "Stage",
-        "unsure": "not sure yet",
+        "unsure": "not sure",
+        "likely_h": "Most likely (not labelled)",
+        "pred": "- {label}: {node} ({conf}%, {who}{ev})",
+        "ev": "; evidence: ",
         "by_rules": "rules",
         "by_model": "model",
         "by_human": "maintainer",
-        "evidence": "evidence",
-        "fixes": "Known fixes",
-        "warnings": "Compatibility warnings",
-        "source": "source",
-        "missing": "**To help maintainers, please add** (edit the issue or reply below):",
-        "run": "Run this and paste the output:",
-        "run_many": "Run these and paste the output:",
+        "runtimes": "Runtimes",
+        "env": "Environment as read",
+        "key": "Key",
+        "value": "Value",
+        "error": "Error",
+        "more_errors": "and {n} more error(s)",
+        "fixes": "Matching fixes",
+        "warnings": "Compatibility findings",
+        "asks": "Asked for",
         "prints": "prints",
-        "corrected": "Corrected by {login}: {dim} {old} → {new}",
-        "none": "none",
-        "footer": "For maintainers: how to correct this triage",
-        "footer_body": "Reply with one command per line; I update the labels and this comment.",
-        "cmd_symptom": "set the symptom, e.g. `/symptom Crash - CUDA Error - Out of Memory`",
-        "cmd_cause": "set the root cause",
-        "cmd_stage": "set the stage (`Inference` or `Fine-tuning`)",
-        "cmd_label": "add or remove labels",
-        "cmd_triage": "run the triage again",
-        "cmd_help": "list all commands",
+        "commands": "Correct me with one command per line: `/symptom <node>`, `/cause <node>`, `/stage <stage>`, "
+                    "`/label +a -b`, `/triage`, `/firstmile help`.",
         "bot": "I am firstmile, an automatic triage bot; I may be wrong.",
     },
     "zh": {
-        "summary": "初步判断：{what}。",
-        "summary_none": "暂时无法可靠地判断此问题的类别，维护者会尽快查看。",
-        "during": "（{stage}阶段）",
-        "cause_hint": "，可能的原因：{cause}",
-        "counts": "找到 {parts}。",
-        "n_fix": ("{n} 条已知解决方法", "{n} 条已知解决方法"),
-        "n_warn": ("{n} 条兼容性提示", "{n} 条兼容性提示"),
+        "fix_err": "日志显示 {err}：{fix}。",
+        "fix_title": "关于{title}：{fix}。",
+        "fix_plain": "{fix}。",
+        "also_fix": "另一种可能：{fix}。",
+        "source": "来源",
+        "ask_err": "为定位 {err}，请补充：{items}。",
+        "ask_title": "为定位问题，请补充：{items}。",
+        "likely": "可能的原因：**{cause}**（{p}%）。可确认的信息：{items}。",
+        "likely_err": "{err} 最可能的原因是 **{cause}**（{p}%）。可确认的信息：{items}。",
+        "run": "可用以下命令获得：",
+        "run_many": "可用以下命令获得：",
+        "template": "模板中的内容尚未填写：请补充运行的命令、完整的报错输出和相关版本，便于维护者排查。",
+        "nothing": "感谢反馈：暂无可补充的内容，维护者会尽快查看。",
+        "corrected": "已由 {login} 修正：{dim} {old} → {new}",
+        "none": "无",
         "and": "和",
-        "colon": "：",
-        "pred": "- {label}：{node}（{conf}%，{who}{ev}）",
-        "ev": "；依据：",
-        "env": "检测到的环境",
-        "key": "项目",
-        "value": "值",
-        "more_env": "另外 {n} 项环境信息",
-        "error": "检测到的报错",
-        "full_error": "完整报错信息",
-        "more_errors": "另有 {n} 条报错",
+        "sep": "、",
+        "details": "分类详情（供维护者参考）",
+        "kind": "类型",
         "classification": "分类",
         "symptom": "现象",
         "root_cause": "根因",
         "stage": "阶段",
         "unsure": "暂不确定",
+        "likely_h": "最可能（未打标签）",
+        "pred": "- {label}：{node}（{conf}%，{who}{ev}）",
+        "ev": "；依据：",
         "by_rules": "规则",
         "by_model": "模型",
         "by_human": "维护者",
-        "evidence": "依据",
-        "fixes": "已知解决方法",
-        "warnings": "兼容性提示",
-        "source": "来源",
-        "missing": "**为便于维护者排查，请补充以下信息**（可编辑原帖或在下方回复）：",
-        "run": "请运行以下命令并贴出输出：",
-        "run_many": "请运行以下命令并贴出输出：",
+        "runtimes": "运行环境",
+        "env": "读取到的环境",
+        "key": "项目",
+        "value": "值",
+        "error": "报错",
+        "more_errors": "另有 {n} 条报错",
+        "fixes": "匹配的解决方法",
+        "warnings": "兼容性问题",
+        "asks": "请求补充",
         "prints": "可获得",
-        "corrected": "已由 {login} 修正：{dim} {old} → {new}",
-        "none": "无",
-        "footer": "维护者：如何修正本次分类",
-        "footer_body": "每行回复一条命令，我会更新标签和这条评论。",
-        "cmd_symptom": "设置现象，例如 `/symptom Crash - CUDA Error - Out of Memory`",
-        "cmd_cause": "设置根因",
-        "cmd_stage": "设置阶段（`Inference` 或 `Fine-tuning`）",
-        "cmd_label": "添加或移除标签",
-        "cmd_triage": "重新分类",
-        "cmd_help": "查看全部命令",
+        "commands": "每行一条命令即可修正：`/symptom <node>`、`/cause <node>`、`/stage <stage>`、`/label +a -b`、"
+                    "`/triage`、`/firstmile help`。",
         "bot": "我是 firstmile 自动分类机器人，结果可能有误。",
     },
 }
-
-_STAGE_ZH = {"Inference": "推理", "Fine-tuning": "微调"}
 
 
 def _node(p: Prediction) -> str:
@@ -121,114 +122,160 @@ def _node(p: Prediction) -> str:
     return "**" + " › ".join(s.text(x) for x in p.path) + "**"
 
 
-def _summary(d: Decision, t: dict, lang: str) -> str:
-    """The one-line summary."""
-    if d.symptom is None and d.root_cause is None:
-        line = t["summary_none"]
-    else:
-        what = _node(d.symptom) if d.symptom else _node(d.root_cause)  # type: ignore[arg-type]
-        if d.stage:
-            name = d.stage.name
-            what += t["during"].format(stage=s.text(_STAGE_ZH.get(name, name) if lang == "zh" else name))
-        if d.symptom and d.root_cause:
-            what += t["cause_hint"].format(cause=_node(d.root_cause))
-        line = t["summary"].format(what=what)
-    parts = [t[key][n != 1].format(n=n) for key, n in (("n_fix", len(_fixes(d))), ("n_warn", len(d.warnings))) if n]
-    if parts:
-        line += t["counts"].format(parts=t["and"].join(parts))
-    return line
+MIN_SCORE = 5
+"""A fix is shown (and is worth a comment) only when it matched this specifically: an error pattern, a leaf symptom
+or several conditions; a fix that only a mentioned word and a broad symptom matched goes in the details."""
 
 
-def _fixes(d: Decision) -> list:
-    """The fixes to show: a fix whose id a warning shares is stated by that warning, with this issue's values."""
+def shown_fixes(d: Decision) -> list:
+    """The fixes to show: specific enough (an unknown score counts), and not restated by a warning with this
+    issue's values."""
     warned = {w.id for w in d.warnings}
-    return [f for f in d.fixes if f.id not in warned]
+    return [f for f in d.fixes if f.id not in warned and (f.score == 0 or f.score >= MIN_SCORE)]
 
 
-def _env(d: Decision, t: dict) -> list[str]:
-    """The environment as a two-column table; beyond a few rows the rest folds into <details>."""
-    env = d.facts.env_values()
-    if not env:
-        return []
-    keys = [k for k in _ENV_ORDER if k in env] + sorted(k for k in env if k not in _ENV_ORDER)
-    rows = [f"| {s.text(k)} | {s.code(env[k], limit=120, table=True)} |" for k in keys]
-    head = [f"| {t['key']} | {t['value']} |", "|---|---|"]
-    out = [f"**{t['env']}**", "", *head, *rows[:ENV_INLINE_ROWS], ""]
-    if len(rows) > ENV_INLINE_ROWS:
-        more = t["more_env"].format(n=len(rows) - ENV_INLINE_ROWS)
-        out += [f"<details><summary>{more}</summary>", "", *head, *rows[ENV_INLINE_ROWS:], "", "</details>", ""]
-    return out
-
-
-def _error(d: Decision, t: dict) -> list[str]:
-    """The first error, trimmed, with the full message folded when long."""
-    if not d.facts.errors:
-        return []
-    e = d.facts.errors[0]
+def _err(d: Decision) -> str:
+    """The reporter's own error line, as a short code span, or ""."""
+    title_end = len(d.facts.title) + 2
+    logged = [e for e in d.facts.errors if e.span[0] >= title_end or e.span == (0, 0)]
+    if not logged:  # an error only the title names is not a log line
+        return ""
+    e = logged[0]
     line = f"{e.type}: {e.message}" if e.message else e.type
-    where = f" ({s.code(e.package)})" if e.package else ""
-    out = [f"**{t['error']}:** {s.code(line, limit=200)}{where}"]
-    if len(e.message) > 200 or "\n" in e.message:
-        out += ["", f"<details><summary>{t['full_error']}</summary>", "", s.block(line, limit=3000), "", "</details>"]
-    if len(d.facts.errors) > 1:
-        out[0] += " " + t["more_errors"].format(n=len(d.facts.errors) - 1)
-    return out + [""]
+    return s.code(line.split("\n", 1)[0], limit=90)
+
+
+_TAG = re2.compile(r"(?i)^(?:\s*\[[^\]\n]{1,30}\]\s*:?)+\s*|^\s*(?:bug|feature|question|usage)\s*:\s*")
+
+
+def _title(d: Decision) -> str:
+    """The reporter's title without its template tag ("[Bug]:"), short; as code when it holds markup characters
+    (`<|im_start|>` reads better verbatim than escaped)."""
+    title = _TAG.sub("", s.valid(d.facts.title)).strip() or d.facts.title.strip()
+    if any(c in title for c in "<>|*_[]\\`"):
+        return s.code(title, limit=80)
+    return "“" + s.text(title, limit=80) + "”"
+
+
+def _fix_text(f, lang: str) -> str:
+    """A fix as a linked remedy."""
+    title = f.title_zh if lang == "zh" and f.title_zh else f.title
+    return f"[{title}]({f.url})"
+
+
+def _likely(d: Decision) -> tuple[str, int] | None:
+    """The most likely root cause at its deepest level probable enough, when the bot is not sure of one."""
+    if d.root_cause is not None:
+        return None
+    got = d.likely.get("root_cause")
+    if got is None or not got.path:
+        return None
+    best = None
+    for name, p in zip(got.path, got.p):
+        if p >= LIKELY_MIN:
+            best = (name, round(p * 100))
+    return best
+
+
+def _asked(d: Decision, req: Requirements) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The (at most 3) items asked for, and the commands that print them for this reporter's stack."""
+    items = list(d.missing)[:MAX_ASKED]
+    plan = req.plan(items, d.facts, failing_imports(d.facts)) if items else []
+    return items, plan
+
+
+def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
+    """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
+    err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
+    out: list[str] = []
+    if d.facts.template_only and not fixes:
+        return [t["template"]]
+    if fixes:
+        first = _fix_text(fixes[0], lang)
+        line = (t["fix_err"].format(err=err, fix=first) if err else
+                t["fix_title"].format(title=_title(d), fix=first) if d.facts.title.strip() else
+                t["fix_plain"].format(fix=first))
+        out.append(line)
+        out += [t["also_fix"].format(fix=_fix_text(f, lang)) for f in fixes[1:]]
+    for w in d.warnings[:MAX_FIXES]:
+        msg = w.message_zh if lang == "zh" and w.message_zh else w.message
+        out.append(f"⚠️ {msg} ([{t['source']}]({w.url}))")
+    items, plan = _asked(d, req)
+    if items:
+        names = t["sep"].join(req.label(i, lang) for i in items)
+        likely = _likely(d)
+        if fixes:
+            err = ""  # line 1 quoted it already
+        if likely:
+            key = "likely_err" if err else "likely"
+            line = t[key].format(err=err, cause=s.text(likely[0]), p=likely[1], items=names)
+        else:
+            line = t["ask_err"].format(err=err, items=names) if err else t["ask_title"].format(items=names)
+        out += ["", line] if out else [line]
+        shown = plan[:MAX_VISIBLE_COMMANDS]
+        if shown:
+            out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
+    if not out:
+        out.append(t["nothing"])
+    return out
 
 
 def _prediction(label: str, p: Prediction | None, t: dict) -> str:
     """One classification bullet: path, confidence, who decided, evidence rule ids."""
     if p is None:
-        return f"- {label}{t['colon']}_{t['unsure']}_"
+        return f"- {label}: _{t['unsure']}_"
     who = t.get(f"by_{p.decided_by}", p.decided_by)
     rules = list(dict.fromkeys(e.rule for e in p.evidence))[:5]
     ev = t["ev"] + ", ".join(s.code(r) for r in rules) if rules else ""
     return t["pred"].format(label=label, node=_node(p), conf=round(p.confidence * 100), who=who, ev=ev)
 
 
-_MISSING_MEMO: dict[tuple, tuple[Requirements, list[str]]] = {}
-
-
-def _missing(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
-    """A checklist of missing items, then the commands that print them in one fenced block."""
-    if not d.missing:
-        return []
-    plan = req.plan(list(d.missing), s.valid(d.facts.text))
-    key = (id(req), lang, tuple(d.missing), tuple((cmd, tuple(items)) for cmd, items in plan))
-    hit = _MISSING_MEMO.get(key)  # the block depends only on these: the same few combinations recur
-    if hit is not None and hit[0] is req:
-        return list(hit[1])
-    out = _missing_block(d.missing, plan, req, t, lang)
-    if len(_MISSING_MEMO) < 4096:
-        _MISSING_MEMO[key] = (req, out)
-    return list(out)
-
-
-def _missing_block(missing: list[str], plan: list, req: Requirements, t: dict, lang: str) -> list[str]:
-    """The lines of the missing-info block."""
-    out = [t["missing"], ""]
-    printed = {i for _, items in plan for i in items}
-    out += [f"- [ ] {req.label(i, lang)}" + (t["colon"] + req.how(i, lang) if i not in printed and req.how(i, lang) else "")
-            for i in missing]
-    if plan:
-        out += ["", t["run_many"] if len(plan) > 1 else t["run"], "", "```bash"]
-        for cmd, items in plan:
-            names = ", ".join(req.label(i, lang) for i in items)
-            out.append(f"{cmd}  # {t['prints']}: {names}")
-        out.append("```")
-    return out + [""]
-
-
-def _footer(t: dict) -> str:
-    """How maintainers correct the bot (the same text on every comment in a language)."""
-    cmds = [("/symptom <node>", "cmd_symptom"), ("/cause <node>", "cmd_cause"), ("/stage <stage>", "cmd_stage"),
-            ("/label +a -b", "cmd_label"), ("/triage", "cmd_triage"), ("/firstmile help", "cmd_help")]
-    out = [f"<details><summary>{t['footer']}</summary>", "", t["footer_body"], ""]
-    out += [f"- `{c}`: {t[k]}" for c, k in cmds]
-    out += ["", f"<sub>{t['bot']}</sub>", "", "</details>"]
-    return "\n".join(out)
-
-
-_FOOTER = {lang: _footer(t) for lang, t in _T.items()}
+def _details(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
+    """Everything a maintainer may want, folded: kind, classification, likely paths, runtimes, env, error, fixes
+    and findings with their ids, every ask with its command or how-to, and how to correct the bot."""
+    out = ["<details><summary>" + t["details"] + "</summary>", ""]
+    out += [f"**{t['kind']}:** `{d.kind}`", "", f"**{t['classification']}**", "",
+            _prediction(t["symptom"], d.symptom, t), _prediction(t["root_cause"], d.root_cause, t),
+            _prediction(t["stage"], d.stage, t), ""]
+    if d.likely:
+        out += [f"**{t['likely_h']}**", ""]
+        for dim in ("symptom", "root_cause", "stage"):
+            got = d.likely.get(dim)
+            if got:
+                probs = " / ".join(f"{round(p * 100)}%" for p in got.p)
+                out.append(f"- {t[dim]}: " + " › ".join(s.text(x) for x in got.path) + f" ({probs})")
+        out.append("")
+    if d.facts.runtimes:
+        out += [f"**{t['runtimes']}:** " + ", ".join(f"`{r}`" for r in d.facts.runtimes), ""]
+    env = d.facts.env_values()
+    if env:
+        keys = [k for k in _ENV_ORDER if k in env] + sorted(k for k in env if k not in _ENV_ORDER)
+        out += [f"**{t['env']}**", "", f"| {t['key']} | {t['value']} |", "|---|---|"]
+        out += [f"| {s.text(k)} | {s.code(env[k], limit=120, table=True)} |" for k in keys] + [""]
+    if d.facts.errors:
+        e = d.facts.errors[0]
+        line = f"{e.type}: {e.message}" if e.message else e.type
+        where = f" ({s.code(e.package)})" if e.package else ""
+        more = " " + t["more_errors"].format(n=len(d.facts.errors) - 1) if len(d.facts.errors) > 1 else ""
+        out += [f"**{t['error']}**{where}{more}", "", s.block(line, limit=1500), ""]
+    if d.fixes:
+        out += [f"**{t['fixes']}**", ""]
+        out += [f"- {s.code(f.id)}: {_fix_text(f, lang)}" + (f" (score {f.score})" if f.score else "")
+                for f in d.fixes] + [""]
+    if d.warnings:
+        out += [f"**{t['warnings']}**", ""]
+        out += [f"- {s.code(w.id)}: {w.message_zh if lang == 'zh' and w.message_zh else w.message}"
+                for w in d.warnings] + [""]
+    if d.missing:
+        plan = req.plan(list(d.missing), d.facts, failing_imports(d.facts))
+        by_item = {i: cmd for cmd, items in plan for i in items}
+        out += [f"**{t['asks']}**", ""]
+        for i in d.missing:
+            how = f"`{by_item[i]}`" if i in by_item else req.how(i, lang)
+            out.append(f"- {req.label(i, lang)} ({s.code(i)})" + (f": {how}" if how else ""))
+        out.append("")
+    out += [t["commands"], "", f"<sub>{t['bot']}</sub>", "", "</details>"]
+    return out
 
 
 def render_comment(
@@ -242,27 +289,20 @@ def render_comment(
     lang = "zh" if language == "zh" else "en"
     t = _T[lang]
     d = decision
-    out = [MARKER, _summary(d, t, lang), ""]
+    visible = _visible(d, requirements, t, lang)
+    if d.related and visible == [t["nothing"]]:
+        visible = []  # the related issues below are what there is to add
+    out = [MARKER, *visible, ""]
     for login, dim, old, new in corrections:
         out.append("> " + t["corrected"].format(login=s.code(login), dim=s.text(dim), old=s.code(old or t["none"]),
                                                new=s.code(new or t["none"])))
     if corrections:
         out.append("")
-    out += _env(d, t)
-    out += _error(d, t)
-    out += [f"**{t['classification']}**", "", _prediction(t["symptom"], d.symptom, t),
-            _prediction(t["root_cause"], d.root_cause, t), _prediction(t["stage"], d.stage, t), ""]
-    if fixes := _fixes(d):
-        out += [f"**{t['fixes']}**", ""]
-        out += [f"{i}. [{(f.title_zh if lang == 'zh' and f.title_zh else f.title)}]({f.url})" for i, f in
-                enumerate(fixes, 1)]
-        out.append("")
-    if d.warnings:
-        out += [f"**{t['warnings']}**", ""]
-        out += [f"- ⚠️ {(w.message_zh if lang == 'zh' and w.message_zh else w.message)} ([{t['source']}]({w.url}))"
-                for w in d.warnings]
-        out.append("")
-    out += _missing(d, requirements, t, lang)
     out += render_related(list(d.related or ()), lang)  # helper Rel's block (bot/core/related/render.py)
-    out.append(_FOOTER[lang])
+    out += _details(d, requirements, t, lang)
     return "\n".join(out) + "\n"
+
+
+def visible_part(comment: str) -> str:
+    """The part of a rendered comment shown before any <details> is opened (the marker excluded)."""
+    return comment.replace(MARKER, "", 1).split("<details>", 1)[0].strip()

@@ -30,6 +30,11 @@ class LabelsConfig(_Strict):
     """Put before every taxonomy label name, renamed or not, e.g. "llm/"."""
     rename: dict[str, str] = Field(default_factory=dict)
     """Default label name (case-insensitive) -> this repo's name for it, before the prefix."""
+    levels: Literal["deepest", "all", "top"] = "deepest"
+    """Which levels of a taxonomy path are labelled: the deepest sure one (one label per dimension), the whole
+    chain, or the first level only."""
+    kinds: bool = True
+    """Label questions `question` and feature requests `feature` (renamable); they never get failure labels."""
 
     @field_validator("rename")
     @classmethod
@@ -51,6 +56,8 @@ class RepoConfig(_Strict):
     enabled: bool = True
     mode: Literal["shadow", "labels", "full"] = "full"
     """shadow: compute and log only; labels: post labels only; full: labels and the comment."""
+    comment: Literal["when-useful", "always", "never"] = "when-useful"
+    """when-useful: post or update the comment only with a fix that applies, 1-3 missing facts, or related issues."""
     labels: LabelsConfig = Field(default_factory=LabelsConfig)
     create_labels: bool = True
     """Create missing taxonomy labels in the repo (colour and description from rules/taxonomy.yml)."""

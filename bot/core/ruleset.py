@@ -1,4 +1,4 @@
-"""Every rules file, loaded and cross-checked once: taxonomy, evidence, fixes, compat checks, requirements."""
+"""Every rules file, loaded and cross-checked once: taxonomy, evidence, fixes, compat checks, asks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.core.evidence import EvidenceRules, Settings
-from bot.core.missing import load_requirements
+from bot.core.missing import load_asks
 from bot.core.releases import ReleaseTable, load_releases, unknown_pip_names
 from bot.core.rulefile import RulesError, load_yaml, rules_dir
 from bot.core.rules.compile import Compiler
@@ -70,7 +70,7 @@ class RuleSet:
         _links(fixes, checks, hosts)
         releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
         _pip_names(fixes, releases)
-        requirements = load_requirements(root / "requirements.yml", compiler)
+        requirements = load_asks(root / "asks.yml", compiler, taxonomy, seen)
         tables = None
         if (root / "tables.yml").exists():
             try:
@@ -107,6 +107,7 @@ class RuleSet:
             "taxonomy nodes": len(self.taxonomy.nodes),
             **{f"{d} rules": len(rs) for d, rs in self.evidence.items()},
             "fixes": len(self.fixes), "compat checks": len(self.checks),
+            "asks": len(self.requirements.rules) if self.requirements is not None else 0,
         }
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
+from typing import Literal
 
 from bot.core.classify import decide
 from bot.core.combine import combine, settled
 from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
+from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
-from bot.core.render import render_comment
+from bot.core.render import render_comment, shown_fixes
 from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -51,9 +53,20 @@ def classify(facts: Facts, ruleset: RuleSet, fixed: Mapping[str, Sequence[str] |
     return out
 
 
+Levels = Literal["deepest", "all", "top"]
+"""Which levels of a predicted path become labels: the deepest sure one, the whole chain, or the first level."""
+
+
 def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]], ruleset: RuleSet,
-               taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
-    """One LabelChoice per level of each predicted path; below the label threshold it is only a suggestion."""
+               taxonomy: Taxonomy, hidden: Collection[str] = (), levels: Levels = "all") -> list[LabelChoice]:
+    """LabelChoices for the predicted paths; below the label threshold a level is only a suggestion.
+
+    `levels="all"` gives one per level; "top" only the first level; "deepest" one per dimension: its deepest sure
+    level, or the first level as a suggestion when no level is sure.
+    """
+    if levels != "all":
+        chain = labels_for(preds, confs, ruleset, taxonomy, hidden, "all")
+        return _pick_levels(chain, preds, taxonomy, levels)
     out = []
     for dim in ("symptom", "root_cause", "stage"):
         pred = preds.get(dim)
@@ -74,6 +87,26 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
+def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], taxonomy: Taxonomy,
+                 levels: Levels) -> list[LabelChoice]:
+    """From the whole chain, at most one label per dimension (see labels_for)."""
+    by_dim: dict[str, list[LabelChoice]] = {}
+    dims = {n.label: n.dimension for n in taxonomy.nodes}
+    for c in chain:
+        by_dim.setdefault(dims.get(c.name, ""), []).append(c)
+    out = []
+    for dim in ("symptom", "root_cause", "stage"):
+        got = by_dim.get(dim)
+        if not got:
+            continue
+        if levels == "top":
+            out.append(got[0])
+            continue
+        sure = [c for c in got if c.confident]
+        out.append(sure[-1] if sure else got[0])
+    return out
+
+
 def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Prediction | None) -> list[float]:
     """Per-level confidences after combining: the rules' for the levels they decided, the model's below them."""
     if merged is None or rule is None or merged.path[: len(rule.path)] != rule.path:
@@ -84,13 +117,16 @@ def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Predi
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
-           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED) -> Decision:
+           hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED,
+           levels: Levels = "deepest", comment: CommentMode = "when-useful", kind_labels: bool = True) -> Decision:
     """Triage one issue. Pure: the same inputs give the same Decision.
 
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
     `fixed` holds human decisions (dimension -> path, or None for none): they are kept, get no label from the
-    bot, and the other dimensions, fixes and missing info are decided given them.
+    bot, and the other dimensions, fixes and missing info are decided given them. `levels` picks the label levels;
+    `comment` says when a comment is rendered ("when-useful": only with a fix, 1-3 asks or related issues).
+    A question, feature request or write-up gets no failure labels and no checklist (`kind_labels`: its kind label).
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
     scan = Scan(facts, ruleset)
@@ -106,13 +142,57 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
+    kind = issue_kind(facts)
+    scan.kind = kind
+    bug = kind == "bug"
+    labels = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}, levels) if bug else []
+    if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
+        rename = {k.casefold(): v for k, v in (label_names or {}).items()}
+        labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
     decision = Decision(
-        symptom=symptom, root_cause=cause, stage=stage,
-        labels=labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}),
+        symptom=symptom, root_cause=cause, stage=stage, kind=kind,
+        labels=labels,
         facts=facts,
-        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan),
-        fixes=ruleset.fix_index.match(scan),
+        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
+        fixes=_fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset),
         warnings=check_compat(scan, ruleset.checks),
     )
     lang = facts.language if language == "auto" else language
-    return decision.model_copy(update={"comment": render_comment(decision, ruleset.requirements, language=lang)})
+    body = render_comment(decision, ruleset.requirements, language=lang)
+    return decision.model_copy(update={"comment": body if should_comment(decision, comment) else None})
+
+
+def _scored(fixes: list, scan: Scan, ruleset: RuleSet) -> list:
+    """The fixes with how specifically they matched (the comment shows only the specific ones)."""
+    if not fixes:
+        return fixes
+    best: dict[str, int] = {}
+    for i, _, score in ruleset.fix_index.scored(scan):
+        rid = ruleset.fix_index.fixes[i].rule.id
+        best[rid] = max(best.get(rid, 0), score)
+    return [f.model_copy(update={"score": best.get(f.id, 0)}) for f in fixes]
+
+
+def _fixes_for(kind: str, fixes: list, ruleset: RuleSet) -> list:
+    """A failure report gets every matching fix; a question or request only "model family F needs runtime >= V"
+    gates (the answer to "is X supported?"), and a write-up none (its author solved it)."""
+    if kind == "bug":
+        return fixes
+    if kind == "other":
+        return []
+    gated = {c.rule.id for c in ruleset.fixes if getattr(c.rule, "gate", None) is not None}
+    return [f for f in fixes if f.id in gated]
+
+
+CommentMode = Literal["when-useful", "always", "never"]
+KIND_LABELS = {"question": "question", "feature": "feature"}
+"""The optional label of a non-failure issue kind."""
+
+
+def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> bool:
+    """Whether the bot posts: always, never, or only with a fix whose preconditions hold, a compatibility finding,
+    1-3 specific missing facts, strongly related issues, or an unfilled template to point at."""
+    if mode != "when-useful":
+        return mode == "always"
+    d = decision
+    return bool(shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)

@@ -12,8 +12,10 @@ Span = tuple[int, int]
 Source = Literal[
     "collect_env", "vllm_env", "transformers_env", "lmdeploy_env", "pip", "conda",
     "nvidia_smi", "llama_cpp", "ollama", "issue_form", "traceback", "log", "prose", "title", "derived",
+    "command", "upgrade",
 ]
-"""Where a fact was read. Machine-printed sources outrank issue forms, which outrank prose."""
+"""Where a fact was read. Machine-printed sources outrank issue forms, which outrank prose. "command": the
+command line the reporter runs names it (the model); "upgrade": the version a library was upgraded to."""
 
 
 class _Frozen(BaseModel):
@@ -67,8 +69,12 @@ class Facts(_Frozen):
     env: dict[str, EnvFact] = Field(default_factory=dict)
     errors: list[ErrorFact] = Field(default_factory=list)
     language: Literal["en", "zh"] = "en"
+    """The language of the body's prose (the title's only when the body has none)."""
     runtimes: list[str] = Field(default_factory=list)
-    """Runtimes/launchers detected (ollama, llama_cpp, vllm...), most specific first (the `runtime:` condition)."""
+    """Runtimes/launchers the reporter uses (ollama, llama_cpp, vllm, sglang, lmdeploy, transformers, deepspeed,
+    llamafactory, peft, trl, torch), most specific first."""
+    template_only: bool = False
+    """The body is an issue template whose fields were left unfilled."""
 
     def env_values(self) -> dict[str, str]:
         """The canonical env keys and their values as stated."""
@@ -107,6 +113,8 @@ class FixRef(_Frozen):
     url: str
     title_zh: str = Field(default="", exclude=True)
     """The remedy in Chinese for the rendered comment (not part of the JSON output)."""
+    score: int = Field(default=0, exclude=True)
+    """How specific the match was (an error pattern 6, a leaf symptom 5, a mentioned word 1...); 0: unknown."""
 
 
 class Warning_(_Frozen):
@@ -117,6 +125,24 @@ class Warning_(_Frozen):
     url: str
     message_zh: str = Field(default="", exclude=True)
     """The message in Chinese for the rendered comment (not part of the JSON output)."""
+
+
+class Likely(_Frozen):
+    """The most probable path of one dimension and the calibrated probability of each of its levels."""
+
+    path: list[str]
+    p: list[float]
+
+
+class Candidate(_Frozen):
+    """One of the top paths of a dimension with its probability."""
+
+    path: list[str]
+    p: float
+
+
+Kind = Literal["bug", "question", "feature", "other"]
+"""What the issue is: a failure report, a question, a feature/model-support request, or other (write-ups, PSAs)."""
 
 
 class LabelChoice(_Frozen):
@@ -148,7 +174,11 @@ class Decision(_Frozen):
     """Canonical env keys (and a few extra items like "traceback") to ask the reporter for."""
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
-    comment: str = ""
+    likely: dict[str, Likely] = Field(default_factory=dict)
+    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    kind: Kind = "bug"
+    comment: str | None = None
+    """The markdown the bot would post, or None when it stays silent."""
     related: list[RelatedRef] | None = None
     """Related issues (at most 3 worth showing), or None when no index was consulted."""
 
@@ -184,6 +214,9 @@ class Decision(_Frozen):
             "missing": list(self.missing),
             "fixes": [f.model_dump() for f in self.fixes],
             "warnings": [w.model_dump() for w in self.warnings],
+            "likely": {k: {"path": " - ".join(v.path), "p": list(v.p)} for k, v in self.likely.items()},
+            "candidates": {k: [{"path": " - ".join(c.path), "p": c.p} for c in v] for k, v in self.candidates.items()},
+            "kind": self.kind,
             "comment": self.comment,
         } | ({} if self.related is None else {"related": [_related_json(r) for r in self.related]})
 

@@ -22,10 +22,18 @@ def cache_of(ctx: Any) -> TTLCache:
     return ctx.caches.setdefault("labels", TTLCache(maxsize=10_000, ttl=TTL_SECONDS))
 
 
-def specs(taxonomy: Any, needs_info_label: str) -> dict[str, tuple[str, str]]:
+KIND_SPECS = {"question": ("d876e3", "A question, not a failure report"),
+              "feature": ("a2eeef", "A feature or model-support request")}
+"""Colour and description of the issue-kind labels, by kind."""
+
+
+def specs(taxonomy: Any, needs_info_label: str, kind_names: dict[str, str] | None = None
+          ) -> dict[str, tuple[str, str]]:
     """Label name (case-folded) -> (colour, description) for every label the bot may create."""
     out = {n.label.casefold(): (n.color, n.description) for n in taxonomy.nodes}
     out[needs_info_label.casefold()] = (NEEDS_INFO_COLOR, NEEDS_INFO_DESCRIPTION)
+    for kind, name in (kind_names or {}).items():
+        out.setdefault(name.casefold(), KIND_SPECS[kind])
     return out
 
 

@@ -93,15 +93,19 @@ async def record(ctx: Any, repo: str, number: int, override: dict, login: str) -
         await store.set_link(repo, number, int(override["not_duplicate_of"]), "not-duplicate", login, time.time())
 
 
-def attach(decision: Decision, found: Found, requirements: Any, language: str) -> Decision:
-    """The decision with its related issues, and its comment rendered again to show them."""
+def attach(decision: Decision, found: Found, requirements: Any, language: str, mode: str = "when-useful"
+           ) -> Decision:
+    """The decision with its related issues, and its comment rendered again to show them (None when the repo's
+    comment `mode` keeps the bot silent)."""
     from bot.core.render import render_comment
+    from bot.core.triage import should_comment
     from bot.core.types import RelatedRef
 
     refs = [RelatedRef(number=r.number, score=r.score, reasons=list(r.reasons)) for r in found.shown]
     decision = decision.model_copy(update={"related": refs})
     lang = decision.facts.language if language == "auto" else language
-    return decision.model_copy(update={"comment": render_comment(decision, requirements, language=lang)})
+    body = render_comment(decision, requirements, language=lang)
+    return decision.model_copy(update={"comment": body if should_comment(decision, mode) else None})
 
 
 def label_plan(plan: Any, found: Found, issue_labels: list[str], bot_applied: list[str],

@@ -203,17 +203,18 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
-        fixed=actions.fixed_paths(overrides))
+        fixed=actions.fixed_paths(overrides), levels=config.labels.levels, comment=config.comment,
+        kind_labels=config.labels.kinds)
     found = await related.relate(ctx, state.repo, issue, decision)  # helper Rel: related issues and duplicates
     if found is not None:
-        decision = related.attach(decision, found, ruleset.requirements, config.language)
+        decision = related.attach(decision, found, ruleset.requirements, config.language, config.comment)
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     if found is not None:
         state.decision["duplicate_of"] = found.duplicate_of
     decision, corrections = actions.show_corrections(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"
-    if not (actions.recognised(decision, ruleset) or corrections or state.bot_applied or state.comment_id
-            or (found is not None and found.label)):
+    if not (actions.recognised(decision, ruleset) or decision.labels and decision.kind != "bug" or corrections
+            or state.bot_applied or state.comment_id or (found is not None and found.label)):
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
         await ctx.store.save_issue_state(state, time.time())
         return
@@ -222,8 +223,8 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
                                      state.human_removed, config, taxonomy, set(overrides))
     if found is not None:
         plan = related.label_plan(plan, found, _label_names(issue), state.bot_applied, state.human_removed)
-    news = actions.has_news(decision, corrections) or bool(found and found.shown)
-    comment = decision.comment if (news or state.comment_id) else None
+    comment = actions.comment_to_post(decision, corrections, bool(state.comment_id), config.comment, ruleset,
+                                      config.language)  # related issues shown make the comment useful (attach)
     mode = "shadow" if ctx.dry_run else config.mode
     try:
         if mode == "shadow":
@@ -243,7 +244,7 @@ async def _apply_labels(gh: Any, ctx: Any, owner: str, repo: str, state: IssueSt
     """Create missing labels if allowed, add and suggest in one call, remove ours; record what the bot applied."""
     names = [*plan.add, *(c.name for c in plan.suggest)]
     if names:
-        known = labels.specs(taxonomy, config.needs_info_label) | related.LABEL_SPEC
+        known = labels.specs(taxonomy, config.needs_info_label, actions.kind_label_names(config)) | related.LABEL_SPEC
         exist = {n.casefold() for n in await labels.ensure(gh, ctx, owner, repo, names, known,
                                                             create=config.create_labels)}
         plan = LabelPlan(add=[n for n in plan.add if n.casefold() in exist],

@@ -168,7 +168,8 @@ async def test_apply_labels_never_readds_what_a_human_removed_and_posts_no_comme
     await store.close()
     runner, stats = await run(settings, [REPO], options=Options(apply="labels"), progress=Progress(io.StringIO()))
     issues = fake_github.repos[REPO.lower()].issues
-    assert "symptom: oom" not in issues[1].labels and "symptom: crash" in issues[1].labels
+    # labels.levels defaults to the deepest sure level: the bot labels the cause and stage, never the symptom again
+    assert "symptom: oom" not in issues[1].labels and "cause: gpu-memory" in issues[1].labels
     assert "symptom: oom" in issues[9].labels  # the same template, no human removal
     assert not any(fake_github.comments(REPO, n) for n in issues)
     assert stats.writes > 0 and runner.totals.applied >= 5

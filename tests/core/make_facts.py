@@ -6,11 +6,13 @@ from bot.core.types import EnvFact, ErrorFact, Facts, Frame, Prediction
 
 
 def make_facts(prose: str = "", *, env: dict[str, str] | None = None, errors: list[tuple[str, str]] = (),
-               package: str | None = None, code: list[str] = (), language: str = "en") -> Facts:
+               package: str | None = None, code: list[str] = (), language: str = "en",
+               runtimes: list[str] = (), template_only: bool = False) -> Facts:
     """Facts with the given prose (the title is its first line), env values, errors ("Type", "message") and code."""
     title = prose.split("\n", 1)[0]
     return Facts(
         text=prose + "\n\n" + "\n".join(code), title=title, prose=prose, code=list(code), language=language,
+        runtimes=list(runtimes), template_only=template_only,
         env={k: EnvFact(key=k, value=v, source="prose", span=(0, 0)) for k, v in (env or {}).items()},
         errors=[ErrorFact(kind="python", type=t, message=m, package=package, fingerprint=f"fp{i}", span=(0, 0),
                           frames=[Frame(file="x.py", package=package)] if package else [])

@@ -62,3 +62,23 @@ def test_needs_info_goes_once_nothing_essential_is_missing(oom, ruleset):
     asked = oom.model_copy(update={"missing": ["torch"]})
     plan = actions.plan_issue_labels(asked, [], [], [], [], config, ruleset.taxonomy, set())
     assert "needs-info" in plan.add
+
+
+def test_comment_to_post_follows_the_mode_and_updates_a_stale_comment(oom, ruleset):
+    quiet = triage("Answers feel a bit short", "The answers are shorter than I expected.", ruleset)
+    assert quiet.comment is None
+    assert actions.comment_to_post(quiet, [], False, "when-useful", ruleset) is None
+    stale = actions.comment_to_post(quiet, [], True, "when-useful", ruleset)  # we posted before: keep it true
+    assert stale and stale.startswith("<!-- firstmile:triage -->") and "please add" not in stale.split("<details>")[0]
+    assert actions.comment_to_post(oom, [], False, "when-useful", ruleset) == oom.comment
+    assert actions.comment_to_post(oom, [], True, "never", ruleset) is None
+    corrected = ("maint", "symptom", "Crash", "Hang")
+    assert actions.comment_to_post(quiet.model_copy(update={"comment": "x"}), [corrected], False, "when-useful",
+                                   ruleset) == "x"
+
+
+def test_kind_label_names_follow_the_repo_config():
+    assert actions.kind_label_names(RepoConfig()) == {"question": "question", "feature": "feature"}
+    cfg = RepoConfig.model_validate({"labels": {"rename": {"feature": "enhancement"}}})
+    assert actions.kind_label_names(cfg)["feature"] == "enhancement"
+    assert actions.kind_label_names(RepoConfig.model_validate({"labels": {"kinds": False}})) == {}

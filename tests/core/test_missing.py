@@ -4,12 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.missing import MAX_ASKED, load_requirements, missing_info
-from bot.core.rulefile import RulesError, rules_dir
+from bot.core.missing import MAX_ASKED, load_asks, missing_info
+from bot.core.rulefile import RulesError
+from bot.core.ruleset import RuleSet
 from tests.core.make_facts import make_facts, pred
 
-REQ = load_requirements(rules_dir() / "requirements.yml")
+REQ = RuleSet.load().requirements
 CUDA_OOM = "Crash - CUDA Error - Out of Memory"
+
+
+def _plan(items, runtimes=(), text="x", failing=frozenset()):
+    return REQ.plan(items, make_facts(text, runtimes=list(runtimes)), failing)
 
 
 def _missing(prose="", symptom=None, stage=None, **kw):
@@ -19,7 +24,7 @@ def _missing(prose="", symptom=None, stage=None, **kw):
 
 def test_cuda_crash_asks_for_the_cuda_stack():
     got = _missing("it crashes", "Crash - CUDA Error - Device Error")
-    assert {"traceback", "torch", "cuda", "cuda_driver", "gpu"} <= set(got)
+    assert got == ["traceback", "torch", "cuda"]  # at most 3, in rule order
 
 
 def test_never_asks_for_what_is_stated():
@@ -35,7 +40,7 @@ def test_extracted_error_counts_as_traceback():
 
 def test_tokenizer_anomaly_needs_tokenizer_stack_and_template():
     got = _missing("weird tokens", "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly")
-    assert got[:4] == ["transformers", "tokenizers", "model", "chat_template"]
+    assert got == ["transformers", "tokenizers", "chat_template"]
     stated = _missing("I call tokenizer.apply_chat_template(messages)",
                       "Incorrect Functionality - Generation Quality Anomaly - Special Token Anomaly")
     assert "chat_template" not in stated
@@ -47,57 +52,105 @@ def test_hang_needs_launcher_and_gpu_count_unless_stated():
     assert "launcher" not in got and "gpu_count" not in got
 
 
-def test_text_conditions_add_engine_versions():
-    assert "vllm" in _missing("served with vllm", "Incorrect Functionality - Generation Quality Anomaly")
-    assert "vllm" not in _missing("served with vllm", "Incorrect Functionality", env={"vllm": "0.6.3"})
+def test_the_runtime_adds_its_version_and_its_own_asks():
+    gq = "Incorrect Functionality - Generation Quality Anomaly"
+    assert _missing("served", gq, runtimes=["vllm"]) == ["vllm", "model", "request"]
+    assert "vllm" not in _missing("served", gq, env={"vllm": "0.6.3"}, runtimes=["vllm"])
+    assert "chat_template" not in _missing("served", gq, runtimes=["vllm"])  # the server applies the template
+    assert _missing("it crashes", "Crash", runtimes=["ollama"]) == ["server_log", "ollama"]  # not a traceback
+    assert _missing("from_pretrained gives junk", gq, runtimes=["transformers"]) == [
+        "model", "chat_template", "generation_params"]
+
+
+def test_a_hang_asks_for_a_stack_dump_not_a_traceback():
+    got = _missing("it hangs, error", "Hang - Generation Process Stuck")
+    assert got[0] == "stack_dump" and "traceback" not in got
+    assert "stack_dump" not in _missing("py-spy dump shows Thread 0x7f (most recent call first)", "Hang")
+
+
+def test_a_training_crash_asks_no_generation_parameters():
+    got = _missing("from_pretrained then Trainer crashes", "Incorrect Functionality - Generation Quality Anomaly",
+                   "Fine-tuning", runtimes=["transformers"])
+    assert "generation_params" not in got
 
 
 def test_fine_tuning_stage_needs_launcher():
     assert "launcher" in _missing("loss", stage="Fine-tuning")
 
 
-def test_unknown_symptom_asks_little_and_capped():
-    assert _missing("help") == ["model"]
+def test_unknown_symptom_asks_nothing_and_asks_are_capped():
+    assert _missing("help") == []
     many = _missing("vllm deepspeed flash_attn lora bitsandbytes gptq", "Crash - CUDA Error - Communication Error",
                     "Fine-tuning")
     assert len(many) == MAX_ASKED
 
 
 def test_plan_groups_items_under_few_commands():
-    plan = REQ.plan(["torch", "cuda", "cuda_driver", "gpu", "transformers"])
+    plan = _plan(["torch", "cuda", "cuda_driver", "gpu", "transformers"])
     assert plan[0] == ("python -m torch.utils.collect_env", ["torch", "cuda", "cuda_driver", "gpu"])
-    assert [cmd for cmd, _ in plan][1] in ("transformers env", REQ.command_for("transformers"))
+    assert [cmd for cmd, _ in plan][1] in ("transformers env", REQ.command_for("transformers", make_facts("x")))
     assert len(plan) == 2
 
 
-def test_plan_prefers_tool_named_in_issue():
-    assert REQ.plan(["torch", "vllm", "gpu"], "vllm serve ...") == [("vllm collect-env", ["torch", "vllm", "gpu"])]
-    assert all(cmd != "vllm collect-env" for cmd, _ in REQ.plan(["torch", "gpu"], "plain transformers"))
+def test_plan_uses_the_reporters_runtime():
+    assert _plan(["torch", "vllm", "gpu"], ["vllm"]) == [("vllm collect-env", ["torch", "vllm", "gpu"])]
+    assert all(cmd != "vllm collect-env" for cmd, _ in _plan(["torch", "gpu"], ["transformers"]))
+    assert _plan(["deepspeed", "torch"], ["deepspeed", "transformers"]) == [("ds_report", ["deepspeed", "torch"])]
+    assert _plan(["sglang"], ["sglang"]) == [("python -m sglang.check_env", ["sglang"])]
+    assert _plan(["lmdeploy"], ["lmdeploy"]) == [("lmdeploy check_env", ["lmdeploy"])]
+    assert _plan(["llamafactory"], ["llamafactory"]) == [("llamafactory-cli env", ["llamafactory"])]
+    assert _plan(["llama_cpp"], ["llama_cpp"]) == [("llama-cli --version", ["llama_cpp"])]
+    assert _plan(["server_log"], ["ollama"], "on my macbook")[0][0].startswith("tail -n 200 ~/.ollama")
+    assert all("collect_env" not in cmd for cmd, _ in _plan(["gpu", "torch"], ["ollama"]))
+
+
+def test_plan_never_offers_a_command_importing_what_fails_to_import():
+    from bot.core.missing import failing_imports
+
+    facts = make_facts("x", errors=[("ModuleNotFoundError", "No module named 'torch'")])
+    failing = failing_imports(facts)
+    assert failing == {"torch"}
+    plan = _plan(["torch", "gpu"], ["transformers"], failing=failing)
+    assert all("torch.utils" not in cmd and "transformers env" not in cmd for cmd, _ in plan)
+    assert {cmd.split()[0] for cmd, _ in plan} == {"pip", "nvidia-smi"}
 
 
 def test_items_without_command_are_left_out_of_plan():
-    assert REQ.plan(["model", "launcher"]) == []
+    assert _plan(["model", "launcher"]) == []
     assert REQ.how("launcher") and REQ.how("launcher", "zh") != REQ.how("launcher")
     assert REQ.label("gpu", "zh") == "GPU 型号" and REQ.label("unknown") == "unknown"
 
 
+RULE = "{id: r, when: {runtime: [vllm]}, items: [a], examples: {fires: [x]}}"
+
+
 @pytest.mark.parametrize("body, reason", [
-    ("items: {}\ncommands: []\nneeds: [{id: n, need: [nope]}]\n", "unknown item 'nope'"),
-    ("items: {a: {en: x, zh: y, typo: 1}}\ncommands: []\nneeds: []\n", "rule a: "),
-    ("items: {}\ncommands: [{id: c, run: r, covers: [], only_if: '(?<=a)'}]\nneeds: []\n", "rule c: "),
-    ("items: {}\ncommands: []\n", "needs"),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: []\nrules: [{id: n, when: {runtime: [x]}, items: [nope], "
+     "examples: {fires: [x]}}]\n", "unknown item 'nope'"),
+    ("kind: ask\nitems: {a: {en: x, zh: y, typo: 1}}\ncommands: []\nrules: []\n", "unknown key"),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: [{id: c, run: r, covers: [a], when: {match: '(?<=a)', in: [whole]}}]"
+     "\nrules: []\n", "rule c: "),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: []\n", "rules"),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: []\nrules: [" + RULE + ", " + RULE + "]\n", "duplicate rule id"),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: []\nrules: [{id: s, when: {symptom: [Nope]}, items: [a], "
+     "examples: {fires: [x]}}]\n", "unknown symptom node"),
+    ("kind: ask\nitems: {a: {en: x, zh: y}}\ncommands: []\nrules: [{id: s, when: {runtime: [vllm]}, items: [a]}]\n",
+     "examples"),
 ])
-def test_broken_requirements_file(tmp_path: Path, body, reason):
-    path = tmp_path / "requirements.yml"
+def test_broken_asks_file(tmp_path: Path, body, reason):
+    from bot.core.taxonomy import load_taxonomy
+    from bot.core.rulefile import rules_dir
+
+    path = tmp_path / "asks.yml"
     path.write_text(body)
     with pytest.raises(RulesError) as exc:
-        load_requirements(path)
-    assert str(exc.value).startswith("rules/requirements.yml") and reason in str(exc.value)
+        load_asks(path, taxonomy=load_taxonomy(rules_dir() / "taxonomy.yml"))
+    assert str(exc.value).startswith("rules/asks.yml") and reason in str(exc.value)
 
 
 def test_oom_asks_for_memory_facts_not_the_driver():
     got = _missing("OOM", "Crash - CUDA Error - Out of Memory", errors=[("torch.OutOfMemoryError", "CUDA out of memory")])
-    assert got[:4] == ["gpu", "gpu_count", "model", "torch"] and "cuda_driver" not in got
+    assert got == ["gpu", "gpu_count", "model"] and "cuda_driver" not in got
 
 
 def test_stated_anywhere_counts_but_env_dumps_do_not_trigger_needs():
@@ -114,8 +167,8 @@ def test_a_named_gpu_implies_the_count():
 
 
 def test_unclassified_error_report_asks_for_traceback():
-    assert _missing("I get an error when loading") == ["traceback", "model"]
-    assert _missing("the answers are poor, no error", "Incorrect Functionality") == ["model"]
+    assert _missing("I get an error when loading") == ["traceback"]
+    assert _missing("the answers are poor, no error", "Incorrect Functionality") == []
 
 
 def test_lone_surrogates_do_not_crash():
@@ -125,17 +178,20 @@ def test_lone_surrogates_do_not_crash():
     assert "torch" in got and "model" not in got
 
 
-def test_needs_for_a_path_are_the_needs_whose_symptom_and_stage_fit():
-    for sym, stage in [("Crash - CUDA Error - Out of Memory", "Inference"), ("Hang", "Fine-tuning"), ("", "")]:
-        fitting = REQ.needs_for(sym, stage)
-        assert fitting == [n for n in REQ.needs if n.fits(sym, stage)]
-        assert REQ.needs_for(sym, stage) is fitting  # memoised
-
-
 def test_plan_depends_on_the_tools_the_text_names_and_returns_fresh_lists():
     items = ["torch", "cuda", "gpu", "vllm"]
-    with_vllm, without = REQ.plan(items, "I serve it with vllm"), REQ.plan(items, "plain transformers")
+    with_vllm, without = _plan(items, ["vllm"]), _plan(items, ["transformers"])
     assert any("vllm collect-env" in cmd for cmd, _ in with_vllm)
     assert not any("vllm collect-env" in cmd for cmd, _ in without)
     with_vllm[0][1].append("x")  # callers may edit the lists; the memo stays intact
-    assert REQ.plan(items, "I serve it with vllm")[0][1] != with_vllm[0][1]
+    assert _plan(items, ["vllm"])[0][1] != with_vllm[0][1]
+
+
+def test_the_reporters_runtime_command_comes_first_and_a_generic_one_fills_the_rest():
+    assert _plan(["torch", "cuda", "cuda_driver"], ["lmdeploy"]) == [
+        ("lmdeploy check_env", ["torch", "cuda"]), ("nvidia-smi", ["cuda_driver"])]
+
+
+def test_no_error_said_is_no_traceback_asked():
+    assert _missing("It stops after step 3 with no error at all.") == []
+    assert _missing("It stops after step 3 with an error.") == ["traceback"]

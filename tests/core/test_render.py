@@ -1,124 +1,153 @@
-"""Tests for the rendered comment: sections, language, sanitizing, collapsing, determinism."""
+"""Tests for the rendered comment: the answer first, short visible part, everything else in one <details>."""
 
 import re2
 from markdown_it import MarkdownIt
 
-from bot.core.missing import load_requirements
-from bot.core.render import MARKER, render_comment
+from bot.core.ruleset import RuleSet
+from bot.core.render import MARKER, render_comment, visible_part
 from bot.core.rulefile import rules_dir
-from bot.core.types import Decision, Evidence, FixRef, Prediction, Warning_
+from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warning_
 from tests.core.make_facts import make_facts, pred
+from tests.reliability.live import live_parts
 
-REQ = load_requirements(rules_dir() / "requirements.yml")
+REQ = RuleSet.load().requirements
 _MENTION = re2.compile(r"@[A-Za-z0-9]")
 HOSTILE = "@org/team <img src=x onerror=alert(1)> [x](javascript:alert(1)) ```\n/label +pwned"
+FIXES = [FixRef(id="oom-vllm", title="Lower gpu_memory_utilization", title_zh="降低 gpu_memory_utilization",
+                url="https://docs.vllm.ai/x"),
+         FixRef(id="oom-2", title="Use a smaller max_model_len", url="https://docs.vllm.ai/y"),
+         FixRef(id="oom-3", title="A third remedy", url="https://docs.vllm.ai/z")]
 
 
-def _decision(prose="CUDA OOM", language="en", **kw) -> Decision:
+def _decision(prose="CUDA OOM", language="en", runtimes=("vllm",), **kw) -> Decision:
     env = {"torch": "2.1.0+cu121", "gpu": "NVIDIA A100", "model": "Qwen/Qwen2-7B", "python": "3.10", "os": "Ubuntu",
            "transformers": "4.40.0", "vllm": "0.4.2", "cuda_driver": "535.54.03"}
     facts = make_facts(prose, env=env, errors=[("torch.OutOfMemoryError", "CUDA out of memory. Tried 2 GiB")],
-                       package="torch", language=language)
+                       package="torch", language=language, runtimes=list(runtimes))
     symptom = Prediction(path=["Crash", "CUDA Error", "Out of Memory"], confidence=0.91,
                          evidence=[Evidence(rule="oom-message", node="Crash - CUDA Error - Out of Memory", weight=3)])
     defaults = dict(
-        symptom=symptom, root_cause=None, stage=pred("Inference", 0.8, "model"), facts=facts,
-        missing=["gpu_count", "launcher"],
-        fixes=[FixRef(id="oom-vllm", title="Lower memory", title_zh="降低显存", url="https://docs.vllm.ai/x")],
+        symptom=symptom, root_cause=None, stage=pred("Inference", 0.6, "model"), facts=facts,
+        missing=["gpu_count", "launcher"], fixes=FIXES[:1],
         warnings=[Warning_(id="w", message="Driver too old", message_zh="驱动过旧", url="https://docs.nvidia.com/x")],
     )
     defaults.update(kw)
     return Decision(**defaults)
 
 
-def test_sections_in_order_english():
+def test_line_one_is_the_answer_tied_to_the_reporters_log_line():
     out = render_comment(_decision(), REQ, language="en")
     assert out.startswith(MARKER + "\n")
-    order = ["Looks like **Crash › CUDA Error › Out of Memory** during Inference", "| torch | `2.1.0+cu121` |",
-             "**Error found:** `torch.OutOfMemoryError: CUDA out of memory. Tried 2 GiB` (`torch`)",
-             "- Symptom: **Crash › CUDA Error › Out of Memory** (91%, rules; evidence: `oom-message`)",
-             "- Root cause: _not sure yet_", "- Stage: **Inference** (80%, model)",
-             "1. [Lower memory](https://docs.vllm.ai/x)", "- ⚠️ Driver too old ([source](https://docs.nvidia.com/x))",
-             "- [ ] the number of GPUs used", "- [ ] the exact launch command: paste the full command line",
-             "```bash\npython -m torch.utils.collect_env  # prints: the number of GPUs used\n```",
-             "`/symptom <node>`", "`/label +a -b`", "`/firstmile help`"]
-    positions = [out.index(s) for s in order]
-    assert positions == sorted(positions)
+    first = out.split("\n")[1]
+    assert first == ("Your log shows `torch.OutOfMemoryError: CUDA out of memory. Tried 2 GiB`: "
+                     "[Lower gpu_memory_utilization](https://docs.vllm.ai/x).")
 
 
-def test_long_env_folds_into_details():
-    out = render_comment(_decision(), REQ, language="en")
-    assert "<details><summary>2 more environment fact(s)</summary>" in out
+def test_visible_part_is_short_and_holds_no_classification_env_table_or_rule_ids():
+    out = render_comment(_decision(fixes=FIXES), REQ, language="en")
+    shown = visible_part(out)
+    assert len(shown) <= 600
+    assert "A third remedy" not in shown and "Use a smaller max_model_len" in shown  # at most 2 fixes
+    for absent in ("oom-message", "oom-vllm", "91%", "| torch |", "Inference", "Symptom"):
+        assert absent not in shown
+    assert "⚠️ Driver too old" in shown  # a finding is shown
+    assert shown.count("```") == 2  # one code block
+    assert out.count("<details>") == 1 and out.rstrip().endswith("</details>")
+    folded = out.split("<details>", 1)[1]
+    for present in ("oom-message", "91%", "| torch | `2.1.0+cu121` |", "`oom-vllm`", "`/symptom <node>`",
+                    "**Kind:** `bug`", "`vllm`"):
+        assert present in folded
+
+
+def test_asks_are_capped_and_the_command_fits_the_launcher():
+    d = _decision(fixes=[], warnings=[], missing=["traceback", "vllm", "gpu_count", "model"])
+    shown = visible_part(render_comment(d, REQ, language="en"))
+    assert "the exact model" not in shown and "vLLM version" in shown  # at most 3 asks
+    assert "vllm collect-env" in shown and "torch.utils.collect_env" not in shown
+    ollama = _decision(fixes=[], warnings=[], missing=["server_log", "ollama"], runtimes=["ollama"])
+    shown = visible_part(render_comment(ollama, REQ, language="en"))
+    assert "ollama -v" in shown and "journalctl -u ollama" in shown
+
+
+def test_likely_cause_with_the_facts_that_would_settle_it():
+    likely = {"root_cause": Likely(path=["Environment Compatibility Issues", "Dependency Library Compatibility"],
+                                   p=[0.81, 0.62])}
+    d = _decision(fixes=[], warnings=[], missing=["transformers"], likely=likely, runtimes=["transformers"])
+    shown = visible_part(render_comment(d, REQ, language="en"))
+    assert "most likely comes from **Dependency Library Compatibility** (62%)" in shown
+    assert "transformers version" in shown and "transformers env" in shown
+    sure = d.model_copy(update={"root_cause": pred("Environment Compatibility Issues", 0.9)})
+    assert "Likely" not in visible_part(render_comment(sure, REQ, language="en"))
 
 
 def test_chinese_rendering():
     out = render_comment(_decision(language="zh"), REQ, language="zh")
-    for s in ("初步判断", "（推理阶段）", "检测到的环境", "分类", "已知解决方法", "[降低显存](https://docs.vllm.ai/x)",
-              "驱动过旧", "请补充以下信息", "使用的 GPU 数量", "维护者：如何修正本次分类"):
-        assert s in out
-    assert "Looks like" not in out and "Known fixes" not in out
+    shown = visible_part(out)
+    assert shown.startswith("日志显示 `torch.OutOfMemoryError") and "[降低 gpu_memory_utilization]" in shown
+    assert "驱动过旧" in shown and "请补充" in shown and "使用的 GPU 数量" in shown
+    assert "分类详情" in out and "Your log" not in out
 
 
 def test_nothing_from_issue_pings_or_renders_html():
     facts = make_facts(HOSTILE, env={"model": HOSTILE, "gpu": "@user"}, errors=[("ValueError", HOSTILE)])
-    d = Decision(facts=facts, missing=["traceback"])
+    d = Decision(facts=facts, missing=["traceback"], fixes=FIXES[:1])
     out = render_comment(d, REQ, language="en", corrections=[("mallory", "symptom", HOSTILE, "Hang")])
     assert not _MENTION.search(out)
     html = MarkdownIt("commonmark").render(out)
-    assert "<img" not in html and "<a href" not in html
+    assert "<img" not in html and 'href="javascript' not in html
+    assert live_parts(out, frozenset({FIXES[0].url})) == []
     assert not any(line.lstrip().startswith("/label") for line in out.splitlines())
     assert "Corrected by `mallory`" in out and "@mallory" not in out
 
 
-def test_unclassified_summary_and_no_sections_for_empty_parts():
-    d = Decision(facts=make_facts("hello"))
-    out = render_comment(d, REQ, language="en")
-    assert "could not classify" in out
-    for absent in ("Detected environment", "Error found", "Known fixes", "Compatibility warnings", "please add"):
-        assert absent not in out
+def test_empty_decision_says_little():
+    out = render_comment(Decision(facts=make_facts("hello")), REQ, language="en")
+    assert visible_part(out) == "Thanks for the report: I have nothing to add yet; a maintainer will take a look."
 
 
-def test_long_error_is_folded():
-    facts = make_facts("x", errors=[("RuntimeError", "boom " * 100)])
-    out = render_comment(Decision(facts=facts), REQ, language="en")
-    assert "<details><summary>Full error message</summary>" in out and "…" in out
+def test_unfilled_template_gets_one_line():
+    d = Decision(facts=make_facts("[Bug]: x", template_only=True), missing=["traceback"])
+    assert visible_part(render_comment(d, REQ, language="en")).startswith("The template's fields are still empty")
 
 
-def test_deterministic():
+def test_deterministic_and_unknown_language_falls_back_to_english():
     assert render_comment(_decision(), REQ, language="en") == render_comment(_decision(), REQ, language="en")
-
-
-def test_unknown_language_falls_back_to_english():
-    assert "Looks like" in render_comment(_decision(), REQ, language="fr")
+    assert "Your log shows" in render_comment(_decision(), REQ, language="fr")
 
 
 def test_fix_restated_by_a_warning_is_shown_once():
     d = _decision(fixes=[FixRef(id="w", title="Generic remedy", url="https://pytorch.org/a"),
                          FixRef(id="other", title="Other remedy", url="https://pytorch.org/b")])
-    out = render_comment(d, REQ, language="en")
-    assert "Generic remedy" not in out and "Other remedy" in out and "Driver too old" in out
-    assert "Found 1 known fix and 1 compatibility warning." in out
-
-
-def test_chinese_punctuation_in_classification():
-    out = render_comment(_decision(language="zh"), REQ, language="zh")
-    assert "- 现象：**Crash › CUDA Error › Out of Memory**（91%，规则；依据：`oom-message`）" in out
-    assert "- 根因：_暂不确定_" in out
+    shown = visible_part(render_comment(d, REQ, language="en"))
+    assert "Generic remedy" not in shown and "Other remedy" in shown and "Driver too old" in shown
 
 
 def test_lone_surrogates_become_question_marks():
     lone = "\ud800"
     facts = make_facts(f"CUDA OOM {lone}", env={"model": "Qwen" + lone, "torch": "2.1" + lone},
                        errors=[("OutOfMemoryError" + lone, "CUDA out of memory " + lone)], code=["x" + lone])
-    d = _decision(facts=facts, missing=["cuda", "gpu"])
-    out = render_comment(d, REQ, language="en")
+    out = render_comment(_decision(facts=facts, missing=["cuda", "gpu"]), REQ, language="en")
     out.encode("utf-8")  # valid UTF-8 throughout
     assert "Qwen?" in out
 
 
-def test_missing_block_follows_the_tools_the_issue_names():
-    with_vllm = _decision(facts=make_facts("served with vllm"), missing=["torch", "cuda", "vllm"])
-    plain = _decision(facts=make_facts("plain transformers"), missing=["torch", "cuda", "vllm"])
-    for _ in range(2):  # the second round is answered from the memo
-        assert "vllm collect-env" in render_comment(with_vllm, REQ, language="en")
-        assert "vllm collect-env" not in render_comment(plain, REQ, language="en")
+def test_an_error_only_the_title_names_is_not_quoted_as_a_log_line():
+    title = "RuntimeError: CUDA error: illegal memory access with fp8 kv cache"
+    facts = make_facts(title + "\nIt happens under load.", errors=[("RuntimeError", "CUDA error: illegal memory access")])
+    facts = facts.model_copy(update={"errors": [e.model_copy(update={"span": (0, 12)}) for e in facts.errors]})
+    shown = visible_part(render_comment(_decision(facts=facts), REQ, language="en"))
+    assert shown.startswith("For “RuntimeError: CUDA error") and "Your log" not in shown
+
+
+def test_a_fix_matched_only_by_a_mentioned_word_is_not_shown_nor_worth_a_comment():
+    weak = FixRef(id="engine-parity", title="Weak generic remedy", url="https://docs.vllm.ai/w", score=4)
+    strong = FixRef(id="oom-vllm", title="Specific remedy", url="https://docs.vllm.ai/s", score=6)
+    d = _decision(fixes=[weak, strong], warnings=[], missing=[])
+    out = render_comment(d, REQ, language="en")
+    shown = visible_part(out)
+    assert "Specific remedy" in shown and "Weak generic remedy" not in shown
+    assert "`engine-parity`" in out.split("<details>", 1)[1]  # still listed for maintainers
+    from bot.core.triage import should_comment
+
+    assert not should_comment(d.model_copy(update={"fixes": [weak]}))
+    assert should_comment(d.model_copy(update={"fixes": [strong]}))

@@ -2,14 +2,14 @@
 
 import pytest
 
-from bot.core.missing import load_requirements
+from tests.core.make_facts import make_facts
 from bot.core.rulefile import rules_dir
 from bot.core.ruleset import RuleSet
 from bot.core.triage import triage
 from bot.core.taxonomy import load_taxonomy
 RULESET = RuleSet.load()
 FIXES, CHECKS = RULESET.fixes, RULESET.checks
-REQ = load_requirements(rules_dir() / "requirements.yml")
+REQ = RULESET.requirements
 TAXONOMY = load_taxonomy(rules_dir() / "taxonomy.yml")
 
 
@@ -28,15 +28,15 @@ def test_check_reads_the_env(check):
     assert "env" in check.rule.when.model_dump(exclude_none=True)
 
 
-def test_requirements_name_real_nodes_and_every_item_can_be_supplied():
-    for need in REQ.needs:
-        for p in need.symptom:
-            assert TAXONOMY.get("symptom", p.split(" - ")) is not None, p
-        for p in need.stage:
-            assert TAXONOMY.get("stage", p.split(" - ")) is not None, p
+def test_every_ask_item_can_be_supplied_and_is_asked_by_some_rule():
+    # node paths in `when`/`unless` are checked at load (RuleSet.load)
+    runtimes = ("vllm", "ollama", "llama_cpp", "deepspeed", "sglang", "lmdeploy", "llamafactory", "transformers", "")
     for item in REQ.items:
-        has_command = REQ.command_for(item, "vllm ollama llama.cpp deepspeed") is not None
+        has_command = any(REQ.command_for(item, make_facts("x", runtimes=[r] if r else [])) is not None
+                          for r in runtimes)
         assert has_command or (REQ.how(item, "en") and REQ.how(item, "zh")), item
+    asked = {i for r in REQ.rules for i in r.items}
+    assert asked <= set(REQ.items)
 
 
 def test_tables_load_and_are_ordered_newest_driver_first():

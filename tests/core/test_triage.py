@@ -101,7 +101,11 @@ def test_a_bare_crash_says_crash_without_a_leaf(rs):
 def test_labels_follow_the_path_and_confidence(rs):
     d = triage("CUDA OOM when generating", OOM, rs)
     names = [c.name for c in d.labels]
-    assert names[:3] == ["symptom: crash", "symptom: cuda-error", "symptom: oom"]
+    assert names == ["symptom: oom", "cause: gpu-memory", "stage: inference"]  # the deepest sure level of each
+    chain = [c.name for c in triage("CUDA OOM when generating", OOM, rs, levels="all").labels]
+    assert chain[:3] == ["symptom: crash", "symptom: cuda-error", "symptom: oom"]
+    top = [c.name for c in triage("CUDA OOM when generating", OOM, rs, levels="top").labels]
+    assert top == ["symptom: crash", "cause: resources", "stage: inference"]
     assert all(c.confident == (c.confidence >= rs.settings[_dim(c.name)].label_confidence) for c in d.labels)
 
 
@@ -111,7 +115,7 @@ def _dim(label):
 
 def test_repo_label_names_prefix_and_hidden_dimensions(rs):
     d = triage("CUDA OOM when generating", OOM, rs, label_names={"symptom: oom": "gpu-oom"}, label_prefix="llm/",
-               hidden={"stage"})
+               hidden={"stage"}, levels="all")
     names = [c.name for c in d.labels]
     assert "llm/gpu-oom" in names and "llm/symptom: crash" in names
     assert not any("stage" in n for n in names)
@@ -171,7 +175,8 @@ def test_a_classifier_fills_what_the_rules_left_open(rs):
 
 def test_empty_and_hostile_input_does_not_raise(rs):
     for body in ("", "\x00\x01" * 100, "```" * 301, "a" * 200_000, "lone \ud800 surrogate: CUDA out of memory"):
-        assert triage("", body, rs).to_json()["comment"]
+        assert triage("", body, rs, comment="always").to_json()["comment"]
+        triage("", body, rs).to_json()
 
 
 LLAMA_TRACE = ("```\nTraceback (most recent call last):\n  File \"example_text_completion.py\", line 20, in main\n"
@@ -219,3 +224,40 @@ def test_level_confidences_keep_the_rules_levels_when_the_model_deepens_their_pa
     other = Prediction(path=["Hang"], confidence=0.6, decided_by="model")
     assert _level_confs(rule, [0.95, 0.9], other) == []
     assert _level_confs(None, [], other) == []
+
+
+def test_a_question_or_request_gets_its_kind_no_failure_labels_and_no_checklist(rs):
+    q = triage("Can I run Qwen2.5-72B on a 12 GB card?", "I have one RTX 3060 and 32 GB of RAM.", rs)
+    assert q.kind == "question" and [c.name for c in q.labels] == ["question"] and q.missing == []
+    f = triage("Please support DeepSeek-V3 in lmdeploy", "It is a new MoE model; it would be great to serve it.", rs)
+    assert f.kind == "feature" and [c.name for c in f.labels] == ["feature"] and f.comment is None
+    assert triage("PSA: fix for the tokenizer error", "If you see ValueError: x, upgrade.", rs).kind == "other"
+    assert triage("CUDA OOM when generating", OOM, rs).kind == "bug"
+    assert triage("Can I run it?", "x", rs, kind_labels=False).labels == []
+
+
+def test_silent_without_a_fix_an_ask_or_related_issues(rs):
+    quiet = triage("Qwen2 answers are a bit short", "The answers feel shorter than I expected.", rs)
+    assert not quiet.fixes and not quiet.missing and quiet.comment is None
+    assert quiet.to_json()["comment"] is None
+    assert triage("Qwen2 answers are a bit short", "x", rs, comment="always").comment
+    assert triage("CUDA OOM when generating", OOM, rs, comment="never").comment is None
+
+
+def test_an_unfilled_template_gets_one_line_asking_to_fill_it_in(rs):
+    body = "### Environment\n\n- GPU: e.g. A100\n- torch: [version]\n\n### Describe the bug\n\n_No response_\n"
+    d = triage("[Bug]: ", body, rs)
+    assert d.facts.template_only and "gpu" not in d.facts.env and "torch" not in d.facts.env
+    assert "fill them in" in d.comment.split("<details>")[0]
+
+
+def test_a_question_gets_only_version_gates_and_a_write_up_no_fix(rs):
+    gated = {c.rule.id for c in rs.fixes if c.rule.gate is not None}
+    q = triage("How do I get better answers from Qwen2.5-7B-Instruct?", "The answers repeat themselves; "
+               "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
+    assert q.kind == "question" and all(f.id in gated for f in q.fixes)
+    as_bug = triage("Qwen2.5-7B-Instruct answers repeat themselves", "The answers repeat themselves; "
+                    "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
+    assert [f for f in as_bug.fixes if f.id not in gated]  # the same text as a failure report gets them
+    w = triage("PSA: fix for KeyError 'qwen2'", "If you see KeyError: 'qwen2', upgrade transformers to 4.37.", rs)
+    assert w.kind == "other" and w.fixes == []

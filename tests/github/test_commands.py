@@ -14,7 +14,10 @@ from bot.github import commands
 from tests.fakegithub import Fault, payload
 
 REPO = "Codertocat/Hello-World"
-CRASH = ["symptom: crash", "symptom: cuda-error", "symptom: oom"]
+CRASH = ["symptom: oom"]
+"""The deepest sure symptom: the label the bot applies by default."""
+CHAIN = ["symptom: crash", "symptom: cuda-error", "symptom: oom"]
+"""A human's leaf override labels its whole path."""
 _times = (f"2026-11-22T23:{m:02d}:00Z" for m in itertools.count(10))
 
 
@@ -151,7 +154,7 @@ async def test_the_bots_other_dimensions_are_re_decided_given_a_human_symptom(fa
     assert gh.symptoms() == [] and gh.of("cause:") == []
     await gh.comment("/symptom hang", "maint")
     assert gh.symptoms() == ["symptom: hang"]
-    assert gh.of("cause:") == ["cause: distributed", "cause: process-sync"]
+    assert gh.of("cause:") == ["cause: process-sync"]  # the deepest sure level
     decision = (await running.server.store.issue_state(REPO, 1)).decision
     assert decision["symptom"] == "Hang"
     out = tmp_path / "overrides.jsonl"  # the training export has what the bot last showed, not its first guess
@@ -214,10 +217,10 @@ async def test_unknown_label_is_reported_with_help_before_permission(gh):
 
 async def test_label_edit_needs_no_comment_but_help_does(gh):
     c = await gh.comment('/label -"symptom: oom"', "helper")
-    assert gh.symptoms() == ["symptom: crash", "symptom: cuda-error"]
+    assert gh.symptoms() == []  # the bot applied only the deepest level; the human removed it
     assert c.reactions == [(gh.fake.bot_login, "+1")] and gh.replies() == []
     [record] = (await gh.overrides())
-    assert (record["dimension"], record["path"]) == ("symptom", ["Crash", "CUDA Error"])
+    assert record["dimension"] == "symptom" and not record["path"]
     await gh.comment("/firstmile help", "someone")
     [reply] = gh.replies()
     assert "| Command |" in reply.body
@@ -227,7 +230,7 @@ async def test_label_edit_needs_no_comment_but_help_does(gh):
 async def test_mention_form_and_permission_cache(gh):
     await gh.comment('@firstmile-test label -"symptom: oom"', "maint")
     await gh.comment("/stage fine-tuning", "maint")
-    assert gh.symptoms() == ["symptom: crash", "symptom: cuda-error"]
+    assert gh.symptoms() == []
     assert gh.of("stage:") == ["stage: fine-tuning"]
     assert len(gh.permission_calls()) == 1
 
@@ -293,8 +296,8 @@ async def test_a_command_comment_is_triaged_once(gh, caplog):
 async def test_a_leaf_override_labels_its_whole_path(gh):
     await gh.comment("/symptom hang", "maint")
     await gh.comment("/symptom out of memory", "maint")
-    assert sorted(gh.symptoms()) == sorted(CRASH)
-    assert (await gh.overrides())[-1]["after"] == CRASH
+    assert sorted(gh.symptoms()) == sorted(CHAIN)
+    assert (await gh.overrides())[-1]["after"] == CHAIN
 
 
 async def test_commands_on_a_pull_request_do_nothing(gh):

@@ -31,7 +31,7 @@ async def test_missing_labels_are_created_once_with_taxonomy_colours(env):
     await deliver(running, send, "issues", issue_event(fake, number=1))
     created = [r.body["name"] for r in writes(fake, f"/repos/{REPO}/labels")]
     assert "symptom: oom" in created and "needs-info" in created
-    assert repo_labels(fake)["symptom: crash"]["color"] == "d73a4a"
+    assert repo_labels(fake)["symptom: oom"]["color"] == "ee8a94"
     assert repo_labels(fake)["needs-info"]["description"]
     await deliver(running, send, "issues", issue_event(fake, number=2))
     assert label_lists(fake) == 1

@@ -69,7 +69,7 @@ async def test_shadow_mode_touches_nothing_and_logs_what_it_would_do(env, caplog
     put(fake, "mode: shadow\n")
     await deliver(running, send, "issues", issue_event(fake))
     assert writes(fake) == []
-    assert "shadow: would add ['symptom: crash'" in caplog.text
+    assert "shadow: would add ['symptom: oom'" in caplog.text
 
 
 async def test_disabled_repo_is_skipped(env, caplog):
@@ -82,7 +82,7 @@ async def test_disabled_repo_is_skipped(env, caplog):
 
 async def test_configured_skip_label_names_and_prefix(env):
     fake, running, send, _ = env
-    put(fake, "skip_labels: [wontfix]\nlabels:\n  prefix: 'llm/'\n  rename: {'symptom: oom': cuda-oom}\n"
+    put(fake, "skip_labels: [wontfix]\nlabels:\n  prefix: 'llm/'\n  rename: {'symptom: oom': cuda-oom}\n  levels: all\n"
               "needs_info_label: 'waiting for reporter'\nlanguage: zh\n")
     fake.repos[REPO.lower()].issues[2].labels.append("WontFix")
     await deliver(running, send, "issues", issue_event(fake, number=2))
@@ -90,7 +90,16 @@ async def test_configured_skip_label_names_and_prefix(env):
     await deliver(running, send, "issues", issue_event(fake, number=1))
     labels = fake.repos[REPO.lower()].issues[1].labels
     assert "llm/cuda-oom" in labels and "llm/symptom: crash" in labels and "waiting for reporter" in labels
-    assert "初步判断" in bot_comments(fake)[0].body
+    assert "请补充" in bot_comments(fake)[0].body
+
+
+async def test_top_levels_and_no_comment(env):
+    fake, running, send, _ = env
+    put(fake, "labels:\n  levels: top\ncomment: never\n")
+    await deliver(running, send, "issues", issue_event(fake))
+    labels = fake.repos[REPO.lower()].issues[1].labels
+    assert "symptom: crash" in labels and "symptom: oom" not in labels and "stage: inference" in labels
+    assert bot_comments(fake) == []
 
 
 async def test_broken_file_keeps_the_last_good_version_and_says_why(env, caplog):

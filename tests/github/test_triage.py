@@ -91,7 +91,7 @@ async def test_edit_that_supplies_the_facts_updates_the_comment_and_removes_need
     await deliver(running, send, "issues", issue_event(fake, "edited"))
     [after] = bot_comments(fake)
     assert after.id == first.id and after.body != asked
-    assert "RTX 4090" in after.body and "To help maintainers" not in after.body
+    assert "RTX 4090" in after.body and "please add" not in after.body
     assert labels_of(fake) == OOM_LABELS
     assert "needs-info" not in (await running.server.store.issue_state(REPO, 1)).bot_applied
 
@@ -172,11 +172,11 @@ async def test_skips_pull_requests_bots_and_skip_labels(env, change, reason, cap
     assert f"skipped ({reason})" in caplog.text
 
 
-async def test_a_feature_request_is_left_alone(env):
+async def test_a_feature_request_gets_its_kind_label_and_no_comment(env):
     fake, running, send = env
     fake.add_issue(REPO, 2, title=FEATURE_TITLE, body=FEATURE_BODY)
     await deliver(running, send, "issues", issue_event(fake, number=2))
-    assert writes(fake) == []
+    assert labels_of(fake, 2) == ["feature"] and bot_comments(fake) == []
 
 
 async def test_gone_issue_is_logged_not_failed(env, caplog):

@@ -22,8 +22,8 @@ torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 ha
 which 1.02 GiB is free.
 ```
 """
-OOM_LABELS = ["symptom: crash", "symptom: cuda-error", "symptom: oom", "cause: resources", "cause: gpu-memory",
-              "stage: inference"]
+OOM_LABELS = ["symptom: oom", "cause: gpu-memory", "stage: inference"]
+"""The deepest sure level of each dimension (the default `labels.levels`)."""
 ENV_REPLY = """Here is my environment:
 
 ```

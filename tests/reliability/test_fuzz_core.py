@@ -25,9 +25,10 @@ anything = st.one_of(st.text(max_size=3000), structured)
 @FUZZ
 @given(anything, anything)
 def test_triage_never_raises_and_outputs_json(title, body):
-    out = triage(title, body, RULES).to_json()
+    out = triage(title, body, RULES, comment="always").to_json()
     json.dumps(out, ensure_ascii=False).encode("utf-8")  # strict UTF-8: no lone surrogates survive
     assert isinstance(out["labels"], list) and isinstance(out["comment"], str)
+    assert triage(title, body, RULES).to_json()["comment"] in (None, out["comment"])
 
 
 @FUZZ
@@ -39,4 +40,4 @@ def test_extract_never_raises(title, body):
 @settings(FUZZ, max_examples=10)
 @given(st.sampled_from(FRAGMENTS + ["a", "@", "`"]), st.integers(50_000, 400_000))
 def test_huge_repetitive_bodies_still_triage(unit, size):
-    assert triage(unit * 10, unit * (size // len(unit)), RULES).comment
+    assert triage(unit * 10, unit * (size // len(unit)), RULES, comment="always").comment

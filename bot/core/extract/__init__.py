@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.core.extract.common import RANK, Cand, first, rx
+from bot.core.extract.common import RANK, Cand, first, rx, scan
+from bot.core.extract.packages import PACKAGES
 from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
-from bot.core.extract.models import parse_models
+from bot.core.extract.models import parse_models, parse_run_models
 from bot.core.extract.nvidia import parse_nvidia
 from bot.core.extract.packages import parse_packages
-from bot.core.extract.prose import parse_labels, parse_prose, parse_section, placeholder
+from bot.core.extract.prose import parse_labels, parse_prose, parse_section, parse_upgrades, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
+from bot.core.extract.stack import detect_runtimes
+from bot.core.extract.template import mask_placeholders, unfilled
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
 from bot.core.sanitize import valid
@@ -26,7 +29,7 @@ MAX_TITLE = 1000
 MAX_CODE_BLOCKS = 50
 MAX_CODE_CHARS = 200_000
 
-_MODEL_RANK = {"issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
+_MODEL_RANK = {"command": 5, "issue_form": 4, "title": 3, "prose": 3, "log": 2, "traceback": 1}
 """For the model and its quantization, what the reporter says outranks what a log happens to load."""
 
 _PYPATH = rx(r"/lib/python(3\.\d{1,2})/(?:site|dist)-packages(?:/|[ \t]|$)")
@@ -54,7 +57,8 @@ def _env_section(section: str) -> bool:
 def _specific(value: str, cache: dict[str, float]) -> float:
     """A bonus for a name that pins the checkpoint down (a size, an org, a bit width) over a bare family name."""
     if value not in cache:
-        cache[value] = 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0  # _SIZE takes [/:]
+        bits = value.lower().replace("-", "").replace(" ", "") in ("4bit", "8bit", "2bit")
+        cache[value] = 0.0 if bits else 1.5 if "/" in value or ":" in value or first(_SIZE, value) else 0.0
     return cache[value]
 
 
@@ -152,6 +156,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     """The work of `extract`, recording partial results in `found` as it goes."""
     title = title[:MAX_TITLE].replace("\n", " ").replace("\r", " ")
     text = title + "\n\n" + body
+    body, templated = mask_placeholders(body)  # same length: spans into `text` stay right
     body_text = body[:MAX_SCAN]
     base = len(title) + 2
     cands: list[Cand] = []
@@ -178,10 +183,14 @@ def _extract(title: str, body: str, found: dict) -> Facts:
                 mchunk = Chunk(machine)
                 kind = dump_kind(mchunk.text)
                 cands += _machine(mchunk, kind or "log") + parse_models(mchunk, "log")
+                said = set(logs)
                 if not kind and len(logs) < len(machine):  # typed label lines ("GPU: 2x 4090, CUDA 12.1") say more
-                    said = set(logs)
                     typed = [it for it in machine if it[1] not in said]
                     human_by_src[src] += [it for it in typed if not placeholder(it[1].split(":", 1)[-1])]
+                if src == "issue_form":  # "ollama version is 0.3.12, Windows 11, RTX 4060": a list goes on in prose
+                    typed_too = kind is not None or len(logs) == len(machine)
+                    human_by_src[src] += [it for it in machine if (it[1] in said or typed_too) and len(it[1]) < 160
+                                          and ", " in it[1] and 'File "' not in it[1]]
                 if not kind and logs and len(code) < MAX_CODE_BLOCKS and code_chars < MAX_CODE_CHARS:
                     code.append("\n".join(logs)[: MAX_CODE_CHARS - code_chars])
                     code_chars += len(code[-1])
@@ -204,11 +213,93 @@ def _extract(title: str, body: str, found: dict) -> Facts:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
     found["errors"] = errors
-    cands += _from_paths(Chunk.of(body_text, base))
+    whole = Chunk.of(body_text, base)
+    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
+    cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
-    return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=_language(prose))
+    body_prose = "\n".join(prose_parts[1:])
+    language = _language(body_prose) if _cjk_or_words(body_prose) else _language(prose)  # the body's, not the title's
+    if language == "en" and _cjk_count(body_prose.encode("utf-8", "replace")) >= 2:
+        language = _language(prose)  # a Chinese body that is mostly version strings: the title tips it
+    return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=language,
+                 runtimes=detect_runtimes(title, "\n".join(prose_parts[1:]), code, env, errors),
+                 template_only=templated and not errors and not any(c.strip() for c in code) and unfilled(body_text))
+
+
+def _cjk_or_words(prose: str) -> bool:
+    """True when the body's prose has enough text to tell its language (a few words or CJK characters)."""
+    return len(prose.strip()) >= 12
+
+
+_PIP_SHOW = rx(r"(?i)pip3?[ \t]+show[ \t]+([a-z0-9_.\-]+)[^\n]*\n(?:[^\n]*\n){0,3}?Version:[ \t]*(\d+\.\d+[0-9a-z.+]*)")
+"""`pip show torch` followed by its `Version: 2.2.1` line."""
+
+
+_SMI_CUDA = rx(r"(?i)(?:Driver Version:?[ \t]*\d{3}[\d.]*[ \t,;|]+|nvidia-smi[^\n]{0,24}?)CUDA Version:?[ \t]*(\d{1,2}\.\d)")
+"""nvidia-smi's "CUDA Version" quoted in prose ("nvidia-smi shows CUDA Version: 12.2"): the driver's highest CUDA."""
+
+
+def _smi_cuda(chunk: Chunk) -> list[Cand]:
+    """The driver's highest CUDA, from nvidia-smi's header quoted outside a pasted table."""
+    s = chunk.text
+    if "CUDA Version" not in s:
+        return []
+    m = first(_SMI_CUDA, s)
+    return [Cand("cuda_max", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
+
+
+_PKG_NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
+_SAID = rx(
+    r"(?i)\b(" + _PKG_NAMES + r")\.__version__[`'\"]?[ \t]*(?:is|=|==|:|->|returns|gives|prints)[ \t]*[`'\"]?"
+    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)"
+)
+"""A version stated as `x.__version__ is 4.49.0`, or the pin of a `pip install x==V` the reporter ran."""
+
+
+def _said_versions(chunk: Chunk) -> list[Cand]:
+    """Versions stated through `__version__` in prose, and `pip install NAME==V` pins (lowest rank: prose)."""
+    s = chunk.text
+    if "__version__" not in s and "install" not in s:
+        return []
+    out = []
+    for m in scan(_SAID, s, 20):
+        g = 1 if m.group(1) else 3
+        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
+        if key and key != "python":
+            out.append(Cand(key, m.group(g + 1).rstrip("."), "prose", chunk.span(*m.span(g + 1))))
+    return out
+
+
+_BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)|\bllama-b(\d{4,5})-bin-")
+"""A llama.cpp release tag on its own ("master from today (b4400)"), read only in an issue about llama.cpp."""
+
+
+def _llama_tag(chunk: Chunk, title: str = "") -> list[Cand]:
+    """A bare llama.cpp release tag, when the issue is about llama.cpp or GGUF files (lowest rank: prose)."""
+    s = chunk.text
+    low = title.lower() + "\n" + s[:20000].lower()
+    if "llama" not in low and "gguf" not in low and "ggml" not in low:
+        return []
+    m = first(_BARE_TAG, s)
+    if not m:
+        return []
+    g = 1 if m.group(1) else 2
+    return [Cand("llama_cpp", m.group(g), "prose", chunk.span(*m.span(g)))]
+
+
+def _pip_show(chunk: Chunk) -> list[Cand]:
+    """Versions printed by `pip show NAME` (the command and its output pasted together)."""
+    s = chunk.text
+    if "show" not in s or "Version:" not in s:
+        return []
+    out = []
+    for m in scan(_PIP_SHOW, s, 20):
+        key = PACKAGES.get(m.group(1).lower().replace("_", "-"))
+        if key:
+            out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
+    return out
 
 
 def _from_paths(chunk: Chunk) -> list[Cand]:

@@ -12,7 +12,7 @@ from bot.core.rulefile import compile_re2
 RANK = {
     "collect_env": 5, "vllm_env": 5, "transformers_env": 5, "lmdeploy_env": 5, "pip": 5, "conda": 4,
     "nvidia_smi": 5, "llama_cpp": 5, "ollama": 5, "log": 4, "traceback": 3, "issue_form": 2,
-    "prose": 1, "title": 1, "derived": 0,
+    "prose": 1, "title": 1, "derived": 0, "command": 3, "upgrade": 2,
 }
 """Machine-printed output outranks issue forms, which outrank prose; derived facts come last."""
 

@@ -44,6 +44,9 @@ LABELS: dict[str, str] = {
     "vllm version": "vllm",
     "vllm": "vllm",
     "sglang version": "sglang",
+    "llamafactory": "llamafactory",
+    "llamafactory version": "llamafactory",
+    "sys.platform": "os",
     "sglang": "sglang",
     "flash attention version": "flash_attn",
     "flash-attn version": "flash_attn",
@@ -59,7 +62,7 @@ DUMP_ONLY = frozenset({
     "caching allocator config", "versions of relevant libraries", "rocm version", "neuron sdk version",
     "vllm build flags", "gpu topology", "huggingface_hub version", "safetensors version", "accelerate config",
     "tensorflow version (gpu?)", "flax version (cpu?/gpu?/tpu?)", "jax version", "jaxlib version",
-    "using distributed or parallel set-up in script?", "using gpu in script?", "sys.platform", "cuda available",
+    "using distributed or parallel set-up in script?", "using gpu in script?", "cuda available",
     "numpy_random_seed", "cuda_home", "gcc", "pytorch compiling details", "torchvision", "nvidia topology",
     "musa available", "supa available", "cpu", "numpy version", "system ram", "gpu available", "gpu ids",
     "architecture", "cpu op-mode(s)", "byte order", "address sizes", "cpu(s)", "on-line cpu(s) list", "vendor id",
@@ -81,6 +84,7 @@ _MARKERS = (
     ("lmdeploy:", "lmdeploy_env"),
     ("ulimit soft:", "lmdeploy_env"),  # sglang check_env: the same mmengine-style `key: value` lines
     ("`accelerate` version", "transformers_env"),
+    ("`llamafactory` version", "transformers_env"),  # `llamafactory-cli env`: the same bullet layout
     ("pytorch version:", "collect_env"),
     ("cuda used to build pytorch", "collect_env"),
 )

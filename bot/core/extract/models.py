@@ -15,6 +15,7 @@ FAMILIES = (
     "olmo", "minicpm", "command-r", "aya", "dbrx", "jamba", "granite", "exaone", "hunyuan", "moss", "aquila",
     "orion", "xverse", "skywork", "telechat", "llava", "smollm", "gpt-oss", "kimi", "minimax", "ernie", "nemotron",
     "zephyr", "openchat", "wizardlm", "wizardcoder", "stablelm", "solar", "rwkv", "seed-oss", "tulu", "dolly",
+    "r1-distill",
 )
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
@@ -34,7 +35,8 @@ _BAD_PARTS = (
 )
 _CLASS = rx(r"(?:For[A-Z]|Model\b|Attention|DecoderLayer|Config|Tokenizer|MLP|RMSNorm|Rotary|Layer\b|Block\b|Sdpa)")
 """CamelCase class names (Qwen2ForCausalLM, LlamaAttention...) name code, not checkpoints."""
-_WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo")
+_WORDS = ("moe", "coder", "chat", "instruct", "math", "base", "lite", "vl", "audio", "r1", "v2", "v3", "turbo",
+          "reasoner")
 _BARE = rx(
     r"(?im)(?:^|[^a-z0-9_.\-/])(\d{1,3}(?:\.\d)?b(?:[\-_](?:chat|instruct|base|int4|int8|awq|gptq))*)(?:$|[^a-z0-9_])"
 )
@@ -69,6 +71,9 @@ def clean_model(raw: str) -> str | None:
     for ext in (".gguf", ".bin", ".safetensors", ".pth", ".pt"):
         name = name.removesuffix(ext)
     low = name.lower()
+    last = low.rsplit(".", 1)[-1]
+    if "." in low and "_" in last and not any(c.isdigit() for c in last):  # a GGUF metadata key ("llama.rope_dim")
+        return None
     if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
         return None
     tail = low.split("/")[-1]
@@ -92,6 +97,42 @@ def _org(s: str, start: int) -> int:
 
 
 _PREFILTER = PatternSet(p.pattern for p in (_MODEL, _BARE, _PATH_SIZE, _QUANT))
+_RUN = rx(
+    r"(?im)(?:\bollama[ \t]+(?:run|pull|show)[ \t]+|\bvllm[ \t]+serve[ \t]+|--model(?:[-_](?:path|name_or_path))?(?:[ \t]+|=)"
+    r"|--model_name_or_path(?:[ \t]+|=)|\bllama-(?:cli|server)\b[^\n]*?[ \t]-m[ \t]+|^FROM[ \t]+(?:\./)?|"
+    r"\brunning[ \t]+`?|\bserving[ \t]+`?|\bfrom_pretrained\([ \t]*[\"']|\bLLM\([ \t]*model[ \t]*=[ \t]*[\"']|"
+    r"\\?\"model\\?\"[ \t]*:[ \t]*\\?\")"
+    r"([A-Za-z][\w.:/\-]{2,100})"
+)
+"""The model a command runs: `ollama run X`, `vllm serve X`, `--model X`, `llama-cli ... -m X`, a Modelfile's FROM."""
+
+
+_TAG = rx(r"^[a-z][a-z0-9.\-]{2,40}(?::[a-z0-9.\-_]+)?$")
+"""An Ollama library model name, with an optional tag."""
+
+
+def parse_run_models(chunk: Chunk) -> list[Cand]:
+    """Models named by the command the reporter runs: they outrank names mentioned elsewhere (a title, a
+    working model compared with the failing one)."""
+    s = chunk.text
+    if not any(w in s for w in ("ollama", "serve", "--model", "-m ", "FROM", "unning", "erving", "from_pretrained",
+                                "LLM(", '"model"')):
+        return []
+    out = []
+    ollama = "ollama" in s or ":11434" in s
+    for m in scan(_RUN, s, 20):
+        raw = m.group(1)
+        base = raw.split("/")[-1] if raw.startswith(("./", "/")) else raw
+        if base.lower().endswith(".gguf"):  # a GGUF file names the model as stated
+            out.append(Cand("model", base, "command", chunk.span(m.end(1) - len(base), m.end(1))))
+            continue
+        name = clean_model(base)
+        if name is None and ollama and first(_TAG, raw):  # an Ollama library name ("nomic-embed-text")
+            name = raw
+        hub_id = name is not None and name.count("/") == 1 and any(c.isdigit() for c in name)
+        if name is not None and (first(_MODEL, " " + name) or ":" in name or ollama or hub_id):  # not a path
+            out.append(Cand("model", name, "command", chunk.span(m.start(1), m.start(1) + len(name))))
+    return out
 
 
 def parse_models(chunk: Chunk, source: str) -> list[Cand]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
+from bot.core.gpus import model_token
 
 _HEADER = rx(r"Driver Version:[ \t]*(\d+(?:\.\d+)*)[ \t]*[,;|]?[ \t]+CUDA Version:[ \t]*(\d+\.\d+)")
 _ROW = rx(
@@ -26,8 +27,11 @@ def gpu_summary(names: list[tuple[str, tuple[int, int]]], source: str) -> list[C
     kinds = list(dict.fromkeys(nm for nm, _ in names))
     value = name if n == 1 else f"{n} x {name}" if len(kinds) == 1 else ", ".join(kinds)  # mixed GPUs: each named
     count = Cand("gpu_count", str(n), source, span)
-    if name.endswith("..."):  # nvidia-smi cut the name to its column ("NVIDIA GeForce ..."): no model left
-        return [count]
+    if name.endswith("..."):  # nvidia-smi cut the name to its column: keep what still names a model
+        name = name[:-3].rstrip(" -")
+        if not model_token(name):  # "NVIDIA GeForce ...": no model left
+            return [count]
+        value = name if n == 1 else f"{n} x {name}" if len(kinds) == 1 else ", ".join(k.removesuffix("...") for k in kinds)
     return [Cand("gpu", value, source, span), count]
 
 

@@ -11,6 +11,7 @@ PACKAGES: dict[str, str] = {
     "flash-attention": "flash_attn", "xformers": "xformers", "accelerate": "accelerate", "deepspeed": "deepspeed",
     "peft": "peft", "trl": "trl", "bitsandbytes": "bitsandbytes", "auto-gptq": "auto_gptq", "autoawq": "autoawq",
     "optimum": "optimum", "llama-cpp-python": "llama_cpp_python", "ollama": "ollama_python",
+    "llamafactory": "llamafactory",
     "pytorch-cuda": "torch_cuda", "cudatoolkit": "cuda", "cuda-toolkit": "cuda", "cuda-runtime": "cuda",
     "nvidia-cuda-runtime-cu12": "cuda", "nvidia-cuda-runtime-cu11": "cuda", "python": "python",
 }

@@ -10,10 +10,11 @@ from bot.core.gpus import model_token
 from bot.core.patternset import PatternSet
 
 _V = r"v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|\.?dev\d+|rc\d+)?(?:\+[0-9a-z.]+)?)"
-_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_)[ \t]*|[ \t]+|-|_){0,3}"
+_SEP = r"(?:[ \t]*(?:==|=|:|：|版本|version|ver\.?|is|是|为|v|_|to|`|[（(](?:装的是|用的是|installed:?|version:?)?)[ \t]*|[ \t]+|-|_){0,3}"
 
 _PY = rx(r"(?im)(?:^|[^a-z0-9_/.\-])(?:python" + _SEP + r"|py)(3\.\d{1,2}(?:\.\d{1,2})?)\b")
-_TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)" + _SEP + r"(\d\.\d+(?:\.\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
+_TORCH = rx(r"(?im)(?:^|[^a-z0-9_.])(?:torch|pytorch)(?:[ \t]+(?:nightly|preview))?" + _SEP
+            + r"(\d\.\d+(?:\.\d+)?(?:\.dev\d+)?(?:\+(?:cu|cuda)\d+|\+cpu)?)\b")
 _CUDA = rx(r"(?im)(?:^|[^a-z0-9])cuda(?:[ \t]*toolkit)?" + _SEP + r"(\d{1,2}\.\d(?:\.\d+)?)\b")
 _DRIVER = rx(r"(?i)(?:driver|驱动|驅動)(?:[ \t]*(?:version|版本))?[ \t]*[:：=]?[ \t]*(?:is[ \t]+)?(\d{3}(?:\.\d{1,3}){0,2})\b")
 _NOT_LIBS = ("cuda", "torch", "torch_cuda", "cuda_python", "ollama_python", "python")
@@ -28,6 +29,8 @@ _LIB = rx(
     r"(?im)(?:^|[^a-z0-9_./-])(" + "|".join(n.replace(".", r"\.").replace(" ", r"[ _-]?") for n in _LIB_NAMES)
     + r")" + _SEP + _V
 )
+_LIB_KEYS = frozenset(PACKAGES.values()) | {"llama_cpp", "ollama"}
+"""Env keys of libraries and runtimes (their versions are what a working setup names)."""
 _LIB_KEY = {
     "transformer": "transformers", "flash_attn": "flash_attn", "flash attention": "flash_attn",
     "flash-attention2": "flash_attn", "autogptq": "auto_gptq", "auto_gptq": "auto_gptq", "auto-awq": "autoawq",
@@ -44,16 +47,18 @@ _OS = rx(
 _GPU = rx(
     r"(?im)(?:^|[^a-z0-9])((?:(?:\d{1,3}|[一二两三四五六八十多单双])[ \t]*(?:x|\*|×|张|块|卡|台|片)[ \t]*)?"
     r"(?:nvidia[ \t]*)?(?:geforce[ \t]*)?(?:tesla[ \t]*|quadro[ \t]*)?(?:rtx[ \t]*|gtx[ \t]*)?"
-    r"(?:a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
+    r"(?:gh200|gb200|a100|a800|h100|h800|h200|h20|l40s|l40|l20|a6000|a5000|a4000|v100|p100|p40|k80|m40|b200|"
     r"(?:rtx|gtx|geforce)[ \t]*\d{3,4}(?:[ \t]*ti|[ \t]*super|[ \t]*ada|d)?|[1-5]0[5-9]0(?:[ \t]*ti|[ \t]*super|d)?|a10g?|a30|a40|"
-    r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi[1-3]\d{2}x?|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?)"
+    r"(?:amd[ \t]*)?(?:instinct[ \t]*)?mi(?:[1-3]\d{2}x?|[5-6]0)|(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[5-9]\d{3}(?:[ \t]*xtx?)?|"
+    r"(?:amd[ \t]*)?(?:radeon[ \t]*)?rx[ \t]*[4-6][5-9]0|"
+    r"(?:amd[ \t]*)?radeon[ \t]*pro[ \t]*[a-z]?\d{3,4}[a-z]?|(?:intel[ \t]*)?arc[ \t]*[ab]\d{3})"
     r"(?:[- ]?(?:sxm\d?|pcie|nvl|\d{2,3}[ \t]*g(?:b|ig)?|\(\d{2,3}[ \t]*g(?:b)?\)))?"
     r"(?:[ \t]*(?:x|\*|×)[ \t]*\d{1,3}|[ \t]*\d{1,3}[ \t]*(?:张|块|卡|台))?)s?(?:$|[^a-z0-9])"
 )
 _GPU_SHORT = rx(
     r"(?m)(?:^|[^A-Za-z0-9])((?:\d{1,2}[ \t]*(?:x|\*|×)[ \t]*)?(?:NVIDIA |Tesla )?(?:T4|L4|P4))(?:$|[^A-Za-z0-9])"
 )
-_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build)[ \t:：]*)?\(?b(\d{3,5})\b")
+_LLAMA_TAG = rx(r"(?i)llama[.-]?cpp[ \t:]*(?:(?:version|release|tag|build|版本)[ \t:：]*)?\(?b(\d{3,5})\b")
 """A llama.cpp release tag ("llama.cpp b3447", "llama.cpp version: b4500"): the build number."""
 _GPU_N = rx(
     r"(?i)(?:^|[ \t(])(\d{1,2}|two|three|four|six|eight)[ \t]+((?:nvidia[ \t]+)?(?:tesla[ \t]+|geforce[ \t]+)?"
@@ -61,15 +66,51 @@ _GPU_N = rx(
 )
 """A count of GPUs in English ("8 H100 GPUs", "two A100s"); group 2 must name a GPU model."""
 _EN_NUM = {"two": "2", "three": "3", "four": "4", "six": "6", "eight": "8"}
+_APPLE = rx(
+    r"(?i)(?:macbook(?:[ \t]*(?:pro|air))?|mac[ \t]*(?:studio|mini|pro)|imac|apple(?:[ \t]+silicon)?)"
+    r"[^\n.;]{0,24}?\b(m[1-5](?:[ \t]*(?:pro|max|ultra))?)\b|\b(m[1-5][ \t]*(?:pro|max|ultra))\b"
+    r"|\b(m[1-5](?:[ \t]*(?:pro|max|ultra))?)[ \t]+(?:macbook|mac\b|mac[ \t]*(?:studio|mini)|imac|chip)"
+    r"|\b(?:an|my)[ \t]+(m[1-5])\b[ \t]*(?:[:,;)]|$|with|and|mac|\d+[ \t]*g)"
+)
+"""Apple silicon named as the machine's GPU ("MacBook Pro M2 Max", "Mac Studio (M1 Ultra)", "M3 Max chip")."""
 _SIMPLE = (("python", _PY), ("torch", _TORCH), ("cuda", _CUDA), ("cuda_driver", _DRIVER), ("os", _OS),
-           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N))
+           ("gpu", _GPU), ("gpu", _GPU_SHORT), ("llama_cpp", _LLAMA_TAG), ("gpu_count", _GPU_N), ("gpu", _APPLE))
 
 
 _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
 
 
+_WORKING = rx(
+    r"(?i)[^.!?。\n]*(?:\bit works\b|\bworks fine\b|\bworked\b|\bit was fine\b|\bis fine\b|\bwas fine\b|"
+    r"\bno (?:problem|issue)s?\b|\bworks with\b|正常|没问题|没有问题|可以跑)[^.!?。\n]*"
+)
+"""A sentence about a setup that works: a version it names is the working one, not the failing one."""
+_VERSION_KEYS = frozenset({"torch", "cuda", "python"})
+
+
+def _working(s: str) -> list[tuple[int, int]]:
+    """The spans of sentences about a working setup."""
+    low = s.lower()
+    if not any(w in low for w in ("work", "fine", "no problem", "no issue", "正常", "没问题", "没有问题", "可以跑")):
+        return []
+    return [m.span() for m in scan(_WORKING, s, 50)]
+
+
 def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
-    """Facts stated in human prose (or an issue form), each with the span of its value."""
+    """Facts stated in human prose (or an issue form), each with the span of its value; a version named in a
+    sentence about a setup that works ranks lowest (the failing setup's outranks it)."""
+    out = _parse_prose(chunk, source)
+    spans = _working(chunk.text)
+    if not spans:
+        return out
+    ok = [chunk.span(a, b) for a, b in spans]
+    return [Cand(c.key, c.value, "derived", c.span)
+            if (c.key in _VERSION_KEYS or c.key in _LIB_KEYS) and any(a <= c.span[0] < b for a, b in ok) else c
+            for c in out]
+
+
+def _parse_prose(chunk: Chunk, source: str) -> list[Cand]:
+    """The facts of parse_prose, before working setups are ranked down."""
     out: list[Cand] = []
     s = chunk.text
     found = _PREFILTER.match(s)
@@ -77,6 +118,10 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         if i not in found:
             continue
         for m in scan(pattern, s, MAX_MATCHES):
+            if pattern is _APPLE:
+                g = next(i for i in (1, 2, 3, 4) if m.group(i))
+                out.append(Cand("gpu", m.group(g).strip(), source, chunk.span(*m.span(g))))
+                continue
             if s.startswith(".*", m.end(1)):
                 continue  # a requirement ("torch==2.1.*"), not an installed version
             v = m.group(1).strip()
@@ -95,6 +140,68 @@ def parse_prose(chunk: Chunk, source: str) -> list[Cand]:
         if key and not s.startswith(".*", m.end(2)):
             out.append(Cand(key, m.group(2), source, chunk.span(*m.span(2))))
     return out
+
+
+_UPGRADE = rx(
+    r"(?i)(?:升级到|升级至|更新到|更新至|升到|换成|现在(?:用的是|用的|是|用)?|upgrad\w*|updat\w*|bump\w*|mov\w*|switch\w*|"
+    r"currently(?:[ \t]+(?:on|using))?|now[ \t]+(?:on|using|with))"
+    r"(?:[^\n,，。;]{0,30}?(?:[ \t]to|到|至|→|->|=>))?[ \t]*(?:[a-z][\w.\-]{1,20}[ \t]*)?v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b"
+)
+"""An upgrade ("upgraded vllm to 0.6.3", "升级到 0.6.0"): the version the reporter runs now."""
+_UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("transformers", "transformers"),
+                 ("ollama", "ollama"), ("deepspeed", "deepspeed"), ("peft", "peft"), ("trl", "trl"),
+                 ("accelerate", "accelerate"), ("flash-attn", "flash_attn"), ("flash_attn", "flash_attn"),
+                 ("bitsandbytes", "bitsandbytes"), ("pytorch", "torch"), ("torch", "torch"))
+
+
+def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
+    """The version a library was upgraded (or moved) to, named within a short window before it: it outranks the
+    version the reporter had before."""
+    s = chunk.text
+    low = s.lower()
+    if not any(w in low + title.lower() for w in ("升", "更新", "换成", "现在", "upgrad", "updat", "bump", "mov", "switch",
+                                                   "currently", "now ")):
+        return []
+    out = []
+    for m in scan(_UPGRADE, s, 20):
+        window = low[max(0, m.start() - 80): m.start(1)]
+        best = max(((window.rfind(name), key) for name, key in _UPGRADE_LIBS), default=(-1, ""))
+        if best[0] >= 0:
+            out.append(Cand(best[1], m.group(1), "upgrade", chunk.span(*m.span(1))))
+    arrows = list(scan(_ARROW, s, 10))  # "torch 2.1.2 → 2.3.1"
+    before = {m.group(1) for m in arrows}
+    out = [c for c in out if c.value not in before]  # the left side of an arrow is the old version
+    for m in arrows:
+        window = low[max(0, m.start() - 40): m.start(1)]
+        best = max(((window.rfind(name), key) for name, key in _UPGRADE_LIBS), default=(-1, ""))
+        if best[0] >= 0:
+            out.append(Cand(best[1], m.group(2), "upgrade", chunk.span(*m.span(2))))
+    if not out:  # "after upgrading transformers ... with transformers 4.37 ... with transformers 4.46.1": the newest
+        out += _newest_after_upgrade(chunk, title)
+    return out
+
+
+_ARROW = rx(r"(\d+\.\d+(?:\.\d+)?)[ \t]*(?:→|->|=>|➡|⇒)[ \t]*v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b")
+"""A version change written with an arrow: the right-hand version is the current one."""
+_UPGRADED_LIB = rx(r"(?i)(?:upgrad\w*|updat\w*|升级|更新)[ \t]*(?:to[ \t]+)?(?:the[ \t]+)?(vllm|sglang|lmdeploy|transformers|ollama|"
+                   r"deepspeed|peft|trl|accelerate|flash-attn|bitsandbytes|pytorch|torch)\b")
+_LIB_VERSION = {name: rx(r"(?i)\b" + name.replace("-", r"[-_]") + r"[ \t]*(?:==|=|v|version)?[ \t]*(\d+\.\d+(?:\.\d+)?)\b")
+                for name, _ in _UPGRADE_LIBS}
+
+
+def _newest_after_upgrade(chunk: Chunk, title: str) -> list[Cand]:
+    """After "upgrading LIB" (in the title or the body), the newest LIB version the body names is the one the
+    reporter runs now."""
+    m = first(_UPGRADED_LIB, title) or first(_UPGRADED_LIB, chunk.text)
+    if not m:
+        return []
+    name = m.group(1).lower()
+    key = dict(_UPGRADE_LIBS)[name]
+    found = [(tuple(int(x) for x in v.group(1).split(".")), v) for v in scan(_LIB_VERSION[name], chunk.text, 20)]
+    if len(found) < 2:
+        return []
+    _, v = max(found, key=lambda f: f[0])
+    return [Cand(key, v.group(1), "upgrade", chunk.span(*v.span(1)))]
 
 
 _HUMAN_LABELS: dict[str, str] = {
@@ -148,6 +255,11 @@ def _label_value(key: str, value: str, free_os: bool = False) -> tuple[str, int]
     if placeholder(v):
         return None
     at = value.find(v)
+    if key == "gpu" and any(c in v for c in ",，;；、"):  # "MacBook Pro 2019, i9-9880H, Radeon Pro 5500M": the GPU part
+        parts = [p.strip() for p in v.replace("，", ",").replace("；", ",").replace(";", ",").replace("、", ",").split(",")]
+        named = next((p for p in parts if first(_GPU, p) or first(_GPU_SHORT, p) or model_token(p)), None)
+        if named is not None and named != parts[0]:
+            at, v = value.find(named), named
     if key in ("os", "gpu"):  # "GPU: 8 x A100, driver 535.x": a name holds no comma, what follows is another fact
         for sep in (",", "，", ";", "；", "、", " \\", " with ", " and ", " + ", " / "):  # /etc/issue's "\n \l" too
             v = v.split(sep, 1)[0]

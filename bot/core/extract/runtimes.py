@@ -17,10 +17,17 @@ _DEVICE = rx(
 """A ggml device line: CUDA's "compute capability 8.6" or the HIP build's "gfx1100 (0x1100)"."""
 _VULKAN = rx(r"(?m)^[ \t]*(?:ggml_vulkan: \d+ = |Vulkan\d+: )([^|\n]+?)(?:[ \t]+\(|[ \t]*\|)")
 """A ggml Vulkan device line ("ggml_vulkan: 0 = AMD Radeon RX 6800 XT (RADV NAVI21) (radv) | uma: 0 | ...")."""
+_METAL = rx(r"(?m)ggml_metal_init: found device: ([^\n]{3,60}?)[ \t]*$")
+"""The GPU ggml's Metal backend found ("ggml_metal_init: found device: AMD Radeon Pro 5500M")."""
 _DEVICE_INFO = rx(r"(?m)^[ \t]*-[ \t]+CUDA\d+[ \t]*:[ \t]+([^(\n]+?)[ \t]+\(\d+ MiB")
 _VLLM_LOG = rx(r"Initializing an? (?:V1 )?LLM engine \(v(\d+\.\d+[0-9a-z.+]*)\)|vLLM API server version (\d+\.\d+[0-9a-z.+]*)")
 _DEEPSPEED_LOG = rx(r"DeepSpeed info: version=(\d+\.\d+[0-9a-z.+]*)")
 _OLLAMA = rx(r"(?i)ollama version is (\d+\.\d+\.\d+[^\s]*)|client version is (\d+\.\d+\.\d+[^\s]*)")
+_DS_REPORT = rx(r"(?m)^[ \t]*(torch version|deepspeed info|torch cuda version|nvcc version)[ \t]*\.{3,}[ \t]*\[?'?"
+                r"(\d+\.\d+[0-9A-Za-z.+]*)")
+"""ds_report's general environment info ("torch version .... 2.1.2+cu118", "deepspeed info .... 0.14.4, ...")."""
+_DS_KEYS = {"torch version": "torch", "deepspeed info": "deepspeed", "torch cuda version": "torch_cuda",
+            "nvcc version": "cuda"}
 _COMPUTE = rx(r'msg="inference compute"[^\n]*?compute=(\d+\.\d+)[^\n]*?(?:description|name)="([^"\n]+)"')
 _COMPUTE_DRV = rx(r'msg="inference compute"[^\n]*?driver=(\d+\.\d+)')
 
@@ -65,6 +72,8 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
                 if m.group(2):
                     out.append(Cand("gpu_cc", m.group(2), "llama_cpp", chunk.span(*m.span(2))))
         out += gpu_summary(devices, "llama_cpp")
+    elif "found device: " in s and (m := first(_METAL, s)) and not m.group(1).startswith("Apple"):
+        out += gpu_summary([(m.group(1).strip(), chunk.span(*m.span(1)))], "llama_cpp")
     elif "ulkan" in s and "uma: " in s:
         out += gpu_summary([(m.group(1).strip(), chunk.span(*m.span(1))) for m in scan(_VULKAN, s, 64)], "llama_cpp")
     elif "MiB" in s and "CUDA" in s:
@@ -80,10 +89,17 @@ def parse_runtimes(chunk: Chunk) -> list[Cand]:
         m = first(_DEEPSPEED_LOG, s)
         if m:
             out.append(Cand("deepspeed", m.group(1).rstrip(".,"), "log", chunk.span(*m.span(1))))
+    if "DeepSpeed general environment info" in s or "deepspeed info ..." in s:
+        for m in scan(_DS_REPORT, s, 16):
+            out.append(Cand(_DS_KEYS[m.group(1)], m.group(2).rstrip(".,"), "log", chunk.span(*m.span(2))))
     if "ersion is" in s:
-        for m in scan(_OLLAMA, s, MAX_MATCHES):
+        found = list(scan(_OLLAMA, s, MAX_MATCHES))
+        if any(m.group(1) for m in found):  # the server's version; a client's differs only in a warning
+            found = [m for m in found if m.group(1)]
+        for m in found:
             g = 1 if m.group(1) else 2
-            out.append(Cand("ollama", m.group(g), "ollama", chunk.span(*m.span(g))))
+            v = m.group(g).rstrip(".,;:)")
+            out.append(Cand("ollama", v, "ollama", chunk.span(m.start(g), m.start(g) + len(v))))
             out.append(Cand("launcher", "ollama", "ollama", chunk.span(*m.span(g))))
     if "inference compute" in s:
         m = first(_COMPUTE, s)

@@ -1,0 +1,67 @@
+"""The reporter's stack: which runtimes/launchers the issue uses (Facts.runtimes), most specific first."""
+
+from __future__ import annotations
+
+from bot.core.extract.common import first, rx
+from bot.core.types import EnvFact, ErrorFact
+
+ORDER = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm", "llamafactory", "trl", "peft", "deepspeed",
+         "transformers", "torch")
+"""Most specific first: a tool built on another names the more useful report command."""
+
+_USES = {  # the issue runs it: a command line, an import, a log line only it prints
+    "ollama": r"\bollama[ \t]+(?:run|serve|pull|create|show|ps|list|cp|rm)\b|ollama version is|OLLAMA_[A-Z_]+|"
+              r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b",
+    "llama_cpp": r"llama-(?:cli|server|bench|quantize|perplexity|simple|mtmd-cli)\b|\./main[ \t]+-m\b|"
+                 r"\bllama_cpp\b|\bggml_[a-z]|\bllama_model_load|\bllm_load_|system_info: n_threads|"
+                 r"convert[_-]hf[_-]to[_-]gguf|\.gguf\b",
+    "lmdeploy": r"lmdeploy[ \t]+(?:serve|chat|lite|convert|check_env)|(?:from|import)[ \t]+lmdeploy\b|LMDeploy: ",
+    "sglang": r"sglang\.launch_server|(?:from|import)[ \t]+sglang\b|sglang\.check_env|\bsgl\.",
+    "vllm": r"\bvllm[ \t]+serve\b|vllm\.entrypoints|(?:from|import)[ \t]+vllm\b|\bLLM\(model=|vLLM Version[ \t]*:|"
+            r"LLM engine \(v|vllm collect-env",
+    "llamafactory": r"llamafactory-cli|\bllamafactory\b|llama-factory|llama_factory|src/train(?:_bash)?\.py",
+    "trl": r"(?:from|import)[ \t]+trl\b|\b(?:SFT|DPO|GRPO|PPO|KTO|ORPO|Reward)Trainer\b|\bSFTConfig\b",
+    "peft": r"(?:from|import)[ \t]+peft\b|\bLoraConfig\b|\bget_peft_model\b|\bPeftModel\b",
+    "deepspeed": r"\bdeepspeed[ \t]+(?:--|[a-z_/]+\.py)|(?:from|import)[ \t]+deepspeed\b|ds_config|ds_report|"
+                 r"DeepSpeed info: |zero_stage|--deepspeed\b",
+    "transformers": r"(?:from|import)[ \t]+transformers\b|\bAutoModel(?:ForCausalLM)?\b|\bAutoTokenizer\b|"
+                    r"\.from_pretrained\(|\bTrainer\(|transformers-cli env|transformers env",
+    "torch": r"(?:from|import)[ \t]+torch\b|\btorchrun\b|torch\.distributed",
+}
+_SAYS = {  # the prose names it: weaker than using it
+    "ollama": r"(?i)\bollama\b", "llama_cpp": r"(?i)llama[.\-_ ]?cpp|\bgguf\b", "lmdeploy": r"(?i)\blmdeploy\b",
+    "sglang": r"(?i)\bsglang\b", "vllm": r"(?i)\bvllm\b", "llamafactory": r"(?i)llama[-_ ]?factory",
+    "trl": r"\bTRL\b|\btrl\b", "peft": r"(?i)\bpeft\b", "deepspeed": r"(?i)\bdeepspeed\b",
+    "transformers": r"(?i)\btransformers\b",
+}
+_USES_RX = {k: rx(v) for k, v in _USES.items()}
+_SAYS_RX = {k: rx(v) for k, v in _SAYS.items()}
+_ENV_STRONG = {"ollama": "ollama", "llama_cpp": "llama_cpp", "lmdeploy": "lmdeploy", "sglang": "sglang",
+               "vllm": "vllm"}
+"""Env keys whose presence (read from outside a package list) means the runtime is the one in use."""
+_LISTS = ("pip", "conda")
+_PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "llama_cpp": "llama_cpp",
+                "deepspeed": "deepspeed", "peft": "peft", "trl": "trl", "transformers": "transformers",
+                "llamafactory": "llamafactory", "torch": "torch"}
+
+
+def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvFact],
+                    errors: list[ErrorFact]) -> list[str]:
+    """The runtimes this issue uses: those it runs (commands, imports, logs, dumps, failing frames) first, then
+    those its prose only names; each group most specific first."""
+    machine = "\n".join(code)
+    every = title + "\n" + prose + "\n" + machine
+    strong: set[str] = set()
+    for name, pat in _USES_RX.items():
+        if first(pat, every):
+            strong.add(name)
+    for key, name in _ENV_STRONG.items():
+        fact = env.get(key)
+        if fact is not None and fact.source not in _LISTS:
+            strong.add(name)
+    for e in errors:
+        for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
+            if pkg in _PKG_RUNTIME:
+                strong.add(_PKG_RUNTIME[pkg])
+    weak = {name for name, pat in _SAYS_RX.items() if name not in strong and first(pat, title + "\n" + prose)}
+    return [n for n in ORDER if n in strong] + [n for n in ORDER if n in weak]

@@ -1,0 +1,79 @@
+"""What an issue is: a failure report (bug), a question, a feature or model-support request, or other (write-ups,
+PSAs, announcements). Only bugs get failure labels and a checklist."""
+
+from __future__ import annotations
+
+from bot.core.extract.common import first, rx
+from bot.core.types import Facts, Kind
+
+_TAG = rx(r"(?i)^\W*\[?[ \t]*(feature(?:[ \t_-]*request)?|new[ \t_-]*model|model[ \t_-]*request|rfc|enhancement|"
+          r"request|question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|write[ \t-]?up|guide|tutorial|doc(?:s|umentation)?|"
+          r"announcement|roadmap|fyi|功能请求|新功能|需求|建议|提问|问题咨询|咨询|求助|使用问题|已解决|教程|分享|经验分享)"
+          r"[ \t]*[\]:：]")
+"""A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]"..."""
+_TAG_KIND = (("feature", "feature"), ("request", "feature"), ("new", "feature"), ("model", "feature"), ("rfc", "feature"),
+             ("enhancement", "feature"), ("功能", "feature"), ("新功能", "feature"), ("需求", "feature"),
+             ("建议", "feature"), ("question", "question"), ("usage", "question"), ("help", "question"),
+             ("how", "question"), ("discussion", "question"), ("提问", "question"), ("问题咨询", "question"),
+             ("咨询", "question"), ("求助", "question"), ("使用问题", "question"),
+             ("psa", "other"), ("write", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
+             ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
+             ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
+_FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
+              r"^(?:please |pls |kindly )?add [^\n]{1,40}? (?:to|in) (?:the )?(?:library|registry|model list|models?)\b|"
+              r"\b(?:feature request|would be (?:nice|great|useful)|any plans? (?:to|for)|"
+              r"when will .{1,60} (?:be )?supported|will you support|plan(?:s|ning)? to support|add support|"
+              r"please support|request(?:ing)? support|support request)\b|"
+              r"支持一下|增加对|添加对|新增对|适配一下|加入对|何时支持|什么时候支持|计划支持|求支持|希望支持|请支持")
+_QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|could (?:i|we|you)|is (?:it|there)|"
+               r"are there|does|do (?:i|we|you)|what|which|where|should i|is it possible|"
+               r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有)|\?[ \t]*$|？[ \t]*$")
+_WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips|results?|"
+              r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
+              r"(?:已解决|解决方法|解决方案|分享)[:：]?")
+_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?:it helps|it's useful|this helps)|"
+              r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
+"""A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+_WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:great|nice) (?:to|if)|feature request|"
+           r"please add support|could you add|any plans? to support|希望(?:能|可以)?支持|建议增加|能否支持)")
+"""A wish in the body of an issue whose title names no failure: a feature request."""
+_FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?|failed|failing|broken|segfault|"
+              r"oom|out of memory|hangs?|stuck|freez\w*|garbled|gibberish|nan|wrong|incorrect|doesn'?t work|"
+              r"not supported|unsupported|unknown model|special tokens? (?:such as |like )?[^\n]{0,40}?in (?:the )?(?:generated|output)|"
+              r"does not work|not working|cannot load|can'?t load|unable to)\b|报错|错误|异常|失败|崩溃|卡住|乱码|无法")
+
+
+_CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b[:( ]")
+"""An error line in pasted output: a "question" that pastes one is a failure report."""
+
+
+_BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错|错误)[ \t]*[\]:：]")
+"""A "[Bug]:" tag: the reporter filed a failure report, whatever the title goes on to ask."""
+
+
+def issue_kind(facts: Facts) -> Kind:
+    """The kind of the issue: an explicit title tag first, then how the title and prose read."""
+    title = facts.title.strip()
+    failing = bool(facts.errors) or bool(first(_FAILURE, title)) or any(first(_CODE_ERROR, c) for c in facts.code)
+    if first(_BUG_TAG, title):
+        return "bug"
+    m = first(_TAG, title)
+    if m:
+        tag = m.group(1).lower()
+        kind = next((k for prefix, k in _TAG_KIND if tag.startswith(prefix)), "bug")
+        if kind == "other" or kind == "feature":
+            return kind  # a write-up quotes the error it solved; a request may quote one it wants gone
+        if kind == "question" and not facts.errors:  # [Usage]: a question, unless it pastes a real error
+            return "question"
+        return "bug"
+    if failing:
+        return "bug"
+    if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):
+        return "other"
+    if first(_FEATURE, title):
+        return "feature"
+    if first(_QUESTION, title) and not first(_FAILURE, facts.prose):  # "can I run it on 24GB? ... out of memory"
+        return "question"
+    if first(_WISH, facts.prose[len(facts.title):][:600]) and not first(_FAILURE, facts.prose):
+        return "feature"
+    return "bug"

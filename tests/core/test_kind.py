@@ -1,0 +1,33 @@
+"""Tests for the issue kind: failure reports, questions, feature requests, write-ups."""
+
+import pytest
+
+from bot.core.extract import extract
+from bot.core.kind import issue_kind
+
+
+@pytest.mark.parametrize("title, body, kind", [
+    ("Can I run Qwen2.5-72B on a 12 GB card?", "I have a 3060.", "question"),
+    ("How to set max_model_len?", "I want longer prompts.", "question"),
+    ("请问如何在4090上部署", "谢谢", "question"),
+    ("[Usage]: how to use LoRA adapters", "Is it supported with tp=2?", "question"),
+    ("Please support DeepSeek-V3 in lmdeploy", "It is a new MoE model.", "feature"),
+    ("[Feature]: support for Qwen3", "x", "feature"),
+    ("[REQUEST] prebuilt wheels", "Building ops takes an hour and often fails.", "feature"),
+    ("Please add gemma3 to the library", "It was released today.", "feature"),
+    ("PSA: fix for the tokenizer error", "If you see ValueError: x, upgrade transformers.", "other"),
+    ("Write-up: training new tokens with LoRA", "Sharing what worked for us.", "other"),
+    ("CUDA OOM on A100", "torch.OutOfMemoryError: CUDA out of memory", "bug"),
+    ("Can I run Qwen2.5-32B on a 24GB card?", "Loading in bf16 gives CUDA out of memory.", "bug"),
+    ("Is llama3.2-vision not supported?", "```\nError: unknown model architecture: 'mllama'\n```", "bug"),
+    ("模型加载报错", "xx", "bug"),
+    ("[Bug]: why does the base model's eos differ?", "It would be great to align them.", "bug"),
+    ("Why special tokens such as <|fim_pad|> in generated text ?", "They show up at the end.", "bug"),
+    ("Results: LoRA vs DoRA on a 7B", "Sharing numbers from our comparison.", "other"),
+    ("Working SLURM script for multi-node ZeRO-3 (sharing)", "Took us a while to get right.", "other"),
+    ("Use NVIDIA and AMD GPUs together", "I have both cards. Would be great to split layers across them.", "feature"),
+    ("[Usage]: run fully offline", "The server has no internet; loading fails with a timeout. Which flags?", "question"),
+    ("Output is garbled after fine-tuning", "my outputs", "bug"),
+])
+def test_kind(title, body, kind):
+    assert issue_kind(extract(title, body)) == kind
