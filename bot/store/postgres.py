@@ -1,5 +1,6 @@
-"""The PostgreSQL backend (psycopg 3 + psycopg-pool, async): the same tables and semantics as SQLite, shared by
-any number of replicas. `DATABASE_URL=postgresql://user:pass@host:5432/db` selects it (`pip install 'firstmile[postgres]'`)."""
+"""The PostgreSQL backend (psycopg 3 + psycopg-pool, async): the same tables and semantics as SQLite, shared by any
+number of replicas. `DATABASE_URL=postgresql://user:pass@host:5432/db` selects it (`pip install 'firstmile[postgres]'`).
+"""
 
 from __future__ import annotations
 
@@ -156,8 +157,8 @@ class PostgresStore:
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
         """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
         return await self._count(
-            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, lease_until = NULL "
-            "WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
+            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
              "owner": owner}) == 1
 
