@@ -104,6 +104,9 @@ class WorkQueue:
         self._idle = 0
         self._stopping = False
         self._on_depth = on_depth
+        self.claim_while_draining = getattr(store, "dialect", "sqlite") == "sqlite"
+        """Draining, keep taking work while there is some (one server per SQLite file); on PostgreSQL only finish
+        what runs: the other replicas take the rest at once."""
         self.lost = 0
         """Claims this process lost to another (its lease ran out while it ran): logged, counted."""
 
@@ -129,7 +132,7 @@ class WorkQueue:
                          asyncio.create_task(self._heartbeat(), name="heartbeat")]
 
     async def stop(self, drain_seconds: float) -> None:
-        """Drain: work on for at most drain_seconds while there is work, then cancel: unfinished claims go back."""
+        """Drain for at most drain_seconds (see claim_while_draining), then cancel: unfinished claims go back."""
         self._stopping = True
         for _ in range(self.workers):
             self.submit("")  # idle workers wake and see that we stop
@@ -147,6 +150,8 @@ class WorkQueue:
     async def _worker(self) -> None:
         """Claim and run deliveries; when there is none, wait to be woken or for the next poll (stopping: return)."""
         while True:
+            if self._stopping and not self.claim_while_draining:
+                return
             try:
                 delivery = await self.store.claim_next(self.owner, time.time(), self.lease_seconds,
                                                        self.per_installation)

@@ -1,5 +1,6 @@
-"""The PostgreSQL backend (psycopg 3 + psycopg-pool, async): the same tables and semantics as SQLite, shared by
-any number of replicas. `DATABASE_URL=postgresql://user:pass@host:5432/db` selects it (`pip install 'firstmile[postgres]'`)."""
+"""The PostgreSQL backend (psycopg 3 + psycopg-pool, async): the same tables and semantics as SQLite, shared by any
+number of replicas. `DATABASE_URL=postgresql://user:pass@host:5432/db` selects it (`pip install 'firstmile[postgres]'`).
+"""
 
 from __future__ import annotations
 
@@ -117,15 +118,22 @@ class PostgresStore:
         params = {"now": now, "owner": owner, "until": now + lease_seconds, "cap": per_installation}
         async with self.pool.connection() as conn:
             for _ in range(3):  # a candidate that lost the race: the next one
-                async with conn.transaction():
-                    cand = await (await conn.execute(PICK, params)).fetchone()
+                async with conn.pipeline() as pipe:  # two round trips: BEGIN + pick, then lock + take + COMMIT
+                    await conn.execute("BEGIN")
+                    picked = await conn.execute(PICK, params)
+                    await pipe.sync()
+                    cand = await picked.fetchone()
                     if cand is None:
+                        await conn.execute("COMMIT")
                         return None
                     params |= {"id": cand[0], "issue": cand[1], "installation": cand[2]}
                     key = f"i{cand[2]}" if cand[2] is not None else f"k{cand[1]}" if cand[1] is not None else None
                     if key is not None:
                         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 17))", (key,))
-                    row = await (await conn.execute(TAKE, params)).fetchone()
+                    taken = await conn.execute(TAKE, params)
+                    await conn.execute("COMMIT")
+                    await pipe.sync()
+                    row = await taken.fetchone()
                 if row is not None:
                     return Delivery(*row)
         return None
@@ -156,8 +164,8 @@ class PostgresStore:
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
         """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
         return await self._count(
-            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, lease_until = NULL "
-            "WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
+            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
              "owner": owner}) == 1
 
@@ -247,13 +255,17 @@ class PostgresStore:
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
         """Record who added or removed a label (the issue's row locked while it changes)."""
-        async with self.pool.connection() as conn, conn.transaction():
+        async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
+            await conn.execute("BEGIN")
             await conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES (%s, %s, 0) "
                                "ON CONFLICT DO NOTHING", (repo, number))
-            row = await (await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND "
-                                            "number = %s FOR UPDATE", (repo, number))).fetchone()
+            locked = await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s "
+                                        "FOR UPDATE", (repo, number))
+            await pipe.sync()
+            row = await locked.fetchone()
             state = apply_label_event(issue_from_row(row), name, added=added, by_bot=by_bot)
             await _save(conn, state, row[-1] if row[-1] is not None else 0.0)
+            await conn.execute("COMMIT")
 
     async def record_human_labels(self, repo: str, number: int, *, added: list[str], removed: list[str]) -> None:
         """Labels a human changed (e.g. through a command): the bot will neither remove nor re-add them."""

@@ -64,3 +64,24 @@ def test_replay_requeues_every_failed_delivery_with_fresh_attempts(tmp_path, cap
 def test_a_missing_database_is_one_line_and_exit_1(tmp_path, capsys):
     assert main(["deliveries", "replay", "--database-url", f"sqlite:///{tmp_path}/none.db"]) == 1
     assert capsys.readouterr().err.strip() == f"cannot replay deliveries: no database at {tmp_path}/none.db"
+
+
+def test_failed_and_replay_on_postgresql_reach_every_replica(pg_cluster, capsys):
+    pg_cluster.psql("CREATE DATABASE cli_deliveries")
+    url = pg_cluster.url("cli_deliveries")
+    asyncio.run(_fill(url))  # as replica A left them
+    assert main(["deliveries", "failed", "--database-url", url]) == 0
+    assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == ["dead", "flaky"]
+    assert main(["deliveries", "replay", "--database-url", url]) == 0
+
+    async def replica_b_claims() -> list[str]:
+        store = await open_store(url)
+        try:
+            got = []
+            while (d := await store.claim_next("replica-b", 100.0, 30.0)) is not None:
+                got.append(d.id)
+            return got
+        finally:
+            await store.close()
+
+    assert sorted(asyncio.run(replica_b_claims())) == ["dead", "flaky", "waiting"]

@@ -99,3 +99,27 @@ def test_db_copy_moves_every_row_from_sqlite_to_postgres_and_is_safe_to_repeat(t
 
     numbers, retry_ids = asyncio.run(new_rows_after_the_copy())
     assert numbers == [1, 2, 3] and retry_ids == [1, 2]  # the identity sequences moved past the copied ids
+
+
+async def test_sigterm_on_postgresql_finishes_what_runs_and_leaves_the_rest_for_other_replicas(pg_url):
+    from bot.github.workqueue import WorkQueue
+
+    store = await open_store(pg_url)
+    for i in range(4):
+        await store.add_delivery(f"d{i}", "issues", "opened", "{}", float(i), issue_key=f"o/r#{i}")
+    started, release = [], asyncio.Event()
+
+    async def process(d) -> None:
+        started.append(d.id)
+        await release.wait()
+
+    queue = WorkQueue(store, process, size=10, workers=1, poll_seconds=0.01)
+    await queue.start()
+    while not started:
+        await asyncio.sleep(0.01)
+    stopping = asyncio.create_task(queue.stop(drain_seconds=5))
+    await asyncio.sleep(0.05)
+    release.set()
+    await stopping
+    assert started == ["d0"] and await store.counts() == {"done": 1, "pending": 3}
+    await store.close()
