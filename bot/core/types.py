@@ -97,6 +97,20 @@ class Prediction(_Frozen):
         return " - ".join(self.path)
 
 
+class Likely(_Frozen):
+    """The most probable path of one dimension; p[k] is the calibrated probability that level k+1 is right."""
+
+    path: list[str]
+    p: list[float]
+
+
+class Candidate(_Frozen):
+    """One of the most probable leaf paths of a dimension, with its probability."""
+
+    path: list[str]
+    p: float
+
+
 class FixRef(_Frozen):
     """A known fix that matches the issue."""
 
@@ -139,6 +153,10 @@ class Decision(_Frozen):
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
     comment: str = ""
+    likely: dict[str, Likely] = Field(default_factory=dict)
+    """Per dimension, the best guess (calibrated), also where the bot is not sure enough to label."""
+    candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    """Per dimension, the top 3 leaf paths with their probabilities."""
 
     def to_json(self) -> dict:
         """The stable `firstmile triage` output shape (DESIGN.md section 2)."""
@@ -173,4 +191,6 @@ class Decision(_Frozen):
             "fixes": [f.model_dump() for f in self.fixes],
             "warnings": [w.model_dump() for w in self.warnings],
             "comment": self.comment,
+            "likely": {k: {"path": " - ".join(v.path), "p": list(v.p)} for k, v in self.likely.items()},
+            "candidates": {k: [{"path": " - ".join(c.path), "p": c.p} for c in v] for k, v in self.candidates.items()},
         }

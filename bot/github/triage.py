@@ -11,6 +11,7 @@ from typing import Any
 from gidgethub import BadRequest, GitHubException, routing, sansio
 
 from bot.core import actions
+from bot.core.decide.repo import repo_counts
 from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
@@ -27,6 +28,20 @@ MAX_COMMENTS = 30
 """Human comments kept per issue for re-extraction (the latest ones)."""
 MAX_COMMENT_CHARS = 20_000
 DIMENSIONS = ("symptom", "root_cause", "stage")
+
+
+def decider_for(ruleset: RuleSet) -> Any:
+    """The shipped decision model for a ruleset's taxonomy (cached per taxonomy), or None without numpy."""
+    try:
+        from bot.ml import load_decider
+    except ImportError:
+        return None
+    return load_decider(ruleset.taxonomy)
+
+
+def _repo_counts(ctx: Any, key: str) -> dict[str, dict[str, float]]:
+    """This repository's stored maintainer corrections per dimension and node: they shift its priors at once."""
+    return repo_counts(r for r in ctx.store.export_overrides() if r.get("repo") == key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -203,7 +218,8 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
-        fixed=actions.fixed_paths(overrides))
+        fixed=actions.fixed_paths(overrides), decider=decider_for(ruleset), repo=state.repo,
+        repo_counts=_repo_counts(ctx, state.repo))
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     decision, corrections = actions.show_corrections(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"

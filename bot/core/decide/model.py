@@ -1,0 +1,70 @@
+"""A small log-linear model per dimension: log prior + weighted likelihood features -> calibrated distribution.
+
+score(c) = th_prior * log P(c | context) + sum_k th_rule_k * R_k(c) + sum_k th_text_k * log p_text(c[:k])
+           + th_implied * I(c)
+where R_k(c) is the evidence rules' weight on the level-k node above c (rules as likelihood features, not votes),
+p_text the learned text classifier's level-k probability, and I(c) counts the known fixes and compatibility
+findings whose implied cause is above c. softmax(score) is the distribution over the taxonomy's leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from bot.core.decide.space import DEPTH, Space
+from bot.core.types import Evidence
+
+TEXT_FLOOR = 1e-3
+"""The text probability given to a class the classifier never saw."""
+TEXT_LEVELS = {"symptom": ("symptom_l1", "symptom_l2", "symptom_l3"), "root_cause": ("root_cause_l1", "root_cause_l2"),
+               "stage": ("stage",)}
+
+
+def feature_names(dim: str, implied: bool) -> tuple[str, ...]:
+    """The feature columns of one dimension's model (same order as features())."""
+    n = DEPTH[dim]
+    out = ["prior", *(f"rule{k}" for k in range(1, n + 1)), *(f"text{k}" for k in range(1, n + 1))]
+    return (*out, "implied") if implied else tuple(out)
+
+
+def _squash(x: np.ndarray) -> np.ndarray:
+    """A signed log(1 + |x|): several rules on one node count, with diminishing returns."""
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
+             text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None) -> np.ndarray:
+    """The (classes x features) matrix of one issue for one dimension (columns as feature_names)."""
+    n = DEPTH[space.dim]
+    rules = np.zeros((n, space.size))
+    for e in evidence:
+        idx = space.index(e.node)
+        if len(idx):
+            rules[min(e.node.count(" - "), n - 1), idx] += e.weight
+    cols = [log_prior, *_squash(rules)]
+    for k, level in enumerate(TEXT_LEVELS[space.dim]):
+        probs = (text or {}).get(level)
+        if not probs:
+            cols.append(np.zeros(space.size))
+            continue
+        per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
+        cols.append(per_prefix[space.prefix_of[k]])
+    if implied is not None:
+        imp = np.zeros(space.size)
+        for path in implied:
+            imp[space.index(path)] += 1.0
+        cols.append(np.minimum(imp, 2.0))
+    return np.stack(cols, axis=1)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Normalised exponentials along the last axis."""
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def posterior(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """The distribution over classes given the feature matrix and the weights."""
+    return softmax(x @ theta)
