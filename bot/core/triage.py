@@ -89,7 +89,9 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
 
     The symptom is decided first, the stage given the symptom distribution, the root cause given both (their
     distributions are marginalised in its prior; its rules see the likely symptom and stage). A dimension in
-    `fixed` is the human's. Returns (predictions, per-level confidences, likely, candidates); `trace`, when given,
+    `fixed` is the human's. An issue without an error, a fix, a finding or a dimension the evidence rules decide on
+    their own thresholds (symptom or cause) gets `likely` but nothing applied (nothing to label on: feature requests, typos...); one
+    without any rule evidence gets neither. Returns (predictions, per-level confidences, likely, candidates); `trace`, when given,
     receives each dimension's feature matrix and distribution (what training fits on).
     """
     scan = ruleset.index.scan(facts)
@@ -102,6 +104,7 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
     likely: dict[str, Likely] = {}
     cands: dict[str, list[Candidate]] = {}
     p_sym = p_stage = None
+    signal = strong = bool(facts.errors) or bool(fixed)
     for dim in ORDER:
         if dim == "symptom":
             prior = decider.symptom_prior(repo)
@@ -126,7 +129,11 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
                 ids = [f.id for f in match_fixes(facts, sym_pred, None, ruleset.fixes)]
                 ids += [w.id for w in check_compat(facts, ruleset.checks)]
                 implied = decider.implied(ids)
-            x = decider.features(dim, prior, evidence, text, implied)
+                signal, strong = signal or bool(implied), strong or bool(implied)
+            signal = signal or bool(evidence)
+            ruled, _ = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
+            strong = strong or (ruled is not None and dim != "stage")
+            x = decider.features(dim, prior, evidence, text, implied, ruled.name if ruled else None)
             p = decider.score(dim, x, mode)
             if trace is not None:
                 trace[dim] = x
@@ -148,6 +155,10 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             p_sym = p
         elif dim == "stage":
             p_stage = p
+    if not signal:  # no rule fired, no error, fix or finding: priors alone say nothing about this issue
+        return {d: preds[d] for d in fixed}, {d: confs[d] for d in fixed}, {}, {}
+    if not strong:  # a guess, but nothing to label on: no error, fix or finding, no rule decision of its own
+        return {d: preds[d] for d in fixed}, {d: confs[d] for d in fixed}, likely, cands
     return preds, confs, likely, cands
 
 

@@ -220,6 +220,7 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
         fixed=actions.fixed_paths(overrides), decider=decider_for(ruleset), repo=state.repo,
         repo_counts=_repo_counts(ctx, state.repo))
+    suggested_before = {n.casefold() for n in (state.decision or {}).get("suggested_labels") or ()}
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     decision, corrections = actions.show_corrections(decision, overrides, ruleset, config.language)
     where = f"{state.repo}#{state.number}"
@@ -230,6 +231,8 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
     plan = actions.plan_issue_labels(decision, _label_names(issue), state.bot_applied, state.human_added,
                                      state.human_removed, config, taxonomy, set(overrides))
+    if suggested_before:  # a suggestion already made is not made again (it is no label of ours to re-add)
+        plan = plan.model_copy(update={"suggest": [c for c in plan.suggest if c.name.casefold() not in suggested_before]})
     comment = decision.comment if (actions.has_news(decision, corrections) or state.comment_id) else None
     mode = "shadow" if ctx.dry_run else config.mode
     try:

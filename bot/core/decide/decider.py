@@ -16,7 +16,7 @@ from bot.core.types import Candidate, Evidence, Likely
 FORMAT_VERSION = 1
 MODES = ("text", "rules")
 """Parameter sets: with the learned text classifier, and without it (--rules-only)."""
-DEFAULT_THETA = {"prior": 1.0, "rule1": 0.8, "rule2": 0.8, "rule3": 0.8, "text1": 0.6, "text2": 0.4, "text3": 0.3,
+DEFAULT_THETA = {"prior": 1.0, "ruled": 1.0, "rule1": 0.8, "rule2": 0.8, "rule3": 0.8, "text1": 0.6, "text2": 0.4, "text3": 0.3,
                  "implied": 0.5}
 DEFAULT_THRESHOLDS = {"symptom": [0.8, 0.85, 0.9], "root_cause": [0.8, 0.85], "stage": [0.8]}
 REPO_STRENGTH = 3.0
@@ -85,9 +85,10 @@ class Decider:
 
     # ---------------------------------------------------------------- the model
     def distribution(self, dim: str, prior: np.ndarray, evidence: Sequence[Evidence],
-                     text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None = None) -> np.ndarray:
+                     text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None = None,
+                     ruled: str | None = None) -> np.ndarray:
         """The calibrated distribution over the dimension's leaves."""
-        x = self.features(dim, prior, evidence, text, implied)
+        x = self.features(dim, prior, evidence, text, implied, ruled)
         return posterior(x, self.theta["text" if text else "rules"][dim])
 
     def score(self, dim: str, x: np.ndarray, mode: str) -> np.ndarray:
@@ -95,10 +96,11 @@ class Decider:
         return posterior(x, self.theta[mode][dim])
 
     def features(self, dim: str, prior: np.ndarray, evidence: Sequence[Evidence],
-                 text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None = None) -> np.ndarray:
+                 text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None = None,
+                 ruled: str | None = None) -> np.ndarray:
         """The feature matrix the model scores (what training fits on)."""
         return features(self.spaces[dim], np.log(np.maximum(prior, 1e-9)), evidence, text,
-                        (implied or ()) if dim == "root_cause" else None)
+                        (implied or ()) if dim == "root_cause" else None, ruled)
 
     def fixed(self, dim: str, path: Sequence[str], prior: np.ndarray) -> np.ndarray:
         """A human's decision as a distribution: all mass under the path, spread by the prior."""

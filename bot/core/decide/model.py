@@ -2,7 +2,7 @@
 
 score(c) = th_prior * log P(c | context) + sum_k th_rule_k * R_k(c) + sum_k th_text_k * log p_text(c[:k])
            + th_implied * I(c)
-where R_k(c) is the evidence rules' weight on the level-k node above c (rules as likelihood features, not votes),
+where R_k(c) is the evidence rules' weight on the level-k node above c or below it (rules as likelihood features, not votes),
 p_text the learned text classifier's level-k probability, and I(c) counts the known fixes and compatibility
 findings whose implied cause is above c. softmax(score) is the distribution over the taxonomy's leaves.
 """
@@ -25,7 +25,7 @@ TEXT_LEVELS = {"symptom": ("symptom_l1", "symptom_l2", "symptom_l3"), "root_caus
 def feature_names(dim: str, implied: bool) -> tuple[str, ...]:
     """The feature columns of one dimension's model (same order as features())."""
     n = DEPTH[dim]
-    out = ["prior", *(f"rule{k}" for k in range(1, n + 1)), *(f"text{k}" for k in range(1, n + 1))]
+    out = ["prior", *(f"rule{k}" for k in range(1, n + 1)), "ruled", *(f"text{k}" for k in range(1, n + 1))]
     return (*out, "implied") if implied else tuple(out)
 
 
@@ -35,15 +35,22 @@ def _squash(x: np.ndarray) -> np.ndarray:
 
 
 def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
-             text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None) -> np.ndarray:
-    """The (classes x features) matrix of one issue for one dimension (columns as feature_names)."""
+             text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None,
+             ruled: str | None = None) -> np.ndarray:
+    """The (classes x features) matrix of one issue for one dimension (columns as feature_names); `ruled` is the
+    path the evidence rules' own thresholds decide (their share of the support), if any."""
     n = DEPTH[space.dim]
     rules = np.zeros((n, space.size))
-    for e in evidence:
-        idx = space.index(e.node)
-        if len(idx):
-            rules[min(e.node.count(" - "), n - 1), idx] += e.weight
-    cols = [log_prior, *_squash(rules)]
+    for e in evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
+        parts = e.node.split(" - ")
+        for k in range(min(len(parts), n)):
+            idx = space.index(" - ".join(parts[: k + 1]))
+            if len(idx):
+                rules[k, idx] += e.weight
+    decided = np.zeros(space.size)
+    if ruled:
+        decided[space.index(ruled)] = 1.0
+    cols = [log_prior, *_squash(rules), decided]
     for k, level in enumerate(TEXT_LEVELS[space.dim]):
         probs = (text or {}).get(level)
         if not probs:
