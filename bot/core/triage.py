@@ -150,7 +150,8 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             else:
                 preds[dim] = None
             confs[dim] = list(res.likely.p[:n])
-            chosen[dim] = SEP.join(res.likely.path)
+            if signal:  # symptom- and stage-conditioned rules see a guess only when something supports it
+                chosen[dim] = SEP.join(res.likely.path)
         if dim == "symptom":
             p_sym = p
         elif dim == "stage":

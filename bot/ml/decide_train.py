@@ -71,8 +71,10 @@ def _nll(theta: np.ndarray, xs: list[np.ndarray], golds: list[np.ndarray], theta
     return loss, grad
 
 
-def fit_theta(xs: list[np.ndarray], golds: list[np.ndarray], names: Sequence[str], l2: float = L2) -> dict[str, float]:
+def fit_theta(xs: list[np.ndarray], golds: list[np.ndarray], names: Sequence[str], l2: float | None = None
+              ) -> dict[str, float]:
     """Penalised maximum-likelihood weights of one dimension (rows without a gold leaf are skipped)."""
+    l2 = L2 if l2 is None else l2
     keep = [(x, g) for x, g in zip(xs, golds) if len(g)]
     theta0 = np.array([DEFAULT_THETA[n] for n in names])
     if not keep:
@@ -154,7 +156,7 @@ def choose_thresholds(likely: list[dict], labels: list[list[dict]]) -> dict[str,
         levels = []
         for k in range(1, DEPTH[dim] + 1):
             pairs = [(lk[dim].p[k - 1], level_right(lk[dim].path, lab, dim, k))
-                     for lk, lab in zip(likely, labels) if len(lk[dim].p) >= k]
+                     for lk, lab in zip(likely, labels) if dim in lk and len(lk[dim].p) >= k]
             best = 1.01
             for t in reversed(grid):
                 hit = [ok for p, ok in pairs if p >= t]

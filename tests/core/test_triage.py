@@ -161,8 +161,12 @@ def test_the_text_classifier_is_one_likelihood_among_the_rules_and_priors(rs):
     from bot.core.decide import Decider
 
     decider = Decider(rs.taxonomy)  # default weights, flat priors
-    d = triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider)
-    assert d.likely["symptom"].path[0] == "Hang" and d.likely["symptom"].p[0] > 0.5
+    prior = decider.symptom_prior(None)
+    hang = decider.spaces["symptom"].index("Hang")
+    alone = decider.distribution("symptom", prior, [], None)
+    read = decider.distribution("symptom", prior, [], _Model().text_probas(None))
+    assert read[hang].sum() > alone[hang].sum() + 0.2 and read[hang].sum() > 0.5
+    assert triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider).likely == {}
     sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model(), decider=decider)
     assert sure.likely["symptom"].path == ["Crash", "CUDA Error", "Out of Memory"]  # the OOM rules outweigh it
     assert sure.symptom.path[0] == "Crash" and sure.symptom.decided_by == "rules"
