@@ -90,8 +90,8 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
     The symptom is decided first, the stage given the symptom distribution, the root cause given both (their
     distributions are marginalised in its prior; its rules see the likely symptom and stage). A dimension in
     `fixed` is the human's. An issue without an error, a fix, a finding or a dimension the evidence rules decide on
-    their own thresholds (symptom or cause) gets `likely` but nothing applied (nothing to label on: feature requests, typos...); one
-    without any rule evidence gets neither. Returns (predictions, per-level confidences, likely, candidates); `trace`, when given,
+    their own thresholds (symptom or cause) gets `likely` but nothing applied (nothing to label on: feature
+    requests, typos...); one without any rule evidence or text classifier gets neither. Returns (predictions, per-level confidences, likely, candidates); `trace`, when given,
     receives each dimension's feature matrix and distribution (what training fits on).
     """
     scan = ruleset.index.scan(facts)
@@ -104,7 +104,8 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
     likely: dict[str, Likely] = {}
     cands: dict[str, list[Candidate]] = {}
     p_sym = p_stage = None
-    signal = strong = bool(facts.errors) or bool(fixed)
+    strong = bool(facts.errors) or bool(fixed)
+    signal = strong or text is not None  # the text classifier read the issue: its probabilities are a signal
     for dim in ORDER:
         if dim == "symptom":
             prior = decider.symptom_prior(repo)
@@ -214,7 +215,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     if decider is not None:
         preds, confs, likely, cands = decide_all(facts, ruleset, decider, classifier=classifier, repo=repo,
                                                  repo_counts=repo_counts, fixed=fixed)
-        labels = model_labels(preds, likely, taxonomy, {*hidden, *fixed})
+        labels = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if any(preds.values()) else []
     else:
         ruled = classify(facts, ruleset, fixed)
         preds = {dim: p for dim, (p, _) in ruled.items()}

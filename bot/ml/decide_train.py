@@ -26,6 +26,8 @@ MIN_ANSWERED = 8
 L2 = 1.0
 """Penalty pulling the weights towards DEFAULT_THETA (few parameters, but few examples)."""
 STRENGTH = 4.0
+INNER = 5
+"""Inner folds: each training row's text probabilities and priors come from a fit that did not see it."""
 
 
 class FixedText:
@@ -101,13 +103,14 @@ def text_oof(facts: list[Facts], labels: list[list[dict]], k: int, seed: int = 0
 
 
 def fit_decider(taxonomy, ruleset, rows: list[dict], facts: list[Facts], records: Sequence[dict],
-                exclude_dev: set[str] = frozenset(), inner: int = 5, seed: int = 0, modes: Sequence[str] = MODES,
+                exclude_dev: set[str] = frozenset(), inner: int | None = None, seed: int = 0, modes: Sequence[str] = MODES,
                 meta: dict | None = None) -> dict:
     """The decision model document fitted on labelled rows (dev-like: title, body, repo, labels) and records.
 
     Priors leave out `exclude_dev`'s records; each training row's features use text probabilities and priors that
     did not see it (inner folds), so the weights and thresholds are fitted on held-out-like inputs.
     """
+    inner = inner or INNER
     labels = [r["labels"] for r in rows]
     order = list(range(len(rows)))
     random.Random(seed + 1).shuffle(order)

@@ -166,7 +166,9 @@ def test_the_text_classifier_is_one_likelihood_among_the_rules_and_priors(rs):
     alone = decider.distribution("symptom", prior, [], None)
     read = decider.distribution("symptom", prior, [], _Model().text_probas(None))
     assert read[hang].sum() > alone[hang].sum() + 0.2 and read[hang].sum() > 0.5
-    assert triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider).likely == {}
+    asked = triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider)
+    assert asked.likely["symptom"].path[0] == "Hang" and asked.labels == []  # a guess, nothing to label (or suggest) on
+    assert triage("question", "How do I use this model?", rs, decider=decider).likely == {}
     sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model(), decider=decider)
     assert sure.likely["symptom"].path == ["Crash", "CUDA Error", "Out of Memory"]  # the OOM rules outweigh it
     assert sure.symptom.path[0] == "Crash" and sure.symptom.decided_by == "rules"
