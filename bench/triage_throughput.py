@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     qc = statistics.quantiles(cpu_lat, n=100)
     print(f"mode: {'rules + classifier' if classifier is not None else 'rules only'}")
     print(f"start-up: {startup * 1000:.0f} ms")
-    print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b in issues) / len(issues):.0f} chars)")
+    print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b, _ in issues) / len(issues):.0f} chars)")
     print(f"throughput (CPU time, one core): {n / cpu:.0f} issues/s, {cpu / n * 1e6:.0f} us/issue")
     if passes:
         first, best, half = passes[0], min(passes), len(issues) // 2

@@ -16,7 +16,7 @@ from bot.core.missing import missing_info
 from bot.core.render import render_comment
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
-from bot.core.types import Candidate, Decision, Evidence, Facts, LabelChoice, Likely, Prediction
+from bot.core.types import Candidate, Decision, Evidence, Facts, LabelChoice, Likely, Prediction, Warning_
 
 NONE_FIXED: Mapping[str, Sequence[str] | None] = MappingProxyType({})
 NO_COUNTS: Mapping[str, Mapping[str, float]] = MappingProxyType({})
@@ -83,8 +83,8 @@ def _supporting(evidence: list[Evidence], path: list[str]) -> list[Evidence]:
 
 def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=None, repo: str | None = None,
                repo_counts: Mapping[str, Mapping[str, float]] = NO_COUNTS,
-               fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED, trace: dict | None = None
-               ) -> tuple[dict, dict, dict, dict]:
+               fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED, trace: dict | None = None,
+               warnings: Sequence[Warning_] | None = None) -> tuple[dict, dict, dict, dict]:
     """Every dimension's distribution, likely path, candidates and applied (thresholded) prediction.
 
     The symptom is decided first, the stage given the symptom distribution, the root cause given both (their
@@ -98,7 +98,6 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
     text = classifier.text_probas(facts) if classifier is not None else None
     mode = "text" if text else "rules"
     chosen: dict[str, str] = {}
-    dists: dict[str, object] = {}
     preds: dict[str, Prediction | None] = {}
     confs: dict[str, list[float]] = {}
     likely: dict[str, Likely] = {}
@@ -113,7 +112,7 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             prior = decider.stage_prior(repo, p_sym)
         else:
             prior = decider.cause_prior(repo, p_sym, p_stage)
-        prior = decider.with_repo(dim, prior, repo_counts.get(dim))
+        shift = decider.repo_shift(dim, prior, repo_counts.get(dim))
         if dim in fixed:
             path = list(fixed[dim] or ())
             p = decider.fixed(dim, path, prior)
@@ -128,7 +127,7 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             if dim == "root_cause":
                 sym_pred = Prediction(path=chosen["symptom"].split(SEP), confidence=1.0) if "symptom" in chosen else None
                 ids = [f.id for f in match_fixes(facts, sym_pred, None, ruleset.fixes)]
-                ids += [w.id for w in check_compat(facts, ruleset.checks)]
+                ids += [w.id for w in (check_compat(facts, ruleset.checks) if warnings is None else warnings)]
                 implied = decider.implied(ids)
                 signal, strong = signal or bool(implied), strong or bool(implied)
             signal = signal or bool(evidence)
@@ -136,10 +135,12 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             strong = strong or (ruled is not None and dim != "stage")
             x = decider.features(dim, prior, evidence, text, implied, ruled.name if ruled else None)
             p = decider.score(dim, x, mode)
+            if shift is not None:  # the repo's own label distribution: a prior-shift correction of the posterior
+                p = p * shift
+                p = p / p.sum()
             if trace is not None:
                 trace[dim] = x
         res = decider.summarise(dim, p)
-        dists[dim] = p
         likely[dim], cands[dim] = res.likely, res.candidates
         if dim not in fixed:
             n = decider.depth(dim, res.likely, mode)
@@ -212,9 +213,10 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         decider = Decider(ruleset.taxonomy)
     likely: dict[str, Likely] = {}
     cands: dict[str, list[Candidate]] = {}
+    warnings = check_compat(facts, ruleset.checks)
     if decider is not None:
         preds, confs, likely, cands = decide_all(facts, ruleset, decider, classifier=classifier, repo=repo,
-                                                 repo_counts=repo_counts, fixed=fixed)
+                                                 repo_counts=repo_counts, fixed=fixed, warnings=warnings)
         labels = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if any(preds.values()) else []
     else:
         ruled = classify(facts, ruleset, fixed)
@@ -228,7 +230,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements),
         fixes=match_fixes(facts, symptom, cause, ruleset.fixes),
-        warnings=check_compat(facts, ruleset.checks),
+        warnings=warnings,
         likely=likely, candidates=cands,
     )
     lang = facts.language if language == "auto" else language

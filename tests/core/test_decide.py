@@ -15,6 +15,7 @@ from bot.core.types import Evidence
 
 DEP = "Environment Compatibility Issues - Dependency Library Compatibility"
 QUANT = "Data and Computation Issues - Quantization Compatibility Issues"
+CONF = "Configuration and Parameter Setting Errors - Inference Configuration Error"
 OOM = "Crash - CUDA Error - Out of Memory"
 GPU = "Hardware and Resource Limitations - GPU Memory Insufficiency"
 GARBLED = ("Garbled output from Qwen2.5-7B-Instruct",
@@ -90,11 +91,12 @@ def test_three_cause_corrections_in_a_repo_change_its_next_decision(rs, shipped)
 
     clf = load_default()
     before = triage(*GARBLED, rs, classifier=clf, decider=shipped, repo="acme/models")
-    assert before.likely["root_cause"].path != QUANT.split(" - ")
+    assert before.likely["root_cause"].path != CONF.split(" - ")
     after = triage(*GARBLED, rs, classifier=clf, decider=shipped, repo="acme/models",
-                   repo_counts={"root_cause": {QUANT: 3}})
-    assert after.likely["root_cause"].path == QUANT.split(" - ")
-    assert after.candidates["root_cause"][0].path == QUANT.split(" - ")
+                   repo_counts={"root_cause": {CONF: 3}})
+    assert after.likely["root_cause"].path == CONF.split(" - ")
+    assert after.candidates["root_cause"][0].path == CONF.split(" - ")
+    assert after.candidates["root_cause"][0].p > before.candidates["root_cause"][1].p + 0.2
 
 
 def test_likely_and_candidates_are_in_the_json_and_nothing_is_applied_without_a_signal(rs, shipped):

@@ -9,7 +9,7 @@ import itertools
 from tests.fakegithub import payload
 
 REPO = "Codertocat/Hello-World"
-QUANT = "Data and Computation Issues - Quantization Compatibility Issues"
+CONF = "Configuration and Parameter Setting Errors - Inference Configuration Error"
 TITLE = "Garbled output from Qwen2.5-7B-Instruct"
 BODY = "I serve the model and the answers are garbled: random characters and repeated words."
 _ids = itertools.count(1)
@@ -57,11 +57,11 @@ async def test_three_cause_corrections_change_the_next_decision_in_that_repo(fak
     running = await app_server()
     send = sender(running)
     first = await _open(fake_github, running, send, 1)
-    assert first["likely"]["root_cause"]["path"] != QUANT
+    assert first["likely"]["root_cause"]["path"] != CONF
     for n in (2, 3, 4):
         await _open(fake_github, running, send, n)
-        await _correct(fake_github, running, send, n, "/cause quantization")
-        assert running.server.store.overrides(REPO, n)[-1]["path"] == QUANT.split(" - ")
+        await _correct(fake_github, running, send, n, "/cause inference")
+        assert running.server.store.overrides(REPO, n)[-1]["path"] == CONF.split(" - ")
     after = await _open(fake_github, running, send, 5)
-    assert after["likely"]["root_cause"]["path"] == QUANT
-    assert after["candidates"]["root_cause"][0]["path"] == QUANT
+    assert after["likely"]["root_cause"]["path"] == CONF
+    assert after["candidates"]["root_cause"][0]["path"] == CONF

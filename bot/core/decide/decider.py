@@ -19,7 +19,7 @@ MODES = ("text", "rules")
 DEFAULT_THETA = {"prior": 1.0, "ruled": 1.0, "rule1": 0.8, "rule2": 0.8, "rule3": 0.8, "text1": 0.6, "text2": 0.4, "text3": 0.3,
                  "implied": 0.5}
 DEFAULT_THRESHOLDS = {"symptom": [0.8, 0.85, 0.9], "root_cause": [0.8, 0.85], "stage": [0.8]}
-REPO_STRENGTH = 3.0
+REPO_STRENGTH = 5.0
 """How many pseudo-failures the shipped prior weighs against a repository's own corrections."""
 SUGGEST_MIN = 0.3
 """Levels of `likely` below the label threshold are suggested as labels from this probability."""
@@ -75,13 +75,18 @@ class Decider:
         f = self.priors.family(repo)
         return np.einsum("t,s,tsc->c", p_stage, p_symptom, self.priors.cause[f])
 
-    def with_repo(self, dim: str, prior: np.ndarray, counts: Mapping[str, float] | None) -> np.ndarray:
-        """The prior shifted by a repository's own corrections (node path -> count), at once, no retraining."""
+    def repo_shift(self, dim: str, prior: np.ndarray, counts: Mapping[str, float] | None) -> np.ndarray | None:
+        """The ratio P_repo(c) / P(c) by which a repository's own corrections (node path -> count) shift the
+        posterior (label-shift correction), at once, with no retraining; None without corrections.
+
+        P_repo is the Dirichlet update of the shipped prior (weighing `repo_strength` failures) with the counts."""
         if not counts:
-            return prior
+            return None
         own = spread(self.spaces[dim], counts, prior)
         n = own.sum()
-        return prior if n <= 0 else (own + self.repo_strength * prior) / (n + self.repo_strength)
+        if n <= 0:
+            return None
+        return ((own + self.repo_strength * prior) / (n + self.repo_strength)) / np.maximum(prior, 1e-12)
 
     # ---------------------------------------------------------------- the model
     def distribution(self, dim: str, prior: np.ndarray, evidence: Sequence[Evidence],
@@ -143,9 +148,4 @@ class Decider:
         return n
 
 
-def level_marginals(space: Space, p: np.ndarray) -> list[np.ndarray]:
-    """Re-exported for evaluation code."""
-    return space.level_marginals(p)
-
-
-__all__ = ["DEPTH", "Decider", "DimResult", "FORMAT_VERSION", "MODES", "SUGGEST_MIN", "level_marginals"]
+__all__ = ["DEPTH", "Decider", "DimResult", "FORMAT_VERSION", "MODES", "SUGGEST_MIN"]
