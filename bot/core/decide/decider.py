@@ -119,21 +119,17 @@ class Decider:
     def summarise(self, dim: str, p: np.ndarray) -> DimResult:
         """The likely path (greedy by level marginals), the probability of each of its levels, the top 3 leaves."""
         space = self.spaces[dim]
-        marg = space.level_marginals(p)
         path: list[str] = []
         probs: list[float] = []
-        allowed = np.ones(space.size, dtype=bool)
-        for k, m in enumerate(marg):
-            best = -1
-            for j in np.argsort(-m, kind="stable"):
-                if allowed[space.prefix_of[k] == j].any():
-                    best = int(j)
-                    break
-            name = space.prefixes[k][best]
+        chosen = -1
+        for k, m in enumerate(space.level_marginals(p)):
+            if k:
+                m = np.where(space.parent_of[k] == chosen, m, -1.0)  # the children of the level above
+            chosen = int(np.argmax(m))
+            name = space.prefixes[k][chosen]
             if path and name == SEP.join(path):
                 break  # the leaf is shallower than the deepest level
-            path, probs = name.split(SEP), [*probs, float(m[best])]
-            allowed &= space.prefix_of[k] == best
+            path, probs = name.split(SEP), [*probs, float(m[chosen])]
         top = np.argsort(-p, kind="stable")[:3]
         cands = [Candidate(path=space.leaves[i].split(SEP), p=round(float(p[i]), 4)) for i in top]
         return DimResult(p=p, likely=Likely(path=path, p=[round(x, 4) for x in probs]), candidates=cands)

@@ -29,41 +29,32 @@ def feature_names(dim: str, implied: bool) -> tuple[str, ...]:
     return (*out, "implied") if implied else tuple(out)
 
 
-def _squash(x: np.ndarray) -> np.ndarray:
-    """A signed log(1 + |x|): several rules on one node count, with diminishing returns."""
-    return np.sign(x) * np.log1p(np.abs(x))
-
-
 def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
              text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None,
              ruled: str | None = None) -> np.ndarray:
     """The (classes x features) matrix of one issue for one dimension (columns as feature_names); `ruled` is the
     path the evidence rules' own thresholds decide (their share of the support), if any."""
     n = DEPTH[space.dim]
-    rules = np.zeros((n, space.size))
+    cols = np.zeros((space.size, 2 + 2 * n + (implied is not None)))
+    cols[:, 0] = log_prior
+    rules = cols[:, 1 : n + 1]
     for e in evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
-        parts = e.node.split(" - ")
-        for k in range(min(len(parts), n)):
-            idx = space.index(" - ".join(parts[: k + 1]))
-            if len(idx):
-                rules[k, idx] += e.weight
-    decided = np.zeros(space.size)
+        for k, idx in space.support.get(e.node, ()):
+            rules[idx, k] += e.weight
+    np.copyto(rules, np.sign(rules) * np.log1p(np.abs(rules)))  # several rules on one node: diminishing returns
     if ruled:
-        decided[space.index(ruled)] = 1.0
-    cols = [log_prior, *_squash(rules), decided]
+        cols[space.index(ruled), n + 1] = 1.0
     for k, level in enumerate(TEXT_LEVELS[space.dim]):
         probs = (text or {}).get(level)
-        if not probs:
-            cols.append(np.zeros(space.size))
-            continue
-        per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
-        cols.append(per_prefix[space.prefix_of[k]])
+        if probs:
+            per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
+            cols[:, n + 2 + k] = per_prefix[space.prefix_of[k]]
     if implied is not None:
-        imp = np.zeros(space.size)
+        imp = cols[:, -1]
         for path in implied:
             imp[space.index(path)] += 1.0
-        cols.append(np.minimum(imp, 2.0))
-    return np.stack(cols, axis=1)
+        np.minimum(imp, 2.0, out=imp)
+    return cols
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

@@ -28,6 +28,10 @@ class Space:
     prefix_of: tuple[np.ndarray, ...] = field(init=False)
     under: dict[str, np.ndarray] = field(init=False)
     """Any node path -> the indices of the leaves under it (itself included)."""
+    support: dict[str, tuple[tuple[int, np.ndarray], ...]] = field(init=False)
+    """Any node path -> (level, leaves) for the node and each of its ancestors: where its evidence counts."""
+    parent_of: tuple[np.ndarray, ...] = field(init=False)
+    """parent_of[k][j]: the index of level-k prefix j's parent among the level-(k-1) prefixes (-1 at level 1)."""
 
     def __post_init__(self):
         prefixes, prefix_of, under = [], [], {}
@@ -42,6 +46,16 @@ class Space:
         object.__setattr__(self, "prefixes", tuple(prefixes))
         object.__setattr__(self, "prefix_of", tuple(prefix_of))
         object.__setattr__(self, "under", under)
+        support = {}
+        for name in under:
+            parts = name.split(SEP)
+            support[name] = tuple((k, under[SEP.join(parts[: k + 1])]) for k in range(len(parts)))
+        object.__setattr__(self, "support", support)
+        parents = [np.full(len(prefixes[0]), -1, dtype=np.intp)]
+        for k in range(1, len(prefixes)):
+            pos = {n: i for i, n in enumerate(prefixes[k - 1])}
+            parents.append(np.array([pos[SEP.join(n.split(SEP)[:k])] for n in prefixes[k]], dtype=np.intp))
+        object.__setattr__(self, "parent_of", tuple(parents))
 
     @property
     def size(self) -> int:
