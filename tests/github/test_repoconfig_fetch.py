@@ -128,11 +128,12 @@ async def test_extra_rules_from_the_repo_are_used(env):
     fake, running, send, _ = env
     fake.add_issue(REPO, 4, title="Weird behaviour with the FooBar accelerator", body="See the title.")
     put(fake, "rules: [.github/firstmile/rules.yml]\n")
-    put(fake, "dimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang\n    weight: 8\n"
-              "    title: 'FooBar accelerator'\n", ".github/firstmile/rules.yml")
+    put(fake, "dimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang - Generation Process Stuck\n"
+              "    weight: 8\n    title: 'FooBar accelerator'\n", ".github/firstmile/rules.yml")
     await deliver(running, send, "issues", issue_event(fake, number=4))
-    assert running.server.store.issue_state(REPO, 4).decision["symptom"] == "Hang"
-    assert "symptom: hang" in fake.repos[REPO.lower()].issues[4].labels
+    # the repo's rule is one more likelihood feature: it makes Hang the likely symptom of this vague report
+    # (without it the likely symptom is an output-quality one); alone it is no error or fix to label on
+    assert running.server.store.issue_state(REPO, 4).decision["likely"]["symptom"]["path"].startswith("Hang")
 
 
 async def test_broken_extra_rules_keep_the_last_good_setup(env, caplog):
