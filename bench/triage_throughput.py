@@ -76,11 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     from bot.core.ruleset import RuleSet
     from bot.core.triage import triage
 
+    try:
+        from bot.cli.triage import load_decider
+    except ImportError:  # a checkout from before the decision model
+        load_decider = None  # noqa: N806
     ruleset = RuleSet.load()
     classifier = load_classifier(args.rules_only)
+    kw = {"decider": load_decider(ruleset)} if load_decider else {}
     startup = time.perf_counter() - t0
     rows = [json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
-    issues = [(r.get("title") or "", r.get("body") or "") for r in rows]
+    issues = [(r.get("title") or "", r.get("body") or "", r.get("repo")) for r in rows]
     lat: list[float] = []
     cpu_lat: list[float] = []
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -88,9 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     n = 0
     while n < args.total:
         pass_start, done = time.process_time(), 0
-        for title, body in issues:
+        for title, body, repo in issues:
             t, c = time.perf_counter(), time.thread_time()
-            json.dumps(triage(title, body, ruleset, classifier=classifier).to_json(), ensure_ascii=False)
+            repo_kw = {"repo": repo} if kw else {}
+            json.dumps(triage(title, body, ruleset, classifier=classifier, **kw, **repo_kw).to_json(),
+                       ensure_ascii=False)
             cpu_lat.append(time.thread_time() - c)
             lat.append(time.perf_counter() - t)
             n, done = n + 1, done + 1
@@ -103,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     qc = statistics.quantiles(cpu_lat, n=100)
     print(f"mode: {'rules + classifier' if classifier is not None else 'rules only'}")
     print(f"start-up: {startup * 1000:.0f} ms")
-    print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b in issues) / len(issues):.0f} chars)")
+    print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b, _ in issues) / len(issues):.0f} chars)")
     print(f"throughput (CPU time, one core): {n / cpu:.0f} issues/s, {cpu / n * 1e6:.0f} us/issue")
     if passes:
         first, best, half = passes[0], min(passes), len(issues) // 2

@@ -116,3 +116,52 @@ def format_table(report: dict) -> str:
         for truth in sorted(matrix):
             lines.append(f"{_short(truth, 15):<16}" + "".join(f"{matrix[truth].get(c, 0):>15}" for c in cols))
     return "\n".join(lines)
+
+
+BINS = 10
+
+
+def score_likely(gold_rows: list[dict], results: list[dict]) -> dict:
+    """Per level: accuracy of `likely`, its expected calibration error (10 equal-width bins of p[k]) and the
+    reliability table (per bin: count, mean p, share right). A level `likely` does not reach counts as wrong."""
+    out = {}
+    for dim, k in LEVELS:
+        pairs = []
+        for gold, res in zip(gold_rows, results):
+            lk = (res.get("likely") or {}).get(dim) or {}
+            path, probs = _path(lk.get("path")), lk.get("p") or []
+            right = len(path) >= k and any(_path(g.get(dim))[:k] == path[:k] for g in gold.get("labels", []))
+            pairs.append((float(probs[k - 1]) if len(probs) >= k else 0.0, right))
+        bins = [[] for _ in range(BINS)]
+        for p, ok in pairs:
+            bins[min(int(p * BINS), BINS - 1)].append((p, ok))
+        table = [{"bin": f"{b / BINS:.1f}-{(b + 1) / BINS:.1f}", "n": len(x),
+                  "p": sum(p for p, _ in x) / len(x) if x else 0.0,
+                  "right": sum(ok for _, ok in x) / len(x) if x else 0.0} for b, x in enumerate(bins)]
+        n = len(pairs)
+        ece = sum(t["n"] * abs(t["p"] - t["right"]) for t in table) / n if n else 0.0
+        out[level_name(dim, k)] = {"n": n, "accuracy": sum(ok for _, ok in pairs) / n if n else 0.0, "ece": ece,
+                                   "reliability": table}
+    return out
+
+
+def format_decision_table(applied: dict, likely: dict) -> str:
+    """Per level: likely accuracy and ECE, applied accuracy, precision and coverage."""
+    lines = [f"{'level':<16}{'likely acc':>11}{'ECE':>7}{'applied acc':>13}{'precision':>11}{'coverage':>10}"]
+    for name, a in applied["levels"].items():
+        lk = likely.get(name, {})
+        lines.append(f"{name:<16}{lk.get('accuracy', 0):>11.3f}{lk.get('ece', 0):>7.3f}{a['accuracy']:>13.3f}"
+                     f"{a['precision']:>11.3f}{a['coverage']:>10.3f}")
+    return "\n".join(lines)
+
+
+def format_reliability(likely: dict, levels: tuple[str, ...] = ("symptom L1", "root cause L1", "stage")) -> str:
+    """Reliability tables: per probability bin, how many, the mean probability and the share right."""
+    lines = []
+    for name in levels:
+        rel = likely.get(name)
+        if not rel:
+            continue
+        lines += ["", f"reliability, {name} (likely): bin, n, mean p, share right"]
+        lines += [f"  {t['bin']}  {t['n']:>4}  {t['p']:.2f}  {t['right']:.2f}" for t in rel["reliability"] if t["n"]]
+    return "\n".join(lines)

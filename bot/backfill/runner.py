@@ -72,10 +72,16 @@ def first_url(owner: str, repo: str, options: Options) -> str:
     return f"/repos/{owner}/{repo}/issues?{urlencode(query)}"
 
 
-def triage_batch(issues: list[dict], ruleset: Any, classifier: Any) -> tuple[list[Any], float]:
-    """Triage issues with the core (in a worker thread); their Decisions and the thread's CPU seconds."""
+def triage_batch(issues: list[dict], ruleset: Any, classifier: Any, repo: str | None = None
+                 ) -> tuple[list[Any], float]:
+    """Triage issues with the core (in a worker thread), with the shipped decision model as the webhook path does;
+    their Decisions and the thread's CPU seconds."""
+    from bot.github.triage import decider_for
+
     start = time.thread_time()
-    out = [triage(i.get("title") or "", i.get("body") or "", ruleset, classifier=classifier) for i in issues]
+    decider = decider_for(ruleset)
+    out = [triage(i.get("title") or "", i.get("body") or "", ruleset, classifier=classifier, decider=decider,
+                  repo=repo) for i in issues]
     return out, time.thread_time() - start
 
 
@@ -162,7 +168,7 @@ class Backfill:
         await self.store.touch_issues(key, [(int(i["number"]), str(i.get("state")), i.get("updated_at"))
                                             for i in unchanged])
         if options.apply == "none":
-            decisions, cpu = await asyncio.to_thread(triage_batch, fresh, self.ruleset, self.classifier)
+            decisions, cpu = await asyncio.to_thread(triage_batch, fresh, self.ruleset, self.classifier, key)
             totals.triage_cpu += cpu
             await self._store(key, [(i, decision_json(d), d) for i, d in zip(fresh, decisions)], "none")
         else:

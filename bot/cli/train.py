@@ -13,6 +13,8 @@ def register(subparsers) -> None:
     p.add_argument("--data", action="append", required=True, metavar="FILE.jsonl",
                    help="labelled issues (title, body, labels); repeat to add e.g. maintainer overrides")
     p.add_argument("--out", type=Path, default=None, help="model directory (default: the shipped bot/ml/default)")
+    p.add_argument("--records", metavar="RECORDS.jsonl", default=None,
+                   help="labelled failures (no texts) for the priors: also fit the decision model (decide.json)")
     p.set_defaults(func=run)
 
 
@@ -43,4 +45,27 @@ def run(args) -> int:
         print(f"firstmile train: cannot write the model to {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"trained on {model.meta['rows']} issues ({model.meta['examples']} label records); wrote {out}")
+    if args.records:
+        return _train_decider(args, rows, out, command)
+    return 0
+
+
+def _train_decider(args, rows: list[dict], out: Path, command: str) -> int:
+    """Fit the decision model (weights, thresholds from inner folds, priors) and write out/decide.json."""
+    import json
+
+    from bot.cli.triage import load_ruleset
+    from bot.ml.decide_fit import train_decider
+
+    try:
+        records = [json.loads(x) for x in Path(args.records).read_text(encoding="utf-8").splitlines() if x.strip()]
+    except (OSError, ValueError) as exc:
+        print(f"firstmile train: {args.records}: {exc}", file=sys.stderr)
+        return 2
+    ruleset = load_ruleset(None)
+    if ruleset is None:
+        return 1
+    doc = train_decider(rows, records, ruleset, out / "decide.json",
+                        {"created_by": f"{command} --records {shlex.quote(Path(args.records).name)}"})
+    print(f"decision model: {len(records)} records, thresholds {doc['thresholds']['text']}; wrote {out / 'decide.json'}")
     return 0

@@ -52,6 +52,15 @@ def load_classifier(rules_only: bool):
     return load_default()
 
 
+def load_decider(ruleset):
+    """The shipped decision model (numpy is a core dependency); None only when numpy is missing."""
+    try:
+        from bot.ml import load_decider as load
+    except ImportError:
+        return None
+    return load(ruleset.taxonomy)
+
+
 def _read(path: str) -> str:
     """The text of FILE, or stdin for "-"."""
     if path == "-":
@@ -104,6 +113,7 @@ def run(args) -> int:
     if ruleset is None:
         return 1
     classifier = load_classifier(args.rules_only)
+    decider = load_decider(ruleset)
     out = sys.stdout  # a reader that goes away (`| head`) ends us quietly in bot.__main__
     for issue in issues:
         if issue is None:
@@ -114,7 +124,8 @@ def run(args) -> int:
 
             out.write(render(trace(issue.get("title") or "", issue.get("body") or "", ruleset, classifier)))
             continue
-        decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier)
+        decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier,
+                          decider=decider, repo=issue.get("repo") if isinstance(issue.get("repo"), str) else None)
         out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
     out.flush()
     return 0

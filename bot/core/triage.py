@@ -7,7 +7,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from bot.core.classify import decide
-from bot.core.combine import combine, settled
+from bot.core.decide import Decider
+from bot.core.decide.decider import SUGGEST_MIN
 from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
 from bot.core.kind import issue_kind
@@ -17,9 +18,10 @@ from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
-from bot.core.types import Decision, Facts, LabelChoice, Prediction
+from bot.core.types import Candidate, Decision, Evidence, Facts, LabelChoice, Likely, Prediction, Warning_
 
 NONE_FIXED: Mapping[str, Sequence[str] | None] = MappingProxyType({})
+NO_COUNTS: Mapping[str, Mapping[str, float]] = MappingProxyType({})
 """No human decisions (a read-only default)."""
 ORDER = ("symptom", "stage", "root_cause")
 """Root-cause rules may depend on the symptom and stage chosen, so those are decided first."""
@@ -107,20 +109,132 @@ def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], 
     return out
 
 
-def _level_confs(rule: Prediction | None, rule_confs: list[float], merged: Prediction | None) -> list[float]:
-    """Per-level confidences after combining: the rules' for the levels they decided, the model's below them."""
-    if merged is None or rule is None or merged.path[: len(rule.path)] != rule.path:
-        return []
-    deeper = len(merged.path) - len(rule.path)
-    return list(rule_confs[: len(rule.path)]) + [merged.confidence] * deeper
+def _supporting(evidence: list[Evidence], path: list[str]) -> list[Evidence]:
+    """The evidence for the path, an ancestor of it or a descendant of it (what explains the decision)."""
+    name = SEP.join(path)
+    return [e for e in evidence if e.weight > 0 and (name.startswith(e.node) or e.node.startswith(name))]
+
+
+def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=None, repo: str | None = None,
+               repo_counts: Mapping[str, Mapping[str, float]] = NO_COUNTS,
+               fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED, trace: dict | None = None,
+               warnings: Sequence[Warning_] | None = None, scan: Scan | None = None) -> tuple[dict, dict, dict, dict]:
+    """Every dimension's distribution, likely path, candidates and applied (thresholded) prediction.
+
+    The symptom is decided first, the stage given the symptom distribution, the root cause given both (their
+    distributions are marginalised in its prior; its rules see the likely symptom and stage). A dimension in
+    `fixed` is the human's. An issue without an error, a fix, a finding or a dimension the evidence rules decide on
+    their own thresholds (symptom or cause) gets `likely` but nothing applied (nothing to label on: feature
+    requests, typos...); one without any rule evidence or text classifier gets neither. Returns (predictions, per-level confidences, likely, candidates); `trace`, when given,
+    receives each dimension's feature matrix and distribution (what training fits on). `scan` (triage's, when
+    given) receives the paths the rules see in `scan.chosen`.
+    """
+    scan = scan or Scan(facts, ruleset)
+    chosen = scan.chosen
+    text = classifier.text_probas(facts) if classifier is not None else None
+    mode = "text" if text else "rules"
+    preds: dict[str, Prediction | None] = {}
+    confs: dict[str, list[float]] = {}
+    likely: dict[str, Likely] = {}
+    cands: dict[str, list[Candidate]] = {}
+    p_sym = p_stage = None
+    strong = bool(facts.errors) or bool(fixed)
+    signal = strong or text is not None  # the text classifier read the issue: its probabilities are a signal
+    for dim in ORDER:
+        if dim == "symptom":
+            prior = decider.symptom_prior(repo)
+        elif dim == "stage":
+            prior = decider.stage_prior(repo, p_sym)
+        else:
+            prior = decider.cause_prior(repo, p_sym, p_stage)
+        shift = decider.repo_shift(dim, prior, repo_counts.get(dim))
+        if dim in fixed:
+            path = list(fixed[dim] or ())
+            p = decider.fixed(dim, path, prior)
+            preds[dim] = Prediction(path=path, confidence=1.0, decided_by="human") if path else None
+            confs[dim] = [1.0] * len(path)
+            if path:
+                chosen[dim] = SEP.join(path)
+            evidence: list[Evidence] = []
+        else:
+            evidence = collect(scan, ruleset.evidence[dim])
+            implied = None
+            if dim == "root_cause":
+                ids = [f.id for f in ruleset.fix_index.match(scan)]  # given the symptom and stage in scan.chosen
+                ids += [w.id for w in (check_compat(scan, ruleset.checks) if warnings is None else warnings)]
+                implied = decider.implied(ids)
+                signal, strong = signal or bool(implied), strong or bool(implied)
+            signal = signal or bool(evidence)
+            ruled, _ = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
+            strong = strong or (ruled is not None and dim != "stage")
+            x = decider.features(dim, prior, evidence, text, implied, ruled.name if ruled else None)
+            p = decider.score(dim, x, mode)
+            if shift is not None:  # the repo's own label distribution: a prior-shift correction of the posterior
+                p = p * shift
+                p = p / p.sum()
+            if trace is not None:
+                trace[dim] = x
+        res = decider.summarise(dim, p)
+        likely[dim], cands[dim] = res.likely, res.candidates
+        if dim not in fixed:
+            n = decider.depth(dim, res.likely, mode)
+            if n:
+                path = res.likely.path[:n]
+                used = [resolved(scan, e) for e in _supporting(evidence, path)]
+                preds[dim] = Prediction(path=path, confidence=res.likely.p[n - 1], evidence=used,
+                                        decided_by="rules" if used else "model")
+            else:
+                preds[dim] = None
+            confs[dim] = list(res.likely.p[:n])
+            if signal:  # symptom- and stage-conditioned rules see a guess only when something supports it
+                chosen[dim] = SEP.join(res.likely.path)
+        if dim == "symptom":
+            p_sym = p
+        elif dim == "stage":
+            p_stage = p
+    if not signal:  # no rule fired, no error, fix or finding: priors alone say nothing about this issue
+        return {d: preds[d] for d in fixed}, {d: confs[d] for d in fixed}, {}, {}
+    if not strong:  # a guess, but nothing to label on: no error, fix or finding, no rule decision of its own
+        return {d: preds[d] for d in fixed}, {d: confs[d] for d in fixed}, likely, cands
+    return preds, confs, likely, cands
+
+
+def model_labels(preds: dict[str, Prediction | None], likely: dict[str, Likely], taxonomy: Taxonomy,
+                 hidden: Collection[str] = ()) -> list[LabelChoice]:
+    """Labels for the applied levels; the likely levels below threshold (from SUGGEST_MIN) as suggestions."""
+    out = []
+    for dim in ("symptom", "root_cause", "stage"):
+        lk = likely.get(dim)
+        if lk is None or dim in hidden:
+            continue
+        pred = preds.get(dim)
+        n = len(pred.path) if pred is not None and pred.path == lk.path[: len(pred.path)] else 0
+        rules = sorted({e.rule for e in pred.evidence}) if pred else []
+        for k in range(1, len(lk.path) + 1):
+            conf = lk.p[k - 1]
+            node = taxonomy.get(dim, tuple(lk.path[:k]))
+            if node is None or node.label in hidden or (k > n and conf < SUGGEST_MIN):
+                continue
+            by = pred.decided_by if pred and k <= n else "model"
+            out.append(LabelChoice(
+                name=node.label, confident=k <= n, confidence=round(conf, 3),
+                rationale=f"{SEP.join(lk.path[:k])} ({by}: {', '.join(rules[:4]) or 'model'})",
+            ))
+    return out
 
 
 def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", classifier=None,
            label_names: dict[str, str] | None = None, label_prefix: str = "",
            hidden: Collection[str] = (), fixed: Mapping[str, Sequence[str] | None] = NONE_FIXED,
-           levels: Levels = "deepest", comment: CommentMode = "when-useful", kind_labels: bool = True) -> Decision:
+           levels: Levels = "deepest", comment: CommentMode = "when-useful", kind_labels: bool = True,
+           decider: Decider | None = None, repo: str | None = None,
+           repo_counts: Mapping[str, Mapping[str, float]] = NO_COUNTS) -> Decision:
     """Triage one issue. Pure: the same inputs give the same Decision.
 
+    With a `decider` (the shipped decision model; the CLI and the server pass it) each dimension is a calibrated
+    distribution combining the evidence rules, priors for `repo`'s family shifted by the repo's own corrections
+    (`repo_counts`: dimension -> node path -> count), the fixes' implied causes and the optional text
+    `classifier`; without one, the evidence rules decide alone with their own thresholds.
     `label_names` renames default labels (or taxonomy paths) for a repo, `label_prefix` is prepended to
     every taxonomy label, and `hidden` lists dimensions or label names the repo does not want applied.
     `fixed` holds human decisions (dimension -> path, or None for none): they are kept, get no label from the
@@ -130,22 +244,28 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
     scan = Scan(facts, ruleset)
-    ruled = classify(facts, ruleset, fixed, scan)
-    preds = {dim: p for dim, (p, _) in ruled.items()}
-    confs = {dim: c for dim, (_, c) in ruled.items()}
-    if classifier is not None and not settled(preds, ruleset.taxonomy):
-        merged = combine(preds, classifier.predict(facts))
-        confs = {d: _level_confs(preds.get(d), confs.get(d) or [], merged.get(d)) for d in merged}
-        preds = merged | {d: preds.get(d) for d in fixed}
-    scan.chosen = {d: p.name for d, p in preds.items() if p is not None}
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:
         taxonomy = taxonomy.relabel(label_names, label_prefix)
+    if decider is None and classifier is not None:
+        decider = Decider(ruleset.taxonomy)
+    likely: dict[str, Likely] = {}
+    cands: dict[str, list[Candidate]] = {}
+    if decider is not None:
+        preds, confs, likely, cands = decide_all(facts, ruleset, decider, classifier=classifier, repo=repo,
+                                                 repo_counts=repo_counts, fixed=fixed, scan=scan)
+        chain = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if any(preds.values()) else []
+    else:
+        ruled = classify(facts, ruleset, fixed, scan)
+        preds = {dim: p for dim, (p, _) in ruled.items()}
+        confs = {dim: c for dim, (_, c) in ruled.items()}
+        chain = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed})
+    scan.chosen = {d: p.name for d, p in preds.items() if p is not None}  # what fixes, checks and asks see
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
     kind = issue_kind(facts)
     scan.kind = kind
     bug = kind == "bug"
-    labels = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed}, levels) if bug else []
+    labels = (chain if levels == "all" else _pick_levels(chain, preds, taxonomy, levels)) if bug else []
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
@@ -156,6 +276,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
         fixes=_fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset),
         warnings=check_compat(scan, ruleset.checks),
+        likely=likely, candidates=cands,
     )
     lang = facts.language if language == "auto" else language
     body = render_comment(decision, ruleset.requirements, language=lang)

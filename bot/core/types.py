@@ -105,6 +105,20 @@ class Prediction(_Frozen):
         return " - ".join(self.path)
 
 
+class Likely(_Frozen):
+    """The most probable path of one dimension; p[k] is the calibrated probability that level k+1 is right."""
+
+    path: list[str]
+    p: list[float]
+
+
+class Candidate(_Frozen):
+    """One of the most probable leaf paths of a dimension, with its probability."""
+
+    path: list[str]
+    p: float
+
+
 class FixRef(_Frozen):
     """A known fix that matches the issue."""
 
@@ -125,20 +139,6 @@ class Warning_(_Frozen):
     url: str
     message_zh: str = Field(default="", exclude=True)
     """The message in Chinese for the rendered comment (not part of the JSON output)."""
-
-
-class Likely(_Frozen):
-    """The most probable path of one dimension and the calibrated probability of each of its levels."""
-
-    path: list[str]
-    p: list[float]
-
-
-class Candidate(_Frozen):
-    """One of the top paths of a dimension with its probability."""
-
-    path: list[str]
-    p: float
 
 
 Kind = Literal["bug", "question", "feature", "other"]
@@ -175,7 +175,9 @@ class Decision(_Frozen):
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
     likely: dict[str, Likely] = Field(default_factory=dict)
+    """Per dimension, the best guess (calibrated), also where the bot is not sure enough to label."""
     candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
+    """Per dimension, the top 3 leaf paths with their probabilities."""
     kind: Kind = "bug"
     comment: str | None = None
     """The markdown the bot would post, or None when it stays silent."""

@@ -11,6 +11,7 @@ from typing import Any
 from gidgethub import BadRequest, GitHubException, routing, sansio
 
 from bot.core import actions
+from bot.core.decide.repo import repo_counts
 from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
@@ -27,6 +28,20 @@ MAX_COMMENTS = 30
 """Human comments kept per issue for re-extraction (the latest ones)."""
 MAX_COMMENT_CHARS = 20_000
 DIMENSIONS = ("symptom", "root_cause", "stage")
+
+
+def decider_for(ruleset: RuleSet) -> Any:
+    """The shipped decision model for a ruleset's taxonomy (cached per taxonomy), or None without numpy."""
+    try:
+        from bot.ml import load_decider
+    except ImportError:
+        return None
+    return load_decider(ruleset.taxonomy)
+
+
+async def _repo_counts(ctx: Any, key: str) -> dict[str, dict[str, float]]:
+    """This repository's stored maintainer corrections per dimension and node: they shift its priors at once."""
+    return repo_counts(r for r in await ctx.store.export_overrides() if r.get("repo") == key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -200,14 +215,16 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     config, ruleset = setup.config, setup.ruleset
     text = "\n\n".join([issue.get("body") or "", *(c["body"] for c in state.comments)])
     overrides = await _latest_overrides(ctx, state.repo, state.number)
+    counts = await _repo_counts(ctx, state.repo)
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
         fixed=actions.fixed_paths(overrides), levels=config.labels.levels, comment=config.comment,
-        kind_labels=config.labels.kinds)
+        kind_labels=config.labels.kinds, decider=decider_for(ruleset), repo=state.repo, repo_counts=counts)
     found = await related.relate(ctx, state.repo, issue, decision)  # helper Rel: related issues and duplicates
     if found is not None:
         decision = related.attach(decision, found, ruleset.requirements, config.language, config.comment)
+    suggested_before = {n.casefold() for n in (state.decision or {}).get("suggested_labels") or ()}
     state.decision = {k: v for k, v in decision.to_json().items() if k != "comment"}
     if found is not None:
         state.decision["duplicate_of"] = found.duplicate_of
@@ -223,6 +240,8 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
                                      state.human_removed, config, taxonomy, set(overrides))
     if found is not None:
         plan = related.label_plan(plan, found, _label_names(issue), state.bot_applied, state.human_removed)
+    if suggested_before:  # a suggestion already made is not made again (it is no label of ours to re-add)
+        plan = plan.model_copy(update={"suggest": [c for c in plan.suggest if c.name.casefold() not in suggested_before]})
     comment = actions.comment_to_post(decision, corrections, bool(state.comment_id), config.comment, ruleset,
                                       config.language)  # related issues shown make the comment useful (attach)
     mode = "shadow" if ctx.dry_run else config.mode

@@ -22,3 +22,20 @@ def load_default():
     if not (path / "model.json").is_file():
         return None
     return Classifier.load(path)
+
+
+def decider_path() -> Path:
+    """Where the shipped decision model lives: bot/ml/default/decide.json."""
+    return default_dir() / "decide.json"
+
+
+@functools.lru_cache(maxsize=4)
+def load_decider(taxonomy, path: Path | None = None):
+    """The shipped decision model for a taxonomy, loaded once; default parameters when the file is missing."""
+    import json
+
+    from bot.core.decide import Decider
+
+    file = path or decider_path()
+    doc = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else None
+    return Decider(taxonomy, doc)

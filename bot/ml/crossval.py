@@ -7,7 +7,6 @@ import warnings
 
 from sklearn.model_selection import StratifiedKFold
 
-from bot.core.combine import combine
 from bot.ml.model import Classifier
 from bot.ml.train import fit, level_targets, row_facts, rows_sha256
 
@@ -37,8 +36,8 @@ def fold_models(rows: list[dict], k: int, seed: int = SEED, **fit_kw) -> list[tu
 
 def model_only(result: dict, model_out: dict[str, tuple[list[str], float]]) -> dict:
     """A rules result with the three dimensions replaced by the classifier's own answer (for the table)."""
-    preds = combine({}, model_out, fill_min=0.0)
-    return result | {k: (p.name if p else None) for k, p in preds.items()}
+    return result | {k: (" - ".join(model_out[k][0]) if model_out.get(k) and model_out[k][0] else None)
+                     for k in ("symptom", "root_cause", "stage")}
 
 
 def cv_results(rows: list[dict], k: int, ruleset, seed: int = SEED) -> dict[str, list[dict]]:

@@ -40,8 +40,8 @@ class Linear:
 class Classifier:
     """Predicts a path and its probability per dimension from Facts; the model files hold no documents.
 
-    A deeper level is returned only while the joint probability stays >= `min_deep`; keep `min_deep` at or above
-    combine()'s `fill_min`, so that going deeper never hides a top level the rules could use.
+    A deeper level is returned only while the joint probability stays >= `min_deep`. The decision model reads
+    text_probas() (every level's distribution) as one likelihood feature among the rules and priors.
     """
 
     def __init__(self, vocab: Vocabulary, models: dict[str, Linear], meta: dict, min_deep: float = 0.5):
@@ -83,6 +83,11 @@ class Classifier:
         z = np.exp(z - np.maximum.reduceat(z, self._starts).take(self._level_of))
         p = (z / np.add.reduceat(z, self._starts).take(self._level_of)).tolist()
         return {lv: p[start:end] for lv, start, end in self._spans}
+
+    def text_probas(self, facts: Facts) -> dict[str, dict[str, float]]:
+        """Per level (symptom_l1 ... stage), each class's probability: what the decision model reads."""
+        probas = self.level_probas(*self.vectorize(facts))
+        return {lv: dict(zip(self.models[lv].classes, probas[lv])) for lv in self.models}
 
     def vectorize(self, facts: Facts) -> tuple[np.ndarray, np.ndarray]:
         """The sparse feature vector of one issue."""
@@ -138,7 +143,7 @@ class Classifier:
         (out / "model.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         arrays = {f"idf_{b}": self.vocab.idf[b].astype(np.float32) for b in BLOCKS}
         for lv, m in self.models.items():
-            arrays[f"coef_{lv}"] = m.coef.astype(np.float32)
+            arrays[f"coef_{lv}"] = m.coef.astype(np.float16)  # half the bytes; far below the model's own noise
             arrays[f"intercept_{lv}"] = m.intercept.astype(np.float32)
         np.savez_compressed(out / "weights.npz", **arrays)
 

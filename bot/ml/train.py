@@ -1,4 +1,5 @@
-"""Training: labelled rows -> Facts -> TF-IDF features -> one calibrated logistic regression per taxonomy level."""
+"""Training: labelled rows -> Facts -> TF-IDF features -> one logistic regression per taxonomy level (the decision
+model's text weights act as its temperature; `calibrate=True` still fits one per level)."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def fit(
     C: float = DEFAULTS["C"],
     min_df: int = DEFAULTS["min_df"],
     min_deep: float = DEFAULTS["min_deep"],
-    calibrate: bool = True,
+    calibrate: bool = False,
     block_weights: dict[str, float] | None = None,
 ) -> Classifier:
     """Train on pre-extracted Facts and their label records (an issue with two records counts for both)."""

@@ -41,7 +41,7 @@ def test_batch_keeps_order_and_one_line_per_input(monkeypatch, capsys):
     outs = out.split("\n")[:-1]
     assert code == 0 and len(outs) == 4 and outs[2] == ""
     assert json.loads(outs[0])["symptom"].startswith("Crash")
-    assert json.loads(outs[1])["symptom"].startswith("Hang")
+    assert json.loads(outs[1])["likely"]["symptom"]["path"].startswith("Hang")  # rules only: a guess, not a label
 
 
 @pytest.mark.parametrize("stdin, fragment", [
@@ -117,7 +117,8 @@ def test_eval_prints_tables_and_json(monkeypatch, capsys, tmp_path):
     assert code == 0 and "symptom L1" in out and "confusion, root cause L1" in out
     code, out, _ = run(monkeypatch, capsys, ["eval", str(path), "--rules-only", "--json"])
     rep = json.loads(out)
-    assert code == 0 and rep["n"] == 2 and rep["levels"]["symptom L1"]["accuracy"] == 1.0
+    assert code == 0 and rep["n"] == 2 and rep["likely"]["symptom L1"]["accuracy"] == 1.0
+    assert rep["levels"]["symptom L1"]["precision"] == 1.0  # what it applies is right
 
 
 def test_eval_rejects_rows_without_labels(monkeypatch, capsys, tmp_path):

@@ -138,10 +138,12 @@ class _Model:
 
     calls = 0
 
-    def predict(self, facts):
+    def text_probas(self, facts):
         self.calls += 1
-        return {"symptom": (["Hang", "Generation Process Stuck"], 0.9), "root_cause": (["Model Corruption Issues"], 0.9),
-                "stage": (["Inference"], 0.9)}
+        hang, oom = "Hang - Generation Process Stuck", "Crash - CUDA Error - Out of Memory"
+        return {"symptom_l1": {"Hang": 0.7, "Crash": 0.3}, "symptom_l2": {hang: 0.7, "Crash - CUDA Error": 0.3},
+                "symptom_l3": {hang: 0.7, oom: 0.3}, "stage": {"Inference": 0.9, "Fine-tuning": 0.1},
+                "root_cause_l1": {"Model Corruption Issues": 0.9}}
 
 
 def test_a_human_decision_is_kept_unlabelled_and_the_other_dimensions_follow_it(rs):
@@ -159,18 +161,26 @@ def test_a_human_decision_is_kept_unlabelled_and_the_other_dimensions_follow_it(
     assert oom.root_cause is not None and not_oom.root_cause is None and not_oom.stage == oom.stage
 
 
-def test_a_classifier_fills_what_the_rules_left_open(rs):
-    d = triage("question", "How do I use this model?", rs, classifier=_Model())
-    assert d.symptom.name == "Hang - Generation Process Stuck" and d.symptom.decided_by == "model"
-    sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model())
-    assert sure.symptom.name == "Crash - CUDA Error - Out of Memory" and sure.symptom.decided_by == "rules"
+def test_the_text_classifier_is_one_likelihood_among_the_rules_and_priors(rs):
+    from bot.core.decide import Decider
+
+    decider = Decider(rs.taxonomy)  # default weights, flat priors
+    prior = decider.symptom_prior(None)
+    hang = decider.spaces["symptom"].index("Hang")
+    alone = decider.distribution("symptom", prior, [], None)
+    read = decider.distribution("symptom", prior, [], _Model().text_probas(None))
+    assert read[hang].sum() > alone[hang].sum() + 0.2 and read[hang].sum() > 0.5
+    asked = triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider)
+    assert asked.likely["symptom"].path[0] == "Hang" and asked.labels == []  # a guess, nothing to label (or suggest) on
+    assert triage("question", "How do I use this model?", rs, decider=decider).likely == {}
+    sure = triage("CUDA OOM when generating", OOM, rs, classifier=_Model(), decider=decider)
+    assert sure.likely["symptom"].path == ["Crash", "CUDA Error", "Out of Memory"]  # the OOM rules outweigh it
+    assert sure.symptom.path[0] == "Crash" and sure.symptom.decided_by == "rules"
     model = _Model()
-    settled = triage("CUDA OOM when generating", OOM, rs, classifier=model)  # every dimension at a sure leaf
-    assert model.calls == 0 and settled == triage("CUDA OOM when generating", OOM, rs)
-    kept = triage("question", "How do I use this model?", rs, classifier=model, fixed={"symptom": None})
+    kept = triage("question", "How do I use this model?", rs, classifier=model, fixed={"symptom": None},
+                  decider=decider)
     assert model.calls == 1
-    assert kept.symptom is None  # the model (Hang, 0.9) never replaces a human
-    assert kept.root_cause is None  # nor fills a root cause (combine.FILL_MIN_BY_DIMENSION)
+    assert kept.symptom is None  # the model (Hang) never replaces a human
 
 
 def test_empty_and_hostile_input_does_not_raise(rs):
@@ -211,19 +221,6 @@ ROOT_CAUSES = [
 def test_root_cause_only_when_the_evidence_names_it(rs, title, body, cause):
     got = triage(title, body, rs).to_json()["root_cause"]
     assert got == cause if cause is None else (got or "").startswith(cause)
-
-
-def test_level_confidences_keep_the_rules_levels_when_the_model_deepens_their_path():
-    from bot.core.triage import _level_confs
-    from bot.core.types import Prediction
-
-    rule = Prediction(path=["Crash", "CUDA Error"], confidence=0.9)
-    deeper = Prediction(path=["Crash", "CUDA Error", "Out of Memory"], confidence=0.55, decided_by="model")
-    assert _level_confs(rule, [0.95, 0.9], deeper) == [0.95, 0.9, 0.55]
-    assert _level_confs(rule, [0.95, 0.9], rule) == [0.95, 0.9]
-    other = Prediction(path=["Hang"], confidence=0.6, decided_by="model")
-    assert _level_confs(rule, [0.95, 0.9], other) == []
-    assert _level_confs(None, [], other) == []
 
 
 def test_a_question_or_request_gets_its_kind_no_failure_labels_and_no_checklist(rs):

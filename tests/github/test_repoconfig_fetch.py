@@ -90,7 +90,8 @@ async def test_configured_skip_label_names_and_prefix(env):
     await deliver(running, send, "issues", issue_event(fake, number=1))
     labels = fake.repos[REPO.lower()].issues[1].labels
     assert "llm/cuda-oom" in labels and "llm/symptom: crash" in labels and "waiting for reporter" in labels
-    assert "请补充" in bot_comments(fake)[0].body
+    body = bot_comments(fake)[0].body  # the ask in Chinese: plain, or after the likely cause (decision model)
+    assert "请补充" in body or "可确认的信息" in body
 
 
 async def test_top_levels_and_no_comment(env):
@@ -137,12 +138,14 @@ async def test_extra_rules_from_the_repo_are_used(env):
     fake, running, send, _ = env
     fake.add_issue(REPO, 4, title="Weird behaviour with the FooBar accelerator", body="See the title.")
     put(fake, "rules: [.github/firstmile/rules.yml]\n")
-    put(fake, "kind: evidence\ndimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang\n    weight: 8\n"
-              "    when: {match: 'FooBar accelerator', in: title}\n    examples: {fires: [{title: FooBar accelerator}]}\n",
-        ".github/firstmile/rules.yml")
+    put(fake, "kind: evidence\ndimension: symptom\nrules:\n  - id: foobar-hang\n    node: Hang - Generation Process Stuck\n"
+              "    weight: 8\n    when: {match: 'FooBar accelerator', in: title}\n"
+              "    examples: {fires: [{title: FooBar accelerator}]}\n", ".github/firstmile/rules.yml")
     await deliver(running, send, "issues", issue_event(fake, number=4))
-    assert (await running.server.store.issue_state(REPO, 4)).decision["symptom"] == "Hang"
-    assert "symptom: hang" in fake.repos[REPO.lower()].issues[4].labels
+    # the repo's rule is one more likelihood feature: it makes Hang the likely symptom of this vague report
+    # (without it the likely symptom is an output-quality one); alone it is no error or fix to label on
+    decision = (await running.server.store.issue_state(REPO, 4)).decision
+    assert decision["likely"]["symptom"]["path"].startswith("Hang")
 
 
 async def test_broken_extra_rules_keep_the_last_good_setup(env, caplog):

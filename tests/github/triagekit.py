@@ -22,8 +22,24 @@ torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 ha
 which 1.02 GiB is free.
 ```
 """
-OOM_LABELS = ["symptom: oom", "cause: gpu-memory", "stage: inference"]
-"""The deepest sure level of each dimension (the default `labels.levels`)."""
+
+
+def expected_labels(title: str, body: str, key: str = "labels") -> list[str]:
+    """The labels (or `suggested_labels`) the triage core decides for an issue, as the server runs it (shipped
+    model, this repo): the server adds the labels, then the suggestions, in one call."""
+    from bot.core.triage import triage
+    from bot.github.triage import decider_for, load_rules
+
+    ruleset, classifier = load_rules()
+    decision = triage(title, body, ruleset, classifier=classifier, decider=decider_for(ruleset), repo=REPO)
+    return decision.to_json()[key]
+
+
+OOM_LABELS = expected_labels(OOM_TITLE, OOM_BODY)
+OOM_SUGGESTED = expected_labels(OOM_TITLE, OOM_BODY, "suggested_labels")
+"""What the server labels the OOM issue with: the decision model's applied levels, the deepest sure level of each
+dimension (the default `labels.levels`)."""
+assert OOM_LABELS[0] == "symptom: oom" and "stage: inference" in OOM_LABELS
 ENV_REPLY = """Here is my environment:
 
 ```

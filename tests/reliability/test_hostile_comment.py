@@ -90,10 +90,11 @@ async def test_end_to_end_the_posted_comment_stays_inert(app_server, sender, fak
         await asyncio.sleep(0.02)
     posted = [c.body for c in fake_github.comments("Codertocat/Hello-World", 7) if c.login == fake_github.bot_login]
     assert len(posted) == 1
-    from bot.github.triage import load_rules
+    from bot.github.triage import decider_for, load_rules
 
     rules, classifier = load_rules()  # what the server decided with
-    decision = triage(title, body, rules, classifier=classifier)
+    decision = triage(title, body, rules, classifier=classifier, decider=decider_for(rules),
+                      repo="Codertocat/Hello-World")
     trusted = frozenset(f.url for f in decision.fixes) | frozenset(w.url for w in decision.warnings)
     assert live_parts(posted[0], trusted) == []
     assert parse_commands(posted[0], slug="firstmile-test") == []

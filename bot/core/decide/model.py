@@ -1,0 +1,68 @@
+"""A small log-linear model per dimension: log prior + weighted likelihood features -> calibrated distribution.
+
+score(c) = th_prior * log P(c | context) + sum_k th_rule_k * R_k(c) + sum_k th_text_k * log p_text(c[:k])
+           + th_implied * I(c)
+where R_k(c) is the evidence rules' weight on the level-k node above c or below it (rules as likelihood features, not votes),
+p_text the learned text classifier's level-k probability, and I(c) counts the known fixes and compatibility
+findings whose implied cause is above c. softmax(score) is the distribution over the taxonomy's leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from bot.core.decide.space import DEPTH, Space
+from bot.core.types import Evidence
+
+TEXT_FLOOR = 1e-3
+"""The text probability given to a class the classifier never saw."""
+TEXT_LEVELS = {"symptom": ("symptom_l1", "symptom_l2", "symptom_l3"), "root_cause": ("root_cause_l1", "root_cause_l2"),
+               "stage": ("stage",)}
+
+
+def feature_names(dim: str, implied: bool) -> tuple[str, ...]:
+    """The feature columns of one dimension's model (same order as features())."""
+    n = DEPTH[dim]
+    out = ["prior", *(f"rule{k}" for k in range(1, n + 1)), "ruled", *(f"text{k}" for k in range(1, n + 1))]
+    return (*out, "implied") if implied else tuple(out)
+
+
+def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
+             text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None,
+             ruled: str | None = None) -> np.ndarray:
+    """The (classes x features) matrix of one issue for one dimension (columns as feature_names); `ruled` is the
+    path the evidence rules' own thresholds decide (their share of the support), if any."""
+    n = DEPTH[space.dim]
+    cols = np.zeros((space.size, 2 + 2 * n + (implied is not None)))
+    cols[:, 0] = log_prior
+    rules = cols[:, 1 : n + 1]
+    for e in evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
+        for k, idx in space.support.get(e.node, ()):
+            rules[idx, k] += e.weight
+    np.copyto(rules, np.sign(rules) * np.log1p(np.abs(rules)))  # several rules on one node: diminishing returns
+    if ruled:
+        cols[space.index(ruled), n + 1] = 1.0
+    for k, level in enumerate(TEXT_LEVELS[space.dim]):
+        probs = (text or {}).get(level)
+        if probs:
+            per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
+            cols[:, n + 2 + k] = per_prefix[space.prefix_of[k]]
+    if implied is not None:
+        imp = cols[:, -1]
+        for path in implied:
+            imp[space.index(path)] += 1.0
+        np.minimum(imp, 2.0, out=imp)
+    return cols
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Normalised exponentials along the last axis."""
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def posterior(x: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """The distribution over classes given the feature matrix and the weights."""
+    return softmax(x @ theta)

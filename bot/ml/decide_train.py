@@ -1,0 +1,172 @@
+"""Fitting the decision model: out-of-fold text probabilities, fold-safe priors, weights by penalised maximum
+likelihood (dimension by dimension: symptom, stage, then root cause), thresholds from out-of-fold probabilities."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import minimize
+
+from bot.core.decide.decider import DEFAULT_THETA, FORMAT_VERSION, MODES, Decider
+from bot.core.decide.model import feature_names
+from bot.core.decide.priors import family_of
+from bot.core.decide.space import DEPTH, DIMS, norm_path
+from bot.core.triage import decide_all
+from bot.core.types import Facts
+from bot.ml.implied import implied_causes
+
+PRECISION = {"symptom": 0.90, "root_cause": 0.85, "stage": 0.90}
+"""The precision each dimension's applied decision must reach (per level) in cross-validation."""
+MARGIN = 0.03
+"""Thresholds are chosen for this much more precision than required, since they are chosen on the same folds."""
+MIN_ANSWERED = 8
+L2 = 1.0
+"""Penalty pulling the weights towards DEFAULT_THETA (few parameters, but few examples)."""
+STRENGTH = 4.0
+INNER = 5
+"""Inner folds: each training row's text probabilities and priors come from a fit that did not see it."""
+
+
+class FixedText:
+    """A stand-in classifier that returns precomputed (out-of-fold) text probabilities."""
+
+    def __init__(self, probas):
+        self.probas = probas
+
+    def text_probas(self, facts: Facts):
+        """The stored probabilities."""
+        return self.probas
+
+
+def record_rows(records: Sequence[dict], exclude_dev: set[str]) -> list[list]:
+    """Aggregated [symptom, cause, stage, family, n] from records.jsonl rows, leaving out some dev issues' records."""
+    counts = Counter((norm_path(r["symptom"]), norm_path(r["root_cause"]), norm_path(r["stage"]), family_of(r.get("repo")))
+                     for r in records if r.get("dev_id") not in exclude_dev)
+    return [[*k, n] for k, n in sorted(counts.items())]
+
+
+def gold_leaves(decider: Decider, labels: list[dict]) -> dict[str, np.ndarray]:
+    """Per dimension, the leaf indices any label record points at (under the labelled node)."""
+    out = {}
+    for dim in DIMS:
+        idx = [decider.spaces[dim].index(norm_path(rec[dim])) for rec in labels if rec.get(dim)]
+        out[dim] = np.unique(np.concatenate(idx)) if idx else np.zeros(0, dtype=np.intp)
+    return out
+
+
+def _nll(theta: np.ndarray, xs: list[np.ndarray], golds: list[np.ndarray], theta0: np.ndarray, l2: float):
+    """Penalised negative log-likelihood of the gold sets and its gradient."""
+    loss, grad = 0.5 * l2 * float(((theta - theta0) ** 2).sum()), l2 * (theta - theta0)
+    for x, g in zip(xs, golds):
+        z = x @ theta
+        z = z - z.max()
+        e = np.exp(z)
+        p = e / e.sum()
+        pg = p[g].sum()
+        loss -= np.log(max(pg, 1e-12))
+        q = np.zeros_like(p)
+        q[g] = p[g] / max(pg, 1e-12)
+        grad += x.T @ (p - q)
+    return loss, grad
+
+
+def fit_theta(xs: list[np.ndarray], golds: list[np.ndarray], names: Sequence[str], l2: float | None = None
+              ) -> dict[str, float]:
+    """Penalised maximum-likelihood weights of one dimension (rows without a gold leaf are skipped)."""
+    l2 = L2 if l2 is None else l2
+    keep = [(x, g) for x, g in zip(xs, golds) if len(g)]
+    theta0 = np.array([DEFAULT_THETA[n] for n in names])
+    if not keep:
+        return dict(zip(names, theta0.tolist()))
+    res = minimize(_nll, theta0, args=([x for x, _ in keep], [g for _, g in keep], theta0, l2), jac=True,
+                   method="L-BFGS-B")
+    return {n: round(float(v), 5) for n, v in zip(names, res.x)}
+
+
+def text_oof(facts: list[Facts], labels: list[list[dict]], k: int, seed: int = 0) -> list[dict]:
+    """Each row's text probabilities from a classifier trained on the other folds."""
+    from bot.ml.train import fit
+
+    order = list(range(len(facts)))
+    random.Random(seed).shuffle(order)
+    out: list[dict | None] = [None] * len(facts)
+    for j in range(k):
+        held = set(order[j::k])
+        tr = [i for i in range(len(facts)) if i not in held]
+        model = fit([facts[i] for i in tr], [labels[i] for i in tr], meta={"created_by": "decide oof"}, calibrate=False)
+        for i in held:
+            out[i] = model.text_probas(facts[i])
+    return out  # type: ignore[return-value]
+
+
+def fit_decider(taxonomy, ruleset, rows: list[dict], facts: list[Facts], records: Sequence[dict],
+                exclude_dev: set[str] = frozenset(), inner: int | None = None, seed: int = 0, modes: Sequence[str] = MODES,
+                meta: dict | None = None) -> dict:
+    """The decision model document fitted on labelled rows (dev-like: title, body, repo, labels) and records.
+
+    Priors leave out `exclude_dev`'s records; each training row's features use text probabilities and priors that
+    did not see it (inner folds), so the weights and thresholds are fitted on held-out-like inputs.
+    """
+    inner = inner or INNER
+    labels = [r["labels"] for r in rows]
+    order = list(range(len(rows)))
+    random.Random(seed + 1).shuffle(order)
+    fold_of = {i: j for j in range(inner) for i in order[j::inner]}
+    ids = [r.get("id") for r in rows]
+    base = {"format_version": FORMAT_VERSION, "strength": STRENGTH,
+            "implied": implied_causes(ruleset.fixes, ruleset.checks)}
+    fold_docs = [base | {"records": record_rows(records, set(exclude_dev) | {ids[i] for i in order[j::inner]})}
+                 for j in range(inner)]
+    texts = text_oof(facts, labels, inner, seed) if "text" in modes else None
+    theta: dict = {m: {} for m in MODES}
+    thresholds: dict = {m: {} for m in MODES}
+    for mode in modes:
+        for dim in ("symptom", "stage", "root_cause"):
+            deciders = [Decider(taxonomy, d | {"theta": theta}) for d in fold_docs]
+            xs, golds = [], []
+            for i, row in enumerate(rows):
+                dec = deciders[fold_of[i]]
+                tr: dict = {}
+                clf = FixedText(texts[i]) if mode == "text" else None
+                decide_all(facts[i], ruleset, dec, classifier=clf, repo=row.get("repo"), trace=tr)
+                xs.append(tr[dim])
+                golds.append(gold_leaves(dec, labels[i])[dim])
+            theta[mode][dim] = fit_theta(xs, golds, feature_names(dim, dim == "root_cause"))
+        deciders = [Decider(taxonomy, d | {"theta": theta}) for d in fold_docs]
+        oof = []
+        for i, row in enumerate(rows):
+            clf = FixedText(texts[i]) if mode == "text" else None
+            _, _, likely, _ = decide_all(facts[i], ruleset, deciders[fold_of[i]], classifier=clf, repo=row.get("repo"))
+            oof.append(likely)
+        thresholds[mode] = choose_thresholds(oof, labels)
+    return base | {"records": record_rows(records, set(exclude_dev)), "theta": theta, "thresholds": thresholds,
+                   "meta": meta or {}}
+
+
+def level_right(likely_path: list[str], labels: list[dict], dim: str, k: int) -> bool:
+    """Whether the first k levels of a path match the first k levels of any label record."""
+    return any(norm_path(rec[dim]).split(" - ")[:k] == likely_path[:k] for rec in labels) and len(likely_path) >= k
+
+
+def choose_thresholds(likely: list[dict], labels: list[list[dict]]) -> dict[str, list[float]]:
+    """Per dimension and level, the lowest threshold whose out-of-fold precision reaches PRECISION + MARGIN."""
+    out = {}
+    grid = [round(float(x), 2) for x in np.arange(0.30, 0.991, 0.01)]
+    for dim in DIMS:
+        levels = []
+        for k in range(1, DEPTH[dim] + 1):
+            pairs = [(lk[dim].p[k - 1], level_right(lk[dim].path, lab, dim, k))
+                     for lk, lab in zip(likely, labels) if dim in lk and len(lk[dim].p) >= k]
+            best = 1.01
+            for t in reversed(grid):
+                hit = [ok for p, ok in pairs if p >= t]
+                if len(hit) >= MIN_ANSWERED and sum(hit) / len(hit) >= min(PRECISION[dim] + MARGIN, 0.99):
+                    best = t
+                elif len(hit) >= MIN_ANSWERED:
+                    break
+            levels.append(float(best))
+        out[dim] = levels
+    return out

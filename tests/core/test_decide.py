@@ -1,0 +1,119 @@
+"""Tests for bot.core.decide: priors, the log-linear decision, likely/candidates, repo corrections, settling facts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.core.decide import Decider
+from bot.core.decide.priors import Priors, Record, family_of
+from bot.core.decide.repo import repo_counts
+from bot.core.decide.settle import settling_facts
+from bot.core.decide.space import spaces_from_taxonomy
+from bot.core.triage import triage
+from bot.core.types import Evidence
+
+DEP = "Environment Compatibility Issues - Dependency Library Compatibility"
+QUANT = "Data and Computation Issues - Quantization Compatibility Issues"
+CONF = "Configuration and Parameter Setting Errors - Inference Configuration Error"
+OOM = "Crash - CUDA Error - Out of Memory"
+GPU = "Hardware and Resource Limitations - GPU Memory Insufficiency"
+GARBLED = ("Garbled output from Qwen2.5-7B-Instruct",
+           "I serve the model and the answers are garbled: random characters and repeated words.")
+
+
+@pytest.fixture(scope="module")
+def rs():
+    from bot.core.ruleset import RuleSet
+
+    return RuleSet.load()
+
+
+@pytest.fixture(scope="module")
+def spaces(rs):
+    return spaces_from_taxonomy(rs.taxonomy)
+
+
+@pytest.fixture(scope="module")
+def shipped(rs):
+    from bot.ml import load_decider
+
+    return load_decider(rs.taxonomy)
+
+
+def test_the_classes_are_the_taxonomy_leaves_and_level_marginals_add_up(spaces):
+    cause = spaces["root_cause"]
+    assert DEP in cause.leaves and "Environment Compatibility Issues" not in cause.leaves
+    p = np.full(cause.size, 1 / cause.size)
+    for marg in cause.level_marginals(p):
+        assert marg.sum() == pytest.approx(1.0)
+    assert len(cause.index("Environment Compatibility Issues")) == 4  # its leaves, the odd double-space one too
+    assert len(cause.index("No Such Node")) == 0
+
+
+def test_priors_follow_the_records_and_back_off_to_the_general_context(spaces):
+    records = [Record(OOM, GPU, "Inference", "qwen")] * 6 + [Record(OOM, DEP, "Inference", "llama")] * 2
+    pri = Priors(spaces, records)
+    cause, sym = spaces["root_cause"], spaces["symptom"]
+    s, t = sym.leaves.index(OOM), spaces["stage"].leaves.index("Inference")
+    qwen, llama = pri.cause[pri.family("QwenLM/Qwen2.5"), t, s], pri.cause[pri.family("meta-llama/llama3"), t, s]
+    assert qwen.sum() == pytest.approx(1.0) and llama.sum() == pytest.approx(1.0)
+    assert qwen[cause.leaves.index(GPU)] > llama[cause.leaves.index(GPU)]  # the family shifts it
+    assert llama[cause.leaves.index(GPU)] > llama[cause.leaves.index(DEP)] * 0.5  # but backs off to all OOMs
+    other = pri.cause[pri.family("vllm-project/vllm"), t, s]
+    assert other.argmax() == cause.leaves.index(GPU)  # an unknown family gets the pooled distribution
+    assert family_of("deepseek-ai/DeepSeek-V3") == "deepseek" and family_of(None) == "other"
+
+
+def test_evidence_is_a_likelihood_feature_and_likely_levels_are_marginals(rs):
+    decider = Decider(rs.taxonomy)
+    prior = decider.cause_prior(None, decider.symptom_prior(None), np.array([0.9, 0.1]))
+    base = decider.summarise("root_cause", decider.distribution("root_cause", prior, [], None))
+    ev = [Evidence(rule="x", node=QUANT, weight=6.0)]
+    moved = decider.summarise("root_cause", decider.distribution("root_cause", prior, ev, None))
+    assert moved.likely.path == QUANT.split(" - ") and moved.likely.p[0] >= moved.likely.p[1]
+    assert moved.likely.p[1] > base.candidates[0].p
+    assert [c.p for c in moved.candidates] == sorted((c.p for c in moved.candidates), reverse=True)
+    assert decider.depth("root_cause", moved.likely, "rules") <= 2
+
+
+def test_repo_counts_keep_each_issues_latest_correction():
+    rows = [{"number": 1, "dimension": "root_cause", "record": {"path": DEP.split(" - ")}},
+            {"number": 1, "dimension": "root_cause", "record": {"path": QUANT.split(" - ")}},  # changed their mind
+            {"number": 2, "dimension": "root_cause", "record": {"path": QUANT.split(" - ")}},
+            {"number": 3, "dimension": "symptom", "record": {"path": None}},  # "no label" counts for nothing
+            {"number": 4, "dimension": "label", "record": {"path": ["x"]}}]
+    assert repo_counts(rows) == {"root_cause": {QUANT: 2.0}}
+
+
+def test_three_cause_corrections_in_a_repo_change_its_next_decision(rs, shipped):
+    from bot.ml import load_default
+
+    clf = load_default()
+    before = triage(*GARBLED, rs, classifier=clf, decider=shipped, repo="acme/models")
+    assert before.likely["root_cause"].path != CONF.split(" - ")
+    after = triage(*GARBLED, rs, classifier=clf, decider=shipped, repo="acme/models",
+                   repo_counts={"root_cause": {CONF: 3}})
+    assert after.likely["root_cause"].path == CONF.split(" - ")
+    assert after.candidates["root_cause"][0].path == CONF.split(" - ")
+    assert after.candidates["root_cause"][0].p > before.candidates["root_cause"][1].p + 0.2
+
+
+def test_likely_and_candidates_are_in_the_json_and_nothing_is_applied_without_a_signal(rs, shipped):
+    out = triage("CUDA OOM", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", rs,
+                 decider=shipped).to_json()
+    assert out["likely"]["symptom"]["path"] == OOM and len(out["likely"]["symptom"]["p"]) == 3
+    assert out["symptom"] and OOM.startswith(out["symptom"])
+    assert 1 <= len(out["candidates"]["root_cause"]) <= 3 and all(0 <= c["p"] <= 1 for c in out["candidates"]["stage"])
+    typo = triage("Typo in the README", "It says 'comit' instead of 'commit'.", rs, decider=shipped).to_json()
+    assert typo["symptom"] is None and typo["labels"] == []  # a weak rule may give a guess, nothing to label on
+    thanks = triage("Thanks", "Great work on this release.", rs, decider=shipped).to_json()
+    assert thanks["likely"] == {} and thanks["candidates"] == {} and thanks["symptom"] is None
+
+
+def test_settling_facts_name_what_tells_the_likely_cause_from_the_runner_up(rs, shipped):
+    d = triage(*GARBLED, rs, decider=shipped, repo="QwenLM/Qwen2.5")
+    facts = settling_facts(d)
+    assert 1 <= len(facts) <= 2 and all(f.command for f in facts)
+    told = triage(*GARBLED, rs, decider=shipped, fixed={"root_cause": DEP.split(" - ")})
+    assert settling_facts(told) == []
