@@ -23,6 +23,9 @@ PRECISION = {"symptom": 0.90, "root_cause": 0.85, "stage": 0.90}
 MARGIN = 0.03
 """Thresholds are chosen for this much more precision than required, since they are chosen on the same folds."""
 MIN_ANSWERED = 8
+MIN_REAL = 50
+"""Thresholds are chosen on the real issues' out-of-fold probabilities (rows with a `source` URL) when there are this
+many: they promise precision on real trackers, where first posts say less than the issues we wrote ourselves."""
 L2 = 1.0
 """Penalty pulling the weights towards DEFAULT_THETA (few parameters, but few examples)."""
 STRENGTH = 4.0
@@ -141,7 +144,9 @@ def fit_decider(taxonomy, ruleset, rows: list[dict], facts: list[Facts], records
             clf = FixedText(texts[i]) if mode == "text" else None
             _, _, likely, _ = decide_all(facts[i], ruleset, deciders[fold_of[i]], classifier=clf, repo=row.get("repo"))
             oof.append(likely)
-        thresholds[mode] = choose_thresholds(oof, labels)
+        real = [i for i, row in enumerate(rows) if row.get("source")]  # issues from a tracker, not our own writing
+        use = real if len(real) >= MIN_REAL else range(len(rows))
+        thresholds[mode] = choose_thresholds([oof[i] for i in use], [labels[i] for i in use])
     return base | {"records": record_rows(records, set(exclude_dev)), "theta": theta, "thresholds": thresholds,
                    "meta": meta or {}}
 
