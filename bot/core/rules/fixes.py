@@ -10,6 +10,24 @@ from bot.core.sanitize import code
 from bot.core.types import FixRef, Warning_
 
 MAX_SHOWN = 3
+SERVING = {"vllm.yml": "vllm", "sglang.yml": "sglang", "lmdeploy.yml": "lmdeploy", "ollama.yml": "ollama",
+           "llamacpp.yml": "llama_cpp"}
+"""Fix files written for one serving runtime, and that runtime's name in Facts.runtimes."""
+NO_TORCH = frozenset({"ollama", "llama_cpp"})
+"""Runtimes that do not run PyTorch: PyTorch-level advice does not apply to their users."""
+TORCH_FILES = frozenset({"torch_cuda.yml", "transformers.yml", "peft.yml", "trl.yml", "deepspeed.yml",
+                         "flash_attn.yml", "bitsandbytes.yml", "llamafactory.yml"})
+
+
+def off_stack(file: str, runtimes: list[str]) -> bool:
+    """True when a fix was written for another stack than the one the issue runs (its first runtime): a vLLM flag
+    for an sglang user, a llama-cpp-python gate for an Ollama user, a PyTorch allocator setting for llama.cpp."""
+    if not runtimes:
+        return False
+    main, own = runtimes[0], SERVING.get(file)
+    if own is not None:
+        return main in SERVING.values() and main != own
+    return main in NO_TORCH and file in TORCH_FILES
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,7 @@ class FixIndex:
             if alt.hit(scan) is None:
                 continue
             if i not in vetoed:
-                vetoed[i] = f.vetoed(scan)
+                vetoed[i] = off_stack(f.file, scan.runtimes) or f.vetoed(scan)
             if not vetoed[i]:
                 out.append((i, j, alt.score(scan)))
         return out
