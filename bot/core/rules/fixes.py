@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.rules.compile import Node, gates
 from bot.core.rules.schema import CheckRule, FixRule
@@ -20,9 +20,19 @@ class Compiled:
     alts: tuple[Node, ...]
     unless: Node | None
     file: str
+    gate: tuple | None = field(init=False, repr=False, compare=False)
+    """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
+
+    def __post_init__(self):
+        g = [gates(a) for a in self.alts]
+        gate = tuple((pool, frozenset(ids)) for a in g for pool, ids in a) if g and all(a is not None for a in g) else None
+        object.__setattr__(self, "gate", gate)
 
     def holds(self, scan) -> bool:
-        """True when some alternative holds and `unless` does not."""
+        """True when some alternative holds and `unless` does not (no alternative can when none of the patterns
+        it needs is found: the scan's pooled hits are tested first)."""
+        if self.gate is not None and all(scan.found(pool).isdisjoint(ids) for pool, ids in self.gate):
+            return False
         return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
 
     def vetoed(self, scan) -> bool:
