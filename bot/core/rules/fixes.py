@@ -57,7 +57,15 @@ class FixIndex:
                     self.ungated.append((i, j))
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
-        """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied."""
+        """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
+        the scan for its current decided paths and kind, the only per-issue state a rule reads that changes)."""
+        key = (self, frozenset(scan.chosen.items()), scan.kind)
+        got = scan.memo.get(key)
+        if got is None:
+            got = scan.memo[key] = tuple(self._scored(scan))
+        return list(got)
+
+    def _scored(self, scan) -> list[tuple[int, int, int]]:
         todo = set(self.ungated)
         for pool, table in self.gated.items():
             for pid in scan.found(pool).intersection(table):

@@ -24,6 +24,8 @@ class Scan:
         self._data: dict[tuple[str, ...], bytes] = {}
         self._found: dict[Pool | tuple[Pool, int], tuple[frozenset[int], tuple[int, ...]]] = {}
         self._env: dict[str, str] | None = None
+        self.memo: dict = {}
+        """Per-issue results keyed by what they depend on (e.g. fixes scored given `chosen` and `kind`)."""
 
     @property
     def env(self) -> dict[str, str]:
