@@ -29,9 +29,9 @@ class Compiled:
         object.__setattr__(self, "gate", gate)
 
     def holds(self, scan) -> bool:
-        """True when some alternative holds and `unless` does not (no alternative can when none of the patterns
-        it needs is found: the scan's pooled hits are tested first)."""
-        if self.gate is not None and all(scan.found(pool).isdisjoint(ids) for pool, ids in self.gate):
+        """True when some alternative holds and `unless` does not (false at once when the pools the scan has
+        already searched show that none of the patterns an alternative needs occurs)."""
+        if self.gate is not None and scan.ruled_out(self.gate):
             return False
         return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
 
