@@ -144,7 +144,9 @@ class Requirements(Strict):
         reporter's own runtime first, never one that imports a module that fails to import."""
         runtimes = tuple(facts.runtimes)
         scan = self.scan(facts)
-        fit = [k for k, c in enumerate(self.commands) if self.holds(c.id, scan) and not set(c.imports) & failing]
+        nodes, gated, none = self._nodes, self._gates, (None, None)  # read once: private attributes are slow
+        fit = [k for k, c in enumerate(self.commands)
+               if _holds(nodes.get(c.id, none), gated.get(c.id), scan) and not set(c.imports) & failing]
         usable = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
