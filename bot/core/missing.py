@@ -11,7 +11,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from bot.core import versions
 from bot.core.rulefile import RulesError, load_yaml
-from bot.core.rules.compile import Compiler, Node
+from bot.core.rules.compile import Compiler, Node, gates
 from bot.core.rules.load import _problem, cond_of, reason
 from bot.core.rules.scan import Scan
 from bot.core.rules.schema import Cond, Rule, Strict
@@ -79,6 +79,8 @@ class Requirements(Strict):
     """Rule or command id -> its compiled (when, unless); item key -> (stated, None)."""
     _compiler: Compiler | None = PrivateAttr(default=None)
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
+    _gates: dict[str, tuple | None] = PrivateAttr(default_factory=dict)
+    """Rule or command id -> (pool, pattern ids) pairs one of which its `when` needs found (None: no cheap test)."""
 
     @model_validator(mode="after")
     def _known_items(self) -> Requirements:
@@ -122,12 +124,13 @@ class Requirements(Strict):
 
     def holds(self, key: str, scan: Scan) -> bool:
         """Whether a rule's or command's `when` holds and its `unless` does not."""
-        when, unless = self._nodes.get(key, (None, None))
-        return (when is None or scan.holds(when)) and (unless is None or not scan.holds(unless))
+        return _holds(self._nodes.get(key, (None, None)), self._gates.get(key), scan)
 
     def fired(self, scan: Scan) -> list[AskRule]:
-        """The ask rules that hold for the issue, in file order."""
-        return [r for r in self.rules if self.holds(r.id, scan)]
+        """The ask rules that hold for the issue, in file order (a rule none of whose needed patterns the scan
+        found is skipped before its nodes are evaluated)."""
+        nodes, gated = self._nodes, self._gates
+        return [r for r in self.rules if _holds(nodes.get(r.id, (None, None)), gated.get(r.id), scan)]
 
     def command_for(self, item: str, facts: Facts, failing: frozenset[str] = frozenset()) -> str | None:
         """The first command usable for this issue that prints the item, or None."""
@@ -141,7 +144,9 @@ class Requirements(Strict):
         reporter's own runtime first, never one that imports a module that fails to import."""
         runtimes = tuple(facts.runtimes)
         scan = self.scan(facts)
-        fit = [k for k, c in enumerate(self.commands) if self.holds(c.id, scan) and not set(c.imports) & failing]
+        nodes, gated, none = self._nodes, self._gates, (None, None)  # read once: private attributes are slow
+        fit = [k for k, c in enumerate(self.commands)
+               if _holds(nodes.get(c.id, none), gated.get(c.id), scan) and not set(c.imports) & failing]
         usable = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
@@ -227,7 +232,22 @@ def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen:
             if problem:
                 raise RulesError(name, owner.id, problem)
         req._nodes[owner.id] = (when, unless)
+        req._gates[owner.id] = _gate(when)
     return req
+
+
+def _gate(node: Node | None) -> tuple | None:
+    """(pool, pattern ids) pairs one of which must be found for the node to hold (None: no such cheap test)."""
+    g = gates(node) if node is not None else None
+    return tuple((pool, frozenset(ids)) for pool, ids in g) if g is not None else None
+
+
+def _holds(nodes: tuple[Node | None, Node | None], gate: tuple | None, scan: Scan) -> bool:
+    """Whether `when` (None: always) holds and `unless` does not; false at once when `gate` says `when` cannot."""
+    when, unless = nodes
+    if gate is not None and scan.ruled_out(gate):
+        return False
+    return (when is None or scan.holds(when)) and (unless is None or not scan.holds(unless))
 
 
 def _compile(compiler: Compiler, mapping: dict, doc: AskFile, name: str, key: str) -> Node:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.rules.compile import Node, gates
 from bot.core.rules.schema import CheckRule, FixRule
@@ -38,9 +38,19 @@ class Compiled:
     alts: tuple[Node, ...]
     unless: Node | None
     file: str
+    gate: tuple | None = field(init=False, repr=False, compare=False)
+    """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
+
+    def __post_init__(self):
+        g = [gates(a) for a in self.alts]
+        gate = tuple((pool, frozenset(ids)) for a in g for pool, ids in a) if g and all(a is not None for a in g) else None
+        object.__setattr__(self, "gate", gate)
 
     def holds(self, scan) -> bool:
-        """True when some alternative holds and `unless` does not."""
+        """True when some alternative holds and `unless` does not (false at once when the pools the scan has
+        already searched show that none of the patterns an alternative needs occurs)."""
+        if self.gate is not None and scan.ruled_out(self.gate):
+            return False
         return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
 
     def vetoed(self, scan) -> bool:
@@ -65,7 +75,15 @@ class FixIndex:
                     self.ungated.append((i, j))
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
-        """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied."""
+        """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
+        the scan for its current decided paths and kind, the only per-issue state a rule reads that changes)."""
+        key = (self, frozenset(scan.chosen.items()), scan.kind)
+        got = scan.memo.get(key)
+        if got is None:
+            got = scan.memo[key] = tuple(self._scored(scan))
+        return list(got)
+
+    def _scored(self, scan) -> list[tuple[int, int, int]]:
         todo = set(self.ungated)
         for pool, table in self.gated.items():
             for pid in scan.found(pool).intersection(table):

@@ -24,6 +24,8 @@ class Scan:
         self._data: dict[tuple[str, ...], bytes] = {}
         self._found: dict[Pool | tuple[Pool, int], tuple[frozenset[int], tuple[int, ...]]] = {}
         self._env: dict[str, str] | None = None
+        self.memo: dict = {}
+        """Per-issue results keyed by what they depend on (e.g. fixes scored given `chosen` and `kind`)."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -60,6 +62,16 @@ class Scan:
             branches = pool.set.branches_in(self.data(pool.key))
             got = self._found[pool] = (frozenset(pool.set.owners(branches)), branches)
         return got[0]
+
+    def ruled_out(self, gate) -> bool:
+        """True when none of a gate's (pool, pattern ids) pairs can match, judged only from pools already scanned (a
+        gate never scans a pool: one not scanned yet leaves the answer False, for the nodes themselves to decide)."""
+        found = self._found
+        for pool, ids in gate:
+            got = found.get(pool)
+            if got is None or not got[0].isdisjoint(ids):
+                return False
+        return True
 
     def error_found(self, pool: Pool, i: int) -> frozenset[int]:
         """The pool's patterns that occur in one field (type, message, line) of error i (cached)."""
