@@ -84,6 +84,7 @@ class FixIndex:
         return list(got)
 
     def _scored(self, scan) -> list[tuple[int, int, int]]:
+        """The work of `scored`: gated candidates, their hits, vetoes (including another stack's fixes), scores."""
         todo = set(self.ungated)
         for pool, table in self.gated.items():
             for pid in scan.found(pool).intersection(table):
