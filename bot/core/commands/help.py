@@ -1,0 +1,27 @@
+"""`/firstmile help` (or `@slug help`): show the commands; anyone may ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.text import code_span
+
+
+@dataclass(frozen=True)
+class Help:
+    """`/firstmile help`: show the commands."""
+
+    line: str = field(default="", compare=False, kw_only=True)
+
+
+def parse(word: str, rest: str, line: str) -> Help | CommandError:
+    """`/firstmile` alone or `/firstmile help`."""
+    if rest.strip().lower() in ("", "help"):
+        return Help(line=line)
+    bad = code_span("/firstmile " + rest, 60)
+    return CommandError(f"Unknown command {bad}; try `/firstmile help`.", line=line)
+
+
+SPEC = CommandSpec(words=("firstmile",), types=(Help,), parse=parse, permission="none",
+                   help=(("/firstmile help", "show this help"),))
