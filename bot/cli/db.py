@@ -9,7 +9,6 @@ TABLES = {
     # table: (columns copied, conflict target); ids of overrides and retries are kept, so their order is too
     "deliveries": ("id, event, action, payload, received_at, status, attempts, last_error, updated_at", "id"),
     "overrides": ("id, repo, number, dimension, record, title, body, at", "id"),
-    "command_runs": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
     "issue_state": ("repo, number, comment_id, comment_body, bot_applied, human_added, human_removed, comments, "
                     "decision, updated_at", "repo, number"),
     "seen_comments": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
@@ -17,7 +16,7 @@ TABLES = {
     # 0100 (related issues): maintainers' verdicts; the FTS5 index itself is rebuilt from the issues, not copied
     "related_links": ("repo, number, other, verdict, by_login, at", "repo, number, other"),
 }
-"""What `db copy` moves, in this order. Feature tables (0100-0299) add themselves here with their migration."""
+"""What `db copy` moves, in this order. Feature tables (0100-0399) add themselves here with their migration."""
 
 BATCH = 500
 

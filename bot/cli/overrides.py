@@ -7,8 +7,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 
-DIMENSIONS = ("symptom", "root_cause", "stage")
-SEP = " - "
+from bot.core.taxonomy import DIMENSIONS, SEP
 
 
 def register(subparsers) -> None:

@@ -14,6 +14,7 @@ from bot.core import actions
 from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
+from bot.core.taxonomy import DIMENSIONS
 from bot.core.triage import triage
 from bot.github import labels, related, repoconfig, sticky
 from bot.github.client import GitHubUnavailable
@@ -27,7 +28,6 @@ router = routing.Router()
 MAX_COMMENTS = 30
 """Human comments kept per issue for re-extraction (the latest ones)."""
 MAX_COMMENT_CHARS = 20_000
-DIMENSIONS = ("symptom", "root_cause", "stage")
 
 
 @functools.lru_cache(maxsize=1)
