@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.commands.plan import Context, Plan, Resolver, record
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 
 
 @dataclass(frozen=True)
-class Duplicate:
+class Duplicate(Parsed):
     """`/duplicate #N`: this issue duplicates #N (recorded as the truth; sets the possible-duplicate label)."""
 
     number: int
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
-class NotDuplicate:
+class NotDuplicate(Parsed):
     """`/not-duplicate [#N]`: not a duplicate (of #N, or of the issue the bot named): the label goes, the link is
     hidden for good."""
 
     number: int | None = None
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse(word: str, rest: str, line: str) -> Duplicate | NotDuplicate | CommandError:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 from bot.core.commands.text import code_span
 
 
 @dataclass(frozen=True)
-class Help:
+class Help(Parsed):
     """`/firstmile help`: show the commands."""
-
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse(word: str, rest: str, line: str) -> Help | CommandError:

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.commands.plan import Context, Plan, Resolver, record
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 from bot.core.commands.text import code_span
 
 
 @dataclass(frozen=True)
-class NeedsInfo:
+class NeedsInfo(Parsed):
     """`/needs-info [keys...]`: ask the reporter for these keys (none: the bot's own list)."""
 
     keys: tuple[str, ...]
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
-class InfoOk:
+class InfoOk(Parsed):
     """`/info-ok`: the information given is enough; stop asking."""
-
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse_needs_info(word: str, rest: str, line: str) -> NeedsInfo:

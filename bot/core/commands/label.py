@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.commands.plan import (
     Context,
@@ -13,7 +13,7 @@ from bot.core.commands.plan import (
     record,
     resolve_name,
 )
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 from bot.core.commands.text import code_span, split_args, split_first
 
 MAX_LABEL_LEN = 50
@@ -21,12 +21,11 @@ MAX_LABEL_LEN = 50
 
 
 @dataclass(frozen=True)
-class LabelEdit:
+class LabelEdit(Parsed):
     """`/label add a`, `/label remove b`, `/label +a -b`: label names exactly as typed (unquoted)."""
 
     add: tuple[str, ...]
     remove: tuple[str, ...]
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse(word: str, rest: str, line: str) -> LabelEdit | CommandError:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.core.commands.plan import Context, Plan, Resolver, dimension_fn, record, resolve_name
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 from bot.core.commands.text import defang, unquote
 
 DIMENSION = {"symptom": "symptom", "cause": "root_cause", "stage": "stage"}
@@ -15,12 +15,11 @@ _EXAMPLE = {"symptom": "hang", "cause": "dependency library compatibility", "sta
 
 
 @dataclass(frozen=True)
-class SetNode:
+class SetNode(Parsed):
     """`/symptom <node>`, `/cause <node>`, `/stage <node>`: the node name is kept raw for the resolver."""
 
     dimension: Literal["symptom", "root_cause", "stage"]
     name: str
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse(word: str, rest: str, line: str) -> SetNode | CommandError:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.core.commands.plan import Plan
-from bot.core.commands.spec import CommandError, CommandSpec
+from bot.core.commands.spec import CommandError, CommandSpec, Parsed
 
 
 @dataclass(frozen=True)
-class Triage:
+class Triage(Parsed):
     """`/triage`: run the triage again now."""
-
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 def parse(word: str, rest: str, line: str) -> Triage | CommandError:

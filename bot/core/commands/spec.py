@@ -13,11 +13,17 @@ Effect = Callable[[Any, Any, Any], Any]
 
 
 @dataclass(frozen=True)
-class CommandError:
+class Parsed:
+    """What a comment line parsed to; `line` (the text, for messages) does not count in equality."""
+
+    line: str = field(default="", compare=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class CommandError(Parsed):
     """A line addressed to us that we cannot run; `message` is safe markdown for a reply."""
 
     message: str
-    line: str = field(default="", compare=False, kw_only=True)
 
 
 @dataclass(frozen=True)
