@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from bot.cli._inputs import fail
 from bot.cli.triage import add_common, load_classifier, load_ruleset
 
 
@@ -27,8 +28,7 @@ def run(args) -> int:
     try:
         rows, _ = read_labelled([args.dataset])
     except ValueError as exc:
-        print(f"firstmile eval: {exc}", file=sys.stderr)
-        return 2
+        return fail("eval", exc)
     ruleset = load_ruleset(args.rules)
     if ruleset is None:
         return 1

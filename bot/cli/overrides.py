@@ -7,16 +7,16 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 
+from bot.cli._options import actions, add_database_url
 from bot.core.taxonomy import DIMENSIONS, SEP
 
 
 def register(subparsers) -> None:
     """Add the `overrides` subcommand and its `export` action."""
-    p = subparsers.add_parser("overrides", help="work with the label corrections maintainers made by command")
-    actions = p.add_subparsers(dest="overrides_command", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write one JSON line per corrected issue: id, source, repo, title, "
-                                               "body, labels [{symptom, root_cause, stage}]")
-    export.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+    overrides = actions(subparsers, "overrides", "work with the label corrections maintainers made by command")
+    export = overrides.add_parser("export", help="write one JSON line per corrected issue: id, source, repo, title, "
+                                                 "body, labels [{symptom, root_cause, stage}]")
+    add_database_url(export)
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="the output file (default: stdout)")
     export.add_argument("--duplicates", action="store_true",
                         help="write the maintainers' /duplicate and /not-duplicate verdicts instead, one per line: "
