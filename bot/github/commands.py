@@ -19,7 +19,7 @@ from bot.core.commands import (
 from bot.core.overrides import RANK, Context, Plan, decide_all
 from bot.core.taxonomy import DIMENSIONS, SEP
 from bot.core.triage import triage
-from bot.github import labels, related, repoconfig
+from bot.github import labels, records, related
 from bot.github.writer import IssueWriter
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,9 @@ async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict
     """The bot's own (path, confidence) per dimension: first override's record, else stored triage, else now."""
     if all(isinstance(c, (Help, CommandError, Triage)) for c in cmds):
         return {}
-    for record in await ctx.store.overrides(full, int(issue["number"])):
-        if record.get("bot_decision") is not None:
-            return {d: (tuple(p), c) for d, (p, c) in record["bot_decision"].items()}
+    for record in await records.overrides(ctx, full, int(issue["number"])):
+        if record.bot_decision is not None:
+            return dict(record.bot_decision)
     if state is not None and state.decision:
         decision = state.decision
     else:
@@ -129,17 +129,13 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
     await writer.remove_labels(plan.remove_labels)
     for name, added in [*((n, True) for n in plan.add_labels), *((n, False) for n in plan.remove_labels)]:
         await ctx.store.label_event(full, number, name, added=added, by_bot=False)  # a human's: never fought
-    bot_decision = {d: [list(p), c] for d, (p, c) in decision.items()}
-    stored = {(r.get("comment_id"), r.get("at"), r.get("dimension")) for r in await ctx.store.overrides(full, number)}
+    stored = {(r.comment_id, r.at, r.dimension) for r in await records.overrides(ctx, full, number)}
     for record in plan.overrides:
         if (comment["id"], record.at, record.dimension) in stored:
             continue  # stored by an earlier run of this comment version whose re-triage failed
-        await ctx.store.add_override(full, number, record.dimension,
-                                     record.model_dump(mode="json") | {"comment_id": comment["id"],
-                                                                       "bot_decision": bot_decision},
-                                     str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
+        await records.add_override(ctx, full, number, record, comment["id"], decision, issue, time.time())
         if record.dimension == "duplicate_of":
-            await related.record(ctx, full, number, record.model_dump(mode="json"), record.login)
+            await related.record(ctx, full, number, record, record.login)
     if plan.react:
         await writer.react(comment["id"], plan.react)
     if plan.reply:

@@ -16,7 +16,7 @@ from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import DIMENSIONS
 from bot.core.triage import triage
-from bot.github import labels, related, repoconfig, sticky
+from bot.github import labels, records, related, repoconfig, sticky
 from bot.github.client import GitHubUnavailable
 from bot.github.writer import IssueWriter
 from bot.store import IssueState
@@ -174,12 +174,12 @@ def _remember(state: IssueState, comment: dict) -> None:
     state.comments = [*kept, {"id": comment["id"], "body": body}][-MAX_COMMENTS:]
 
 
-async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
+async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, records.StoredOverride]:
     """The latest human override per taxonomy dimension."""
     out: dict[str, dict] = {}
-    for record in await ctx.store.overrides(key, number):
-        if record.get("dimension") in DIMENSIONS:
-            out[record["dimension"]] = record
+    for record in await records.overrides(ctx, key, number):
+        if record.dimension in DIMENSIONS:
+            out[record.dimension] = record
     return out
 
 

@@ -47,6 +47,21 @@ class OverrideRecord(BaseModel):
     """For `/not-duplicate [#N]`: the issue it does not duplicate (that link is hidden for good)."""
 
 
+class StoredOverride(OverrideRecord):
+    """An override as the store keeps it: the record, the comment that made it, the bot's decision at the time."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    issue: str = ""
+    at: str = ""
+    login: str = ""
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    comment_id: int | None = None
+    bot_decision: dict[str, tuple[tuple[str, ...], float]] | None = None
+    """The bot's (path, confidence) per dimension when the command ran."""
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything the decide step knows about the issue and the commenter; the shell fills it in."""
