@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 
 from bot.cli._options import actions, add_database_url
-from bot.core.taxonomy import DIMENSIONS, SEP
 
 
 def register(subparsers) -> None:
@@ -33,6 +32,8 @@ def export_rows(rows: Iterable[dict], latest: Mapping[tuple[str, int], dict | No
     kept. Yields a skip reason (a str) for an issue whose labels are not all known, e.g. a label removed without a
     replacement, so that no row trains on a guess.
     """
+    from bot.core.taxonomy import DIMENSIONS, SEP  # here: the web process imports the CLI, never the core
+
     issues: dict[tuple[str, int], list[dict]] = {}
     for row in rows:
         issues.setdefault((row["repo"], row["number"]), []).append(row)
@@ -82,6 +83,8 @@ def duplicate_rows(rows: Iterable[dict]) -> Iterator[dict]:
 
 def _bot_decision(group: list[dict]) -> dict[str, str]:
     """The bot's own path per dimension, from the records of one issue (the earliest record that states it)."""
+    from bot.core.taxonomy import SEP
+
     out: dict[str, str] = {}
     for row in group:
         record = row["record"]
