@@ -9,11 +9,8 @@ from bot.core.commands import CommandError, Help, code_span, help_text
 from bot.core.commands.plan import (  # noqa: F401  (re-exported: the shell and tests import them from here)
     RANK,
     Context,
-    DimensionOf,
     OverrideRecord,
-    Permission,
     Plan,
-    Resolved,
     Resolver,
 )
 from bot.core.commands.registry import COMMANDS, spec_of

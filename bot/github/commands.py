@@ -9,13 +9,7 @@ from typing import Any
 import gidgethub
 from cachetools import TTLCache
 
-from bot.core.commands import (
-    CommandError,
-    Help,
-    LabelEdit,
-    Triage,
-    required_permission,
-)
+from bot.core.commands import reads, required_permission
 from bot.core.overrides import RANK, Context, Plan, decide_all
 from bot.core.taxonomy import DIMENSIONS, SEP
 from bot.core.triage import triage
@@ -54,11 +48,12 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     full, number = f"{where['owner']}/{where['repo']}", where["number"]
     needs = max((RANK[required_permission(c)] for c in cmds), default=0)
     permission = await permission_of(gh, where, login) if needs else "none"
+    gather = reads(cmds)
     repo_labels = None
-    if any(isinstance(c, LabelEdit) for c in cmds):
+    if "repo_labels" in gather:
         repo_labels = frozenset([lb["name"] async for lb in gh.getiter("/repos/{owner}/{repo}/labels", where)])
     state = await ctx.store.issue_state(full, number)
-    decision = await _bot_decision(ctx, setup, state, full, issue, cmds)
+    decision = await _bot_decision(ctx, setup, state, full, issue) if "decision" in gather else {}
     context = Context(
         login=login, permission=permission, is_author=login == (issue.get("user") or {}).get("login"),
         labels=tuple(str(lb["name"]) for lb in issue.get("labels") or []),
@@ -79,10 +74,8 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     return decide_all(cmds, context, resolve), decision
 
 
-async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict, cmds: list) -> dict:
+async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict) -> dict:
     """The bot's own (path, confidence) per dimension: first override's record, else stored triage, else now."""
-    if all(isinstance(c, (Help, CommandError, Triage)) for c in cmds):
-        return {}
     for record in await records.overrides(ctx, full, int(issue["number"])):
         if record.bot_decision is not None:
             return dict(record.bot_decision)

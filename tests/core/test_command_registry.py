@@ -72,3 +72,12 @@ def test_every_word_belongs_to_one_spec_and_every_spec_has_help_and_an_effect_or
         assert spec.effect is not None or spec.permission == "none"
     with pytest.raises(ValueError):
         by_word((*COMMANDS, CommandSpec(words=("label",), types=(Ping,), parse=PING.parse, help=())))
+
+
+def test_what_the_shell_gathers_follows_the_specs():
+    from bot.core.commands import reads
+
+    assert reads(parse_commands("/triage\n/firstmile help", slug=SLUG)) == frozenset()
+    assert reads(parse_commands("/symptom hang", slug=SLUG)) == {"decision"}
+    assert reads(parse_commands("/label +a\n/bogus-typo-word", slug=SLUG)) == {"decision", "repo_labels"}
+    assert reads(parse_commands(f"@{SLUG} frobnicate", slug=SLUG)) == frozenset()

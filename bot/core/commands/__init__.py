@@ -1,7 +1,14 @@
 """Slash commands: one CommandSpec per command (registry.COMMANDS), a pure parser (grammar) and typed commands."""
 
 from bot.core.commands.duplicate import Duplicate, NotDuplicate
-from bot.core.commands.grammar import MAX_COMMANDS, help_text, new_commands, parse_commands, required_permission
+from bot.core.commands.grammar import (
+    MAX_COMMANDS,
+    help_text,
+    new_commands,
+    parse_commands,
+    reads,
+    required_permission,
+)
 from bot.core.commands.help import Help
 from bot.core.commands.info import InfoOk, NeedsInfo
 from bot.core.commands.label import MAX_LABEL_LEN, LabelEdit
@@ -14,4 +21,4 @@ Command = Triage | LabelEdit | SetNode | NeedsInfo | InfoOk | Help | Duplicate |
 
 __all__ = ["MAX_COMMANDS", "MAX_LABEL_LEN", "Command", "CommandError", "CommandSpec", "Duplicate", "Help", "InfoOk",
            "LabelEdit", "NeedsInfo", "NotDuplicate", "SetNode", "Triage", "code_span", "help_text", "new_commands",
-           "parse_commands", "required_permission"]
+           "parse_commands", "reads", "required_permission"]

@@ -49,6 +49,11 @@ def required_permission(cmd: object, commands: Registry = COMMANDS) -> str:
     return "none" if isinstance(cmd, CommandError) else spec_of(cmd, commands).permission
 
 
+def reads(cmds: list, commands: Registry = COMMANDS) -> frozenset[str]:
+    """What the shell must gather for these commands' effects (see CommandSpec.reads); errors need nothing."""
+    return frozenset().union(*(spec_of(c, commands).reads for c in cmds if not isinstance(c, CommandError)))
+
+
 def help_text(slug: str, commands: Registry = COMMANDS) -> str:
     """The markdown help: every command, what it does, and who may run it."""
     rows = [(usage, what, spec.who()) for spec in commands for usage, what in spec.help]

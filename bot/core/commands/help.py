@@ -21,5 +21,5 @@ def parse(word: str, rest: str, line: str) -> Help | CommandError:
     return CommandError(f"Unknown command {bad}; try `/firstmile help`.", line=line)
 
 
-SPEC = CommandSpec(words=("firstmile",), types=(Help,), parse=parse, permission="none",
+SPEC = CommandSpec(words=("firstmile",), types=(Help,), parse=parse, permission="none", reads=frozenset(),
                    help=(("/firstmile help", "show this help"),))

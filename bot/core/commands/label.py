@@ -75,7 +75,8 @@ def effect(cmd: LabelEdit, ctx: Context, resolve: Resolver) -> Plan | str:
     return Plan(add_labels=tuple(add), remove_labels=tuple(remove), overrides=tuple(records))
 
 
-SPEC = CommandSpec(words=("label",), types=(LabelEdit,), parse=parse, effect=effect, help=(
+SPEC = CommandSpec(words=("label",), types=(LabelEdit,), parse=parse, effect=effect,
+                   reads=frozenset({"decision", "repo_labels"}), help=(
     ("/label add <name>...", "add labels"),
     ("/label remove <name>...", "remove labels"),
     ("/label +a -b", "add `a` and remove `b` in one go"),

@@ -20,6 +20,6 @@ def parse(word: str, rest: str, line: str) -> Triage | CommandError:
     return Triage(line=line)
 
 
-SPEC = CommandSpec(words=("triage",), types=(Triage,), parse=parse, author_may=True,
+SPEC = CommandSpec(words=("triage",), types=(Triage,), parse=parse, author_may=True, reads=frozenset(),
                    help=(("/triage", "run the triage again now"),),
                    effect=lambda cmd, ctx, resolve: Plan(retriage=True))

@@ -45,6 +45,9 @@ class CommandSpec:
     """The issue's author may run it whatever their role."""
     name_of: Callable[[Any], str] | None = None
     """The slash name of a parsed command, when one spec has several words."""
+    reads: frozenset[str] = frozenset({"decision"})
+    """What the shell gathers for the effect besides the issue: "decision" (the bot's own, for override records),
+    "repo_labels" (every label of the repository)."""
 
     def name(self, cmd: Any) -> str:
         """The slash name of a command, for messages."""
