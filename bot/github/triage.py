@@ -176,7 +176,7 @@ def _remember(state: IssueState, comment: dict) -> None:
 
 async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, records.StoredOverride]:
     """The latest human override per taxonomy dimension."""
-    out: dict[str, dict] = {}
+    out: dict[str, records.StoredOverride] = {}
     for record in await records.overrides(ctx, key, number):
         if record.dimension in DIMENSIONS:
             out[record.dimension] = record
