@@ -1,4 +1,4 @@
-"""The `firstmile` command line: every module in bot.cli adds one subcommand."""
+"""The `firstmile` command line: every public module in bot.cli adds one subcommand."""
 
 import argparse
 import importlib
@@ -16,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=bot.__version__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(bot.cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # what subcommands share (input, options), not a subcommand
         importlib.import_module(f"bot.cli.{info.name}").register(sub)
     return parser
 

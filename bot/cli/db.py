@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from bot.cli._options import actions, add_database_url
+
 TABLES = {
     # table: (columns copied, conflict target); ids of overrides and retries are kept, so their order is too
     "deliveries": ("id, event, action, payload, received_at, status, attempts, last_error, updated_at", "id"),
     "overrides": ("id, repo, number, dimension, record, title, body, at", "id"),
-    "command_runs": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
     "issue_state": ("repo, number, comment_id, comment_body, bot_applied, human_added, human_removed, comments, "
                     "decision, updated_at", "repo, number"),
     "seen_comments": ("repo, comment_id, updated_at, at", "repo, comment_id, updated_at"),
@@ -22,20 +23,19 @@ TABLES = {
     # 0100 (related issues): maintainers' verdicts; the FTS5 index itself is rebuilt from the issues, not copied
     "related_links": ("repo, number, other, verdict, by_login, at", "repo, number, other"),
 }
-"""What `db copy` moves, in this order. Feature tables (0100-0299) add themselves here with their migration."""
+"""What `db copy` moves, in this order. Feature tables (0100-0399) add themselves here with their migration."""
 
 BATCH = 500
 
 
 def register(subparsers) -> None:
     """Add the `db` subcommand and its actions."""
-    p = subparsers.add_parser("db", help="the database: apply migrations, copy SQLite to PostgreSQL")
-    actions = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    migrate = actions.add_parser("migrate", help="apply the schema migrations the database lacks (the server also "
-                                                 "does at start, under a lock)")
-    migrate.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+    db = actions(subparsers, "db", "the database: apply migrations, copy SQLite to PostgreSQL")
+    migrate = db.add_parser("migrate", help="apply the schema migrations the database lacks (the server also does at "
+                                            "start, under a lock)")
+    add_database_url(migrate)
     migrate.set_defaults(func=run_migrate)
-    copy = actions.add_parser("copy", help="copy every row from one database into another, e.g. "
+    copy = db.add_parser("copy", help="copy every row from one database into another, e.g. "
                                            "sqlite:///firstmile.sqlite3 postgresql://user:pass@host/db; stop the "
                                            "server first; rows already in the target are kept")
     copy.add_argument("source", metavar="FROM")

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from bot.cli._options import actions, add_database_url
+
 
 def register(subparsers) -> None:
     """Add the `deliveries` subcommand and its actions."""
-    p = subparsers.add_parser("deliveries", help="the stored webhook deliveries whose handling failed")
-    actions = p.add_subparsers(dest="deliveries_command", required=True, metavar="ACTION")
-    failed = actions.add_parser("failed", help="list failed deliveries, newest first: id, event, attempts, error")
+    deliveries = actions(subparsers, "deliveries", "the stored webhook deliveries whose handling failed")
+    failed = deliveries.add_parser("failed", help="list failed deliveries, newest first: id, event, attempts, error")
     failed.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    replay = actions.add_parser("replay", help="put every failed delivery back in the queue with its attempts reset; "
-                                               "a running server picks them up (WORKER=thread|process at once, "
-                                               "inline at its next start)")
+    replay = deliveries.add_parser("replay", help="put every failed delivery back in the queue with its attempts "
+                                                  "reset; a running server picks them up (WORKER=thread|process at "
+                                                  "once, inline at its next start)")
     for action in (failed, replay):
-        action.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+        add_database_url(action)
     failed.set_defaults(func=run_failed)
     replay.set_defaults(func=run_replay)
 

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli._inputs import fail
 from bot.cli.triage import add_common, load_classifier, load_decider, load_ruleset
 
 
@@ -48,8 +49,7 @@ def run(args) -> int:
         rows, _ = read_labelled([args.dataset])
         extra = read_labelled(args.train_extra)[0] if args.train_extra else []
     except ValueError as exc:
-        print(f"firstmile eval: {exc}", file=sys.stderr)
-        return 2
+        return fail("eval", exc)
     ruleset = load_ruleset(args.rules)
     if ruleset is None:
         return 1

@@ -6,7 +6,7 @@ import json
 import sys
 
 from bot.cli.related import Relater, add_options, read_jsonl
-from bot.cli.triage import InputError
+from bot.cli._inputs import InputError, fail
 
 KS = (1, 3, 5, 10)
 
@@ -57,14 +57,9 @@ def run(args) -> int:
     """Index every orig and the pool, query every dup (and solo), print the scores."""
     try:
         lines = read_jsonl(args.pairs, "obj")
-    except InputError as exc:
-        print(f"firstmile eval-related: {exc}", file=sys.stderr)
-        return 2
-    try:
         relater = Relater(args)
-    except ImportError as exc:
-        print(f"firstmile eval-related: {exc}", file=sys.stderr)
-        return 2
+    except (InputError, ImportError) as exc:
+        return fail("eval-related", exc)
     pairs, solos, number, ids = [], [], 0, {}
     for n, obj in enumerate(lines, 1):
         kind = obj.get("kind")

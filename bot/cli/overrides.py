@@ -7,17 +7,15 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 
-DIMENSIONS = ("symptom", "root_cause", "stage")
-SEP = " - "
+from bot.cli._options import actions, add_database_url
 
 
 def register(subparsers) -> None:
     """Add the `overrides` subcommand and its `export` action."""
-    p = subparsers.add_parser("overrides", help="work with the label corrections maintainers made by command")
-    actions = p.add_subparsers(dest="overrides_command", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write one JSON line per corrected issue: id, source, repo, title, "
-                                               "body, labels [{symptom, root_cause, stage}]")
-    export.add_argument("--database-url", metavar="URL", help="the store (default: DATABASE_URL or its default)")
+    overrides = actions(subparsers, "overrides", "work with the label corrections maintainers made by command")
+    export = overrides.add_parser("export", help="write one JSON line per corrected issue: id, source, repo, title, "
+                                                 "body, labels [{symptom, root_cause, stage}]")
+    add_database_url(export)
     export.add_argument("-o", "--output", metavar="FILE", default="-", help="the output file (default: stdout)")
     export.add_argument("--duplicates", action="store_true",
                         help="write the maintainers' /duplicate and /not-duplicate verdicts instead, one per line: "
@@ -34,6 +32,8 @@ def export_rows(rows: Iterable[dict], latest: Mapping[tuple[str, int], dict | No
     kept. Yields a skip reason (a str) for an issue whose labels are not all known, e.g. a label removed without a
     replacement, so that no row trains on a guess.
     """
+    from bot.core.taxonomy import DIMENSIONS, SEP  # here: the web process imports the CLI, never the core
+
     issues: dict[tuple[str, int], list[dict]] = {}
     for row in rows:
         issues.setdefault((row["repo"], row["number"]), []).append(row)
@@ -83,6 +83,8 @@ def duplicate_rows(rows: Iterable[dict]) -> Iterator[dict]:
 
 def _bot_decision(group: list[dict]) -> dict[str, str]:
     """The bot's own path per dimension, from the records of one issue (the earliest record that states it)."""
+    from bot.core.taxonomy import SEP
+
     out: dict[str, str] = {}
     for row in group:
         record = row["record"]

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli.triage import InputError, _read, load_classifier, load_ruleset, parse_issue
+from bot.cli._inputs import InputError, fail, json_object, parse_issue, read_text, source_name
+from bot.cli.triage import load_classifier, load_ruleset
 
 REPO = "offline"
 """The repo name the offline index files its issues under."""
@@ -97,23 +98,9 @@ def _segmenter(name: str):
 
 def read_jsonl(path: str, what: str) -> list[dict]:
     """The objects of a JSON Lines file (blank lines skipped); InputError names the line."""
-    name = "stdin" if path == "-" else path
-    out = []
-    for n, line in enumerate(_read(path).splitlines(), 1):
-        if line.strip():
-            out.append(parse_issue(line, f"{name}: line {n}") if what == "issue" else _obj(line, f"{name}: line {n}"))
-    return out
-
-
-def _obj(line: str, where: str) -> dict:
-    """One JSON object."""
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not JSON: {exc.msg}") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{where}: expected a JSON object")
-    return obj
+    read = parse_issue if what == "issue" else json_object
+    lines = enumerate(read_text(path).splitlines(), 1)
+    return [read(line, f"{source_name(path)}: line {n}") for n, line in lines if line.strip()]
 
 
 def run(args) -> int:
@@ -126,16 +113,10 @@ def run(args) -> int:
         if args.batch is not None:
             queries = read_jsonl(args.batch, "issue")
         else:
-            name = "stdin" if args.file == "-" else args.file
-            queries = [parse_issue(_read(args.file), f"{name}: line 1")]
-    except InputError as exc:
-        print(f"firstmile related: {exc}", file=sys.stderr)
-        return 2
-    try:
+            queries = [parse_issue(read_text(args.file), f"{source_name(args.file)}: line 1")]
         relater = Relater(args)
-    except ImportError as exc:
-        print(f"firstmile related: {exc}", file=sys.stderr)
-        return 2
+    except (InputError, ImportError) as exc:
+        return fail("related", exc)
     for issue in issues:
         relater.add(issue)
     out = sys.stdout

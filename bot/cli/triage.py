@@ -7,9 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-
-class InputError(ValueError):
-    """Bad input; the message names the line."""
+from bot.cli._inputs import InputError, fail, parse_issue, read_text, source_name
 
 
 def register(subparsers) -> None:
@@ -61,34 +59,6 @@ def load_decider(ruleset):
     return load(ruleset.taxonomy)
 
 
-def _read(path: str) -> str:
-    """The text of FILE, or stdin for "-"."""
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-
-
-def parse_issue(text: str, where: str) -> dict:
-    """One issue object with string title and body; InputError names `where` on anything else."""
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not JSON: {exc.msg}") from None
-    if not isinstance(obj, dict):
-        raise InputError(f"{where}: expected a JSON object with 'title' and 'body'")
-    for key in ("title", "body"):
-        if not isinstance(obj.get(key, ""), (str, type(None))):
-            raise InputError(f"{where}: '{key}' must be a string")
-    if "title" not in obj and "body" not in obj:
-        raise InputError(f"{where}: expected 'title' and 'body'")
-    return obj
-
-
 def iter_batch(text: str, name: str) -> Iterator[dict | None]:
     """Each line's issue (None for a blank line, which gets a blank output line)."""
     for n, line in enumerate(text.splitlines(), 1):
@@ -101,14 +71,11 @@ def run(args) -> int:
 
     try:
         if args.batch is not None:
-            text, name = _read(args.batch), ("stdin" if args.batch == "-" else args.batch)
-            issues = list(iter_batch(text, name))
+            issues = list(iter_batch(read_text(args.batch), source_name(args.batch)))
         else:
-            name = "stdin" if args.file == "-" else args.file
-            issues = [parse_issue(_read(args.file), f"{name}: line 1")]
+            issues = [parse_issue(read_text(args.file), f"{source_name(args.file)}: line 1")]
     except InputError as exc:
-        print(f"firstmile triage: {exc}", file=sys.stderr)
-        return 2
+        return fail("triage", exc)
     ruleset = load_ruleset(args.rules)
     if ruleset is None:
         return 1

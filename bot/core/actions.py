@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.core.commands.plan import StoredOverride
 from bot.core.reconcile import LabelPlan, needs_info_action, plan_labels
 from bot.core.render import render_comment
 from bot.core.repoconfig import RepoConfig
@@ -18,18 +19,18 @@ Correction = tuple[str, str, str, str]
 """(login, dimension, from, to) of a human override, as the sticky comment shows it."""
 
 
-def fixed_paths(overrides: dict[str, dict]) -> dict[str, list[str] | None]:
+def fixed_paths(overrides: dict[str, StoredOverride]) -> dict[str, list[str] | None]:
     """The human decision per dimension (None: no label), as `triage(fixed=...)` takes it."""
-    return {dim: list(rec["path"]) if rec.get("path") else None for dim, rec in overrides.items()}
+    return {dim: list(rec.path) if rec.path else None for dim, rec in overrides.items()}
 
 
-def show_corrections(decision: Decision, overrides: dict[str, dict], ruleset: RuleSet,
+def show_corrections(decision: Decision, overrides: dict[str, StoredOverride], ruleset: RuleSet,
                      language: str) -> tuple[Decision, list[Correction]]:
     """The decision (triaged with the overrides fixed) with a comment that says who corrected what."""
     if not overrides:
         return decision, []
-    corrections = [(str(rec.get("login", "")), DIMENSION_NAMES[dim], " - ".join(rec.get("bot_path") or ()),
-                    " - ".join(rec.get("path") or ())) for dim, rec in overrides.items()]
+    corrections = [(rec.login, DIMENSION_NAMES[dim], " - ".join(rec.bot_path or ()), " - ".join(rec.path or ()))
+                   for dim, rec in overrides.items()]
     lang = decision.facts.language if language == "auto" else language
     comment = render_comment(decision, ruleset.requirements, language=lang, corrections=corrections)
     return decision.model_copy(update={"comment": comment}), corrections

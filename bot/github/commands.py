@@ -1,87 +1,43 @@
-"""The GitHub side of slash commands: read a comment's new commands, check who may run them, apply the Plan."""
+"""The GitHub side of slash commands: check who may run them, decide the Plan, apply it (bot.github.pipeline calls)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any
 
 import gidgethub
 from cachetools import TTLCache
-from gidgethub import routing, sansio
 
-from bot.core.commands import (
-    CommandError,
-    Help,
-    LabelEdit,
-    Triage,
-    new_commands,
-    parse_commands,
-    required_permission,
-)
+from bot.core.commands import reads, required_permission
 from bot.core.overrides import RANK, Context, Plan, decide_all
 from bot.core.taxonomy import DIMENSIONS, SEP
 from bot.core.triage import triage
-from bot.github import labels, related, repoconfig
-from bot.github import triage as triage_router
-from bot.github.client import GitHubUnavailable
+from bot.github import labels, records, related
+from bot.github.writer import IssueWriter
 
 log = logging.getLogger(__name__)
 
-router = routing.Router()
-
-ISSUE = "/repos/{owner}/{repo}/issues/{number}"
 PERMISSIONS: TTLCache = TTLCache(maxsize=4096, ttl=60)
 """(repo, login) -> role_name, for a minute: one lookup per burst of commands."""
 REPLY_MARK = "<!-- firstmile:reply {id} {updated} -->"
-POST_ATTEMPTS = 3
 
 
-@router.register("issue_comment", action="created")
-@router.register("issue_comment", action="edited")
-async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
-    """Run the commands a human added to a comment, once per comment version."""
-    data = event.data
-    comment, issue, repository = data["comment"], data["issue"], data["repository"]
-    author = comment.get("user") or {}
-    actor = (data.get("sender") or author) if data.get("action") == "edited" else author  # who typed the text
-    if _is_bot(author, ctx) or _is_bot(actor, ctx):
-        return
-    login = str(actor["login"])
-    if issue.get("pull_request"):
-        return
-    if data.get("action") == "edited":
-        if "body" not in (data.get("changes") or {}):
-            return
-        cmds = new_commands(comment.get("body"), data["changes"]["body"].get("from"), slug=ctx.slug)
-    else:
-        cmds = parse_commands(comment.get("body"), slug=ctx.slug)
-    if not cmds:
-        return
-    full = repository["full_name"]
-    cid, updated = int(comment["id"]), str(comment.get("updated_at") or comment.get("created_at") or "")
-    if await ctx.store.command_seen(full, cid, updated):
-        log.info("commands of comment %s (%s) already run", cid, updated)
-        return
-    where = {"owner": repository["owner"]["login"], "repo": repository["name"], "number": issue["number"]}
-    setup = await repoconfig.load(gh, ctx, where["owner"], where["repo"])
-    if not setup.config.enabled:
-        log.info("%s#%s: commands ignored (disabled by %s)", full, issue["number"], repoconfig.CONFIG_PATH)
-        return
+async def run(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict, issue: dict, login: str,
+              comment: dict) -> dict | None:
+    """Decide and apply a comment's commands; the issue as they left it when it needs a re-triage, else None."""
+    full, cid = f"{where['owner']}/{where['repo']}", comment["id"]
     plan, decision = await decide_comment(gh, ctx, setup, cmds, where, issue, login, comment)
     if ctx.dry_run or setup.config.mode == "shadow":
         log.info("%s#%s: shadow: commands of comment %s would add %s, remove %s, react %s, reply %s", full,
                  issue["number"], cid, plan.add_labels, plan.remove_labels, plan.react, plan.reply is not None)
-    else:
-        await apply(gh, ctx, setup, plan, decision, where, issue, comment)
-    await ctx.store.mark_command(full, cid, updated, time.time())
-
-
-def _is_bot(user: dict, ctx: Any) -> bool:
-    """A bot account, the App itself, or no user at all: their commands are ignored."""
-    login = str(user.get("login") or "")
-    return not login or user.get("type") == "Bot" or login == ctx.bot_login or login.endswith("[bot]")
+        return None
+    await apply(gh, ctx, setup, plan, decision, where, issue, comment)
+    if not (plan.retriage or plan.overrides):
+        return None
+    gone = {n.casefold() for n in plan.remove_labels}
+    kept = [lb for lb in issue.get("labels") or [] if str(lb["name"]).casefold() not in gone]
+    return issue | {"labels": kept + [{"name": n} for n in plan.add_labels]}
 
 
 async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict, issue: dict, login: str,
@@ -92,11 +48,12 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     full, number = f"{where['owner']}/{where['repo']}", where["number"]
     needs = max((RANK[required_permission(c)] for c in cmds), default=0)
     permission = await permission_of(gh, where, login) if needs else "none"
+    gather = reads(cmds)
     repo_labels = None
-    if any(isinstance(c, LabelEdit) for c in cmds):
+    if "repo_labels" in gather:
         repo_labels = frozenset([lb["name"] async for lb in gh.getiter("/repos/{owner}/{repo}/labels", where)])
     state = await ctx.store.issue_state(full, number)
-    decision = await _bot_decision(ctx, setup, state, full, issue, cmds)
+    decision = await _bot_decision(ctx, setup, state, full, issue) if "decision" in gather else {}
     context = Context(
         login=login, permission=permission, is_author=login == (issue.get("user") or {}).get("login"),
         labels=tuple(str(lb["name"]) for lb in issue.get("labels") or []),
@@ -117,13 +74,11 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
     return decide_all(cmds, context, resolve), decision
 
 
-async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict, cmds: list) -> dict:
+async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict) -> dict:
     """The bot's own (path, confidence) per dimension: first override's record, else stored triage, else now."""
-    if all(isinstance(c, (Help, CommandError, Triage)) for c in cmds):
-        return {}
-    for record in await ctx.store.overrides(full, int(issue["number"])):
-        if record.get("bot_decision") is not None:
-            return {d: (tuple(p), c) for d, (p, c) in record["bot_decision"].items()}
+    for record in await records.overrides(ctx, full, int(issue["number"])):
+        if record.bot_decision is not None:
+            return dict(record.bot_decision)
     if state is not None and state.decision:
         decision = state.decision
     else:
@@ -151,75 +106,40 @@ async def permission_of(gh: Any, where: dict, login: str) -> str:
 
 async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where: dict, issue: dict,
                 comment: dict) -> None:
-    """Labels, override records and provenance, the reaction, at most one reply, then the sticky comment."""
+    """Labels, override records and provenance, the reaction and at most one reply (re-triage is the caller's).
+
+    Safe to run again for the same comment version (a retried delivery): labels and reactions are idempotent on
+    GitHub, the reply is posted once by its marker, and override records already stored for it are not stored again.
+    """
     full, number = f"{where['owner']}/{where['repo']}", where["number"]
+    writer = IssueWriter(gh, ctx, where["owner"], where["repo"], number)
     if plan.add_labels:
         config = setup.config
         taxonomy = setup.ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
-        await labels.ensure(gh, ctx, where["owner"], where["repo"], list(plan.add_labels),
-                            labels.specs(taxonomy, config.needs_info_label) | related.LABEL_SPEC,
-                            create=config.create_labels)
-        await gh.post(ISSUE + "/labels", where, data={"labels": list(plan.add_labels)})
-    for name in plan.remove_labels:
-        try:
-            await gh.delete(ISSUE + "/labels/{name}", {**where, "name": name})
-        except gidgethub.BadRequest as exc:  # already gone (or removed by a retried request): fine
-            if exc.status_code != 404:
-                raise
+        known = labels.specs(taxonomy, config.needs_info_label) | related.LABEL_SPEC
+        await writer.ensure(plan.add_labels, known, create=config.create_labels)
+        await writer.add_labels(list(plan.add_labels))
+    await writer.remove_labels(plan.remove_labels)
     for name, added in [*((n, True) for n in plan.add_labels), *((n, False) for n in plan.remove_labels)]:
         await ctx.store.label_event(full, number, name, added=added, by_bot=False)  # a human's: never fought
-    bot_decision = {d: [list(p), c] for d, (p, c) in decision.items()}
+    stored = {(r.comment_id, r.at, r.dimension) for r in await records.overrides(ctx, full, number)}
     for record in plan.overrides:
-        await ctx.store.add_override(full, number, record.dimension,
-                                     record.model_dump(mode="json") | {"comment_id": comment["id"],
-                                                                       "bot_decision": bot_decision},
-                                     str(issue.get("title") or ""), str(issue.get("body") or ""), time.time())
+        if (comment["id"], record.at, record.dimension) in stored:
+            continue  # stored by an earlier run of this comment version whose re-triage failed
+        await records.add_override(ctx, full, number, record, comment["id"], decision, issue, time.time())
         if record.dimension == "duplicate_of":
-            await related.record(ctx, full, number, record.model_dump(mode="json"), record.login)
+            await related.record(ctx, full, number, record, record.login)
     if plan.react:
-        await gh.post("/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-                      {**where, "comment_id": comment["id"]}, data={"content": plan.react})
+        await writer.react(comment["id"], plan.react)
     if plan.reply:
-        await reply_once(gh, ctx, where, comment, plan.reply)
-    if plan.retriage or plan.overrides:
-        gone = {n.casefold() for n in plan.remove_labels}
-        kept = [lb for lb in issue.get("labels") or [] if str(lb["name"]).casefold() not in gone]
-        now = issue | {"labels": kept + [{"name": n} for n in plan.add_labels]}
-        await triage_router.refresh(gh, ctx, where["owner"], where["repo"], number, issue=now, comment=comment)
+        mark = REPLY_MARK.format(id=int(comment["id"]), updated=_safe(comment.get("updated_at")))
+        await writer.post_once(f"{mark}\n{plan.reply}", lambda got: _ours(got, ctx.bot_login, mark), look_first=True)
 
 
-async def reply_once(gh: Any, ctx: Any, where: dict, comment: dict, text: str) -> bool:
-    """Post one reply per comment version (a hidden marker finds it); whether it posted."""
-    # Each POST goes out without the client's retries and is re-checked before another try: a POST that GitHub
-    # acted on before failing (5xx, dropped connection) must not land twice.
-    mark = REPLY_MARK.format(id=int(comment["id"]), updated=_safe(comment.get("updated_at")))
-    body = f"{mark}\n{text}"
-    for attempt in range(1, POST_ATTEMPTS + 1):
-        if await _has_reply(gh, ctx, where, mark):
-            return False
-        saved = gh.retry_seconds
-        gh.retry_seconds = 0.0
-        try:
-            await gh.post(ISSUE + "/comments", where, data={"body": body})
-            return True
-        except (gidgethub.GitHubBroken, gidgethub.BadRequest, GitHubUnavailable) as exc:
-            if isinstance(exc, gidgethub.BadRequest) and exc.status_code not in (403, 429):
-                raise
-            if attempt == POST_ATTEMPTS:
-                raise
-            log.warning("reply to comment %s failed (%s); checking before trying again", comment["id"], exc)
-            await asyncio.sleep(0.2 * attempt)
-        finally:
-            gh.retry_seconds = saved
-    return False
-
-
-async def _has_reply(gh: Any, ctx: Any, where: dict, mark: str) -> bool:
-    """Whether our own comment with this marker is already on the issue."""
-    async for c in gh.getiter(ISSUE + "/comments", where):
-        if (c.get("user") or {}).get("login") == ctx.bot_login and mark in str(c.get("body") or ""):
-            return True
-    return False
+def _ours(comments: list[dict], bot_login: str, mark: str) -> dict | None:
+    """Our own comment carrying this marker, if any."""
+    return next((c for c in comments if (c.get("user") or {}).get("login") == bot_login
+                 and mark in str(c.get("body") or "")), None)
 
 
 def _safe(text: Any) -> str:

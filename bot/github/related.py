@@ -82,15 +82,16 @@ async def relate(ctx: Any, repo: str, issue: dict, decision: Decision) -> Found 
                  human_duplicate_of=human)
 
 
-async def record(ctx: Any, repo: str, number: int, override: dict, login: str) -> None:
-    """Keep a maintainer's /duplicate or /not-duplicate in the index (the override store keeps it too)."""
+async def record(ctx: Any, repo: str, number: int, override: Any, login: str) -> None:
+    """Keep a maintainer's /duplicate or /not-duplicate (an OverrideRecord) in the index (the override store keeps
+    it too)."""
     store = store_of(ctx)
     if store is None:
         return
-    if override.get("duplicate_of") is not None:
-        await store.set_link(repo, number, int(override["duplicate_of"]), "duplicate", login, time.time())
-    if override.get("not_duplicate_of") is not None:
-        await store.set_link(repo, number, int(override["not_duplicate_of"]), "not-duplicate", login, time.time())
+    if override.duplicate_of is not None:
+        await store.set_link(repo, number, override.duplicate_of, "duplicate", login, time.time())
+    if override.not_duplicate_of is not None:
+        await store.set_link(repo, number, override.not_duplicate_of, "not-duplicate", login, time.time())
 
 
 def attach(decision: Decision, found: Found, requirements: Any, language: str, mode: str = "when-useful"

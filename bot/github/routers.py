@@ -8,12 +8,13 @@ from typing import Any
 from gidgethub import sansio
 from gidgethub.routing import Router
 
-from bot.github import commands, installation, related, triage
+from bot.github import installation, pipeline, related, triage
 
-# Order matters: commands store a human's override (and re-triage with the comment) before triage reads it.
+# issue_comment has one route (pipeline); the others do not share events with each other but `related`, which
+# only keeps the index's state after triage ran.
 ROUTERS: list[Router] = [
     installation.router,
-    commands.router,
+    pipeline.router,
     triage.router,
     related.router,  # index state only (closed, deleted, transferred issues); no GitHub call
 ]

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import copy
 import logging
 from typing import Any
 
-from gidgethub import BadRequest, GitHubBroken, RateLimitExceeded
+from gidgethub import BadRequest
 
 from bot.core.render import MARKER
-from bot.github.client import GitHubClient, GitHubUnavailable, backoff
+from bot.github.accounts import is_bot  # noqa: F401  (the triage router reads it from here)
+from bot.github.writer import IssueWriter
 from bot.store import IssueState
 
 log = logging.getLogger(__name__)
 
 DELETED = 0
 """The stored comment id once a maintainer deleted our comment: we never post it again."""
-
-
-def is_bot(user: Any) -> bool:
-    """Whether a GitHub user object is a bot account (an App's `<slug>[bot]` or a bot user)."""
-    if not isinstance(user, dict):
-        return False
-    return user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]")
 
 
 def is_sticky(comment: dict, bot_login: str) -> bool:
@@ -34,8 +26,7 @@ def is_sticky(comment: dict, bot_login: str) -> bool:
 
 async def list_comments(gh: Any, owner: str, repo: str, number: int) -> list[dict]:
     """Every comment of an issue, oldest first (paginated)."""
-    return [c async for c in gh.getiter("/repos/{owner}/{repo}/issues/{number}/comments{?per_page}",
-                                        {"owner": owner, "repo": repo, "number": number, "per_page": 100})]
+    return await IssueWriter(gh, None, owner, repo, number).comments()
 
 
 def find(comments: list[dict], bot_login: str) -> dict | None:
@@ -65,36 +56,5 @@ async def upsert(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: st
 
 
 async def post_once(gh: Any, ctx: Any, owner: str, repo: str, number: int, body: str) -> tuple[int, str]:
-    """POST the comment; before any retry, list the comments to see whether a failed attempt landed after all.
-
-    Returns the comment's (id, body as on GitHub)."""
-    single = copy.copy(gh)
-    if isinstance(single, GitHubClient):
-        single.retry_seconds = 0.0  # one attempt per POST: the retries are ours, each after a look
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + ctx.settings.github_retry_seconds
-    params = {"owner": owner, "repo": repo, "number": number}
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            created = await single.post("/repos/{owner}/{repo}/issues/{number}/comments", params, data={"body": body})
-            return int(created["id"]), body
-        except (GitHubUnavailable, GitHubBroken, RateLimitExceeded, BadRequest) as exc:
-            if isinstance(exc, BadRequest) and not _rate_limited(exc):
-                raise
-            wait = backoff(attempt, ctx.settings.github_backoff_seconds)
-            if loop.time() + wait > deadline:
-                raise
-            log.warning("%s/%s#%d: posting the comment failed (%s); checking whether it landed", owner, repo, number,
-                        type(exc).__name__)
-        await asyncio.sleep(wait)
-        landed = find(await list_comments(gh, owner, repo, number), ctx.bot_login)
-        if landed is not None:
-            return int(landed["id"]), str(landed.get("body") or "")
-
-
-def _rate_limited(exc: BadRequest) -> bool:
-    """Whether a 4xx answer is a primary or secondary rate limit (worth waiting for), not a real refusal."""
-    return isinstance(exc, RateLimitExceeded) or exc.status_code == 429 or (
-        exc.status_code == 403 and "rate limit" in str(exc).lower())
+    """POST the comment once (see IssueWriter.post_once); returns the comment's (id, body as on GitHub)."""
+    return await IssueWriter(gh, ctx, owner, repo, number).post_once(body, lambda got: find(got, ctx.bot_login))

@@ -15,9 +15,11 @@ from bot.core.decide.repo import repo_counts
 from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
+from bot.core.taxonomy import DIMENSIONS
 from bot.core.triage import triage
-from bot.github import labels, related, repoconfig, sticky
+from bot.github import labels, records, related, repoconfig, sticky
 from bot.github.client import GitHubUnavailable
+from bot.github.writer import IssueWriter
 from bot.store import IssueState
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,6 @@ router = routing.Router()
 MAX_COMMENTS = 30
 """Human comments kept per issue for re-extraction (the latest ones)."""
 MAX_COMMENT_CHARS = 20_000
-DIMENSIONS = ("symptom", "root_cause", "stage")
 
 
 def decider_for(ruleset: RuleSet) -> Any:
@@ -67,21 +68,12 @@ async def on_issue(event: sansio.Event, gh: Any, ctx: Any) -> None:
     await _guarded(event, ctx, owner, repo, issue["number"], _triage(gh, ctx, owner, repo, issue, event.data["action"]))
 
 
-@router.register("issue_comment", action="created")
-@router.register("issue_comment", action="edited")
-async def on_comment(event: sansio.Event, gh: Any, ctx: Any) -> None:
-    """Re-triage with a human's new or edited comment; the same comment version under a new delivery is skipped."""
+async def on_comment(event: sansio.Event, gh: Any, ctx: Any, issue: dict, comment: dict,
+                     trigger: str = "comment") -> None:
+    """Re-triage with a human's new or edited comment (bot.github.pipeline calls this once per comment version)."""
     owner, repo = _names(event.data)
-    issue, comment = event.data["issue"], event.data["comment"]
-    if sticky.is_bot(comment.get("user")) or issue.get("pull_request"):
-        return
-    key, version = f"{owner}/{repo}", str(comment.get("updated_at"))
-    if await ctx.store.comment_seen(key, comment["id"], version):
-        log.info("%s#%d: comment %s (%s) already handled", key, issue["number"], comment["id"], version)
-        return
     await _guarded(event, ctx, owner, repo, issue["number"],
-                   _triage(gh, ctx, owner, repo, issue, "comment", comment=comment))
-    await ctx.store.mark_comment(key, comment["id"], version, time.time())
+                   _triage(gh, ctx, owner, repo, issue, trigger, comment=comment))
 
 
 @router.register("issues", action="labeled")
@@ -98,14 +90,11 @@ async def on_label(event: sansio.Event, gh: Any, ctx: Any) -> None:
 
 async def refresh(gh: Any, ctx: Any, owner: str, repo: str, number: int, *, issue: dict | None = None,
                   comment: dict | None = None) -> None:
-    """Re-triage an issue now, honouring human overrides (after a command); with the command's comment, that
-    comment counts as handled, so the comment route below does not triage it a second time."""
+    """Re-triage an issue now, honouring human overrides (reading the issue if not given)."""
     if issue is None:
         issue = await gh.getitem("/repos/{owner}/{repo}/issues/{number}", {"owner": owner, "repo": repo,
                                                                             "number": number})
     await _triage(gh, ctx, owner, repo, issue, "refresh", comment=comment)
-    if comment is not None:
-        await ctx.store.mark_comment(f"{owner}/{repo}", comment["id"], str(comment.get("updated_at")), time.time())
 
 
 # ---- the work -------------------------------------------------------------------------------------------------
@@ -200,12 +189,12 @@ def _remember(state: IssueState, comment: dict) -> None:
     state.comments = [*kept, {"id": comment["id"], "body": body}][-MAX_COMMENTS:]
 
 
-async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, dict]:
+async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, records.StoredOverride]:
     """The latest human override per taxonomy dimension."""
-    out: dict[str, dict] = {}
-    for record in await ctx.store.overrides(key, number):
-        if record.get("dimension") in DIMENSIONS:
-            out[record["dimension"]] = record
+    out: dict[str, records.StoredOverride] = {}
+    for record in await records.overrides(ctx, key, number):
+        if record.dimension in DIMENSIONS:
+            out[record.dimension] = record
     return out
 
 
@@ -262,21 +251,16 @@ async def _apply_labels(gh: Any, ctx: Any, owner: str, repo: str, state: IssueSt
                         config: RepoConfig, taxonomy: Any) -> None:
     """Create missing labels if allowed, add and suggest in one call, remove ours; record what the bot applied."""
     names = [*plan.add, *(c.name for c in plan.suggest)]
+    writer = IssueWriter(gh, ctx, owner, repo, state.number)
     if names:
         known = labels.specs(taxonomy, config.needs_info_label, actions.kind_label_names(config)) | related.LABEL_SPEC
-        exist = {n.casefold() for n in await labels.ensure(gh, ctx, owner, repo, names, known,
-                                                            create=config.create_labels)}
+        exist = await writer.ensure(names, known, create=config.create_labels)
         plan = LabelPlan(add=[n for n in plan.add if n.casefold() in exist],
                          suggest=[c for c in plan.suggest if c.name.casefold() in exist], remove=plan.remove)
-    params = {"owner": owner, "repo": repo, "number": state.number}
     if body := label_request_body(plan):
-        await gh.post("/repos/{owner}/{repo}/issues/{number}/labels", params, data=body)
+        await writer.add_labels(body)
         mine = {n.casefold() for n in state.bot_applied}
         state.bot_applied += [n for n in plan.add if n.casefold() not in mine]
     for name in plan.remove:
-        try:
-            await gh.delete("/repos/{owner}/{repo}/issues/{number}/labels/{name}", params | {"name": name})
-        except BadRequest as exc:
-            if exc.status_code != 404:
-                raise
+        await writer.remove_labels([name])
         state.bot_applied = [n for n in state.bot_applied if n.casefold() != name.casefold()]

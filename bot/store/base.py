@@ -111,12 +111,6 @@ class Store(Protocol):
     async def export_overrides(self) -> list[dict]:
         """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
 
-    async def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
-        """Whether the commands of this version of a comment were already run."""
-
-    async def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
-        """Remember that the commands of this version of a comment were run."""
-
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""
 

@@ -232,16 +232,6 @@ class PostgresStore:
         return [{"repo": r[0], "number": r[1], "dimension": r[2], "record": json.loads(r[3]), "title": r[4],
                  "body": r[5], "at": r[6]} for r in rows]
 
-    async def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
-        """Whether the commands of this version of a comment were already run."""
-        return await self._one("SELECT 1 FROM command_runs WHERE repo = %s AND comment_id = %s AND updated_at = %s",
-                               (repo, comment_id, updated_at)) is not None
-
-    async def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
-        """Remember that the commands of this version of a comment were run."""
-        await self._count("INSERT INTO command_runs (repo, comment_id, updated_at, at) VALUES (%s, %s, %s, %s) "
-                          "ON CONFLICT DO NOTHING", (repo, comment_id, updated_at, at))
-
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""
         row = await self._one(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s",

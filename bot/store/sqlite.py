@@ -213,16 +213,6 @@ class SQLiteOps:
                  "record": json.loads(r["record"]), "title": r["title"], "body": r["body"], "at": r["at"]}
                 for r in rows]
 
-    def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
-        """Whether the commands of this version of a comment were already run."""
-        return self.conn.execute("SELECT 1 FROM command_runs WHERE repo = ? AND comment_id = ? AND updated_at = ?",
-                                 (repo, comment_id, updated_at)).fetchone() is not None
-
-    def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
-        """Remember that the commands of this version of a comment were run."""
-        self.conn.execute("INSERT OR IGNORE INTO command_runs (repo, comment_id, updated_at, at) VALUES (?, ?, ?, ?)",
-                          (repo, comment_id, updated_at, at))
-
     def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None."""
         row = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = ? AND number = ?",
@@ -401,14 +391,6 @@ class SQLiteStore:
     async def export_overrides(self) -> list[dict]:
         """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
         return await self._do("export_overrides")
-
-    async def command_seen(self, repo: str, comment_id: int, updated_at: str) -> bool:
-        """Whether the commands of this version of a comment were already run."""
-        return await self._do("command_seen", repo, comment_id, updated_at)
-
-    async def mark_command(self, repo: str, comment_id: int, updated_at: str, at: float) -> None:
-        """Remember that the commands of this version of a comment were run."""
-        await self._do("mark_command", repo, comment_id, updated_at, at)
 
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""

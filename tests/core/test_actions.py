@@ -3,6 +3,7 @@
 import pytest
 
 from bot.core import actions
+from bot.core.commands.plan import StoredOverride
 from bot.core.repoconfig import RepoConfig
 from bot.core.ruleset import RuleSet
 from bot.core.triage import triage
@@ -25,8 +26,9 @@ def oom(ruleset):
 
 
 def test_an_override_is_fixed_in_triage_and_shown_without_a_ping(oom, ruleset):
-    overrides = {"symptom": {"login": "maint", "path": ["Hang"], "bot_path": list(oom.symptom.path)},
-                 "stage": {"login": "maint", "path": None, "bot_path": ["Inference"]}}
+    overrides = {"symptom": StoredOverride(dimension="symptom", login="maint", path=("Hang",),
+                                           bot_path=tuple(oom.symptom.path)),
+                 "stage": StoredOverride(dimension="stage", login="maint", path=None, bot_path=("Inference",))}
     assert actions.fixed_paths(overrides) == {"symptom": ["Hang"], "stage": None}
     fixed = triage(*OOM, ruleset, fixed=actions.fixed_paths(overrides))
     decided, corrections = actions.show_corrections(fixed, overrides, ruleset, "en")

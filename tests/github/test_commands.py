@@ -12,6 +12,7 @@ import pytest
 from bot.__main__ import main
 from bot.github import commands
 from tests.fakegithub import Fault, payload
+from tests.fakegithub.server import schedule
 
 REPO = "Codertocat/Hello-World"
 CRASH = ["symptom: oom"]
@@ -80,8 +81,8 @@ class Harness:
             data["changes"] = {"body": {"from": previous}}
         return data
 
-    async def send(self, event_name, data):
-        """Deliver one event and wait until the server finished it (every router ran)."""
+    async def send(self, event_name, data, expect="done"):
+        """Deliver one event and wait until the server finished it (every router ran) with status `expect`."""
         self.sent += 1
         delivery = f"d-{self.sent}"
         status, _ = await self.sender.send(event_name, data, delivery)
@@ -90,7 +91,7 @@ class Harness:
         for _ in range(500):
             got = await store.get(delivery)
             if got is not None and got.status in ("done", "failed"):
-                assert got.status == "done", got.last_error
+                assert got.status == expect, got.last_error
                 return
             await asyncio.sleep(0.01)
         raise AssertionError(f"delivery {delivery} not handled")
@@ -335,3 +336,34 @@ async def test_a_disabled_or_shadow_repo_runs_no_command(fake_github, app_server
     assert gh.issue().labels == [] and c.reactions == [] and gh.replies() == []
     assert logged in caplog.text
     assert await running.server.store.overrides(REPO, 1) == []
+
+
+def _triage_passes(caplog):
+    """The triage passes logged for issue #1."""
+    return [r for r in caplog.records if r.getMessage().startswith(f"{REPO}#1: triaged")]
+
+
+async def test_a_comment_redelivered_under_a_new_id_runs_its_commands_once_and_is_triaged_once(gh, caplog):
+    caplog.set_level("INFO", logger="bot.github.triage")
+    caplog.clear()  # the opening triage
+    c = await gh.comment("torch 2.3.1 here.\n\n/symptom hang", "maint")
+    await gh.send("issue_comment", gh.event(c))  # the same comment version, a new delivery id
+    assert len(_triage_passes(caplog)) == 1
+    assert len(await gh.overrides()) == 1 and c.reactions == [(gh.fake.bot_login, "+1")]
+    plain = await gh.comment("Same with torch 2.4.", "visitor")
+    await gh.send("issue_comment", gh.event(plain))
+    assert len(_triage_passes(caplog)) == 2 and gh.replies() == []
+
+
+async def test_a_failed_retriage_after_stored_overrides_does_not_store_them_twice(gh, caplog):
+    caplog.set_level("INFO", logger="bot.github.triage")
+    sticky_edit = lambda r: r.method == "PATCH" and "/issues/comments/" in r.path  # noqa: E731
+    gh.fake.fault = schedule(Fault("status", 422), match=sticky_edit)  # the re-triage's comment edit fails once
+    c = gh.fake.add_comment(REPO, 1, "/symptom hang", login="maint")
+    c.created_at = c.updated_at = next(_times)
+    await gh.send("issue_comment", gh.event(c), expect="failed")
+    assert len(await gh.overrides()) == 1 and gh.symptoms() == ["symptom: hang"]
+    caplog.clear()
+    await gh.send("issue_comment", gh.event(c))  # delivered again: the commands are not stored twice
+    assert len(await gh.overrides()) == 1 and gh.symptoms() == ["symptom: hang"]
+    assert len(_triage_passes(caplog)) == 1 and len(gh.replies()) == 0

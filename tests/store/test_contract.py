@@ -138,13 +138,13 @@ async def test_comment_versions_are_seen_once(store):
     assert await store.mark_comment("o/r", 5, "t1", 2.0) is False
 
 
-async def test_command_runs_are_remembered_per_comment_version(store):
-    assert await store.command_seen("o/r", 7, "2026-01-01T00:00:00Z") is False
-    await store.mark_command("o/r", 7, "2026-01-01T00:00:00Z", 1.0)
-    await store.mark_command("o/r", 7, "2026-01-01T00:00:00Z", 2.0)  # twice is fine
-    assert await store.command_seen("o/r", 7, "2026-01-01T00:00:00Z") is True
-    assert await store.command_seen("o/r", 7, "2026-01-01T00:05:00Z") is False  # an edit is a new version
-    assert await store.command_seen("x/y", 7, "2026-01-01T00:00:00Z") is False
+async def test_a_comment_version_has_one_record(store):
+    """Commands and re-triage share the one "comment version handled" record (0300 dropped command_runs)."""
+    assert not hasattr(store, "command_seen") and not hasattr(store, "mark_command")
+    await store.mark_comment("o/r", 7, "2026-01-01T00:00:00Z", 1.0)
+    assert await store.comment_seen("o/r", 7, "2026-01-01T00:00:00Z")
+    assert not await store.comment_seen("o/r", 7, "2026-01-01T00:05:00Z")  # an edit is a new version
+    assert not await store.comment_seen("x/y", 7, "2026-01-01T00:00:00Z")
 
 
 async def test_retries_are_recorded_in_order(store):

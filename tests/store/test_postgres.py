@@ -60,7 +60,6 @@ async def _fill_sqlite(url: str) -> None:
                                         decision={"symptom": "Hang"}), 3.0)
     await s.add_override("o/r", 1, "symptom", {"after": ["Hang"]}, "t", "b 中文", 4.0)
     await s.add_override("o/r", 2, "stage", {"after": ["Inference"]}, "t2", "b2", 5.0)
-    await s.mark_command("o/r", 9, "v1", 1.0)
     await s.mark_comment("o/r", 9, "v1", 1.0)
     await s.add_retry("o/r", 1, "d1", "issues.opened", "GitHubUnavailable", 7.0)
     await s.close()
@@ -72,7 +71,7 @@ async def _snapshot(url: str) -> dict:
     try:
         return {"deliveries": [await s.get(f"d{i}") for i in range(3)], "open": await s.open_ids(10),
                 "failed": await s.failed(10), "state": await s.issue_state("o/r", 1),
-                "overrides": await s.export_overrides(), "command": await s.command_seen("o/r", 9, "v1"),
+                "overrides": await s.export_overrides(),
                 "comment": await s.comment_seen("o/r", 9, "v1"),
                 "retries": [{k: v for k, v in r.items()} for r in await s.retries()]}
     finally:
