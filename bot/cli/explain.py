@@ -16,12 +16,12 @@ def register(subparsers) -> None:
     p.set_defaults(func=run, explain=True, batch=None)
 
 
-def trace(title: str, body: str, ruleset, classifier=None) -> dict:
-    """What triage decides for the issue and why, as plain data."""
+def trace(title: str, body: str, ruleset, classifier=None, decider=None) -> dict:
+    """What triage decides for the issue and why, as plain data (with a decider: the decision the CLI makes)."""
     from bot.core.rules.scan import Scan
     from bot.core.triage import classify, triage
 
-    decision = triage(title, body, ruleset, classifier=classifier)
+    decision = triage(title, body, ruleset, classifier=classifier, decider=decider)
     scan, evidence = Scan(decision.facts, ruleset), {}
     classify(decision.facts, ruleset, scan=scan, trace=evidence)  # the rules' own decisions, as triage made them
     out = {"decision": decision, "evidence": {}, "levels": {}}

@@ -89,7 +89,7 @@ def run(args) -> int:
         if getattr(args, "explain", False):
             from bot.cli.explain import render, trace
 
-            out.write(render(trace(issue.get("title") or "", issue.get("body") or "", ruleset, classifier)))
+            out.write(render(trace(issue.get("title") or "", issue.get("body") or "", ruleset, classifier, decider)))
             continue
         decision = triage(issue.get("title") or "", issue.get("body") or "", ruleset, classifier=classifier,
                           decider=decider, repo=issue.get("repo") if isinstance(issue.get("repo"), str) else None)

@@ -82,8 +82,11 @@ async def _bot_decision(ctx: Any, setup: Any, state: Any, full: str, issue: dict
     if state is not None and state.decision:
         decision = state.decision
     else:
+        from bot.github.triage import decider_for  # the server's own decision model, as its triage uses
+
         decision = triage(str(issue.get("title") or ""), str(issue.get("body") or ""), setup.ruleset,
-                          classifier=getattr(ctx, "classifier", None)).to_json()
+                          classifier=getattr(ctx, "classifier", None), decider=decider_for(setup.ruleset),
+                          repo=full).to_json()
     conf = decision.get("confidence") or {}
     return {d: (tuple(decision[d].split(SEP)), float(conf.get(d) or 0.0)) for d in DIMENSIONS if decision.get(d)}
 

@@ -25,12 +25,23 @@ def sqlite_path(database_url: str) -> str:
     return database_url.removeprefix("sqlite:///")
 
 
+WAL_TRIES = 100
+"""How often opening a connection tries to switch the file to WAL while another connection holds it (50 ms apart)."""
+
+
 def connect(path: str, wait_ms: int = WAIT_MS) -> sqlite3.Connection:
     """An autocommit connection in WAL mode that waits up to wait_ms for a lock."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout={WAIT_MS}")
-    conn.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(WAL_TRIES):  # switching a new file to WAL needs it alone; the busy handler does not cover it
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.05)
     # NORMAL in WAL mode: a commit survives a process kill (kill -9); only an OS crash may lose the last ones.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute(f"PRAGMA busy_timeout={wait_ms}")
