@@ -72,10 +72,7 @@ class BackfillClient(GitHubClient):
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
         """One logical request, paced; rate limits waited out, transient failures retried within the budget."""
-        self._check_host(url)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.retry_seconds
-        path = url[len(self.base_url):].split("?")[0]
+        loop, deadline, path = self._begin(url)
         failures = limits = 0
         while True:
             mint = method == "POST" and path.endswith("/access_tokens")

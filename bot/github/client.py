@@ -63,13 +63,20 @@ class GitHubClient(GitHubAPI):
         if not (url == self.base_url or url.startswith(self.base_url + "/") or url.startswith(self.base_url + "?")):
             raise ValueError(f"refusing a request outside GITHUB_API_URL: {url.split('?')[0]}")
 
+    def _begin(self, url: str) -> tuple[asyncio.AbstractEventLoop, float, str]:
+        """Start one logical request: check the host; the running loop, the retry deadline and the path for logs."""
+        self._check_host(url)
+        loop = asyncio.get_running_loop()
+        return loop, loop.time() + self.retry_seconds, self._path(url)
+
+    def _path(self, url: str) -> str:
+        """The API path of a URL, without the query (what logs name)."""
+        return url[len(self.base_url):].split("?")[0]
+
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
         """One logical request: retried with jittered backoff until it succeeds, fails for real, or the budget ends."""
-        self._check_host(url)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.retry_seconds
-        path = url[len(self.base_url):].split("?")[0]
+        loop, deadline, path = self._begin(url)
         attempt = 0
         while True:
             attempt += 1
@@ -108,7 +115,7 @@ class DryRunClient(GitHubClient):
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
         """Log writes, pass reads through when authenticated, else answer empty."""
         self._check_host(url)
-        path = url[len(self.base_url):].split("?")[0]
+        path = self._path(url)
         json_headers = {"content-type": "application/json; charset=utf-8"}
         if method == "GET":
             if self.oauth_token is not None or "authorization" in headers:
