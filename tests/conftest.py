@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -115,3 +116,18 @@ def pg_cluster():
     cluster = pgcluster.start()
     yield cluster
     cluster.stop()
+
+
+BACKENDS = ["sqlite", "postgres"]
+_databases = itertools.count()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> str:
+    """A DATABASE_URL for an empty database of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.sqlite3"
+    cluster = request.getfixturevalue("pg_cluster")
+    name = f"t{next(_databases)}"
+    cluster.psql(f"CREATE DATABASE {name}")
+    return cluster.url(name)

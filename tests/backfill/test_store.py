@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 
 import pytest
 
 from bot.backfill.store import IssueRow, open_backfill_store
 from bot.store import IssueState, open_store
-
-_names = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request, tmp_path) -> str:
-    """An empty database of each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/bf.sqlite3"
-    cluster = request.getfixturevalue("pg_cluster")
-    name = f"bf{next(_names)}"
-    cluster.psql(f"CREATE DATABASE {name}")
-    return cluster.url(name)
-
 
 def row(number: int, symptom: str | None = "Crash", digest: str = "d") -> IssueRow:
     """A stored decision."""
@@ -31,8 +16,8 @@ def row(number: int, symptom: str | None = "Crash", digest: str = "d") -> IssueR
                     {"env": d["env"], "errors": [], "missing": []}, d)
 
 
-async def test_decisions_checkpoints_and_etags_round_trip(url):
-    store = await open_backfill_store(url)
+async def test_decisions_checkpoints_and_etags_round_trip(store_url):
+    store = await open_backfill_store(store_url)
     try:
         await store.save_issues([row(1), row(2, "Hang")])
         await store.save_issues([row(2, "Hang", digest="e")])  # replaced, not duplicated
@@ -55,13 +40,13 @@ async def test_decisions_checkpoints_and_etags_round_trip(url):
         await store.close()
 
 
-async def test_report_rows_add_the_issues_only_the_webhook_path_triaged(url):
-    server = await open_store(url)
+async def test_report_rows_add_the_issues_only_the_webhook_path_triaged(store_url):
+    server = await open_store(store_url)
     await server.save_issue_state(IssueState("Org/Repo", 9, decision={"symptom": "Hang", "env": {"vllm": "0.6.1"}}),
                                   1.0)
     await server.save_issue_state(IssueState("Org/Repo", 1, decision={"symptom": "Hang"}), 1.0)
     await server.close()
-    store = await open_backfill_store(url)
+    store = await open_backfill_store(store_url)
     try:
         await store.save_issues([row(1)])
         rows = await store.report_rows("org/repo")
