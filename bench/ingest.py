@@ -166,6 +166,17 @@ def counts(db: str) -> dict[str, int]:
         return dict(conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
 
 
+async def paced(count: int, rate: float, one) -> None:
+    """Start one(1) .. one(count) at `rate` per second from now, each as its own task, and wait for all."""
+    t0, tasks = time.perf_counter(), []
+    for n in range(1, count + 1):
+        delay = (n - 1) / rate - (time.perf_counter() - t0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
+
+
 async def send(url: str, count: int, rate: float, concurrency: int, on_sent=None):
     """Send deliveries 1..count (open loop at `rate`/s, or closed loop with `concurrency` in flight)."""
     latencies: list[float] = []
@@ -188,13 +199,7 @@ async def send(url: str, count: int, rate: float, concurrency: int, on_sent=None
 
         t0 = time.perf_counter()
         if rate:
-            tasks = []
-            for n in range(1, count + 1):
-                delay = (n - 1) / rate - (time.perf_counter() - t0)
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(one(n)))
-            await asyncio.gather(*tasks)
+            await paced(count, rate, one)
         else:
             pending = iter(range(1, count + 1))
 

@@ -34,7 +34,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ingest import issue_payload, percentile, spawn_fake  # noqa: E402
+from ingest import issue_payload, paced, percentile, spawn_fake  # noqa: E402
 
 from tests import pgcluster  # noqa: E402
 from tests.fakegithub import APP_ID, SECRET, headers, rsa_pair  # noqa: E402
@@ -128,14 +128,8 @@ async def send_all(replicas: list[Replica], count: int, rate: float) -> tuple[li
                     acked.add(n)
                 return
 
-        t0, start = time.perf_counter(), time.time()
-        tasks = []
-        for n in range(1, count + 1):
-            delay = (n - 1) / rate - (time.perf_counter() - t0)
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(n)))
-        await asyncio.gather(*tasks)
+        start = time.time()
+        await paced(count, rate, one)
     return latencies, acked, start, refused
 
 
