@@ -13,10 +13,10 @@ from bot.core.types import Decision, Prediction
 MARKER = "<!-- firstmile:triage -->"
 MAX_FIXES = 2
 MAX_VISIBLE_COMMANDS = 2
-LIKELY_MIN = 0.6
+LIKELY_MIN = 0.75
 """The likely cause is shown when its deepest level shown is at least this probable: in the held-out reliability
 tables (dev CV, fresh even batches) guesses below 0.6 were right less often than not, and a blind maintainer's
-reading graded them misleading."""
+reading graded guesses below about 0.8 misleading to reporters; below this they stay in the details."""
 
 _ENV_ORDER = (
     "model", "quantization", "gpu", "gpu_count", "cuda_driver", "cuda_max", "cuda", "torch_cuda", "torch", "python", "os",
@@ -129,11 +129,15 @@ MIN_SCORE = 5
 or several conditions; a fix that only a mentioned word and a broad symptom matched goes in the details."""
 
 
+def answers(f) -> bool:
+    """Whether a matched fix is specific enough to be the comment's answer (an unknown score counts)."""
+    return f.score == 0 or f.score >= MIN_SCORE
+
+
 def shown_fixes(d: Decision) -> list:
-    """The fixes to show: specific enough (an unknown score counts), and not restated by a warning with this
-    issue's values."""
+    """The fixes to show: specific enough, and not restated by a warning with this issue's values."""
     warned = {w.id for w in d.warnings}
-    return [f for f in d.fixes if f.id not in warned and (f.score == 0 or f.score >= MIN_SCORE)]
+    return [f for f in d.fixes if f.id not in warned and answers(f)]
 
 
 def _err(d: Decision) -> str:
@@ -189,6 +193,7 @@ def _asked(d: Decision, req: Requirements) -> tuple[list[str], list[tuple[str, l
 def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
     err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
+    fixes = [f for f in fixes if f.score >= fixes[0].score]  # a second fix only when it fits as well as the first
     out: list[str] = []
     if d.facts.template_only and not fixes:
         return [t["template"]]

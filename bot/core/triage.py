@@ -13,7 +13,7 @@ from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
-from bot.core.render import render_comment, shown_fixes
+from bot.core.render import answers, render_comment, shown_fixes
 from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -243,6 +243,10 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     A question, feature request or write-up gets no failure labels and no checklist (`kind_labels`: its kind label).
     """
     facts = extract(title or "", body or "")  # extract makes lone surrogates "?"
+    if repo and ruleset.tables is not None:
+        runtimes = ruleset.tables.runtimes_in(repo, facts.runtimes)
+        if runtimes != facts.runtimes:
+            facts = facts.model_copy(update={"runtimes": runtimes})
     scan = Scan(facts, ruleset)
     taxonomy = ruleset.taxonomy
     if label_names or label_prefix:
@@ -269,13 +273,15 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
+    fixes = _fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset)
+    warnings = check_compat(scan, ruleset.checks)
+    answered = bool(warnings) or any(answers(f) for f in fixes)
     decision = Decision(
         symptom=symptom, root_cause=cause, stage=stage, kind=kind,
         labels=labels,
         facts=facts,
-        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
-        fixes=_fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset),
-        warnings=check_compat(scan, ruleset.checks),
+        missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug and not answered else [],
+        fixes=fixes, warnings=warnings,
         likely=likely, candidates=cands,
     )
     lang = facts.language if language == "auto" else language

@@ -46,18 +46,21 @@ def test_tokenizer_anomaly_needs_tokenizer_stack_and_template():
     assert "chat_template" not in stated
 
 
-def test_hang_needs_launcher_and_gpu_count_unless_stated():
-    assert {"launcher", "gpu_count"} <= set(_missing("stuck", "Hang - Generation Process Stuck"))
-    got = _missing("torchrun --nproc_per_node 4 run.py hangs on 4 x A100", "Hang - Generation Process Stuck")
-    assert "launcher" not in got and "gpu_count" not in got
+def test_a_hang_asks_only_for_a_stack_dump():
+    assert _missing("stuck", "Hang - Generation Process Stuck") == ["stack_dump"]
+    assert "launcher" not in _missing("torchrun --nproc_per_node 4 run.py hangs", "Hang - Generation Process Stuck")
 
 
 def test_the_runtime_adds_its_version_and_its_own_asks():
     gq = "Incorrect Functionality - Generation Quality Anomaly"
-    assert _missing("served", gq, runtimes=["vllm"]) == ["vllm", "model", "request"]
-    assert "vllm" not in _missing("served", gq, env={"vllm": "0.6.3"}, runtimes=["vllm"])
+    assert _missing("served", gq, runtimes=["vllm"]) == ["model", "request"]  # the version settles crashes only
+    assert _missing("served", "Crash", runtimes=["vllm"])[:1] == ["traceback"]
+    assert "vllm" in _missing("served", "Crash", runtimes=["vllm"])
+    assert "vllm" not in _missing("served", "Crash", env={"vllm": "0.6.3"}, runtimes=["vllm"])
     assert "chat_template" not in _missing("served", gq, runtimes=["vllm"])  # the server applies the template
     assert _missing("it crashes", "Crash", runtimes=["ollama"]) == ["server_log", "ollama"]  # not a traceback
+    assert _missing("it answers badly", gq, runtimes=["ollama"]) == ["model", "request"]  # no server log for quality
+    assert _missing("slow", "Poor Performance", runtimes=["ollama"]) == ["ollama_ps"]
     assert _missing("from_pretrained gives junk", gq, runtimes=["transformers"]) == [
         "model", "chat_template", "generation_params"]
 
@@ -74,8 +77,8 @@ def test_a_training_crash_asks_no_generation_parameters():
     assert "generation_params" not in got
 
 
-def test_fine_tuning_stage_needs_launcher():
-    assert "launcher" in _missing("loss", stage="Fine-tuning")
+def test_the_fine_tuning_stage_alone_asks_nothing():
+    assert _missing("loss", stage="Fine-tuning") == []
 
 
 def test_unknown_symptom_asks_nothing_and_asks_are_capped():

@@ -44,7 +44,9 @@ def _frame(line: str) -> tuple[str, int, str | None] | None:
 
 
 _EXC = rx(
-    r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?)?"
+    r"^(?:E\s+|\[rank\d+\]:\s*|\S+\s+(?:ERROR|CRITICAL)\s+(?:\S+\s+)?|"
+    # vLLM's logger: "(Worker pid=1) ERROR 05-06 14:20:31 [core.py:396] " (older: "... core.py:396] ")
+    r"(?:\([^)\n]{1,60}\)\s+)?(?:ERROR|CRITICAL)\s+\d\d-\d\d\s+\d\d:\d\d:\d\d(?:\.\d+)?\s+\[?[\w./-]+:\d+\]\s+)?"
     r"((?:[A-Za-z_][A-Za-z0-9_]*\.){0,6}[A-Z][A-Za-z0-9_]*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Failure|Timeout)\w*)"
     r"(?::\s?(.*))?$"
 )

@@ -97,14 +97,48 @@ class Node:
         return 0
 
 
+def literal_len(pattern: str) -> int:
+    """How specific a regex is: over its top-level alternatives, the shortest of each one's longest literal run
+    (`unknown model architecture` 26, `llama[-_ ]?3` 5)."""
+    alts, run, best, depth, i = [], 0, 0, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):  # an escaped punctuation mark is a literal; \d, \s, \b are not
+            if depth == 0 and not pattern[i + 1].isalnum():
+                run += 1
+            else:
+                best, run = max(best, run), 0
+            i += 2
+            continue
+        if c == "[":  # a character class ends the run
+            best, run = max(best, run), 0
+            end = pattern.find("]", i + 2)
+            i = (end if end > 0 else len(pattern)) + 1
+            continue
+        if c in "?*{":  # the character before is optional
+            best, run = max(best, run - 1), 0
+        elif c == "|" and depth == 0:
+            alts.append(max(best, run))
+            best = run = 0
+        elif c in "().+^$|":
+            best, run = max(best, run), 0
+            depth += (c == "(") - (c == ")")
+        elif depth == 0:
+            run += 1
+        i += 1
+    alts.append(max(best, run))
+    return min(alts)
+
+
 class Match(Node):
     """A regex (alternatives) found in a haystack list."""
 
     telling = True
-    __slots__ = ("pool", "ids", "first", "key", "pairs")
+    __slots__ = ("pool", "ids", "first", "key", "pairs", "weights")
 
-    def __init__(self, pool: Pool, ids: list[int], first: str):
+    def __init__(self, pool: Pool, ids: list[int], first: str, weights: tuple[int, ...] = ()):
         self.pool, self.ids, self.first, self.key, self.pairs = pool, ids, first, "+".join(pool.key), tuple(enumerate(ids))
+        self.weights = weights or (1,) * len(ids)
 
     def hit(self, scan) -> Hit | None:
         found = scan.found(self.pool)
@@ -114,7 +148,12 @@ class Match(Node):
         return Hit(self.key, got[0][0], None, "", self.pool, got) if got else None
 
     def score(self, scan) -> int:
-        return 6 if self.first == "errors" else 1
+        """6 for an error pattern; otherwise by the literal length of the least specific alternative found:
+        a long phrase (`unknown model architecture`) tells more than a word (`llama`)."""
+        if self.first == "errors":
+            return 6
+        found = scan.found(self.pool)
+        return min((w for (_, pid), w in zip(self.pairs, self.weights) if pid in found), default=1)
 
 
 class ErrorTest(Node):
@@ -139,7 +178,8 @@ class ErrorTest(Node):
         return None
 
     def score(self, scan) -> int:
-        return 6 * bool(self.fields) + 2 * (self.packages is not None)
+        """6 for an error text pattern, 3 for an error kind alone; 2 more for its package."""
+        return (6 if self.fields else 3 * (self.kinds is not None)) + 2 * (self.packages is not None)
 
 
 class EnvTest(Node):
@@ -183,7 +223,8 @@ class EnvTest(Node):
         return first or EMPTY
 
     def score(self, scan) -> int:
-        return 2 * len(self.tests)
+        """3 per stated fact the fix's precondition tests (a model, a version range)."""
+        return 3 * len(self.tests)
 
     def keys(self) -> list[str]:
         """Every env key read (references included)."""
@@ -209,6 +250,11 @@ class Prefix(Node):
         return sum(w for p, w in self.prefixes if path.startswith(p))
 
 
+def _weight(literal: int) -> int:
+    """A prose pattern's fix-ranking score from its literal length: 4 for a phrase of 20+ characters, 2 for 12+."""
+    return 4 if literal >= 20 else 2 if literal >= 12 else 1
+
+
 class Among(Node):
     """A fact of the issue (language, kind) is one of the values; for runtimes, any of the issue's is."""
 
@@ -221,6 +267,11 @@ class Among(Node):
         got = getattr(scan, self.attr)
         ok = not self.values.isdisjoint(got) if isinstance(got, (list, tuple)) else got in self.values
         return EMPTY if ok else None
+
+    def score(self, scan) -> int:
+        """4 when a runtime condition names the issue's own (first) runtime: the fix fits this reporter's stack."""
+        got = scan.runtimes if self.attr == "runtimes" else ()
+        return 4 if got and got[0] in self.values else 0
 
 
 class All(Node):
@@ -294,7 +345,8 @@ class Compiler:
         if c.env is not None:
             parts.append(EnvTest(c.env, self.rx))
         if c.match is not None:
-            parts.append(Match(*self._pooled(tuple(h for h in HAYS if h in c.in_), c.match, frags), c.in_[0]))
+            pool, ids = self._pooled(tuple(h for h in HAYS if h in c.in_), c.match, frags)
+            parts.append(Match(pool, ids, c.in_[0], tuple(_weight(literal_len(p)) for p in alternatives(c.match, frags))))
         parts += [Prefix(dim, getattr(c, dim)) for dim in ("symptom", "stage", "root_cause") if getattr(c, dim)]
         parts += [Among(attr, v) for attr, v in (("language", [c.language] if c.language else None),
                                                  ("runtimes", c.runtime), ("kind", c.kind)) if v is not None]

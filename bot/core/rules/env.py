@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.core import versions
+from bot.core.extract.stack import ORDER as RUNTIMES
 from bot.core.gpus import compute_capability
 from bot.core.patternset import PatternSet
 from bot.core.rulefile import compile_re2
@@ -33,20 +34,38 @@ class ModelFamily(Strict):
     transformers: str | None = None
 
 
+class RepoRuntime(Strict):
+    """The runtime an issue in a runtime's own repository runs, and whether it leads even when unnamed."""
+
+    runtime: str
+    first: bool = False
+
+
 class Tables(Strict):
     """Reference tables that derived env keys are computed from (rules/tables.yml)."""
 
     driver_cuda: list[DriverRow]
     model_families: list[ModelFamily]
+    repo_runtimes: dict[str, RepoRuntime] = {}
     families: PatternSet | None = Field(default=None, exclude=True)
 
     model_config = Strict.model_config | {"arbitrary_types_allowed": True}
 
     def model_post_init(self, _ctx) -> None:
-        """All family patterns in one set; a bad pattern fails at load."""
+        """All family patterns in one set; a bad pattern or an unknown runtime fails at load."""
+        for repo, own in self.repo_runtimes.items():
+            if own.runtime not in RUNTIMES:
+                raise ValueError(f"repo_runtimes: {repo}: unknown runtime {own.runtime!r}")
         for f in self.model_families:
             compile_re2(f.match)
         object.__setattr__(self, "families", PatternSet((f.match for f in self.model_families), ignore_case=True))
+
+    def runtimes_in(self, repo: str | None, runtimes: list[str]) -> list[str]:
+        """The issue's runtimes with its repository's own runtime first (see repo_runtimes)."""
+        own = self.repo_runtimes.get((repo or "").lower())
+        if own is None or (own.runtime not in runtimes and not own.first):
+            return runtimes
+        return [own.runtime, *(r for r in runtimes if r != own.runtime)]
 
     def family(self, model: str) -> ModelFamily | None:
         """The first family whose pattern matches the model name."""

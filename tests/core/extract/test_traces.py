@@ -177,3 +177,14 @@ def test_details_prechecks_change_nothing(parts):
         return {} if not o else {"requested": o.group(1), **({"free": o.group(2)} if o.group(2) else {})}
 
     assert _details(message) == reference(message)
+
+
+@pytest.mark.parametrize("line", [
+    "ERROR 03-14 09:12:45 [engine.py:210] ValueError: max_model_len (8192) is too large for the KV cache",
+    "(VllmWorker rank=1 pid=77) ERROR 03-14 09:12:45 [multiproc_executor.py:480] ValueError: max_model_len (8192) "
+    "is too large for the KV cache",
+    "ERROR 11-02 17:01:02 llm_engine.py:88] ValueError: max_model_len (8192) is too large for the KV cache",
+])
+def test_an_error_on_a_vllm_log_line_is_read(line):
+    got = errors(f"```\nINFO 03-14 09:12:40 [api_server.py:1] starting\n{line}\n```")
+    assert [(e.type, e.message[:14]) for e in got] == [("ValueError", "max_model_len ")]
