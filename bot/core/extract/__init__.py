@@ -219,13 +219,23 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     env = _choose(cands)
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
-    body_prose = "\n".join(prose_parts[1:])
+    body_prose = _own_lines(prose_parts[1:])
     language = _language(body_prose) if _cjk_or_words(body_prose) else _language(prose)  # the body's, not the title's
     if language == "en" and _cjk_count(body_prose.encode("utf-8", "replace")) >= 2:
         language = _language(prose)  # a Chinese body that is mostly version strings: the title tips it
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=language,
                  runtimes=detect_runtimes(title, "\n".join(prose_parts[1:]), code, env, errors),
                  template_only=templated and not errors and not any(c.strip() for c in code) and unfilled(body_text))
+
+
+_TEMPLATE_LINE = rx(r"(?m)^[ \t]*(?:#{1,6}[ \t][^\n]*|[-*][ \t]+\[[ xX]\][^\n]*|_No response_[ \t]*)$")
+"""Issue-form headings, checklist items and empty-field markers: the template's words, not the reporter's."""
+
+
+def _own_lines(parts: list[str]) -> str:
+    """The body's prose without the issue template's headings and checklists (they set no reply language)."""
+    text = "\n".join(parts)
+    return _TEMPLATE_LINE.sub("", text) if "#" in text or "[" in text or "_No" in text else text
 
 
 def _cjk_or_words(prose: str) -> bool:

@@ -237,3 +237,13 @@ def test_form_headings_are_template_text_not_prose():
     f = extract("Answers never end", body)
     assert "错误" not in f.prose and "Error logs" not in f.prose and "Expected behavior" not in f.prose
     assert "should stop after one paragraph" in f.prose and f.language == "en"
+
+
+def test_the_reply_language_ignores_the_templates_headings_and_checklists():
+    form = ("### Reminder\n\n- [X] I have read the above rules and searched the existing issues.\n\n"
+            "### System Info\n\n单卡 3090\n\n### Reproduction\n\n训练脚本照着示例改的，数据集格式换成了自己的：\n"
+            "```\nValueError: bad dataset\n```\n\n### Others\n\n_No response_\n")
+    assert extract("ValueError: bad dataset", form).language == "zh"
+    bilingual = ("### 当前行为 | Current Behavior\n\n- [X] 我已经搜索过已有的issues和讨论 | I have searched the issues\n\n"
+                 "Loading the 72B chat model with device_map auto still runs out of memory on eight 3090 cards.\n")
+    assert extract("72B 显存 OOM", bilingual).language == "en"
