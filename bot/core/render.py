@@ -136,7 +136,7 @@ def answers(f) -> bool:
 
 def shown_fixes(d: Decision) -> list:
     """The fixes to show: specific enough, and not restated by a warning with this issue's values."""
-    warned = {w.id for w in d.warnings}
+    warned = {w.id for w in d.warnings} | {r for w in d.warnings for r in w.replaces}
     return [f for f in d.fixes if f.id not in warned and answers(f)]
 
 
@@ -222,6 +222,8 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
         shown = plan[:MAX_VISIBLE_COMMANDS]
         if shown:
             out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
+    elif fixes and fixes[0].command:  # the one code block: the answer's command for this launcher
+        out += ["", "```bash", fixes[0].command.strip(), "```"]
     if not out:
         out.append(t["nothing"])
     return out

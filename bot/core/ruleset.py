@@ -140,13 +140,16 @@ def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: 
 
 
 def _links(fixes: list[Compiled], checks: list[Compiled], hosts: dict) -> None:
-    """URL hosts are allowed, and each check's `fix:` names a fix."""
+    """URL hosts are allowed, and each check's `fix:` and `replaces:` name fixes."""
     ids = {f.rule.id for f in fixes}
     for c in [*fixes, *checks]:
         if problem := host_problem(c.rule.url, hosts):
             raise RulesError(c.file, c.rule.id, problem)
         if getattr(c.rule, "fix", None) is not None and c.rule.fix not in ids:
             raise RulesError(c.file, c.rule.id, f"fix: no fix has the id {c.rule.fix!r}")
+        for other in getattr(c.rule, "replaces", ()):
+            if other not in ids:
+                raise RulesError(c.file, c.rule.id, f"replaces: no fix has the id {other!r}")
 
 
 def _pip_names(fixes: list[Compiled], releases: ReleaseTable | None) -> None:

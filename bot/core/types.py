@@ -129,6 +129,8 @@ class FixRef(_Frozen):
     """The remedy in Chinese for the rendered comment (not part of the JSON output)."""
     score: int = Field(default=0, exclude=True)
     """How specific the match was (an error pattern 6, a leaf symptom 5, a mentioned word 1...); 0: unknown."""
+    command: str = Field(default="", exclude=True)
+    """One shell block that applies the fix for this launcher (the comment's code block), or ""."""
 
 
 class Warning_(_Frozen):
@@ -139,6 +141,8 @@ class Warning_(_Frozen):
     url: str
     message_zh: str = Field(default="", exclude=True)
     """The message in Chinese for the rendered comment (not part of the JSON output)."""
+    replaces: tuple[str, ...] = Field(default=(), exclude=True)
+    """Fixes this finding makes moot: the comment does not show them."""
 
 
 Kind = Literal["bug", "question", "feature", "other"]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.rulefile import RulesError
-from bot.core.rules.fixes import MAX_SHOWN, FixIndex
+from bot.core.rules.fixes import MAX_SHOWN, FixIndex, already_done
 from bot.core.rules.scan import Scan
 from tests.core.make_facts import make_facts
 from tests.core.rules_dir import RULESET, broken_rules
@@ -178,3 +178,16 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
                 RULESET)
     scored = {(FIXES[i].rule.id, j): score for i, j, score in RULESET.fix_index.scored(scan)}
     assert scored[("oom-vllm", 0)] == 7 and scored[("oom-vllm", 1)] == 6  # error + text; error alone
+
+
+@pytest.mark.parametrize(("command", "text", "done"), [
+    ("vllm serve MODEL --max-model-len 8192", "vllm serve Qwen/Qwen2.5-7B --max-model-len 32768", True),
+    ("vllm serve MODEL --dtype float32", "vllm serve Qwen/Qwen2.5-7B --dtype half", False),
+    ("vllm serve MODEL --dtype half", "vllm serve Qwen/Qwen2.5-7B --dtype half --tensor-parallel-size 2", True),
+    ("NCCL_P2P_DISABLE=1 vllm serve MODEL --enforce-eager", "export NCCL_P2P_DISABLE=1", False),
+    ("NCCL_P2P_DISABLE=1 vllm serve MODEL", "NCCL_P2P_DISABLE=1 vllm serve x", True),
+    ("pip install -U transformers", "pip install -U transformers", False),
+    (None, "anything", False),
+])
+def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):
+    assert already_done(command, text) is done

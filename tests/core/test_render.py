@@ -152,3 +152,20 @@ def test_a_fix_matched_only_by_a_mentioned_word_is_not_shown_nor_worth_a_comment
 
     assert not should_comment(d.model_copy(update={"fixes": [weak]}))
     assert should_comment(d.model_copy(update={"fixes": [strong]}))
+
+
+def test_the_answers_command_is_the_code_block_when_nothing_is_asked():
+    fix = FixRef(id="oom-vllm", title="Lower gpu_memory_utilization", url="https://docs.vllm.ai/x", score=6,
+                 command="vllm serve MODEL --gpu-memory-utilization 0.8")
+    shown = visible_part(render_comment(_decision(fixes=[fix], warnings=[], missing=[]), REQ, language="en"))
+    assert shown.endswith("```bash\nvllm serve MODEL --gpu-memory-utilization 0.8\n```")
+    asked = visible_part(render_comment(_decision(fixes=[fix], warnings=[], missing=["gpu"]), REQ, language="en"))
+    assert "--gpu-memory-utilization 0.8" not in asked  # one code block: the asks' command
+
+
+def test_a_finding_hides_the_fixes_it_makes_moot():
+    fix = FixRef(id="oom-vllm", title="Lower gpu_memory_utilization", url="https://docs.vllm.ai/x", score=6)
+    moot = Warning_(id="weights-exceed-gpus", message="The weights alone do not fit", url="https://docs.vllm.ai/w",
+                    replaces=("oom-vllm",))
+    shown = visible_part(render_comment(_decision(fixes=[fix], warnings=[moot], missing=[]), REQ, language="en"))
+    assert "do not fit" in shown and "gpu_memory_utilization" not in shown

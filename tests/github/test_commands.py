@@ -280,7 +280,9 @@ async def test_an_edit_runs_with_the_editors_role_not_the_authors(gh):
 
 
 async def test_info_ok_removes_needs_info_for_good(gh):
-    assert "needs-info" in gh.issue().labels  # the bot asked for versions the OOM report does not give
+    gh.issue().body = "model.generate() hangs forever and never returns; GPU utilisation stays at 100%."
+    await gh.send("issues", gh.issue_event("edited"))
+    assert "needs-info" in gh.issue().labels  # the bot asked for a stack dump the hang report does not give
     c = await gh.comment("/info-ok", "helper")
     assert "needs-info" not in gh.issue().labels and c.reactions == [(gh.fake.bot_login, "+1")]
     assert [o["dimension"] for o in (await gh.overrides())] == ["needs_info"]

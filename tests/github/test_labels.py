@@ -30,9 +30,9 @@ async def test_missing_labels_are_created_once_with_taxonomy_colours(env):
     fake, running, send = env
     await deliver(running, send, "issues", issue_event(fake, number=1))
     created = [r.body["name"] for r in writes(fake, f"/repos/{REPO}/labels")]
-    assert "symptom: oom" in created and "needs-info" in created
+    assert "symptom: oom" in created and "stage: inference" in created
     assert repo_labels(fake)["symptom: oom"]["color"] == "ee8a94"
-    assert repo_labels(fake)["needs-info"]["description"]
+    assert repo_labels(fake)["symptom: oom"]["description"]
     await deliver(running, send, "issues", issue_event(fake, number=2))
     assert label_lists(fake) == 1
     # nothing created again; #2 repeats #1 word for word, so the one new label is possible-duplicate (related issues)

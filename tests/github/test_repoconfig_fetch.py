@@ -8,7 +8,8 @@ import pytest
 
 from bot.github import repoconfig
 from tests.fakegithub import Fault, schedule
-from tests.github.triagekit import OOM_BODY, OOM_TITLE, REPO, bot_comments, deliver, issue_event, writes
+from tests.github.triagekit import (HANG_BODY, HANG_TITLE, OOM_BODY, OOM_TITLE, REPO, bot_comments, deliver, issue_event,
+                                    writes)
 
 CONFIG = "/repos/Codertocat/Hello-World/contents/.github/firstmile.yml"
 
@@ -82,14 +83,16 @@ async def test_disabled_repo_is_skipped(env, caplog):
 
 async def test_configured_skip_label_names_and_prefix(env):
     fake, running, send, _ = env
-    put(fake, "skip_labels: [wontfix]\nlabels:\n  prefix: 'llm/'\n  rename: {'symptom: oom': cuda-oom}\n  levels: all\n"
+    put(fake, "skip_labels: [wontfix]\nlabels:\n  prefix: 'llm/'\n  rename: {'symptom: hang': stuck}\n  levels: all\n"
               "needs_info_label: 'waiting for reporter'\nlanguage: zh\n")
     fake.repos[REPO.lower()].issues[2].labels.append("WontFix")
     await deliver(running, send, "issues", issue_event(fake, number=2))
     assert bot_comments(fake, 2) == []
+    issue = fake.repos[REPO.lower()].issues[1]
+    issue.title, issue.body = HANG_TITLE, HANG_BODY  # a report with an ask, so with needs-info
     await deliver(running, send, "issues", issue_event(fake, number=1))
-    labels = fake.repos[REPO.lower()].issues[1].labels
-    assert "llm/cuda-oom" in labels and "llm/symptom: crash" in labels and "waiting for reporter" in labels
+    labels = issue.labels
+    assert "llm/stuck" in labels and "waiting for reporter" in labels and "needs-info" not in labels
     body = bot_comments(fake)[0].body  # the ask in Chinese: plain, or after the likely cause (decision model)
     assert "请补充" in body or "可确认的信息" in body
 

@@ -13,6 +13,8 @@ from tests.github.triagekit import (
     ENV_REPLY,
     FEATURE_BODY,
     FEATURE_TITLE,
+    HANG_BODY,
+    HANG_TITLE,
     OOM_BODY,
     OOM_LABELS,
     OOM_SUGGESTED,
@@ -36,19 +38,37 @@ def labels_of(fake, number=1):
     return fake.repos[REPO.lower()].issues[number].labels
 
 
-async def test_opened_gets_labels_needs_info_and_one_comment(env):
+async def test_opened_gets_labels_and_one_comment_with_the_fix(env):
     fake, running, send = env
     row = await deliver(running, send, "issues", issue_event(fake))
     assert row.status == "done"
-    assert labels_of(fake) == [*OOM_LABELS, "needs-info", *OOM_SUGGESTED]
+    assert labels_of(fake) == [*OOM_LABELS, *OOM_SUGGESTED]  # a fix answers it: nothing to ask, no needs-info
     [comment] = bot_comments(fake)
-    assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body and "GPU model" in comment.body
+    assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body
+    assert "PYTORCH_CUDA_ALLOC_CONF" in comment.body and "please add" not in comment.body
     state = await running.server.store.issue_state(REPO, 1)
     assert state.comment_id == comment.id
-    assert sorted(state.bot_applied) == sorted([*OOM_LABELS, "needs-info"])
+    assert sorted(state.bot_applied) == sorted(OOM_LABELS)
     assert state.decision["symptom"] == "Crash - CUDA Error - Out of Memory"
     created = {label["name"]: label for label in fake.repos[REPO.lower()].labels.values()}
     assert created["symptom: oom"]["color"] == "ee8a94" and "out of memory" in created["symptom: oom"]["description"]
+
+
+async def test_a_report_lacking_what_settles_it_gets_needs_info_once_and_never_again_after_removal(env):
+    fake, running, send = env
+    issue = fake.repos[REPO.lower()].issues[1]
+    issue.title, issue.body = HANG_TITLE, HANG_BODY
+    fake.repos[REPO.lower()].files[".github/firstmile.yml"] = b"suggest_below: 0.99\n"
+    await deliver(running, send, "issues", issue_event(fake))
+    [post] = [r for r in writes(fake, "/issues/1/labels") if r.method == "POST"]
+    assert "needs-info" in post.body["labels"]  # a fact, not a guess: applied even with every label a suggestion
+    [comment] = bot_comments(fake)
+    assert "stack dump" in comment.body and "py-spy dump" in comment.body
+    labels_of(fake).remove("needs-info")
+    await deliver(running, send, "issues", label_event(fake, "needs-info", "maintainer", "unlabeled"))
+    issue.body = HANG_BODY + "\nIt also happens with a shorter prompt."
+    await deliver(running, send, "issues", issue_event(fake, "edited"))
+    assert "needs-info" not in labels_of(fake)
 
 
 async def test_reopened_is_triaged_too(env):
@@ -119,9 +139,9 @@ async def test_comments_by_bots_are_ignored(env):
     ours = bot_comments(fake)[0]
     await deliver(running, send, "issue_comment", comment_event(fake, ours, bot=True))
     other = add_comment(fake, ENV_REPLY, login="ci-helper[bot]")
+    labels = list(labels_of(fake))
     await deliver(running, send, "issue_comment", comment_event(fake, other, bot=True))
-    assert len(fake.requests) == before
-    assert "needs-info" in labels_of(fake)
+    assert len(fake.requests) == before and labels_of(fake) == labels
 
 
 async def test_never_re_adds_a_label_a_human_removed(env):
@@ -129,11 +149,9 @@ async def test_never_re_adds_a_label_a_human_removed(env):
     await deliver(running, send, "issues", issue_event(fake))
     labels_of(fake).remove("stage: inference")  # a label the bot applied (the model is sure of it)
     await deliver(running, send, "issues", label_event(fake, "stage: inference", "maintainer", "unlabeled"))
-    labels_of(fake).remove("needs-info")
-    await deliver(running, send, "issues", label_event(fake, "needs-info", "maintainer", "unlabeled"))
     fake.repos[REPO.lower()].issues[1].body = OOM_BODY + "\nIt also happens with a shorter prompt."
     await deliver(running, send, "issues", issue_event(fake, "edited"))
-    assert "stage: inference" not in labels_of(fake) and "needs-info" not in labels_of(fake)
+    assert "stage: inference" not in labels_of(fake)
     assert "symptom: oom" in labels_of(fake)
 
 
@@ -223,7 +241,6 @@ async def test_low_confidence_labels_become_github_label_suggestions(env):
     assert "cause: resources" in {x["name"] for x in suggested}  # below 0.99; one level per dimension (levels)
     assert all(x["suggest"] is True and x["confidence"] in ("low", "medium", "high") and x["rationale"]
                for x in suggested)
-    assert "needs-info" in post.body["labels"]  # needs-info is a fact, not a guess
     assert "cause: resources" not in (await running.server.store.issue_state(REPO, 1)).bot_applied
 
 

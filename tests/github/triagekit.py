@@ -35,6 +35,9 @@ def expected_labels(title: str, body: str, key: str = "labels") -> list[str]:
     return decision.to_json()[key]
 
 
+HANG_TITLE = "Generation hangs forever"
+HANG_BODY = "model.generate() hangs forever and never returns; GPU utilisation stays at 100%."
+"""A report the bot has no fix for and that lacks what settles it (a stack dump): it gets needs-info and an ask."""
 OOM_LABELS = expected_labels(OOM_TITLE, OOM_BODY)
 OOM_SUGGESTED = expected_labels(OOM_TITLE, OOM_BODY, "suggested_labels")
 """What the server labels the OOM issue with: the decision model's applied levels, the deepest sure level of each

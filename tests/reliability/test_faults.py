@@ -18,10 +18,10 @@ ISSUES = [
      "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n\ntorch 2.1.0+cu121, vllm 0.4.0"),
     ("ImportError with flash_attn", "ImportError: flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: "
      "_ZN3c104cuda9SetDeviceEi\n\ntorch==2.3.0\nflash-attn==2.5.8"),
-    ("Model outputs garbage after fine-tuning", "After LoRA fine-tuning with peft 0.10.0 the model only outputs "
-     "repeated tokens.\ntransformers 4.40.0"),
-    ("vLLM server hangs", "The server hangs forever with tensor parallel 2, no error.\nvllm 0.5.1, NCCL 2.20"),
+    ("KeyError: 'qwen2' when loading Qwen2-7B-Instruct", "KeyError: 'qwen2'\n\ntransformers 4.36.2, torch 2.1.0"),
+    ("Generation hangs forever", "model.generate() hangs forever and never returns; GPU utilisation stays at 100%."),
 ]
+"""Four reports each of which gets a comment (a fix, or an ask), so every issue's one comment can be checked."""
 N = 16
 
 

@@ -7,6 +7,7 @@ from pydantic import Field
 from bot.core import versions
 from bot.core.extract.stack import ORDER as RUNTIMES
 from bot.core.gpus import compute_capability
+from bot.core.memory import fit
 from bot.core.patternset import PatternSet
 from bot.core.rulefile import compile_re2
 from bot.core.rules.schema import Strict
@@ -41,12 +42,29 @@ class RepoRuntime(Strict):
     first: bool = False
 
 
+class ModelParams(Strict):
+    """A checkpoint whose name carries no size: its parameters (billions) and, if not 16-bit, bytes per parameter."""
+
+    match: str
+    params: float
+    bytes: float | None = None
+    rx: object = Field(default=None, exclude=True)
+
+    model_config = Strict.model_config | {"arbitrary_types_allowed": True}
+
+    def model_post_init(self, _ctx) -> None:
+        """The pattern, compiled once (a bad one fails at load)."""
+        object.__setattr__(self, "rx", compile_re2(self.match))
+
+
 class Tables(Strict):
     """Reference tables that derived env keys are computed from (rules/tables.yml)."""
 
     driver_cuda: list[DriverRow]
     model_families: list[ModelFamily]
     repo_runtimes: dict[str, RepoRuntime] = {}
+    gpu_memory_gb: dict[str, int] = {}
+    model_params: list[ModelParams] = []
     families: PatternSet | None = Field(default=None, exclude=True)
 
     model_config = Strict.model_config | {"arbitrary_types_allowed": True}
@@ -74,7 +92,8 @@ class Tables(Strict):
 
 
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
-    """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major, model_family."""
+    """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major,
+    model_family, and the weights' fit on the GPUs (weights_gb, gpus_gb, weights_exceed_gpus)."""
     env = facts.env_values()
     torch = env.get("torch", "")
     tc = env.get("torch_cuda", "")
@@ -109,6 +128,7 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
             if versions.compare(env["cuda_driver"], ">=", getattr(row, column)):
                 env["driver_cuda_major"] = row.cuda
                 break
+    env.update(fit(env, facts.runtimes, tables))
     fam = tables.family(env["model"]) if env.get("model") else None
     if fam is not None:
         env["model_family"] = fam.id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re2
+
 from bot.core.rules.compile import Node, gates
 from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
@@ -107,9 +109,32 @@ class FixIndex:
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
-        ranked = sorted(best, key=lambda k: (-best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh)
+        text = scan.facts.text
+        ranked = sorted((k for k in best if not already_done(self.fixes[k].rule.command, text)),
+                        key=lambda k: (-best[k], k))[:MAX_SHOWN]
+        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "")
                 for r in (self.fixes[k].rule for k in ranked)]
+
+
+_SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")
+
+
+def already_done(command: str | None, text: str) -> bool:
+    """True when the issue already uses every flag and environment setting the fix's command sets: a flag with a
+    word value counts only with that value (`--dtype float32` is not done by `--dtype half`), a numeric one by the
+    flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`. Telling the reporter to do what
+    they did is worse than saying nothing."""
+    if not command:
+        return False
+    wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
+    return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
+
+
+def _uses(text: str, key: str, word: str) -> bool:
+    """Whether the text sets the flag (with that word value, when one is given) or the variable."""
+    if not word:
+        return key in text
+    return f"{key} {word}" in text or f"{key}={word}" in text
 
 
 class _Values(dict):
@@ -131,5 +156,6 @@ def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
         if c.holds(scan):
             env = scan.env
             out.append(Warning_(id=c.rule.fix or c.rule.id, message=fill(c.rule.message, env),
-                                message_zh=fill(c.rule.message_zh, env), url=c.rule.url))
+                                message_zh=fill(c.rule.message_zh, env), url=c.rule.url,
+                                replaces=tuple(c.rule.replaces)))
     return out

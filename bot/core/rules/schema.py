@@ -18,6 +18,7 @@ ENV_KEYS = frozenset((
     "auto_gptq", "autoawq", "llama_cpp", "llama_cpp_python", "ollama", "model", "quantization", "gpu_cc", "gpu_count", "launcher",
     "model_size", "ram", "triton", "numpy", "nccl", "cudnn", "jax", "tensorflow", "onnxruntime", "optimum", "llamafactory",
     "torch_cuda_major", "torch_build", "os_family", "driver_cuda_major", "model_family", "family_min_transformers",
+    "weights_gb", "gpus_gb", "weights_exceed_gpus",
 ))
 """Canonical env keys (DESIGN.md section 2, and what extraction adds) and the derived keys (bot/core/rules/env.py)."""
 
@@ -142,6 +143,8 @@ class CheckRule(Rule):
     message_zh: str
     url: str
     fix: str | None = None
+    replaces: list[str] = []
+    """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
 
 
 class Settings(Strict):

@@ -1,0 +1,73 @@
+"""Does a model fit its GPUs? Weights from the model name's size (or rules/tables.yml) times bytes per parameter
+of its quantization, against the memory of the GPUs named (rules/tables.yml's gpu_memory_gb)."""
+
+from __future__ import annotations
+
+import re2
+
+from bot.core.gpus import model_token
+
+_SIZE = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,4}(?:\.\d)?)\s*b(?:$|[^a-z0-9])")
+"""A size in a model name: "Qwen2.5-72B-Instruct", "qwen2.5-coder:32b", "Llama-3.1-8B" (not "8x7B")."""
+_MOE = re2.compile(r"(?i)\d\s*x\s*\d+(?:\.\d)?\s*b")
+_GPU_GB = re2.compile(r"(?i)(\d{1,3})\s*(?:gb|gib|g)\b")
+_BYTES = (  # bytes per parameter by the quantization the name or the quantization key states (first match wins)
+    (re2.compile(r"(?i)q2|2[-_ ]?bit"), 0.35),
+    (re2.compile(r"(?i)q3|3[-_ ]?bit"), 0.45),
+    (re2.compile(r"(?i)int8|8[-_ ]?bit|q8|fp8|w8a8|w8a16"), 1.05),
+    (re2.compile(r"(?i)awq|gptq|int4|4[-_ ]?bit|\bq4|[-_:]q4|nf4|w4a16|bnb"), 0.55),
+    (re2.compile(r"(?i)q5"), 0.7),
+    (re2.compile(r"(?i)q6"), 0.82),
+)
+MARGIN = 1.05
+"""The weights must exceed the GPUs' memory by this factor: estimates are rough, so the finding only under-warns."""
+
+
+def params_b(model: str, table) -> float | None:
+    """Billions of parameters: the size in the name, else the first table row whose pattern matches."""
+    if _MOE.search(model):
+        return None
+    m = _SIZE.search(model)
+    if m:
+        return float(m.group(1))
+    row = next((r for r in table if r.rx.search(model)), None)
+    return row.params if row else None
+
+
+def bytes_per_param(model: str, quantization: str, runtimes: list[str], table) -> float:
+    """From the stated quantization or the name; the native precision of a table row that gave the size (not of a
+    sized distill that matches it too); Ollama's default 4-bit quant; else 16-bit."""
+    text = f"{quantization} {model}"
+    for rx, size in _BYTES:
+        if rx.search(text):
+            return size
+    row = None if _SIZE.search(model) else next((r for r in table if r.rx.search(model)), None)
+    if row is not None and row.bytes:
+        return row.bytes
+    return 0.6 if runtimes[:1] == ["ollama"] else 2.0
+
+
+def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
+    """The GPUs' total memory: a size stated with the GPU, else the table's; times the GPU count (1 if unstated)."""
+    m = _GPU_GB.search(gpu)
+    per = int(m.group(1)) if m and 8 <= int(m.group(1)) <= 256 else memory.get(model_token(gpu) or "")
+    if not per:
+        return None
+    n = int(count) if count.isdigit() and 0 < int(count) <= 64 else 1
+    return per * n
+
+
+def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
+    """Derived keys weights_gb and gpus_gb, and weights_exceed_gpus when the weights alone cannot fit."""
+    model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
+    if not model or not gpu:
+        return {}
+    params = params_b(model, tables.model_params)
+    total = gpu_gb(gpu, env.get("gpu_count", ""), tables.gpu_memory_gb)
+    if params is None or total is None:
+        return {}
+    weights = params * bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
+    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total)}
+    if weights > total * MARGIN:
+        out["weights_exceed_gpus"] = "true"
+    return out

@@ -1,0 +1,41 @@
+"""Tests for memory: the weights' size from the model name and quantization, the GPUs' memory, and the fit."""
+
+import pytest
+
+from bot.core.memory import bytes_per_param, fit, gpu_gb, params_b
+from tests.core.rules_dir import RULESET
+
+TABLES = RULESET.tables
+
+
+@pytest.mark.parametrize(("model", "params"), [
+    ("Qwen/Qwen2.5-72B-Instruct", 72), ("qwen2.5-coder:32b", 32), ("Llama-3.1-8B", 8), ("Qwen3-30B-A3B", 30),
+    ("deepseek-ai/DeepSeek-V3", 685), ("DeepSeek-R1-Distill-Qwen-1.5B", 1.5), ("Mixtral-8x7B-Instruct", None),
+    ("Qwen2.5-Instruct", None),
+])
+def test_parameters_come_from_the_name_or_the_table(model, params):
+    assert params_b(model, TABLES.model_params) == params
+
+
+@pytest.mark.parametrize(("model", "quant", "runtimes", "size"), [
+    ("Qwen2.5-72B-Instruct-AWQ", "", [], 0.55), ("Qwen2.5-7B-Instruct", "GPTQ-Int8", [], 1.05),
+    ("Qwen2.5-7B-Instruct", "", [], 2.0), ("qwen2.5:7b", "", ["ollama"], 0.6), ("DeepSeek-V3", "", [], 1.0),
+    ("DeepSeek-R1-Distill-Qwen-32B", "", [], 2.0),
+])
+def test_bytes_per_parameter_follow_the_quantization(model, quant, runtimes, size):
+    assert bytes_per_param(model, quant, runtimes, TABLES.model_params) == size
+
+
+def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():
+    assert gpu_gb("A100 40GB", "", TABLES.gpu_memory_gb) == 40
+    assert gpu_gb("NVIDIA A100-SXM4-80GB", "8", TABLES.gpu_memory_gb) == 640
+    assert gpu_gb("Tesla V100", "", TABLES.gpu_memory_gb) == 32  # 16 or 32 GB: the larger, never over-warn
+    assert gpu_gb("Apple M2", "", TABLES.gpu_memory_gb) is None
+
+
+def test_only_weights_clearly_over_the_gpus_memory_are_a_finding():
+    over = fit({"model": "Qwen2.5-72B-Instruct", "gpu": "2 x RTX 4090", "gpu_count": "2"}, [], TABLES)
+    assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_exceed_gpus": "true"}
+    assert "weights_exceed_gpus" not in fit({"model": "Qwen2.5-72B-Instruct-AWQ", "gpu": "2 x RTX 4090",
+                                             "gpu_count": "2"}, [], TABLES)
+    assert fit({"model": "Qwen2.5-72B-Instruct"}, [], TABLES) == {}  # no GPU named: nothing to compare
