@@ -11,10 +11,10 @@ ORDER = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm", "llamafactory", "t
 
 _USES = {  # the issue runs it: a command line, an import, a log line only it prints
     "ollama": r"\bollama[ \t]+(?:run|serve|pull|create|show|ps|list|cp|rm)\b|ollama version is|OLLAMA_[A-Z_]+|"
-              r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b",
+              r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b|(?m)^(?:PARAMETER[ \t]+[a-z_]+[ \t]|TEMPLATE[ \t]+\")",
     "llama_cpp": r"llama-(?:cli|server|bench|quantize|perplexity|simple|mtmd-cli)\b|\./main[ \t]+-m\b|"
                  r"\bllama_cpp\b|\bggml_[a-z]|\bllama_model_load|\bllm_load_|system_info: n_threads|"
-                 r"convert[_-]hf[_-]to[_-]gguf|\.gguf\b",
+                 r"convert[_-]hf[_-]to[_-]gguf",  # a .gguf file alone is a format Ollama and vLLM load too
     "lmdeploy": r"lmdeploy[ \t]+(?:serve|chat|lite|convert|check_env)|(?:from|import)[ \t]+lmdeploy\b|LMDeploy: ",
     "sglang": r"sglang\.launch_server|(?:from|import)[ \t]+sglang\b|sglang\.check_env|\bsgl\.",
     "vllm": r"\bvllm[ \t]+serve\b|vllm\.entrypoints|(?:from|import)[ \t]+vllm\b|\bLLM\(model=|vLLM Version[ \t]*:|"
@@ -45,23 +45,34 @@ _PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "lla
                 "llamafactory": "llamafactory", "torch": "torch"}
 
 
+SERVING = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm")
+"""Engines a reporter runs one of and compares with the others: which one fails matters most."""
+
+
 def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvFact],
                     errors: list[ErrorFact]) -> list[str]:
-    """The runtimes this issue uses: those it runs (commands, imports, logs, dumps, failing frames) first, then
-    those its prose only names; each group most specific first."""
+    """The runtimes this issue uses, most telling first: among serving engines, the one in the failing frames,
+    then those the code blocks, logs and dumps run, then those only the prose runs ("with `ollama run` it is
+    fast"); then the libraries it uses; then what the prose only names. Each group most specific first."""
     machine = "\n".join(code)
-    every = title + "\n" + prose + "\n" + machine
-    strong: set[str] = set()
-    for name, pat in _USES_RX.items():
-        if first(pat, every):
-            strong.add(name)
-    for key, name in _ENV_STRONG.items():
-        fact = env.get(key)
-        if fact is not None and fact.source not in _LISTS:
-            strong.add(name)
+    said = title + "\n" + prose
+    failing, ran, told = set(), set(), set()
     for e in errors:
         for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
             if pkg in _PKG_RUNTIME:
-                strong.add(_PKG_RUNTIME[pkg])
-    weak = {name for name, pat in _SAYS_RX.items() if name not in strong and first(pat, title + "\n" + prose)}
-    return [n for n in ORDER if n in strong] + [n for n in ORDER if n in weak]
+                failing.add(_PKG_RUNTIME[pkg])
+    for key, name in _ENV_STRONG.items():
+        fact = env.get(key)
+        if fact is not None and fact.source not in _LISTS:
+            ran.add(name)
+    for name, pat in _USES_RX.items():
+        if first(pat, machine):
+            ran.add(name)
+        elif first(pat, said):
+            told.add(name)
+    strong = failing | ran | told
+    weak = {name for name, pat in _SAYS_RX.items() if name not in strong and first(pat, said)}
+    out: list[str] = []
+    for group in (failing & set(SERVING), ran & set(SERVING), told & set(SERVING), strong, weak):
+        out += [n for n in ORDER if n in group and n not in out]
+    return out
