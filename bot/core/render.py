@@ -30,6 +30,7 @@ _T = {
         "fix_title": "For {title}: {fix}.",
         "fix_plain": "{fix}.",
         "also_fix": "Also possible: {fix}.",
+        "advice": "Your error message says what to change: {advice}",
         "source": "source",
         "ask_err": "To pin down {err}, please add {items}.",
         "ask_title": "To pin this down, please add {items}.",
@@ -76,6 +77,7 @@ _T = {
         "fix_title": "关于{title}：{fix}。",
         "fix_plain": "{fix}。",
         "also_fix": "另一种可能：{fix}。",
+        "advice": "报错信息已说明需要修改的地方：{advice}",
         "source": "来源",
         "ask_err": "为定位 {err}，请补充：{items}。",
         "ask_title": "为定位问题，请补充：{items}。",
@@ -204,6 +206,8 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
                 t["fix_plain"].format(fix=first))
         out.append(line)
         out += [t["also_fix"].format(fix=_fix_text(f, lang)) for f in fixes[1:]]
+    if d.advice and not fixes and not d.warnings:
+        out.append(t["advice"].format(advice=s.code(d.advice, limit=220)))
     for w in d.warnings[:MAX_FIXES]:
         msg = w.message_zh if lang == "zh" and w.message_zh else w.message
         out.append(f"⚠️ {msg} ([{t['source']}]({w.url}))")

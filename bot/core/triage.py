@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal
 
+from bot.core.advice import error_advice
 from bot.core.classify import decide
 from bot.core.decide import Decider
 from bot.core.decide.decider import SUGGEST_MIN
@@ -276,12 +277,16 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     fixes = _fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset)
     warnings = check_compat(scan, ruleset.checks)
     answered = bool(warnings) or any(answers(f) for f in fixes)
+    advice = None
+    if bug and not answered and ruleset.tables is not None:
+        advice = error_advice(facts, ruleset.tables.advice, ruleset.tables.advice_not)
+        answered = advice is not None
     decision = Decision(
         symptom=symptom, root_cause=cause, stage=stage, kind=kind,
         labels=labels,
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug and not answered else [],
-        fixes=fixes, warnings=warnings,
+        fixes=fixes, warnings=warnings, advice=advice,
         likely=likely, candidates=cands,
     )
     lang = facts.language if language == "auto" else language
@@ -318,8 +323,9 @@ KIND_LABELS = {"question": "question", "feature": "feature"}
 
 def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> bool:
     """Whether the bot posts: always, never, or only with a fix whose preconditions hold, a compatibility finding,
-    1-3 specific missing facts, strongly related issues, or an unfilled template to point at."""
+    an error message's own advice, 1-3 specific missing facts, strongly related issues, or an unfilled template to point at."""
     if mode != "when-useful":
         return mode == "always"
     d = decision
-    return bool(shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)
+    return bool(shown_fixes(d) or d.warnings or d.advice or d.missing or getattr(d, "related", None)
+                or d.facts.template_only)

@@ -178,6 +178,8 @@ class Decision(_Frozen):
     """Canonical env keys (and a few extra items like "traceback") to ask the reporter for."""
     fixes: list[FixRef] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
+    advice: str | None = None
+    """With no known fix, the sentence of the reporter's error message that says what to change (quoted)."""
     likely: dict[str, Likely] = Field(default_factory=dict)
     """Per dimension, the best guess (calibrated), also where the bot is not sure enough to label."""
     candidates: dict[str, list[Candidate]] = Field(default_factory=dict)
@@ -220,6 +222,7 @@ class Decision(_Frozen):
             "missing": list(self.missing),
             "fixes": [f.model_dump() for f in self.fixes],
             "warnings": [w.model_dump() for w in self.warnings],
+            "advice": self.advice,
             "likely": {k: {"path": " - ".join(v.path), "p": list(v.p)} for k, v in self.likely.items()},
             "candidates": {k: [{"path": " - ".join(c.path), "p": c.p} for c in v] for k, v in self.candidates.items()},
             "kind": self.kind,

@@ -65,6 +65,10 @@ class Tables(Strict):
     repo_runtimes: dict[str, RepoRuntime] = {}
     gpu_memory_gb: dict[str, int] = {}
     model_params: list[ModelParams] = []
+    error_advice: list[str] = []
+    error_advice_not: list[str] = []
+    advice: PatternSet | None = Field(default=None, exclude=True)
+    advice_not: PatternSet | None = Field(default=None, exclude=True)
     families: PatternSet | None = Field(default=None, exclude=True)
 
     model_config = Strict.model_config | {"arbitrary_types_allowed": True}
@@ -77,6 +81,10 @@ class Tables(Strict):
         for f in self.model_families:
             compile_re2(f.match)
         object.__setattr__(self, "families", PatternSet((f.match for f in self.model_families), ignore_case=True))
+        for name, pats in (("advice", self.error_advice), ("advice_not", self.error_advice_not)):
+            for p in pats:
+                compile_re2(p)
+            object.__setattr__(self, name, PatternSet(pats, ignore_case=True) if pats else None)
 
     def runtimes_in(self, repo: str | None, runtimes: list[str]) -> list[str]:
         """The issue's runtimes with its repository's own runtime first (see repo_runtimes)."""
