@@ -111,7 +111,8 @@ class Backfill:
         """Backfill one repository from its checkpoint (or from the start when it was finished or `--force`)."""
         key, options = f"{owner}/{name}", self.options
         query = list_query(options)
-        self.totals.repos.append(key)
+        if key not in self.totals.repos:  # a repository retried with its installation looked up counts once
+            self.totals.repos.append(key)
         self.progress.start(key)
         checkpoint = await self.store.checkpoint(key, query)
         url: str | None = first_url(owner, name, options)
