@@ -1,9 +1,10 @@
 """The backfill's persistence: stored decisions, list checkpoints and page ETags, the repositories' installations and
 the installations' sealed tokens, on SQLite or PostgreSQL.
 
-Its tables are the store's migrations 0200_backfill.sql and 0201_backfill_credentials.sql, applied with the others by bot.store's migrators. The
-statements are portable (upserts with ON CONFLICT, `?` placeholders rewritten for psycopg); each page is one short
-transaction, so a webhook server on the same database keeps serving while a backfill writes.
+Its tables are the store's migrations 0200_backfill.sql and 0201_backfill_credentials.sql, applied with the others
+by bot.store's migrators. The statements are portable (upserts with ON CONFLICT, `?` placeholders rewritten for
+psycopg); each page is one short transaction, so a webhook server on the same database keeps serving while a
+backfill writes.
 """
 
 from __future__ import annotations
