@@ -1,5 +1,5 @@
 """Backfill benchmark against the fake GitHub: list requests per 100 issues, writes, triage CPU per issue, the cost of
-a re-run, and a run under a small rate limit.
+a re-run (within the installation token's life, and when it is near its end), and a run under a small rate limit.
 
     python bench/backfill.py                         # 10,000 issues, 100 ms per API call
     python bench/backfill.py --issues 2000 --latency 0.05
@@ -27,6 +27,8 @@ from bot.backfill.pacing import RunStats  # noqa: E402
 from bot.backfill.progress import Progress  # noqa: E402
 from bot.backfill.runner import Options  # noqa: E402
 from bot.backfill.session import run  # noqa: E402
+from bot.backfill.store import open_backfill_store  # noqa: E402
+from bot.github.sealed import TokenSeal  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from tests.backfill.corpus import issue  # noqa: E402
 from tests.fakegithub import APP_ID, FakeGitHub, rsa_pair  # noqa: E402
@@ -66,8 +68,20 @@ async def one_run(fake: FakeGitHub, settings, label: str) -> dict:
             "wall_s": round(wall, 1)}
 
 
+async def age_token(settings, private: str, left: float = 240.0) -> None:
+    """Make the stored installation token look as an hour-old one does: `left` seconds before its expiry."""
+    store = await open_backfill_store(settings.database_url)
+    try:
+        seal = TokenSeal(APP_ID, private)
+        sealed, expires = await store.sealed_token(APP_ID, 1)
+        token, soon = seal.open(1, sealed, expires), time.time() + left
+        await store.keep_token(APP_ID, 1, seal.seal(1, token, soon), soon)
+    finally:
+        await store.close()
+
+
 async def main() -> None:
-    """Three runs: first, unchanged re-run, and a fresh database under a rate limit."""
+    """Four runs: first, unchanged re-runs (token fresh, then near its end), a fresh database under a rate limit."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--issues", type=int, default=10_000)
     p.add_argument("--latency", type=float, default=0.1, help="seconds per fake API call (default 0.1)")
@@ -89,6 +103,8 @@ async def main() -> None:
         first = load_settings(**common, database_url=f"sqlite:///{tmp}/a.sqlite3")
         results.append(await one_run(fake, first, "first"))
         results.append(await one_run(fake, first, "re-run, nothing changed"))
+        await age_token(first, private)
+        results.append(await one_run(fake, first, "re-run, nothing changed, token 4 min from expiry"))
         fake.rate_limit, fake.rate_window = args.rate_limit, args.window
         limited = load_settings(**common, database_url=f"sqlite:///{tmp}/b.sqlite3")
         results.append(await one_run(fake, limited, f"fresh, {args.rate_limit} requests per {args.window:g} s"))

@@ -29,9 +29,10 @@ _SELF = -1
 
 
 def schema() -> str:
-    """The SQL of migration 0100 (the store applies it to its database; the offline CLI to its own)."""
-    return (Path(__file__).parent / "store" / "migrations" / "0100_related_index.sqlite.sql").read_text(
-        encoding="utf-8")
+    """The SQLite SQL of migration 0100 (the store applies it to its database; the offline CLI to its own)."""
+    from bot.store import schema as migrations
+
+    return dict(migrations.migrations("sqlite"))["0100_related_index"]
 
 
 class RelatedIndex:

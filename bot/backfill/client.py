@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,18 +62,21 @@ def page_number(url: str | None) -> int | None:
 
 class BackfillClient(GitHubClient):
     """Waits out primary and secondary rate limits however long they last (a backfill is a batch), retries 5xx
-    and network errors within the retry budget, and counts every request against the run's cap."""
+    and network errors within the retry budget, and counts every request against the run's cap. With `on_refused`
+    (refused token -> a new one), a request GitHub answers 401 with the installation token is sent once more."""
 
     def __init__(self, session: aiohttp.ClientSession, *, stats: RunStats, pacer: Pacer | None = None,
-                 **kwargs: Any):
+                 on_refused: Callable[[str], Awaitable[str]] | None = None, **kwargs: Any):
         super().__init__(session, **kwargs)
         self.pacer = pacer or Pacer(stats)
+        self.on_refused = on_refused
 
     async def _request(self, method: str, url: str, headers: Mapping[str, str],
                        body: bytes = b"") -> tuple[int, Mapping[str, str], bytes]:
         """One logical request, paced; rate limits waited out, transient failures retried within the budget."""
         loop, deadline, path = self._begin(url)
         failures = limits = 0
+        refused = False
         while True:
             mint = method == "POST" and path.endswith("/access_tokens")
             await self.pacer.before("TOKEN" if mint else method)
@@ -93,6 +96,12 @@ class BackfillClient(GitHubClient):
                 continue
             self.metrics.api_call(status)
             self.pacer.observe(status, answer)
+            if status == 401 and not refused and self._sent_token(headers):
+                refused = True
+                log.info("GitHub %s %s: HTTP 401 to the installation token; minting a new one", method, path)
+                self.oauth_token = await self.on_refused(self.oauth_token)
+                headers = {**headers, "authorization": f"token {self.oauth_token}"}
+                continue
             limit_wait = self.pacer.limited(status, answer, data)
             if limit_wait is not None and limits < MAX_LIMIT_WAITS:
                 limits += 1
@@ -106,6 +115,11 @@ class BackfillClient(GitHubClient):
                     await asyncio.sleep(wait)
                     continue
             return status, answer, data
+
+    def _sent_token(self, headers: Mapping[str, str]) -> bool:
+        """Whether a request went with the installation token that `on_refused` can replace."""
+        return (self.on_refused is not None and self.oauth_token is not None
+                and headers.get("authorization") == f"token {self.oauth_token}")
 
     async def get_page(self, url: str, etag: str | None = None) -> Page:
         """GET one list page (absolute URL or path), conditionally when an ETag is known."""

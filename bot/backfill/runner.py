@@ -51,10 +51,10 @@ class Totals:
     triaged: int = 0
     unchanged: int = 0
     skipped: int = 0
+    """Opened by a bot, or left alone by the repository's config under --apply."""
     applied: int = 0
     pages: int = 0
     pages_unchanged: int = 0
-    list_requests: int = 0
     triage_cpu: float = 0.0
     repos: list[str] = field(default_factory=list)
 
@@ -104,14 +104,14 @@ class Backfill:
             await self.refresh(gh)
         stored = None if self.options.force else await self.store.page(key, url)
         usable = stored if stored and LEVELS.index(stored[2]) >= LEVELS.index(self.options.apply) else None
-        self.totals.list_requests += 1
         return await gh.get_page(url, usable[0] if usable else None), stored
 
     async def repo(self, gh: BackfillClient, owner: str, name: str) -> None:
         """Backfill one repository from its checkpoint (or from the start when it was finished or `--force`)."""
         key, options = f"{owner}/{name}", self.options
         query = list_query(options)
-        self.totals.repos.append(key)
+        if key not in self.totals.repos:  # a repository retried with its installation looked up counts once
+            self.totals.repos.append(key)
         self.progress.start(key)
         checkpoint = await self.store.checkpoint(key, query)
         url: str | None = first_url(owner, name, options)

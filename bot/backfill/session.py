@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
+from gidgethub import BadRequest
 
 from bot.backfill.client import BackfillClient
+from bot.backfill.credentials import StoredTokens
 from bot.backfill.pacing import RunStats
 from bot.backfill.progress import Progress
 from bot.backfill.related import index_hook
@@ -45,18 +47,25 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
     ruleset, classifier = load_rules()
     try:
         async with aiohttp.ClientSession() as session:
-            def client(token: str | None = None) -> BackfillClient:
-                return BackfillClient(session, stats=stats, base_url=settings.github_api_url, metrics=metrics,
-                                      oauth_token=token, timeout=settings.github_timeout,
-                                      retry_seconds=settings.github_retry_seconds,
-                                      backoff_base=settings.github_backoff_seconds)
+            auth: AppAuth | None = None
+
+            def client(token: str | None = None, installation_id: int | None = None) -> BackfillClient:
+                gh = BackfillClient(session, stats=stats, base_url=settings.github_api_url, metrics=metrics,
+                                    oauth_token=token, timeout=settings.github_timeout,
+                                    retry_seconds=settings.github_retry_seconds,
+                                    backoff_base=settings.github_backoff_seconds)
+                if auth is not None and installation_id is not None:
+                    gh.installation_id = installation_id
+                    gh.on_refused = lambda refused: auth.refused(installation_id, refused)
+                return gh
 
             pem = settings.private_key_pem()
             ctx = None
             if settings.app_id and pem:
                 app = client()
-                auth = AppAuth(settings.app_id, pem, lambda path, jwt: app.post(path, data=b"", jwt=jwt))
-                targets = await _targets(app, auth, client, repos, every)
+                auth = AppAuth(settings.app_id, pem, lambda path, jwt: app.post(path, data=b"", jwt=jwt),
+                               vault=StoredTokens(store, settings.app_id, pem))
+                targets = await _targets(app, auth, client, store, repos, every)
                 if options.apply != "none":
                     me = await app.getitem("/app", jwt=auth.jwt())
                     from bot.store import open_store
@@ -76,21 +85,33 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
                     raise SetupError("--all needs the App's APP_ID and PRIVATE_KEY")
                 if options.apply != "none":
                     raise SetupError("--apply needs the App's APP_ID and PRIVATE_KEY (it writes as the App)")
-                targets = [(name, None) for name in repos]
+                targets = [(name, None, False) for name in repos]
                 refresh = None
             hooks = list(on_decision)
             if index and (hook := index_hook(settings)) is not None:
                 hooks.append(hook)
             runner = Backfill(store, ruleset=ruleset, classifier=classifier, options=options, progress=progress,
                               on_decision=hooks, ctx=ctx, refresh=refresh)
+
+            async def backfill(owner: str, name: str, installation_id: int | None) -> None:
+                if ctx is not None:
+                    runner.ctx = dataclasses.replace(ctx, installation_id=installation_id)
+                await runner.repo(client(None if refresh else token, installation_id), owner, name)
+
             try:
-                for full_name, installation_id in targets:
+                for full_name, installation_id, remembered in targets:
                     owner, name = full_name.split("/", 1)
-                    gh = client(None if refresh else token)
-                    gh.installation_id = installation_id
-                    if ctx is not None:
-                        runner.ctx = dataclasses.replace(ctx, installation_id=installation_id)
-                    await runner.repo(gh, owner, name)
+                    try:
+                        await backfill(owner, name, installation_id)
+                    except BadRequest as exc:
+                        if not remembered or exc.status_code not in (401, 404):
+                            raise
+                        log.info("%s: stored installation %d answered HTTP %d; looking it up", full_name,
+                                 installation_id, exc.status_code)
+                        found = await _lookup(app, auth, store, full_name)
+                        if found == installation_id:
+                            raise
+                        await backfill(owner, name, found)
             finally:
                 if ctx is not None:
                     await ctx.store.close()
@@ -100,28 +121,36 @@ async def run(settings: Settings, repos: Sequence[str], *, every: bool = False, 
             await store.close()
 
 
-async def _targets(app: BackfillClient, auth: AppAuth, client: Any, repos: Sequence[str],
-                   every: bool) -> list[tuple[str, int]]:
-    """(full name, installation id) of each repository to backfill."""
-    from gidgethub import BadRequest
+async def _lookup(app: BackfillClient, auth: AppAuth, store: BackfillStore, full_name: str) -> int:
+    """The repository's installation id, asked of GitHub and remembered in the store."""
+    owner, name = full_name.split("/", 1)
+    try:
+        inst = await app.getitem("/repos/{owner}/{repo}/installation", {"owner": owner, "repo": name}, jwt=auth.jwt())
+    except BadRequest as exc:
+        if exc.status_code == 404:
+            raise SetupError(f"{full_name}: the App is not installed there (or it does not exist)") from None
+        raise
+    await store.remember_installation(auth.app_id, full_name, int(inst["id"]))
+    return int(inst["id"])
 
+
+async def _targets(app: BackfillClient, auth: AppAuth, client: Any, store: BackfillStore, repos: Sequence[str],
+                   every: bool) -> list[tuple[str, int, bool]]:
+    """(full name, installation id, whether the id came from the store) of each repository to backfill; a stored id
+    saves the lookup (GitHub's installation lookup answers no conditional request)."""
     if not every:
         out = []
         for full_name in repos:
-            owner, name = full_name.split("/", 1)
-            try:
-                inst = await app.getitem("/repos/{owner}/{repo}/installation", {"owner": owner, "repo": name},
-                                         jwt=auth.jwt())
-            except BadRequest as exc:
-                if exc.status_code == 404:
-                    raise SetupError(f"{full_name}: the App is not installed there (or it does not exist)") from None
-                raise
-            out.append((full_name, int(inst["id"])))
+            stored = await store.installation(auth.app_id, full_name)
+            out.append((full_name, stored, True) if stored is not None
+                       else (full_name, await _lookup(app, auth, store, full_name), False))
         return out
     out = []
     async for inst in app.getiter("/app/installations{?per_page}", {"per_page": 100}, jwt=auth.jwt()):
-        gh = client(await auth.token(int(inst["id"])))
+        installation_id = int(inst["id"])
+        gh = client(await auth.token(installation_id), installation_id)
         async for repo in gh.getiter("/installation/repositories{?per_page}", {"per_page": 100},
                                      iterable_key="repositories"):
-            out.append((str(repo["full_name"]), int(inst["id"])))
+            await store.remember_installation(auth.app_id, str(repo["full_name"]), installation_id)
+            out.append((str(repo["full_name"]), installation_id, False))
     return out

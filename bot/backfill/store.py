@@ -1,8 +1,10 @@
-"""The backfill's persistence: stored decisions, list checkpoints and page ETags, on SQLite or PostgreSQL.
+"""The backfill's persistence: stored decisions, list checkpoints and page ETags, the repositories' installations and
+the installations' sealed tokens, on SQLite or PostgreSQL.
 
-Its tables are the store's migration 0200_backfill.sql, applied with the others by bot.store's migrators. The
-statements are portable (upserts with ON CONFLICT, `?` placeholders rewritten for psycopg); each page is one short
-transaction, so a webhook server on the same database keeps serving while a backfill writes.
+Its tables are the store's migrations 0200_backfill.sql and 0201_backfill_credentials.sql, applied with the others
+by bot.store's migrators. The statements are portable (upserts with ON CONFLICT, `?` placeholders rewritten for
+psycopg); each page is one short transaction, so a webhook server on the same database keeps serving while a
+backfill writes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ ADVANCE = ("INSERT INTO backfill_checkpoints (repo, query, next_url, pages, fini
            "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (repo, query) DO UPDATE SET next_url = excluded.next_url, "
            "pages = backfill_checkpoints.pages + 1, finished_at = excluded.finished_at, "
            "updated_at = excluded.updated_at")
+UPSERT_INSTALLATION = ("INSERT INTO app_installations (app_id, repo, installation_id, updated_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (app_id, repo) DO UPDATE SET installation_id = excluded.installation_id, "
+                       "updated_at = excluded.updated_at")
+UPSERT_TOKEN = ("INSERT INTO app_tokens (app_id, installation_id, sealed, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (app_id, installation_id) DO UPDATE SET sealed = excluded.sealed, "
+                "expires_at = excluded.expires_at")
 REPORT = ("SELECT number, html_url, created_at, symptom, root_cause, stage, summary FROM backfill_issues "
           "WHERE lower(repo) = lower(?) ORDER BY number")
 WEBHOOK_ONLY = ("SELECT s.number, s.decision FROM issue_state s WHERE lower(s.repo) = lower(?) AND s.decision IS NOT "
@@ -148,6 +156,33 @@ class BackfillStore:
         """A finished listing starts again from its first page (a re-run: pages answer 304 when unchanged)."""
         await self._exec("UPDATE backfill_checkpoints SET pages = 0, finished_at = NULL WHERE repo = ? AND query = ?",
                          (repo, query))
+
+    async def installation(self, app_id: str, repo: str) -> int | None:
+        """The installation id last seen for a repository (owner/name, any case), or None."""
+        rows = await self._all("SELECT installation_id FROM app_installations WHERE app_id = ? AND repo = ?",
+                               (str(app_id), repo.lower()))
+        return int(rows[0][0]) if rows else None
+
+    async def remember_installation(self, app_id: str, repo: str, installation_id: int,
+                                    now: float | None = None) -> None:
+        """Keep the installation id GitHub gave for a repository."""
+        at = time.time() if now is None else now
+        await self._exec(UPSERT_INSTALLATION, (str(app_id), repo.lower(), int(installation_id), at))
+
+    async def sealed_token(self, app_id: str, installation_id: int) -> tuple[str, float] | None:
+        """(sealed token, expiry epoch) kept for an installation, or None."""
+        rows = await self._all("SELECT sealed, expires_at FROM app_tokens WHERE app_id = ? AND installation_id = ?",
+                               (str(app_id), int(installation_id)))
+        return (rows[0][0], float(rows[0][1])) if rows else None
+
+    async def keep_token(self, app_id: str, installation_id: int, sealed: str, expires: float) -> None:
+        """Keep an installation's sealed token (replacing the one before)."""
+        await self._exec(UPSERT_TOKEN, (str(app_id), int(installation_id), sealed, float(expires)))
+
+    async def drop_token(self, app_id: str, installation_id: int) -> None:
+        """Forget an installation's token."""
+        await self._exec("DELETE FROM app_tokens WHERE app_id = ? AND installation_id = ?",
+                         (str(app_id), int(installation_id)))
 
     async def count(self, repo: str) -> int:
         """How many issues of a repository are stored."""

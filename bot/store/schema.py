@@ -12,19 +12,21 @@ LEGACY = ("0001_deliveries", "0002_overrides", "0003_issue_state")
 
 
 def migrations(dialect: str, directory: Path = DIR) -> list[tuple[str, str]]:
-    """(name, SQL) of every migration for this dialect, in name order; a dialect's own file beats the portable one."""
+    """(name, SQL) of every migration for this dialect, in name order: its portable file `NNNN_name.sql`, then its
+    dialect's own `NNNN_name.<dialect>.sql` (either may be absent; a dialect file needs the other dialect's too)."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown SQL dialect {dialect!r}")
-    found: dict[str, Path] = {}
+    parts: dict[str, list[Path]] = {}
+    variants: dict[str, set[str]] = {}
     for path in sorted(directory.glob("[0-9][0-9][0-9][0-9]_*.sql")):
-        stem = path.name.removesuffix(".sql")
-        name, _, variant = stem.partition(".")
+        name, _, variant = path.name.removesuffix(".sql").partition(".")
         if variant and variant not in DIALECTS:
             raise ValueError(f"{path.name}: unknown dialect suffix {variant!r} (use .sqlite.sql or .postgres.sql)")
-        if variant == dialect or (not variant and name not in found):
-            found[name] = path
-    pairs = {p.name.split(".")[0] for p in directory.glob("*.*.sql")}
-    missing = sorted(n for n in pairs if n not in found)
+        variants.setdefault(name, set()).add(variant)
+        if variant in ("", dialect):
+            parts.setdefault(name, []).append(path)
+    missing = sorted(n for n, v in variants.items() if v - {""} and dialect not in v)
     if missing:
         raise ValueError(f"migrations {missing} have no {dialect} variant")
-    return [(name, found[name].read_text(encoding="utf-8")) for name in sorted(found)]
+    portable_first = {name: sorted(paths, key=lambda p: p.name.count(".")) for name, paths in parts.items()}
+    return [(name, "".join(p.read_text(encoding="utf-8") for p in portable_first[name])) for name in sorted(parts)]

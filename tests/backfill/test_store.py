@@ -83,3 +83,22 @@ def test_db_copy_moves_the_backfill_tables_to_postgresql(tmp_path, pg_cluster, c
     assert main(["db", "copy", source, target]) == 0
     assert "backfill_issues\t2 read\t2 written" in capsys.readouterr().out.splitlines()
     assert asyncio.run(rows(target)) == asyncio.run(rows(source))
+
+
+async def test_installations_and_sealed_tokens_round_trip(store_url):
+    store = await open_backfill_store(store_url)
+    try:
+        assert await store.installation("1", "Org/Repo") is None
+        await store.remember_installation("1", "Org/Repo", 7, now=5.0)
+        await store.remember_installation("1", "org/repo", 9, now=6.0)  # the same repository, any case
+        assert await store.installation("1", "ORG/REPO") == 9
+        assert await store.installation("2", "Org/Repo") is None  # another App's installations are its own
+        assert await store.sealed_token("1", 9) is None
+        await store.keep_token("1", 9, "c2VhbGVk", 1_800_000_000.0)
+        await store.keep_token("1", 9, "bmV3ZXI=", 1_800_003_600.0)  # a new mint replaces the old token
+        assert await store.sealed_token("1", 9) == ("bmV3ZXI=", 1_800_003_600.0)
+        assert await store.sealed_token("2", 9) is None
+        await store.drop_token("1", 9)
+        assert await store.sealed_token("1", 9) is None
+    finally:
+        await store.close()

@@ -132,10 +132,14 @@ class FakeGitHub:
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.mints: list[int] = []
+        self.minted_tokens: list[str] = []
+        """Every token minted, revoked or not (tests look for them where they must never appear)."""
         self.tokens: dict[str, tuple[int, float]] = {}
         self.repos: dict[str, Repo] = {}
         self.installations: dict[int, str] = {}
         """Installation id -> account login, for GET /app/installations (repos add theirs)."""
+        self.uninstalled: set[int] = set()
+        """Installations removed by `uninstall`: minting for them answers 404."""
         self._comment_index: dict[int, tuple[str, Comment]] = {}
         self._ids = itertools.count(1000)
         self._doc = json.loads(OPENAPI.read_text())
@@ -151,6 +155,12 @@ class FakeGitHub:
         return f"{self.slug}[bot]"
 
     # ---- state helpers for tests -------------------------------------------------------------------------
+
+    def uninstall(self, installation_id: int) -> None:
+        """The App is uninstalled from an account: its installation id is gone and its tokens stop working."""
+        self.installations.pop(installation_id, None)
+        self.uninstalled.add(installation_id)
+        self.tokens = {t: v for t, v in self.tokens.items() if v[0] != installation_id}
 
     def add_repo(self, full_name: str, installation_id: int = 1) -> Repo:
         """Create (or return) a repository owned by an installation."""
@@ -507,12 +517,16 @@ class FakeGitHub:
                                   "owner": self._user("octo-org"), "events": ["issues", "issue_comment"]})
 
     async def post_token(self, request: web.Request) -> web.Response:
-        """POST /app/installations/{id}/access_tokens: mint a token valid for token_ttl seconds."""
+        """POST /app/installations/{id}/access_tokens: mint a token valid for token_ttl seconds (404 for an
+        uninstalled installation)."""
         installation_id = int(request.match_info["installation_id"])
+        if installation_id in self.uninstalled:
+            raise web.HTTPNotFound(reason="Not Found")
         token = f"ghs_fake{next(self._ids)}"
         expires = self.clock() + self.token_ttl
         self.tokens[token] = (installation_id, expires)
         self.mints.append(installation_id)
+        self.minted_tokens.append(token)
         return web.json_response({"token": token, "expires_at": _now_iso(expires),
                                   "permissions": {"issues": "write", "metadata": "read", "contents": "read"},
                                   "repository_selection": "all"}, status=201)

@@ -85,3 +85,48 @@ async def test_fifty_concurrent_deliveries_for_one_installation_mint_one_token(a
     await recorder.wait(50)
     assert fake_github.mints == [1]
     assert len({ctx.installation_id for _, _, ctx in recorder.calls}) == 1
+
+
+class DictVault:
+    """A TokenVault in a dict, counting what it was asked."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[str, float]] = {}
+        self.dropped: list[int] = []
+
+    async def load(self, installation_id: int) -> tuple[str, float] | None:
+        return self.kept.get(installation_id)
+
+    async def save(self, installation_id: int, token: str, expires: float) -> None:
+        self.kept[installation_id] = (token, expires)
+
+    async def drop(self, installation_id: int) -> None:
+        self.dropped.append(installation_id)
+        self.kept.pop(installation_id, None)
+
+
+async def test_a_vault_token_is_used_until_five_minutes_before_it_expires(fake_github, app_keys):
+    vault = DictVault()
+    now = [time.time()]
+    vault.kept[3] = ("kept-token", now[0] + 301)
+
+    async with aiohttp.ClientSession() as session:
+        client = GitHubClient(session, base_url=fake_github.url, metrics=Metrics())
+        auth = AppAuth(APP_ID, app_keys[0], lambda path, jwt_: client.post(path, data=b"", jwt=jwt_),
+                       clock=lambda: now[0], vault=vault)
+        assert await auth.token(3) == "kept-token" and fake_github.mints == []
+        fresh = AppAuth(APP_ID, app_keys[0], lambda path, jwt_: client.post(path, data=b"", jwt=jwt_),
+                        clock=lambda: now[0] + 2, vault=vault)  # a later run: 299 s left, too little
+        token = await fresh.token(3)
+        assert fake_github.mints == [3] and vault.kept[3][0] == token != "kept-token"
+
+
+async def test_a_refused_token_is_dropped_and_replaced_once_for_many_requests(fake_github, app_keys):
+    vault = DictVault()
+    async with aiohttp.ClientSession() as session:
+        client = GitHubClient(session, base_url=fake_github.url, metrics=Metrics())
+        auth = AppAuth(APP_ID, app_keys[0], lambda path, jwt_: client.post(path, data=b"", jwt=jwt_), vault=vault)
+        old = await auth.token(4)
+        new = await asyncio.gather(*(auth.refused(4, old) for _ in range(10)))
+        assert len(set(new)) == 1 and new[0] != old and vault.kept[4][0] == new[0]
+        assert fake_github.mints == [4, 4] and vault.dropped == [4]

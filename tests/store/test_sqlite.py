@@ -74,9 +74,31 @@ def test_dialect_variants_and_portable_files(tmp_path):
     (tmp_path / "0002_y.sql").write_text("-- both\n")
     assert schema.migrations("sqlite", tmp_path) == [("0001_x", "-- s\n"), ("0002_y", "-- both\n")]
     assert schema.migrations("postgres", tmp_path) == [("0001_x", "-- p\n"), ("0002_y", "-- both\n")]
+    (tmp_path / "0004_w.sql").write_text("-- shared\n")
+    (tmp_path / "0004_w.postgres.sql").write_text("-- p\n")
+    (tmp_path / "0004_w.sqlite.sql").write_text("-- s\n")
+    assert schema.migrations("sqlite", tmp_path)[-1] == ("0004_w", "-- shared\n-- s\n")  # portable part first
+    assert schema.migrations("postgres", tmp_path)[-1] == ("0004_w", "-- shared\n-- p\n")
     (tmp_path / "0003_z.sqlite.sql").write_text("-- only one side\n")
     with pytest.raises(ValueError, match="0003_z"):
         schema.migrations("postgres", tmp_path)
+    (tmp_path / "0003_z.sql").write_text("-- shared\n")
+    with pytest.raises(ValueError, match="0003_z"):  # a portable part does not stand in for a dialect's own
+        schema.migrations("postgres", tmp_path)
+
+
+def test_the_split_migrations_keep_the_tables_their_versions_created():
+    conn = sqlite3.connect(":memory:")
+    for name, script in schema.migrations("sqlite"):
+        conn.executescript(script)
+    sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+    assert "AUTOINCREMENT" in sql["retries"] and "WITHOUT ROWID" in sql["related_df"]
+    conn.execute("INSERT INTO retries (repo, event, error, at) VALUES ('o/r', 'issues', 'x', 1)")
+    assert conn.execute("SELECT id FROM retries").fetchall() == [(1,)]
+    conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES ('o/r', '7', 1)")
+    conn.execute("INSERT INTO related_links (repo, number, other, verdict, at) VALUES ('o/r', 1, 2, 'duplicate', 3)")
+    assert conn.execute("SELECT typeof(number), typeof(updated_at) FROM issue_state").fetchone() == ("integer", "real")
+    assert conn.execute("SELECT typeof(at) FROM related_links").fetchone() == ("real",)
 
 
 async def test_wal_mode_on_files(tmp_path):

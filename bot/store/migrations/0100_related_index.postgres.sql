@@ -12,12 +12,3 @@ CREATE TABLE IF NOT EXISTS related_df (
     term TEXT PRIMARY KEY,
     df INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS related_links (
-    repo TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    other INTEGER NOT NULL,
-    verdict TEXT NOT NULL CHECK (verdict IN ('duplicate', 'not-duplicate')),
-    by_login TEXT NOT NULL DEFAULT '',
-    at DOUBLE PRECISION NOT NULL DEFAULT 0,
-    PRIMARY KEY (repo, number, other)
-);

@@ -10,15 +10,6 @@ CREATE TABLE IF NOT EXISTS related_docs (
 CREATE VIRTUAL TABLE IF NOT EXISTS related_fts USING fts5(
     title, body, err, code, tokenize="unicode61 tokenchars '_.-'"
 );
-CREATE TABLE IF NOT EXISTS related_links (
-    repo TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    other INTEGER NOT NULL,
-    verdict TEXT NOT NULL CHECK (verdict IN ('duplicate', 'not-duplicate')),
-    by_login TEXT NOT NULL DEFAULT '',
-    at REAL NOT NULL DEFAULT 0,
-    PRIMARY KEY (repo, number, other)
-);
 CREATE TABLE IF NOT EXISTS related_df (
     term TEXT PRIMARY KEY,
     df INTEGER NOT NULL
