@@ -325,6 +325,15 @@ class Compiler:
         return self
 
 
+def decided(node: Node) -> bool:
+    """True when the node reads what triage decides as it goes: a dimension's path or the issue kind."""
+    if isinstance(node, Prefix) or (isinstance(node, Among) and node.attr == "kind"):
+        return True
+    if isinstance(node, Not):
+        return decided(node.child)
+    return isinstance(node, All) and any(decided(c) for c in node.children)
+
+
 def gates(node: Node) -> list[tuple[Pool, list[int]]] | None:
     """Pooled patterns one of which must be found for the node to hold (None: no such cheap test)."""
     if isinstance(node, Match):

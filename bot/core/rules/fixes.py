@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.rules.compile import Node, gates
+from bot.core.rules.compile import Node, decided, gates
 from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
 from bot.core.types import FixRef, Warning_
@@ -40,11 +40,15 @@ class Compiled:
     file: str
     gate: tuple | None = field(init=False, repr=False, compare=False)
     """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
+    decided: bool = field(init=False, repr=False, compare=False)
+    """True when a condition reads a decided path or the issue kind (its verdict may change during a triage)."""
 
     def __post_init__(self):
         g = [gates(a) for a in self.alts]
         gate = tuple((pool, frozenset(ids)) for a in g for pool, ids in a) if g and all(a is not None for a in g) else None
         object.__setattr__(self, "gate", gate)
+        nodes = self.alts + ((self.unless,) if self.unless is not None else ())
+        object.__setattr__(self, "decided", any(map(decided, nodes)))
 
     def holds(self, scan) -> bool:
         """True when some alternative holds and `unless` does not (false at once when the pools the scan has
@@ -113,15 +117,19 @@ class FixIndex:
 
 
 class _Values(dict):
-    """Template values: env values as safe inline code; unknown keys render as '?'."""
+    """Template values: an env value as safe inline code, rendered only when a placeholder names it; else '?'."""
+
+    def __init__(self, env: dict[str, str]):
+        super().__init__()
+        self.env = env
 
     def __missing__(self, key: str) -> str:
-        return "?"
+        return code(self.env[key], limit=80) if key in self.env else "?"
 
 
 def fill(template: str, env: dict[str, str]) -> str:
     """Fill {key} placeholders with env values rendered as inline code (issue text is untrusted)."""
-    return template.format_map(_Values({k: code(v, limit=80) for k, v in env.items()}))
+    return template.format_map(_Values(env)) if "{" in template or "}" in template else template
 
 
 def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.rules.compile import Compiler, RegexCache
+from bot.core.rules.compile import Compiler, RegexCache, decided
 from bot.core.rules.load import cond_of
 from bot.core.rules.scan import Scan
 from tests.core.make_facts import make_facts
@@ -92,3 +92,14 @@ def test_compile_cond_after_loading_matches_like_a_loaded_rule():
     assert Scan(facts, RULESET).holds(node) and not Scan(FACTS).holds(node)
     with pytest.raises(ValueError, match="`match` needs `in`"):
         compile_cond({"match": "x"})
+
+
+@pytest.mark.parametrize("mapping, reads", [
+    ({"match": "repeating", "in": "prose"}, False),
+    ({"env": {"torch": ">=2.0"}, "runtime": ["vllm"], "language": "zh"}, False),
+    ({"symptom": ["Crash"]}, True),
+    ({"any": [{"match": "x", "in": "prose"}, {"kind": ["bug"]}]}, True),
+    ({"not": {"stage": ["Inference"]}}, True),
+])
+def test_decided_tells_the_conditions_that_read_what_triage_decides(mapping, reads):
+    assert decided(Compiler().cond(cond_of(mapping))) is reads
