@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import first, rx
+from bot.core.patternset import PatternSet
 from bot.core.types import EnvFact, ErrorFact
 
 ORDER = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm", "llamafactory", "trl", "peft", "deepspeed",
@@ -34,8 +34,9 @@ _SAYS = {  # the prose names it: weaker than using it
     "trl": r"\bTRL\b|\btrl\b", "peft": r"(?i)\bpeft\b", "deepspeed": r"(?i)\bdeepspeed\b",
     "transformers": r"(?i)\btransformers\b",
 }
-_USES_RX = {k: rx(v) for k, v in _USES.items()}
-_SAYS_RX = {k: rx(v) for k, v in _SAYS.items()}
+_USES_NAMES, _USES_SET = tuple(_USES), PatternSet(_USES.values())
+_SAYS_NAMES, _SAYS_SET = tuple(_SAYS), PatternSet(_SAYS.values())
+"""Each text is searched once for every runtime's patterns (not once per runtime)."""
 _ENV_STRONG = {"ollama": "ollama", "llama_cpp": "llama_cpp", "lmdeploy": "lmdeploy", "sglang": "sglang",
                "vllm": "vllm"}
 """Env keys whose presence (read from outside a package list) means the runtime is the one in use."""
@@ -51,10 +52,7 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
     those its prose only names; each group most specific first."""
     machine = "\n".join(code)
     every = title + "\n" + prose + "\n" + machine
-    strong: set[str] = set()
-    for name, pat in _USES_RX.items():
-        if first(pat, every):
-            strong.add(name)
+    strong = {_USES_NAMES[i] for i in _USES_SET.match(every)}
     for key, name in _ENV_STRONG.items():
         fact = env.get(key)
         if fact is not None and fact.source not in _LISTS:
@@ -63,5 +61,5 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
         for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
             if pkg in _PKG_RUNTIME:
                 strong.add(_PKG_RUNTIME[pkg])
-    weak = {name for name, pat in _SAYS_RX.items() if name not in strong and first(pat, title + "\n" + prose)}
+    weak = {_SAYS_NAMES[i] for i in _SAYS_SET.match(title + "\n" + prose)} - strong
     return [n for n in ORDER if n in strong] + [n for n in ORDER if n in weak]
