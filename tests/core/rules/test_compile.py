@@ -103,3 +103,13 @@ def test_compile_cond_after_loading_matches_like_a_loaded_rule():
 ])
 def test_decided_tells_the_conditions_that_read_what_triage_decides(mapping, reads):
     assert decided(Compiler().cond(cond_of(mapping))) is reads
+
+
+@pytest.mark.parametrize("mapping, expected", [
+    ({"env": {"gpu_cc": ">=7.0"}}, True),  # gpu_cc derived from the V100: 7.0
+    ({"env": {"gpu_cc": "<7.0"}}, False),
+    ({"env": {"python": ">={torch}"}}, True),  # a reference is read per issue: 3.12.1 >= 2.1.0
+    ({"env": {"python": "<banana"}}, False),  # a constant that is no version never holds
+])
+def test_env_comparisons_with_parsed_constants_and_references(mapping, expected):
+    assert (_holds(mapping) is not None) is expected
