@@ -257,13 +257,7 @@ def _said_versions(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     if "__version__" not in s and "install" not in s:
         return []
-    out = []
-    for m in scan(_SAID, s, 20):
-        g = 1 if m.group(1) else 3
-        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
-        if key and key != "python":
-            out.append(Cand(key, m.group(g + 1).rstrip("."), "prose", chunk.span(*m.span(g + 1))))
-    return out
+    return _package_versions(chunk, _SAID, "prose", strip=".", skip="python")
 
 
 _BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)|\bllama-b(\d{4,5})-bin-")
@@ -288,11 +282,17 @@ def _pip_show(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     if "show" not in s or "Version:" not in s:
         return []
+    return _package_versions(chunk, _PIP_SHOW, "pip")
+
+
+def _package_versions(chunk: Chunk, pattern, source: str, strip: str = "", skip: str = "") -> list[Cand]:
+    """Each match's package (group 1, else group 3) and version (the group after it) as a fact of that package."""
     out = []
-    for m in scan(_PIP_SHOW, s, 20):
-        key = PACKAGES.get(m.group(1).lower().replace("_", "-"))
-        if key:
-            out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
+    for m in scan(pattern, chunk.text, 20):
+        g = 1 if m.group(1) else 3
+        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
+        if key and key != skip:
+            out.append(Cand(key, m.group(g + 1).rstrip(strip), source, chunk.span(*m.span(g + 1))))
     return out
 
 
