@@ -251,11 +251,9 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         decider = Decider(ruleset.taxonomy)
     likely: dict[str, Likely] = {}
     cands: dict[str, list[Candidate]] = {}
-    # checks that read no decided path or kind give the same warnings throughout: checked once
-    warnings = None if any(c.decided for c in ruleset.checks) else check_compat(scan, ruleset.checks)
     if decider is not None:
         preds, confs, likely, cands = decide_all(facts, ruleset, decider, classifier=classifier, repo=repo,
-                                                 repo_counts=repo_counts, fixed=fixed, scan=scan, warnings=warnings)
+                                                 repo_counts=repo_counts, fixed=fixed, scan=scan)
         chain = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if any(preds.values()) else []
     else:
         ruled = classify(facts, ruleset, fixed, scan)
@@ -277,7 +275,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         facts=facts,
         missing=missing_info(facts, symptom, stage, ruleset.requirements, scan) if bug else [],
         fixes=_fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset),
-        warnings=check_compat(scan, ruleset.checks) if warnings is None else warnings,
+        warnings=check_compat(scan, ruleset.checks),
         likely=likely, candidates=cands,
     )
     if not should_comment(decision, comment):

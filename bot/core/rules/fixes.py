@@ -133,7 +133,18 @@ def fill(template: str, env: dict[str, str]) -> str:
 
 
 def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
-    """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it)."""
+    """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it);
+    checked once per scan when no check reads a decided path or the kind (triage asks before and after deciding)."""
+    if any(c.decided for c in checks):
+        return _warnings(scan, checks)
+    got = scan.memo.get("compat")
+    if got is None or got[0] is not checks:
+        got = scan.memo["compat"] = (checks, _warnings(scan, checks))
+    return list(got[1])
+
+
+def _warnings(scan, checks: list[Compiled]) -> list[Warning_]:
+    """The work of check_compat."""
     out = []
     for c in checks:
         if c.holds(scan):
