@@ -318,3 +318,15 @@ def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> boo
         return mode == "always"
     d = decision
     return bool(shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only)
+
+
+def warm_up(ruleset: RuleSet, **kw) -> int:
+    """Triage every rule's own examples once, so that RE2 builds the DFA states common issue text needs at start-up
+    instead of on the first real issues (a long-running server's choice; `kw` as for triage). Returns the count."""
+    rules = [r for rs in ruleset.evidence.values() for r, _, _ in rs.rules] + [c.rule for c in ruleset.fixes]
+    rules += [c.rule for c in ruleset.checks] + list(getattr(ruleset.requirements, "rules", ()))
+    cases = [c for r in rules if r.examples is not None for c in (*r.examples.fires, *r.examples.not_)]
+    for case in cases:
+        title, body = ("", case) if isinstance(case, str) else (case.get("title", ""), case.get("body", ""))
+        triage(title, body, ruleset, **kw)
+    return len(cases)
