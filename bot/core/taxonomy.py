@@ -59,6 +59,7 @@ class Taxonomy:
         self.nodes = nodes
         self._by_path = {(n.dimension, n.path): n for n in nodes}
         self._by_label = {n.label.lower(): n for n in nodes}
+        self._dimension = {n.label: n.dimension for n in nodes}
         self._children: dict[tuple, list[Node]] = {}
         for n in nodes:
             self._children.setdefault((n.dimension, n.path[:-1]), []).append(n)
@@ -85,6 +86,10 @@ class Taxonomy:
     def by_label(self, label: str) -> Node | None:
         """The node that owns a label name (case-insensitive), or None."""
         return self._by_label.get(label.strip().lower())
+
+    def dimension_of(self, label: str) -> str:
+        """The dimension of the node with exactly this label ("" for none)."""
+        return self._dimension.get(label, "")
 
     def resolve(self, dimension: str, name: str) -> Node:
         """A node named by label, path ("A - B" or "a/b") or unique case-insensitive prefix; ValueError otherwise."""

@@ -93,9 +93,8 @@ def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], 
                  levels: Levels) -> list[LabelChoice]:
     """From the whole chain, at most one label per dimension (see labels_for)."""
     by_dim: dict[str, list[LabelChoice]] = {}
-    dims = {n.label: n.dimension for n in taxonomy.nodes}
     for c in chain:
-        by_dim.setdefault(dims.get(c.name, ""), []).append(c)
+        by_dim.setdefault(taxonomy.dimension_of(c.name), []).append(c)
     out = []
     for dim in ("symptom", "root_cause", "stage"):
         got = by_dim.get(dim)
