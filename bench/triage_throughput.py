@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     classifier = load_classifier(args.rules_only)
     kw = {"decider": load_decider(ruleset)} if load_decider else {}
     startup = time.perf_counter() - t0
-    warm = 0.0
+    warmed, warm = 0, 0.0
     if args.warm_up:
         from bot.core.triage import warm_up
 
