@@ -1,6 +1,6 @@
 """Throughput of the triage pipeline after start-up: issues/s and latency percentiles on one core.
 
-Usage: python bench/triage_throughput.py DATASET.jsonl [--total 10000] [--rules-only] [--cli [--runs 3]]
+Usage: python bench/triage_throughput.py DATASET.jsonl [--total 10000] [--rules-only] [--warm-up] [--cli [--runs 3]]
 The dataset is read once, the RuleSet (and the classifier, unless --rules-only) loaded once, then the rows are
 triaged in order, repeated until --total issues have been processed, like `firstmile triage --batch` does.
 With --cli the real command runs instead: `firstmile triage --batch FILE` as a child process on the dataset repeated
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rules-only", action="store_true")
     p.add_argument("--cli", action="store_true", help="time the real `firstmile triage --batch` in a child process")
     p.add_argument("--runs", type=int, default=3, help="with --cli: how many times to run it")
+    p.add_argument("--warm-up", action="store_true",
+                   help="triage the rules' own examples first (bot.core.triage.warm_up), as a server may at start-up")
     args = p.parse_args(argv)
     if args.cli:
         return cli(args.dataset, args.total, args.rules_only, args.runs)
@@ -84,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     classifier = load_classifier(args.rules_only)
     kw = {"decider": load_decider(ruleset)} if load_decider else {}
     startup = time.perf_counter() - t0
+    warmed, warm = 0, 0.0
+    if args.warm_up:
+        from bot.core.triage import warm_up
+
+        t1 = time.perf_counter()
+        warmed = warm_up(ruleset, classifier=classifier, **kw)
+        warm = time.perf_counter() - t1
     rows = [json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()]
     issues = [(r.get("title") or "", r.get("body") or "", r.get("repo")) for r in rows]
     lat: list[float] = []
@@ -109,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     q = statistics.quantiles(lat, n=100)
     qc = statistics.quantiles(cpu_lat, n=100)
     print(f"mode: {'rules + classifier' if classifier is not None else 'rules only'}")
-    print(f"start-up: {startup * 1000:.0f} ms")
+    print(f"start-up: {startup * 1000:.0f} ms" + (f", then a warm-up on {warmed} rule examples: {warm * 1000:.0f} ms"
+                                                  if args.warm_up else ""))
     print(f"issues: {n} ({len(issues)} distinct, mean body {sum(len(b) for _, b, _ in issues) / len(issues):.0f} chars)")
     print(f"throughput (CPU time, one core): {n / cpu:.0f} issues/s, {cpu / n * 1e6:.0f} us/issue")
     if passes:

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 from bot.core.evidence import Settings
-from bot.core.taxonomy import SEP, Taxonomy
+from bot.core.taxonomy import SEP, Taxonomy, prefixes
 from bot.core.types import Evidence, Prediction
 
 
-_PREFIXES: dict[str, tuple[str, ...]] = {}
-
-
-def _prefixes(node: str) -> tuple[str, ...]:
-    """The node path and every ancestor path, in the " - " form (cached: rule nodes are few)."""
-    out = _PREFIXES.get(node)
-    if out is None:
-        parts = node.split(SEP)
-        out = _PREFIXES[node] = tuple(SEP.join(parts[:k]) for k in range(1, len(parts) + 1))
-    return out
-
-
-def support(evidence: list[Evidence], prior: dict[str, float]) -> dict[str, float]:
-    """Support per node path: the weights of evidence for the node or any descendant, plus priors."""
+def support(evidence: list[Evidence], prior: dict[str, float], ancestry=prefixes) -> dict[str, float]:
+    """Support per node path: the weights of evidence for the node or any descendant, plus priors (`ancestry`:
+    a node's path and its ancestors', e.g. Taxonomy.prefixes, which has them computed at load)."""
     out: dict[str, float] = {}
     for node, w in [*prior.items(), *((e.node, e.weight) for e in evidence)]:
-        for key in _prefixes(node):
+        for key in ancestry(node):
             out[key] = out.get(key, 0.0) + w
     return out
 
 
 def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, settings: Settings) -> tuple[Prediction | None, list[float]]:
     """The deepest path whose every level clears its thresholds, and the confidence of each level decided."""
-    scores = support(evidence, settings.prior)
+    scores = support(evidence, settings.prior, taxonomy.prefixes)
     path: tuple[str, ...] = ()
     confs: list[float] = []
     for level in range(len(settings.min_score)):
@@ -51,7 +40,7 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
     if not path:
         return None, []
     name = SEP.join(path)
-    above = _prefixes(name)  # evidence for the path, a descendant of it, or an ancestor of it is kept
-    used = [e for e in evidence if e.node in above or name in _prefixes(e.node)]
+    above = taxonomy.prefixes(name)  # evidence for the path, a descendant of it, or an ancestor of it is kept
+    used = [e for e in evidence if e.node in above or name in taxonomy.prefixes(e.node)]
     return Prediction(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
 

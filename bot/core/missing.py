@@ -138,16 +138,19 @@ class Requirements(Strict):
         return next((self._fill(c.run, (item,)) for c in self.commands
                      if item in c.covers and self.holds(c.id, scan) and not set(c.imports) & failing), None)
 
-    def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset()
+    def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset(), scan: Scan | None = None
              ) -> list[tuple[str, list[str]]]:
         """Group items under as few commands as possible, as (command, items it prints): commands for the
-        reporter's own runtime first, never one that imports a module that fails to import."""
+        reporter's own runtime first, never one that imports a module that fails to import. `scan`, from
+        `self.scan(facts)`, lets several plans for one issue test the commands' conditions once."""
         runtimes = tuple(facts.runtimes)
-        scan = self.scan(facts)
-        nodes, gated, none = self._nodes, self._gates, (None, None)  # read once: private attributes are slow
-        fit = [k for k, c in enumerate(self.commands)
-               if _holds(nodes.get(c.id, none), gated.get(c.id), scan) and not set(c.imports) & failing]
-        usable = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
+        scan = scan if scan is not None else self.scan(facts)
+        usable = scan.memo.get(("usable", failing))
+        if usable is None:
+            nodes, gated, none = self._nodes, self._gates, (None, None)  # read once: private attributes are slow
+            fit = [k for k, c in enumerate(self.commands)
+                   if _holds(nodes.get(c.id, none), gated.get(c.id), scan) and not set(c.imports) & failing]
+            usable = scan.memo[("usable", failing)] = tuple(sorted(fit, key=lambda k: self._order(k, runtimes)))
         key = (tuple(items), usable)
         got = self._plans.get(key)
         if got is None:  # the grouping depends only on the items and the usable commands: memoised

@@ -185,14 +185,14 @@ def _likely(d: Decision) -> tuple[str, int] | None:
     return best
 
 
-def _asked(d: Decision, req: Requirements) -> tuple[list[str], list[tuple[str, list[str]]]]:
+def _asked(d: Decision, req: Requirements, scan) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The (at most 3) items asked for, and the commands that print them for this reporter's stack."""
     items = list(d.missing)[:MAX_ASKED]
-    plan = req.plan(items, d.facts, failing_imports(d.facts)) if items else []
+    plan = req.plan(items, d.facts, failing_imports(d.facts), scan) if items else []
     return items, plan
 
 
-def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
+def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[str]:
     """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
     err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
     fixes = [f for f in fixes if f.score >= fixes[0].score]  # a second fix only when it fits as well as the first
@@ -211,7 +211,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
     for w in d.warnings[:MAX_FIXES]:
         msg = w.message_zh if lang == "zh" and w.message_zh else w.message
         out.append(f"⚠️ {msg} ([{t['source']}]({w.url}))")
-    items, plan = _asked(d, req)
+    items, plan = _asked(d, req, scan)
     if items:
         names = t["sep"].join(req.label(i, lang) for i in items)
         likely = _likely(d)
@@ -243,7 +243,7 @@ def _prediction(label: str, p: Prediction | None, t: dict) -> str:
     return t["pred"].format(label=label, node=_node(p), conf=round(p.confidence * 100), who=who, ev=ev)
 
 
-def _details(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
+def _details(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[str]:
     """Everything a maintainer may want, folded: kind, classification, likely paths, runtimes, env, error, fixes
     and findings with their ids, every ask with its command or how-to, and how to correct the bot."""
     out = ["<details><summary>" + t["details"] + "</summary>", ""]
@@ -280,7 +280,7 @@ def _details(d: Decision, req: Requirements, t: dict, lang: str) -> list[str]:
         out += [f"- {s.code(w.id)}: {w.message_zh if lang == 'zh' and w.message_zh else w.message}"
                 for w in d.warnings] + [""]
     if d.missing:
-        plan = req.plan(list(d.missing), d.facts, failing_imports(d.facts))
+        plan = req.plan(list(d.missing), d.facts, failing_imports(d.facts), scan)
         by_item = {i: cmd for cmd, items in plan for i in items}
         out += [f"**{t['asks']}**", ""]
         for i in d.missing:
@@ -302,7 +302,8 @@ def render_comment(
     lang = "zh" if language == "zh" else "en"
     t = _T[lang]
     d = decision
-    visible = _visible(d, requirements, t, lang)
+    scan = requirements.scan(d.facts) if d.missing else None  # the asks' commands, tested once for both plans
+    visible = _visible(d, requirements, t, lang, scan)
     if d.related and visible == [t["nothing"]]:
         visible = []  # the related issues below are what there is to add
     out = [MARKER, *visible, ""]
@@ -312,7 +313,7 @@ def render_comment(
     if corrections:
         out.append("")
     out += render_related(list(d.related or ()), lang)  # helper Rel's block (bot/core/related/render.py)
-    out += _details(d, requirements, t, lang)
+    out += _details(d, requirements, t, lang, scan)
     return "\n".join(out) + "\n"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re2
 
 ZWSP = "\u200b"
@@ -40,7 +38,6 @@ def _longest_tick_run(text: str) -> int:
     return max((len(m) for m in _TICKS.findall(text)), default=0) if "`" in text else 0
 
 
-@lru_cache(maxsize=8192)
 def code(text: str, *, limit: int | None = None, table: bool = False) -> str:
     """One-line inline code span that no backtick in the text can close; `table=True` also escapes pipes."""
     flat = " ".join(valid(text).split())
@@ -68,7 +65,6 @@ def block(text: str, *, limit: int | None = None, lang: str = "text") -> str:
     return f"{fence}{lang}\n{body}\n{fence}"
 
 
-@lru_cache(maxsize=8192)
 def text(value: str, *, limit: int | None = None) -> str:
     """Plain one-line markdown text: HTML escaped, markdown syntax escaped, links, mentions and commands defused."""
     flat = " ".join(valid(value).split())

@@ -46,6 +46,12 @@ class Node(BaseModel):
         return SEP.join(self.path)
 
 
+def prefixes(name: str) -> tuple[str, ...]:
+    """A node name and every ancestor's, in the " - " form ("A - B" -> "A", "A - B")."""
+    parts = name.split(SEP)
+    return tuple(SEP.join(parts[:k]) for k in range(1, len(parts) + 1))
+
+
 def _norm(text: str) -> str:
     """Lower-case, with "/" and runs of spaces or dashes treated as the level separator."""
     parts = [p.strip() for p in text.replace("/", SEP).split(SEP)]
@@ -59,10 +65,12 @@ class Taxonomy:
         self.nodes = nodes
         self._by_path = {(n.dimension, n.path): n for n in nodes}
         self._by_label = {n.label.lower(): n for n in nodes}
+        self._dimension = {n.label: n.dimension for n in nodes}
         self._children: dict[tuple, list[Node]] = {}
         for n in nodes:
             self._children.setdefault((n.dimension, n.path[:-1]), []).append(n)
         self._named = {k: tuple((n.name, n) for n in kids) for k, kids in self._children.items()}
+        self._prefixes = {n.name: prefixes(n.name) for n in nodes}
 
     def get(self, dimension: str, path: tuple[str, ...] | list[str] | str) -> Node | None:
         """The node at an exact path (a tuple or the " - " form), or None."""
@@ -85,6 +93,15 @@ class Taxonomy:
     def by_label(self, label: str) -> Node | None:
         """The node that owns a label name (case-insensitive), or None."""
         return self._by_label.get(label.strip().lower())
+
+    def prefixes(self, name: str) -> tuple[str, ...]:
+        """`prefixes(name)`, looked up for the taxonomy's own nodes (computed at load)."""
+        got = self._prefixes.get(name)
+        return got if got is not None else prefixes(name)
+
+    def dimension_of(self, label: str) -> str:
+        """The dimension of the node with exactly this label ("" for none)."""
+        return self._dimension.get(label, "")
 
     def resolve(self, dimension: str, name: str) -> Node:
         """A node named by label, path ("A - B" or "a/b") or unique case-insensitive prefix; ValueError otherwise."""

@@ -94,9 +94,8 @@ def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], 
                  levels: Levels) -> list[LabelChoice]:
     """From the whole chain, at most one label per dimension (see labels_for)."""
     by_dim: dict[str, list[LabelChoice]] = {}
-    dims = {n.label: n.dimension for n in taxonomy.nodes}
     for c in chain:
-        by_dim.setdefault(dims.get(c.name, ""), []).append(c)
+        by_dim.setdefault(taxonomy.dimension_of(c.name), []).append(c)
     out = []
     for dim in ("symptom", "root_cause", "stage"):
         got = by_dim.get(dim)
@@ -289,9 +288,10 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         fixes=fixes, warnings=warnings, advice=advice,
         likely=likely, candidates=cands,
     )
+    if not should_comment(decision, comment):
+        return decision
     lang = facts.language if language == "auto" else language
-    body = render_comment(decision, ruleset.requirements, language=lang)
-    return decision.model_copy(update={"comment": body if should_comment(decision, comment) else None})
+    return decision.model_copy(update={"comment": render_comment(decision, ruleset.requirements, language=lang)})
 
 
 def _scored(fixes: list, scan: Scan, ruleset: RuleSet) -> list:
@@ -323,9 +323,21 @@ KIND_LABELS = {"question": "question", "feature": "feature"}
 
 def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> bool:
     """Whether the bot posts: always, never, or only with a fix whose preconditions hold, a compatibility finding,
-    an error message's own advice, 1-3 specific missing facts, strongly related issues, or an unfilled template to point at."""
+    an error message's own advice, 1-3 specific missing facts, strongly related issues, or an unfilled template."""
     if mode != "when-useful":
         return mode == "always"
     d = decision
     return bool(shown_fixes(d) or d.warnings or d.advice or d.missing or getattr(d, "related", None)
                 or d.facts.template_only)
+
+
+def warm_up(ruleset: RuleSet, **kw) -> int:
+    """Triage every rule's own examples once, so that RE2 builds the DFA states common issue text needs at start-up
+    instead of on the first real issues (a long-running server's choice; `kw` as for triage). Returns the count."""
+    rules = [r for rs in ruleset.evidence.values() for r, _, _ in rs.rules] + [c.rule for c in ruleset.fixes]
+    rules += [c.rule for c in ruleset.checks] + list(getattr(ruleset.requirements, "rules", ()))
+    cases = [c for r in rules if r.examples is not None for c in (*r.examples.fires, *r.examples.not_)]
+    for case in cases:
+        title, body = ("", case) if isinstance(case, str) else (case.get("title", ""), case.get("body", ""))
+        triage(title, body, ruleset, **kw)
+    return len(cases)

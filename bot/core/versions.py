@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import operator
-from functools import lru_cache
-
 import re2
 from packaging.version import InvalidVersion, Version
 
@@ -14,7 +12,6 @@ _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge
 OPS = frozenset(_OPS)
 
 
-@lru_cache(maxsize=4096)
 def parse(text: str | None) -> Version | None:
     """The first version in the text, local part (+cu121) dropped; None if there is none."""
     if not text:
@@ -30,7 +27,11 @@ def parse(text: str | None) -> Version | None:
 
 def compare(a: str | None, op: str, b: str | None) -> bool | None:
     """`a <op> b` on versions; when precisions differ ("12.1" vs "12.1.105") only the common prefix counts. None if unparsable."""
-    va, vb = parse(a), parse(b)
+    return holds(parse(a), op, parse(b))
+
+
+def holds(va: Version | None, op: str, vb: Version | None) -> bool | None:
+    """`compare` on parsed versions."""
     if va is None or vb is None:
         return None
     if len(va.release) == len(vb.release):

@@ -198,3 +198,12 @@ def test_the_reporters_runtime_command_comes_first_and_a_generic_one_fills_the_r
 def test_no_error_said_is_no_traceback_asked():
     assert _missing("It stops after step 3 with no error at all.") == []
     assert _missing("It stops after step 3 with an error.") == ["traceback"]
+
+
+def test_plans_sharing_one_scan_equal_plans_each_with_its_own():
+    facts = make_facts("vllm serve crashes", runtimes=["vllm"])
+    scan = REQ.scan(facts)
+    for items, failing in ((["gpu"], frozenset()), (["gpu", "cuda", "torch", "vllm"], frozenset()),
+                           (["gpu", "torch"], frozenset({"torch"}))):  # a failing import changes the usable commands
+        assert REQ.plan(items, facts, failing, scan) == REQ.plan(items, facts, failing)
+    assert REQ.plan(["torch"], facts, frozenset({"torch"}), scan) != REQ.plan(["torch"], facts, frozenset(), scan)

@@ -99,3 +99,11 @@ def test_named_children_pair_each_child_with_its_name(tax):
     for dim in ("symptom", "root_cause", "stage"):
         for path in [()] + [n.path for n in tax.dimension_nodes(dim)]:
             assert tax.named_children(dim, path) == tuple((n.name, n) for n in tax.children(dim, path))
+
+
+def test_prefixes_are_a_name_and_its_ancestors_for_known_and_unknown_names(tax):
+    from bot.core.taxonomy import prefixes
+
+    node = next(n for n in tax.nodes if len(n.path) == 3)
+    assert tax.prefixes(node.name) == tuple(" - ".join(node.path[:k]) for k in (1, 2, 3))
+    assert tax.prefixes("A - B") == prefixes("A - B") == ("A", "A - B")  # not a node: computed, same form

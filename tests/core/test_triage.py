@@ -258,3 +258,13 @@ def test_a_question_gets_only_version_gates_and_a_write_up_no_fix(rs):
     assert [f for f in as_bug.fixes if f.id not in gated]  # the same text as a failure report gets them
     w = triage("PSA: fix for KeyError 'qwen2'", "If you see KeyError: 'qwen2', upgrade transformers to 4.37.", rs)
     assert w.kind == "other" and w.fixes == []
+
+
+def test_warm_up_triages_every_rule_example_and_changes_no_decision(rs):
+    from bot.core.triage import warm_up
+
+    title, body = "vllm serve crashes", "torch 2.1.0+cu121 on a Tesla V100\nRuntimeError: CUDA error: out of memory"
+    before = triage(title, body, rs).to_json()
+    examples = sum(len(r.examples.fires) + len(r.examples.not_) for r, _, _ in rs.evidence["stage"].rules)
+    assert warm_up(rs) > examples > 0
+    assert triage(title, body, rs).to_json() == before

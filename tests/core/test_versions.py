@@ -41,3 +41,9 @@ def test_torch_cuda_from_local_tag(tag, cuda):
 
 def test_major():
     assert versions.major("12.4.1") == 12 and versions.major("x") is None
+
+
+def test_holds_compares_parsed_versions_and_says_none_when_one_is_missing():
+    assert versions.holds(versions.parse("12.1.105"), ">=", versions.parse("12.1")) is True
+    assert versions.holds(versions.parse("2.0"), ">", versions.parse("2.1")) is False
+    assert versions.holds(None, "<", versions.parse("2.1")) is None

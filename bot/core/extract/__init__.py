@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from bot.core.extract.common import RANK, Cand, first, rx, scan
 from bot.core.extract.packages import PACKAGES
 from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
@@ -48,9 +46,8 @@ _LAUNCHERS = (
 _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248]bit|q\d_")
 
 
-@lru_cache(maxsize=1024)
 def _env_section(section: str) -> bool:
-    """True for an issue-form heading that introduces the environment (headings recur: memoised)."""
+    """True for an issue-form heading that introduces the environment."""
     return any(w in section for w in _ENV_SECTIONS)
 
 
@@ -78,9 +75,6 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
 
 
-_compute_capability = lru_cache(maxsize=4096)(compute_capability)
-"""GPU values recur from issue to issue (A100, 4090, H100...): their lookup, a regex search, is memoised."""
-
 _CN_NUM = {"一": "1", "单": "1", "两": "2", "二": "2", "双": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
 _COUNT = rx(r"^(\d{1,3}|[一单两二双三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
@@ -104,7 +98,7 @@ def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
         env["model"] = size.model_copy(update={"key": "model"})
     gpu = env.get("gpu")
     if gpu is not None:
-        cc = _compute_capability(gpu.value)
+        cc = compute_capability(gpu.value)
         if cc and "gpu_cc" not in env:
             env["gpu_cc"] = EnvFact(key="gpu_cc", value=cc, source="derived", span=gpu.span)
         n = _count(gpu.value)
@@ -273,13 +267,7 @@ def _said_versions(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     if "__version__" not in s and "install" not in s:
         return []
-    out = []
-    for m in scan(_SAID, s, 20):
-        g = 1 if m.group(1) else 3
-        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
-        if key and key != "python":
-            out.append(Cand(key, m.group(g + 1).rstrip("."), "prose", chunk.span(*m.span(g + 1))))
-    return out
+    return _package_versions(chunk, _SAID, "prose", strip=".", skip="python")
 
 
 _BARE_TAG = rx(r"(?im)(?:^|[ \t(（])(?:b|build[ \t]+)(\d{4,5})(?:[ \t),.，）]|$)|\bllama-b(\d{4,5})-bin-")
@@ -304,11 +292,17 @@ def _pip_show(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     if "show" not in s or "Version:" not in s:
         return []
+    return _package_versions(chunk, _PIP_SHOW, "pip")
+
+
+def _package_versions(chunk: Chunk, pattern, source: str, strip: str = "", skip: str = "") -> list[Cand]:
+    """Each match's package (group 1, else group 3) and version (the group after it) as a fact of that package."""
     out = []
-    for m in scan(_PIP_SHOW, s, 20):
-        key = PACKAGES.get(m.group(1).lower().replace("_", "-"))
-        if key:
-            out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
+    for m in scan(pattern, chunk.text, 20):
+        g = 1 if m.group(1) else 3
+        key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
+        if key and key != skip:
+            out.append(Cand(key, m.group(g + 1).rstrip(strip), source, chunk.span(*m.span(g + 1))))
     return out
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from bot.core.extract.common import MAX_MATCHES, Cand, first, rx, scan
 from bot.core.extract.segment import Chunk
 from bot.core.patternset import PatternSet
@@ -64,7 +62,6 @@ _HUBS = ("huggingface.co/", "hf.co/", "modelscope.cn/models/", "hf-mirror.com/")
 _ORG_STOP = " \t\n\"'`=(,[<:"
 
 
-@lru_cache(maxsize=4096)
 def clean_model(raw: str) -> str | None:
     """The checkpoint name with trailing punctuation removed, or None if it is a tool or file, not a model."""
     name = raw.strip().rstrip(".:,-_/")
@@ -148,12 +145,13 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
         at, end = m.span()
         at += s[at] not in _NAME_START
         raw = s[at:end]
-        if raw in seen or clean_model(raw) is None:
-            seen.add(raw)
+        if raw in seen:
             continue
         seen.add(raw)
-        begin = _org(s, at)
-        name = clean_model(s[begin:end])
+        name = clean_model(raw)
+        begin = _org(s, at) if name is not None else at
+        if begin < at:  # the name with its org ("Qwen/" before "Qwen2-7B")
+            name = clean_model(s[begin:end])
         if name is None:
             continue
         start = chunk.at(begin)

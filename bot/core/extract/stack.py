@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.extract.common import first, rx
+from bot.core.patternset import PatternSet
 from bot.core.types import EnvFact, ErrorFact
 
 ORDER = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm", "llamafactory", "trl", "peft", "deepspeed",
@@ -11,7 +11,7 @@ ORDER = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm", "llamafactory", "t
 
 _USES = {  # the issue runs it: a command line, an import, a log line only it prints
     "ollama": r"\bollama[ \t]+(?:run|serve|pull|create|show|ps|list|cp|rm)\b|ollama version is|OLLAMA_[A-Z_]+|"
-              r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b|(?m)^(?:PARAMETER[ \t]+[a-z_]+[ \t]|TEMPLATE[ \t]+\")",
+              r":11434\b|/api/(?:generate|chat)\b|\bModelfile\b|(?m:^(?:PARAMETER[ \t]+[a-z_]+[ \t]|TEMPLATE[ \t]+\"))",
     "llama_cpp": r"llama-(?:cli|server|bench|quantize|perplexity|simple|mtmd-cli)\b|\./main[ \t]+-m\b|"
                  r"\bllama_cpp\b|\bggml_[a-z]|\bllama_model_load|\bllm_load_|system_info: n_threads|"
                  r"convert[_-]hf[_-]to[_-]gguf",  # a .gguf file alone is a format Ollama and vLLM load too
@@ -34,8 +34,9 @@ _SAYS = {  # the prose names it: weaker than using it
     "trl": r"\bTRL\b|\btrl\b", "peft": r"(?i)\bpeft\b", "deepspeed": r"(?i)\bdeepspeed\b",
     "transformers": r"(?i)\btransformers\b",
 }
-_USES_RX = {k: rx(v) for k, v in _USES.items()}
-_SAYS_RX = {k: rx(v) for k, v in _SAYS.items()}
+_USES_NAMES, _USES_SET = tuple(_USES), PatternSet(_USES.values())
+_SAYS_NAMES, _SAYS_SET = tuple(_SAYS), PatternSet(_SAYS.values())
+"""Each text is searched once for every runtime's patterns (not once per runtime)."""
 _ENV_STRONG = {"ollama": "ollama", "llama_cpp": "llama_cpp", "lmdeploy": "lmdeploy", "sglang": "sglang",
                "vllm": "vllm"}
 """Env keys whose presence (read from outside a package list) means the runtime is the one in use."""
@@ -45,7 +46,7 @@ _PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "lla
                 "llamafactory": "llamafactory", "torch": "torch"}
 
 
-SERVING = ("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm")
+SERVING = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
 """Engines a reporter runs one of and compares with the others: which one fails matters most."""
 
 
@@ -54,25 +55,21 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
     """The runtimes this issue uses, most telling first: among serving engines, the one in the failing frames,
     then those the code blocks, logs and dumps run, then those only the prose runs ("with `ollama run` it is
     fast"); then the libraries it uses; then what the prose only names. Each group most specific first."""
-    machine = "\n".join(code)
     said = title + "\n" + prose
-    failing, ran, told = set(), set(), set()
+    failing = set()
     for e in errors:
         for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
             if pkg in _PKG_RUNTIME:
                 failing.add(_PKG_RUNTIME[pkg])
+    ran = {_USES_NAMES[i] for i in _USES_SET.match("\n".join(code))}
     for key, name in _ENV_STRONG.items():
         fact = env.get(key)
         if fact is not None and fact.source not in _LISTS:
             ran.add(name)
-    for name, pat in _USES_RX.items():
-        if first(pat, machine):
-            ran.add(name)
-        elif first(pat, said):
-            told.add(name)
+    told = {_USES_NAMES[i] for i in _USES_SET.match(said)} - ran
     strong = failing | ran | told
-    weak = {name for name, pat in _SAYS_RX.items() if name not in strong and first(pat, said)}
+    weak = {_SAYS_NAMES[i] for i in _SAYS_SET.match(said)} - strong
     out: list[str] = []
-    for group in (failing & set(SERVING), ran & set(SERVING), told & set(SERVING), strong, weak):
+    for group in (failing & SERVING, ran & SERVING, told & SERVING, strong, weak):
         out += [n for n in ORDER if n in group and n not in out]
     return out

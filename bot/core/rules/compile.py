@@ -200,7 +200,8 @@ class EnvTest(Node):
                 if op is None or (op in OPS and not part[len(op):].strip()):
                     raise ValueError(f"env {key}: expected present, absent, {{matches: RE}} or a comparison "
                                      f"such as '<2.1' or '>={{other_key}}', got {part!r}")
-                self.tests.append((key, op, part[len(op):].strip()))
+                arg = part[len(op):].strip()  # a constant to compare with is parsed once, here
+                self.tests.append((key, op, arg if op not in OPS or arg.startswith("{") else versions.parse(arg)))
         self.needs = frozenset(k for k in self.keys() if (k, "absent", "") not in self.tests)
 
     def hit(self, scan) -> Hit | None:
@@ -215,7 +216,8 @@ class EnvTest(Node):
                 continue
             if op == "~" and not any(rx.search(valid(val)) for rx in arg):
                 return None
-            if op in OPS and not versions.compare(val, op, env.get(arg[1:-1]) if arg.startswith("{") else arg):
+            if op in OPS and not versions.holds(scan.version(val), op,
+                                                 scan.version(env.get(arg[1:-1])) if isinstance(arg, str) else arg):
                 return None
             if first is None:
                 fact = scan.facts.env.get(key)
@@ -228,7 +230,7 @@ class EnvTest(Node):
 
     def keys(self) -> list[str]:
         """Every env key read (references included)."""
-        return [k for k, _, _ in self.tests] + [a[1:-1] for _, op, a in self.tests if op in OPS and a.startswith("{")]
+        return [k for k, _, _ in self.tests] + [a[1:-1] for _, op, a in self.tests if op in OPS and isinstance(a, str)]
 
 
 class Prefix(Node):
@@ -375,6 +377,15 @@ class Compiler:
             pool.build()
         self.frozen = True
         return self
+
+
+def decided(node: Node) -> bool:
+    """True when the node reads what triage decides as it goes: a dimension's path or the issue kind."""
+    if isinstance(node, Prefix) or (isinstance(node, Among) and node.attr == "kind"):
+        return True
+    if isinstance(node, Not):
+        return decided(node.child)
+    return isinstance(node, All) and any(decided(c) for c in node.children)
 
 
 def gates(node: Node) -> list[tuple[Pool, list[int]]] | None:

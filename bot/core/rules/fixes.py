@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import re2
 
-from bot.core.rules.compile import Node, gates
+from bot.core.rules.compile import Node, decided, gates
 from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
 from bot.core.types import FixRef, Warning_
@@ -42,11 +42,15 @@ class Compiled:
     file: str
     gate: tuple | None = field(init=False, repr=False, compare=False)
     """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
+    decided: bool = field(init=False, repr=False, compare=False)
+    """True when a condition reads a decided path or the issue kind (its verdict may change during a triage)."""
 
     def __post_init__(self):
         g = [gates(a) for a in self.alts]
         gate = tuple((pool, frozenset(ids)) for a in g for pool, ids in a) if g and all(a is not None for a in g) else None
         object.__setattr__(self, "gate", gate)
+        nodes = self.alts + ((self.unless,) if self.unless is not None else ())
+        object.__setattr__(self, "decided", any(map(decided, nodes)))
 
     def holds(self, scan) -> bool:
         """True when some alternative holds and `unless` does not (false at once when the pools the scan has
@@ -138,19 +142,34 @@ def _uses(text: str, key: str, word: str) -> bool:
 
 
 class _Values(dict):
-    """Template values: env values as safe inline code; unknown keys render as '?'."""
+    """Template values: an env value as safe inline code, rendered only when a placeholder names it; else '?'."""
+
+    def __init__(self, env: dict[str, str]):
+        super().__init__()
+        self.env = env
 
     def __missing__(self, key: str) -> str:
-        return "?"
+        return code(self.env[key], limit=80) if key in self.env else "?"
 
 
 def fill(template: str, env: dict[str, str]) -> str:
     """Fill {key} placeholders with env values rendered as inline code (issue text is untrusted)."""
-    return template.format_map(_Values({k: code(v, limit=80) for k, v in env.items()}))
+    return template.format_map(_Values(env)) if "{" in template or "}" in template else template
 
 
 def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
-    """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it)."""
+    """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it);
+    checked once per scan when no check reads a decided path or the kind (triage asks before and after deciding)."""
+    if any(c.decided for c in checks):
+        return _warnings(scan, checks)
+    got = scan.memo.get("compat")
+    if got is None or got[0] is not checks:
+        got = scan.memo["compat"] = (checks, _warnings(scan, checks))
+    return list(got[1])
+
+
+def _warnings(scan, checks: list[Compiled]) -> list[Warning_]:
+    """The work of check_compat."""
     out = []
     for c in checks:
         if c.holds(scan):

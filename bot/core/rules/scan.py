@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core import versions
 from bot.core.releases import impossible
 from bot.core.rules.compile import SNIP, Hit, Node, Pool
 from bot.core.rules.env import derive_env
@@ -24,6 +25,7 @@ class Scan:
         self._data: dict[tuple[str, ...], bytes] = {}
         self._found: dict[Pool | tuple[Pool, int], tuple[frozenset[int], tuple[int, ...]]] = {}
         self._env: dict[str, str] | None = None
+        self._versions: dict = {}
         self.memo: dict = {}
         """Per-issue results keyed by what they depend on (e.g. fixes scored given `chosen` and `kind`)."""
 
@@ -37,6 +39,12 @@ class Scan:
                 env.pop(verdict.key, None)
             self._env = env
         return self._env
+
+    def version(self, text: str | None):
+        """versions.parse(text), once per issue (several rules compare the same env value)."""
+        if text not in self._versions:
+            self._versions[text] = versions.parse(text)
+        return self._versions[text]
 
     def text(self, hay: str) -> str:
         """One haystack's text."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.rules.compile import Compiler, RegexCache
+from bot.core.rules.compile import Compiler, RegexCache, decided
 from bot.core.rules.load import cond_of
 from bot.core.rules.scan import Scan
 from tests.core.make_facts import make_facts
@@ -92,3 +92,24 @@ def test_compile_cond_after_loading_matches_like_a_loaded_rule():
     assert Scan(facts, RULESET).holds(node) and not Scan(FACTS).holds(node)
     with pytest.raises(ValueError, match="`match` needs `in`"):
         compile_cond({"match": "x"})
+
+
+@pytest.mark.parametrize("mapping, reads", [
+    ({"match": "repeating", "in": "prose"}, False),
+    ({"env": {"torch": ">=2.0"}, "runtime": ["vllm"], "language": "zh"}, False),
+    ({"symptom": ["Crash"]}, True),
+    ({"any": [{"match": "x", "in": "prose"}, {"kind": ["bug"]}]}, True),
+    ({"not": {"stage": ["Inference"]}}, True),
+])
+def test_decided_tells_the_conditions_that_read_what_triage_decides(mapping, reads):
+    assert decided(Compiler().cond(cond_of(mapping))) is reads
+
+
+@pytest.mark.parametrize("mapping, expected", [
+    ({"env": {"gpu_cc": ">=7.0"}}, True),  # gpu_cc derived from the V100: 7.0
+    ({"env": {"gpu_cc": "<7.0"}}, False),
+    ({"env": {"python": ">={torch}"}}, True),  # a reference is read per issue: 3.12.1 >= 2.1.0
+    ({"env": {"python": "<banana"}}, False),  # a constant that is no version never holds
+])
+def test_env_comparisons_with_parsed_constants_and_references(mapping, expected):
+    assert (_holds(mapping) is not None) is expected
