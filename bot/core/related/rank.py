@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.related.doc import Doc
-from bot.core.related.models import best_similarity
+from bot.core.related.models import Model, best_similarity, model_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,14 @@ def _rarity(idf: dict[str, float], toks: list[str]) -> float:
     return min(1.0, max(got) / top) if got and top > 0 else 1.0
 
 
+def _model_rarity(q: Doc, b: Model, idf: dict[str, float]) -> float:
+    """How rare the candidate's model is among the indexed issues (a model half the repo names says little)."""
+    qt = set(q.cols.get("err", "").split())
+    shared = [t for t in model_tokens([b]) if t in qt and not t.startswith("mf_")] or \
+        [t for t in model_tokens([b]) if t in qt]
+    return _rarity(idf, shared) ** 0.5 if shared else 1.0
+
+
 def _error_words(e: str) -> tuple[str, frozenset[str]]:
     """An error string's type (before the first colon, lower-cased) and the words of the rest."""
     head, _, rest = e.partition(":")
@@ -149,7 +157,8 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
     if b is not None:
         support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
-        s += (w.support_model if support else w.title_model if central else w.model) * sim
+        s += (w.support_model if support else w.title_model if central else w.model) * sim * \
+            _model_rarity(q, b, idf or {})
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
         elif sim >= 0.99:
@@ -198,15 +207,25 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
     return out[:limit]
 
 
-def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
-    """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
+SPECIFIC = ("error", "similar_error", "output", "support")
+"""Reasons that are a specific piece of evidence for a duplicate (not agreement of class or setup)."""
+
+
+def dup_features(q: Doc, ranked: list[Related]) -> dict | None:
+    """What duplicate_of decides on: the top score, its margin over the runner-up, and specific evidence."""
     if not ranked:
         return None
     top = ranked[0]
-    specific = any(k in ("error", "similar_error", "output", "support") for k, _ in top.reasons)
-    if top.score < (w.duplicate if specific else w.duplicate_alone):
+    return {"score": top.score, "margin": top.score - ranked[1].score if len(ranked) > 1 else top.score,
+            "specific": any(k in SPECIFIC for k, _ in top.reasons)}
+
+
+def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
+    """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
+    f = dup_features(None, ranked)
+    if f is None or f["score"] < (w.duplicate if f["specific"] else w.duplicate_alone):
         return None
-    if len(ranked) > 1 and ranked[0].score - ranked[1].score < w.duplicate_margin:
+    if f["margin"] < w.duplicate_margin:
         return None
     return ranked[0].number
 

@@ -168,8 +168,11 @@ def runs(text: str, min_len: int = 4) -> list[str]:
 _ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
                  r"assertion[^\n:]{0,40})[ \t]*:[ \t]*[^\n]{8,300})$")
 """A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
-_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b")
-"""Sizes and decimal numbers, which differ between reports of one error (integers and hex codes are kept)."""
+_INLINE_ERROR = rx(r"(?:^|[^`\n])`((?:[A-Za-z_.]*(?:Error|Exception))[ \t]*:[ \t]*[^`\n]{8,300})`")
+"""An error quoted in inline code inside a sentence ("... fails with `ValueError: Target modules ...`.")."""
+_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b|\b\d\d+\b")
+"""Sizes, decimal numbers and integers of two digits or more, which differ between reports of one error (single
+digits such as `exit status 2` and hex codes such as `0xc0000409` are kept)."""
 _PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
 
 
@@ -177,10 +180,12 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     """Lines stating an error, lower-cased, paths blanked, whitespace collapsed: the same string on two issues
     is the same error even when the extractor does not type it."""
     out: list[str] = []
-    for m in scan(_ERROR_LINE, text[:200_000], 200):
-        raw = m.group(1)
-        if "`" in raw:  # the line quoted inline code: the error ends where the code span does
-            raw = raw.split("`", 1)[0]
+    text = text[:200_000]
+    found = [(m.start(), m.group(1), "`" in m.group(0)[:m.start(1) - m.start()]) for m in scan(_ERROR_LINE, text, 200)]
+    found += [(m.start(), m.group(1), True) for m in scan(_INLINE_ERROR, text, 200)]
+    for _, raw, in_code in sorted(found):
+        # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
+        raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")
         line = _NUMBER.sub("<n>", _PATHLIKE.sub("<path>", raw.rstrip("'\"*")))
         line = " ".join(line.lower().split())[:200]
         if line not in out:
