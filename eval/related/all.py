@@ -91,6 +91,7 @@ def main() -> None:
     ap.add_argument("--no-tfidf", action="store_true")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--dump", metavar="FILE", help="write each pair's rank of its original (to compare two runs)")
     ap.add_argument("batches", nargs="*", default=BATCHES)
     a = ap.parse_args()
     rows = {b: run_batch(b) for b in a.batches}
@@ -114,6 +115,13 @@ def main() -> None:
                     got = [r.number for r in ranked]
                     print("   miss", q.title[:70], "rank", got.index(orig) + 1 if orig in got else None,
                           [(r.number, r.score, r.reasons[:3]) for r in ranked[:2]])
+    if a.dump:
+        with open(a.dump, "w", encoding="utf-8") as f:
+            for b, rs in rows.items():
+                for q, ranked, orig in rs:
+                    if orig is not None:
+                        got = [r.number for r in ranked]
+                        f.write(f"{b}\t{got.index(orig) + 1 if orig in got else '-'}\t{q.title[:80]}\n")
     print("mean     " + " ".join(f"{tot[f'r@{k}']:6.3f}" for k in KS))
     if a.cv:
         cross_validate(rows)

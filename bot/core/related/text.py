@@ -61,11 +61,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "english": ("english", "英文"),
     "precision": ("accuracy", "precision", "精度", "准确率"),
     "nan": ("nan", "inf", "loss is nan"),
+    "fp16": ("fp16", "float16", "half precision", "半精度"),
+    "bf16": ("bf16", "bfloat16"),
+    "fp32": ("fp32", "float32", "full precision"),
 }
 """Technical notions said in English or Chinese: both map to one concept token, so a translation still matches."""
 
-_CONCEPT_RX = rx("(?i)(" + "|".join(sorted({w.replace(" ", r"[ \t_-]?") for ws in CONCEPTS.values() for w in ws},
-                                          key=len, reverse=True)) + ")")
+def _cjk(c: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= c <= "\u9fff"
+
+
+_CONCEPT_RX = rx("(?i)(" + "|".join(
+    (w.replace(" ", r"[ \t_-]?") if _cjk(w[0]) else r"\b" + w.replace("?", r"\?").replace(" ", r"[ \t_-]?") + (r"(?:s|es|ed|d|ing)?(?:\b|$)" if w[-1].isalnum() else ""))
+    for w in sorted({w for ws in CONCEPTS.values() for w in ws}, key=len, reverse=True)) + ")")
+"""Latin words match whole, plural or inflected (`hang` is not in `change`, `inf` not in `info`); Chinese ones
+anywhere."""
 _CONCEPT_OF = {w.replace(" ", "").replace("-", "").replace("_", "").lower(): c
                for c, ws in CONCEPTS.items() for w in ws}
 
@@ -96,11 +107,6 @@ def _is_template_line(line: str) -> bool:
     if s[:1] in "-*+[" and "[" in s[:5] and "]" in s[:6]:
         return True
     return False
-
-
-def _cjk(c: str) -> bool:
-    """True for a CJK unified ideograph."""
-    return "\u4e00" <= c <= "\u9fff"
 
 
 def cjk_bigrams(run: str) -> list[str]:
@@ -142,7 +148,8 @@ def concepts(text: str) -> list[str]:
     found: set[str] = set()
     for m in scan(_CONCEPT_RX, text[:MAX_TEXT], 2000):
         key = m.group(1).replace(" ", "").replace("\t", "").replace("-", "").replace("_", "").lower()
-        c = _CONCEPT_OF.get(key)
+        c = _CONCEPT_OF.get(key) or next((_CONCEPT_OF[key[:-len(x)]] for x in ("ing", "es", "ed", "s", "d")
+                                          if key.endswith(x) and key[:-len(x)] in _CONCEPT_OF), None)
         if c:
             found.add("c_" + c)
     return sorted(found)
