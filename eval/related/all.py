@@ -45,7 +45,12 @@ def run_batch(name: str) -> list[tuple[list, int | None]]:
         q = rel.doc(issue, issue["number"])
         cands, idf = rel.index.lookup(REPO, q)
         out.append((q, rank(q, cands, idf=idf), orig))
+        LOOKUPS[(name, len(out) - 1)] = (cands, idf)
     return out
+
+
+LOOKUPS: dict[tuple[str, int], tuple[list, dict]] = {}
+"""(batch, query index) -> the index's candidates and idf, for refitting the weights without re-indexing."""
 
 
 def recall(rows) -> dict[str, float]:

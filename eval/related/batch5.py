@@ -317,3 +317,10 @@ SOLO = [
 {"title": "Qwen3-Embedding-8B gives NaN embeddings in fp16", "body": "sentence-transformers with fp16 on a T4: all embeddings are NaN. fp32 works."},
 {"title": "llama-cpp-python: unknown model architecture: 'glm4moe'", "body": "GLM-4.5-Air gguf cannot be loaded in llama-cpp-python 0.3.14."},
 ]
+
+ALSO = {7: ["fresh-06-24"], 12: ["fresh-10-01"], 14: ["fresh-04-24"], 22: ["fresh-07-04"], 25: ["fresh-07-12"],
+        32: ["fresh-06-14"]}
+"""Pool issues (written independently by helper W) that report the same failure as a pair's query, adjudicated by
+reading them side by side after the first scoring of this batch (GGGG with flash attention on qwen2.5; Llama 3
+writing 'assistant' turns; the KV-cache max seq len error; fp8e4nv on A100; Llama 3.x rope_scaling on an old
+transformers; LoRA target names of another architecture). `--strict` ignores them."""
