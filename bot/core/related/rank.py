@@ -12,8 +12,11 @@ from bot.core.related.models import Model, best_similarity, model_tokens
 class Weights:
     """How much each kind of agreement adds to the lexical similarity (0..1)."""
 
+    lex: float = 1.0
+    """The lexical similarity (BM25 share, 0..1)."""
     exact_fp: float = 0.30
     near_fp: float = 0.20
+    error_line: float = 0.20
     same_type: float = 0.05
     similar_error: float = 0.15
     similar_jaccard: float = 0.6
@@ -131,34 +134,40 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
 
 
-def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
-               ) -> tuple[float, list[Reason]]:
-    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
-    s = max(0.0, min(1.0, lex)) + w.title * title_cover(q, c, idf or {})
+FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
+            "support_model", "other_model", "run", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
+            "runtime_version")
+"""The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
+
+
+def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+             ) -> tuple[dict[str, float], list[Reason]]:
+    """The features of candidate c for query q given their lexical similarity, and the reasons shown for them."""
+    idf = idf or {}
+    f: dict[str, float] = {"lex": max(0.0, min(1.0, lex)), "title": title_cover(q, c, idf)}
     reasons: list[Reason] = []
     exact = set(q.fps) & set(c.fps)
-    near = [e for f, e in zip(c.near, c.errors) if f in set(q.near)]
-    rarity = _rarity(idf or {}, [*("fp_" + f for f in exact), *("fn_" + f for f in set(q.near) & set(c.near))])
+    near = [e for f_, e in zip(c.near, c.errors) if f_ in set(q.near)]
+    rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in set(q.near) & set(c.near))])
     if exact:
-        s += w.exact_fp * rarity
+        f["exact_fp"] = rarity
         reasons.append(("error", near[0] if near else ""))
     elif near:
-        s += w.near_fp * rarity
+        f["near_fp"] = rarity
         reasons.append(("error", near[0]))
     elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
-        s += w.near_fp
+        f["error_line"] = 1.0
         reasons.append(("error", shared_line[0]))
     elif similar := similar_error(q, c, w.similar_jaccard):
-        s += w.similar_error
+        f["similar_error"] = 1.0
         reasons.append(("similar_error", similar))
     elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
-        s += w.same_type
+        f["same_type"] = 1.0
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
         support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
-        s += (w.support_model if support else w.title_model if central else w.model) * sim * \
-            _model_rarity(q, b, idf or {})
+        f["support_model" if support else "title_model" if central else "model"] = sim * _model_rarity(q, b, idf)
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
         elif sim >= 0.99:
@@ -166,32 +175,39 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
         elif sim >= 0.5:
             reasons.append(("close_model", b.name))
     elif q.models and c.models:
-        s += w.other_model
+        f["other_model"] = 1.0
     runs = _runs(q) & _runs(c)
     if runs:
-        s += w.run
+        f["run"] = 1.0
         reasons.append(("output", _run_text(sorted(runs)[0])))
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
-            s += w.symptom
+            f["symptom"] = 1.0
             reasons.append(("symptom", q.symptom.split(" - ")[-1]))
         elif q.symptom.split(" - ")[0] == c.symptom.split(" - ")[0]:
-            s += w.symptom_top
+            f["symptom_top"] = 1.0
         else:
-            s += w.symptom_clash
+            f["symptom_clash"] = 1.0
     if q.cause and c.cause and q.cause == c.cause:
-        s += w.cause
+        f["cause"] = 1.0
         reasons.append(("cause", q.cause.split(" - ")[-1]))
     launcher = q.env.get("launcher")
     if launcher and launcher == c.env.get("launcher"):
-        s += w.launcher
+        f["launcher"] = 1.0
         key = launcher.replace(".", "_")
         if q.env.get(key) and q.env.get(key) == c.env.get(key):
-            s += w.runtime_version
+            f["runtime_version"] = 1.0
             reasons.append(("setup", f"{launcher} {q.env[key]}.x"))
     if c.state == "closed":
         reasons.append(("closed", ""))
-    return s, reasons
+    return f, reasons
+
+
+def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+               ) -> tuple[float, list[Reason]]:
+    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
+    f, reasons = features(q, c, lex, w, idf)
+    return sum(getattr(w, k) * v for k, v in f.items()), reasons
 
 
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -61,6 +62,25 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "english": ("english", "英文"),
     "precision": ("accuracy", "precision", "精度", "准确率"),
     "nan": ("nan", "inf", "loss is nan"),
+    "gpu": ("gpu", "gpus", "显卡", "cuda device"),
+    "cpu": ("cpu", "cpu only", "处理器"),
+    "update": ("update", "upgrade", "updating", "upgrading", "更新", "升级"),
+    "train": ("train", "training", "训练"),
+    "deploy": ("deploy", "deployment", "serve", "serving", "部署"),
+    "startup": ("startup", "start up", "launch", "启动"),
+    "stop": ("never stops", "doesn't stop", "does not stop", "endless", "forever", "infinite", "不停", "无限",
+             "停不下来"),
+    "same": ("identical", "the same for every", "完全一样", "完全一致", "相同"),
+    "vector": ("embedding", "embeddings", "vector", "vectors", "向量"),
+    "vision": ("vision", "visual", "vision tower", "vision encoder", "视觉"),
+    "merge": ("merge", "merged", "merging", "合并"),
+    "speed": ("speed", "tok/s", "tokens/s", "速度"),
+    "idle": ("idle", "空闲"),
+    "timeout": ("timeout", "timed out", "超时"),
+    "multinode": ("multi-node", "multi node", "multinode", "two nodes", "多机", "多节点"),
+    "question_mark": ("question marks", "问号"),
+    "sampling": ("sampling", "temperature", "采样"),
+    "system_prompt": ("system prompt", "system message", "system role", "系统提示"),
     "fp16": ("fp16", "float16", "half precision", "半精度"),
     "bf16": ("bf16", "bfloat16"),
     "fp32": ("fp32", "float32", "full precision"),
@@ -159,10 +179,14 @@ _RUN_SKIP = frozenset(" \t\n\r-=#*`~_.|/\\+0<>")
 
 
 def runs(text: str, min_len: int = 4) -> list[str]:
-    """Symptom strings: one character repeated (GGGG, !!!!!, ？？？？), as tokens like run_g, run_21."""
+    """Symptom strings: one character repeated (GGGG, !!!!!, ？？？？ = ????, ⁇ ⁇ ⁇ ⁇), as tokens like run_g, run_3f;
+    a symbol's repeats may be spaced apart."""
     found: set[str] = set()
     prev, n = "", 0
     for c in text[:MAX_TEXT]:
+        if c in " \t" and prev and not prev.isalnum():
+            continue
+        c = _fold(c)
         if c == prev:
             n += 1
             if n == min_len and c not in _RUN_SKIP:
@@ -170,6 +194,13 @@ def runs(text: str, min_len: int = 4) -> list[str]:
         else:
             prev, n = c, 1
     return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _fold(c: str) -> str:
+    """A character in its compatibility form when that is one character or one doubled (？ -> ?, ⁇ -> ?)."""
+    f = unicodedata.normalize("NFKC", c)
+    return f[0] if f and f == f[0] * len(f) else c
 
 
 _ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
