@@ -28,18 +28,22 @@ def run_batch(name: str) -> list[tuple[list, int | None]]:
     """(ranked list, the original's number or None for a solo query) per query of one batch."""
     args = argparse.Namespace(rules=None, no_classify=False, segmenter="bigram", db=":memory:")
     rel = Relater(args)
-    queries, number = [], 0
+    queries, number, ids, also = [], 0, {}, {}
     for n, line in enumerate((HERE / f"{name}.jsonl").read_text(encoding="utf-8").splitlines(), 1):
         o = json.loads(line)
         if o["kind"] == "pair":
             number += 1
             rel.add(dict(o["orig"], number=number))
             queries.append((dict(o["dup"], number=-n), number))
+            also[-n] = o.get("also") or []
         elif o["kind"] == "pool":
             number += 1
             rel.add(dict(o, number=number))
+            ids[o.get("id")] = number
         else:
             queries.append((dict(o, number=-n), None))
+    for qn, xs in also.items():
+        ACCEPT[(name, qn)] = {ids[x] for x in xs if x in ids}
     out = []
     for issue, orig in queries:
         q = rel.doc(issue, issue["number"])
@@ -49,30 +53,41 @@ def run_batch(name: str) -> list[tuple[list, int | None]]:
     return out
 
 
+ACCEPT: dict[tuple[str, int], set[int]] = {}
+"""(batch, query number) -> pool issues adjudicated as the same failure (the batch's ALSO)."""
+LENIENT = False
+"""Count ALSO as right too (`--lenient`); strict otherwise."""
+
+
+def ok(name: str, q, orig: int | None) -> set[int]:
+    """The numbers that count as right for a query."""
+    return ({orig} | (ACCEPT.get((name, q.number), set()) if LENIENT else set())) if orig is not None else set()
+
+
 LOOKUPS: dict[tuple[str, int], tuple[list, dict]] = {}
 """(batch, query index) -> the index's candidates and idf, for refitting the weights without re-indexing."""
 
 
-def recall(rows) -> dict[str, float]:
+def recall(rows, name: str = "") -> dict[str, float]:
     """recall@k over the pairs of a batch."""
-    pairs = [(r, o) for _, r, o in rows if o is not None]
+    pairs = [(r, ok(name, q, o)) for q, r, o in rows if o is not None]
     hits = {k: 0 for k in KS}
-    for ranked, orig in pairs:
+    for ranked, good in pairs:
         got = [r.number for r in ranked]
-        first = got.index(orig) if orig in got else None
+        first = next((i for i, x in enumerate(got) if x in good), None)
         for k in KS:
             hits[k] += first is not None and first < k
     return {f"r@{k}": hits[k] / len(pairs) for k in KS}
 
 
-def dup_scores(rows, decide) -> tuple[int, int, int]:
+def dup_scores(rows, decide, name: str = "") -> tuple[int, int, int]:
     """(said, right, pairs) for a duplicate_of rule."""
     said = right = 0
     for q, ranked, orig in rows:
         d = decide(q, ranked)
         if d is not None:
             said += 1
-            right += d == orig
+            right += d in ok(name, q, orig)
     return said, right, sum(o is not None for _, _, o in rows)
 
 
@@ -86,7 +101,7 @@ def tfidf(name: str) -> dict[str, float]:
 
     buf = io.StringIO()
     with redirect_stdout(buf):
-        baseline_tfidf.main(str(HERE / f"{name}.jsonl"), True)
+        baseline_tfidf.main(str(HERE / f"{name}.jsonl"), not LENIENT)
     return {f"r@{ln.split()[0].split('@')[1]}": float(ln.split()[1]) for ln in buf.getvalue().splitlines()}
 
 
@@ -96,16 +111,19 @@ def main() -> None:
     ap.add_argument("--no-tfidf", action="store_true")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--lenient", action="store_true", help="count the batches' ALSO as right (adjudicated)")
     ap.add_argument("--dump", metavar="FILE", help="write each pair's rank of its original (to compare two runs)")
     ap.add_argument("batches", nargs="*", default=BATCHES)
     a = ap.parse_args()
+    global LENIENT
+    LENIENT = a.lenient
     rows = {b: run_batch(b) for b in a.batches}
     print(f"{'batch':8} {'r@1':>6} {'r@3':>6} {'r@5':>6} {'r@10':>6}  {'dup P (said)':>13} {'dup R':>6}"
           + ("" if a.no_tfidf else "   tfidf r@1  r@3   r@5  r@10"))
     tot = {f"r@{k}": 0.0 for k in KS}
     for b, rs in rows.items():
-        rc = recall(rs)
-        said, right, n = dup_scores(rs, lambda q, r: duplicate_of(r))
+        rc = recall(rs, b)
+        said, right, n = dup_scores(rs, lambda q, r: duplicate_of(r), b)
         p = f"{right / said:.3f} ({said:2})" if said else "   n/a (0) "
         line = f"{b:8} " + " ".join(f"{rc[f'r@{k}']:6.3f}" for k in KS) + f"  {p:>13} {right / n:6.3f}"
         if not a.no_tfidf:
@@ -134,25 +152,27 @@ def main() -> None:
 
 def cross_validate(rows) -> None:
     """Leave one batch out: thresholds chosen on the others for the most recall at precision >= 0.90."""
-    feats = {b: [(dup_features(q, r), o, r[0].number if r else None) for q, r, o in rs] for b, rs in rows.items()}
-    grid = [(s, m, sp) for s in (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6)
-            for m in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4) for sp in (0, 1)]
+    feats = {b: [(dup_features(q, r), ok(b, q, o), r[0].number if r else None) for q, r, o in rs]
+             for b, rs in rows.items()}
+    grid = [(s, m, sp, a) for s in [x / 20 for x in range(12, 36)] for m in (0.0, 0.05, 0.1, 0.2)
+            for sp in (0, 1) for a in (0.0, 1.0)]
 
     def stats(items, g):
-        s_min, m_min, need_specific = g
+        s_min, m_min, need_specific, a = g
         said = right = 0
         for f, o, top in items:
-            if f is None or f["score"] < s_min or f["margin"] < m_min or (need_specific and not f["specific"]):
+            if f is None or f["score"] + a * f["margin"] < s_min or f["margin"] < m_min or \
+                    (need_specific and not f["specific"]):
                 continue
             said += 1
-            right += top == o
+            right += top in o
         return said, right
 
-    print("\nduplicate_of, leave-one-batch-out (thresholds: score, margin, specific evidence needed)")
+    print("\nduplicate_of, leave-one-batch-out (score + a * margin >= s, margin >= m, specific evidence needed: (s, m, specific, a))")
     tot_said = tot_right = tot_n = 0
     for held in feats:
         train = [x for b, xs in feats.items() if b != held for x in xs]
-        n_train = sum(o is not None for _, o, _ in train)
+        n_train = sum(bool(o) for _, o, _ in train)
         best = None
         for g in grid:
             said, right = stats(train, g)
@@ -162,7 +182,7 @@ def cross_validate(rows) -> None:
             print(f"{held}: no threshold reaches 0.90 on the others")
             continue
         said, right = stats(feats[held], best[1])
-        n = sum(o is not None for _, o, _ in feats[held])
+        n = sum(bool(o) for _, o, _ in feats[held])
         tot_said, tot_right, tot_n = tot_said + said, tot_right + right, tot_n + n
         print(f"{held}: chosen {best[1]} (train recall {best[0] / n_train:.3f}) -> precision "
               f"{right / said if said else float('nan'):.3f} ({said}) recall {right / n:.3f}")
