@@ -26,7 +26,7 @@ BATCHES = [f"batch{i}" for i in range(1, 6)]
 
 def run_batch(name: str) -> list[tuple[list, int | None]]:
     """(ranked list, the original's number or None for a solo query) per query of one batch."""
-    args = argparse.Namespace(rules=None, no_classify=False, segmenter="bigram", db=":memory:")
+    args = argparse.Namespace(rules=None, no_classify=False, segmenter=SEGMENTER, db=":memory:")
     rel = Relater(args)
     queries, number, ids, also = [], 0, {}, {}
     for n, line in enumerate((HERE / f"{name}.jsonl").read_text(encoding="utf-8").splitlines(), 1):
@@ -56,6 +56,8 @@ def run_batch(name: str) -> list[tuple[list, int | None]]:
 ACCEPT: dict[tuple[str, int], set[int]] = {}
 """(batch, query number) -> pool issues adjudicated as the same failure (the batch's ALSO)."""
 LENIENT = False
+SEGMENTER = "bigram"
+"""How Chinese is cut (`--segmenter jieba` to compare)."""
 """Count ALSO as right too (`--lenient`); strict otherwise."""
 
 
@@ -111,12 +113,13 @@ def main() -> None:
     ap.add_argument("--no-tfidf", action="store_true")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--segmenter", choices=("bigram", "jieba"), default="bigram")
     ap.add_argument("--lenient", action="store_true", help="count the batches' ALSO as right (adjudicated)")
     ap.add_argument("--dump", metavar="FILE", help="write each pair's rank of its original (to compare two runs)")
     ap.add_argument("batches", nargs="*", default=BATCHES)
     a = ap.parse_args()
-    global LENIENT
-    LENIENT = a.lenient
+    global LENIENT, SEGMENTER
+    LENIENT, SEGMENTER = a.lenient, a.segmenter
     rows = {b: run_batch(b) for b in a.batches}
     print(f"{'batch':8} {'r@1':>6} {'r@3':>6} {'r@5':>6} {'r@10':>6}  {'dup P (said)':>13} {'dup R':>6}"
           + ("" if a.no_tfidf else "   tfidf r@1  r@3   r@5  r@10"))

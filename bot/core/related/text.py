@@ -15,6 +15,8 @@ _TITLE_TAG = rx(r"^\s*(?:[\[【(（][^\]】)）]{0,30}[\]】)）]\s*:?\s*|(?i:(?
 """Template prefixes of a title: "[Bug]: ", "【BUG】", "Feature request: "..."""
 _CHECKBOX = rx(r"(?m)^[ \t]*(?:[-*+][ \t]*)?\[[ xX]\][^\n]*$")
 """Checklist lines of issue templates ("- [x] I have searched the existing issues")."""
+_MENTION = rx(r"(?:^|[^\w@])@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")
+"""@login: the maintainers an issue form cc's, the same on every issue of a repo."""
 _WORD = rx(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|[\x{4e00}-\x{9fff}]+|\d+(?:\.\d+)+")
 """Latin words (keeping dotted/dashed names such as qwen2.5-vl, flash_attn), runs of Chinese, version numbers."""
 
@@ -116,7 +118,7 @@ def normalise_title(title: str) -> str:
 def strip_template(prose: str) -> str:
     """Prose without template checklists and form placeholders."""
     lines = [ln for ln in prose[:MAX_TEXT].splitlines() if not _is_template_line(ln)]
-    return "\n".join(lines)
+    return _MENTION.sub(" ", "\n".join(lines))
 
 
 def _is_template_line(line: str) -> bool:
