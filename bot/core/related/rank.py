@@ -36,6 +36,8 @@ class Weights:
     launcher: float = 0.02
     runtime_version: float = 0.02
     run: float = 0.25
+    run_missing: float = -0.10
+    """The query's output string (GGGG) is nowhere in the candidate."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
     duplicate: float = 0.85
@@ -135,7 +137,7 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
 
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
-            "support_model", "other_model", "run", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
+            "support_model", "other_model", "run", "run_missing", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
             "runtime_version")
 """The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
 
@@ -180,6 +182,8 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     if runs:
         f["run"] = 1.0
         reasons.append(("output", _run_text(sorted(runs)[0])))
+    elif _runs(q) and not _runs(c):
+        f["run_missing"] = 1.0
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
