@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.related.doc import Doc
-from bot.core.related.models import Model, best_similarity, model_tokens
+from bot.core.related.models import Model, best_similarity, model_tokens, models
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,8 @@ class Weights:
     support_model: float = 0.30
     """The model weighs more when both issues ask for a model to be supported (they share little else)."""
     other_model: float = -0.03
+    title_model_clash: float = -0.2
+    """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
     symptom: float = 0.10
     symptom_top: float = 0.04
     symptom_clash: float = -0.05
@@ -137,7 +139,7 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
 
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
-            "support_model", "other_model", "run", "run_missing", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
+            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
             "runtime_version")
 """The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
 
@@ -178,6 +180,9 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
             reasons.append(("close_model", b.name))
     elif q.models and c.models:
         f["other_model"] = 1.0
+    qf, cf = {m.family for m in models(q.title)}, {m.family for m in models(c.title)}
+    if qf and cf and not qf & cf:
+        f["title_model_clash"] = 1.0
     runs = _runs(q) & _runs(c)
     if runs:
         f["run"] = 1.0
