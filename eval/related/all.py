@@ -155,7 +155,7 @@ def main() -> None:
 
 def cross_validate(rows) -> None:
     """Leave one batch out: thresholds chosen on the others for the most recall at precision >= 0.90."""
-    feats = {b: [(dup_features(q, r), ok(b, q, o), r[0].number if r else None) for q, r, o in rs]
+    feats = {b: [(dup_features(r), ok(b, q, o), r[0].number if r else None) for q, r, o in rs]
              for b, rs in rows.items()}
     grid = [(s, m, sp, a) for s in [x / 20 for x in range(12, 36)] for m in (0.0, 0.05, 0.1, 0.2)
             for sp in (0, 1) for a in (0.0, 1.0)]

@@ -42,13 +42,12 @@ class Weights:
     """The query's output string (GGGG) is nowhere in the candidate."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.85
-    """duplicate_of is set at or above this score when a specific piece of evidence backs it (the same error, the
-    same output string, or the same model asked for)..."""
-    duplicate_alone: float = 1.15
-    """...or at or above this one on overall agreement alone (chosen for precision >= 0.9 on the eval)."""
+    duplicate: float = 1.05
+    """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
+    the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
     duplicate_margin: float = 0.05
-    """...and only when the runner-up is this far below."""
+    """...and the runner-up is at least this far below (chosen on batches 1-5 of eval/related for precision; see
+    eval/related/README.md)."""
 
 
 DEFAULT = Weights()
@@ -236,7 +235,7 @@ SPECIFIC = ("error", "similar_error", "output", "support")
 """Reasons that are a specific piece of evidence for a duplicate (not agreement of class or setup)."""
 
 
-def dup_features(q: Doc, ranked: list[Related]) -> dict | None:
+def dup_features(ranked: list[Related]) -> dict | None:
     """What duplicate_of decides on: the top score, its margin over the runner-up, and specific evidence."""
     if not ranked:
         return None
@@ -246,11 +245,9 @@ def dup_features(q: Doc, ranked: list[Related]) -> dict | None:
 
 
 def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
-    """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
-    f = dup_features(None, ranked)
-    if f is None or f["score"] < (w.duplicate if f["specific"] else w.duplicate_alone):
-        return None
-    if f["margin"] < w.duplicate_margin:
+    """The issue this one duplicates, only on specific evidence with the top clear of the next."""
+    f = dup_features(ranked)
+    if f is None or not f["specific"] or f["margin"] < w.duplicate_margin or f["score"] + f["margin"] < w.duplicate:
         return None
     return ranked[0].number
 

@@ -71,11 +71,16 @@ def test_rank_gives_reasons_never_returns_the_issue_itself_and_hides_refused_lin
     assert [r.number for r in rank(q, [(ORIG, 0.5), (OTHER, 0.1)], hidden=frozenset({1}))] == [2]
 
 
-def test_duplicate_of_needs_a_high_score_clear_of_the_runner_up():
-    a, b = Related(1, 1.2, ()), Related(2, 0.5, ())
-    assert duplicate_of([a, b]) == 1
-    assert duplicate_of([a, Related(2, 1.18, ())]) is None
-    assert duplicate_of([Related(1, 0.7, ())]) is None
+def test_duplicate_of_needs_specific_evidence_a_high_score_and_a_margin():
+    err = (("error", "KeyError: 'qwen2'"),)
+    a, b = Related(1, 0.8, err), Related(2, 0.5, ())
+    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 1.05
+    assert duplicate_of([Related(1, 0.8, (("model", "qwen2"),)), b]) is None  # agreement alone never labels
+    assert duplicate_of([Related(1, 1.6, ()), b]) is None
+    assert duplicate_of([a, Related(2, 0.78, ())]) is None  # the runner-up is too close
+    assert duplicate_of([Related(1, 0.6, err), Related(2, 0.5, ())]) is None  # 0.6 + 0.1 is too low
+    assert duplicate_of([Related(1, 0.6, (("output", "GGGG"),))]) == 1  # alone: its whole score is the margin
+    a = Related(1, 1.2, ())
     assert shown([a, b, Related(3, 0.9, ()), Related(4, 0.8, ()), Related(5, 0.1, ())]) == [a, Related(3, 0.9, ()),
                                                                                           Related(4, 0.8, ())]
 
