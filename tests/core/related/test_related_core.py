@@ -45,6 +45,42 @@ def test_concepts_join_english_and_chinese_and_runs_find_symptom_strings():
     assert runs("output: GGGGGGGG and !!!!! but ---- and ====") == ["run_21", "run_g"]
 
 
+def test_concepts_are_whole_words_and_output_strings_fold_their_forms():
+    assert concepts("please change the config and read the info") == []  # no 'hang' in change, no 'inf' in info
+    assert concepts("it crashes, then hangs on templates") == ["c_crash", "c_hang", "c_template"]
+    assert concepts("torch_dtype=torch.float16") == concepts("fp16 on V100") == ["c_fp16"]
+    assert runs("？？？？？") == runs("????") == runs(" ⁇  ⁇  ⁇  ⁇ ") == ["run_3f"]
+    assert runs("still llama, will llama") == []  # letters spaced apart are words, not an output string
+
+
+def test_form_mentions_are_not_prose():
+    assert "@ArthurZucker" not in strip_template("### Who can help?\n@ArthurZucker @zucchini-nlp\nreal text")
+    assert "a@b.com" in strip_template("mail a@b.com")
+
+
+def test_error_lines_read_inline_quotes_and_integers_vary():
+    (a,) = error_lines("Loading fails with `ValueError: Target modules {'c_attn'} not found in the base model.` here")
+    assert a == "valueerror: target modules {'c_attn'} not found in the base model."
+    (b,) = error_lines("ValueError: `rope_scaling` must be a dictionary with two fields, got {'factor': 8.0}")
+    assert b.startswith("valueerror: rope_scaling must be a dictionary")  # a code span inside does not cut it
+    (c,) = error_lines("ValueError: The model's max seq len (32768) is larger than the KV cache (21344)")
+    (d,) = error_lines("ValueError: The model's max seq len (131072) is larger than the KV cache (39008)")
+    assert c == d
+    assert error_lines("Error: exit status 2 from the runner")[0] != error_lines("Error: exit status 1 from the runner")[0]
+
+
+def test_models_of_other_families_in_both_titles_rank_lower_and_a_missing_output_string_costs():
+    q = doc_from_text(-1, "Qwen2.5-7B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    same = doc_from_text(1, "Qwen2.5-7B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    llama = doc_from_text(2, "Llama-3-8B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    no_run = doc_from_text(3, "Qwen2.5-7B prints garbage on ROCm", "llama.cpp hipBLAS, any quant.")
+    ranked = {r.number: r.score for r in rank(q, [(same, 0.5), (llama, 0.5), (no_run, 0.5)])}
+    assert ranked[1] > ranked[3] and ranked[1] > ranked[2]
+    from bot.core.related.rank import features
+    assert features(q, llama, 0.5)[0].get("title_model_clash") == 1.0
+    assert features(q, no_run, 0.5)[0].get("run_missing") == 1.0
+
+
 def test_error_lines_blank_paths_and_keep_the_message():
     (line,) = error_lines("```\nError: llama runner process has terminated: exit status 0xc0000409\n```")
     assert line == "error: llama runner process has terminated: exit status 0xc0000409"
