@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.related.doc import Doc
-from bot.core.related.models import Model, best_similarity, model_tokens, models
+from bot.core.related.models import Model, best_similarity, model_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
             reasons.append(("close_model", b.name))
     elif q.models and c.models:
         f["other_model"] = 1.0
-    qf, cf = {m.family for m in models(q.title)}, {m.family for m in models(c.title)}
+    qf, cf = {m.family for m in q.models if m.family in q.title}, {m.family for m in c.models if m.family in c.title}
     if qf and cf and not qf & cf:
         f["title_model_clash"] = 1.0
     runs = _runs(q) & _runs(c)

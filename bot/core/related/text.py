@@ -188,7 +188,8 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     for c in text[:MAX_TEXT]:
         if c in " \t" and prev and not prev.isalnum():
             continue
-        c = _fold(c)
+        if c >= "\x80":
+            c = _fold(c)
         if c == prev:
             n += 1
             if n == min_len and c not in _RUN_SKIP:
