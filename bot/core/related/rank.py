@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from bot.core.related.doc import Doc
@@ -109,10 +110,14 @@ def _model_rarity(q: Doc, b: Model, idf: dict[str, float]) -> float:
     return _rarity(idf, shared) ** 0.5 if shared else 1.0
 
 
+_PUNCT = str.maketrans({c: " " for c in string.punctuation + "，。：；（）【】“”‘’、！？《》"})
+"""Punctuation, ASCII and Chinese, read as a space between words."""
+
+
 def _error_words(e: str) -> tuple[str, frozenset[str]]:
     """An error string's type (before the first colon, lower-cased) and the words of the rest."""
     head, _, rest = e.partition(":")
-    words = frozenset(x for x in "".join(ch if ch.isalnum() else " " for ch in rest.lower()).split() if len(x) > 1)
+    words = frozenset(x for x in rest.lower().translate(_PUNCT).split() if len(x) > 1)
     return head.strip().lower().rsplit(".", 1)[-1], words
 
 
