@@ -211,6 +211,8 @@ _ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*
 """A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
 _INLINE_ERROR = rx(r"(?:^|[^`\n])`((?:[A-Za-z_.]*(?:Error|Exception))[ \t]*:[ \t]*[^`\n]{8,300})`")
 """An error quoted in inline code inside a sentence ("... fails with `ValueError: Target modules ...`.")."""
+_TYPED_ERROR = rx(r"(?:^|[^\w.`])((?:[a-z_]+\.)*[A-Z][A-Za-z]*(?:Error|Exception)[ \t]*:[ \t]*[^\n`]{8,300})")
+"""A typed error anywhere in a line ("报错：RuntimeError: The size of tensor a ..."), unquoted."""
 _NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b|\b\d\d+\b")
 """Sizes, decimal numbers and integers of two digits or more, which differ between reports of one error (single
 digits such as `exit status 2` and hex codes such as `0xc0000409` are kept)."""
@@ -224,6 +226,7 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     text = text[:200_000]
     found = [(m.start(), m.group(1), "`" in m.group(0)[:m.start(1) - m.start()]) for m in scan(_ERROR_LINE, text, 200)]
     found += [(m.start(), m.group(1), True) for m in scan(_INLINE_ERROR, text, 200)]
+    found += [(m.start(), m.group(1).split("。")[0], False) for m in scan(_TYPED_ERROR, text, 200)]
     for _, raw, in_code in sorted(found):
         # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
         raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")
