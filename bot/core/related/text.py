@@ -226,7 +226,8 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     text = text[:200_000]
     found = [(m.start(), m.group(1), "`" in m.group(0)[:m.start(1) - m.start()]) for m in scan(_ERROR_LINE, text, 200)]
     found += [(m.start(), m.group(1), True) for m in scan(_INLINE_ERROR, text, 200)]
-    found += [(m.start(), m.group(1).split("。")[0], False) for m in scan(_TYPED_ERROR, text, 200)]
+    found += [(m.start(), m.group(1).split("。")[0], False) for m in scan(_TYPED_ERROR, text, 200)
+              if text[text.rfind("\n", 0, m.start(1)) + 1:m.start(1)].strip(" \t>`'\"*")]  # not the line's start
     for _, raw, in_code in sorted(found):
         # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
         raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")

@@ -70,6 +70,8 @@ def test_error_lines_read_inline_quotes_and_integers_vary():
     (e,) = error_lines("开启 gradient checkpointing 报错：RuntimeError: The size of tensor a (0) must match b。然后")
     assert e == "runtimeerror: the size of tensor a (0) must match b"  # a typed error inside a sentence
     assert error_lines("we saw an error: this is prose, not a typed error") == []
+    (f,) = error_lines("RuntimeError: CUBLAS_STATUS_NOT_SUPPORTED when calling `gemm(a, CUDA_R_16BF)`")
+    assert f.endswith("cuda_r_16bf)")  # one line, whole: not also cut at the code span
 
 
 def test_models_of_other_families_in_both_titles_rank_lower_and_a_missing_output_string_costs():
