@@ -32,7 +32,7 @@ class Weights:
     """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
     symptom: float = 0.10
     symptom_top: float = 0.04
-    symptom_clash: float = -0.05
+    symptom_clash: float = -0.15
     cause: float = 0.06
     title: float = 0.30
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
