@@ -171,7 +171,8 @@ def cross_validate(rows) -> None:
             right += top in o
         return said, right
 
-    print("\nduplicate_of, leave-one-batch-out (score + a * margin >= s, margin >= m, specific evidence needed: (s, m, specific, a))")
+    print("\nduplicate_of, leave-one-batch-out (score + a * margin >= s, margin >= m, specific evidence needed): "
+          "(s, m, specific, a)")
     tot_said = tot_right = tot_n = 0
     for held in feats:
         train = [x for b, xs in feats.items() if b != held for x in xs]

@@ -143,8 +143,8 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
 
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
-            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top", "symptom_clash", "cause", "launcher",
-            "runtime_version")
+            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
+            "symptom_clash", "cause", "launcher", "runtime_version")
 """The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
 
 

@@ -94,9 +94,16 @@ def _cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
-_CONCEPT_RX = rx("(?i)(" + "|".join(
-    (w.replace(" ", r"[ \t_-]?") if _cjk(w[0]) else r"\b" + w.replace("?", r"\?").replace(" ", r"[ \t_-]?") + (r"(?:s|es|ed|d|ing)?(?:\b|$)" if w[-1].isalnum() else ""))
-    for w in sorted({w for ws in CONCEPTS.values() for w in ws}, key=len, reverse=True)) + ")")
+def _concept_pattern(w: str) -> str:
+    """A concept word as RE2: Chinese anywhere; Latin whole, plural or inflected, its spaces as optional separators."""
+    p = w.replace("?", r"\?").replace(" ", r"[ \t_-]?")
+    if _cjk(w[0]):
+        return p
+    return r"\b" + p + (r"(?:s|es|ed|d|ing)?(?:\b|$)" if w[-1].isalnum() else "")
+
+
+_CONCEPT_RX = rx("(?i)(" + "|".join(_concept_pattern(w) for w in sorted({w for ws in CONCEPTS.values() for w in ws},
+                                                                         key=len, reverse=True)) + ")")
 """Latin words match whole, plural or inflected (`hang` is not in `change`, `inf` not in `info`); Chinese ones
 anywhere."""
 _CONCEPT_OF = {w.replace(" ", "").replace("-", "").replace("_", "").lower(): c
@@ -199,7 +206,6 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
-@lru_cache(maxsize=4096)
 def _fold(c: str) -> str:
     """A character in its compatibility form when that is one character or one doubled (？ -> ?, ⁇ -> ?)."""
     f = unicodedata.normalize("NFKC", c)

@@ -66,7 +66,8 @@ def test_error_lines_read_inline_quotes_and_integers_vary():
     (c,) = error_lines("ValueError: The model's max seq len (32768) is larger than the KV cache (21344)")
     (d,) = error_lines("ValueError: The model's max seq len (131072) is larger than the KV cache (39008)")
     assert c == d
-    assert error_lines("Error: exit status 2 from the runner")[0] != error_lines("Error: exit status 1 from the runner")[0]
+    two, one = error_lines("Error: exit status 2 from the runner"), error_lines("Error: exit status 1 from the runner")
+    assert two != one
     (e,) = error_lines("开启 gradient checkpointing 报错：RuntimeError: The size of tensor a (0) must match b。然后")
     assert e == "runtimeerror: the size of tensor a (0) must match b"  # a typed error inside a sentence
     assert error_lines("we saw an error: this is prose, not a typed error") == []
