@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from bot.core.related.doc import Doc
-from bot.core.related.models import best_similarity
+from bot.core.related.models import Model, best_similarity, model_tokens
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """How much each kind of agreement adds to the lexical similarity (0..1)."""
 
+    lex: float = 1.0
+    """The lexical similarity (BM25 share, 0..1)."""
     exact_fp: float = 0.30
     near_fp: float = 0.20
+    error_line: float = 0.20
     same_type: float = 0.05
     similar_error: float = 0.15
     similar_jaccard: float = 0.6
@@ -24,24 +28,27 @@ class Weights:
     support_model: float = 0.30
     """The model weighs more when both issues ask for a model to be supported (they share little else)."""
     other_model: float = -0.03
+    title_model_clash: float = -0.2
+    """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
     symptom: float = 0.10
     symptom_top: float = 0.04
-    symptom_clash: float = -0.05
+    symptom_clash: float = -0.15
     cause: float = 0.06
     title: float = 0.30
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
     launcher: float = 0.02
     runtime_version: float = 0.02
     run: float = 0.25
+    run_missing: float = -0.10
+    """The query's output string (GGGG) is nowhere in the candidate."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.85
-    """duplicate_of is set at or above this score when a specific piece of evidence backs it (the same error, the
-    same output string, or the same model asked for)..."""
-    duplicate_alone: float = 1.15
-    """...or at or above this one on overall agreement alone (chosen for precision >= 0.9 on the eval)."""
+    duplicate: float = 1.05
+    """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
+    the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
     duplicate_margin: float = 0.05
-    """...and only when the runner-up is this far below."""
+    """...and the runner-up is at least this far below (chosen on batches 1-5 of eval/related for precision; see
+    eval/related/README.md)."""
 
 
 DEFAULT = Weights()
@@ -95,10 +102,22 @@ def _rarity(idf: dict[str, float], toks: list[str]) -> float:
     return min(1.0, max(got) / top) if got and top > 0 else 1.0
 
 
+def _model_rarity(q: Doc, b: Model, idf: dict[str, float]) -> float:
+    """How rare the candidate's model is among the indexed issues (a model half the repo names says little)."""
+    qt = set(q.cols.get("err", "").split())
+    shared = [t for t in model_tokens([b]) if t in qt and not t.startswith("mf_")] or \
+        [t for t in model_tokens([b]) if t in qt]
+    return _rarity(idf, shared) ** 0.5 if shared else 1.0
+
+
+_PUNCT = str.maketrans({c: " " for c in string.punctuation + "，。：；（）【】“”‘’、！？《》"})
+"""Punctuation, ASCII and Chinese, read as a space between words."""
+
+
 def _error_words(e: str) -> tuple[str, frozenset[str]]:
     """An error string's type (before the first colon, lower-cased) and the words of the rest."""
     head, _, rest = e.partition(":")
-    words = frozenset(x for x in "".join(ch if ch.isalnum() else " " for ch in rest.lower()).split() if len(x) > 1)
+    words = frozenset(x for x in rest.lower().translate(_PUNCT).split() if len(x) > 1)
     return head.strip().lower().rsplit(".", 1)[-1], words
 
 
@@ -123,33 +142,40 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
 
 
-def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
-               ) -> tuple[float, list[Reason]]:
-    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
-    s = max(0.0, min(1.0, lex)) + w.title * title_cover(q, c, idf or {})
+FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
+            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
+            "symptom_clash", "cause", "launcher", "runtime_version")
+"""The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
+
+
+def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+             ) -> tuple[dict[str, float], list[Reason]]:
+    """The features of candidate c for query q given their lexical similarity, and the reasons shown for them."""
+    idf = idf or {}
+    f: dict[str, float] = {"lex": max(0.0, min(1.0, lex)), "title": title_cover(q, c, idf)}
     reasons: list[Reason] = []
     exact = set(q.fps) & set(c.fps)
-    near = [e for f, e in zip(c.near, c.errors) if f in set(q.near)]
-    rarity = _rarity(idf or {}, [*("fp_" + f for f in exact), *("fn_" + f for f in set(q.near) & set(c.near))])
+    near = [e for f_, e in zip(c.near, c.errors) if f_ in set(q.near)]
+    rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in set(q.near) & set(c.near))])
     if exact:
-        s += w.exact_fp * rarity
+        f["exact_fp"] = rarity
         reasons.append(("error", near[0] if near else ""))
     elif near:
-        s += w.near_fp * rarity
+        f["near_fp"] = rarity
         reasons.append(("error", near[0]))
     elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
-        s += w.near_fp
+        f["error_line"] = 1.0
         reasons.append(("error", shared_line[0]))
     elif similar := similar_error(q, c, w.similar_jaccard):
-        s += w.similar_error
+        f["similar_error"] = 1.0
         reasons.append(("similar_error", similar))
     elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
-        s += w.same_type
+        f["same_type"] = 1.0
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
         support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
-        s += (w.support_model if support else w.title_model if central else w.model) * sim
+        f["support_model" if support else "title_model" if central else "model"] = sim * _model_rarity(q, b, idf)
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
         elif sim >= 0.99:
@@ -157,32 +183,44 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
         elif sim >= 0.5:
             reasons.append(("close_model", b.name))
     elif q.models and c.models:
-        s += w.other_model
+        f["other_model"] = 1.0
+    qf, cf = {m.family for m in q.models if m.family in q.title}, {m.family for m in c.models if m.family in c.title}
+    if qf and cf and not qf & cf:
+        f["title_model_clash"] = 1.0
     runs = _runs(q) & _runs(c)
     if runs:
-        s += w.run
+        f["run"] = 1.0
         reasons.append(("output", _run_text(sorted(runs)[0])))
+    elif _runs(q) and not _runs(c):
+        f["run_missing"] = 1.0
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
-            s += w.symptom
+            f["symptom"] = 1.0
             reasons.append(("symptom", q.symptom.split(" - ")[-1]))
         elif q.symptom.split(" - ")[0] == c.symptom.split(" - ")[0]:
-            s += w.symptom_top
+            f["symptom_top"] = 1.0
         else:
-            s += w.symptom_clash
+            f["symptom_clash"] = 1.0
     if q.cause and c.cause and q.cause == c.cause:
-        s += w.cause
+        f["cause"] = 1.0
         reasons.append(("cause", q.cause.split(" - ")[-1]))
     launcher = q.env.get("launcher")
     if launcher and launcher == c.env.get("launcher"):
-        s += w.launcher
+        f["launcher"] = 1.0
         key = launcher.replace(".", "_")
         if q.env.get(key) and q.env.get(key) == c.env.get(key):
-            s += w.runtime_version
+            f["runtime_version"] = 1.0
             reasons.append(("setup", f"{launcher} {q.env[key]}.x"))
     if c.state == "closed":
         reasons.append(("closed", ""))
-    return s, reasons
+    return f, reasons
+
+
+def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
+               ) -> tuple[float, list[Reason]]:
+    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
+    f, reasons = features(q, c, lex, w, idf)
+    return sum(getattr(w, k) * v for k, v in f.items()), reasons
 
 
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
@@ -198,15 +236,23 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
     return out[:limit]
 
 
-def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
-    """The issue this one duplicates, only when the evidence is strong (top score high and clear of the next)."""
+SPECIFIC = ("error", "similar_error", "output", "support")
+"""Reasons that are a specific piece of evidence for a duplicate (not agreement of class or setup)."""
+
+
+def dup_features(ranked: list[Related]) -> dict | None:
+    """What duplicate_of decides on: the top score, its margin over the runner-up, and specific evidence."""
     if not ranked:
         return None
     top = ranked[0]
-    specific = any(k in ("error", "similar_error", "output", "support") for k, _ in top.reasons)
-    if top.score < (w.duplicate if specific else w.duplicate_alone):
-        return None
-    if len(ranked) > 1 and ranked[0].score - ranked[1].score < w.duplicate_margin:
+    return {"score": top.score, "margin": top.score - ranked[1].score if len(ranked) > 1 else top.score,
+            "specific": any(k in SPECIFIC for k, _ in top.reasons)}
+
+
+def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
+    """The issue this one duplicates, only on specific evidence with the top clear of the next."""
+    f = dup_features(ranked)
+    if f is None or not f["specific"] or f["margin"] < w.duplicate_margin or f["score"] + f["margin"] < w.duplicate:
         return None
     return ranked[0].number
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -14,6 +15,8 @@ _TITLE_TAG = rx(r"^\s*(?:[\[【(（][^\]】)）]{0,30}[\]】)）]\s*:?\s*|(?i:(?
 """Template prefixes of a title: "[Bug]: ", "【BUG】", "Feature request: "..."""
 _CHECKBOX = rx(r"(?m)^[ \t]*(?:[-*+][ \t]*)?\[[ xX]\][^\n]*$")
 """Checklist lines of issue templates ("- [x] I have searched the existing issues")."""
+_MENTION = rx(r"(?:^|[^\w@])@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")
+"""@login: the maintainers an issue form cc's, the same on every issue of a repo."""
 _WORD = rx(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|[\x{4e00}-\x{9fff}]+|\d+(?:\.\d+)+")
 """Latin words (keeping dotted/dashed names such as qwen2.5-vl, flash_attn), runs of Chinese, version numbers."""
 
@@ -61,11 +64,48 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "english": ("english", "英文"),
     "precision": ("accuracy", "precision", "精度", "准确率"),
     "nan": ("nan", "inf", "loss is nan"),
+    "gpu": ("gpu", "gpus", "显卡", "cuda device"),
+    "cpu": ("cpu", "cpu only", "处理器"),
+    "update": ("update", "upgrade", "updating", "upgrading", "更新", "升级"),
+    "train": ("train", "training", "训练"),
+    "deploy": ("deploy", "deployment", "serve", "serving", "部署"),
+    "startup": ("startup", "start up", "launch", "启动"),
+    "stop": ("never stops", "doesn't stop", "does not stop", "endless", "forever", "infinite", "不停", "无限",
+             "停不下来"),
+    "same": ("identical", "the same for every", "完全一样", "完全一致", "相同"),
+    "vector": ("embedding", "embeddings", "vector", "vectors", "向量"),
+    "vision": ("vision", "visual", "vision tower", "vision encoder", "视觉"),
+    "merge": ("merge", "merged", "merging", "合并"),
+    "speed": ("speed", "tok/s", "tokens/s", "速度"),
+    "idle": ("idle", "空闲"),
+    "timeout": ("timeout", "timed out", "超时"),
+    "multinode": ("multi-node", "multi node", "multinode", "two nodes", "多机", "多节点"),
+    "question_mark": ("question marks", "问号"),
+    "sampling": ("sampling", "temperature", "采样"),
+    "system_prompt": ("system prompt", "system message", "system role", "系统提示"),
+    "fp16": ("fp16", "float16", "half precision", "半精度"),
+    "bf16": ("bf16", "bfloat16"),
+    "fp32": ("fp32", "float32", "full precision"),
 }
 """Technical notions said in English or Chinese: both map to one concept token, so a translation still matches."""
 
-_CONCEPT_RX = rx("(?i)(" + "|".join(sorted({w.replace(" ", r"[ \t_-]?") for ws in CONCEPTS.values() for w in ws},
-                                          key=len, reverse=True)) + ")")
+def _cjk(c: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= c <= "\u9fff"
+
+
+def _concept_pattern(w: str) -> str:
+    """A concept word as RE2: Chinese anywhere; Latin whole, plural or inflected, its spaces as optional separators."""
+    p = w.replace("?", r"\?").replace(" ", r"[ \t_-]?")
+    if _cjk(w[0]):
+        return p
+    return r"\b" + p + (r"(?:s|es|ed|d|ing)?(?:\b|$)" if w[-1].isalnum() else "")
+
+
+_CONCEPT_RX = rx("(?i)(" + "|".join(_concept_pattern(w) for w in sorted({w for ws in CONCEPTS.values() for w in ws},
+                                                                         key=len, reverse=True)) + ")")
+"""Latin words match whole, plural or inflected (`hang` is not in `change`, `inf` not in `info`); Chinese ones
+anywhere."""
 _CONCEPT_OF = {w.replace(" ", "").replace("-", "").replace("_", "").lower(): c
                for c, ws in CONCEPTS.items() for w in ws}
 
@@ -85,7 +125,7 @@ def normalise_title(title: str) -> str:
 def strip_template(prose: str) -> str:
     """Prose without template checklists and form placeholders."""
     lines = [ln for ln in prose[:MAX_TEXT].splitlines() if not _is_template_line(ln)]
-    return "\n".join(lines)
+    return _MENTION.sub(" ", "\n".join(lines))
 
 
 def _is_template_line(line: str) -> bool:
@@ -96,11 +136,6 @@ def _is_template_line(line: str) -> bool:
     if s[:1] in "-*+[" and "[" in s[:5] and "]" in s[:6]:
         return True
     return False
-
-
-def _cjk(c: str) -> bool:
-    """True for a CJK unified ideograph."""
-    return "\u4e00" <= c <= "\u9fff"
 
 
 def cjk_bigrams(run: str) -> list[str]:
@@ -142,7 +177,8 @@ def concepts(text: str) -> list[str]:
     found: set[str] = set()
     for m in scan(_CONCEPT_RX, text[:MAX_TEXT], 2000):
         key = m.group(1).replace(" ", "").replace("\t", "").replace("-", "").replace("_", "").lower()
-        c = _CONCEPT_OF.get(key)
+        c = _CONCEPT_OF.get(key) or next((_CONCEPT_OF[key[:-len(x)]] for x in ("ing", "es", "ed", "s", "d")
+                                          if key.endswith(x) and key[:-len(x)] in _CONCEPT_OF), None)
         if c:
             found.add("c_" + c)
     return sorted(found)
@@ -152,10 +188,15 @@ _RUN_SKIP = frozenset(" \t\n\r-=#*`~_.|/\\+0<>")
 
 
 def runs(text: str, min_len: int = 4) -> list[str]:
-    """Symptom strings: one character repeated (GGGG, !!!!!, ？？？？), as tokens like run_g, run_21."""
+    """Symptom strings: one character repeated (GGGG, !!!!!, ？？？？ = ????, ⁇ ⁇ ⁇ ⁇), as tokens like run_g, run_3f;
+    a symbol's repeats may be spaced apart."""
     found: set[str] = set()
     prev, n = "", 0
     for c in text[:MAX_TEXT]:
+        if c in " \t" and prev and not prev.isalnum():
+            continue
+        if c >= "\x80":
+            c = _fold(c)
         if c == prev:
             n += 1
             if n == min_len and c not in _RUN_SKIP:
@@ -165,11 +206,22 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
+def _fold(c: str) -> str:
+    """A character in its compatibility form when that is one character or one doubled (？ -> ?, ⁇ -> ?)."""
+    f = unicodedata.normalize("NFKC", c)
+    return f[0] if f and f == f[0] * len(f) else c
+
+
 _ERROR_LINE = rx(r"(?im)^[ \t>`'\"*]*(?:\[[^\]\n]{0,40}\][ \t]*)?((?:[A-Za-z_.]*(?:error|exception|fatal|failed)|"
                  r"assertion[^\n:]{0,40})[ \t]*:[ \t]*[^\n]{8,300})$")
 """A line that states an error ("Error: llama runner process has terminated: exit status 0xc0000409")."""
-_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b")
-"""Sizes and decimal numbers, which differ between reports of one error (integers and hex codes are kept)."""
+_INLINE_ERROR = rx(r"(?:^|[^`\n])`((?:[A-Za-z_.]*(?:Error|Exception))[ \t]*:[ \t]*[^`\n]{8,300})`")
+"""An error quoted in inline code inside a sentence ("... fails with `ValueError: Target modules ...`.")."""
+_TYPED_ERROR = rx(r"(?:^|[^\w.`])((?:[a-z_]+\.)*[A-Z][A-Za-z]*(?:Error|Exception)[ \t]*:[ \t]*[^\n`]{8,300})")
+"""A typed error anywhere in a line ("报错：RuntimeError: The size of tensor a ..."), unquoted."""
+_NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b|\b\d\d+\b")
+"""Sizes, decimal numbers and integers of two digits or more, which differ between reports of one error (single
+digits such as `exit status 2` and hex codes such as `0xc0000409` are kept)."""
 _PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
 
 
@@ -177,10 +229,14 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     """Lines stating an error, lower-cased, paths blanked, whitespace collapsed: the same string on two issues
     is the same error even when the extractor does not type it."""
     out: list[str] = []
-    for m in scan(_ERROR_LINE, text[:200_000], 200):
-        raw = m.group(1)
-        if "`" in raw:  # the line quoted inline code: the error ends where the code span does
-            raw = raw.split("`", 1)[0]
+    text = text[:200_000]
+    found = [(m.start(), m.group(1), "`" in m.group(0)[:m.start(1) - m.start()]) for m in scan(_ERROR_LINE, text, 200)]
+    found += [(m.start(), m.group(1), True) for m in scan(_INLINE_ERROR, text, 200)]
+    found += [(m.start(), m.group(1).split("。")[0], False) for m in scan(_TYPED_ERROR, text, 200)
+              if text[text.rfind("\n", 0, m.start(1)) + 1:m.start(1)].strip(" \t>`'\"*")]  # not the line's start
+    for _, raw, in_code in sorted(found):
+        # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
+        raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")
         line = _NUMBER.sub("<n>", _PATHLIKE.sub("<path>", raw.rstrip("'\"*")))
         line = " ".join(line.lower().split())[:200]
         if line not in out:

@@ -45,6 +45,48 @@ def test_concepts_join_english_and_chinese_and_runs_find_symptom_strings():
     assert runs("output: GGGGGGGG and !!!!! but ---- and ====") == ["run_21", "run_g"]
 
 
+def test_concepts_are_whole_words_and_output_strings_fold_their_forms():
+    assert concepts("please change the config and read the info") == []  # no 'hang' in change, no 'inf' in info
+    assert concepts("it crashes, then hangs on templates") == ["c_crash", "c_hang", "c_template"]
+    assert concepts("torch_dtype=torch.float16") == concepts("fp16 on V100") == ["c_fp16"]
+    assert runs("？？？？？") == runs("????") == runs(" ⁇  ⁇  ⁇  ⁇ ") == ["run_3f"]
+    assert runs("still llama, will llama") == []  # letters spaced apart are words, not an output string
+
+
+def test_form_mentions_are_not_prose():
+    assert "@ArthurZucker" not in strip_template("### Who can help?\n@ArthurZucker @zucchini-nlp\nreal text")
+    assert "a@b.com" in strip_template("mail a@b.com")
+
+
+def test_error_lines_read_inline_quotes_and_integers_vary():
+    (a,) = error_lines("Loading fails with `ValueError: Target modules {'c_attn'} not found in the base model.` here")
+    assert a == "valueerror: target modules {'c_attn'} not found in the base model."
+    (b,) = error_lines("ValueError: `rope_scaling` must be a dictionary with two fields, got {'factor': 8.0}")
+    assert b.startswith("valueerror: rope_scaling must be a dictionary")  # a code span inside does not cut it
+    (c,) = error_lines("ValueError: The model's max seq len (32768) is larger than the KV cache (21344)")
+    (d,) = error_lines("ValueError: The model's max seq len (131072) is larger than the KV cache (39008)")
+    assert c == d
+    two, one = error_lines("Error: exit status 2 from the runner"), error_lines("Error: exit status 1 from the runner")
+    assert two != one
+    (e,) = error_lines("开启 gradient checkpointing 报错：RuntimeError: The size of tensor a (0) must match b。然后")
+    assert e == "runtimeerror: the size of tensor a (0) must match b"  # a typed error inside a sentence
+    assert error_lines("we saw an error: this is prose, not a typed error") == []
+    (f,) = error_lines("RuntimeError: CUBLAS_STATUS_NOT_SUPPORTED when calling `gemm(a, CUDA_R_16BF)`")
+    assert f.endswith("cuda_r_16bf)")  # one line, whole: not also cut at the code span
+
+
+def test_models_of_other_families_in_both_titles_rank_lower_and_a_missing_output_string_costs():
+    q = doc_from_text(-1, "Qwen2.5-7B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    same = doc_from_text(1, "Qwen2.5-7B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    llama = doc_from_text(2, "Llama-3-8B prints GGGGGGGG on ROCm", "llama.cpp hipBLAS, any quant.")
+    no_run = doc_from_text(3, "Qwen2.5-7B prints garbage on ROCm", "llama.cpp hipBLAS, any quant.")
+    ranked = {r.number: r.score for r in rank(q, [(same, 0.5), (llama, 0.5), (no_run, 0.5)])}
+    assert ranked[1] > ranked[3] and ranked[1] > ranked[2]
+    from bot.core.related.rank import features
+    assert features(q, llama, 0.5)[0].get("title_model_clash") == 1.0
+    assert features(q, no_run, 0.5)[0].get("run_missing") == 1.0
+
+
 def test_error_lines_blank_paths_and_keep_the_message():
     (line,) = error_lines("```\nError: llama runner process has terminated: exit status 0xc0000409\n```")
     assert line == "error: llama runner process has terminated: exit status 0xc0000409"
@@ -71,11 +113,16 @@ def test_rank_gives_reasons_never_returns_the_issue_itself_and_hides_refused_lin
     assert [r.number for r in rank(q, [(ORIG, 0.5), (OTHER, 0.1)], hidden=frozenset({1}))] == [2]
 
 
-def test_duplicate_of_needs_a_high_score_clear_of_the_runner_up():
-    a, b = Related(1, 1.2, ()), Related(2, 0.5, ())
-    assert duplicate_of([a, b]) == 1
-    assert duplicate_of([a, Related(2, 1.18, ())]) is None
-    assert duplicate_of([Related(1, 0.7, ())]) is None
+def test_duplicate_of_needs_specific_evidence_a_high_score_and_a_margin():
+    err = (("error", "KeyError: 'qwen2'"),)
+    a, b = Related(1, 0.8, err), Related(2, 0.5, ())
+    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 1.05
+    assert duplicate_of([Related(1, 0.8, (("model", "qwen2"),)), b]) is None  # agreement alone never labels
+    assert duplicate_of([Related(1, 1.6, ()), b]) is None
+    assert duplicate_of([a, Related(2, 0.78, ())]) is None  # the runner-up is too close
+    assert duplicate_of([Related(1, 0.6, err), Related(2, 0.5, ())]) is None  # 0.6 + 0.1 is too low
+    assert duplicate_of([Related(1, 0.6, (("output", "GGGG"),))]) == 1  # alone: its whole score is the margin
+    a = Related(1, 1.2, ())
     assert shown([a, b, Related(3, 0.9, ()), Related(4, 0.8, ()), Related(5, 0.1, ())]) == [a, Related(3, 0.9, ()),
                                                                                           Related(4, 0.8, ())]
 
