@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -149,27 +147,26 @@ def tokens(text: str, segmenter=None) -> list[str]:
     """Word tokens of text: Latin words without stop words, versions, Chinese bigrams (or a segmenter's words)."""
     out: list[str] = []
     low = text[:MAX_TEXT].lower()
+    stemmer, stems = snowballstemmer.stemmer("english"), {}  # this call's own: no state shared across calls
     for m in scan(_WORD, low, 5000):
         w = m.group(0)
         if _cjk(w[0]):
             out += segmenter(w) if segmenter is not None else cjk_bigrams(w)
         elif w not in STOP and len(w) > 1:
-            out.append(stem(w.strip(".-")))
+            w = w.strip(".-")
+            got = stems.get(w)
+            if got is None:
+                got = stems[w] = stem(w, stemmer)
+            out.append(got)
     return out
 
 
-_STEMMER = snowballstemmer.stemmer("english")
-_STEMMER_LOCK = threading.Lock()
-"""A Snowball stemmer keeps its word in a buffer: one thread at a time."""
-
-
-@lru_cache(maxsize=65536)
-def stem(w: str) -> str:
-    """The Snowball (Porter 2) stem of a plain word; names with digits, dots or dashes stay whole."""
+def stem(w: str, stemmer=None) -> str:
+    """The Snowball (Porter 2) stem of a plain word; names with digits, dots or dashes stay whole (a stemmer keeps
+    its word in a buffer, so each caller passes its own)."""
     if not (w.isalpha() and len(w) > 3):
         return w
-    with _STEMMER_LOCK:
-        return _STEMMER.stemWord(w)
+    return (stemmer or snowballstemmer.stemmer("english")).stemWord(w)
 
 
 def concepts(text: str) -> list[str]:
