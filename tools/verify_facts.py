@@ -7,7 +7,9 @@ Usage: python tools/verify_facts.py [--cache DIR]
 - checks.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
 - rules/fixes/*.yml, fixes with `proved_by: tools/verify_facts.py` and no gate: the message, flag or default they
-  quote is in the code of the release FACTS names (fragments, since messages are split over f-strings).
+  quote is in the code of the release FACTS names (fragments, since messages are split over f-strings); for REMOVED,
+  the API is in one release and gone from a later one; for NO_FILES, no release on PyPI has such a file (a platform's
+  wheel, or any wheel at all).
 - rules/fixes/*.yml, gates (`gate: {package, min}` with `proved_by: tools/verify_facts.py`, id
   `gate-<family>-<area>`): the runtime's own registry in the release `min` names knows the family's architecture and
   the release before it does not. The registries: transformers' `transformers/models/<type>/` packages; vLLM's model
@@ -281,7 +283,62 @@ FACTS: dict[str, tuple[str, str, list[str]]] = {
     "trl-use-vllm-not-installed": ("trl", "0.16.0", ["vLLM is not available and `use_vllm` is set to True."]),
     "transformers-torch-dtype-renamed": ("transformers", "4.56.0", ["`torch_dtype` is deprecated! Use `dtype` instead!"],
                                          "4.55.0"),
+    "vllm-enforce-eager-graph-capture": ("vllm", "0.8.5", ["Capturing cudagraphs", "enforce_eager"]),
+    "vllm-tokenizer-mode-mistral": ("vllm", "0.8.5", ["--tokenizer-mode", '"mistral"', "--config-format",
+                                                      "--load-format"]),
+    "vllm-request-exceeds-context": ("vllm", "0.8.5", ["This model's maximum context length is"]),
+    "vllm-limit-mm-per-prompt": ("vllm", "0.10.1", ["(s) may be provided in ", "--limit-mm-per-prompt"]),
+    "vllm-fa2-volta-turing-info": ("vllm", "0.8.5", ["Cannot use FlashAttention-2 backend for Volta and Turing "]),
+    "vllm-cpu-offload-weights": ("vllm", "0.8.5", ["--cpu-offload-gb"]),
+    "vllm-spawn-method": ("vllm", "0.8.5", ["VLLM_WORKER_MULTIPROC_METHOD", "Cannot re-initialize CUDA in forked subprocess"]),
+    "vllm-preempted-kv-space": ("vllm", "0.8.5", ["is preempted by %s mode because there is ",
+                                                  "Increase gpu_memory_utilization or "]),
+    "vllm-prompt-longer-than-max-model-len": ("vllm", "0.8.5", ["longer than the maximum model length of {max_prompt_len}. "]),
+    "sglang-input-longer-than-context": ("sglang", "0.5.9", ["tokens) is longer than the ",
+                                                             "model's context length ({self.context_len} tokens)",
+                                                             "--context-length"]),
+    "sglang-not-enough-memory-for-kv": ("sglang", "0.5.9", ["Not enough memory. Please try to increase --mem-fraction-static"]),
+    "llamacpp-bpe-pretokenizer": ("llama-cpp-python", "0.3.9", ["BPE pre-tokenizer was not recognized",
+                                                                "convert_hf_to_gguf_update.py"]),
+    "llamacpp-cli-ngl": ("llama-cpp-python", "0.3.9", ["--n-gpu-layers", "offloaded %d/%d layers to GPU"]),
+    "llamacpp-no-usable-gpu": ("llama-cpp-python", "0.3.9", ["no usable GPU found, --gpu-layers option will be ignored"]),
+    "llamacpp-server-ctx-size": ("llama-cpp-python", "0.3.9", ["the request exceeds the available context size"]),
+    "llamacpp-server-jinja": ("llama-cpp-python", "0.3.9", ["tools param requires --jinja flag"]),
+    "llamacpp-quantized-v-cache-needs-fa": ("llama-cpp-python", "0.3.9", ["V cache quantization requires flash_attn"]),
+    "llamacpp-binaries-renamed": ("llama-cpp-python", "0.3.9", ["WARNING: The binary '%s' is deprecated.",
+                                                                'replacement_filename = "llama-cli"']),
+    "llamacpp-makefile-deprecated": ("llama-cpp-python", "0.3.9", ["The Makefile build is deprecated. Use the CMake build"]),
+    "deepspeed-zero3-args-before-model": ("transformers", "4.51.0", ["class HfDeepSpeedConfig"]),
+    "deepspeed-mpi4py-launch": ("deepspeed", "0.16.4", ["from mpi4py import MPI"]),
+    "deepspeed-fused-adam-not-built": ("deepspeed", "0.16.4", ["DS_BUILD_FUSED_ADAM"]),
+    "peft-adapter-config-missing": ("peft", "0.15.0", ["Can't find '{CONFIG_NAME}'"]),
+    "peft-save-embedding-layers-warning": ("peft", "0.15.0", ["as the embedding layer has been resized during finetuning."]),
+    "peft-specify-target-modules": ("peft", "0.15.0", ["Please specify `target_modules` in `peft_config`", "all-linear"]),
+    "flash-attn-head-dim": ("flash-attn", "2.6.3", ["FlashAttention forward only supports head dimension at most 256"]),
+    "transformers-pad-token-eos-info": ("transformers", "4.51.0", ["Setting `pad_token_id` to `eos_token_id`"]),
+    "transformers-flash-attention-2-flag-deprecated": ("transformers", "4.51.0", [
+        "use_flash_attention_2=True, which is deprecated", 'Please use `attn_implementation="flash_attention_2"` instead.']),
+    "transformers-new-head-not-initialized": ("transformers", "4.51.0", [
+        "and are newly initialized: {missing_keys}", "You should probably TRAIN this model on a down-stream task"]),
+    "transformers-sampling-flags-without-do-sample": ("transformers", "4.51.0", [
+        "`do_sample` is set to `False`. However, `{flag_name}` is set to `{flag_value}`"]),
+    "transformers-dependency-version-check": ("transformers", "4.51.0", [
+        "is required for a normal functioning of this module, but found"]),
+    "transformers-protobuf-missing": ("transformers", "4.51.0", [
+        "requires the protobuf library but it was not found in your environment"]),
+    "transformers-image-tokens-mismatch": ("transformers", "4.51.0", ["Image features and image tokens do not match"]),
+    "transformers-slow-image-processor-info": ("transformers", "4.51.0", [
+        "Using a slow image processor as `use_fast` is unset"]),
+    "transformers-temperature-zero": ("transformers", "4.51.0", [
+        "has to be a strictly positive float, otherwise your next token ", "set `do_sample=False`"]),
+    "llamafactory-no-valid-samples": ("llamafactory", "0.9.2", [
+        "Cannot find valid samples, check `data/README.md` for the data format."]),
 }
+
+# Fixes for a removed API: rule id -> (PyPI project, a release that has the fragment, a later one that does not, fragment).
+REMOVED = {"peft-prepare-int8-removed": ("peft", "0.9.0", "0.15.0", "prepare_model_for_int8_training")}
+# Fixes that say a project publishes no such file: rule id -> (PyPI project, file-name part no release has).
+NO_FILES = {"triton-no-windows-wheels": ("triton", "win"), "flash-attn-windows-source-build": ("flash-attn", ".whl")}
 
 
 def _gated_ids() -> set[str]:
@@ -300,6 +357,9 @@ def facts(cache: Path) -> int:
               for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []
               if r.get("proved_by") == "tools/verify_facts.py" and r["id"] not in GATED}
     for rule_id in sorted(proved):
+        if rule_id in REMOVED or rule_id in NO_FILES:
+            wrong += _removed(rule_id, cache) if rule_id in REMOVED else _no_files(rule_id)
+            continue
         if rule_id not in FACTS:
             print(f"{rule_id:40} WRONG: proved_by names this tool but FACTS has no entry")
             wrong += 1
@@ -312,6 +372,24 @@ def facts(cache: Path) -> int:
         bad = ("missing " + repr(missing) if missing else "") + (f" already in {absent[0]}" if present else "")
         print(f"{rule_id:40} {project} {version}{note}: {'ok' if not bad else 'WRONG: ' + bad}")
     return wrong
+
+
+def _removed(rule_id: str, cache: Path) -> int:
+    """1 (and a WRONG line) unless the fragment is in the older release and absent from the newer one."""
+    project, had, gone, fragment = REMOVED[rule_id]
+    ok = bool(registry_files.grep(project, Version(had), fragment, cache)) and not registry_files.grep(
+        project, Version(gone), fragment, cache)
+    print(f"{rule_id:40} {project}: {fragment!r} in {had}, absent from {gone}: {'ok' if ok else 'WRONG'}")
+    return 0 if ok else 1
+
+
+def _no_files(rule_id: str) -> int:
+    """1 (and a WRONG line) if any release of the project has a file whose name contains the part."""
+    project, part = NO_FILES[rule_id]
+    hits = [f["filename"] for fs in registry_files.project(project)["releases"].values() for f in fs
+            if part in f["filename"]]
+    print(f"{rule_id:40} {project}: no file with {part!r} in any release: {'ok' if not hits else 'WRONG: ' + hits[0]}")
+    return 1 if hits else 0
 
 
 # Gates proved by the files a release publishes: rule id -> (PyPI project, a wheel file-name part, e.g. a platform).
