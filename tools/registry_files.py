@@ -149,14 +149,14 @@ def _download(art: dict, cache: Path) -> Path:
 
 
 def grep(name: str, version: Version, needle: str, cache: Path) -> list[str]:
-    """The members of the release's artefact (.py/.cpp/.h/.cu/.json/.jinja text) whose text contains `needle`."""
+    """The members of the release's artefact (source, config, docs and Makefile text) whose text contains `needle`."""
     key = _cache_file(cache, name, version, "grep-" + "".join(c if c.isalnum() else "_" for c in needle)[:80])
     if key.exists():
         return json.loads(key.read_text())
     art = _artefact(name, version)
     path = _download(art, cache)
     hits = []
-    wanted = (".py", ".cpp", ".h", ".cu", ".json", ".jinja", ".txt", ".md", ".cmake")
+    wanted = (".py", ".cpp", ".h", ".hpp", ".c", ".cu", ".json", ".jinja", ".txt", ".md", ".cmake", "Makefile")
     if art["filename"].endswith(".whl"):
         with zipfile.ZipFile(path) as zf:
             for member in zf.namelist():

@@ -7,7 +7,9 @@ Usage: python tools/verify_facts.py [--cache DIR]
 - checks.yml, checks on Python and torch only: no torch release the check covers has a wheel for a Python version
   the check covers (wheel tags from PyPI's JSON API).
 - rules/fixes/*.yml, fixes with `proved_by: tools/verify_facts.py` and no gate: the message, flag or default they
-  quote is in the code of the release FACTS names (fragments, since messages are split over f-strings).
+  quote is in the code of the release tools/facts.yml names (fragments, since messages are split over f-strings); for REMOVED,
+  the API is in one release and gone from a later one; for NO_FILES, no release on PyPI has such a file (a platform's
+  wheel, or any wheel at all).
 - rules/fixes/*.yml, gates (`gate: {package, min}` with `proved_by: tools/verify_facts.py`, id
   `gate-<family>-<area>`): the runtime's own registry in the release `min` names knows the family's architecture and
   the release before it does not. The registries: transformers' `transformers/models/<type>/` packages; vLLM's model
@@ -146,6 +148,12 @@ FAMILIES: dict[str, dict[str, tuple]] = {
                     "vllm": ("text", _VLLM, "DeepseekV3ForCausalLM"),
                     "sglang": ("text", ["sglang/srt/models/deepseek_v2.py"], "DeepseekV3ForCausalLM"),
                     "lmdeploy": ("text", _LMDEPLOY, "DeepseekV3ForCausalLM")},
+    "qwen2_audio": {"transformers": ("dir", "transformers/models/qwen2_audio/"),
+                    "vllm": ("text", _VLLM, "Qwen2AudioForConditionalGeneration")},
+    "qwen2_5_omni": {"transformers": ("dir", "transformers/models/qwen2_5_omni/"),
+                     "vllm": ("text", _VLLM, "Qwen2_5OmniThinkerForConditionalGeneration")},
+    "gemma3": {"transformers": ("dir", "transformers/models/gemma3/"), "vllm": ("text", _VLLM, "Gemma3ForConditionalGeneration"),
+               "sglang": ("file", "sglang/srt/models/gemma3_mm.py")},
     "deepseek_vl2": {"vllm": ("text", _VLLM, "DeepseekVLV2ForCausalLM"),
                      "sglang": ("file", "sglang/srt/models/deepseek_vl2.py"),
                      "lmdeploy": ("text", _LMDEPLOY, "DeepseekVLV2ForCausalLM")},
@@ -200,88 +208,16 @@ def discover(cache: Path) -> None:
 
 
 # Fixes that quote a runtime's own message, flag or default: rule id -> (PyPI project, release, fragments[, release]).
-# Each fragment (one source line's worth: messages are often split over f-strings) must be in that release's code;
-# when a second release is given, the first fragment must be absent from it (the feature is new in the first).
-FACTS: dict[str, tuple[str, str, list[str]]] = {
-    "vllm-bf16-needs-ampere": ("vllm", "0.8.5", ["Bfloat16 is only supported on GPUs with compute capability ",
-                                                 "`dtype` flag in CLI, for example: --dtype=half."]),
-    "vllm-kv-cache-too-small-for-max-len": ("vllm", "0.8.5", ["is larger than the maximum number of tokens that can be ",
-                                                              "`gpu_memory_utilization` or decreasing `max_model_len` when "]),
-    "vllm-gpu-busy-at-startup": ("vllm", "0.10.1", ["is less than desired GPU memory utilization "]),
-    "vllm-max-model-len-above-config": ("vllm", "0.8.5", ["User-specified max_model_len ({max_model_len}) is greater ",
-                                                          "than the derived max_model_len ({max_len_key}=",
-                                                          "VLLM_ALLOW_LONG_MAX_MODEL_LEN"]),
-    "vllm-batched-tokens-below-max-len": ("vllm", "0.8.5", ["smaller than max_model_len ({self.max_model_len}). ",
-                                                            "--enable-chunked-prefill"]),
-    "vllm-auto-tool-choice-flags": ("vllm", "0.8.5", ["tool choice requires ",
-                                                      "--enable-auto-tool-choice and --tool-call-parser to be set",
-                                                      '"hermes"', '"llama3_json"']),
-    "vllm-no-chat-template": ("vllm", "0.8.5", ["As of transformers v4.44, default chat template is no longer ",
-                                                "--chat-template"]),
-    "vllm-served-model-name": ("vllm", "0.6.3", ["The model `{request.model}` does not exist.", "--served-model-name"]),
-    "vllm-quantization-arg-mismatch": ("vllm", "0.8.5", ["Quantization method specified in the model config ",
-                                                         "method specified in the `quantization` argument "]),
-    "vllm-quant-dtype": ("vllm", "0.8.5", ["} is not supported for quantization ", "Supported dtypes: "]),
-    "vllm-completions-max-tokens": ("vllm", "0.8.5", ["max_tokens: Optional[int] = 16"]),
-    "vllm-reasoning-parser": ("vllm", "0.10.1", ['"deepseek_r1"', '"qwen3"', "--reasoning-parser"]),
-    "vllm-tp-more-than-gpus": ("vllm", "0.8.5", ["to less than max local gpu count ({cuda_device_count})"]),
-    "sglang-oom-mem-fraction": ("sglang", "0.5.9", ["--mem-fraction-static", "--chunked-prefill-size"]),
-    "sglang-cuda-graph-oom": ("sglang", "0.5.9", ["--cuda-graph-max-bs", "--disable-cuda-graph"]),
-    "sglang-reasoning-parser": ("sglang", "0.5.9", ["--reasoning-parser", '"deepseek-r1"', '"qwen3"']),
-    "sglang-tool-call-parser": ("sglang", "0.5.9", ["--tool-call-parser", '"qwen25"', '"llama3"', '"deepseekv3"']),
-    "lmdeploy-cache-max-entry-count": ("lmdeploy", "0.7.3", ["--cache-max-entry-count",
-                                                             "cache_max_entry_count: float = 0.8"]),
-    "lmdeploy-pytorch-backend": ("lmdeploy", "0.7.3", ["not supported by turbomind", "--backend"]),
-    "lmdeploy-session-len": ("lmdeploy", "0.7.3", ["--session-len"]),
-    "llamacpp-python-cpu-only-build": ("llama-cpp-python", "0.3.9", ["GGML_CUDA", "n_gpu_layers: int = 0"]),
-    "llamacpp-python-n-gpu-layers": ("llama-cpp-python", "0.3.9", ["n_gpu_layers: int = 0"]),
-    "llamacpp-cmake-flag-renamed": ("llama-cpp-python", "0.3.9", ["LLAMA_CUBLAS", "GGML_CUDA"]),
-    "llamacpp-python-context-window": ("llama-cpp-python", "0.3.9", ["Requested tokens (", "exceed context window of",
-                                                                     "n_ctx: int = 512"]),
-    "llamacpp-ggml-bin-not-gguf": ("llama-cpp-python", "0.3.9", ["invalid magic"]),
-    "transformers-sentencepiece-for-slow-tokenizer": ("transformers", "4.51.0", [
-        "Cannot instantiate this tokenizer from a slow version"]),
-    "transformers-eval-strategy-renamed": ("transformers", "4.51.0", ["eval_strategy"]),
-    "transformers-trainer-processing-class": ("transformers", "4.51.0", ["processing_class"]),
-    "transformers-sdpa-unsupported": ("transformers", "4.51.0", [
-        "does not support an attention implementation through torch.nn.functional.scaled_dot_product_attention"]),
-    "transformers-attention-mask-warning": ("transformers", "4.51.0", [
-        "The attention mask and the pad token id were not set"]),
-    "transformers-use-cache-gradient-checkpointing-warning": ("transformers", "4.51.0", [
-        "is incompatible with gradient checkpointing"]),
-    "bnb-no-to-on-quantized": ("transformers", "4.51.0", ["Calling `cuda()` is not supported for `8-bit` quantized models"]),
-    "bnb-requires-latest": ("transformers", "4.51.0", ["requires the latest version of bitsandbytes"]),
-    "bnb-load-in-kbit-deprecated": ("transformers", "4.51.0", [
-        "arguments are deprecated and will be removed in the future versions", "BitsAndBytesConfig"]),
-    "peft-merge-into-quantized": ("peft", "0.15.0", ["Merge lora module to 4-bit linear may get different generations"]),
-    "peft-adapters-on-quantized": ("transformers", "4.51.0", ["You cannot perform fine-tuning on purely quantized models"]),
-    "peft-kbit-ddp-device": ("accelerate", "1.0.0", ["You can't train a model that has been loaded in 8-bit"]),
-    "trl-processing-class": ("trl", "0.12.0", ["processing_class: Optional"], "0.11.4"),
-    "deepspeed-batch-size-mismatch": ("deepspeed", "0.16.4", ["micro_batch_per_gpu * gradient_acc_step * world_size"]),
-    "deepspeed-cuda-toolkit-mismatch": ("deepspeed", "0.16.4", ["Installed CUDA version", "DS_SKIP_CUDA_CHECK"]),
-    "deepspeed-cpu-adam-not-built": ("deepspeed", "0.16.4", ["ds_opt_adam", "DS_BUILD_CPU_ADAM"]),
-    "deepspeed-libaio": ("deepspeed", "0.16.4", ["requires the dev libaio .so object and headers"]),
-    "deepspeed-zero3-save-full-weights": ("deepspeed", "0.16.4", ["stage3_gather_16bit_weights_on_model_save"]),
-    "flash-attn-max-jobs": ("flash-attn", "2.6.3", ["MAX_JOBS"]),
-    "flash-attn-softcap-old": ("flash-attn", "2.6.3", ["softcap"], "2.5.9.post1"),
-    "llamafactory-version-check": ("llamafactory", "0.9.2", ["DISABLE_VERSION_CHECK=1` to skip this check."]),
-    "llamafactory-undefined-dataset": ("llamafactory", "0.9.2", ['Undefined dataset {name} in {DATA_CONFIG}.']),
-    "llamafactory-force-torchrun": ("llamafactory", "0.9.2", ["Please use `FORCE_TORCHRUN=1` to launch DeepSpeed training."]),
-    "llamafactory-merge-quantized": ("llamafactory", "0.9.2", ["Cannot merge adapters to a quantized model.",
-                                                               "Please merge adapters before quantizing the model."]),
-    "llamafactory-template-mismatch": ("llamafactory", "0.9.5", ['name="qwen"', 'name="qwen3"', 'name="llama3"',
-                                                                 'name="deepseek3"']),
-    "qwen-vl-max-pixels": ("transformers", "4.51.0", ["max_pixels"]),
-    "vllm-sampler-warmup-oom": ("vllm", "0.10.1", ["CUDA out of memory occurred when warming up sampler with "]),
-    "vllm-lora-rank": ("vllm", "0.10.1", ["is greater than max_lora_rank", "--max-lora-rank"]),
-    "vllm-lora-not-enabled": ("vllm", "0.10.1", ["LoRA is not enabled.", "--enable-lora"]),
-    "bnb-modules-offloaded": ("transformers", "4.51.0", ["Some modules are dispatched on the CPU or the disk",
-                                                         "llm_int8_enable_fp32_cpu_offload"]),
-    "deepspeed-zero3-no-device-map": ("transformers", "4.51.0", ["DeepSpeed Zero-3 is not compatible with passing a"]),
-    "trl-use-vllm-not-installed": ("trl", "0.16.0", ["vLLM is not available and `use_vllm` is set to True."]),
-    "transformers-torch-dtype-renamed": ("transformers", "4.56.0", ["`torch_dtype` is deprecated! Use `dtype` instead!"],
-                                         "4.55.0"),
-}
+# Each fragment must be in that release's code; when a second release is given, the first fragment must be absent from
+# it (the feature is new in the first). The table is tools/facts.yml.
+FACTS: dict[str, tuple] = {
+    rule_id: (f["project"], str(f["release"]), f["fragments"], *([str(f["absent_from"])] if "absent_from" in f else []))
+    for rule_id, f in yaml.safe_load(Path(__file__).with_name("facts.yml").read_text(encoding="utf-8")).items()}
+
+# Fixes for a removed API: rule id -> (PyPI project, a release that has the fragment, a later one that does not, fragment).
+REMOVED = {"peft-prepare-int8-removed": ("peft", "0.9.0", "0.15.0", "prepare_model_for_int8_training")}
+# Fixes that say a project publishes no such file: rule id -> (PyPI project, file-name part no release has).
+NO_FILES = {"triton-no-windows-wheels": ("triton", "win"), "flash-attn-windows-source-build": ("flash-attn", ".whl")}
 
 
 def _gated_ids() -> set[str]:
@@ -300,8 +236,11 @@ def facts(cache: Path) -> int:
               for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []
               if r.get("proved_by") == "tools/verify_facts.py" and r["id"] not in GATED}
     for rule_id in sorted(proved):
+        if rule_id in REMOVED or rule_id in NO_FILES:
+            wrong += _removed(rule_id, cache) if rule_id in REMOVED else _no_files(rule_id)
+            continue
         if rule_id not in FACTS:
-            print(f"{rule_id:40} WRONG: proved_by names this tool but FACTS has no entry")
+            print(f"{rule_id:40} WRONG: proved_by names this tool but tools/facts.yml has no entry")
             wrong += 1
             continue
         project, version, fragments, *absent = FACTS[rule_id]
@@ -312,6 +251,24 @@ def facts(cache: Path) -> int:
         bad = ("missing " + repr(missing) if missing else "") + (f" already in {absent[0]}" if present else "")
         print(f"{rule_id:40} {project} {version}{note}: {'ok' if not bad else 'WRONG: ' + bad}")
     return wrong
+
+
+def _removed(rule_id: str, cache: Path) -> int:
+    """1 (and a WRONG line) unless the fragment is in the older release and absent from the newer one."""
+    project, had, gone, fragment = REMOVED[rule_id]
+    ok = bool(registry_files.grep(project, Version(had), fragment, cache)) and not registry_files.grep(
+        project, Version(gone), fragment, cache)
+    print(f"{rule_id:40} {project}: {fragment!r} in {had}, absent from {gone}: {'ok' if ok else 'WRONG'}")
+    return 0 if ok else 1
+
+
+def _no_files(rule_id: str) -> int:
+    """1 (and a WRONG line) if any release of the project has a file whose name contains the part."""
+    project, part = NO_FILES[rule_id]
+    hits = [f["filename"] for fs in registry_files.project(project)["releases"].values() for f in fs
+            if part in f["filename"]]
+    print(f"{rule_id:40} {project}: no file with {part!r} in any release: {'ok' if not hits else 'WRONG: ' + hits[0]}")
+    return 1 if hits else 0
 
 
 # Gates proved by the files a release publishes: rule id -> (PyPI project, a wheel file-name part, e.g. a platform).

@@ -47,7 +47,7 @@ def _ids(prose="", **kw):
     ("pip install vllm fails", {"os": "Windows 11"}, "vllm-on-windows"),
     ("init_process_group nccl", {"os": "macOS 14.2"}, "nccl-not-built"),
     ("load_in_4bit fails", {"os": "Windows 10", "bitsandbytes": "0.41.1"}, "bitsandbytes-old-on-windows"),
-    ("no kernel image", {"gpu": "NVIDIA GeForce RTX 5090", "torch": "2.5.1+cu124"}, "blackwell-needs-cuda-12.8"),
+    ("no kernel image", {"gpu": "NVIDIA GeForce RTX 5090", "torch": "2.5.1+cu124"}, "blackwell-torch-cu128"),
     ("crash", {"gpu": "NVIDIA H100 80GB HBM3", "torch": "1.13.1+cu117"}, "hopper-needs-cuda-11.8"),
     ("crash", {"gpu": "NVIDIA GeForce RTX 3090", "torch": "1.12.0+cu102"}, "ampere-needs-cuda-11"),
     ("crash", {"gpu": "Tesla K80", "torch": "2.1.0+cu121"}, "kepler-dropped-in-cuda-12"),
