@@ -253,8 +253,9 @@ class Prefix(Node):
 
 
 def _weight(literal: int) -> int:
-    """A prose pattern's fix-ranking score from its literal length: 4 for a phrase of 20+ characters, 2 for 12+."""
-    return 4 if literal >= 20 else 2 if literal >= 12 else 1
+    """A prose pattern's fix-ranking score from its literal length: a 24+ character phrase is a message as telling as
+    an error pattern (6: `BPE pre-tokenizer was not recognized`), 20+ scores 4, 12+ scores 2, a word 1."""
+    return 6 if literal >= 24 else 4 if literal >= 20 else 2 if literal >= 12 else 1
 
 
 class Among(Node):
