@@ -117,3 +117,16 @@ def test_settling_facts_name_what_tells_the_likely_cause_from_the_runner_up(rs, 
     assert 1 <= len(facts) <= 2 and all(f.command for f in facts)
     told = triage(*GARBLED, rs, decider=shipped, fixed={"root_cause": DEP.split(" - ")})
     assert settling_facts(told) == []
+
+
+def test_a_repository_with_records_gets_its_own_cause_prior_backed_off_to_its_family(spaces):
+    records = [Record(OOM, GPU, "Inference", "qwen", "qwenlm/qwen")] * 6 + \
+        [Record(OOM, DEP, "Inference", "qwen", "qwenlm/qwen2.5")] * 6
+    pri = Priors(spaces, records)
+    cause, sym = spaces["root_cause"], spaces["symptom"]
+    s, t = sym.leaves.index(OOM), spaces["stage"].leaves.index("Inference")
+    old, new = pri.cause_table("QwenLM/Qwen")[t, s], pri.cause_table("QwenLM/Qwen2.5")[t, s]
+    assert old[cause.leaves.index(GPU)] > old[cause.leaves.index(DEP)]
+    assert new[cause.leaves.index(DEP)] > new[cause.leaves.index(GPU)]
+    fam = pri.cause_table("QwenLM/Qwen3")[t, s]  # no records of its own: the family's table
+    assert fam == pytest.approx(pri.cause[pri.family("qwen"), t, s])

@@ -43,7 +43,8 @@ class Decider:
             raise ValueError(f"decision model format {doc.get('format_version')!r}, expected {FORMAT_VERSION}")
         self.doc = doc
         self.spaces: dict[str, Space] = spaces_from_taxonomy(taxonomy)
-        records = [Record(*r[:4]) for r in doc.get("records", ()) for _ in range(int(r[4]) if len(r) > 4 else 1)]
+        records = [Record(*r[:4], *r[5:6])  # [symptom, cause, stage, family, n(, repo)]
+                   for r in doc.get("records", ()) for _ in range(int(r[4]) if len(r) > 4 else 1)]
         self.priors = Priors(self.spaces, records, float(doc.get("strength", 4.0)))
         self.repo_strength = float(doc.get("repo_strength", REPO_STRENGTH))
         self.implied_causes: dict[str, str] = dict(doc.get("implied", {}))
@@ -71,9 +72,9 @@ class Decider:
         return given_s @ p_symptom
 
     def cause_prior(self, repo: str | None, p_symptom: np.ndarray, p_stage: np.ndarray) -> np.ndarray:
-        """P(cause | family, symptom and stage distributions): the symptom and stage marginalised, not chosen."""
-        f = self.priors.family(repo)
-        return np.einsum("t,s,tsc->c", p_stage, p_symptom, self.priors.cause[f])
+        """P(cause | repository (or family), symptom and stage distributions): the symptom and stage marginalised,
+        not chosen."""
+        return np.einsum("t,s,tsc->c", p_stage, p_symptom, self.priors.cause_table(repo))
 
     def repo_shift(self, dim: str, prior: np.ndarray, counts: Mapping[str, float] | None) -> np.ndarray | None:
         """The ratio P_repo(c) / P(c) by which a repository's own corrections (node path -> count) shift the

@@ -1,5 +1,6 @@
 """Hierarchically smoothed priors from labelled failures: P(stage | family), P(symptom | stage, family) and
-P(cause | symptom, stage, family), each a Dirichlet back-off from the general context to the specific one."""
+P(cause | symptom, stage, family, repository), each a Dirichlet back-off from the general context to the specific
+one."""
 
 from __future__ import annotations
 
@@ -22,18 +23,19 @@ def family_of(repo: str | None) -> str:
 
 @dataclass(frozen=True)
 class Record:
-    """One labelled failure: leaf paths per dimension and the repository family."""
+    """One labelled failure: leaf paths per dimension, the repository family and (when known) the repository."""
 
     symptom: str
     root_cause: str
     stage: str
     family: str
+    repo: str = ""
 
 
 def records_from_rows(rows: Iterable[Mapping]) -> list[Record]:
     """Records from records.jsonl-style rows (symptom, root_cause, stage, repo)."""
-    return [Record(norm_path(r["symptom"]), norm_path(r["root_cause"]), norm_path(r["stage"]), family_of(r.get("repo")))
-            for r in rows]
+    return [Record(norm_path(r["symptom"]), norm_path(r["root_cause"]), norm_path(r["stage"]),
+                   family_of(r.get("repo")), (r.get("repo") or "").lower()) for r in rows]
 
 
 def _smoothed(counts: np.ndarray, parent: np.ndarray, strength: float) -> np.ndarray:
@@ -73,6 +75,11 @@ class Priors:
                 self.symptom[f, ti] = _smoothed(count(s, sym.size, (t == ti) & (fam == f)), by_stage, a)
         # cause | symptom path (level by level), stage, family
         ca_root = _smoothed(count(c, cause.size, every), np.full(cause.size, 1 / cause.size), 1.0)
+        repos = np.array([r.repo for r, *_ in rows], dtype=object)
+        repo_masks = {name: (self.families[family_of(name)], repos == name)
+                      for name in sorted({r.repo for r, *_ in rows}) if name}
+        self.by_repo = {name: np.zeros((stage.size, sym.size, cause.size)) for name in repo_masks}
+        """Per repository with records: P(cause | symptom, stage, repo), backed off to its family's table."""
         self.cause = np.zeros((len(fams), stage.size, sym.size, cause.size))
         for leaf in range(sym.size):
             prior, mask = ca_root, every
@@ -85,10 +92,18 @@ class Priors:
                 by_stage = _smoothed(count(c, cause.size, mask & (t == ti)), prior, a)
                 for f in range(len(fams)):
                     self.cause[f, ti, leaf] = _smoothed(count(c, cause.size, mask & (t == ti) & (fam == f)), by_stage, a)
+                for name, (f, m) in repo_masks.items():
+                    own = count(c, cause.size, mask & (t == ti) & m)
+                    self.by_repo[name][ti, leaf] = _smoothed(own, self.cause[f, ti, leaf], a)
 
     def family(self, repo: str | None) -> int:
         """The index of a repository's family."""
         return self.families[family_of(repo)]
+
+    def cause_table(self, repo: str | None) -> np.ndarray:
+        """P(cause | stage, symptom) for a repository: its own table when it has records, else its family's."""
+        own = self.by_repo.get((repo or "").lower()) if self.by_repo else None
+        return own if own is not None else self.cause[self.family(repo)]
 
 
 def _leaf(space: Space, path: str) -> int:
