@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         fixes_shown = sum(1 for f in d.fixes if f"[{f.title}](" in vis or (f.title_zh and f"[{f.title_zh}](" in vis))
         over_fix += fixes_shown > MAX_FIXES
         over_ask += len(d.missing) > 3
-        useful = shown_fixes(d) or d.warnings or d.missing or getattr(d, "related", None) or d.facts.template_only
+        useful = (shown_fixes(d) or d.warnings or d.advice or d.missing or getattr(d, "related", None)
+                  or d.facts.template_only)
         useless += not useful
         if shown < args.show:
             shown += 1
