@@ -20,6 +20,7 @@ _TAG_KIND = (("feature", "feature"), ("request", "feature"), ("new", "feature"),
              ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
              ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
 _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
+              r"^(?:please |pls |kindly |could you |can you |will you )?(?:release|open[- ]?source|publish) (?:the )?|"
               r"^(?:please |pls |kindly )?add [^\n]{1,40}? (?:to|in) (?:the )?(?:library|registry|model list|models?)\b|"
               r"\b(?:feature request|would be (?:nice|great|useful)|any plans? (?:to|for)|"
               r"when will .{1,60} (?:be )?supported|will you support|plan(?:s|ning)? to support|add support|"

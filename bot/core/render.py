@@ -137,9 +137,16 @@ def answers(f) -> bool:
 
 
 def shown_fixes(d: Decision) -> list:
-    """The fixes to show: specific enough, and not restated by a warning with this issue's values."""
-    warned = {w.id for w in d.warnings} | {r for w in d.warnings for r in w.replaces}
-    return [f for f in d.fixes if f.id not in warned and answers(f)]
+    """The decision's fixes to show (see `visible_fixes`)."""
+    return visible_fixes(d.fixes, d.warnings)
+
+
+def visible_fixes(fixes: list, warnings: list) -> list:
+    """The fixes to show: specific enough, and not restated by a warning with this issue's values; no generic
+    advice when a diagnosis matched, even one too weakly matched to show (it says the generic advice may not fit)."""
+    warned = {w.id for w in warnings} | {r for w in warnings for r in w.replaces}
+    diagnosed = any(not f.generic for f in fixes if f.id not in warned)
+    return [f for f in fixes if f.id not in warned and answers(f) and not (f.generic and diagnosed)]
 
 
 def _err(d: Decision) -> str:

@@ -14,7 +14,7 @@ from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
-from bot.core.render import answers, render_comment, shown_fixes
+from bot.core.render import render_comment, shown_fixes, visible_fixes
 from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -275,7 +275,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
     fixes = _fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset)
     warnings = check_compat(scan, ruleset.checks)
-    answered = bool(warnings) or any(answers(f) for f in fixes)
+    answered = bool(warnings) or bool(visible_fixes(fixes, warnings))
     advice = None
     if bug and not answered and ruleset.tables is not None:
         advice = error_advice(facts, ruleset.tables.advice, ruleset.tables.advice_not)
@@ -327,6 +327,8 @@ def should_comment(decision: Decision, mode: CommentMode = "when-useful") -> boo
     if mode != "when-useful":
         return mode == "always"
     d = decision
+    if d.kind == "other":  # a solved write-up or a PSA: its author already has the answer
+        return False
     return bool(shown_fixes(d) or d.warnings or d.advice or d.missing or getattr(d, "related", None)
                 or d.facts.template_only)
 

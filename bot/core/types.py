@@ -131,6 +131,8 @@ class FixRef(_Frozen):
     """How specific the match was (an error pattern 6, a leaf symptom 5, a mentioned word 1...); 0: unknown."""
     command: str = Field(default="", exclude=True)
     """One shell block that applies the fix for this launcher (the comment's code block), or ""."""
+    generic: bool = Field(default=False, exclude=True)
+    """Advice for the symptom in general rather than a diagnosis (see rules/fixes: `generic`)."""
 
 
 class Warning_(_Frozen):

@@ -175,15 +175,21 @@ def fit_decider(taxonomy, ruleset, rows: list[dict], facts: list[Facts], records
                    "meta": meta or {}}
 
 
+LABEL_FLOOR = 0.5
+"""No label below this probability, whatever the dev figures allow: a label the bot thinks more likely wrong than
+right is noise a maintainer must undo (a blind reading found every applied label at p 0.40-0.50 wrong)."""
+
+
 def level_right(likely_path: list[str], labels: list[dict], dim: str, k: int) -> bool:
     """Whether the first k levels of a path match the first k levels of any label record."""
     return any(norm_path(rec[dim]).split(" - ")[:k] == likely_path[:k] for rec in labels) and len(likely_path) >= k
 
 
 def choose_thresholds(likely: list[dict], labels: list[list[dict]]) -> dict[str, list[float]]:
-    """Per dimension and level, the lowest threshold whose out-of-fold precision reaches PRECISION + MARGIN."""
+    """Per dimension and level, the lowest threshold from LABEL_FLOOR whose out-of-fold precision reaches
+    PRECISION + MARGIN."""
     out = {}
-    grid = [round(float(x), 2) for x in np.arange(0.30, 0.991, 0.01)]
+    grid = [round(float(x), 2) for x in np.arange(LABEL_FLOOR, 0.991, 0.01)]
     for dim in DIMS:
         levels = []
         for k in range(1, DEPTH[dim] + 1):

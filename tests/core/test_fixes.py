@@ -13,20 +13,21 @@ from tests.core.rules_dir import RULESET, broken_rules
 FIXES = RULESET.fixes
 
 
-def match_fixes(facts, symptom=None, cause=None, fixes=FIXES):
+def match_fixes(facts, symptom=None, cause=None, fixes=FIXES, stage=None):
     scan = Scan(facts, RULESET)
-    scan.chosen = {"symptom": symptom or "", "root_cause": cause or ""}
+    scan.chosen = {"symptom": symptom or "", "root_cause": cause or "", "stage": stage or ""}
     return FixIndex(fixes).match(scan)
 
 
-def _ids(prose="", symptom=None, cause=None, **kw):
-    return [f.id for f in match_fixes(make_facts(prose, **kw), symptom, cause)]
+def _ids(prose="", symptom=None, cause=None, stage=None, **kw):
+    return [f.id for f in match_fixes(make_facts(prose, **kw), symptom, cause, stage=stage)]
 
 
 @pytest.mark.parametrize("prose, kw, expected", [
     ("OOM", {"errors": [("torch.OutOfMemoryError", "CUDA out of memory. Tried to allocate 2.00 GiB")]}, "oom-torch"),
     ("vllm serve OOM", {"errors": [("ValueError", "No available memory for the cache blocks")]}, "oom-vllm"),
-    ("lora finetune OOM", {"errors": [("RuntimeError", "CUDA out of memory.")]}, "oom-finetune"),
+    ("lora finetune OOM", {"errors": [("RuntimeError", "CUDA out of memory.")], "stage": "Fine-tuning"},
+     "oom-finetune"),
     ("load", {"errors": [("KeyError", "'qwen2'")]}, "transformers-unknown-architecture"),
     ("KeyError: 'qwen2' when loading", {}, "transformers-unknown-architecture"),
     ("import", {"errors": [("ImportError", "flash_attn_2_cuda.cpython-310.so: undefined symbol: _ZN3c10")]},
@@ -66,7 +67,8 @@ def _ids(prose="", symptom=None, cause=None, **kw):
     ("python example_chat_completion.py", {"errors": [("AssertionError", "(6, 4)")]}, "llama-max-batch-size"),
 ])
 def test_error_driven_fixes(prose, kw, expected):
-    assert _ids(prose, **kw)[0] == expected
+    kw = dict(kw)
+    assert _ids(prose, stage=kw.pop("stage", None), **kw)[0] == expected
 
 
 @pytest.mark.parametrize("prose, symptom, expected", [
@@ -97,10 +99,24 @@ def test_env_condition_on_derived_gpu_cc():
 
 
 def test_more_specific_first_and_capped():
-    ids = _ids("vllm lora finetune OOM", "Crash - CUDA Error - Out of Memory",
+    ids = _ids("vllm lora finetune OOM", "Crash - CUDA Error - Out of Memory", stage="Fine-tuning",
                errors=[("torch.OutOfMemoryError", "CUDA out of memory.")], env={"vllm": "0.6.3"})
     assert len(ids) == MAX_SHOWN
     assert set(ids[:2]) == {"oom-vllm", "oom-finetune"}  # error + text beats a bare symptom match
+
+
+def test_fine_tuning_advice_only_where_the_stage_is_fine_tuning():
+    kw = {"errors": [("torch.OutOfMemoryError", "CUDA out of memory.")]}
+    assert "oom-finetune" not in _ids("the model was trained with lora; inference runs out of memory", stage="Inference",
+                                      **kw)
+
+
+def test_a_diagnosis_ranks_before_generic_advice_that_matched_more_strongly():
+    facts = make_facts("Qwen2.5-VL-7B-Instruct with six large images in one message runs out of memory",
+                       errors=[("torch.OutOfMemoryError", "CUDA out of memory. Tried to allocate 9.87 GiB")])
+    fixes = match_fixes(facts, "Crash - CUDA Error - Out of Memory")
+    assert fixes[0].id == "qwen-vl-max-pixels" and not fixes[0].generic
+    assert fixes[1].generic
 
 
 def test_package_condition():

@@ -31,3 +31,11 @@ from bot.core.kind import issue_kind
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind
+
+
+def test_asking_for_code_or_weights_to_be_released_is_a_feature_request():
+    from bot.core.extract import extract
+    from bot.core.kind import issue_kind
+
+    assert issue_kind(extract("Please release inference code for MTP", "The report says the module can be reused.")) == "feature"
+    assert issue_kind(extract("Release notes for 0.6 are wrong", "The notes list a flag that does not exist.")) == "bug"

@@ -108,15 +108,17 @@ class FixIndex:
         return out
 
     def match(self, scan) -> list[FixRef]:
-        """The matching fixes, most specific first (ties keep file order), at most MAX_SHOWN."""
+        """The matching fixes, diagnoses before generic advice, most specific first (ties keep file order), at most
+        MAX_SHOWN; none the issue already applied."""
         best: dict[int, int] = {}
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
         text = scan.facts.text
         ranked = sorted((k for k in best if not already_done(self.fixes[k].rule.command, text)),
-                        key=lambda k: (-best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "")
+                        key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
+        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
+                       generic=r.generic)
                 for r in (self.fixes[k].rule for k in ranked)]
 
 

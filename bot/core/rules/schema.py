@@ -134,6 +134,9 @@ class FixRule(Rule):
     proved_by: str | None = Field(default=None, pattern=r"^tools/[\w-]+\.py$")
     gate: Gate | None = None
     command: str | None = None
+    generic: bool = False
+    """Advice for a symptom in general (any OOM, any illegal memory access) rather than a diagnosis: any matching
+    specific fix ranks first."""
 
 
 class CheckRule(Rule):
