@@ -45,3 +45,27 @@ def test_record_rows_keep_the_repository_and_leave_out_held_out_issues():
     rows = record_rows([base | {"repo": "QwenLM/Qwen2.5", "dev_id": None}] * 2
                        + [base | {"repo": "QwenLM/Qwen", "dev_id": "dev-1"}], exclude_dev={"dev-1"})
     assert rows == [[base["symptom"], base["root_cause"], "Inference", "qwen", 2, "qwenlm/qwen2.5"]]
+
+
+def test_the_causes_level_one_likelihood_counts_twice_in_its_fit():
+    from bot.core.decide.space import spaces_from_taxonomy
+    from bot.core.ruleset import RuleSet
+
+    cause = spaces_from_taxonomy(RuleSet.load().taxonomy)["root_cause"]
+    names = feature_names("root_cause", True)
+    rng = np.random.default_rng(5)
+    of = cause.prefix_of[0]
+    xs, golds = [], []
+    for i in range(60):
+        gold = i % cause.size
+        x = np.zeros((cause.size, len(names)))
+        x[:, names.index("rule1")] = (of == of[gold]) * 1.0  # right at level 1
+        x[rng.integers(cause.size), names.index("rule2")] = 1.0  # a leaf at random
+        xs.append(x)
+        golds.append(np.array([gold]))
+    plain, twice = fit_theta(xs, golds, names), fit_theta(xs, golds, names, space=cause)
+    assert twice["rule1"] > plain["rule1"]  # the level-1 feature gains weight when level 1 counts twice
+    stage_space = spaces_from_taxonomy(RuleSet.load().taxonomy)["stage"]
+    stage_xs = [np.zeros((stage_space.size, len(NAMES))) for _ in range(4)]
+    stage_golds = [np.array([i % 2]) for i in range(4)]
+    assert fit_theta(stage_xs, stage_golds, NAMES, space=stage_space) == fit_theta(stage_xs, stage_golds, NAMES)
