@@ -206,6 +206,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     if prose_pieces:
         cands += parse_labels(Chunk(prose_pieces), "issue_form")
     errors = parse_errors(title_chunk) + parse_errors(Chunk(machine_pieces))
+    errors += _inline_errors(prose_pieces, errors)
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
     cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
@@ -230,6 +231,20 @@ def _own_lines(parts: list[str]) -> str:
     """The body's prose without the issue template's headings and checklists (they set no reply language)."""
     text = "\n".join(parts)
     return _TEMPLATE_LINE.sub("", text) if "#" in text or "[" in text or "_No" in text else text
+
+
+_INLINE_ERROR = rx(r"`((?:[A-Za-z_][A-Za-z0-9_]*\.){0,5}[A-Z][A-Za-z0-9_]*(?:Error|Exception)(?::[^`\n]{3,400})?)`")
+"""An error quoted inline in prose: "it fails with `TypeError: create() got an unexpected keyword argument`"."""
+
+
+def _inline_errors(prose: list[Line], found: list) -> list:
+    """Errors quoted in the prose's inline code spans that no code block or log gave already."""
+    spans = [(off + m.start(1), m.group(1)) for off, line in prose if "`" in line
+             for m in _INLINE_ERROR.finditer(line)]
+    if not spans:
+        return []
+    seen = {(e.type, e.message) for e in found}
+    return [e for e in parse_errors(Chunk(spans)) if (e.type, e.message) not in seen]
 
 
 def _cjk_or_words(prose: str) -> bool:

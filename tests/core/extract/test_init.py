@@ -247,3 +247,12 @@ def test_the_reply_language_ignores_the_templates_headings_and_checklists():
     bilingual = ("### 当前行为 | Current Behavior\n\n- [X] 我已经搜索过已有的issues和讨论 | I have searched the issues\n\n"
                  "Loading the 72B chat model with device_map auto still runs out of memory on eight 3090 cards.\n")
     assert extract("72B 显存 OOM", bilingual).language == "en"
+
+
+def test_an_error_quoted_inline_in_prose_is_read_once():
+    body = ("Calling the server with the OpenAI client fails with `TypeError: create() got an unexpected keyword "
+            "argument 'enable_thinking'`. What is the right way?")
+    errors = extract("How to pass enable_thinking", body).errors
+    assert [(e.type, e.message[:8]) for e in errors] == [("TypeError", "create()")]
+    block = "It fails:\n```\nValueError: bad shape\n```\nThe same `ValueError: bad shape` as before."
+    assert len(extract("fails", block).errors) == 1  # already read from the log
