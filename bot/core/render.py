@@ -149,6 +149,21 @@ def visible_fixes(fixes: list, warnings: list) -> list:
     return [f for f in fixes if f.id not in warned and answers(f) and not (f.generic and diagnosed)]
 
 
+_LAUNCHERS = (("vllm ", "vllm"), ("python -m sglang", "sglang"), ("python3 -m sglang", "sglang"),
+              ("lmdeploy ", "lmdeploy"), ("ollama ", "ollama"), ("llama-", "llama_cpp"), ("./llama-", "llama_cpp"),
+              ("llamafactory-cli", "llamafactory"), ("deepspeed ", "deepspeed"))
+"""How a command line starts, and the runtime it launches."""
+
+
+def command_fits(command: str, runtimes: list[str]) -> bool:
+    """Whether a fix's command runs the reporter's own launcher (or none in particular): a `vllm serve` line is no
+    use to someone who launches SGLang, even when the fix itself applies to both."""
+    words = [w for w in command.split() if "=" not in w or w.startswith("-")]  # drop leading VAR=value settings
+    line = " ".join(words)
+    launcher = next((rt for start, rt in _LAUNCHERS if line.startswith(start)), None)
+    return launcher is None or not runtimes or launcher == runtimes[0]
+
+
 def _err(d: Decision) -> str:
     """The reporter's own error line, as a short code span, or ""."""
     title_end = len(d.facts.title) + 2
@@ -233,7 +248,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         shown = plan[:MAX_VISIBLE_COMMANDS]
         if shown:
             out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
-    elif fixes and fixes[0].command:  # the one code block: the answer's command for this launcher
+    elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes):  # the answer's command
         out += ["", "```bash", fixes[0].command.strip(), "```"]
     if not out:
         out.append(t["nothing"])

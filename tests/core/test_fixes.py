@@ -202,7 +202,12 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("vllm serve MODEL --dtype half", "vllm serve Qwen/Qwen2.5-7B --dtype half --tensor-parallel-size 2", True),
     ("NCCL_P2P_DISABLE=1 vllm serve MODEL --enforce-eager", "export NCCL_P2P_DISABLE=1", False),
     ("NCCL_P2P_DISABLE=1 vllm serve MODEL", "NCCL_P2P_DISABLE=1 vllm serve x", True),
-    ("pip install -U transformers", "pip install -U transformers", False),
+    ("pip install -U \"transformers>=4.37.0\"", "pip install -U transformers", False),  # a pin: maybe older
+    ("pip install transformers-stream-generator tiktoken", "I ran `pip install transformers_stream_generator tiktoken`",
+     True),
+    ("pip install -U bitsandbytes", "pip install bitsandbytes", False),  # installed, not upgraded
+    ("pip install -U bitsandbytes", "pip install --upgrade bitsandbytes", True),
+    ("pip install flash-attn --no-build-isolation", "pip install flash-attn", False),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

@@ -98,8 +98,9 @@ class Node:
 
 
 def literal_len(pattern: str) -> int:
-    """How specific a regex is: over its top-level alternatives, the shortest of each one's longest literal run
-    (`unknown model architecture` 26, `llama[-_ ]?3` 5)."""
+    """How specific a regex is: over its top-level alternatives, the fewest literal characters one must contain
+    outside groups and classes (`unknown model architecture` 26, `llama[-_ ]?3` 6, `size mismatch for (?:x)?[\\w.]*weight`
+    24)."""
     alts, run, best, depth, i = [], 0, 0, 0, 0
     while i < len(pattern):
         c = pattern[i]
@@ -107,26 +108,26 @@ def literal_len(pattern: str) -> int:
             if depth == 0 and not pattern[i + 1].isalnum():
                 run += 1
             else:
-                best, run = max(best, run), 0
+                best, run = best + run, 0
             i += 2
             continue
         if c == "[":  # a character class ends the run
-            best, run = max(best, run), 0
+            best, run = best + run, 0
             end = pattern.find("]", i + 2)
             i = (end if end > 0 else len(pattern)) + 1
             continue
-        if c in "?*{":  # the character before is optional
-            best, run = max(best, run - 1), 0
+        if c in "?*{":  # the character before is optional (nothing to take back after a class or a group)
+            best, run = best + max(run - 1, 0), 0
         elif c == "|" and depth == 0:
-            alts.append(max(best, run))
+            alts.append(best + run)
             best = run = 0
         elif c in "().+^$|":
-            best, run = max(best, run), 0
+            best, run = best + run, 0
             depth += (c == "(") - (c == ")")
         elif depth == 0:
             run += 1
         i += 1
-    alts.append(max(best, run))
+    alts.append(best + run)
     return min(alts)
 
 

@@ -132,8 +132,33 @@ def already_done(command: str | None, text: str) -> bool:
     they did is worse than saying nothing."""
     if not command:
         return False
+    if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
+        return _pip_done(command, text)
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
+
+
+_PIP_LINE = re2.compile(r"(?i)\bpip3?\s+install\s+([^\n`]*)")
+
+
+def _pip_names(args: str) -> tuple[set[str], set[str]]:
+    """The package names a `pip install` line names (lower case, `_` as `-`) and its options (`--upgrade` as `-U`)."""
+    words = args.replace('"', " ").replace("'", " ").split()
+    names = {w.lower().replace("_", "-") for w in words if not w.startswith("-")}
+    return names, {"-U" if w == "--upgrade" else w for w in words if w.startswith("-")}
+
+
+def _pip_done(command: str, text: str) -> bool:
+    """A `pip install` fix is done when the issue ran pip install on all its packages (upgrading, if it upgrades);
+    not when it pins a version (`"transformers>=4.37.0"`): the reporter may have installed an older one."""
+    wanted, options = _pip_names(command.split("install", 1)[1])
+    if not wanted or any(c in name for name in wanted for c in "<>=~!["):
+        return False
+    for m in _PIP_LINE.finditer(text):
+        names, used = _pip_names(m.group(1))
+        if wanted <= names and options <= used:
+            return True
+    return False
 
 
 def _uses(text: str, key: str, word: str) -> bool:
