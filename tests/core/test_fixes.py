@@ -212,3 +212,14 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):
     assert already_done(command, text) is done
+
+
+def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
+    msg = ("This modeling file requires the following packages that were not found in your environment: "
+           "transformers_stream_generator. Run `pip install transformers_stream_generator`")
+    facts = make_facts(f"ImportError: {msg}\nI already ran `pip install transformers_stream_generator tiktoken`.",
+                       errors=[("ImportError", msg)])
+    symptom = "Loading Failure"
+    assert "qwen1-stream-generator-missing" in [f.id for f in match_fixes(make_facts(f"ImportError: {msg}"), symptom)]
+    ids = [f.id for f in match_fixes(facts, symptom)]
+    assert "qwen1-stream-generator-missing" not in ids and "missing-module" not in ids

@@ -109,14 +109,15 @@ class FixIndex:
 
     def match(self, scan) -> list[FixRef]:
         """The matching fixes, diagnoses before generic advice, most specific first (ties keep file order), at most
-        MAX_SHOWN; none the issue already applied."""
+        MAX_SHOWN; none the issue already applied, and no generic advice once a fix was found already applied."""
         best: dict[int, int] = {}
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
         text = scan.facts.text
-        ranked = sorted((k for k in best if not already_done(self.fixes[k].rule.command, text)),
-                        key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
+        done = {k for k in best if already_done(self.fixes[k].rule.command, text)}
+        left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
+        ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
         return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
                        generic=r.generic)
                 for r in (self.fixes[k].rule for k in ranked)]
