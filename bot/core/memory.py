@@ -10,7 +10,8 @@ from bot.core.gpus import model_token
 _SIZE = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,4}(?:\.\d)?)\s*b(?:$|[^a-z0-9])")
 """A size in a model name: "Qwen2.5-72B-Instruct", "qwen2.5-coder:32b", "Llama-3.1-8B" (not "8x7B")."""
 _MOE = re2.compile(r"(?i)\d\s*x\s*\d+(?:\.\d)?\s*b")
-_GPU_GB = re2.compile(r"(?i)(\d{1,3})\s*(?:gb|gib|g)\b")
+_GPU_GB = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,3})\s*(?:gb|gib|g)\b")
+"""A memory size stated with the GPU ("A100 40GB", "4090 (24G)"), not a model number ending in G ("A10G")."""
 _BYTES = (  # bytes per parameter by the quantization the name or the quantization key states (first match wins)
     (re2.compile(r"(?i)q2|2[-_ ]?bit"), 0.35),
     (re2.compile(r"(?i)q3|3[-_ ]?bit"), 0.45),

@@ -31,6 +31,7 @@ def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():
     assert gpu_gb("NVIDIA A100-SXM4-80GB", "8", TABLES.gpu_memory_gb) == 640
     assert gpu_gb("Tesla V100", "", TABLES.gpu_memory_gb) == 32  # 16 or 32 GB: the larger, never over-warn
     assert gpu_gb("Apple M2", "", TABLES.gpu_memory_gb) is None
+    assert gpu_gb("NVIDIA A10G", "", TABLES.gpu_memory_gb) == 24  # the G of A10G is no size
 
 
 def test_only_weights_clearly_over_the_gpus_memory_are_a_finding():

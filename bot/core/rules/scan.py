@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from bot.core import versions
+from bot.core.extract.stack import SERVING
 from bot.core.releases import impossible
 from bot.core.rules.compile import SNIP, Hit, Node, Pool
 from bot.core.rules.env import derive_env
 from bot.core.types import Facts
+
+
+def lead_stack(runtimes: list[str]) -> list[str]:
+    """The runtimes rules see: the leading one, then the libraries; a second serving engine the issue names is a
+    comparison ("works in Ollama"), not the reporter's stack, so no rule keyed to it fires."""
+    return runtimes[:1] + [r for r in runtimes[1:] if r not in SERVING]
 
 
 class Scan:
@@ -17,7 +24,7 @@ class Scan:
         self.tables = ruleset.tables if ruleset is not None else None
         self.releases = getattr(ruleset, "releases", None)
         """The release table (rules/releases.yml): versions no release has are left out of `env`."""
-        self.language, self.runtimes = facts.language, list(getattr(facts, "runtimes", ()) or ())
+        self.language, self.runtimes = facts.language, lead_stack(list(getattr(facts, "runtimes", ()) or ()))
         self.chosen: dict[str, str] = {}
         """Dimension -> the decided path (" - " joined), set as triage decides."""
         self.fired: dict[str, Hit] = {}
