@@ -142,11 +142,11 @@ def shown_fixes(d: Decision) -> list:
 
 
 def visible_fixes(fixes: list, warnings: list) -> list:
-    """The fixes to show: specific enough, and not restated by a warning with this issue's values; no generic
-    advice when a diagnosis matched, even one too weakly matched to show (it says the generic advice may not fit)."""
+    """The fixes to show: diagnoses specific enough, and not restated by a warning with this issue's values. Generic
+    advice (any OOM, any repetition) stays in the details: in four blind readings of 160 new issues, every visible
+    generic fix was graded neutral or harmful, never glad."""
     warned = {w.id for w in warnings} | {r for w in warnings for r in w.replaces}
-    diagnosed = any(not f.generic for f in fixes if f.id not in warned)
-    return [f for f in fixes if f.id not in warned and answers(f) and not (f.generic and diagnosed)]
+    return [f for f in fixes if f.id not in warned and answers(f) and not f.generic]
 
 
 _LAUNCHERS = (("vllm ", "vllm"), ("python -m sglang", "sglang"), ("python3 -m sglang", "sglang"),

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from bot.core.render import MARKER
+from bot.core.render import MARKER, visible_part
 from tests.fakegithub import Fault, payload, schedule
 from tests.github.triagekit import (
     ENV_REPLY,
@@ -38,17 +38,18 @@ def labels_of(fake, number=1):
     return fake.repos[REPO.lower()].issues[number].labels
 
 
-async def test_opened_gets_labels_and_one_comment_with_the_fix(env):
+async def test_opened_gets_labels_needs_info_and_one_comment(env):
     fake, running, send = env
     row = await deliver(running, send, "issues", issue_event(fake))
     assert row.status == "done"
-    assert labels_of(fake) == [*OOM_LABELS, *OOM_SUGGESTED]  # a fix answers it: nothing to ask, no needs-info
+    assert labels_of(fake) == [*OOM_LABELS, "needs-info", *OOM_SUGGESTED]
     [comment] = bot_comments(fake)
     assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body
-    assert "PYTORCH_CUDA_ALLOC_CONF" in comment.body and "please add" not in comment.body
+    shown = visible_part(comment.body)  # generic OOM advice stays in the details; the GPU is what settles it
+    assert "GPU model" in shown and "PYTORCH_CUDA_ALLOC_CONF" not in shown
     state = await running.server.store.issue_state(REPO, 1)
     assert state.comment_id == comment.id
-    assert sorted(state.bot_applied) == sorted(OOM_LABELS)
+    assert sorted(state.bot_applied) == sorted([*OOM_LABELS, "needs-info"])
     assert state.decision["symptom"] == "Crash - CUDA Error - Out of Memory"
     created = {label["name"]: label for label in fake.repos[REPO.lower()].labels.values()}
     assert created["symptom: oom"]["color"] == "ee8a94" and "out of memory" in created["symptom: oom"]["description"]
@@ -292,7 +293,7 @@ async def test_a_comment_on_an_issue_never_seen_reads_the_thread_once(env):
     assert len(lists) == 1
     state = await running.server.store.issue_state(REPO, 1)
     assert [c["id"] for c in state.comments] == [first.id, second.id]
-    assert "needs-info" not in labels_of(fake) and len(bot_comments(fake)) == 1
+    assert "needs-info" not in labels_of(fake) and bot_comments(fake) == []  # the reply settled it: nothing to say
 
 
 async def test_installation_events_cost_nothing(env):
