@@ -202,7 +202,9 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("vllm serve MODEL --dtype half", "vllm serve Qwen/Qwen2.5-7B --dtype half --tensor-parallel-size 2", True),
     ("NCCL_P2P_DISABLE=1 vllm serve MODEL --enforce-eager", "export NCCL_P2P_DISABLE=1", False),
     ("NCCL_P2P_DISABLE=1 vllm serve MODEL", "NCCL_P2P_DISABLE=1 vllm serve x", True),
-    ("pip install -U \"transformers>=4.37.0\"", "pip install -U transformers", False),  # a pin: maybe older
+    ("pip install -U \"transformers>=4.37.0\"", "pip install transformers", False),  # maybe an older one
+    ("pip install -U \"transformers>=4.37.0\"", "I ran `pip install -U transformers`", True),  # the latest is above
+    ("pip install \"transformers==4.36.2\"", "pip install -U transformers", False),
     ("pip install transformers-stream-generator tiktoken", "I ran `pip install transformers_stream_generator tiktoken`",
      True),
     ("pip install -U bitsandbytes", "pip install bitsandbytes", False),  # installed, not upgraded

@@ -272,15 +272,19 @@ def _smi_cuda(chunk: Chunk) -> list[Cand]:
 _PKG_NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
 _SAID = rx(
     r"(?i)\b(" + _PKG_NAMES + r")\.__version__[`'\"]?[ \t]*(?:is|=|==|:|->|returns|gives|prints)[ \t]*[`'\"]?"
-    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)"
+    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)|"
+    r"\bpip3?[ \t]+show[ \t]+(" + _PKG_NAMES + r")[`'\"]?[ \t]+(?:now[ \t]+)?(?:says|shows|reports|gives|prints)[ \t]+"
+    r"[`'\"]?(?:version[ \t:]+)?(\d+\.\d+[0-9A-Za-z.+]*)|"
+    r"\b(" + _PKG_NAMES + r")[ \t]+version[ \t]+is[ \t]+the[ \t]+latest(?:[ \t]+one)?[ \t]*[(（](\d+\.\d+[0-9A-Za-z.+]*)[)）]"
 )
-"""A version stated as `x.__version__ is 4.49.0`, or the pin of a `pip install x==V` the reporter ran."""
+"""A version stated as `x.__version__ is 4.49.0`, the pin of a `pip install x==V` the reporter ran, what `pip show x`
+said in prose, or "the x version is the latest one (V)"."""
 
 
 def _said_versions(chunk: Chunk) -> list[Cand]:
     """Versions stated through `__version__` in prose, and `pip install NAME==V` pins (lowest rank: prose)."""
     s = chunk.text
-    if "__version__" not in s and "install" not in s:
+    if "__version__" not in s and "install" not in s and "pip show" not in s and "latest" not in s:
         return []
     return _package_versions(chunk, _SAID, "prose", strip=".", skip="python")
 
@@ -311,10 +315,10 @@ def _pip_show(chunk: Chunk) -> list[Cand]:
 
 
 def _package_versions(chunk: Chunk, pattern, source: str, strip: str = "", skip: str = "") -> list[Cand]:
-    """Each match's package (group 1, else group 3) and version (the group after it) as a fact of that package."""
+    """Each match's package (the first odd group that matched) and version (the group after it) as its fact."""
     out = []
     for m in scan(pattern, chunk.text, 20):
-        g = 1 if m.group(1) else 3
+        g = next(g for g in range(1, pattern.groups, 2) if m.group(g))
         key = PACKAGES.get(m.group(g).lower().replace("_", "-"))
         if key and key != skip:
             out.append(Cand(key, m.group(g + 1).rstrip(strip), source, chunk.span(*m.span(g + 1))))

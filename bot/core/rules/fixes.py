@@ -150,9 +150,14 @@ def _pip_names(args: str) -> tuple[set[str], set[str]]:
 
 
 def _pip_done(command: str, text: str) -> bool:
-    """A `pip install` fix is done when the issue ran pip install on all its packages (upgrading, if it upgrades);
-    not when it pins a version (`"transformers>=4.37.0"`): the reporter may have installed an older one."""
+    """A `pip install` fix is done when the issue ran pip install on all its packages with its options; a minimum
+    (`"transformers>=4.37.0"`) counts as done by an upgrade to the latest (`pip install -U transformers`), any other
+    pin not at all (the reporter may have installed another version)."""
     wanted, options = _pip_names(command.split("install", 1)[1])
+    floors = {name for name in wanted if ">=" in name}
+    wanted = {name.split(">=", 1)[0] for name in wanted}
+    if floors:
+        options = options | {"-U"}
     if not wanted or any(c in name for name in wanted for c in "<>=~!["):
         return False
     for m in _PIP_LINE.finditer(text):

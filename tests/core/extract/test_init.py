@@ -256,3 +256,8 @@ def test_an_error_quoted_inline_in_prose_is_read_once():
     assert [(e.type, e.message[:8]) for e in errors] == [("TypeError", "create()")]
     block = "It fails:\n```\nValueError: bad shape\n```\nThe same `ValueError: bad shape` as before."
     assert len(extract("fails", block).errors) == 1  # already read from the log
+
+
+def test_versions_said_through_pip_show_or_as_the_latest_one():
+    assert extract("x", "`pip show transformers` now says 4.44.2, still failing").env_values()["transformers"] == "4.44.2"
+    assert extract("x", "the vLLM version is the latest one (0.6.6):").env_values()["vllm"] == "0.6.6"
