@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.envmatch import score_env  # noqa: E402
-from bot.core.render import MAX_FIXES, shown_fixes, visible_part  # noqa: E402
+from bot.core.render import MAX_FIXES, visible_part  # noqa: E402
 from bot.core.ruleset import RuleSet  # noqa: E402
-from bot.core.triage import triage  # noqa: E402
+from bot.core.triage import should_comment, triage  # noqa: E402
 
 
 def _pct(values: list[int], q: float) -> float:
@@ -85,9 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         fixes_shown = sum(1 for f in d.fixes if f"[{f.title}](" in vis or (f.title_zh and f"[{f.title_zh}](" in vis))
         over_fix += fixes_shown > MAX_FIXES
         over_ask += len(d.missing) > 3
-        useful = (shown_fixes(d) or d.warnings or d.advice or d.missing or getattr(d, "related", None)
-                  or d.facts.template_only)
-        useless += not useful
+        useless += not should_comment(d)  # the core's own test of what makes a comment worth posting
         if shown < args.show:
             shown += 1
             print(f"--- {row.get('id', '')} {row.get('title', '')[:70]}\n{vis}\n")
