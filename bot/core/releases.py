@@ -180,19 +180,27 @@ _PROSE = frozenset(("/", "and", "or", "then", "to", "for", "with", "if", "in", "
 _NAME = re2.compile(r"^[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def pip_names(text: str) -> list[str]:
-    """The package names a text tells pip to install ("pip install -U 'vllm>=0.8.4' ninja" -> [vllm, ninja])."""
+def pip_installs(text: str) -> list[tuple[list[str], set[str]]]:
+    """Each `pip install` a text runs: the requirements it names, unquoted ("vllm>=0.8.4", "ninja"), and its options
+    (`--upgrade` as `-U`)."""
     out = []
     for m in _PIP_INSTALL.finditer(text):
+        specs, options = [], set()
         for arg in m.group(1).split():
             if arg.lower() in _PROSE:
                 break
-            if arg.startswith("-") or arg in (".", "..") or "/" in arg or arg.startswith((".[", "'.[", '".[')):
-                continue
-            name = _NAME.match(arg)
-            if name:
-                out.append(name.group(1).split("[")[0])
+            if arg.startswith("-"):
+                options.add("-U" if arg == "--upgrade" else arg)
+            elif arg not in (".", "..") and "/" not in arg and not arg.startswith((".[", "'.[", '".[')):
+                specs.append(arg.strip("\"'"))
+        out.append((specs, options))
     return out
+
+
+def pip_names(text: str) -> list[str]:
+    """The package names a text tells pip to install ("pip install -U 'vllm>=0.8.4' ninja" -> [vllm, ninja])."""
+    return [name.group(1).split("[")[0] for specs, _ in pip_installs(text) for spec in specs
+            if (name := _NAME.match(spec))]
 
 
 def unknown_pip_names(table: ReleaseTable, text: str) -> list[str]:

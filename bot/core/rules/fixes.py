@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import re2
 
+from bot.core.releases import pip_installs
 from bot.core.rules.compile import Node, decided, gates
 from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
@@ -139,39 +140,32 @@ def already_done(command: str | None, text: str) -> bool:
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
 
-_PIP_LINE = re2.compile(r"(?i)\bpip3?\s+install\s+([^\n`]*)")
-
-
-def _pip_names(args: str) -> tuple[set[str], set[str]]:
-    """The package names a `pip install` line names (lower case, `_` as `-`) and its options (`--upgrade` as `-U`)."""
-    words = args.replace('"', " ").replace("'", " ").split()
-    names = {w.lower().replace("_", "-") for w in words if not w.startswith("-")}
-    return names, {"-U" if w == "--upgrade" else w for w in words if w.startswith("-")}
+def _uses(text: str, key: str, word: str) -> bool:
+    """Whether the text sets the flag (with that word value, when one is given) or the variable."""
+    if not word:
+        return key in text
+    return f"{key} {word}" in text or f"{key}={word}" in text
 
 
 def _pip_done(command: str, text: str) -> bool:
     """A `pip install` fix is done when the issue ran pip install on all its packages with its options; a minimum
     (`"transformers>=4.37.0"`) counts as done by an upgrade to the latest (`pip install -U transformers`), any other
     pin not at all (the reporter may have installed another version)."""
-    wanted, options = _pip_names(command.split("install", 1)[1])
-    floors = {name for name in wanted if ">=" in name}
-    wanted = {name.split(">=", 1)[0] for name in wanted}
-    if floors:
+    installs = pip_installs(command)
+    if not installs:
+        return False
+    specs, options = installs[0]
+    if any(">=" in spec for spec in specs):
         options = options | {"-U"}
+    wanted = {_pip_key(spec.split(">=", 1)[0]) for spec in specs}
     if not wanted or any(c in name for name in wanted for c in "<>=~!["):
         return False
-    for m in _PIP_LINE.finditer(text):
-        names, used = _pip_names(m.group(1))
-        if wanted <= names and options <= used:
-            return True
-    return False
+    return any(wanted <= {_pip_key(s) for s in ran} and options <= used for ran, used in pip_installs(text))
 
 
-def _uses(text: str, key: str, word: str) -> bool:
-    """Whether the text sets the flag (with that word value, when one is given) or the variable."""
-    if not word:
-        return key in text
-    return f"{key} {word}" in text or f"{key}={word}" in text
+def _pip_key(name: str) -> str:
+    """A package name as pip compares it: lower case, `_` as `-`."""
+    return name.lower().replace("_", "-")
 
 
 class _Values(dict):
