@@ -7,7 +7,7 @@ from bot.core.extract.common import first, rx
 from bot.core.types import Facts, Kind
 
 _TAG = rx(r"(?i)^\W*\[?[ \t]*(feature(?:[ \t_-]*request)?|new[ \t_-]*model|model[ \t_-]*request|rfc|enhancement|"
-          r"request|question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|write[ \t-]?up|guide|tutorial|doc(?:s|umentation)?|"
+          r"request|question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|write[ \t-]?up|sharing|guide|tutorial|doc(?:s|umentation)?|"
           r"announcement|roadmap|fyi|功能请求|新功能|需求|建议|提问|问题咨询|咨询|求助|使用问题|已解决|教程|分享|经验分享)"
           r"[ \t]*[\]:：]")
 """A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]"..."""
@@ -16,7 +16,7 @@ _TAG_KIND = (("feature", "feature"), ("request", "feature"), ("new", "feature"),
              ("建议", "feature"), ("question", "question"), ("usage", "question"), ("help", "question"),
              ("how", "question"), ("discussion", "question"), ("提问", "question"), ("问题咨询", "question"),
              ("咨询", "question"), ("求助", "question"), ("使用问题", "question"),
-             ("psa", "other"), ("write", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
+             ("psa", "other"), ("write", "other"), ("sharing", "other"), ("solved", "other"), ("resolved", "other"), ("guide", "other"),
              ("tutorial", "other"), ("doc", "other"), ("announcement", "other"), ("roadmap", "other"),
              ("fyi", "other"), ("已解决", "other"), ("教程", "other"), ("分享", "other"), ("经验分享", "other"))
 _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?|^add (?:the )?(?:new )?[\w.\-/]+ model|"
@@ -33,6 +33,7 @@ _WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:f
               r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
 _SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?:it helps|it's useful|this helps)|"
+              r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
               r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
 """A body that opens by sharing results or a recipe: a write-up, not a failure report."""
 _WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:great|nice) (?:to|if)|feature request|"

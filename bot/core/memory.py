@@ -10,6 +10,13 @@ from bot.core.gpus import model_token
 _SIZE = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,4}(?:\.\d)?)\s*b(?:$|[^a-z0-9])")
 """A size in a model name: "Qwen2.5-72B-Instruct", "qwen2.5-coder:32b", "Llama-3.1-8B" (not "8x7B")."""
 _MOE = re2.compile(r"(?i)\d\s*x\s*\d+(?:\.\d)?\s*b")
+_ACTIVE = re2.compile(r"(?i)\d+(?:\.\d)?b[-_]\d+e(?:$|[^a-z0-9])")
+"""A name that states the active size and the expert count ("Llama-4-Scout-17B-16E"): its total is in the table."""
+
+
+def _named_size(model: str):
+    """The size the model's name states as its total, or None ("17B-16E" states the active size)."""
+    return None if _ACTIVE.search(model) else _SIZE.search(model)
 _GPU_GB = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,3})\s*(?:gb|gib|g)\b")
 """A memory size stated with the GPU ("A100 40GB", "4090 (24G)"), not a model number ending in G ("A10G")."""
 _BYTES = (  # bytes per parameter by the quantization the name or the quantization key states (first match wins)
@@ -28,7 +35,7 @@ def params_b(model: str, table) -> float | None:
     """Billions of parameters: the size in the name, else the first table row whose pattern matches."""
     if _MOE.search(model):
         return None
-    m = _SIZE.search(model)
+    m = _named_size(model)
     if m:
         return float(m.group(1))
     row = next((r for r in table if r.rx.search(model)), None)
@@ -42,7 +49,7 @@ def bytes_per_param(model: str, quantization: str, runtimes: list[str], table) -
     for rx, size in _BYTES:
         if rx.search(text):
             return size
-    row = None if _SIZE.search(model) else next((r for r in table if r.rx.search(model)), None)
+    row = None if _named_size(model) else next((r for r in table if r.rx.search(model)), None)
     if row is not None and row.bytes:
         return row.bytes
     return 0.6 if runtimes[:1] == ["ollama"] else 2.0

@@ -190,7 +190,13 @@ def _title(d: Decision) -> str:
 def _fix_text(f, lang: str) -> str:
     """A fix as a linked remedy."""
     title = f.title_zh if lang == "zh" and f.title_zh else f.title
-    return f"[{title}]({f.url})"
+    return f"[{_angles(title)}]({f.url})"
+
+
+def _angles(markdown: str) -> str:
+    """A rule's own markdown with `<` and `>` outside code spans escaped: GitHub would drop `<think>` as a tag."""
+    parts = markdown.split("`")
+    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts))
 
 
 def _likely(d: Decision) -> tuple[str, int] | None:

@@ -80,6 +80,18 @@ class FixIndex:
                         self.gated.setdefault(pool, {}).setdefault(pid, []).append((i, j))
                 if g is None:
                     self.ungated.append((i, j))
+        self.families = frozenset(type_key(g.family) for f in fixes if (g := getattr(f.rule, "gate", None)) and g.family)
+
+    def other_family(self, rule, scan) -> bool:
+        """True for a family gate when the error names the model type of another family it knows: `KeyError:
+        'qwen3'` is a Qwen3 gate's case, not a Qwen2 gate's, whatever other models the issue mentions."""
+        gate = getattr(rule, "gate", None)
+        if gate is None or not gate.family:
+            return False
+        named = scan.memo.get("named types")
+        if named is None:
+            named = scan.memo["named types"] = named_types(scan.facts.errors) & self.families
+        return bool(named) and type_key(gate.family) not in named
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
         """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
@@ -103,7 +115,7 @@ class FixIndex:
             if alt.hit(scan) is None:
                 continue
             if i not in vetoed:
-                vetoed[i] = off_stack(f.file, scan.runtimes) or f.vetoed(scan)
+                vetoed[i] = off_stack(f.file, scan.runtimes) or self.other_family(f.rule, scan) or f.vetoed(scan)
             if not vetoed[i]:
                 out.append((i, j, alt.score(scan)))
         return out
@@ -122,6 +134,22 @@ class FixIndex:
         return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
                        generic=r.generic)
                 for r in (self.fixes[k].rule for k in ranked)]
+
+
+_TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"])"
+                          r"([A-Za-z][A-Za-z0-9_]*)")
+_TYPE_SUFFIX = re2.compile(r"(?:for(?:causallm|conditionalgeneration)|model|config)$")
+
+
+def type_key(name: str) -> str:
+    """A model type or architecture class as one key: `Qwen2_5_VLForConditionalGeneration` and `qwen2_5_vl` agree."""
+    return _TYPE_SUFFIX.sub("", name.lower().replace("_", ""))
+
+
+def named_types(errors) -> frozenset[str]:
+    """The model types the errors say are unknown (`model type `qwen3``, `KeyError: 'qwen3'`, `unknown model
+    architecture: 'qwen3'`, `architectures ['Qwen3ForCausalLM']`), as type keys."""
+    return frozenset(type_key(m[1]) for e in errors for m in _TYPE_NAMED.finditer(f"{e.type}: {e.message}"))
 
 
 _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")

@@ -121,6 +121,9 @@ class Gate(Strict):
 
     package: str
     min: str
+    family: str | None = None
+    """The model type (Transformers' name, e.g. `qwen2_5_vl`) the gate is about: an error naming another family's
+    type rules the gate out."""
 
 
 class FixRule(Rule):
