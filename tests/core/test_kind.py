@@ -28,6 +28,9 @@ from bot.core.kind import issue_kind
     ("Use NVIDIA and AMD GPUs together", "I have both cards. Would be great to split layers across them.", "feature"),
     ("[Usage]: run fully offline", "The server has no internet; loading fails with a timeout. Which flags?", "question"),
     ("Output is garbled after fine-tuning", "my outputs", "bug"),
+    ("Sharing: how I got tool calls working with vLLM", "tool_calls was empty until I set the parser.", "other"),
+    ("tool_calls always empty with vLLM", "Not a bug, just writing this up: the fix was --tool-call-parser.", "other"),
+    ("tool_calls always empty with vLLM", "Not a bug? The tool_calls list stays empty with hermes.", "bug"),
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind

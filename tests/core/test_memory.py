@@ -12,6 +12,7 @@ TABLES = RULESET.tables
     ("Qwen/Qwen2.5-72B-Instruct", 72), ("qwen2.5-coder:32b", 32), ("Llama-3.1-8B", 8), ("Qwen3-30B-A3B", 30),
     ("deepseek-ai/DeepSeek-V3", 685), ("DeepSeek-R1-Distill-Qwen-1.5B", 1.5), ("Mixtral-8x7B-Instruct", None),
     ("Qwen2.5-Instruct", None),
+    ("meta-llama/Llama-4-Scout-17B-16E-Instruct", 109),  # the name states the active size: the table has the total
 ])
 def test_parameters_come_from_the_name_or_the_table(model, params):
     assert params_b(model, TABLES.model_params) == params

@@ -5,6 +5,7 @@ from markdown_it import MarkdownIt
 
 from bot.core.ruleset import RuleSet
 from bot.core.render import MARKER, render_comment, visible_part
+from bot.core import render
 from bot.core.rulefile import rules_dir
 from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warning_
 from tests.core.make_facts import make_facts, pred
@@ -99,6 +100,10 @@ def test_nothing_from_issue_pings_or_renders_html():
     assert live_parts(out, frozenset({FIXES[0].url})) == []
     assert not any(line.lstrip().startswith("/label") for line in out.splitlines())
     assert "Corrected by `mallory`" in out and "@mallory" not in out
+
+
+def test_a_rules_angle_brackets_outside_code_are_escaped():
+    assert render._angles("split on </think>, or pass `<think>` through") == "split on &lt;/think&gt;, or pass `<think>` through"
 
 
 def test_empty_decision_says_little():

@@ -28,3 +28,25 @@ def test_an_sglang_report_gets_no_vllm_fix():
                rs)
     assert d.facts.runtimes[0] == "sglang"
     assert not [f.id for f in d.fixes if f.id.startswith("oom-vllm")]
+
+
+@pytest.mark.parametrize(("line", "types"), [
+    ("KeyError: 'qwen3'", {"qwen3"}),
+    ("ValueError: The checkpoint you are trying to load has model type `qwen2_5_vl` but Transformers does not "
+     "recognize this architecture.", {"qwen25vl"}),
+    ("ValueError: Model architectures ['Qwen3MoeForCausalLM'] are not supported for now.", {"qwen3moe"}),
+    ("Error: unknown model architecture: 'llama4'", {"llama4"}),
+    ("RuntimeError: CUDA error: out of memory", set()),
+])
+def test_the_model_type_an_error_names(line, types):
+    kind, _, message = line.partition(": ")
+    error = type("E", (), {"type": kind, "message": message})()
+    assert fixes.named_types([error]) == types
+
+
+def test_a_gate_of_another_family_than_the_one_the_error_names_is_ruled_out():
+    rs = RuleSet.load()
+    d = triage("KeyError: 'qwen3' when loading Qwen3-4B", "Qwen2.5 loads fine.\n```\nTraceback (most recent call "
+               "last):\n  File \"run.py\", line 5, in <module>\nKeyError: 'qwen3'\n```\ntransformers 4.46.3", rs)
+    ids = [f.id for f in d.fixes]
+    assert "gate-qwen3-transformers" in ids and "gate-qwen2-transformers" not in ids
