@@ -275,16 +275,18 @@ _SAID = rx(
     r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)|"
     r"\bpip3?[ \t]+show[ \t]+(" + _PKG_NAMES + r")[`'\"]?[ \t]+(?:now[ \t]+)?(?:says|shows|reports|gives|prints)[ \t]+"
     r"[`'\"]?(?:version[ \t:]+)?(\d+\.\d+[0-9A-Za-z.+]*)|"
-    r"\b(" + _PKG_NAMES + r")[ \t]+version[ \t]+is[ \t]+the[ \t]+latest(?:[ \t]+one)?[ \t]*[(（](\d+\.\d+[0-9A-Za-z.+]*)[)）]"
+    r"\b(" + _PKG_NAMES + r")[ \t]+version[ \t]+is[ \t]+the[ \t]+latest(?:[ \t]+one)?[ \t]*[(（](\d+\.\d+[0-9A-Za-z.+]*)[)）]|"
+    r"\b(" + _PKG_NAMES + r")\b[^\n.;]{0,40}?\bpip3?(?:[ \t]+(?:show|list))?[ \t]+(?:says|shows|reports)[ \t]+"
+    r"[`'\"]?(?:version[ \t:]+)?(\d+\.\d+[0-9A-Za-z.+]*)"
 )
 """A version stated as `x.__version__ is 4.49.0`, the pin of a `pip install x==V` the reporter ran, what `pip show x`
-said in prose, or "the x version is the latest one (V)"."""
+said in prose, "the x version is the latest one (V)", or "x ..., pip says V"."""
 
 
 def _said_versions(chunk: Chunk) -> list[Cand]:
     """Versions stated through `__version__` in prose, and `pip install NAME==V` pins (lowest rank: prose)."""
     s = chunk.text
-    if "__version__" not in s and "install" not in s and "pip show" not in s and "latest" not in s:
+    if "__version__" not in s and "install" not in s and "pip" not in s and "latest" not in s:
         return []
     return _package_versions(chunk, _SAID, "prose", strip=".", skip="python")
 

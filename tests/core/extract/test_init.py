@@ -261,3 +261,7 @@ def test_an_error_quoted_inline_in_prose_is_read_once():
 def test_versions_said_through_pip_show_or_as_the_latest_one():
     assert extract("x", "`pip show transformers` now says 4.44.2, still failing").env_values()["transformers"] == "4.44.2"
     assert extract("x", "the vLLM version is the latest one (0.6.6):").env_values()["vllm"] == "0.6.6"
+    said = "I'm on the latest transformers as far as I know, pip says 4.46.3. Qwen2.5 loads fine."
+    assert extract("x", said).env_values()["transformers"] == "4.46.3"
+    assert extract("x", "flash-attn is installed though (pip show says 2.4.2).").env_values()["flash_attn"] == "2.4.2"
+    assert "vllm" not in extract("x", "torch 2.1 and vllm. pip says 0.6.3").env_values()  # another sentence's version
