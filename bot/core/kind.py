@@ -36,6 +36,8 @@ _SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?
               r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
               r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
 """A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+_SOLVED = rx(r"(?i)^\W*(?:\[?(?:solved|resolved|fixed)\b|已解决)")
+"""A title that goes on from its tag to say the problem is solved."""
 _WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:great|nice) (?:to|if)|feature request|"
            r"please add support|could you add|any plans? to support|希望(?:能|可以)?支持|建议增加|能否支持)")
 """A wish in the body of an issue whose title names no failure: a feature request."""
@@ -63,6 +65,8 @@ def issue_kind(facts: Facts) -> Kind:
     if m:
         tag = m.group(1).lower()
         kind = next((k for prefix, k in _TAG_KIND if tag.startswith(prefix)), "bug")
+        if kind == "question" and first(_SOLVED, title[m.end():]):  # "[Usage]: solved - ..." is a write-up
+            return "other"
         if kind == "other" or kind == "feature":
             return kind  # a write-up quotes the error it solved; a request may quote one it wants gone
         if kind == "question" and not facts.errors:  # [Usage]: a question, unless it pastes a real error

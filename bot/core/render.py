@@ -193,10 +193,23 @@ def _fix_text(f, lang: str) -> str:
     return f"[{_angles(title)}]({f.url})"
 
 
+_TOKEN = re2.compile(r"<[^<>\s`]{1,40}>")
+
+
 def _angles(markdown: str) -> str:
-    """A rule's own markdown with `<` and `>` outside code spans escaped: GitHub would drop `<think>` as a tag."""
-    parts = markdown.split("`")
-    return "`".join(p if i % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for i, p in enumerate(parts))
+    """A rule's own markdown with `<token>`s outside code spans set as code, and any other `<` escaped: GitHub would
+    drop `<think>` as an HTML tag."""
+    out = []
+    for i, part in enumerate(markdown.split("`")):
+        if i % 2:  # inside a code span already
+            out.append(part)
+            continue
+        last, pieces = 0, []
+        for m in _TOKEN.finditer(part):
+            pieces += [part[last:m.start()].replace("<", "&lt;"), "`" + m.group(0) + "`"]
+            last = m.end()
+        out.append("".join(pieces) + part[last:].replace("<", "&lt;"))
+    return "`".join(out)
 
 
 def _likely(d: Decision) -> tuple[str, int] | None:

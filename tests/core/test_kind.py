@@ -31,6 +31,7 @@ from bot.core.kind import issue_kind
     ("Sharing: how I got tool calls working with vLLM", "tool_calls was empty until I set the parser.", "other"),
     ("tool_calls always empty with vLLM", "Not a bug, just writing this up: the fix was --tool-call-parser.", "other"),
     ("tool_calls always empty with vLLM", "Not a bug? The tool_calls list stays empty with hermes.", "bug"),
+    ("[Usage]: solved - TP=2 on two 4090s hangs at start", "NCCL_P2P_DISABLE=1 fixed it, writing it down.", "other"),
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind

@@ -103,7 +103,8 @@ def test_nothing_from_issue_pings_or_renders_html():
 
 
 def test_a_rules_angle_brackets_outside_code_are_escaped():
-    assert render._angles("split on </think>, or pass `<think>` through") == "split on &lt;/think&gt;, or pass `<think>` through"
+    assert render._angles("split on </think>, or pass `<think>` through") == "split on `</think>`, or pass `<think>` through"
+    assert render._angles("needs x >= 4.51 when a < b") == "needs x >= 4.51 when a &lt; b"
 
 
 def test_empty_decision_says_little():
