@@ -14,7 +14,7 @@ from bot.core.evidence import collect, resolved
 from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
-from bot.core.render import render_comment, shown_fixes, visible_fixes
+from bot.core.render import answers, render_comment, shown_fixes, visible_fixes
 from bot.core.rules.fixes import check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -306,14 +306,15 @@ def _scored(fixes: list, scan: Scan, ruleset: RuleSet) -> list:
 
 
 def _fixes_for(kind: str, fixes: list, ruleset: RuleSet) -> list:
-    """A failure report gets every matching fix; a question or request only "model family F needs runtime >= V"
-    gates (the answer to "is X supported?"), and a write-up none (its author solved it)."""
+    """A failure report gets every matching fix; a request only "model family F needs runtime >= V" gates (the
+    answer to "is X supported?"); a question those and the specific fixes that answer it ("how do I turn off
+    Qwen3's thinking on vLLM?"); a write-up none (its author solved it)."""
     if kind == "bug":
         return fixes
     if kind == "other":
         return []
     gated = {c.rule.id for c in ruleset.fixes if getattr(c.rule, "gate", None) is not None}
-    return [f for f in fixes if f.id in gated]
+    return [f for f in fixes if f.id in gated or (kind == "question" and not f.generic and answers(f))]
 
 
 CommentMode = Literal["when-useful", "always", "never"]

@@ -210,6 +210,7 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("pip install -U bitsandbytes", "pip install bitsandbytes", False),  # installed, not upgraded
     ("pip install -U bitsandbytes", "pip install --upgrade bitsandbytes", True),
     ("pip install flash-attn --no-build-isolation", "pip install flash-attn", False),
+    ("curl -fsSL https://ollama.com/install.sh | sh", "I re-ran `curl -fsSL  https://ollama.com/install.sh | sh`", True),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

@@ -248,11 +248,14 @@ def test_an_unfilled_template_gets_one_line_asking_to_fill_it_in(rs):
     assert "fill them in" in d.comment.split("<details>")[0]
 
 
-def test_a_question_gets_only_version_gates_and_a_write_up_no_fix(rs):
+def test_a_question_gets_gates_and_the_specific_fixes_that_answer_it_and_a_write_up_no_fix(rs):
     gated = {c.rule.id for c in rs.fixes if c.rule.gate is not None}
     q = triage("How do I get better answers from Qwen2.5-7B-Instruct?", "The answers repeat themselves; "
                "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
-    assert q.kind == "question" and all(f.id in gated for f in q.fixes)
+    assert q.kind == "question" and all(f.id in gated for f in q.fixes)  # generic advice is no answer
+    how = triage("How to turn off thinking when serving Qwen3 with vLLM?", "I serve Qwen3-8B with `vllm serve` and "
+                 "call it through the OpenAI client. How do I disable thinking for some requests?", rs)
+    assert how.kind == "question" and how.fixes[0].id == "qwen3-disable-thinking-server" and how.comment
     as_bug = triage("Qwen2.5-7B-Instruct answers repeat themselves", "The answers repeat themselves; "
                     "I use transformers 4.36.0 with model.generate() and a raw prompt.", rs)
     assert [f for f in as_bug.fixes if f.id not in gated]  # the same text as a failure report gets them

@@ -158,10 +158,12 @@ _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]
 def already_done(command: str | None, text: str) -> bool:
     """True when the issue already uses every flag and environment setting the fix's command sets: a flag with a
     word value counts only with that value (`--dtype float32` is not done by `--dtype half`), a numeric one by the
-    flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`. Telling the reporter to do what
-    they did is worse than saying nothing."""
+    flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`; or the issue quotes the command
+    itself. Telling the reporter to do what they did is worse than saying nothing."""
     if not command:
         return False
+    if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
+        return True
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text)
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
