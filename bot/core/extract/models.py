@@ -21,7 +21,7 @@ _MODEL = rx(
     r"(?im)(?:^|[^a-z0-9_.\-])(?:(?:meta-)?(?:" + _FAM + r")"
     r"(?:[0-9][a-z0-9_.:\-]*|v\d[a-z0-9_.:\-]*|[\-_.:][a-z0-9][a-z0-9_.:\-]*|[ \t]+(?:\d+(?:\.\d+)?\b(?:[\-_][a-z0-9_.\-]+)?|"
     + _SIZE + r"\b(?:[\-_][a-z0-9_.\-]+)?|(?:[vr]\d(?:\.\d+)?|coder|math|vl|moe)\b(?:[\-_][a-z0-9_.\-]+)?))?"
-    r"(?:[ \t]+\d+(?:\.\d+)?[bm]\b(?:[\-_][a-z0-9_.\-]+)?)?)"
+    r"(?:[ \t]+\d+(?:\.\d+)?[bm]\b(?:[\-_][a-z0-9_.\-]+)?)?(?:[ \t]+(?:scout|maverick)\b)?)"
 )
 """A model name and the character before it, if any. No capture group, so RE2 skips its submatch engine on a hit."""
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\u017f\u212a")
