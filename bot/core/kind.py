@@ -36,6 +36,8 @@ _SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?
               r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
               r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
 """A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+_ASK_FOR = rx(r"(?i)^\W*(?:please|pls|kindly)[ \t]+(?:add[ \t]+)?(?:support|update|bump|upgrade|release)\b")
+"""A title that opens by asking the maintainers for a support, an update or a release: a request, whatever it quotes."""
 _SOLVED = rx(r"(?i)^\W*(?:\[?(?:solved|resolved|fixed)\b|已解决)")
 """A title that goes on from its tag to say the problem is solved."""
 _WISH = rx(r"(?i)\b(?:would be (?:great|nice|useful) (?:to|if)|it would be (?:great|nice) (?:to|if)|feature request|"
@@ -72,6 +74,8 @@ def issue_kind(facts: Facts) -> Kind:
         if kind == "question" and not facts.errors:  # [Usage]: a question, unless it pastes a real error
             return "question"
         return "bug"
+    if first(_ASK_FOR, title):  # "Please update the vendored llama.cpp: unknown model architecture 'gemma3'"
+        return "feature"
     if failing:
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):

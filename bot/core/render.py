@@ -13,11 +13,6 @@ from bot.core.types import Decision, Prediction
 MARKER = "<!-- firstmile:triage -->"
 MAX_FIXES = 2
 MAX_VISIBLE_COMMANDS = 2
-LIKELY_MIN = 0.75
-"""The likely cause is shown when its deepest level shown is at least this probable: in the held-out reliability
-tables (dev CV, fresh even batches) guesses below 0.6 were right less often than not, and a blind maintainer's
-reading graded guesses below about 0.8 misleading to reporters; below this they stay in the details."""
-
 _ENV_ORDER = (
     "model", "quantization", "gpu", "gpu_count", "cuda_driver", "cuda_max", "cuda", "torch_cuda", "torch", "python", "os",
     "transformers", "tokenizers", "vllm", "sglang", "lmdeploy", "flash_attn", "xformers", "accelerate", "deepspeed",
@@ -34,8 +29,6 @@ _T = {
         "source": "source",
         "ask_err": "To pin down {err}, please add {items}.",
         "ask_title": "To pin this down, please add {items}.",
-        "likely": "Likely cause: **{cause}** ({p}%). What would settle it: {items}.",
-        "likely_err": "{err} most likely comes from **{cause}** ({p}%). What would settle it: {items}.",
         "run": "This prints it:",
         "run_many": "These print them:",
         "template": "The template's fields are still empty: please fill them in (what you ran, the full error output, "
@@ -81,8 +74,6 @@ _T = {
         "source": "来源",
         "ask_err": "为定位 {err}，请补充：{items}。",
         "ask_title": "为定位问题，请补充：{items}。",
-        "likely": "可能的原因：**{cause}**（{p}%）。可确认的信息：{items}。",
-        "likely_err": "{err} 最可能的原因是 **{cause}**（{p}%）。可确认的信息：{items}。",
         "run": "可用以下命令获得：",
         "run_many": "可用以下命令获得：",
         "template": "模板中的内容尚未填写：请补充运行的命令、完整的报错输出和相关版本，便于维护者排查。",
@@ -212,20 +203,6 @@ def _angles(markdown: str) -> str:
     return "`".join(out)
 
 
-def _likely(d: Decision) -> tuple[str, int] | None:
-    """The most likely root cause at its deepest level probable enough, when the bot is not sure of one."""
-    if d.root_cause is not None:
-        return None
-    got = d.likely.get("root_cause")
-    if got is None or not got.path:
-        return None
-    best = None
-    for name, p in zip(got.path, got.p):
-        if p >= LIKELY_MIN:
-            best = (name, round(p * 100))
-    return best
-
-
 def _asked(d: Decision, req: Requirements, scan) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The (at most 3) items asked for, and the commands that print them for this reporter's stack."""
     items = list(d.missing)[:MAX_ASKED]
@@ -255,14 +232,11 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
     items, plan = _asked(d, req, scan)
     if items:
         names = t["sep"].join(req.label(i, lang) for i in items)
-        likely = _likely(d)
         if fixes:
             err = ""  # line 1 quoted it already
-        if likely:
-            key = "likely_err" if err else "likely"
-            line = t[key].format(err=err, cause=s.text(likely[0]), p=likely[1], items=names)
-        else:
-            line = t["ask_err"].format(err=err, items=names) if err else t["ask_title"].format(items=names)
+        # no visible "likely cause": in eight blind readings no comment that named one was graded glad (9 neutral,
+        # 1 harmful); the likely paths stay in the details
+        line = t["ask_err"].format(err=err, items=names) if err else t["ask_title"].format(items=names)
         out += ["", line] if out else [line]
         shown = plan[:MAX_VISIBLE_COMMANDS]
         if shown:

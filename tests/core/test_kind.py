@@ -32,6 +32,8 @@ from bot.core.kind import issue_kind
     ("tool_calls always empty with vLLM", "Not a bug, just writing this up: the fix was --tool-call-parser.", "other"),
     ("tool_calls always empty with vLLM", "Not a bug? The tool_calls list stays empty with hermes.", "bug"),
     ("[Usage]: solved - TP=2 on two 4090s hangs at start", "NCCL_P2P_DISABLE=1 fixed it, writing it down.", "other"),
+    ("Please update vendored llama.cpp: unknown model architecture: 'gemma3'", "```\nunknown model architecture: "
+     "'gemma3'\n```", "feature"),
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind
