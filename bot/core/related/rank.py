@@ -5,6 +5,8 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
+import re2
+
 from bot.core.related.doc import Doc
 from bot.core.related.models import Model, best_similarity, model_tokens
 
@@ -41,6 +43,10 @@ class Weights:
     run: float = 0.25
     run_missing: float = -0.10
     """The query's output string (GGGG) is nowhere in the candidate."""
+    value_clash: float = -0.10
+    """Both issues quote names in their errors (`'tokenizer'`, `{'c_attn'}`) and share none of them."""
+    quant_clash: float = -0.05
+    """Both issues name a quantization, of different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
     duplicate: float = 1.05
@@ -132,6 +138,26 @@ def similar_error(q: Doc, c: Doc, threshold: float) -> str:
     return ""
 
 
+_QUOTED = re2.compile(r"'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`")
+_QUANTS = ("awq", "gptq", "fp8", "int8", "int4", "bnb", "bitsandbytes", "gguf", "exl2", "q4", "q5", "q6", "q8", "q2",
+           "q3", "iq", "marlin", "nf4", "bf16", "fp16")
+
+
+def error_values(d: Doc) -> frozenset[str]:
+    """The names an issue's errors quote ('tokenizer', 'qwen2'), lower-cased."""
+    out = set()
+    for e in d.errors[:10]:
+        for m in _QUOTED.finditer(e):
+            out.add(next(g for g in m.groups() if g is not None).strip().lower())
+    return frozenset(out)
+
+
+def quant_kind(v: str) -> str:
+    """The kind of a quantization named in an issue (GPTQ-Int4 -> gptq, Q4_K_M -> q4), or ""."""
+    low = v.lower()
+    return next((k for k in _QUANTS if low.startswith(k) or k in low.replace("-", "_").split("_")), "")
+
+
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """The idf-weighted share of the query title's tokens that the candidate has in any column."""
     qt = set(q.cols.get("title", "").split())
@@ -144,7 +170,7 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
             "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
-            "symptom_clash", "cause", "launcher", "runtime_version")
+            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
 """The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
 
 
@@ -173,8 +199,9 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         f["same_type"] = 1.0
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
-        support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
+        support = central and "c_support" in q.cols.get("err", "").split() and \
+            "c_support" in c.cols.get("err", "").split()
         f["support_model" if support else "title_model" if central else "model"] = sim * _model_rarity(q, b, idf)
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
@@ -193,6 +220,12 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         reasons.append(("output", _run_text(sorted(runs)[0])))
     elif _runs(q) and not _runs(c):
         f["run_missing"] = 1.0
+    qv, cv = error_values(q), error_values(c)
+    if qv and cv and not qv & cv:
+        f["value_clash"] = 1.0
+    qk, ck = quant_kind(q.env.get("quantization", "")), quant_kind(c.env.get("quantization", ""))
+    if qk and ck and qk != ck:
+        f["quant_clash"] = 1.0
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
