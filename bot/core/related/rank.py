@@ -83,6 +83,8 @@ class Related:
     reasons: tuple[Reason, ...]
     state: str = "open"
     title: str = ""
+    clash: bool = False
+    """The two issues disagree on a specific point (quoted names, quantization, symptom): never a duplicate."""
 
     def to_json(self) -> dict:
         """The CLI's shape: {number, score, reasons}."""
@@ -263,8 +265,10 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
     for c, lex in cands:
         if c.number == q.number or c.number in hidden:
             continue
-        s, reasons = score_pair(q, c, lex, w, idf)
-        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title))
+        f, reasons = features(q, c, lex, w, idf)
+        s = sum(getattr(w, k) * v for k, v in f.items())
+        clash = any(k.endswith("_clash") for k in f)
+        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash))
     out.sort(key=lambda r: (-r.score, r.number))
     return out[:limit]
 
@@ -279,7 +283,7 @@ def dup_features(ranked: list[Related]) -> dict | None:
         return None
     top = ranked[0]
     return {"score": top.score, "margin": top.score - ranked[1].score if len(ranked) > 1 else top.score,
-            "specific": any(k in SPECIFIC for k, _ in top.reasons)}
+            "specific": any(k in SPECIFIC for k, _ in top.reasons) and not top.clash}
 
 
 def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:
