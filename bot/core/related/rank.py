@@ -141,8 +141,9 @@ def similar_error(q: Doc, c: Doc, threshold: float) -> str:
 
 
 _QUOTED = re2.compile(r"'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`")
-_QUANTS = ("awq", "gptq", "fp8", "int8", "int4", "bnb", "bitsandbytes", "gguf", "exl2", "q4", "q5", "q6", "q8", "q2",
-           "q3", "iq", "marlin", "nf4", "bf16", "fp16")
+_QUANT_KIND = re2.compile(r"(?i)^(?:(awq)|(gptq)|(fp8)|(exl2)|(gguf|i?q\d(?:_\w+)?)|(bnb|bitsandbytes|nf4|load_in_\dbit|\d-?bit))$")
+"""Quantization kinds: AWQ, GPTQ, FP8, EXL2, GGUF (any of its levels), bitsandbytes; Int4 alone says none."""
+_KINDS = ("awq", "gptq", "fp8", "exl2", "gguf", "bnb")
 
 
 def error_values(d: Doc) -> frozenset[str]:
@@ -155,9 +156,9 @@ def error_values(d: Doc) -> frozenset[str]:
 
 
 def quant_kind(v: str) -> str:
-    """The kind of a quantization named in an issue (GPTQ-Int4 -> gptq, Q4_K_M -> q4), or ""."""
-    low = v.lower()
-    return next((k for k in _QUANTS if low.startswith(k) or k in low.replace("-", "_").split("_")), "")
+    """The kind of a quantization named in an issue (GPTQ-Int4 -> gptq, Q4_K_M -> gguf), or ""."""
+    m = _QUANT_KIND.match(v.strip().split("-")[0])
+    return next((k for k, g in zip(_KINDS, m.groups()) if g), "") if m else ""
 
 
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
