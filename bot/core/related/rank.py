@@ -13,39 +13,40 @@ from bot.core.related.models import Model, best_similarity, model_tokens
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each kind of agreement adds to the lexical similarity (0..1)."""
+    """How much each kind of agreement adds to the lexical similarity (0..1): fitted by eval/related/fit.py (C = 1,
+    rounded, agreement never negative)."""
 
     lex: float = 1.0
     """The lexical similarity (BM25 share, 0..1)."""
-    exact_fp: float = 0.30
-    near_fp: float = 0.20
-    error_line: float = 0.20
-    same_type: float = 0.05
-    similar_error: float = 0.15
+    exact_fp: float = 0.08
+    near_fp: float = 0.0
+    error_line: float = 0.2
+    same_type: float = 0.0
+    similar_error: float = 0.14
     similar_jaccard: float = 0.6
     """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
-    model: float = 0.10
-    title_model: float = 0.18
+    model: float = 0.1
+    title_model: float = 0.22
     """...and when both titles name the model."""
-    support_model: float = 0.30
+    support_model: float = 0.35
     """The model weighs more when both issues ask for a model to be supported (they share little else)."""
     other_model: float = -0.03
-    title_model_clash: float = -0.2
+    title_model_clash: float = -0.27
     """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
-    symptom: float = 0.10
-    symptom_top: float = 0.04
-    symptom_clash: float = -0.15
-    cause: float = 0.06
-    title: float = 0.30
+    symptom: float = 0.22
+    symptom_top: float = 0.13
+    symptom_clash: float = -0.19
+    cause: float = 0.2
+    title: float = 0.23
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
-    launcher: float = 0.02
-    runtime_version: float = 0.02
-    run: float = 0.25
-    run_missing: float = -0.10
+    launcher: float = 0.06
+    runtime_version: float = 0.0
+    run: float = 0.28
+    run_missing: float = -0.24
     """The query's output string (GGGG) is nowhere in the candidate."""
-    value_clash: float = -0.10
+    value_clash: float = -0.22
     """Both issues quote names in their errors (`'tokenizer'`, `{'c_attn'}`) and share none of them."""
-    quant_clash: float = -0.05
+    quant_clash: float = -0.19
     """Both issues name a quantization, of different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
