@@ -21,6 +21,8 @@ from bot.core.related import duplicate_of, rank  # noqa: E402
 from bot.core.related.rank import DEFAULT, dup_features  # noqa: E402
 
 KS = (1, 3, 5, 10)
+SPECIFIC_CV = (1,)
+A_CV = (0.0, 1.0)
 BATCHES = [f"batch{i}" for i in range(1, 6)]
 
 
@@ -158,7 +160,7 @@ def cross_validate(rows) -> None:
     feats = {b: [(dup_features(r), ok(b, q, o), r[0].number if r else None) for q, r, o in rs]
              for b, rs in rows.items()}
     grid = [(s, m, sp, a) for s in [x / 20 for x in range(12, 36)] for m in (0.0, 0.05, 0.1, 0.2)
-            for sp in (0, 1) for a in (0.0, 1.0)]
+            for sp in SPECIFIC_CV for a in A_CV]
 
     def stats(items, g):
         s_min, m_min, need_specific, a = g
@@ -190,6 +192,13 @@ def cross_validate(rows) -> None:
         tot_said, tot_right, tot_n = tot_said + said, tot_right + right, tot_n + n
         print(f"{held}: chosen {best[1]} (train recall {best[0] / n_train:.3f}) -> precision "
               f"{right / said if said else float('nan'):.3f} ({said}) recall {right / n:.3f}")
+    every = [x for xs in feats.values() for x in xs]
+    best = max((g for g in grid if (st := stats(every, g))[0] and st[1] / st[0] >= 0.90),
+               key=lambda g: (stats(every, g)[1], g[0]), default=None)
+    if best is not None:
+        said, right = stats(every, best)
+        print(f"chosen on all batches: {best} -> precision {right / said:.3f} ({said}) "
+              f"recall {right / sum(bool(o) for _, o, _ in every):.3f}")
     if tot_said:
         print(f"pooled held-out: precision {tot_right / tot_said:.3f} ({tot_said}) recall {tot_right / tot_n:.3f}")
     _ = DEFAULT
