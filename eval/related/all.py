@@ -155,6 +155,15 @@ def main() -> None:
         cross_validate(rows)
 
 
+def choose(items, grid, stats):
+    """(right, rule): the rule with the most right answers at precision >= 0.90, the strictest score among ties."""
+    scored = [(st[1], g[0], g) for g in grid if (st := stats(items, g))[0] and st[1] / st[0] >= 0.90]
+    if not scored:
+        return None
+    right, _, g = max(scored, key=lambda x: x[:2])
+    return right, g
+
+
 def cross_validate(rows) -> None:
     """Leave one batch out: thresholds chosen on the others for the most recall at precision >= 0.90."""
     feats = {b: [(dup_features(r), ok(b, q, o), r[0].number if r else None) for q, r, o in rs]
@@ -179,11 +188,7 @@ def cross_validate(rows) -> None:
     for held in feats:
         train = [x for b, xs in feats.items() if b != held for x in xs]
         n_train = sum(bool(o) for _, o, _ in train)
-        best = None
-        for g in grid:
-            said, right = stats(train, g)
-            if said and right / said >= 0.90 and (best is None or right > best[0]):
-                best = (right, g)
+        best = choose(train, grid, stats)
         if best is None:
             print(f"{held}: no threshold reaches 0.90 on the others")
             continue
@@ -193,11 +198,10 @@ def cross_validate(rows) -> None:
         print(f"{held}: chosen {best[1]} (train recall {best[0] / n_train:.3f}) -> precision "
               f"{right / said if said else float('nan'):.3f} ({said}) recall {right / n:.3f}")
     every = [x for xs in feats.values() for x in xs]
-    best = max((g for g in grid if (st := stats(every, g))[0] and st[1] / st[0] >= 0.90),
-               key=lambda g: (stats(every, g)[1], g[0]), default=None)
+    best = choose(every, grid, stats)
     if best is not None:
-        said, right = stats(every, best)
-        print(f"chosen on all batches: {best} -> precision {right / said:.3f} ({said}) "
+        said, right = stats(every, best[1])
+        print(f"chosen on all batches: {best[1]} -> precision {right / said:.3f} ({said}) "
               f"recall {right / sum(bool(o) for _, o, _ in every):.3f}")
     if tot_said:
         print(f"pooled held-out: precision {tot_right / tot_said:.3f} ({tot_said}) recall {tot_right / tot_n:.3f}")

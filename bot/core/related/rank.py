@@ -13,52 +13,60 @@ from bot.core.related.models import Model, best_similarity, model_tokens
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each kind of agreement adds to the lexical similarity (0..1): fitted by eval/related/fit.py (C = 1,
-    rounded, agreement never negative)."""
+    """How much each kind of agreement adds to the lexical similarity (0..1); the defaults are the hand weights of
+    rounds 1-4, DEFAULT the fitted ones."""
 
     lex: float = 1.0
     """The lexical similarity (BM25 share, 0..1)."""
-    exact_fp: float = 0.08
-    near_fp: float = 0.0
-    error_line: float = 0.2
-    same_type: float = 0.0
-    similar_error: float = 0.14
+    exact_fp: float = 0.30
+    near_fp: float = 0.20
+    error_line: float = 0.20
+    same_type: float = 0.05
+    similar_error: float = 0.15
     similar_jaccard: float = 0.6
     """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
-    model: float = 0.1
-    title_model: float = 0.22
+    model: float = 0.10
+    title_model: float = 0.18
     """...and when both titles name the model."""
-    support_model: float = 0.35
+    support_model: float = 0.30
     """The model weighs more when both issues ask for a model to be supported (they share little else)."""
     other_model: float = -0.03
-    title_model_clash: float = -0.27
+    title_model_clash: float = -0.2
     """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
-    symptom: float = 0.22
-    symptom_top: float = 0.13
-    symptom_clash: float = -0.19
-    cause: float = 0.2
-    title: float = 0.23
+    symptom: float = 0.10
+    symptom_top: float = 0.04
+    """The same decided symptom, or only its top class (Crash, Hang...)."""
+    symptom_clash: float = -0.15
+    cause: float = 0.06
+    title: float = 0.30
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
-    launcher: float = 0.06
-    runtime_version: float = 0.0
-    run: float = 0.28
-    run_missing: float = -0.24
+    launcher: float = 0.02
+    runtime_version: float = 0.02
+    """The same launcher (vllm, ollama...), and its major.minor version."""
+    run: float = 0.25
+    run_missing: float = -0.10
     """The query's output string (GGGG) is nowhere in the candidate."""
-    value_clash: float = -0.22
-    """Both issues quote names in their errors (`'tokenizer'`, `{'c_attn'}`) and share none of them."""
-    quant_clash: float = -0.19
-    """Both issues name a quantization, of different kinds (AWQ vs GPTQ)."""
+    value_clash: float = -0.10
+    quant_clash: float = -0.05
+    """Both issues' errors quote names (`'tokenizer'`, `{'c_attn'}`) and share none; both name a quantization, of
+    different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.85
+    duplicate: float = 1.05
     """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
     the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
     duplicate_margin: float = 0.05
-    """...and the runner-up is at least this far below: the rule `eval/related/all.py --cv` chooses on batches 1-5
-    (the most recall at precision >= 0.90; the same choice made on four batches is scored on the fifth)."""
+    """...and the runner-up is at least this far below."""
 
 
-DEFAULT = Weights()
+DEFAULT = Weights(
+    exact_fp=0.08, near_fp=0.0, error_line=0.2, same_type=0.0, similar_error=0.14, model=0.1, title_model=0.22,
+    support_model=0.35, title_model_clash=-0.27, symptom=0.22, symptom_top=0.13, symptom_clash=-0.19, cause=0.2,
+    title=0.23, launcher=0.06, runtime_version=0.0, run=0.28, run_missing=-0.24, duplicate=0.85, value_clash=-0.22,
+    quant_clash=-0.19)
+"""The weights in use: fitted by eval/related/fit.py (C = 1, rounded, agreement never negative); duplicate_of's rule
+is the one `eval/related/all.py --cv` chooses on batches 1-5 (the most recall at precision >= 0.90; the same choice
+made on four batches is scored on the fifth)."""
 
 
 Reason = tuple[str, str]
