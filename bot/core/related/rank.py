@@ -159,6 +159,8 @@ def error_values(d: Doc) -> frozenset[str]:
     """The names an issue's errors quote ('tokenizer', 'qwen2'), lower-cased."""
     out = set()
     for e in d.errors[:10]:
+        if "'" not in e and '"' not in e and "`" not in e:
+            continue
         for m in _QUOTED.finditer(e):
             out.add(next(g for g in m.groups() if g is not None).strip().lower())
     return frozenset(out)
@@ -232,11 +234,10 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         reasons.append(("output", _run_text(sorted(runs)[0])))
     elif _runs(q) and not _runs(c):
         f["run_missing"] = 1.0
-    qv, cv = error_values(q), error_values(c)
-    if qv and cv and not qv & cv:
+    if q.errors and c.errors and (qv := error_values(q)) and (cv := error_values(c)) and not qv & cv:
         f["value_clash"] = 1.0
-    qk, ck = quant_kind(q.env.get("quantization", "")), quant_kind(c.env.get("quantization", ""))
-    if qk and ck and qk != ck:
+    if "quantization" in q.env and "quantization" in c.env and \
+            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])) and qk != ck:
         f["quant_clash"] = 1.0
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
