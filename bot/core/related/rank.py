@@ -5,8 +5,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-import re2
-
+from bot.core.extract.common import rx
 from bot.core.related.doc import Doc
 from bot.core.related.models import Model, best_similarity, model_tokens
 
@@ -149,8 +148,10 @@ def similar_error(q: Doc, c: Doc, threshold: float) -> str:
     return ""
 
 
-_QUOTED = re2.compile(r"'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`")
-_QUANT_KIND = re2.compile(r"(?i)^(?:(awq)|(gptq)|(fp8)|(exl2)|(gguf|i?q\d(?:_\w+)?)|(bnb|bitsandbytes|nf4|load_in_\dbit|\d-?bit))$")
+_QUOTED = rx(r"'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`")
+"""A name quoted in an error message: 'tokenizer', "qwen2", `rope_scaling`."""
+_QUANT_KIND = rx(r"(?i)^(?:(awq)|(gptq)|(fp8)|(exl2)|(gguf|i?q\d(?:_\w+)?)|"
+                 r"(bnb|bitsandbytes|nf4|load_in_\dbit|\d-?bit))$")
 """Quantization kinds: AWQ, GPTQ, FP8, EXL2, GGUF (any of its levels), bitsandbytes; Int4 alone says none."""
 _KINDS = ("awq", "gptq", "fp8", "exl2", "gguf", "bnb")
 
