@@ -9,7 +9,7 @@ from bot.core.extract.models import FAMILIES
 
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _VARIANTS = ("vl|coder|math|moe|audio|omni|r1|distill|instruct|chat|base|vision|code|turbo|lite|flash|mini|max|plus|"
-             "pro|air|it|hf|small|medium|large|nemo|v|o")
+             "pro|air|it|hf|small|medium|large|nemo|embedding|reranker|reasoning|guard|thinking|v|o|n")
 _NAME = rx(r"(?i)(?:^|[^a-z0-9])(" + _FAM + r")(?:[\-_ ]?(v?\d+(?:\.\d+)?)([bm]\b)?)?((?:[\-_ ](?:" + _VARIANTS
            + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?")
 """A family name, then an optional version, variant words and size (Qwen2.5-VL-7B-Instruct, llama 3.1 8b)."""
@@ -17,6 +17,8 @@ _UNDERSCORED = rx(r"(\d)_(\d)")
 """internvl2_5, minicpm-v-2_6: a version written with an underscore."""
 _GLUED = rx(r"(?i)([\-_ ](?:small|medium|large|mini|nemo|coder|math|vl|flash|lite|air|pro|max|plus|omni))(\d)")
 """mistral-small3.1, qwen2.5-coder7b: a variant word glued to the number after it."""
+_GLUED_LETTER = rx(r"(?i)(\d)([von])\b")
+"""glm-4v, gemma3n: a one-letter variant glued to the version (vision, omni, nano)."""
 _IGNORED = frozenset({"instruct", "chat", "base", "it", "hf"})
 """Variant words that do not change which model it is for our purposes."""
 _ALIAS = {"codeqwen": "qwen", "qwq": "qwen", "codellama": "llama", "tinyllama": "llama", "chatglm": "glm",
@@ -42,7 +44,7 @@ def models(text: str, limit: int = 20) -> list[Model]:
     """The distinct model mentions in text, first first."""
     out: list[Model] = []
     seen: set[Model] = set()
-    text = _GLUED.sub(r"\1-\2", _UNDERSCORED.sub(r"\1.\2", text[:20000]))
+    text = _GLUED_LETTER.sub(r"\1-\2", _GLUED.sub(r"\1-\2", _UNDERSCORED.sub(r"\1.\2", text[:20000])))
     for m in scan(_NAME, text, 200):
         fam = _ALIAS.get(m.group(1).lower(), m.group(1).lower())
         version, size = (m.group(2) or "").lower().lstrip("v"), m.group(7) or ""

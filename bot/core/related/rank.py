@@ -5,13 +5,15 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
+from bot.core.extract.common import rx
 from bot.core.related.doc import Doc
 from bot.core.related.models import Model, best_similarity, model_tokens
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each kind of agreement adds to the lexical similarity (0..1)."""
+    """How much each kind of agreement adds to the lexical similarity (0..1); the defaults are the hand weights of
+    rounds 1-4, DEFAULT the fitted ones."""
 
     lex: float = 1.0
     """The lexical similarity (BM25 share, 0..1)."""
@@ -32,26 +34,38 @@ class Weights:
     """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
     symptom: float = 0.10
     symptom_top: float = 0.04
+    """The same decided symptom, or only its top class (Crash, Hang...)."""
     symptom_clash: float = -0.15
     cause: float = 0.06
     title: float = 0.30
     """Times the idf share of the query's title tokens found anywhere in the candidate."""
     launcher: float = 0.02
     runtime_version: float = 0.02
+    """The same launcher (vllm, ollama...), and its major.minor version."""
     run: float = 0.25
     run_missing: float = -0.10
     """The query's output string (GGGG) is nowhere in the candidate."""
+    value_clash: float = -0.10
+    quant_clash: float = -0.05
+    """Both issues' errors quote names (`'tokenizer'`, `{'c_attn'}`) and share none; both name a quantization, of
+    different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
     duplicate: float = 1.05
     """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
     the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
     duplicate_margin: float = 0.05
-    """...and the runner-up is at least this far below (chosen on batches 1-5 of eval/related for precision; see
-    eval/related/README.md)."""
+    """...and the runner-up is at least this far below."""
 
 
-DEFAULT = Weights()
+DEFAULT = Weights(
+    exact_fp=0.08, near_fp=0.0, error_line=0.2, same_type=0.0, similar_error=0.14, model=0.1, title_model=0.22,
+    support_model=0.35, title_model_clash=-0.27, symptom=0.22, symptom_top=0.13, symptom_clash=-0.19, cause=0.2,
+    title=0.23, launcher=0.06, runtime_version=0.0, run=0.28, run_missing=-0.24, duplicate=0.85, value_clash=-0.22,
+    quant_clash=-0.19)
+"""The weights in use: fitted by eval/related/fit.py (C = 1, rounded, agreement never negative); duplicate_of's rule
+is the one `eval/related/all.py --cv` chooses on batches 1-5 (the most recall at precision >= 0.90; the same choice
+made on four batches is scored on the fifth)."""
 
 
 Reason = tuple[str, str]
@@ -77,6 +91,8 @@ class Related:
     reasons: tuple[Reason, ...]
     state: str = "open"
     title: str = ""
+    clash: bool = False
+    """The two issues disagree on a specific point (quoted names, quantization, symptom): never a duplicate."""
 
     def to_json(self) -> dict:
         """The CLI's shape: {number, score, reasons}."""
@@ -132,6 +148,31 @@ def similar_error(q: Doc, c: Doc, threshold: float) -> str:
     return ""
 
 
+_QUOTED = rx(r"'([^'\n]{2,60})'|\"([^\"\n]{2,60})\"|`([^`\n]{2,60})`")
+"""A name quoted in an error message: 'tokenizer', "qwen2", `rope_scaling`."""
+_QUANT_KIND = rx(r"(?i)^(?:(awq)|(gptq)|(fp8)|(exl2)|(gguf|i?q\d(?:_\w+)?)|"
+                 r"(bnb|bitsandbytes|nf4|load_in_\dbit|\d-?bit))$")
+"""Quantization kinds: AWQ, GPTQ, FP8, EXL2, GGUF (any of its levels), bitsandbytes; Int4 alone says none."""
+_KINDS = ("awq", "gptq", "fp8", "exl2", "gguf", "bnb")
+
+
+def error_values(d: Doc) -> frozenset[str]:
+    """The names an issue's errors quote ('tokenizer', 'qwen2'), lower-cased."""
+    out = set()
+    for e in d.errors[:10]:
+        if "'" not in e and '"' not in e and "`" not in e:
+            continue
+        for m in _QUOTED.finditer(e):
+            out.add(next(g for g in m.groups() if g is not None).strip().lower())
+    return frozenset(out)
+
+
+def quant_kind(v: str) -> str:
+    """The kind of a quantization named in an issue (GPTQ-Int4 -> gptq, Q4_K_M -> gguf), or ""."""
+    m = _QUANT_KIND.match(v.strip().split("-")[0])
+    return next((k for k, g in zip(_KINDS, m.groups()) if g), "") if m else ""
+
+
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """The idf-weighted share of the query title's tokens that the candidate has in any column."""
     qt = set(q.cols.get("title", "").split())
@@ -144,7 +185,7 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
             "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
-            "symptom_clash", "cause", "launcher", "runtime_version")
+            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
 """The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
 
 
@@ -173,8 +214,9 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         f["same_type"] = 1.0
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
-        support = "c_support" in q.cols.get("err", "").split() and "c_support" in c.cols.get("err", "").split()
         central = a is not None and a.family in q.title and a.family in c.title
+        support = central and "c_support" in q.cols.get("err", "").split() and \
+            "c_support" in c.cols.get("err", "").split()
         f["support_model" if support else "title_model" if central else "model"] = sim * _model_rarity(q, b, idf)
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
@@ -193,6 +235,11 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         reasons.append(("output", _run_text(sorted(runs)[0])))
     elif _runs(q) and not _runs(c):
         f["run_missing"] = 1.0
+    if q.errors and c.errors and (qv := error_values(q)) and (cv := error_values(c)) and not qv & cv:
+        f["value_clash"] = 1.0
+    if "quantization" in q.env and "quantization" in c.env and \
+            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])) and qk != ck:
+        f["quant_clash"] = 1.0
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
@@ -230,8 +277,10 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
     for c, lex in cands:
         if c.number == q.number or c.number in hidden:
             continue
-        s, reasons = score_pair(q, c, lex, w, idf)
-        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title))
+        f, reasons = features(q, c, lex, w, idf)
+        s = sum(getattr(w, k) * v for k, v in f.items())
+        clash = any(k.endswith("_clash") for k in f)
+        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash))
     out.sort(key=lambda r: (-r.score, r.number))
     return out[:limit]
 
@@ -246,7 +295,7 @@ def dup_features(ranked: list[Related]) -> dict | None:
         return None
     top = ranked[0]
     return {"score": top.score, "margin": top.score - ranked[1].score if len(ranked) > 1 else top.score,
-            "specific": any(k in SPECIFIC for k, _ in top.reasons)}
+            "specific": any(k in SPECIFIC for k, _ in top.reasons) and not top.clash}
 
 
 def duplicate_of(ranked: list[Related], w: Weights = DEFAULT) -> int | None:

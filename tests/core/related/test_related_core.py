@@ -87,6 +87,33 @@ def test_models_of_other_families_in_both_titles_rank_lower_and_a_missing_output
     assert features(q, no_run, 0.5)[0].get("run_missing") == 1.0
 
 
+def test_errors_quoting_other_names_and_other_quantization_kinds_clash():
+    q = doc_from_text(-1, "SFTTrainer fails", "TypeError: SFTTrainer.__init__() got an unexpected keyword argument "
+                      "'tokenizer'\nwith Qwen2.5-7B-Instruct-AWQ")
+    same = doc_from_text(1, "DPOTrainer fails", "TypeError: DPOTrainer.__init__() got an unexpected keyword argument "
+                         "'tokenizer'\nwith Qwen2.5-7B-Instruct-AWQ")
+    other = doc_from_text(2, "SFTTrainer fails", "TypeError: SFTTrainer.__init__() got an unexpected keyword argument "
+                          "'dataset_text_field'\nwith Qwen2.5-7B-Instruct-GPTQ-Int4")
+    from bot.core.related.rank import features, quant_kind
+    assert "value_clash" not in features(q, same, 0.5)[0]
+    assert features(q, other, 0.5)[0].get("value_clash") == 1.0
+    by = {r.number: r for r in rank(q, [(same, 0.5), (other, 0.5)])}
+    assert by[1].score > by[2].score and by[2].clash and not by[1].clash
+    assert [quant_kind(v) for v in ("GPTQ-Int4", "Q4_K_M", "q8_0", "load_in_4bit", "Int4")] == \
+        ["gptq", "gguf", "gguf", "bnb", ""]
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("glm-4v-9b", "THUDM/glm-4-9b-chat", False),            # the vision model is a variant
+    ("gemma3n", "gemma-3n-E4B-it", True),
+    ("Qwen3-Embedding-0.6B", "Qwen3-Embedding-8B", True),
+    ("Qwen3-8B", "Qwen3-Embedding-8B", False),                # an embedding model is not the chat model
+])
+def test_variants_glued_to_the_version_and_task_variants_are_other_models(a, b, same):
+    sim, _, _ = best_similarity(models(a), models(b))
+    assert (sim == 1.0) == same and sim > 0
+
+
 def test_error_lines_blank_paths_and_keep_the_message():
     (line,) = error_lines("```\nError: llama runner process has terminated: exit status 0xc0000409\n```")
     assert line == "error: llama runner process has terminated: exit status 0xc0000409"
@@ -116,11 +143,12 @@ def test_rank_gives_reasons_never_returns_the_issue_itself_and_hides_refused_lin
 def test_duplicate_of_needs_specific_evidence_a_high_score_and_a_margin():
     err = (("error", "KeyError: 'qwen2'"),)
     a, b = Related(1, 0.8, err), Related(2, 0.5, ())
-    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 1.05
+    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 0.85
     assert duplicate_of([Related(1, 0.8, (("model", "qwen2"),)), b]) is None  # agreement alone never labels
     assert duplicate_of([Related(1, 1.6, ()), b]) is None
     assert duplicate_of([a, Related(2, 0.78, ())]) is None  # the runner-up is too close
     assert duplicate_of([Related(1, 0.6, err), Related(2, 0.5, ())]) is None  # 0.6 + 0.1 is too low
+    assert duplicate_of([Related(1, 0.8, err, clash=True), b]) is None  # the two disagree on a specific point
     assert duplicate_of([Related(1, 0.6, (("output", "GGGG"),))]) == 1  # alone: its whole score is the margin
     a = Related(1, 1.2, ())
     assert shown([a, b, Related(3, 0.9, ()), Related(4, 0.8, ()), Related(5, 0.1, ())]) == [a, Related(3, 0.9, ()),
