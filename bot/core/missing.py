@@ -261,10 +261,6 @@ def _compile(compiler: Compiler, mapping: dict, doc: AskFile, name: str, key: st
         raise RulesError(name, key, str(exc)) from None
 
 
-load_requirements = load_asks
-"""The former name (rules/requirements.yml became rules/asks.yml)."""
-
-
 def _stated(item: str, env: dict, facts: Facts, scan: Scan, req: Requirements) -> bool:
     """True when the issue already gives this item (derived env keys such as a +cu121 tag count; but the derived
     `launcher` env key only says which tool is mentioned, not the command line the item asks for)."""
