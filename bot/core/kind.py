@@ -60,7 +60,6 @@ _BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错
 def issue_kind(facts: Facts) -> Kind:
     """The kind of the issue: an explicit title tag first, then how the title and prose read."""
     title = facts.title.strip()
-    failing = bool(facts.errors) or bool(first(_FAILURE, title)) or any(first(_CODE_ERROR, c) for c in facts.code)
     if first(_BUG_TAG, title):
         return "bug"
     m = first(_TAG, title)
@@ -76,7 +75,7 @@ def issue_kind(facts: Facts) -> Kind:
         return "bug"
     if first(_ASK_FOR, title):  # "Please update the vendored llama.cpp: unknown model architecture 'gemma3'"
         return "feature"
-    if failing:
+    if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):
         return "other"

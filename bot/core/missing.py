@@ -77,7 +77,6 @@ class Requirements(Strict):
     rules: list[AskRule]
     _nodes: dict[str, tuple[Node | None, Node | None]] = PrivateAttr(default_factory=dict)
     """Rule or command id -> its compiled (when, unless); item key -> (stated, None)."""
-    _compiler: Compiler | None = PrivateAttr(default=None)
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
     _gates: dict[str, tuple | None] = PrivateAttr(default_factory=dict)
     """Rule or command id -> (pool, pattern ids) pairs one of which its `when` needs found (None: no cheap test)."""
@@ -213,7 +212,6 @@ def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen:
         req = Requirements(items=doc.items, commands=doc.commands, rules=rules)
     except (ValidationError, ValueError) as exc:
         raise RulesError(name, None, reason(exc)) from None
-    req._compiler = compiler
     for key, it in req.items.items():  # searched in the whole text
         if it.stated:
             req._nodes["item:" + key] = (_compile(compiler, {"match": it.stated, "in": ["whole"]}, doc, name, key),
@@ -259,10 +257,6 @@ def _compile(compiler: Compiler, mapping: dict, doc: AskFile, name: str, key: st
         return compiler.cond(cond_of(mapping), doc.patterns)
     except ValueError as exc:
         raise RulesError(name, key, str(exc)) from None
-
-
-load_requirements = load_asks
-"""The former name (rules/requirements.yml became rules/asks.yml)."""
 
 
 def _stated(item: str, env: dict, facts: Facts, scan: Scan, req: Requirements) -> bool:

@@ -132,9 +132,8 @@ class Decider:
                 break  # the leaf is shallower than the deepest level
             path, probs = name.split(SEP), [*probs, float(m[chosen])]
         top = np.argsort(-p, kind="stable")[:3]
-        # model_construct: these values are built here, of the right types (validation would cost more than the rest)
-        cands = [Candidate.model_construct(path=space.leaves[i].split(SEP), p=round(float(p[i]), 4)) for i in top]
-        return DimResult(p=p, likely=Likely.model_construct(path=path, p=[round(x, 4) for x in probs]), candidates=cands)
+        cands = [Candidate(path=space.leaves[i].split(SEP), p=round(float(p[i]), 4)) for i in top]
+        return DimResult(p=p, likely=Likely(path=path, p=[round(x, 4) for x in probs]), candidates=cands)
 
     def depth(self, dim: str, likely: Likely, mode: str) -> int:
         """How many levels of the likely path clear their thresholds (each level must)."""

@@ -56,18 +56,12 @@ class _AsciiMatch:
         return self._spans[i][1]
 
 
-_UNANCHORED = UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 
 def scan(pattern, text: str, limit: int = MAX_MATCHES) -> Iterator:
     """Up to `limit` non-overlapping matches of an RE2 pattern, matched on the UTF-8 bytes without re2's wrapper."""
-    raw = getattr(pattern, "_regexp", None)
-    if raw is None or _UNANCHORED is None:
-        for n, m in enumerate(pattern.finditer(text)):
-            if n >= limit:
-                return
-            yield m
-        return
+    raw = pattern._regexp
     if not text.isascii():
         yield from _scan_utf8(raw, text, limit)
         return

@@ -113,11 +113,6 @@ DUMP_LINE = rx(
 """A line that starts like a dump tool's `Label: value` line."""
 
 
-def is_dump_line(line: str) -> bool:
-    """True if the line is a `Label: value` line of a known dump tool."""
-    return first(DUMP_LINE, line) is not None
-
-
 def _clean(key: str, value: str) -> str | None:
     """The value as stated, trimmed to what the key needs ("2.1.0+cu121 (True)" -> "2.1.0+cu121")."""
     v = value.strip().strip("`").strip()

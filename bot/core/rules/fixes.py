@@ -95,21 +95,30 @@ class FixIndex:
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
         """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
-        the scan for its current decided paths and kind, the only per-issue state a rule reads that changes)."""
+        the scan: the fixes that read no decided path nor the kind once, the others for the current ones)."""
         key = (self, frozenset(scan.chosen.items()), scan.kind)
         got = scan.memo.get(key)
         if got is None:
-            got = scan.memo[key] = tuple(self._scored(scan))
+            once = scan.memo.get(self)
+            if once is None:
+                todo = self._todo(scan)
+                once = scan.memo[self] = (self._scored(scan, [t for t in todo if not self.fixes[t[0]].decided]),
+                                          [t for t in todo if self.fixes[t[0]].decided])
+            got = scan.memo[key] = tuple(sorted(once[0] + self._scored(scan, once[1])))
         return list(got)
 
-    def _scored(self, scan) -> list[tuple[int, int, int]]:
-        """The work of `scored`: gated candidates, their hits, vetoes (including another stack's fixes), scores."""
+    def _todo(self, scan) -> list[tuple[int, int]]:
+        """The (fix, alternative) pairs that can hold: the ungated ones and those gated on a pattern found."""
         todo = set(self.ungated)
         for pool, table in self.gated.items():
             for pid in scan.found(pool).intersection(table):
                 todo.update(table[pid])
+        return sorted(todo)
+
+    def _scored(self, scan, todo: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """The work of `scored` on candidates: their hits, vetoes (including another stack's fixes), scores."""
         out, vetoed = [], {}
-        for i, j in sorted(todo):
+        for i, j in todo:
             f = self.fixes[i]
             alt = f.alts[j]
             if alt.hit(scan) is None:
@@ -216,22 +225,14 @@ def fill(template: str, env: dict[str, str]) -> str:
 
 def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
     """The warnings whose checks hold for the scanned issue, in file order (a check linked to a fix speaks as it);
-    checked once per scan when no check reads a decided path or the kind (triage asks before and after deciding)."""
-    if any(c.decided for c in checks):
-        return _warnings(scan, checks)
+    a check that reads no decided path nor the kind is checked once per scan (triage asks before and after deciding)."""
     got = scan.memo.get("compat")
     if got is None or got[0] is not checks:
-        got = scan.memo["compat"] = (checks, _warnings(scan, checks))
-    return list(got[1])
+        got = scan.memo["compat"] = (checks, [None if c.decided else c.holds(scan) for c in checks])
+    return [_warning(c.rule, scan.env) for c, held in zip(checks, got[1]) if (c.holds(scan) if held is None else held)]
 
 
-def _warnings(scan, checks: list[Compiled]) -> list[Warning_]:
-    """The work of check_compat."""
-    out = []
-    for c in checks:
-        if c.holds(scan):
-            env = scan.env
-            out.append(Warning_(id=c.rule.fix or c.rule.id, message=fill(c.rule.message, env),
-                                message_zh=fill(c.rule.message_zh, env), url=c.rule.url,
-                                replaces=tuple(c.rule.replaces)))
-    return out
+def _warning(rule: CheckRule, env: dict[str, str]) -> Warning_:
+    """The warning a check gives for an issue's env."""
+    return Warning_(id=rule.fix or rule.id, message=fill(rule.message, env), message_zh=fill(rule.message_zh, env),
+                    url=rule.url, replaces=tuple(rule.replaces))

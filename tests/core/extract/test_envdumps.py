@@ -3,7 +3,8 @@
 import pytest
 
 from bot.core.extract import extract
-from bot.core.extract.envdumps import dump_kind, is_dump_line, parse_dump
+from bot.core.extract.common import first
+from bot.core.extract.envdumps import DUMP_LINE, dump_kind, parse_dump
 from bot.core.extract.segment import Chunk
 from tests.core.extract import samples
 
@@ -99,8 +100,8 @@ def test_spans_point_at_values():
         ("I think python is fine", False),
     ],
 )
-def test_is_dump_line(line, expected):
-    assert is_dump_line(line) is expected
+def test_dump_line(line, expected):
+    assert (first(DUMP_LINE, line) is not None) is expected
 
 
 SGLANG_CHECK_ENV = """Python: 3.11.10 (main, Oct  3 2024, 07:29:13) [GCC 11.2.0]
