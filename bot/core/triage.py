@@ -109,6 +109,12 @@ def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], 
     return out
 
 
+def _setting_up(facts: Facts) -> bool:
+    """True when the failure is a build or a download (a compiler or HTTP error): the taxonomy's two stages,
+    inference and fine-tuning, have not begun, and maintainers read either label as wrong there."""
+    return any(e.kind in ("build", "http") for e in facts.errors)
+
+
 def _supporting(evidence: list[Evidence], path: list[str]) -> list[Evidence]:
     """The evidence for the path, an ancestor of it or a descendant of it (what explains the decision)."""
     name = SEP.join(path)
@@ -270,6 +276,8 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     scan.kind = kind
     bug = kind == "bug"
     labels = (chain if levels == "all" else _pick_levels(chain, preds, taxonomy, levels)) if bug else []
+    if labels and _setting_up(facts):
+        labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]

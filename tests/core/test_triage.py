@@ -271,3 +271,9 @@ def test_warm_up_triages_every_rule_example_and_changes_no_decision(rs):
     examples = sum(len(r.examples.fires) + len(r.examples.not_) for r, _, _ in rs.evidence["stage"].rules)
     assert warm_up(rs) > examples > 0
     assert triage(title, body, rs).to_json() == before
+
+
+def test_a_build_or_download_failure_gets_no_stage_label(rs):
+    d = triage("Compile bug: nvcc fails", "```\ncmake --build build -j\nnvcc fatal : Unsupported gpu architecture "
+               "'compute_120'\n```", rs)
+    assert d.facts.errors and not [c for c in d.labels if c.name.lower().startswith("stage")]
