@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.core.extract import extract
 from bot.core.extract.fingerprint import normalise_message
 from bot.core.related.models import Model, model_tokens, models
-from bot.core.related.text import concepts, error_lines, normalise_title, runs, strip_template, tokens
+from bot.core.related.text import concepts, error_lines, normalise_title, runs, strip_template, token_runs, tokens
 from bot.core.types import Facts
 
 ENV_KEYS = ("launcher", "ollama", "vllm", "llama_cpp", "transformers", "torch", "quantization", "os", "gpu")
@@ -87,7 +87,7 @@ def make_doc(number: int, facts: Facts, *, state: str = "open", symptom: str = "
     lines = [[hashlib.sha1(x.encode("utf-8", "replace")).hexdigest()[:12], x]
              for x in error_lines(facts.title + "\n" + "\n".join(facts.code) + "\n" + prose)]
     err_tokens += ["el_" + h for h, _ in lines]
-    err_tokens += runs(whole) + model_tokens(ms) + concepts(facts.title + "\n" + prose)
+    err_tokens += runs(whole) + token_runs(whole) + model_tokens(ms) + concepts(facts.title + "\n" + prose)
     env = {}
     for k in ENV_KEYS:
         f = facts.env.get(k)

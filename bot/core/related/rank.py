@@ -105,8 +105,10 @@ def _runs(d: Doc) -> set[str]:
 
 
 def _run_text(tok: str) -> str:
-    """The repeated string a run token stands for ("run_g" -> "GGGG")."""
+    """The repeated string a run token stands for ("run_g" -> "GGGG", "run_tok_pad" -> "<pad><pad><pad>")."""
     c = tok[4:]
+    if c.startswith("tok_"):
+        return f"<{c[4:]}>" * 3
     ch = c.upper() if len(c) == 1 else chr(int(c, 16))
     return ch * 4
 

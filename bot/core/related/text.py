@@ -203,6 +203,27 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
+_TOKEN = rx(r"<\|?[A-Za-z][\w]{0,24}\|?>|\[(?:PAD|UNK)\]")
+"""A special token as it leaks into output: <pad>, <unk>, <|im_end|>, <end_of_turn>, [PAD]."""
+
+
+def token_runs(text: str, min_len: int = 3) -> list[str]:
+    """Symptom strings made of one special token repeated (<pad><pad><pad>, <|im_end|> <|im_end|> ...), as tokens
+    like run_tok_pad, run_tok_im_end."""
+    found: set[str] = set()
+    last, end, n = "", -1, 0
+    for m in scan(_TOKEN, text[:MAX_TEXT], 200):
+        tok = m.group(0)
+        if tok == last and not text[end:m.start()].strip():
+            n += 1
+            if n == min_len:
+                found.add("run_tok_" + tok.strip("<>|[]").lower())
+        else:
+            n = 1
+        last, end = tok, m.end()
+    return sorted(found)
+
+
 def _fold(c: str) -> str:
     """A character in its compatibility form when that is one character or one doubled (？ -> ?, ⁇ -> ?)."""
     f = unicodedata.normalize("NFKC", c)

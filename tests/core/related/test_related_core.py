@@ -165,3 +165,13 @@ def test_render_related_is_sanitized_and_translated():
     assert render_related([], "en") == []
     four = [Related(n, 1.0, ()) for n in range(1, 5)]
     assert sum(line.startswith("- #") for line in render_related(four, "en")) == 3
+
+
+def test_runs_of_one_special_token_are_symptom_strings():
+    from bot.core.related.rank import _run_text
+    from bot.core.related.text import token_runs
+
+    found = token_runs("output: <pad><pad><pad><pad> then <|im_end|> <|im_end|>\n<|im_end|>, once <unk>")
+    assert found == ["run_tok_im_end", "run_tok_pad"]
+    assert token_runs("<pad> text <pad> text <pad>") == []  # repeated, but not in a run
+    assert _run_text("run_tok_pad") == "<pad><pad><pad>" and _run_text("run_g") == "GGGG"
