@@ -1,6 +1,5 @@
 """Fitting the decision model: out-of-fold text probabilities, fold-safe priors, weights by penalised maximum
-likelihood (dimension by dimension: symptom, stage, then root cause; the text classifier's block only where it lowers
-the out-of-fold loss), thresholds from out-of-fold probabilities."""
+likelihood (dimension by dimension: symptom, stage, then root cause), thresholds from out-of-fold probabilities."""
 
 from __future__ import annotations
 
@@ -101,37 +100,6 @@ def fit_theta(xs: list[np.ndarray], golds: list[np.ndarray], names: Sequence[str
     return {n: round(float(v), 5) for n, v in zip(names, res.x)}
 
 
-def text_columns(dim: str) -> slice:
-    """The text classifier's columns in a dimension's feature matrix (as feature_names)."""
-    n = DEPTH[dim]
-    return slice(n + 2, 2 * n + 2)
-
-
-def without_text(x: np.ndarray, dim: str) -> np.ndarray:
-    """A feature matrix with the text classifier's columns zeroed."""
-    y = x.copy()
-    y[:, text_columns(dim)] = 0.0
-    return y
-
-
-def held_out_nll(ps: list[np.ndarray], golds: list[np.ndarray]) -> float:
-    """The negative log-likelihood of the gold sets under out-of-fold distributions (rows without gold skipped)."""
-    return -sum(float(np.log(max(p[g].sum(), 1e-12))) for p, g in zip(ps, golds) if len(g))
-
-
-def select_text(xs: list[np.ndarray], golds: list[np.ndarray], dim: str, fold_of: dict[int, int], inner: int,
-                space=None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The feature matrices to fit (the text classifier's columns zeroed unless they lower the out-of-fold negative
-    log-likelihood) and their out-of-fold distributions."""
-    names = feature_names(dim, dim == "root_cause")
-    oof = oof_distributions(xs, golds, names, fold_of, inner, space=space)
-    bare = [without_text(x, dim) for x in xs]
-    if not any(x[:, text_columns(dim)].any() for x in xs):
-        return bare, oof
-    oof_bare = oof_distributions(bare, golds, names, fold_of, inner, space=space)
-    return (bare, oof_bare) if held_out_nll(oof_bare, golds) <= held_out_nll(oof, golds) else (xs, oof)
-
-
 def oof_distributions(xs: list[np.ndarray], golds: list[np.ndarray], names: Sequence[str], fold_of: dict[int, int],
                       inner: int, l2: float | None = None, space=None) -> list[np.ndarray]:
     """Each row's distribution under weights fitted on the other inner folds' rows."""
@@ -198,10 +166,8 @@ def fit_decider(taxonomy, ruleset, rows: list[dict], facts: list[Facts], records
                 golds.append(gold_leaves(dec, labels[i])[dim])
             names = feature_names(dim, dim == "root_cause")
             space = deciders[0].spaces[dim]
-            xs, oof_p[dim] = select_text(xs, golds, dim, fold_of, inner, space)
             theta[mode][dim] = fit_theta(xs, golds, names, space=space)
-            if not any(x[:, text_columns(dim)].any() for x in xs):
-                theta[mode][dim] |= {n: 0.0 for n in names if n.startswith("text")}
+            oof_p[dim] = oof_distributions(xs, golds, names, fold_of, inner, space=space)
         deciders = [Decider(taxonomy, d | {"theta": theta}) for d in fold_docs]
         oof = []
         for i, row in enumerate(rows):

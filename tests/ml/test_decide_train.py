@@ -69,30 +69,3 @@ def test_the_causes_level_one_likelihood_counts_twice_in_its_fit():
     stage_xs = [np.zeros((stage_space.size, len(NAMES))) for _ in range(4)]
     stage_golds = [np.array([i % 2]) for i in range(4)]
     assert fit_theta(stage_xs, stage_golds, NAMES, space=stage_space) == fit_theta(stage_xs, stage_golds, NAMES)
-
-
-def _with_text(informative: bool, n: int = 60):
-    rng = np.random.default_rng(11)
-    xs, golds = [], []
-    for i in range(n):
-        gold = i % 2
-        x = np.zeros((2, len(NAMES)))
-        x[:, 0] = np.log(0.5)  # a flat prior
-        x[gold, 1] = 0.7 if i % 3 else 0.0  # a rule that fires on two rows in three
-        x[:, 3] = np.log(rng.dirichlet([1, 1]))  # text probabilities: noise...
-        if informative:
-            x[gold, 3] += 1.5  # ...or leaning to the gold class
-        xs.append(x)
-        golds.append(np.array([gold]))
-    return xs, golds
-
-
-@pytest.mark.parametrize("informative", [True, False])
-def test_the_text_block_stays_only_where_it_lowers_the_out_of_fold_loss(informative):
-    from bot.ml.decide_train import select_text
-
-    xs, golds = _with_text(informative)
-    kept, oof = select_text(xs, golds, "stage", {i: i % 5 for i in range(len(xs))}, 5)
-    assert any(x[:, 3].any() for x in kept) is informative
-    assert all(x[:, :3] == pytest.approx(k[:, :3]) for x, k in zip(xs, kept))  # only the text columns change
-    assert len(oof) == len(xs) and oof[0].sum() == pytest.approx(1.0)
