@@ -68,12 +68,19 @@ def held_out(rows: list[dict], splits, ruleset, records: Sequence[dict], extra: 
     return out
 
 
+def format_floors(floor: dict[str, float], n: int) -> str:
+    """One line: per level, the ECE a calibrated model would show on these n issues with the same bins."""
+    return (f"ECE of a calibrated model on these {n} issues (same bins; a measured ECE near it is sampling noise): "
+            + ", ".join(f"{name} {v:.3f}" for name, v in floor.items()))
+
+
 def run(rows: list[dict], ruleset, records: Sequence[dict], *, k: int | None = None, by_repo: bool = False,
         extra: Sequence[dict] = (), as_json: bool = False, seed: int = SEED) -> int:
     """Print held-out figures per mode: likely accuracy and ECE, applied accuracy, precision and coverage."""
     import sys
 
     from bot.evaluation import format_decision_table, format_reliability, score, score_likely
+    from bot.ml.ece_floor import floors
 
     rows = [r for r in rows if r.get("labels")]
     splits = by_family(rows) if by_repo else kfold(rows, k or 5, seed)
@@ -83,13 +90,15 @@ def run(rows: list[dict], ruleset, records: Sequence[dict], *, k: int | None = N
     what = "leave one repository family out" if by_repo else f"{k}-fold cross-validation (seed {seed})"
     if as_json:
         print(json.dumps({"split": what, "rows": len(rows), "extra": len(extra),
-                          "reports": {m: {"applied": r["applied"]["levels"], "likely": r["likely"]}
-                                      for m, r in reports.items()}}, sort_keys=True))
+                          "reports": {m: {"applied": r["applied"]["levels"], "likely": r["likely"],
+                                          "ece_floor": floors(r["likely"])} for m, r in reports.items()}},
+                         sort_keys=True))
         return 0
     print(f"{what} over {len(rows)} issues (+{len(extra)} extra training rows); nothing fitted saw the held-out rows\n")
     for m, r in reports.items():
         print(f"== decision model, {'rules + classifier' if m == 'text' else 'rules only'} ==")
         print(format_decision_table(r["applied"], r["likely"]))
+        print(format_floors(floors(r["likely"]), len(rows)))
         print(format_reliability(r["likely"]))
         print()
     return 0

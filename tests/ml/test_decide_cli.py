@@ -63,6 +63,7 @@ def test_eval_held_out_prints_likely_calibration_and_applied_figures(tmp_path, c
     assert set(text["likely"]) >= {"symptom L1", "root cause L1", "stage"}
     assert 0.0 <= text["likely"]["root cause L1"]["ece"] <= 1.0
     assert len(text["likely"]["symptom L1"]["reliability"]) == 10
+    assert set(text["ece_floor"]) == set(text["likely"]) and all(0 <= v <= 0.5 for v in text["ece_floor"].values())
     assert text["likely"]["symptom L1"]["accuracy"] > 0.5  # well-separated synthetic kinds, held out
     assert {"precision", "coverage"} <= set(text["applied"]["root cause L1"])
 
