@@ -43,13 +43,17 @@ def params_b(model: str, table) -> float | None:
 
 
 def bytes_per_param(model: str, quantization: str, runtimes: list[str], table) -> float:
-    """From the stated quantization or the name; the native precision of a table row that gave the size (not of a
-    sized distill that matches it too); Ollama's default 4-bit quant; else 16-bit."""
+    """From the stated quantization or the name; the native precision of the table row the model is (its own size,
+    if the name states one, within 5% of the row's: "R1 671B" is the FP8 checkpoint, "R1-Distill-Qwen-32B" is not);
+    Ollama's default 4-bit quant; else 16-bit."""
     text = f"{quantization} {model}"
     for rx, size in _BYTES:
         if rx.search(text):
             return size
-    row = None if _named_size(model) else next((r for r in table if r.rx.search(model)), None)
+    row = next((r for r in table if r.rx.search(model)), None)
+    named = _named_size(model)
+    if row is not None and named and abs(float(named.group(1)) - row.params) > 0.05 * row.params:
+        row = None  # a sized distill of the family ("R1-Distill-Qwen-32B"), not the checkpoint the row describes
     if row is not None and row.bytes:
         return row.bytes
     return 0.6 if runtimes[:1] == ["ollama"] else 2.0
@@ -66,7 +70,8 @@ def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
 
 
 def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
-    """Derived keys weights_gb and gpus_gb, and weights_exceed_gpus when the weights alone cannot fit."""
+    """Derived keys weights_gb, gpus_gb and weights_bytes (per parameter; below 2 the weights are already quantized
+    or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
     if not model or not gpu:
         return {}
@@ -74,8 +79,9 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     total = gpu_gb(gpu, env.get("gpu_count", ""), tables.gpu_memory_gb)
     if params is None or total is None:
         return {}
-    weights = params * bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
-    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total)}
+    per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
+    weights = params * per
+    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per)}
     if weights > total * MARGIN:
         out["weights_exceed_gpus"] = "true"
     return out

@@ -15,7 +15,7 @@ from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
 from bot.core.render import answers, render_comment, shown_fixes, visible_fixes
-from bot.core.rules.fixes import check_compat
+from bot.core.rules.fixes import already_done, check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import SEP, Taxonomy
@@ -287,6 +287,8 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     advice = None
     if bug and not answered and ruleset.tables is not None:
         advice = error_advice(facts, ruleset.tables.advice, ruleset.tables.advice_not)
+        if advice is not None and already_done(advice, facts.prose):  # "set it, no change": not the answer
+            advice = None
         answered = advice is not None
     decision = Decision(
         symptom=symptom, root_cause=cause, stage=stage, kind=kind,

@@ -21,7 +21,7 @@ def test_parameters_come_from_the_name_or_the_table(model, params):
 @pytest.mark.parametrize(("model", "quant", "runtimes", "size"), [
     ("Qwen2.5-72B-Instruct-AWQ", "", [], 0.55), ("Qwen2.5-7B-Instruct", "GPTQ-Int8", [], 1.05),
     ("Qwen2.5-7B-Instruct", "", [], 2.0), ("qwen2.5:7b", "", ["ollama"], 0.6), ("DeepSeek-V3", "", [], 1.0),
-    ("DeepSeek-R1-Distill-Qwen-32B", "", [], 2.0),
+    ("DeepSeek-R1-Distill-Qwen-32B", "", [], 2.0), ("DeepSeek-R1 671B", "", [], 1.0),  # the FP8 checkpoint itself
 ])
 def test_bytes_per_parameter_follow_the_quantization(model, quant, runtimes, size):
     assert bytes_per_param(model, quant, runtimes, TABLES.model_params) == size
@@ -37,7 +37,7 @@ def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():
 
 def test_only_weights_clearly_over_the_gpus_memory_are_a_finding():
     over = fit({"model": "Qwen2.5-72B-Instruct", "gpu": "2 x RTX 4090", "gpu_count": "2"}, [], TABLES)
-    assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_exceed_gpus": "true"}
+    assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_bytes": "2.0", "weights_exceed_gpus": "true"}
     assert "weights_exceed_gpus" not in fit({"model": "Qwen2.5-72B-Instruct-AWQ", "gpu": "2 x RTX 4090",
                                              "gpu_count": "2"}, [], TABLES)
     assert fit({"model": "Qwen2.5-72B-Instruct"}, [], TABLES) == {}  # no GPU named: nothing to compare

@@ -35,7 +35,8 @@ def test_never_asks_for_what_is_stated():
 
 def test_extracted_error_counts_as_traceback():
     assert "traceback" not in _missing("x", "Crash", errors=[("RuntimeError", "boom")])
-    assert "traceback" in _missing("x", "Crash")
+    assert "traceback" in _missing("it crashes at start", "Crash")
+    assert "traceback" not in _missing("the answers are much worse than the benchmarks", "Crash")  # no error to paste
 
 
 def test_tokenizer_anomaly_needs_tokenizer_stack_and_template():
@@ -54,9 +55,9 @@ def test_a_hang_asks_only_for_a_stack_dump():
 def test_the_runtime_adds_its_version_and_its_own_asks():
     gq = "Incorrect Functionality - Generation Quality Anomaly"
     assert _missing("served", gq, runtimes=["vllm"]) == ["model", "request"]  # the version settles crashes only
-    assert _missing("served", "Crash", runtimes=["vllm"])[:1] == ["traceback"]
-    assert "vllm" in _missing("served", "Crash", runtimes=["vllm"])
-    assert "vllm" not in _missing("served", "Crash", env={"vllm": "0.6.3"}, runtimes=["vllm"])
+    assert _missing("served, it fails", "Crash", runtimes=["vllm"])[:1] == ["traceback"]
+    assert "vllm" in _missing("served, it fails", "Crash", runtimes=["vllm"])
+    assert "vllm" not in _missing("served, it fails", "Crash", env={"vllm": "0.6.3"}, runtimes=["vllm"])
     assert "chat_template" not in _missing("served", gq, runtimes=["vllm"])  # the server applies the template
     assert _missing("it crashes", "Crash", runtimes=["ollama"]) == ["server_log", "ollama"]  # not a traceback
     assert _missing("it answers badly", gq, runtimes=["ollama"]) == ["model", "request"]  # no server log for quality

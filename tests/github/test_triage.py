@@ -45,8 +45,8 @@ async def test_opened_gets_labels_needs_info_and_one_comment(env):
     assert labels_of(fake) == [*OOM_LABELS, "needs-info", *OOM_SUGGESTED]
     [comment] = bot_comments(fake)
     assert comment.body.startswith(MARKER) and "Out of Memory" in comment.body
-    shown = visible_part(comment.body)  # generic OOM advice stays in the details; the GPU is what settles it
-    assert "GPU model" in shown and "PYTORCH_CUDA_ALLOC_CONF" not in shown
+    shown = visible_part(comment.body)  # generic OOM advice stays in the details; the GPU count is what settles it
+    assert "number of GPUs" in shown and "GPU model" not in shown and "PYTORCH_CUDA_ALLOC_CONF" not in shown
     state = await running.server.store.issue_state(REPO, 1)
     assert state.comment_id == comment.id
     assert sorted(state.bot_applied) == sorted([*OOM_LABELS, "needs-info"])

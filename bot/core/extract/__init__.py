@@ -75,6 +75,21 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
 
 
+_MINE = rx(r"(?i)\b(?:I|we)(?:'ve| have| got| use| run| am using| are using)\b|\b(?:my|our)\b|我的|我们的|我有|我用|公司有")
+"""A sentence about the reporter's own hardware ("I have one RTX 4090"), not one quoted ("the blog says an H100")."""
+
+
+def _own_gpu(cands: list[Cand], text: str) -> list[Cand]:
+    """When the prose names several GPUs, those in a sentence about the reporter's own machine, if any."""
+    gpus = [c for c in cands if c.key == "gpu" and c.source == "prose"]
+    if len({c.value for c in gpus}) < 2:
+        return cands
+    mine = [c for c in gpus if first(_MINE, text[max(0, c.span[0] - 60):c.span[0]].rsplit(".", 1)[-1])]
+    if not mine:
+        return cands
+    return [c for c in cands if c.key != "gpu" or c.source != "prose" or c in mine]
+
+
 _CN_NUM = {"一": "1", "单": "1", "两": "2", "二": "2", "双": "2", "三": "3", "四": "4", "六": "6", "八": "8", "十": "10"}
 _COUNT = rx(r"^(\d{1,3}|[一单两二双三四六八十])[ \t]*(?:x|X|\*|×|张|块|卡|台|片)|(?:x|\*|×)[ \t]*(\d{1,3})$|[ \t](\d{1,3})[ \t]*(?:卡|张|块)$")
 
@@ -211,7 +226,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     whole = Chunk.of(body_text, base)
     cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
     cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
-    env = _choose(cands)
+    env = _choose(_own_gpu(cands, text))
     prose = "\n".join(prose_parts)
     _derive(env, prose, code)
     body_prose = _own_lines(prose_parts[1:])

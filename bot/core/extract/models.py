@@ -104,6 +104,9 @@ _RUN = rx(
 """The model a command runs: `ollama run X`, `vllm serve X`, `--model X`, `llama-cli ... -m X`, a Modelfile's FROM."""
 
 
+_WORDS_NOT_MODELS = frozenset({"the", "this", "that", "these", "those", "my", "our", "your", "its", "same", "model",
+                               "models", "it", "them", "one", "any", "all", "both", "again", "fine", "locally"})
+"""Words that follow "running"/"serving" in prose and name no Ollama library model ("running the same GGUF")."""
 _TAG = rx(r"^[a-z][a-z0-9.\-]{2,40}(?::[a-z0-9.\-_]+)?$")
 """An Ollama library model name, with an optional tag."""
 
@@ -124,7 +127,7 @@ def parse_run_models(chunk: Chunk) -> list[Cand]:
             out.append(Cand("model", base, "command", chunk.span(m.end(1) - len(base), m.end(1))))
             continue
         name = clean_model(base)
-        if name is None and ollama and first(_TAG, raw):  # an Ollama library name ("nomic-embed-text")
+        if name is None and ollama and first(_TAG, raw) and raw not in _WORDS_NOT_MODELS:  # "nomic-embed-text"
             name = raw
         hub_id = name is not None and name.count("/") == 1 and any(c.isdigit() for c in name)
         if name is not None and (first(_MODEL, " " + name) or ":" in name or ollama or hub_id):  # not a path
