@@ -12,9 +12,10 @@ a temp cluster of Debian's PostgreSQL (tests/pgcluster.py), durable (fsync and s
 --fast-pg.
 
 Prints per run: acknowledged, lost (acknowledged but never labelled, or its delivery not done: a delivery is marked
-done only once its handler finished, comment included when the core wants one), duplicated comments, ack p50/p99, drain rate (deliveries done per second, from the first send to the
-last done), store operation p50/p99 (from the replicas' firstmile_store_seconds histograms, scraped before each kill
-and at the end) and store operations per delivery by kind, PostgreSQL transactions per delivery, kills.
+done only once its handler finished, comment included when the core wants one), duplicated comments, ack p50/p99,
+drain rate (deliveries done per second, from the first send to the last done), store operation p50/p99 (from the
+replicas' firstmile_store_seconds histograms, scraped before each kill and at the end), store operations per
+delivery by kind, PostgreSQL transactions per delivery, kills.
 """
 
 from __future__ import annotations
@@ -308,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--compare", action="store_true", help="also 1 replica on PostgreSQL and 1 on SQLite, no kills")
     args = p.parse_args(argv)
     print(f"rate {args.rate:g}/s for {args.duration:g} s, fake GitHub {args.latency * 1000:.0f} ms, "
-          f"{args.workers} workers per replica, shape {args.shape}, lease {args.lease:g} s, cpus {os.cpu_count()}, PostgreSQL "
+          f"{args.workers} workers per replica, shape {args.shape}, lease {args.lease:g} s, cpus {os.cpu_count()}, "
+          f"PostgreSQL "
           f"{'fsync off' if args.fast_pg else 'durable'}", flush=True)
     main_run = run(args, args.replicas, "postgres", args.kill_every)
     show(main_run)

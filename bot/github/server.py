@@ -248,11 +248,14 @@ class BotServer:
         started = time.perf_counter()
         ok = await self.store.healthy()
         database = {"backend": self.store.dialect, "ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
-        worker = ("separate" if not self.own_worker else (self.supervisor or self.worker_thread).state
-                  ) if self.role == "web" else "in-process"
+        if self.role != "web":
+            worker = "in-process"
+        else:  # "separate": `serve --role web`, whose workers are other processes
+            worker = (self.supervisor or self.worker_thread).state if self.own_worker else "separate"
         # web: the worker's queue, read from the store
         depth = await self.store.open_count() if self.role == "web" and ok else self.queue.depth()
-        body = {"status": "ok" if ok and worker in ("ok", "in-process", "separate") else "degraded", "version": bot.__version__,
+        up = worker in ("ok", "in-process", "separate")
+        body = {"status": "ok" if ok and up else "degraded", "version": bot.__version__,
                 "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker, "database": database,
                 "replica": self.replica}
         return web.json_response(body, status=200 if ok else 503)

@@ -39,7 +39,8 @@ ADD = ("INSERT INTO deliveries (id, event, action, payload, received_at, issue_k
 """add_delivery for a batch of deliveries: one statement, one commit."""
 
 FINISH = ("UPDATE deliveries d SET status = v.status, last_error = v.error, updated_at = v.now, lease_until = NULL "
-          "FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) AS v(id, status, error, now, owner) "
+          "FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
+          "AS v(id, status, error, now, owner) "
           "WHERE d.id = v.id AND (v.owner IS NULL OR (d.status = 'running' AND d.lease_owner = v.owner)) "
           "RETURNING d.id")
 """finish for a batch of deliveries: one statement, one commit."""
