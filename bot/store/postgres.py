@@ -12,7 +12,6 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from bot.store import base, schema
-from bot.store.groupcommit import GroupCommit
 from bot.store.base import (BUSY_CTE, CLAIMABLE, DELIVERY_COLUMNS, ISSUE_COLUMNS, STATS_SQL, Delivery, IssueState,
                             QueueStats, apply_label_event, issue_from_row, issue_row, queue_stats)
 
@@ -32,18 +31,6 @@ TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, u
         f"r.status = 'running' AND r.installation_id = %(installation)s AND r.id <> %(id)s AND "
         f"(r.lease_until IS NULL OR r.lease_until >= %(now)s)) < %(cap)s) RETURNING {COLUMNS}")
 """claim_next's claim of the candidate, checked again after the advisory lock."""
-
-ADD = ("INSERT INTO deliveries (id, event, action, payload, received_at, issue_key, installation_id) "
-       "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::bigint[]) "
-       "ON CONFLICT (id) DO NOTHING RETURNING id")
-"""add_delivery for a batch of deliveries: one statement, one commit."""
-
-FINISH = ("UPDATE deliveries d SET status = v.status, last_error = v.error, updated_at = v.now, lease_until = NULL "
-          "FROM unnest(%s::text[], %s::text[], %s::text[], %s::float8[], %s::text[]) "
-          "AS v(id, status, error, now, owner) "
-          "WHERE d.id = v.id AND (v.owner IS NULL OR (d.status = 'running' AND d.lease_owner = v.owner)) "
-          "RETURNING d.id")
-"""finish for a batch of deliveries: one statement, one commit."""
 
 
 def claim_lock(issue: str | None, installation: int | None, per_installation: int) -> str | None:
@@ -90,9 +77,6 @@ class PostgresStore:
     def __init__(self, pool: AsyncConnectionPool):
         self.pool = pool
         self.migrated: list[str] = []
-        self._add = GroupCommit(self._add_batch)
-        self._finish = GroupCommit(self._finish_batch)
-        """Acknowledgements and outcomes that arrive together share one statement and one commit (WAL flush)."""
 
     @classmethod
     async def open(cls, database_url: str, *, migrate: bool = True, min_size: int = 2,
@@ -127,18 +111,11 @@ class PostgresStore:
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
                            received_at: float, *, issue_key: str | None = None,
                            installation_id: int | None = None) -> bool:
-        """Record a new pending delivery; False if this delivery id was seen before (group-committed with the
-        deliveries that arrive while the previous insert is in flight)."""
-        return await self._add((delivery_id, event, action, payload, received_at, issue_key, installation_id))
-
-    async def _add_batch(self, rows: list[tuple]) -> list[bool]:
-        """Insert the rows in one statement; for each, whether it was new (a repeated id: only its first)."""
-        inserted = {r[0] for r in await self._all(ADD, tuple(list(col) for col in zip(*rows)))}
-        out = []
-        for row in rows:
-            out.append(row[0] in inserted)
-            inserted.discard(row[0])
-        return out
+        """Record a new pending delivery; False if this delivery id was seen before."""
+        return await self._count(
+            "INSERT INTO deliveries (id, event, action, payload, received_at, issue_key, installation_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+            (delivery_id, event, action, payload, received_at, issue_key, installation_id)) == 1
 
     async def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int = 0
                          ) -> Delivery | None:
@@ -194,17 +171,13 @@ class PostgresStore:
         return Delivery(*row) if row else None
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
-        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim
-        (group-committed with the outcomes that arrive while the previous one is written)."""
-        return await self._finish((delivery_id, "failed" if error is not None else "done", error, now, owner))
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
+        return await self._count(
+            "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
+            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
+             "owner": owner}) == 1
 
-    async def _finish_batch(self, rows: list[tuple]) -> list[bool]:
-        """Record the outcomes in one statement; for each, whether its row changed (one id twice: one at a time, in
-        order, as separate calls would)."""
-        if len({row[0] for row in rows}) < len(rows):
-            return [(await self._finish_batch([row]))[0] for row in rows]
-        changed = {r[0] for r in await self._all(FINISH, tuple(list(col) for col in zip(*rows)))}
-        return [row[0] in changed for row in rows]
 
     async def release(self, delivery_id: str, owner: str | None = None) -> None:
         """Put a running delivery back to pending (shutdown interrupted it); with an owner, only its own claim."""
