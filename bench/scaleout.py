@@ -112,17 +112,28 @@ async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
     return out
 
 
-def op_percentiles(histograms: list[dict]) -> tuple[float, float, int]:
-    """p50 and p99 (the bucket bound reached, seconds) over every op of every scraped histogram, and the count."""
+def op_percentiles(histograms: list[dict], only: str | None = None) -> tuple[float, float, int]:
+    """p50 and p99 (the bucket bound reached, seconds) over every op (or `only` that one) of every scraped histogram,
+    and the count."""
     totals: dict[float, float] = {}
     for h in histograms:
-        for (_op, le), n in h.items():
-            totals[le] = totals.get(le, 0.0) + n
+        for (op, le), n in h.items():
+            if only is None or op == only:
+                totals[le] = totals.get(le, 0.0) + n
     if not totals:
         return 0.0, 0.0, 0
     count = totals[max(totals)]
     bound = lambda q: next(le for le in sorted(totals) if totals[le] >= q * count)  # noqa: E731
     return bound(0.5), bound(0.99), int(count)
+
+
+async def loop_lag(lags: list[float], until: float, every: float = 0.01) -> None:
+    """How late this (the sender's) event loop wakes from a short sleep: the part of the measured ack latency that is
+    the sender waiting for CPU, not the replica answering."""
+    while time.monotonic() < until:
+        t = time.perf_counter()
+        await asyncio.sleep(every)
+        lags.append(time.perf_counter() - t - every)
 
 
 async def send_all(replicas: list[Replica], count: int, rate: float) -> tuple[list[float], set[int], float, int]:
@@ -220,7 +231,10 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             histograms: list[dict] = []
             until = time.monotonic() + args.duration
             kill = asyncio.create_task(killer(replicas, kill_every, until, histograms)) if kill_every else None
+            lags: list[float] = []
+            lagging = asyncio.create_task(loop_lag(lags, until))
             latencies, acked, start, refused = await send_all(replicas, count, args.rate)
+            await lagging
             kills = await kill if kill else 0
             await asyncio.gather(*(wait_ready(r) for r in replicas))
             end = time.monotonic() + args.timeout
@@ -230,10 +244,10 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
                 await asyncio.sleep(0.25)
             finished = time.time()
             histograms += [await scrape(r) for r in replicas]
-            return latencies, acked, start, refused, kills, finished, histograms
+            return latencies, acked, start, refused, kills, finished, histograms, lags
 
         try:
-            latencies, acked, start, refused, kills, finished, histograms = asyncio.run(scenario())
+            latencies, acked, start, refused, kills, finished, histograms, lags = asyncio.run(scenario())
             done_ids = _done_ids(backend, database_url)
             done = len(done_ids)
         finally:
@@ -252,7 +266,9 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             "duplicated": sum(1 for k in comments.values() if k > 1), "ack_p50": percentile(ms, 50),
             "ack_p99": percentile(ms, 99), "drain": done / max(finished - start, 1e-9), "op_p50": p50 * 1000,
             "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused,
-            "per_op": op_counts(histograms), "xacts": xacts}
+            "per_op": op_counts(histograms), "xacts": xacts,
+            "insert_p99": op_percentiles(histograms, "add_delivery")[1] * 1000,
+            "lag_p99": percentile([x * 1000 for x in lags], 99)}
 
 
 def _done_ids(backend: str, url: str) -> set[str]:
@@ -288,6 +304,8 @@ def show(r: dict) -> None:
           f"refused connections {r['refused']}", flush=True)
     per = max(r["done"], 1)
     kinds = ", ".join(f"{op} {n / per:.2f}" for op, n in sorted(r["per_op"].items(), key=lambda kv: -kv[1]))
+    print(f"  ack's own insert (add_delivery) p99 <= {r['insert_p99']:g} ms; sender's event loop late by "
+          f"p99 {r['lag_p99']:.1f} ms", flush=True)
     print(f"  store ops per delivery {sum(r['per_op'].values()) / per:.2f} ({kinds})"
           + (f"; PostgreSQL transactions per delivery {r['xacts'] / per:.2f}" if r["xacts"] else ""), flush=True)
 
