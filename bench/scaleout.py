@@ -40,6 +40,7 @@ from ingest import issue_payload, paced, percentile, spawn_fake  # noqa: E402
 
 from tests import pgcluster  # noqa: E402
 from tests.fakegithub import APP_ID, SECRET, headers, rsa_pair  # noqa: E402
+from tests.reliability.test_crash_subprocess import wait_healthy  # noqa: E402
 
 BUCKET = re.compile(r'^firstmile_store_seconds_bucket\{le="([^"]+)",op="([^"]+)"\} ([0-9.e+]+)$', re.M)
 
@@ -81,19 +82,8 @@ class Replica:
 
 async def wait_ready(replica: Replica, timeout: float = 60) -> None:
     """Until /healthz of each of its processes answers 200."""
-    end = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        for url in replica.urls:
-            while time.monotonic() < end:
-                try:
-                    async with http.get(url + "/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-            else:
-                raise SystemExit(f"replica {replica.index} did not start; see {replica.log}")
+    for url, proc in zip(replica.urls, replica.procs):
+        await wait_healthy(url, proc, timeout)
 
 
 async def scrape(replica: Replica) -> dict[tuple[str, float], float]:

@@ -15,16 +15,15 @@ import aiohttp
 import pytest
 
 from bot.core.render import MARKER
-from tests.fakegithub import APP_ID, SECRET, headers
+from tests.fakegithub import SECRET, headers
 from tests.pgcluster import free_port
 from tests.reliability.test_crash_subprocess import wait_healthy
-from tests.reliability.test_faults import ISSUES, REPO, opened
-from tests.reliability.test_replicas import rows
+from tests.reliability.test_faults import REPO, opened
+from tests.reliability.test_replicas import rows, slow_setup
 
 pytest.importorskip("bot.github.triage", reason="needs the triage router")
 
 COUNT = 60
-LEASE = 2.0
 
 
 def serve(role: str, env: dict[str, str], log_path) -> subprocess.Popen:
@@ -44,15 +43,7 @@ def stop(proc: subprocess.Popen) -> None:
 async def test_web_acknowledges_alone_a_worker_drains_and_a_killed_worker_loses_nothing(
         fake_github, app_keys, tmp_path, pg_cluster):
     db = f"roles{os.getpid()}"
-    pg_cluster.psql(f"CREATE DATABASE {db}")
-    for n in range(1, COUNT + 1):
-        title, body = ISSUES[n % len(ISSUES)]
-        fake_github.add_issue(REPO, n, title=title, body=body)
-    fake_github.latency = 0.3  # work piles up behind a slow GitHub, so the kill interrupts some
-    env = os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": app_keys[0], "WEBHOOK_SECRET": SECRET,
-                        "GITHUB_API_URL": fake_github.url, "DATABASE_URL": pg_cluster.url(db), "LOG_LEVEL": "WARNING",
-                        "WORKERS": "8", "GITHUB_TIMEOUT": "5", "GITHUB_RETRY_SECONDS": "30",
-                        "LEASE_SECONDS": str(LEASE), "INSTALLATION_CONCURRENCY": "0"}
+    env = slow_setup(fake_github, app_keys, pg_cluster, db, COUNT)
     web_env, worker_env = env | {"PORT": str(free_port())}, env | {"PORT": str(free_port())}
     web_url, worker_url = (f"http://127.0.0.1:{e['PORT']}" for e in (web_env, worker_env))
     web = serve("web", web_env, tmp_path / "web.log")
