@@ -124,12 +124,10 @@ class BotServer:
                                owner=self.replica)
         if self.role != "web":
             await self.queue.start()
-        elif not self.own_worker:
-            pass
-        elif s.worker == "thread":
+        elif self.own_worker and s.worker == "thread":
             self.worker_thread = WorkerThread(s, self.metrics)
             await self.worker_thread.start()
-        else:
+        elif self.own_worker:
             await self.start_worker()
         log.info("firstmile %s (%s) ready as %s against %s", bot.__version__, self.role, self.bot_login,
                  s.github_api_url)
@@ -392,15 +390,14 @@ def create_app(settings: Settings, router: Router | None = None, *, insecure_no_
     return app
 
 
-ROLES = ("all", "web", "worker")
-"""`serve --role`: "all" acknowledges and handles (how, WORKER says); "web" only acknowledges into the database;
-"worker" only handles what the database holds, at a lower OS priority, answering /healthz and /metrics."""
 WORKER_NICE = 5
 """How much lower a worker process runs than the web process, so that acknowledgements come first."""
 
 
 def run(settings: Settings, *, insecure_no_secret: bool = False, role: str = "all", **kwargs: Any) -> None:
-    """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals)."""
+    """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals). `role`:
+    "all" acknowledges and handles (WORKER says how); "web" only acknowledges into the database; "worker" only
+    handles what the database holds, at a lower OS priority, answering /healthz and /metrics."""
     if role == "worker":
         os.nice(WORKER_NICE)
     shape = role if role != "all" else "all" if settings.worker == "inline" else "web"
