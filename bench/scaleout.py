@@ -11,9 +11,11 @@ gets SIGKILL and is restarted at once on its port; its claims are taken over aft
 a temp cluster of Debian's PostgreSQL (tests/pgcluster.py), durable (fsync and synchronous commit on) unless
 --fast-pg.
 
-Prints per run: acknowledged, lost (acknowledged but never labelled and commented), duplicated comments, ack p50/p99,
+Prints per run: acknowledged, lost (acknowledged but never labelled, or its delivery not done: a delivery is marked
+done only once its handler finished, comment included when the core wants one), duplicated comments, ack p50/p99,
 drain rate (deliveries done per second, from the first send to the last done), store operation p50/p99 (from the
-replicas' firstmile_store_seconds histograms, scraped before each kill and at the end), kills.
+replicas' firstmile_store_seconds histograms, scraped before each kill and at the end), store operations per
+delivery by kind, PostgreSQL transactions per delivery, kills.
 """
 
 from __future__ import annotations
@@ -38,67 +40,90 @@ from ingest import issue_payload, paced, percentile, spawn_fake  # noqa: E402
 
 from tests import pgcluster  # noqa: E402
 from tests.fakegithub import APP_ID, SECRET, headers, rsa_pair  # noqa: E402
+from tests.reliability.test_crash_subprocess import wait_healthy  # noqa: E402
 
 BUCKET = re.compile(r'^firstmile_store_seconds_bucket\{le="([^"]+)",op="([^"]+)"\} ([0-9.e+]+)$', re.M)
 
 
 class Replica:
-    """One `firstmile serve` process on a fixed port; restartable."""
+    """One replica on fixed ports, restartable: one `firstmile serve` process (--shape all), or a `serve --role web`
+    process and a `serve --role worker` process (--shape split); `urls[0]` takes the webhooks."""
 
-    def __init__(self, index: int, env: dict[str, str], log: Path):
-        self.index, self.port = index, pgcluster.free_port()
-        self.env, self.log = env | {"PORT": str(self.port)}, log
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
+    def __init__(self, index: int, env: dict[str, str], log: Path, shape: str = "all"):
+        self.index, self.log = index, log
+        self.roles = ["all"] if shape == "all" else ["web", "worker"]
+        self.envs = [env | {"PORT": str(pgcluster.free_port())} for _ in self.roles]
+        self.urls = [f"http://127.0.0.1:{e['PORT']}" for e in self.envs]
+        self.url = self.urls[0]
+        self.procs: list[subprocess.Popen] = []
 
     def start(self) -> None:
-        """Start the server process."""
+        """Start the server process(es)."""
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=self.env, stdout=out,
-                                         stderr=out)
+            self.procs = [subprocess.Popen([sys.executable, "-m", "bot", "serve", *(["--role", role] if role != "all"
+                                                                             else [])], env=env, stdout=out,
+                                           stderr=out) for role, env in zip(self.roles, self.envs)]
 
-    def alive(self) -> bool:
-        """Whether the process runs."""
-        return self.proc is not None and self.proc.poll() is None
+    def kill(self) -> None:
+        """SIGKILL every process of the replica (the host or pod is gone) and reap them."""
+        for proc in self.procs:
+            proc.send_signal(signal.SIGKILL)
+        for proc in self.procs:
+            proc.wait(10)
+
+    def stop(self) -> None:
+        """SIGTERM (drain) and wait."""
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.procs:
+            proc.wait(30)
 
 
 async def wait_ready(replica: Replica, timeout: float = 60) -> None:
-    """Until /healthz answers 200."""
-    end = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < end:
-            try:
-                async with http.get(replica.url + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"replica {replica.index} did not start; see {replica.log}")
+    """Until /healthz of each of its processes answers 200."""
+    for url, proc in zip(replica.urls, replica.procs):
+        await wait_healthy(url, proc, timeout)
 
 
 async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
-    """The replica's store-operation histogram: (op, bucket bound) -> cumulative count; empty if it is down."""
-    try:
-        async with aiohttp.ClientSession() as http, http.get(replica.url + "/metrics",
-                                                             timeout=aiohttp.ClientTimeout(total=5)) as resp:
-            text = await resp.text()
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        return {}
-    return {(op, float(le)): float(n) for le, op, n in BUCKET.findall(text)}
+    """The replica's store-operation histograms summed over its processes: (op, bucket bound) -> cumulative count;
+    empty for a process that is down."""
+    out: dict[tuple[str, float], float] = {}
+    for url in replica.urls:
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
+                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                text = await resp.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue
+        for le, op, n in BUCKET.findall(text):
+            out[(op, float(le))] = out.get((op, float(le)), 0.0) + float(n)
+    return out
 
 
-def op_percentiles(histograms: list[dict]) -> tuple[float, float, int]:
-    """p50 and p99 (the bucket bound reached, seconds) over every op of every scraped histogram, and the count."""
+def op_percentiles(histograms: list[dict], only: str | None = None) -> tuple[float, float, int]:
+    """p50 and p99 (the bucket bound reached, seconds) over every op (or `only` that one) of every scraped histogram,
+    and the count."""
     totals: dict[float, float] = {}
     for h in histograms:
-        for (_op, le), n in h.items():
-            totals[le] = totals.get(le, 0.0) + n
+        for (op, le), n in h.items():
+            if only is None or op == only:
+                totals[le] = totals.get(le, 0.0) + n
     if not totals:
         return 0.0, 0.0, 0
     count = totals[max(totals)]
     bound = lambda q: next(le for le in sorted(totals) if totals[le] >= q * count)  # noqa: E731
     return bound(0.5), bound(0.99), int(count)
+
+
+async def loop_lag(lags: list[float], until: float, every: float = 0.01) -> None:
+    """How late this (the sender's) event loop wakes from a short sleep: the part of the measured ack latency that is
+    the sender waiting for CPU, not the replica answering."""
+    while time.monotonic() < until:
+        t = time.perf_counter()
+        await asyncio.sleep(every)
+        lags.append(time.perf_counter() - t - every)
 
 
 async def send_all(replicas: list[Replica], count: int, rate: float) -> tuple[list[float], set[int], float, int]:
@@ -140,11 +165,26 @@ async def killer(replicas: list[Replica], every: float, until: float, histograms
         await asyncio.sleep(every)
         victim = replicas[kills % len(replicas)]
         histograms.append(await scrape(victim))  # its figures die with it
-        victim.proc.send_signal(signal.SIGKILL)
-        victim.proc.wait(10)
+        victim.kill()
         kills += 1
         victim.start()
     return kills
+
+
+def op_counts(histograms: list[dict]) -> dict[str, int]:
+    """How many store operations of each kind the scraped histograms counted."""
+    out: dict[str, int] = {}
+    for h in histograms:
+        for (op, le), n in h.items():
+            if le == float("inf"):
+                out[op] = out.get(op, 0) + int(n)
+    return out
+
+
+def transactions(cluster, db: str) -> int:
+    """Transactions PostgreSQL counted in the run's database (each is at least one round trip; a write is one
+    commit, one WAL flush)."""
+    return int(cluster.psql(f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{db}'"))
 
 
 def done_count(url: str) -> int:
@@ -172,7 +212,7 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
                             "GITHUB_API_URL": api_url, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
                             "WORKERS": str(args.workers), "LEASE_SECONDS": str(args.lease),
                             "INSTALLATION_CONCURRENCY": "0", "QUEUE_SIZE": "1000"}
-        replicas = [Replica(i, env, Path(tmp) / f"replica{i}.log") for i in range(replicas_n)]
+        replicas = [Replica(i, env, Path(tmp) / f"replica{i}.log", args.shape) for i in range(replicas_n)]
         for r in replicas:
             r.start()
 
@@ -181,7 +221,10 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             histograms: list[dict] = []
             until = time.monotonic() + args.duration
             kill = asyncio.create_task(killer(replicas, kill_every, until, histograms)) if kill_every else None
+            lags: list[float] = []
+            lagging = asyncio.create_task(loop_lag(lags, until))
             latencies, acked, start, refused = await send_all(replicas, count, args.rate)
+            await lagging
             kills = await kill if kill else 0
             await asyncio.gather(*(wait_ready(r) for r in replicas))
             end = time.monotonic() + args.timeout
@@ -191,16 +234,16 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
                 await asyncio.sleep(0.25)
             finished = time.time()
             histograms += [await scrape(r) for r in replicas]
-            return latencies, acked, start, refused, kills, finished, histograms
+            return latencies, acked, start, refused, kills, finished, histograms, lags
 
         try:
-            latencies, acked, start, refused, kills, finished, histograms = asyncio.run(scenario())
-            done = _done(backend, database_url)
+            latencies, acked, start, refused, kills, finished, histograms, lags = asyncio.run(scenario())
+            done_ids = _done_ids(backend, database_url)
+            done = len(done_ids)
         finally:
             for r in replicas:
-                if r.alive():
-                    r.proc.send_signal(signal.SIGTERM)
-                    r.proc.wait(30)
+                r.stop()
+            xacts = transactions(cluster, db) if cluster is not None else 0
             fake.send("stop")
             labelled, comments, _violations = fake.recv()
             fake_proc.join(10)
@@ -209,10 +252,27 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
     ms = [x * 1000 for x in latencies]
     p50, p99, ops = op_percentiles(histograms)
     return {"backend": backend, "replicas": replicas_n, "count": count, "acked": len(acked), "done": done,
-            "lost": sum(1 for n in acked if n not in labelled or comments.get(n, 0) == 0),
+            "lost": sum(1 for n in acked if n not in labelled or f"scale-{n}" not in done_ids),
             "duplicated": sum(1 for k in comments.values() if k > 1), "ack_p50": percentile(ms, 50),
             "ack_p99": percentile(ms, 99), "drain": done / max(finished - start, 1e-9), "op_p50": p50 * 1000,
-            "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused}
+            "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused,
+            "per_op": op_counts(histograms), "xacts": xacts,
+            "insert_p99": op_percentiles(histograms, "add_delivery")[1] * 1000,
+            "lag_p99": percentile([x * 1000 for x in lags], 99)}
+
+
+def _done_ids(backend: str, url: str) -> set[str]:
+    """The ids of the deliveries done in the run's database."""
+    sql = "SELECT id FROM deliveries WHERE status = 'done'"
+    if backend == "postgres":
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return {r[0] for r in conn.execute(sql)}
+    import sqlite3
+
+    with sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=10) as conn:
+        return {r[0] for r in conn.execute(sql)}
 
 
 def _done(backend: str, url: str) -> int:
@@ -232,6 +292,12 @@ def show(r: dict) -> None:
           f"ack ms p50 {r['ack_p50']:.1f} p99 {r['ack_p99']:.1f}  drain {r['drain']:.1f}/s  "
           f"store op ms p50 <= {r['op_p50']:g} p99 <= {r['op_p99']:g} ({r['ops']} ops)  "
           f"refused connections {r['refused']}", flush=True)
+    per = max(r["done"], 1)
+    kinds = ", ".join(f"{op} {n / per:.2f}" for op, n in sorted(r["per_op"].items(), key=lambda kv: -kv[1]))
+    print(f"  ack's own insert (add_delivery) p99 <= {r['insert_p99']:g} ms; sender's event loop late by "
+          f"p99 {r['lag_p99']:.1f} ms", flush=True)
+    print(f"  store ops per delivery {sum(r['per_op'].values()) / per:.2f} ({kinds})"
+          + (f"; PostgreSQL transactions per delivery {r['xacts'] / per:.2f}" if r["xacts"] else ""), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,10 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lease", type=float, default=5, help="LEASE_SECONDS")
     p.add_argument("--timeout", type=float, default=1200, help="seconds to wait for the backlog to drain")
     p.add_argument("--fast-pg", action="store_true", help="PostgreSQL without fsync or synchronous commit")
+    p.add_argument("--shape", choices=("all", "split"), default="all",
+                   help="a replica is one `serve` process (all), or `serve --role web` + `serve --role worker`")
     p.add_argument("--compare", action="store_true", help="also 1 replica on PostgreSQL and 1 on SQLite, no kills")
     args = p.parse_args(argv)
     print(f"rate {args.rate:g}/s for {args.duration:g} s, fake GitHub {args.latency * 1000:.0f} ms, "
-          f"{args.workers} workers per replica, lease {args.lease:g} s, cpus {os.cpu_count()}, PostgreSQL "
+          f"{args.workers} workers per replica, shape {args.shape}, lease {args.lease:g} s, cpus {os.cpu_count()}, "
+          f"PostgreSQL "
           f"{'fsync off' if args.fast_pg else 'durable'}", flush=True)
     main_run = run(args, args.replicas, "postgres", args.kill_every)
     show(main_run)

@@ -13,7 +13,7 @@ from bot.core.commands import reads, required_permission
 from bot.core.overrides import RANK, Context, Plan, decide_all
 from bot.core.taxonomy import DIMENSIONS, SEP
 from bot.core.triage import triage
-from bot.github import labels, records, related
+from bot.github import labels, records, related, repoconfig
 from bot.github.writer import IssueWriter
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ async def decide_comment(gh: Any, ctx: Any, setup: Any, cmds: list, where: dict,
                          comment: dict) -> tuple[Plan, dict]:
     """Gather what the decide step needs (role, repo labels, the bot's decision); the Plan and that decision."""
     config, ruleset = setup.config, setup.ruleset
-    taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+    taxonomy = repoconfig.taxonomy(ctx, setup)
     full, number = f"{where['owner']}/{where['repo']}", where["number"]
     needs = max((RANK[required_permission(c)] for c in cmds), default=0)
     permission = await permission_of(gh, where, login) if needs else "none"
@@ -118,7 +118,7 @@ async def apply(gh: Any, ctx: Any, setup: Any, plan: Plan, decision: dict, where
     writer = IssueWriter(gh, ctx, where["owner"], where["repo"], number)
     if plan.add_labels:
         config = setup.config
-        taxonomy = setup.ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+        taxonomy = repoconfig.taxonomy(ctx, setup)
         known = labels.specs(taxonomy, config.needs_info_label) | related.LABEL_SPEC
         await writer.ensure(plan.add_labels, known, create=config.create_labels)
         await writer.add_labels(list(plan.add_labels))

@@ -45,6 +45,18 @@ class ConfigCache:
         self.good: LRUCache = LRUCache(maxsize=maxsize)
 
 
+def taxonomy(ctx: Any, setup: RepoSetup) -> Any:
+    """The setup's taxonomy under the repo's label names and prefix; relabelling copies every node, so the result is
+    kept per server, keyed by what it is made from."""
+    config, source = setup.config, setup.ruleset.taxonomy
+    cache = ctx.caches.setdefault("relabelled", LRUCache(maxsize=256))
+    key = (id(source), tuple(sorted(config.labels.rename.items())), config.labels.prefix)
+    hit = cache.get(key)
+    if hit is None or hit[0] is not source:  # the id of a taxonomy since collected
+        hit = cache[key] = (source, source.relabel(config.labels.rename or None, config.labels.prefix))
+    return hit[1]
+
+
 def cache_of(ctx: Any) -> ConfigCache:
     """The server's config cache (created on first use)."""
     return ctx.caches.setdefault("repoconfig", ConfigCache())

@@ -53,9 +53,12 @@ class BotServer:
     """The running shell: store, queue, GitHub session and auth, shared by the routes and the workers."""
 
     def __init__(self, settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False,
-                 role: str = "all", metrics: Metrics | None = None):
+                 role: str = "all", metrics: Metrics | None = None, own_worker: bool = True):
         self.settings, self.router, self.role = settings, router, role
         """"all": ack and handle in this process; "web": only verify, store and ack; "worker": only handle."""
+        self.own_worker = own_worker
+        """Role "web": start the worker (WORKER=thread or process) here; False for `serve --role web`, whose
+        deliveries are handled by separate `serve --role worker` processes on the same database."""
         self.secret = None if insecure_no_secret else settings.secret()
         if self.secret is None and not insecure_no_secret:
             raise ValueError("WEBHOOK_SECRET: required (or pass --insecure-no-secret for local experiments)")
@@ -121,10 +124,10 @@ class BotServer:
                                owner=self.replica)
         if self.role != "web":
             await self.queue.start()
-        elif s.worker == "thread":
+        elif self.own_worker and s.worker == "thread":
             self.worker_thread = WorkerThread(s, self.metrics)
             await self.worker_thread.start()
-        else:
+        elif self.own_worker:
             await self.start_worker()
         log.info("firstmile %s (%s) ready as %s against %s", bot.__version__, self.role, self.bot_login,
                  s.github_api_url)
@@ -243,10 +246,14 @@ class BotServer:
         started = time.perf_counter()
         ok = await self.store.healthy()
         database = {"backend": self.store.dialect, "ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
-        worker = (self.supervisor or self.worker_thread).state if self.role == "web" else "in-process"
+        if self.role != "web":
+            worker = "in-process"
+        else:  # "separate": `serve --role web`, whose workers are other processes
+            worker = (self.supervisor or self.worker_thread).state if self.own_worker else "separate"
         # web: the worker's queue, read from the store
         depth = await self.store.open_count() if self.role == "web" and ok else self.queue.depth()
-        body = {"status": "ok" if ok and worker in ("ok", "in-process") else "degraded", "version": bot.__version__,
+        up = worker in ("ok", "in-process", "separate")
+        body = {"status": "ok" if ok and up else "degraded", "version": bot.__version__,
                 "queue_depth": depth, "store": "ok" if ok else "error", "worker": worker, "database": database,
                 "replica": self.replica}
         return web.json_response(body, status=200 if ok else 503)
@@ -360,14 +367,17 @@ class WorkerThread:
 SERVER_KEY: web.AppKey[BotServer] = web.AppKey("firstmile", BotServer)
 
 
-def create_app(settings: Settings, router: Router | None = None, *,
-               insecure_no_secret: bool = False, role: str = "all") -> web.Application:
-    """The aiohttp application; start-up and shutdown run through its cleanup context."""
-    server = BotServer(settings, router, insecure_no_secret=insecure_no_secret, role=role)
+def create_app(settings: Settings, router: Router | None = None, *, insecure_no_secret: bool = False,
+               role: str = "all", own_worker: bool = True) -> web.Application:
+    """The aiohttp application; start-up and shutdown run through its cleanup context (role "worker": no webhook
+    route, only /healthz and /metrics)."""
+    server = BotServer(settings, router, insecure_no_secret=insecure_no_secret or role == "worker", role=role,
+                       own_worker=own_worker)
     app = web.Application(client_max_size=settings.max_body_bytes + 1)
     app[SERVER_KEY] = server
-    app.router.add_post("/webhook", server.on_webhook)
-    app.router.add_post("/", server.on_webhook)
+    if role != "worker":
+        app.router.add_post("/webhook", server.on_webhook)
+        app.router.add_post("/", server.on_webhook)
     app.router.add_get("/healthz", server.on_healthz)
     app.router.add_get("/metrics", server.on_metrics)
 
@@ -380,10 +390,18 @@ def create_app(settings: Settings, router: Router | None = None, *,
     return app
 
 
-def run(settings: Settings, *, insecure_no_secret: bool = False, **kwargs: Any) -> None:
-    """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals)."""
-    role = "all" if settings.worker == "inline" else "web"
-    app = create_app(settings, insecure_no_secret=insecure_no_secret, role=role)
+WORKER_NICE = 5
+"""How much lower a worker process runs than the web process, so that acknowledgements come first."""
+
+
+def run(settings: Settings, *, insecure_no_secret: bool = False, role: str = "all", **kwargs: Any) -> None:
+    """Serve until SIGTERM/SIGINT, then stop accepting and drain (aiohttp's run_app handles the signals). `role`:
+    "all" acknowledges and handles (WORKER says how); "web" only acknowledges into the database; "worker" only
+    handles what the database holds, at a lower OS priority, answering /healthz and /metrics."""
+    if role == "worker":
+        os.nice(WORKER_NICE)
+    shape = role if role != "all" else "all" if settings.worker == "inline" else "web"
+    app = create_app(settings, insecure_no_secret=insecure_no_secret, role=shape, own_worker=role == "all")
     app.on_startup.append(_freeze)  # runs after the server (and its worker thread) started
     web.run_app(app, host=settings.host, port=settings.port, print=None, **kwargs)
 
@@ -402,7 +420,7 @@ def work(settings: Settings, parent: int) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
-    os.nice(5)  # acknowledgements in the web process come first
+    os.nice(WORKER_NICE)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_work(settings))
 

@@ -11,13 +11,14 @@ from typing import Any
 from gidgethub import BadRequest, GitHubException, routing, sansio
 
 from bot.core import actions
+from bot.core.commands.plan import StoredOverride
 from bot.core.decide.repo import repo_counts
 from bot.core.reconcile import LabelPlan, label_request_body
 from bot.core.repoconfig import RepoConfig, has_skip_label
 from bot.core.ruleset import RuleSet
 from bot.core.taxonomy import DIMENSIONS
 from bot.core.triage import triage
-from bot.github import labels, records, related, repoconfig, sticky
+from bot.github import labels, related, repoconfig, sticky
 from bot.github.client import GitHubUnavailable
 from bot.github.writer import IssueWriter
 from bot.store import IssueState
@@ -38,11 +39,6 @@ def decider_for(ruleset: RuleSet) -> Any:
     except ImportError:
         return None
     return load_decider(ruleset.taxonomy)
-
-
-async def _repo_counts(ctx: Any, key: str) -> dict[str, dict[str, float]]:
-    """This repository's stored maintainer corrections per dimension and node: they shift its priors at once."""
-    return repo_counts(r for r in await ctx.store.export_overrides() if r.get("repo") == key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,12 +185,12 @@ def _remember(state: IssueState, comment: dict) -> None:
     state.comments = [*kept, {"id": comment["id"], "body": body}][-MAX_COMMENTS:]
 
 
-async def _latest_overrides(ctx: Any, key: str, number: int) -> dict[str, records.StoredOverride]:
-    """The latest human override per taxonomy dimension."""
-    out: dict[str, records.StoredOverride] = {}
-    for record in await records.overrides(ctx, key, number):
-        if record.dimension in DIMENSIONS:
-            out[record.dimension] = record
+def _latest_overrides(rows: list[dict], number: int) -> dict[str, StoredOverride]:
+    """The latest human override per taxonomy dimension of one issue, from its repository's override rows."""
+    out: dict[str, StoredOverride] = {}
+    for row in rows:
+        if row["number"] == number and row["dimension"] in DIMENSIONS:
+            out[row["dimension"]] = StoredOverride.model_validate({**row["record"], "dimension": row["dimension"]})
     return out
 
 
@@ -203,8 +199,8 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
     """Triage, then apply labels and the comment as the mode allows, and remember what was done."""
     config, ruleset = setup.config, setup.ruleset
     text = "\n\n".join([issue.get("body") or "", *(c["body"] for c in state.comments)])
-    overrides = await _latest_overrides(ctx, state.repo, state.number)
-    counts = await _repo_counts(ctx, state.repo)
+    rows = await ctx.store.repo_overrides(state.repo)  # one read: this issue's overrides and the repo's corrections
+    overrides, counts = _latest_overrides(rows, state.number), repo_counts(rows)
     decision = await asyncio.to_thread(
         triage, issue.get("title") or "", text, ruleset, language=config.language, classifier=ctx.classifier,
         label_names=config.labels.rename or None, label_prefix=config.labels.prefix,
@@ -224,7 +220,7 @@ async def _act(gh: Any, ctx: Any, owner: str, repo: str, issue: dict, state: Iss
         log.info("%s: no failure recognised; left alone", where)  # feature requests, docs, questions...
         await ctx.store.save_issue_state(state, time.time())
         return
-    taxonomy = ruleset.taxonomy.relabel(config.labels.rename or None, config.labels.prefix)
+    taxonomy = repoconfig.taxonomy(ctx, setup)
     plan = actions.plan_issue_labels(decision, _label_names(issue), state.bot_applied, state.human_added,
                                      state.human_removed, config, taxonomy, set(overrides))
     if found is not None:

@@ -111,6 +111,9 @@ class Store(Protocol):
     async def export_overrides(self) -> list[dict]:
         """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
 
+    async def repo_overrides(self, repo: str) -> list[dict]:
+        """A repository's overrides as {repo, number, dimension, record}, oldest first (one read per triage)."""
+
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""
 

@@ -33,6 +33,15 @@ TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, u
 """claim_next's claim of the candidate, checked again after the advisory lock."""
 
 
+def claim_lock(issue: str | None, installation: int | None, per_installation: int) -> str | None:
+    """The advisory lock a claim takes before its re-check: its installation's when a cap counts that installation's
+    claims (an issue belongs to one installation, so this orders its issue's claims too), else its issue's: without a
+    cap, claims of different issues never conflict and must not queue behind one installation-wide lock."""
+    if installation is not None and per_installation > 0:
+        return f"i{installation}"
+    return f"k{issue}" if issue is not None else None
+
+
 def conninfo(database_url: str) -> str:
     """The libpq connection string for a DATABASE_URL (`postgres://` and `postgresql+driver://` accepted)."""
     rest = database_url.split("://", 1)[1]
@@ -113,8 +122,8 @@ class PostgresStore:
         """Claim the oldest delivery that may run now (see Store.claim_next), in one short transaction.
 
         The row is picked with FOR UPDATE SKIP LOCKED, so replicas never wait on each other's candidates; then an
-        advisory lock on its installation (else its issue) orders claims that could conflict, and the UPDATE checks
-        again, seeing every claim committed meanwhile, that its issue is free and the installation under its cap."""
+        advisory lock (see claim_lock) orders claims that could conflict, and the UPDATE checks again, seeing every
+        claim committed meanwhile, that its issue is free and the installation under its cap."""
         params = {"now": now, "owner": owner, "until": now + lease_seconds, "cap": per_installation}
         async with self.pool.connection() as conn:
             for _ in range(3):  # a candidate that lost the race: the next one
@@ -127,7 +136,7 @@ class PostgresStore:
                         await conn.execute("COMMIT")
                         return None
                     params |= {"id": cand[0], "issue": cand[1], "installation": cand[2]}
-                    key = f"i{cand[2]}" if cand[2] is not None else f"k{cand[1]}" if cand[1] is not None else None
+                    key = claim_lock(cand[1], cand[2], per_installation)
                     if key is not None:
                         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 17))", (key,))
                     taken = await conn.execute(TAKE, params)
@@ -168,6 +177,7 @@ class PostgresStore:
             "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
              "owner": owner}) == 1
+
 
     async def release(self, delivery_id: str, owner: str | None = None) -> None:
         """Put a running delivery back to pending (shutdown interrupted it); with an owner, only its own claim."""
@@ -231,6 +241,11 @@ class PostgresStore:
         rows = await self._all("SELECT repo, number, dimension, record, title, body, at FROM overrides ORDER BY id")
         return [{"repo": r[0], "number": r[1], "dimension": r[2], "record": json.loads(r[3]), "title": r[4],
                  "body": r[5], "at": r[6]} for r in rows]
+
+    async def repo_overrides(self, repo: str) -> list[dict]:
+        """A repository's overrides as {repo, number, dimension, record}, oldest first."""
+        rows = await self._all("SELECT number, dimension, record FROM overrides WHERE repo = %s ORDER BY id", (repo,))
+        return [{"repo": repo, "number": r[0], "dimension": r[1], "record": json.loads(r[2])} for r in rows]
 
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""

@@ -224,6 +224,12 @@ class SQLiteOps:
                  "record": json.loads(r["record"]), "title": r["title"], "body": r["body"], "at": r["at"]}
                 for r in rows]
 
+    def repo_overrides(self, repo: str) -> list[dict]:
+        """A repository's overrides, oldest first."""
+        rows = self.conn.execute("SELECT number, dimension, record FROM overrides WHERE repo = ? ORDER BY id", (repo,))
+        return [{"repo": repo, "number": r["number"], "dimension": r["dimension"], "record": json.loads(r["record"])}
+                for r in rows]
+
     def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None."""
         row = self.conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = ? AND number = ?",
@@ -402,6 +408,10 @@ class SQLiteStore:
     async def export_overrides(self) -> list[dict]:
         """Every override as {repo, number, dimension, record, title, body, at}, oldest first."""
         return await self._do("export_overrides")
+
+    async def repo_overrides(self, repo: str) -> list[dict]:
+        """A repository's overrides as {repo, number, dimension, record}, oldest first."""
+        return await self._do("repo_overrides", repo)
 
     async def issue_state(self, repo: str, number: int) -> IssueState | None:
         """The remembered state of an issue, or None if the bot never handled it."""

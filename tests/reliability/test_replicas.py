@@ -32,6 +32,20 @@ def edited(number: int) -> dict:
     return payload("issues.edited", issue=issue)
 
 
+def slow_setup(fake_github, app_keys, pg_cluster, db: str, count: int) -> dict[str, str]:
+    """A new database, issues 1..count on a fake GitHub slow enough that work piles up (so a kill interrupts some),
+    and the environment of a server on them."""
+    pg_cluster.psql(f"CREATE DATABASE {db}")
+    for n in range(1, count + 1):
+        title, body = ISSUES[n % len(ISSUES)]
+        fake_github.add_issue(REPO, n, title=title, body=body)
+    fake_github.latency = 0.3
+    return os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": app_keys[0], "WEBHOOK_SECRET": SECRET,
+                         "GITHUB_API_URL": fake_github.url, "DATABASE_URL": pg_cluster.url(db), "LOG_LEVEL": "WARNING",
+                         "WORKERS": "8", "GITHUB_TIMEOUT": "5", "GITHUB_RETRY_SECONDS": "30",
+                         "LEASE_SECONDS": str(LEASE), "INSTALLATION_CONCURRENCY": "0"}
+
+
 def rows(cluster, db: str) -> dict[str, tuple[str, int, str]]:
     """delivery id -> (status, attempts, lease owner), read with psql."""
     out = cluster.psql("SELECT id, status, attempts, COALESCE(lease_owner, '') FROM deliveries", db)
@@ -41,15 +55,7 @@ def rows(cluster, db: str) -> dict[str, tuple[str, int, str]]:
 async def test_a_replica_killed_mid_work_loses_nothing_and_no_issue_gets_two_comments(
         fake_github, app_keys, tmp_path, pg_cluster):
     db = f"replicas{os.getpid()}"
-    pg_cluster.psql(f"CREATE DATABASE {db}")
-    for n in range(1, COUNT + 1):
-        title, body = ISSUES[n % len(ISSUES)]
-        fake_github.add_issue(REPO, n, title=title, body=body)
-    fake_github.latency = 0.3  # work piles up behind a slow GitHub, so the kill interrupts some
-    base = os.environ | {"APP_ID": APP_ID, "PRIVATE_KEY": app_keys[0], "WEBHOOK_SECRET": SECRET,
-                         "GITHUB_API_URL": fake_github.url, "DATABASE_URL": pg_cluster.url(db), "LOG_LEVEL": "WARNING",
-                         "WORKERS": "8", "GITHUB_TIMEOUT": "5", "GITHUB_RETRY_SECONDS": "30",
-                         "LEASE_SECONDS": str(LEASE), "INSTALLATION_CONCURRENCY": "0"}
+    base = slow_setup(fake_github, app_keys, pg_cluster, db, COUNT)
     envs = [base | {"PORT": str(free_port())} for _ in range(2)]
     urls = [f"http://127.0.0.1:{env['PORT']}" for env in envs]
     procs = [serve(env, tmp_path / f"replica{i}.log") for i, env in enumerate(envs)]

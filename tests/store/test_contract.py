@@ -21,6 +21,29 @@ async def test_duplicate_delivery_ids_are_refused(store):
     assert await store.get("nope") is None
 
 
+async def test_deliveries_added_together_each_get_their_own_answer(store):
+    assert await store.add_delivery("old", "issues", "opened", "{}", 0.5) is True
+    names = ["a", "b", "old", "c", "a", "d"]
+    got = await asyncio.gather(*(store.add_delivery(n, "issues", "opened", f'{{"n": "{n}"}}', 1.0 + i)
+                                 for i, n in enumerate(names)))
+    assert got == [True, True, False, True, False, True]  # a repeated id is new once, whatever batch it falls in
+    assert (await store.get("a")).payload == '{"n": "a"}' and (await store.get("old")).payload == "{}"
+    assert await store.open_ids(10) == ["old", "a", "b", "c", "d"]
+
+
+async def test_outcomes_recorded_together_each_honour_their_claim(store):
+    for name in ("x", "y", "z"):
+        await store.add_delivery(name, "issues", "opened", "{}", 1.0)
+    for _ in range(3):
+        assert await store.claim_next("me", 2.0, 30.0) is not None
+    await store.release("z", owner="me")
+    got = await asyncio.gather(store.finish("x", 3.0, owner="me"), store.finish("y", 3.0, error="E", owner="me"),
+                               store.finish("z", 3.0, owner="me"), store.finish("x", 3.0, owner="other"))
+    assert got == [True, True, False, False]
+    assert [(await store.get(n)).status for n in ("x", "y", "z")] == ["done", "failed", "pending"]
+    assert (await store.get("y")).last_error == "E"
+
+
 async def test_claim_finish_and_release(store):
     await store.add_delivery("d", "issues", "opened", "{}", 1.0)
     claimed = await store.claim("d", 2.0)
@@ -166,6 +189,10 @@ async def test_overrides_are_kept_per_issue_oldest_first(store):
     assert [(r["repo"], r["number"], r["dimension"], r["at"]) for r in rows] == [
         ("o/r", 1, "symptom", 1.0), ("o/r", 2, "stage", 2.0), ("o/r", 1, "root_cause", 3.0)]
     assert rows[1]["title"] == "t2" and rows[1]["body"] == "b2 中文" and rows[1]["record"]["after"] == ["Inference"]
+    mine = await store.repo_overrides("o/r")
+    assert [(r["repo"], r["number"], r["dimension"], r["record"]["after"]) for r in mine] == [
+        ("o/r", 1, "symptom", ["Hang"]), ("o/r", 2, "stage", ["Inference"]), ("o/r", 1, "root_cause", ["Env"])]
+    assert await store.repo_overrides("x/y") == [] and await store.repo_overrides("O/R") == []
 
 
 async def test_migrations_are_recorded_and_reopening_applies_none(store_url):

@@ -122,3 +122,28 @@ async def test_sigterm_on_postgresql_finishes_what_runs_and_leaves_the_rest_for_
     await stopping
     assert started == ["d0"] and await store.counts() == {"done": 1, "pending": 3}
     await store.close()
+
+
+@pytest.mark.parametrize("cap", [0, 2])
+async def test_claims_racing_from_many_replicas_never_run_two_deliveries_of_one_issue(pg_url, cap):
+    stores = [await open_store(pg_url) for _ in range(4)]
+    for i in range(12):  # three issues of one installation, four deliveries each
+        await stores[0].add_delivery(f"d{i}", "issues", "opened", "{}", float(i), issue_key=f"o/r#{i % 3}",
+                                     installation_id=7)
+    rounds = []
+    for _ in range(20):  # 16 claims racing from 4 replicas; what a round took is then finished
+        got = await asyncio.gather(*(s.claim_next(f"r{k}", 100.0, 30.0, cap) for k, s in enumerate(stores)
+                                     for _ in range(4)))
+        taken = [d.id for d in got if d is not None]
+        if not taken:
+            break
+        rounds.append(taken)
+        for d in taken:
+            assert await stores[0].finish(d, 101.0) is True
+    counts = await stores[0].counts()
+    for s in stores:
+        await s.close()
+    for taken in rounds:
+        assert len({int(d[1:]) % 3 for d in taken}) == len(taken) <= (cap or 3)  # one per issue; the cap holds
+    assert sorted(d for taken in rounds for d in taken) == sorted(f"d{i}" for i in range(12))  # each once
+    assert counts == {"done": 12}
