@@ -10,6 +10,7 @@ from bot.core.kind import issue_kind
     ("Can I run Qwen2.5-72B on a 12 GB card?", "I have a 3060.", "question"),
     ("How to set max_model_len?", "I want longer prompts.", "question"),
     ("请问如何在4090上部署", "谢谢", "question"),
+    ("R1-Distill-Qwen-32B 能在单张 4090 上跑吗？用哪种量化比较好", "手上只有一张 4090。", "question"),
     ("[Usage]: how to use LoRA adapters", "Is it supported with tp=2?", "question"),
     ("Please support DeepSeek-V3 in lmdeploy", "It is a new MoE model.", "feature"),
     ("[Feature]: support for Qwen3", "x", "feature"),
