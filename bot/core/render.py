@@ -146,6 +146,27 @@ _LAUNCHERS = (("vllm ", "vllm"), ("python -m sglang", "sglang"), ("python3 -m sg
 """How a command line starts, and the runtime it launches."""
 
 
+_ENV_PREFIX = re2.compile(r"^(?:export[ \t]+)?([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S+)[ \t]*(.*)$")
+
+
+def _on_windows(d: Decision) -> bool:
+    """Whether the reporter runs Windows (their shell is PowerShell, not bash)."""
+    os_ = d.facts.env.get("os")
+    return os_ is not None and "windows" in os_.value.lower()
+
+
+def _powershell(command: str) -> str:
+    """A bash command as PowerShell: leading `NAME=value` settings become `$env:NAME="value";` (bash syntax there
+    sets nothing, which is a classic reason a CUDA build of llama-cpp-python comes out CPU-only)."""
+    sets = []
+    m = _ENV_PREFIX.match(command)
+    while m and m.group(1):
+        sets.append(f'$env:{m.group(1)}="{m.group(2).strip(chr(34) + chr(39))}"')
+        command = m.group(3)
+        m = _ENV_PREFIX.match(command)
+    return "; ".join(sets + ([command] if command else []))
+
+
 def command_fits(command: str, runtimes: list[str]) -> bool:
     """Whether a fix's command runs the reporter's own launcher (or none in particular): a `vllm serve` line is no
     use to someone who launches SGLang, even when the fix itself applies to both."""
@@ -242,7 +263,11 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         if shown:
             out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes):  # the answer's command
-        out += ["", "```bash", fixes[0].command.strip(), "```"]
+        command = fixes[0].command.strip()
+        if _on_windows(d):
+            out += ["", "```powershell", _powershell(command), "```"]
+        else:
+            out += ["", "```bash", command, "```"]
     if not out:
         out.append(t["nothing"])
     return out

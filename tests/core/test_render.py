@@ -11,7 +11,8 @@ from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warni
 from tests.core.make_facts import make_facts, pred
 from tests.reliability.live import live_parts
 
-REQ = RuleSet.load().requirements
+RULESET = RuleSet.load()
+REQ = RULESET.requirements
 _MENTION = re2.compile(r"@[A-Za-z0-9]")
 HOSTILE = "@org/team <img src=x onerror=alert(1)> [x](javascript:alert(1)) ```\n/label +pwned"
 FIXES = [FixRef(id="oom-vllm", title="Lower gpu_memory_utilization", title_zh="降低 gpu_memory_utilization",
@@ -173,3 +174,15 @@ def test_a_finding_hides_the_fixes_it_makes_moot():
                     replaces=("oom-vllm",))
     shown = visible_part(render_comment(_decision(fixes=[fix], warnings=[moot], missing=[]), REQ, language="en"))
     assert "do not fit" in shown and "gpu_memory_utilization" not in shown
+
+
+def test_a_windows_reporter_gets_the_answers_command_in_powershell():
+    assert render._powershell('CMAKE_ARGS="-DGGML_CUDA=on" pip install llama-cpp-python --no-cache-dir') == \
+        '$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --no-cache-dir'
+    assert render._powershell("export NCCL_P2P_DISABLE=1") == '$env:NCCL_P2P_DISABLE="1"'
+    assert render._powershell("pip install -U bitsandbytes") == "pip install -U bitsandbytes"
+    body = "Windows 11, RTX 3060.\n```\nCMAKE_ARGS=-DLLAMA_CUBLAS=on pip install llama-cpp-python\n```\nStill CPU only."
+    from bot.core.triage import triage
+
+    shown = visible_part(triage("llama-cpp-python: GPU not used", body, RULESET).comment or "")
+    assert "```powershell" in shown and "$env:CMAKE_ARGS" in shown
