@@ -155,6 +155,18 @@ def _on_windows(d: Decision) -> bool:
     return os_ is not None and "windows" in os_.value.lower()
 
 
+_UNIX_ONLY = re2.compile(r"\|\s*(?:ba)?sh\b|\bsudo\b|\bsystemctl\b|\bjournalctl\b|\bapt(?:-get)?\b")
+
+
+def _fits_setup(command: str, d: Decision) -> bool:
+    """Whether the command runs on the reporter's machine as they use it: no Linux-only command for Windows, and no
+    llama-cpp-python install for someone who builds llama.cpp itself (a build number, no llama-cpp-python version)."""
+    if _on_windows(d) and _UNIX_ONLY.search(command):
+        return False
+    env = d.facts.env
+    return not ("llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env)
+
+
 def _powershell(command: str) -> str:
     """A bash command as PowerShell: leading `NAME=value` settings become `$env:NAME="value";` (bash syntax there
     sets nothing, which is a classic reason a CUDA build of llama-cpp-python comes out CPU-only)."""
@@ -262,7 +274,8 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         shown = plan[:MAX_VISIBLE_COMMANDS]
         if shown:
             out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
-    elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes):  # the answer's command
+    elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
+            fixes[0].command, d):  # the answer's command
         command = fixes[0].command.strip()
         if _on_windows(d):
             out += ["", "```powershell", _powershell(command), "```"]

@@ -186,3 +186,15 @@ def test_a_windows_reporter_gets_the_answers_command_in_powershell():
 
     shown = visible_part(triage("llama-cpp-python: GPU not used", body, RULESET).comment or "")
     assert "```powershell" in shown and "$env:CMAKE_ARGS" in shown
+
+
+def test_no_linux_only_command_for_windows_and_no_llama_cpp_python_install_for_a_llama_cpp_build():
+    from bot.core.triage import triage
+
+    win = triage("Can't pull qwen3", "Windows 11.\n```\nError: pull model manifest: 412: The model you are attempting to "
+                 "pull requires a newer version of Ollama.\n```", RULESET)
+    assert "install.sh" not in visible_part(win.comment or "")
+    build = triage("unknown model architecture: 'qwen3moe'", "version: 4589 (a1b2c3d4)\nbuilt with cc 13.2 for x86_64\n"
+                   "```\n./llama-cli -m Qwen3-30B-A3B-Q4_K_M.gguf\nllama_model_load: error loading model: unknown model "
+                   "architecture: 'qwen3moe'\n```", RULESET)
+    assert "pip install" not in visible_part(build.comment or "")

@@ -82,6 +82,18 @@ class FixIndex:
                     self.ungated.append((i, j))
         self.families = frozenset(type_key(g.family) for f in fixes if (g := getattr(f.rule, "gate", None)) and g.family)
 
+    def other_models(self, best: dict[int, int], model: str) -> list[int]:
+        """Family gates for another model than the one the issue runs, when a gate for that one matched too: for a
+        `Qwen2.5-VL-7B` the Qwen2.5-VL gate, not the Qwen2-VL one a working model's mention also fired (the longest
+        family that begins the model's name wins)."""
+        name = _ALNUM.sub("", model.rsplit("/", 1)[-1].lower().removeprefix("meta-"))
+        fams = {k: type_key(g.family) for k in best if (g := getattr(self.fixes[k].rule, "gate", None)) and g.family}
+        mine = [f for f in fams.values() if name and name.startswith(f)]
+        if not mine:
+            return []
+        top = max(mine, key=len)
+        return [k for k, f in fams.items() if f != top]
+
     def other_family(self, rule, scan) -> bool:
         """True for a family gate when the error names the model type of another family it knows: `KeyError:
         'qwen3'` is a Qwen3 gate's case, not a Qwen2 gate's, whatever other models the issue mentions."""
@@ -137,6 +149,8 @@ class FixIndex:
             if score > best.get(i, 0):
                 best[i] = score
         text = scan.facts.text
+        for k in self.other_models(best, scan.env.get("model", "")):
+            del best[k]
         done = {k for k in best if already_done(self.fixes[k].rule.command, text)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
@@ -147,12 +161,13 @@ class FixIndex:
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"])"
                           r"([A-Za-z][A-Za-z0-9_]*)")
+_ALNUM = re2.compile(r"[^a-z0-9]")
 _TYPE_SUFFIX = re2.compile(r"(?:for(?:causallm|conditionalgeneration)|model|config)$")
 
 
 def type_key(name: str) -> str:
     """A model type or architecture class as one key: `Qwen2_5_VLForConditionalGeneration` and `qwen2_5_vl` agree."""
-    return _TYPE_SUFFIX.sub("", name.lower().replace("_", ""))
+    return _TYPE_SUFFIX.sub("", _ALNUM.sub("", name.lower()))
 
 
 def named_types(errors) -> frozenset[str]:

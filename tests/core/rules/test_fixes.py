@@ -50,3 +50,11 @@ def test_a_gate_of_another_family_than_the_one_the_error_names_is_ruled_out():
                "last):\n  File \"run.py\", line 5, in <module>\nKeyError: 'qwen3'\n```\ntransformers 4.46.3", rs)
     ids = [f.id for f in d.fixes]
     assert "gate-qwen3-transformers" in ids and "gate-qwen2-transformers" not in ids
+
+
+def test_of_two_family_gates_the_one_for_the_model_the_issue_runs_wins():
+    rs = RuleSet.load()
+    d = triage("Qwen2.5-VL on lmdeploy fails", "Qwen2-VL works fine. `lmdeploy serve api_server Qwen/Qwen2.5-VL-7B-Instruct`:\n"
+               "```\nRuntimeError: Can not found rewrite for architectures: ['Qwen2_5_VLForConditionalGeneration']\n```", rs)
+    ids = [f.id for f in d.fixes]
+    assert "gate-qwen2_5_vl-lmdeploy" in ids and "gate-qwen2_vl-lmdeploy" not in ids
