@@ -155,6 +155,7 @@ def _on_windows(d: Decision) -> bool:
     return os_ is not None and "windows" in os_.value.lower()
 
 
+_GREP = re2.compile(r'\|\s*grep -iE (\"[^\"]*\")')
 _UNIX_ONLY = re2.compile(r"\|\s*(?:ba)?sh\b|\bsudo\b|\bsystemctl\b|\bjournalctl\b|\bapt(?:-get)?\b")
 
 
@@ -273,7 +274,11 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         out += ["", line] if out else [line]
         shown = plan[:MAX_VISIBLE_COMMANDS]
         if shown:
-            out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
+            if _on_windows(d):  # PowerShell has no grep, and journalctl or apt do not exist there
+                cmds = [_GREP.sub(r'| Select-String -Pattern \1', c) for c, _ in shown if not _UNIX_ONLY.search(c)]
+                out += ["", "```powershell", *cmds, "```"] if cmds else []
+            else:
+                out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
             fixes[0].command, d):  # the answer's command
         command = fixes[0].command.strip()

@@ -198,3 +198,13 @@ def test_no_linux_only_command_for_windows_and_no_llama_cpp_python_install_for_a
                    "```\n./llama-cli -m Qwen3-30B-A3B-Q4_K_M.gguf\nllama_model_load: error loading model: unknown model "
                    "architecture: 'qwen3moe'\n```", RULESET)
     assert "pip install" not in visible_part(build.comment or "")
+
+
+def test_a_windows_reporter_is_asked_with_powershell_commands():
+    from bot.core.triage import triage
+
+    d = triage("flash_attn import fails", "Windows 11. torch 2.5.1+cu124, Python 3.11.\n```\nTraceback (most recent call "
+               "last):\n  File \"x.py\", line 1\nImportError: DLL load failed while importing flash_attn_2_cuda: The "
+               "specified module could not be found.\n```", RULESET)
+    shown = visible_part(d.comment or "")
+    assert "```powershell" in shown and "Select-String" in shown and "grep" not in shown
