@@ -8,6 +8,7 @@ import re2
 from bot.core import sanitize as s
 from bot.core.missing import MAX_ASKED, Requirements, failing_imports
 from bot.core.related.render import render_related
+from bot.core.rules.env import os_family
 from bot.core.types import Decision, Prediction
 
 MARKER = "<!-- firstmile:triage -->"
@@ -149,21 +150,23 @@ _LAUNCHERS = (("vllm ", "vllm"), ("python -m sglang", "sglang"), ("python3 -m sg
 _ENV_PREFIX = re2.compile(r"^(?:export[ \t]+)?([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S+)[ \t]*(.*)$")
 
 
-def _on_windows(d: Decision) -> bool:
-    """Whether the reporter runs Windows (their shell is PowerShell, not bash)."""
-    os_ = d.facts.env.get("os")
-    return os_ is not None and "windows" in os_.value.lower()
-
-
 _GREP = re2.compile(r'\|\s*grep -iE (\"[^\"]*\")')
 _UNIX_ONLY = re2.compile(r"\|\s*(?:ba)?sh\b|\bsudo\b|\bsystemctl\b|\bjournalctl\b|\bapt(?:-get)?\b")
 
 
+def _shell_block(commands: list[str], d: Decision) -> list[str]:
+    """The commands as a code block for the reporter's shell: bash, or on Windows PowerShell (settings as `$env:`,
+    grep as Select-String, Linux-only commands left out); nothing when no command is left."""
+    os_ = d.facts.env.get("os")
+    if os_ is None or os_family(os_.value) != "windows":
+        return ["", "```bash", *commands, "```"] if commands else []
+    shown = [_powershell(_GREP.sub(r"| Select-String -Pattern \1", c)) for c in commands if not _UNIX_ONLY.search(c)]
+    return ["", "```powershell", *shown, "```"] if shown else []
+
+
 def _fits_setup(command: str, d: Decision) -> bool:
-    """Whether the command runs on the reporter's machine as they use it: no Linux-only command for Windows, and no
-    llama-cpp-python install for someone who builds llama.cpp itself (a build number, no llama-cpp-python version)."""
-    if _on_windows(d) and _UNIX_ONLY.search(command):
-        return False
+    """Whether the command installs what the reporter runs: no llama-cpp-python install for someone who builds
+    llama.cpp itself (a build number, no llama-cpp-python version)."""
     env = d.facts.env
     return not ("llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env)
 
@@ -272,20 +275,10 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         # 1 harmful); the likely paths stay in the details
         line = t["ask_err"].format(err=err, items=names) if err else t["ask_title"].format(items=names)
         out += ["", line] if out else [line]
-        shown = plan[:MAX_VISIBLE_COMMANDS]
-        if shown:
-            if _on_windows(d):  # PowerShell has no grep, and journalctl or apt do not exist there
-                cmds = [_GREP.sub(r'| Select-String -Pattern \1', c) for c, _ in shown if not _UNIX_ONLY.search(c)]
-                out += ["", "```powershell", *cmds, "```"] if cmds else []
-            else:
-                out += ["", "```bash", *(cmd for cmd, _ in shown), "```"]
+        out += _shell_block([cmd for cmd, _ in plan[:MAX_VISIBLE_COMMANDS]], d)
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
             fixes[0].command, d):  # the answer's command
-        command = fixes[0].command.strip()
-        if _on_windows(d):
-            out += ["", "```powershell", _powershell(command), "```"]
-        else:
-            out += ["", "```bash", command, "```"]
+        out += _shell_block([fixes[0].command.strip()], d)
     if not out:
         out.append(t["nothing"])
     return out

@@ -99,6 +99,11 @@ class Tables(Strict):
         return self.model_families[min(hits)] if hits else None
 
 
+def os_family(os_text: str) -> str | None:
+    """The OS family an `os` value names: wsl, windows, macos or linux (WSL first: its text often names Windows)."""
+    return next((name for name, rx in _OS if rx.search(os_text[:200])), None)
+
+
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
     """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major,
     model_family, and the weights' fit on the GPUs (weights_gb, gpus_gb, weights_bytes, weights_exceed_gpus)."""
@@ -122,10 +127,8 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
         env["torch_build"] = "cuda"
     if "gpu_cc" not in env and env.get("gpu") and (cc := compute_capability(env["gpu"][:300])):
         env["gpu_cc"] = cc
-    if env.get("os"):
-        os_text = env["os"][:200]
-        if family := next((name for name, rx in _OS if rx.search(os_text)), None):
-            env["os_family"] = family
+    if env.get("os") and (family := os_family(env["os"])):
+        env["os_family"] = family
     if tables is None:
         return env
     if env.get("cuda_max") and versions.major(env["cuda_max"]) is not None:
