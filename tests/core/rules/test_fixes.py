@@ -44,17 +44,16 @@ def test_the_model_type_an_error_names(line, types):
     assert fixes.named_types([error]) == types
 
 
-def test_a_gate_of_another_family_than_the_one_the_error_names_is_ruled_out():
-    rs = RuleSet.load()
-    d = triage("KeyError: 'qwen3' when loading Qwen3-4B", "Qwen2.5 loads fine.\n```\nTraceback (most recent call "
-               "last):\n  File \"run.py\", line 5, in <module>\nKeyError: 'qwen3'\n```\ntransformers 4.46.3", rs)
-    ids = [f.id for f in d.fixes]
-    assert "gate-qwen3-transformers" in ids and "gate-qwen2-transformers" not in ids
-
-
-def test_of_two_family_gates_the_one_for_the_model_the_issue_runs_wins():
-    rs = RuleSet.load()
-    d = triage("Qwen2.5-VL on lmdeploy fails", "Qwen2-VL works fine. `lmdeploy serve api_server Qwen/Qwen2.5-VL-7B-Instruct`:\n"
-               "```\nRuntimeError: Can not found rewrite for architectures: ['Qwen2_5_VLForConditionalGeneration']\n```", rs)
-    ids = [f.id for f in d.fixes]
-    assert "gate-qwen2_5_vl-lmdeploy" in ids and "gate-qwen2_vl-lmdeploy" not in ids
+@pytest.mark.parametrize(("title", "body", "shown", "ruled_out"), [
+    # the error names the model type: another family's gate is ruled out
+    ("KeyError: 'qwen3' when loading Qwen3-4B", "Qwen2.5 loads fine.\n```\nTraceback (most recent call last):\n"
+     "  File \"run.py\", line 5, in <module>\nKeyError: 'qwen3'\n```\ntransformers 4.46.3",
+     "gate-qwen3-transformers", "gate-qwen2-transformers"),
+    # of two family gates, the one for the model the issue runs wins
+    ("Qwen2.5-VL on lmdeploy fails", "Qwen2-VL works fine. `lmdeploy serve api_server Qwen/Qwen2.5-VL-7B-Instruct`:\n"
+     "```\nRuntimeError: Can not found rewrite for architectures: ['Qwen2_5_VLForConditionalGeneration']\n```",
+     "gate-qwen2_5_vl-lmdeploy", "gate-qwen2_vl-lmdeploy"),
+])
+def test_only_the_gate_of_the_failing_models_family_is_kept(title, body, shown, ruled_out):
+    ids = [f.id for f in triage(title, body, RuleSet.load()).fixes]
+    assert shown in ids and ruled_out not in ids
