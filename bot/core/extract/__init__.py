@@ -12,7 +12,7 @@ from bot.core.extract.packages import parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section, parse_upgrades, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
-from bot.core.extract.stack import detect_runtimes
+from bot.core.extract.stack import compared_only, detect_runtimes, engines_run
 from bot.core.extract.template import mask_placeholders, unfilled
 from bot.core.extract.traces import parse_errors
 from bot.core.gpus import compute_capability
@@ -104,7 +104,8 @@ def _count(gpu: str) -> str | None:
 
 
 def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
-    """Fill derived keys: cuda from the torch build, gpu_cc, gpu_count, model from a bare size, launcher."""
+    """Fill derived keys: cuda from the torch build, gpu_cc, gpu_count, model from a bare size, launcher (the
+    serving engine whose version the issue gives, else the first launcher named and not only as working)."""
     if "cuda" not in env and "torch_cuda" in env:
         tc = env["torch_cuda"]
         env["cuda"] = EnvFact(key="cuda", value=tc.value, source="derived", span=tc.span)
@@ -119,10 +120,14 @@ def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
         n = _count(gpu.value)
         if n and "gpu_count" not in env:
             env["gpu_count"] = EnvFact(key="gpu_count", value=n, source="derived", span=gpu.span)
+    engines = engines_run(env)
+    if "launcher" not in env and engines:
+        env["launcher"] = EnvFact(key="launcher", value=engines[0].replace("_", "."), source="derived", span=(0, 0))
     if "launcher" not in env:
         launcher_text = (prose + "\n" + "\n".join(code)).lower()
+        compared = compared_only(prose, env)
         for needle, name in _LAUNCHERS:
-            if needle in launcher_text:
+            if needle in launcher_text and name.replace(".", "_") not in compared:
                 env["launcher"] = EnvFact(key="launcher", value=name, source="derived", span=(0, 0))
                 break
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.extract.common import rx
 from bot.core.patternset import PatternSet
 from bot.core.types import EnvFact, ErrorFact
 
@@ -37,8 +38,7 @@ _SAYS = {  # the prose names it: weaker than using it
 _USES_NAMES, _USES_SET = tuple(_USES), PatternSet(_USES.values())
 _SAYS_NAMES, _SAYS_SET = tuple(_SAYS), PatternSet(_SAYS.values())
 """Each text is searched once for every runtime's patterns (not once per runtime)."""
-_ENV_STRONG = {"ollama": "ollama", "llama_cpp": "llama_cpp", "lmdeploy": "lmdeploy", "sglang": "sglang",
-               "vllm": "vllm"}
+_ENV_STRONG = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
 """Env keys whose presence (read from outside a package list) means the runtime is the one in use."""
 _LISTS = ("pip", "conda")
 _PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "llama_cpp": "llama_cpp",
@@ -46,8 +46,35 @@ _PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "lla
                 "llamafactory": "llamafactory", "torch": "torch"}
 
 
+_CLAUSE = rx(r"[.!?;,:](?:[ \t\n]|$)|[\n。；！？，：]+|\bbut\b|\bwhile\b|\bwhereas\b|但是?|不过|而")
+_WORKS = rx(r"(?i)\bworks?\b|\bworked\b|\bworking\b|(?:^|[^\w-])fine(?:[^\w-]|$)|\bperfectly\b|\bcorrectly\b|"
+            r"\bnormal(?:ly)?\b|\bno (?:problems?|issues?)\b|\bwithout (?:any )?(?:problems?|issues?)\b|\bas expected\b|"
+            r"没有出现|没出现|正常|没问题|没有问题|能用|可以用|是好的|没有这个问题")
+_FAILS = rx(r"(?i)\bnot\b|n't\b|\bno longer\b|\bnever\b|\bfail|\berror|\bcrash|\bbroken\b|\bsame (?:issue|problem|error|"
+            r"bug|thing|behaviou?r)\b|\balso\b|\btoo\b|\bonly\b|也|报错|失败|不能|无法|不行")
+_VERSIONED = rx(r"\d+\.\d+")
+"""A clause naming a runtime that works ("works fine in llama.cpp", "在 ollama 上没有出现"): a comparison."""
+
+
+def compared_only(said: str, env: dict[str, EnvFact]) -> set[str]:
+    """The runtimes the text names only in clauses saying they work, with no version given: the reporter's
+    comparison, not their stack ("works in vllm 0.5.4" is their stack at another version)."""
+    works, elsewhere = set(), set()
+    for clause in _CLAUSE.split(said) if _WORKS.search(said) else ():
+        named = {_SAYS_NAMES[i] for i in _SAYS_SET.match(clause)}
+        if named:
+            compares = _WORKS.search(clause) and not _FAILS.search(clause) and not _VERSIONED.search(clause)
+            (works if compares else elsewhere).update(named)
+    return {n for n in works - elsewhere if n not in env} if works else works
+
+
 SERVING = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
 """Engines a reporter runs one of and compares with the others: which one fails matters most."""
+
+
+def engines_run(env: dict[str, EnvFact]) -> list[str]:
+    """The serving engines whose version the issue states outside a package list (an issue form's field, a log)."""
+    return [n for n in ORDER if n in _ENV_STRONG and env.get(n) is not None and env[n].source not in _LISTS]
 
 
 def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvFact],
@@ -61,15 +88,12 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
         for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
             if pkg in _PKG_RUNTIME:
                 failing.add(_PKG_RUNTIME[pkg])
-    ran = {_USES_NAMES[i] for i in _USES_SET.match("\n".join(code))}
-    for key, name in _ENV_STRONG.items():
-        fact = env.get(key)
-        if fact is not None and fact.source not in _LISTS:
-            ran.add(name)
+    ran = {_USES_NAMES[i] for i in _USES_SET.match("\n".join(code))} | set(engines_run(env))
     told = {_USES_NAMES[i] for i in _USES_SET.match(said)} - ran
     strong = failing | ran | told
     weak = {_SAYS_NAMES[i] for i in _SAYS_SET.match(said)} - strong
+    last = compared_only(said, env) - failing - ran  # named only as working: the comparison goes last
     out: list[str] = []
-    for group in (failing & SERVING, ran & SERVING, told & SERVING, strong, weak):
-        out += [n for n in ORDER if n in group and n not in out]
+    for group in (failing & SERVING, ran & SERVING, told & SERVING, strong, weak, last):
+        out += [n for n in ORDER if n in group and n not in out and (group is last or n not in last)]
     return out
