@@ -30,6 +30,7 @@ def trace(title: str, body: str, ruleset, classifier=None, decider=None) -> dict
         pred = getattr(decision, dim)
         out["levels"][dim] = levels(dim, evidence[dim], ruleset, pred.path if pred is not None else [])
     scan.chosen = {d: p.name for d in ORDER if (p := getattr(decision, d)) is not None}
+    scan.kind = decision.kind  # fixes, checks and asks read the issue kind as triage decided it
     shown = {f.id for f in decision.fixes}
     out["fixes"] = [(ruleset.fix_index.fixes[i].rule.id, j, score, ruleset.fix_index.fixes[i].rule.id in shown)
                     for i, j, score in ruleset.fix_index.scored(scan)]
@@ -37,7 +38,6 @@ def trace(title: str, body: str, ruleset, classifier=None, decider=None) -> dict
     out["missing"] = asked(decision, scan, ruleset.requirements)
     fired_asks = getattr(ruleset.requirements, "fired", None)
     if fired_asks is not None:  # the ask rules whose conditions hold on the issue as triage decided it
-        scan.kind = decision.kind
         out["asks"] = [r.id for r in fired_asks(scan)]
     return out
 

@@ -29,6 +29,10 @@ _BYTES = (  # bytes per parameter by the quantization the name or the quantizati
 )
 MARGIN = 1.05
 """The weights must exceed the GPUs' memory by this factor: estimates are rough, so the finding only under-warns."""
+Q4 = 0.6
+"""Bytes per parameter of a 4-bit build with its scales and 16-bit embeddings (GGUF Q4_K_M, AWQ, GPTQ-Int4)."""
+RESERVED = 1
+"""GB each answer keeps back for the CUDA context and the runtime's buffers before it counts room for the KV cache."""
 
 
 def params_b(model: str, table) -> float | None:
@@ -69,9 +73,17 @@ def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
     return per * n
 
 
+def sure_gb(gpu: str, varies: list[str]) -> bool:
+    """Whether the GPU's memory is known, not the largest of several variants: stated, or one size only."""
+    m = _GPU_GB.search(gpu)
+    return bool(m and 8 <= int(m.group(1)) <= 256) or (model_token(gpu) or "") not in varies
+
+
 def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     """Derived keys weights_gb, gpus_gb and weights_bytes (per parameter; below 2 the weights are already quantized
-    or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit."""
+    or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit. When the GPUs' memory is sure,
+    room_gb: what the weights leave (RESERVED kept back), if at least 1 GB; and for unquantized weights
+    weights_gb_4bit, with room_gb_4bit if a 4-bit build leaves at least 1 GB."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
     if not model or not gpu:
         return {}
@@ -84,4 +96,12 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per)}
     if weights > total * MARGIN:
         out["weights_exceed_gpus"] = "true"
+    if not sure_gb(gpu, tables.gpu_memory_varies):
+        return out
+    if (room := int(total - weights - RESERVED)) >= 1:
+        out["room_gb"] = str(room)
+    if per > Q4:
+        out["weights_gb_4bit"] = str(round(params * Q4))
+        if (room := int(total - params * Q4 - RESERVED)) >= 1:
+            out["room_gb_4bit"] = str(room)
     return out

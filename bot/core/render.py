@@ -265,7 +265,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         out.append(t["advice"].format(advice=s.code(d.advice, limit=220)))
     for w in d.warnings[:MAX_FIXES]:
         msg = w.message_zh if lang == "zh" and w.message_zh else w.message
-        out.append(f"⚠️ {msg} ([{t['source']}]({w.url}))")
+        out.append(f"{'' if w.answer else '⚠️ '}{msg} ([{t['source']}]({w.url}))")
     items, plan = _asked(d, req, scan)
     if items:
         names = t["sep"].join(req.label(i, lang) for i in items)

@@ -145,6 +145,8 @@ class Warning_(_Frozen):
     """The message in Chinese for the rendered comment (not part of the JSON output)."""
     replaces: tuple[str, ...] = Field(default=(), exclude=True)
     """Fixes this finding makes moot: the comment does not show them."""
+    answer: bool = Field(default=False, exclude=True)
+    """An answer to the question asked, not a problem: the comment shows it without a warning sign."""
 
 
 Kind = Literal["bug", "question", "feature", "other"]

@@ -37,7 +37,19 @@ def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():
 
 def test_only_weights_clearly_over_the_gpus_memory_are_a_finding():
     over = fit({"model": "Qwen2.5-72B-Instruct", "gpu": "2 x RTX 4090", "gpu_count": "2"}, [], TABLES)
-    assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_bytes": "2.0", "weights_exceed_gpus": "true"}
+    assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_bytes": "2.0", "weights_exceed_gpus": "true",
+                    "weights_gb_4bit": "43", "room_gb_4bit": "3"}
     assert "weights_exceed_gpus" not in fit({"model": "Qwen2.5-72B-Instruct-AWQ", "gpu": "2 x RTX 4090",
                                              "gpu_count": "2"}, [], TABLES)
     assert fit({"model": "Qwen2.5-72B-Instruct"}, [], TABLES) == {}  # no GPU named: nothing to compare
+
+
+def test_room_is_what_the_weights_leave_and_only_for_a_memory_that_is_sure():
+    got = fit({"model": "Qwen2.5-14B-Instruct", "gpu": "RTX 3060"}, [], TABLES)  # the 3060 of the table: 12 GB
+    assert (got["weights_gb"], got["weights_gb_4bit"], got["room_gb_4bit"]) == ("28", "8", "2")
+    assert "room_gb" not in got  # 28 GB of 16-bit weights leave nothing
+    assert fit({"model": "Llama-3.1-8B-Instruct", "gpu": "H100"}, [], TABLES)["room_gb"] == "63"
+    unsure = fit({"model": "Llama-3.1-8B-Instruct", "gpu": "A100"}, [], TABLES)  # 40 or 80 GB
+    assert "room_gb" not in unsure and "room_gb_4bit" not in unsure
+    assert fit({"model": "Llama-3.1-8B-Instruct", "gpu": "A100 40GB"}, [], TABLES)["room_gb"] == "23"
+    assert "weights_gb_4bit" not in fit({"model": "Qwen2.5-32B-Instruct-AWQ", "gpu": "RTX 4090"}, [], TABLES)

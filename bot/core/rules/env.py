@@ -64,6 +64,7 @@ class Tables(Strict):
     model_families: list[ModelFamily]
     repo_runtimes: dict[str, RepoRuntime] = {}
     gpu_memory_gb: dict[str, int] = {}
+    gpu_memory_varies: list[str] = []
     model_params: list[ModelParams] = []
     error_advice: list[str] = []
     error_advice_not: list[str] = []

@@ -250,4 +250,4 @@ def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
 def _warning(rule: CheckRule, env: dict[str, str]) -> Warning_:
     """The warning a check gives for an issue's env."""
     return Warning_(id=rule.fix or rule.id, message=fill(rule.message, env), message_zh=fill(rule.message_zh, env),
-                    url=rule.url, replaces=tuple(rule.replaces))
+                    url=rule.url, replaces=tuple(rule.replaces), answer=rule.answer)

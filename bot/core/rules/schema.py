@@ -18,7 +18,7 @@ ENV_KEYS = frozenset((
     "auto_gptq", "autoawq", "llama_cpp", "llama_cpp_python", "ollama", "model", "quantization", "gpu_cc", "gpu_count", "launcher",
     "model_size", "ram", "triton", "numpy", "nccl", "cudnn", "jax", "tensorflow", "onnxruntime", "optimum", "llamafactory",
     "torch_cuda_major", "torch_build", "os_family", "driver_cuda_major", "model_family", "family_min_transformers",
-    "weights_gb", "gpus_gb", "weights_bytes", "weights_exceed_gpus",
+    "weights_gb", "gpus_gb", "weights_bytes", "weights_exceed_gpus", "room_gb", "weights_gb_4bit", "room_gb_4bit",
 ))
 """Canonical env keys (DESIGN.md section 2, and what extraction adds) and the derived keys (bot/core/rules/env.py)."""
 
@@ -151,6 +151,8 @@ class CheckRule(Rule):
     fix: str | None = None
     replaces: list[str] = []
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
+    answer: bool = False
+    """An answer to a question (what fits in how much memory), not a problem found: shown without a warning sign."""
 
 
 class Settings(Strict):
