@@ -9,8 +9,8 @@ from bot.core.types import Facts, Kind
 _TAG = rx(r"(?i)^\W*\[?[ \t]*(feature(?:[ \t_-]*request)?|new[ \t_-]*model|model[ \t_-]*request|rfc|enhancement|"
           r"request|question|usage|help wanted|how[ \t-]?to|discussion|psa|solved|resolved|write[ \t-]?up|sharing|guide|tutorial|doc(?:s|umentation)?|"
           r"announcement|roadmap|fyi|功能请求|新功能|需求|建议|提问|问题咨询|咨询|求助|使用问题|已解决|教程|分享|经验分享)"
-          r"[ \t]*[\]:：]")
-"""A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]"..."""
+          r"(?:[ \t]*[/|,&][ \t]*[\w \t-]{1,20}?)?[ \t]*[\]:：]")
+"""A tag at the start of the title: "[Feature]:", "[Usage]", "Question:", "[PSA]", "[Solved/PSA]" (the first counts)..."""
 _TAG_KIND = (("feature", "feature"), ("request", "feature"), ("new", "feature"), ("model", "feature"), ("rfc", "feature"),
              ("enhancement", "feature"), ("功能", "feature"), ("新功能", "feature"), ("需求", "feature"),
              ("建议", "feature"), ("question", "question"), ("usage", "question"), ("help", "question"),
@@ -32,7 +32,7 @@ _QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|
 _WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips|results?|"
               r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
-_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a)|in case (?:it helps|it's useful|this helps)|"
+_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a|this|it|in case)|in case (?:it helps|it's useful|this helps)|"
               r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
               r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
 """A body that opens by sharing results or a recipe: a write-up, not a failure report."""

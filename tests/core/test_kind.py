@@ -35,6 +35,11 @@ from bot.core.kind import issue_kind
     ("[Usage]: solved - TP=2 on two 4090s hangs at start", "NCCL_P2P_DISABLE=1 fixed it, writing it down.", "other"),
     ("Please update vendored llama.cpp: unknown model architecture: 'gemma3'", "```\nunknown model architecture: "
      "'gemma3'\n```", "feature"),
+    ("[Resolved/Tip] Mixtral on two A6000 with TP=2", "Without --max-model-len it fails with\n```\nValueError: bad len\n"
+     "```\nWith it, it serves fine.", "other"),  # two tags: the first counts
+    ("[Bug/Regression]: Qwen2 crashes on start", "```\nValueError: bad\n```", "bug"),
+    ("Gemma 2 on a single L4 with vLLM", "Sharing this in case others try the same: --max-model-len 4096 is enough.",
+     "other"),
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind
