@@ -217,6 +217,12 @@ def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, te
     assert already_done(command, text) is done
 
 
+def test_an_upgrade_that_stopped_below_the_minimum_is_not_done():
+    command, text = "pip install -U \"transformers>=4.49.0\"", "I ran `pip install -U transformers`"
+    assert already_done(command, text, {"transformers": "4.48.3"}) is False  # pinned below it by the index or Python
+    assert already_done(command, text, {"transformers": "4.50.0"}) is True
+
+
 def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
     msg = ("This modeling file requires the following packages that were not found in your environment: "
            "transformers_stream_generator. Run `pip install transformers_stream_generator`")

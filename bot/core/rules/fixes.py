@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import re2
 
+from bot.core import versions
 from bot.core.releases import pip_installs
 from bot.core.rules.compile import Node, decided, gates
 from bot.core.rules.schema import CheckRule, FixRule
@@ -151,7 +152,7 @@ class FixIndex:
         text = scan.facts.text
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
-        done = {k for k in best if already_done(self.fixes[k].rule.command, text)}
+        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
         return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
@@ -159,7 +160,8 @@ class FixIndex:
                 for r in (self.fixes[k].rule for k in ranked)]
 
 
-_TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"])"
+_TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
+                          r"cannot import name ['\"]?)"
                           r"([A-Za-z][A-Za-z0-9_]*)")
 _ALNUM = re2.compile(r"[^a-z0-9]")
 _TYPE_SUFFIX = re2.compile(r"(?:for(?:causallm|conditionalgeneration)|model|config)$")
@@ -179,17 +181,18 @@ def named_types(errors) -> frozenset[str]:
 _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")
 
 
-def already_done(command: str | None, text: str) -> bool:
+def already_done(command: str | None, text: str, env: dict[str, str] | None = None) -> bool:
     """True when the issue already uses every flag and environment setting the fix's command sets: a flag with a
     word value counts only with that value (`--dtype float32` is not done by `--dtype half`), a numeric one by the
     flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`; or the issue quotes the command
-    itself. Telling the reporter to do what they did is worse than saying nothing."""
+    itself. Telling the reporter to do what they did is worse than saying nothing. An upgrade that left a version
+    `env` states below the fix's minimum is not done: it did not get there."""
     if not command:
         return False
     if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
         return True
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
-        return _pip_done(command, text)
+        return _pip_done(command, text, env or {})
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
@@ -201,7 +204,7 @@ def _uses(text: str, key: str, word: str) -> bool:
     return f"{key} {word}" in text or f"{key}={word}" in text
 
 
-def _pip_done(command: str, text: str) -> bool:
+def _pip_done(command: str, text: str, env: dict[str, str]) -> bool:
     """A `pip install` fix is done when the issue ran pip install on all its packages with its options; a minimum
     (`"transformers>=4.37.0"`) counts as done by an upgrade to the latest (`pip install -U transformers`), any other
     pin not at all (the reporter may have installed another version)."""
@@ -211,6 +214,10 @@ def _pip_done(command: str, text: str) -> bool:
     specs, options = installs[0]
     if any(">=" in spec for spec in specs):
         options = options | {"-U"}
+    for name, _, least in (spec.partition(">=") for spec in specs if ">=" in spec):
+        have = env.get(_pip_key(name).replace("-", "_"))
+        if have and versions.compare(have, "<", least.strip("\"' ")):
+            return False  # upgraded, and still below the minimum: pinned by the index or the Python
     wanted = {_pip_key(spec.split(">=", 1)[0]) for spec in specs}
     if not wanted or any(c in name for name in wanted for c in "<>=~!["):
         return False
