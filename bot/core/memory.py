@@ -31,6 +31,8 @@ MARGIN = 1.05
 """The weights must exceed the GPUs' memory by this factor: estimates are rough, so the finding only under-warns."""
 Q4 = 0.6
 """Bytes per parameter of a 4-bit build with its scales and 16-bit embeddings (GGUF Q4_K_M, AWQ, GPTQ-Int4)."""
+Q8 = 1.05
+"""Bytes per parameter of an 8-bit build (FP8, INT8 W8A8, GGUF Q8_0)."""
 RESERVED = 1
 """GB each answer keeps back for the CUDA context and the runtime's buffers before it counts room for the KV cache."""
 
@@ -83,7 +85,7 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     """Derived keys weights_gb, gpus_gb and weights_bytes (per parameter; below 2 the weights are already quantized
     or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit. When the GPUs' memory is sure,
     room_gb: what the weights leave (RESERVED kept back), if at least 1 GB; and for unquantized weights
-    weights_gb_4bit, with room_gb_4bit if a 4-bit build leaves at least 1 GB."""
+    weights_gb_4bit and weights_gb_8bit, each with room_gb_4bit / room_gb_8bit if that build leaves at least 1 GB."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
     if not model or not gpu:
         return {}
@@ -100,8 +102,9 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
         return out
     if (room := int(total - weights - RESERVED)) >= 1:
         out["room_gb"] = str(room)
-    if per > Q4:
-        out["weights_gb_4bit"] = str(round(params * Q4))
-        if (room := int(total - params * Q4 - RESERVED)) >= 1:
-            out["room_gb_4bit"] = str(room)
+    for bits, size in (("4bit", Q4), ("8bit", Q8)):
+        if per > size:
+            out[f"weights_gb_{bits}"] = str(round(params * size))
+            if (room := int(total - params * size - RESERVED)) >= 1:
+                out[f"room_gb_{bits}"] = str(room)
     return out

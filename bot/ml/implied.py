@@ -15,7 +15,7 @@ CHECKS: dict[str, str] = {
     "hopper-needs-cuda-11.8": CUDA, "ampere-needs-cuda-11": CUDA, "kepler-dropped-in-cuda-12": CUDA,
     "no-cuda-on-macos": ARCH, "vllm-below-volta": ARCH, "vllm-awq-below-turing": ARCH, "fp8-below-ada": ARCH,
     "vllm-on-windows": ARCH, "bitsandbytes-old-on-windows": ARCH, "weights-exceed-gpus": GPU_MEM,
-    "weights-exceed-gpus-quantized": GPU_MEM, "capacity-4bit": GPU_MEM, "capacity-qlora": GPU_MEM, "capacity-fits": GPU_MEM,
+    "weights-exceed-gpus-quantized": GPU_MEM, "capacity-4bit": GPU_MEM, "capacity-8bit": GPU_MEM, "capacity-qlora": GPU_MEM, "capacity-fits": GPU_MEM,
 }
 """Checks (rules/compat) without a fix twin; python-too-* version checks imply a dependency cause."""
 

@@ -38,6 +38,7 @@ from bot.core.kind import issue_kind
     ("[Resolved/Tip] Mixtral on two A6000 with TP=2", "Without --max-model-len it fails with\n```\nValueError: bad len\n"
      "```\nWith it, it serves fine.", "other"),  # two tags: the first counts
     ("[Bug/Regression]: Qwen2 crashes on start", "```\nValueError: bad\n```", "bug"),
+    ("Qwen2.5-72B 需要哪个版本的 vLLM？四张 4090 能跑吗", "想部署给组里用。", "question"),
     ("Gemma 2 on a single L4 with vLLM", "Sharing this in case others try the same: --max-model-len 4096 is enough.",
      "other"),
 ])
