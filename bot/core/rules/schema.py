@@ -149,6 +149,8 @@ class CheckRule(Rule):
     message_zh: str
     url: str
     fix: str | None = None
+    cause: str | None = None
+    """The root cause the finding implies; a check that names a `fix:` implies that fix's cause."""
     replaces: list[str] = []
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
 
