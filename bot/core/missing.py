@@ -75,6 +75,8 @@ class Requirements(Strict):
     items: dict[str, Item]
     commands: list[Command]
     rules: list[AskRule]
+    texts: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """The comment's sentences per language (rules/comment.yml, bot/core/render.py)."""
     _nodes: dict[str, tuple[Node | None, Node | None]] = PrivateAttr(default_factory=dict)
     """Rule or command id -> its compiled (when, unless); item key -> (stated, None)."""
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
@@ -190,9 +192,10 @@ def _group(items: list[str], usable: list[tuple[Command, int]]) -> tuple[tuple[s
     return tuple(out)
 
 
-def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen: set[str] | None = None
-              ) -> Requirements:
-    """Load, validate and compile rules/asks.yml (with the RuleSet's compiler, when given)."""
+def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen: set[str] | None = None,
+              texts: dict[str, dict[str, str]] | None = None) -> Requirements:
+    """Load, validate and compile rules/asks.yml (with the RuleSet's compiler, when given), with the comment's
+    `texts`."""
     data = load_yaml(path)
     compiler = compiler or Compiler().freeze()  # alone: each pattern searches on its own
     seen = set() if seen is None else seen
@@ -209,7 +212,7 @@ def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen:
         except ValidationError as exc:
             raise RulesError(name, rid, reason(exc)) from None
     try:
-        req = Requirements(items=doc.items, commands=doc.commands, rules=rules)
+        req = Requirements(items=doc.items, commands=doc.commands, rules=rules, texts=texts or {})
     except (ValidationError, ValueError) as exc:
         raise RulesError(name, None, reason(exc)) from None
     for key, it in req.items.items():  # searched in the whole text
