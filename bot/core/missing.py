@@ -123,21 +123,11 @@ class Requirements(Strict):
                 reasons.setdefault(item, f"ask {rule.id!r} (when {rule.when.model_dump(exclude_none=True, by_alias=True)})")
         return [(item, reasons.get(item, "asked")) for item in decision.missing]
 
-    def holds(self, key: str, scan: Scan) -> bool:
-        """Whether a rule's or command's `when` holds and its `unless` does not."""
-        return _holds(self._nodes.get(key, (None, None)), self._gates.get(key), scan)
-
     def fired(self, scan: Scan) -> list[AskRule]:
         """The ask rules that hold for the issue, in file order (a rule none of whose needed patterns the scan
         found is skipped before its nodes are evaluated)."""
         nodes, gated = self._nodes, self._gates
         return [r for r in self.rules if _holds(nodes.get(r.id, (None, None)), gated.get(r.id), scan)]
-
-    def command_for(self, item: str, facts: Facts, failing: frozenset[str] = frozenset()) -> str | None:
-        """The first command usable for this issue that prints the item, or None."""
-        scan = self.scan(facts)
-        return next((self._fill(c.run, (item,)) for c in self.commands
-                     if item in c.covers and self.holds(c.id, scan) and not set(c.imports) & failing), None)
 
     def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset(), scan: Scan | None = None
              ) -> list[tuple[str, list[str]]]:
