@@ -71,7 +71,7 @@ class RuleSet:
         _links(fixes, checks, hosts)
         releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
         _pip_names(fixes, releases)
-        requirements = load_asks(root / "asks.yml", compiler, taxonomy, seen, load_texts(root / "comment.yml"))
+        requirements = load_asks(root / "asks.yml", taxonomy, compiler, seen, load_texts(root / "comment.yml"))
         tables = None
         if (root / "tables.yml").exists():
             try:

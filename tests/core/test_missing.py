@@ -148,7 +148,7 @@ def test_broken_asks_file(tmp_path: Path, body, reason):
     path = tmp_path / "asks.yml"
     path.write_text(body)
     with pytest.raises(RulesError) as exc:
-        load_asks(path, taxonomy=load_taxonomy(rules_dir() / "taxonomy.yml"))
+        load_asks(path, load_taxonomy(rules_dir() / "taxonomy.yml"))
     assert str(exc.value).startswith("rules/asks.yml") and reason in str(exc.value)
 
 

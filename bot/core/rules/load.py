@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from bot.core.rulefile import RulesError
 from bot.core.rules.compile import Compiler, EnvTest, Node, Prefix
-from bot.core.rules.schema import ENV_KEYS, CheckRule, Cond, EvidenceRule, FixRule, RuleFile
+from bot.core.rules.schema import ENV_KEYS, AskRule, CheckRule, Cond, EvidenceRule, FixRule, RuleFile
 from bot.core.taxonomy import SEP, Taxonomy
 
-MODELS = {"evidence": EvidenceRule, "fix": FixRule, "check": CheckRule}
+MODELS = {"evidence": EvidenceRule, "fix": FixRule, "check": CheckRule, "ask": AskRule}
 
 
 def reason(exc: Exception) -> str:

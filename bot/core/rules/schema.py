@@ -155,6 +155,12 @@ class CheckRule(Rule):
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
 
 
+class AskRule(Rule):
+    """An ask (rules/asks.yml): when `when` holds (and `unless` does not), these items are needed."""
+
+    items: list[str] = Field(min_length=1)
+
+
 class Settings(Strict):
     """How one dimension's evidence becomes a decision: per-level thresholds and priors."""
 
@@ -172,7 +178,7 @@ class Settings(Strict):
 class RuleFile(Strict):
     """One rule file: its kind, named regex fragments, rules (and, for evidence, the dimension and settings)."""
 
-    kind: Literal["evidence", "fix", "check"]
+    kind: Literal["evidence", "fix", "check", "ask"]
     dimension: Literal["symptom", "root_cause", "stage"] | None = None
     settings: Settings | None = None
     patterns: dict[str, Regex] = Field(default_factory=dict)
