@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-import pytest
-
 from bot.cli.triage import load_ruleset
 from bot.core.decide.space import spaces_from_taxonomy
-from bot.core.rulefile import RulesError
-from bot.core.ruleset import RuleSet
 from bot.ml.implied import implied_causes
 
 CUDA = "Environment Compatibility Issues - CUDA Version Compatibility"
