@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.envmatch import score_env  # noqa: E402
+from bot.envmatch import score_env  # noqa: E402
 from bot.core.render import MAX_FIXES, visible_part  # noqa: E402
 from bot.core.ruleset import RuleSet  # noqa: E402
 from bot.core.triage import should_comment, triage  # noqa: E402

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from bot.core.envmatch import score_env
+from bot.envmatch import score_env
 
 LEVELS = (("symptom", 1), ("symptom", 2), ("symptom", 3), ("root_cause", 1), ("root_cause", 2), ("stage", 1))
 SEP = " - "

@@ -12,9 +12,10 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from bot.core import versions
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.rules.compile import Compiler, Node, gates
-from bot.core.rules.load import _problem, cond_of, reason
+from bot.core.rules.load import cond_of, parse_rules, reason
 from bot.core.rules.scan import Scan
-from bot.core.rules.schema import Cond, Rule, Strict
+from bot.core.rules.schema import AskRule, Cond, RuleFile, Strict
+from bot.core.taxonomy import Taxonomy
 from bot.core.types import Facts, Prediction
 
 MAX_ASKED = 3
@@ -53,17 +54,10 @@ class Command(Strict):
         return min(places) if places else len(runtimes)
 
 
-class AskRule(Rule):
-    """When `when` holds (and `unless` does not), these items are needed."""
-
-    items: list[str] = Field(min_length=1)
-
-
-class AskFile(Strict):
-    """rules/asks.yml."""
+class AskFile(RuleFile):
+    """rules/asks.yml: a rule file of kind `ask` with the items to ask for and the commands that print them."""
 
     kind: Literal["ask"]
-    patterns: dict[str, str | list[str]] = Field(default_factory=dict)
     items: dict[str, Item]
     commands: list[Command]
     rules: list[dict]
@@ -75,6 +69,8 @@ class Requirements(Strict):
     items: dict[str, Item]
     commands: list[Command]
     rules: list[AskRule]
+    texts: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """The comment's sentences per language (rules/comment.yml, bot/core/render.py)."""
     _nodes: dict[str, tuple[Node | None, Node | None]] = PrivateAttr(default_factory=dict)
     """Rule or command id -> its compiled (when, unless); item key -> (stated, None)."""
     _plans: dict[tuple, tuple] = PrivateAttr(default_factory=dict)
@@ -121,21 +117,11 @@ class Requirements(Strict):
                 reasons.setdefault(item, f"ask {rule.id!r} (when {rule.when.model_dump(exclude_none=True, by_alias=True)})")
         return [(item, reasons.get(item, "asked")) for item in decision.missing]
 
-    def holds(self, key: str, scan: Scan) -> bool:
-        """Whether a rule's or command's `when` holds and its `unless` does not."""
-        return _holds(self._nodes.get(key, (None, None)), self._gates.get(key), scan)
-
     def fired(self, scan: Scan) -> list[AskRule]:
         """The ask rules that hold for the issue, in file order (a rule none of whose needed patterns the scan
         found is skipped before its nodes are evaluated)."""
         nodes, gated = self._nodes, self._gates
         return [r for r in self.rules if _holds(nodes.get(r.id, (None, None)), gated.get(r.id), scan)]
-
-    def command_for(self, item: str, facts: Facts, failing: frozenset[str] = frozenset()) -> str | None:
-        """The first command usable for this issue that prints the item, or None."""
-        scan = self.scan(facts)
-        return next((self._fill(c.run, (item,)) for c in self.commands
-                     if item in c.covers and self.holds(c.id, scan) and not set(c.imports) & failing), None)
 
     def plan(self, items: list[str], facts: Facts, failing: frozenset[str] = frozenset(), scan: Scan | None = None
              ) -> list[tuple[str, list[str]]]:
@@ -190,50 +176,35 @@ def _group(items: list[str], usable: list[tuple[Command, int]]) -> tuple[tuple[s
     return tuple(out)
 
 
-def load_asks(path: Path, compiler: Compiler | None = None, taxonomy=None, seen: set[str] | None = None
-              ) -> Requirements:
-    """Load, validate and compile rules/asks.yml (with the RuleSet's compiler, when given)."""
+def load_asks(path: Path, taxonomy: Taxonomy, compiler: Compiler | None = None, seen: set[str] | None = None,
+              texts: dict[str, dict[str, str]] | None = None) -> Requirements:
+    """Load, validate and compile rules/asks.yml (with the RuleSet's compiler, when given), with the comment's
+    `texts`."""
     data = load_yaml(path)
     compiler = compiler or Compiler().freeze()  # alone: each pattern searches on its own
-    seen = set() if seen is None else seen
     name = path.name
     try:
         doc = AskFile.model_validate(data)
     except ValidationError as exc:
         raise RulesError(name, None, reason(exc)) from None
-    rules = []
-    for i, raw in enumerate(doc.rules):
-        rid = str(raw.get("id", f"#{i + 1}")) if isinstance(raw, dict) else f"#{i + 1}"
-        try:
-            rules.append(AskRule.model_validate(raw))
-        except ValidationError as exc:
-            raise RulesError(name, rid, reason(exc)) from None
+    rules = parse_rules(doc, name, compiler, taxonomy, set() if seen is None else seen)
     try:
-        req = Requirements(items=doc.items, commands=doc.commands, rules=rules)
+        req = Requirements(items=doc.items, commands=doc.commands, rules=[r for r, _, _ in rules], texts=texts or {})
     except (ValidationError, ValueError) as exc:
         raise RulesError(name, None, reason(exc)) from None
     for key, it in req.items.items():  # searched in the whole text
         if it.stated:
             req._nodes["item:" + key] = (_compile(compiler, {"match": it.stated, "in": ["whole"]}, doc, name, key),
                                          None)
-    for owner in [*req.commands, *req.rules]:
-        if isinstance(owner, AskRule):
-            if owner.id in seen:
-                raise RulesError(name, owner.id, "duplicate rule id")
-            seen.add(owner.id)
-            if isinstance(owner.when, list):
-                raise RulesError(name, owner.id, "when: only fixes take a list of alternatives")
+    for c in req.commands:
         try:
-            when = compiler.cond(owner.when, doc.patterns) if owner.when is not None else None
-            unless = compiler.cond(owner.unless, doc.patterns) if owner.unless is not None else None
+            when = compiler.cond(c.when, doc.patterns) if c.when is not None else None
+            unless = compiler.cond(c.unless, doc.patterns) if c.unless is not None else None
         except ValueError as exc:
-            raise RulesError(name, owner.id, str(exc)) from None
-        if isinstance(owner, AskRule) and taxonomy is not None:
-            problem = _problem(owner, [when, unless], taxonomy, None)
-            if problem:
-                raise RulesError(name, owner.id, problem)
-        req._nodes[owner.id] = (when, unless)
-        req._gates[owner.id] = _gate(when)
+            raise RulesError(name, c.id, str(exc)) from None
+        req._nodes[c.id], req._gates[c.id] = (when, unless), _gate(when)
+    for rule, (when,), unless in rules:
+        req._nodes[rule.id], req._gates[rule.id] = (when, unless), _gate(when)
     return req
 
 

@@ -38,7 +38,7 @@ def plan_labels(
 ) -> LabelPlan:
     """Reconcile the labels the core wants with the issue's labels and who put them there.
 
-    All names are this repo's label names (after `repoconfig.label_name`) and compare case-insensitively,
+    All names are this repo's label names (after `Taxonomy.relabel`) and compare case-insensitively,
     as on GitHub. `human_removed`/`human_added` hold each label's latest human action. A dimension is locked when it is in
     `locked_dimensions` (e.g. a human override) or when a managed label in it is on the issue
     without the bot having applied it, or was added by a human: the bot then adds nothing there.

@@ -3,10 +3,13 @@ maintainer-facing (classification, probabilities, env table, evidence, commands,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re2
 
 from bot.core import sanitize as s
 from bot.core.missing import MAX_ASKED, Requirements, failing_imports
+from bot.core.rulefile import RulesError, load_yaml
 from bot.core.related.render import render_related
 from bot.core.rules.env import os_family
 from bot.core.types import Decision, Prediction
@@ -20,97 +23,15 @@ _ENV_ORDER = (
     "peft", "trl", "bitsandbytes", "auto_gptq", "autoawq", "llama_cpp", "ollama",
 )
 
-_T = {
-    "en": {
-        "fix_err": "Your log shows {err}: {fix}.",
-        "fix_title": "For {title}: {fix}.",
-        "fix_plain": "{fix}.",
-        "also_fix": "Also possible: {fix}.",
-        "advice": "Your error message says what to change: {advice}",
-        "source": "source",
-        "ask_err": "To pin down {err}, please add {items}.",
-        "ask_title": "To pin this down, please add {items}.",
-        "run": "This prints it:",
-        "run_many": "These print them:",
-        "template": "The template's fields are still empty: please fill them in (what you ran, the full error output, "
-                    "and your versions) so maintainers can help.",
-        "nothing": "Thanks for the report: I have nothing to add yet; a maintainer will take a look.",
-        "corrected": "Corrected by {login}: {dim} {old} → {new}",
-        "none": "none",
-        "and": " and ",
-        "sep": ", ",
-        "details": "Triage details (for maintainers)",
-        "kind": "Kind",
-        "classification": "Classification",
-        "symptom": "Symptom",
-        "root_cause": "Root cause",
-        "stage": "Stage",
-        "unsure": "not sure",
-        "likely_h": "Most likely (not labelled)",
-        "pred": "- {label}: {node} ({conf}%, {who}{ev})",
-        "ev": "; evidence: ",
-        "by_rules": "rules",
-        "by_model": "model",
-        "by_human": "maintainer",
-        "runtimes": "Runtimes",
-        "env": "Environment as read",
-        "key": "Key",
-        "value": "Value",
-        "error": "Error",
-        "more_errors": "and {n} more error(s)",
-        "fixes": "Matching fixes",
-        "warnings": "Compatibility findings",
-        "asks": "Asked for",
-        "prints": "prints",
-        "commands": "Correct me with one command per line: `/symptom <node>`, `/cause <node>`, `/stage <stage>`, "
-                    "`/label +a -b`, `/triage`, `/firstmile help`.",
-        "bot": "I am firstmile, an automatic triage bot; I may be wrong.",
-    },
-    "zh": {
-        "fix_err": "日志显示 {err}：{fix}。",
-        "fix_title": "关于{title}：{fix}。",
-        "fix_plain": "{fix}。",
-        "also_fix": "另一种可能：{fix}。",
-        "advice": "报错信息已说明需要修改的地方：{advice}",
-        "source": "来源",
-        "ask_err": "为定位 {err}，请补充：{items}。",
-        "ask_title": "为定位问题，请补充：{items}。",
-        "run": "可用以下命令获得：",
-        "run_many": "可用以下命令获得：",
-        "template": "模板中的内容尚未填写：请补充运行的命令、完整的报错输出和相关版本，便于维护者排查。",
-        "nothing": "感谢反馈：暂无可补充的内容，维护者会尽快查看。",
-        "corrected": "已由 {login} 修正：{dim} {old} → {new}",
-        "none": "无",
-        "and": "和",
-        "sep": "、",
-        "details": "分类详情（供维护者参考）",
-        "kind": "类型",
-        "classification": "分类",
-        "symptom": "现象",
-        "root_cause": "根因",
-        "stage": "阶段",
-        "unsure": "暂不确定",
-        "likely_h": "最可能（未打标签）",
-        "pred": "- {label}：{node}（{conf}%，{who}{ev}）",
-        "ev": "；依据：",
-        "by_rules": "规则",
-        "by_model": "模型",
-        "by_human": "维护者",
-        "runtimes": "运行环境",
-        "env": "读取到的环境",
-        "key": "项目",
-        "value": "值",
-        "error": "报错",
-        "more_errors": "另有 {n} 条报错",
-        "fixes": "匹配的解决方法",
-        "warnings": "兼容性问题",
-        "asks": "请求补充",
-        "prints": "可获得",
-        "commands": "每行一条命令即可修正：`/symptom <node>`、`/cause <node>`、`/stage <stage>`、`/label +a -b`、"
-                    "`/triage`、`/firstmile help`。",
-        "bot": "我是 firstmile 自动分类机器人，结果可能有误。",
-    },
-}
+def load_texts(path: Path) -> dict[str, dict[str, str]]:
+    """The comment's sentences per language (rules/comment.yml); both languages must have the same keys."""
+    data = load_yaml(path)
+    if not isinstance(data, dict) or set(data) != {"en", "zh"} or not all(
+            isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in data.values()):
+        raise RulesError(path.name, None, "expected `en:` and `zh:`, each a mapping of sentence names to text")
+    if set(data["en"]) != set(data["zh"]):
+        raise RulesError(path.name, None, f"en and zh differ in {sorted(set(data['en']) ^ set(data['zh']))}")
+    return data
 
 
 def _node(p: Prediction) -> str:
@@ -351,7 +272,7 @@ def render_comment(
 ) -> str:
     """The whole comment in "en" or "zh", starting with MARKER; everything from the issue is sanitized."""
     lang = "zh" if language == "zh" else "en"
-    t = _T[lang]
+    t = requirements.texts[lang]
     d = decision
     scan = requirements.scan(d.facts) if d.missing else None  # the asks' commands, tested once for both plans
     visible = _visible(d, requirements, t, lang, scan)

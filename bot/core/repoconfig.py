@@ -121,12 +121,6 @@ def parse_config(text: str) -> RepoConfig:
         raise ConfigError("; ".join(errors[:MAX_ERRORS]) + more) from None
 
 
-def label_name(config: RepoConfig, default_name: str) -> str:
-    """This repo's name for a taxonomy label: rename (keys compare case-insensitively), then prefix."""
-    rename = {k.casefold(): v for k, v in config.labels.rename.items()}
-    return config.labels.prefix + rename.get(default_name.casefold(), default_name)
-
-
 def has_skip_label(config: RepoConfig, issue_labels: Iterable[str]) -> bool:
     """Whether the issue carries a skip label; GitHub label names compare case-insensitively."""
     skip = {s.casefold() for s in config.skip_labels}

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.core.evidence import EvidenceRules, Settings
 from bot.core.missing import load_asks
+from bot.core.render import load_texts
 from bot.core.releases import ReleaseTable, load_releases, unknown_pip_names
 from bot.core.rulefile import RulesError, load_yaml, rules_dir
 from bot.core.rules.compile import Compiler
@@ -70,7 +71,7 @@ class RuleSet:
         _links(fixes, checks, hosts)
         releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
         _pip_names(fixes, releases)
-        requirements = load_asks(root / "asks.yml", compiler, taxonomy, seen)
+        requirements = load_asks(root / "asks.yml", taxonomy, compiler, seen, load_texts(root / "comment.yml"))
         tables = None
         if (root / "tables.yml").exists():
             try:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.commands import CommandError, CommandSpec, help_text, parse_commands, required_permission
 from bot.core.commands.plan import Plan
+from bot.core.commands.spec import no_arguments
 from bot.core.commands.registry import COMMANDS, by_word
 from bot.core.overrides import Context, decide, decide_all, may_run
 
@@ -19,9 +20,7 @@ class Ping:
     line: str = field(default="", compare=False, kw_only=True)
 
 
-PING = CommandSpec(words=("ping",), types=(Ping,), permission="write",
-                   parse=lambda word, rest, line: Ping(line=line) if not rest.strip() else CommandError(
-                       "`/ping` takes no arguments.", line=line),
+PING = CommandSpec(words=("ping",), types=(Ping,), permission="write", parse=no_arguments(Ping),
                    help=(("/ping", "answer with a thumbs-up"),),
                    effect=lambda cmd, ctx, resolve: Plan(retriage=True))
 WITH_PING = (*COMMANDS, PING)  # the one list entry

@@ -109,7 +109,9 @@ def test_derive_cpu_build_from_collect_env_text():
     assert derive_env(facts, None)["torch_build"] == "cpu"
 
 
-_CHECK = "kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m {{gpu}}\n    url: https://pytorch.org/x\n{extra}"
+_CHECK = ("kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m {{gpu}}\n    url: https://pytorch.org/x\n"
+          "    cause: {cause}\n{extra}")
+_CAUSE = "Environment Compatibility Issues - CUDA Version Compatibility"
 
 
 @pytest.mark.parametrize("extra, reason", [
@@ -123,12 +125,23 @@ _CHECK = "kind: check\nrules:\n  - id: a\n    message: m\n    message_zh: m {{gp
 ])
 def test_broken_check_file_names_file_and_rule(tmp_path: Path, extra, reason):
     with pytest.raises(RulesError) as exc:
-        broken_rules(tmp_path, "checks.yml", _CHECK.format(extra=extra))
+        broken_rules(tmp_path, "checks.yml", _CHECK.format(extra=extra, cause=_CAUSE))
+    assert str(exc.value).startswith("rules/checks.yml") and reason in str(exc.value), str(exc.value)
+
+
+@pytest.mark.parametrize("cause, reason", [
+    ("Nope", "rule a: cause: unknown root_cause node 'Nope'"),
+    ("null", "rule a: cause: a check that names no `fix:` states the root cause it implies"),
+])
+def test_a_check_states_a_cause_of_the_taxonomy(tmp_path: Path, cause, reason):
+    with pytest.raises(RulesError) as exc:
+        broken_rules(tmp_path, "checks.yml", _CHECK.format(cause=cause, extra="    when: {env: {gpu: present}}\n"
+                                                                             "    examples: {fires: [x]}\n"))
     assert str(exc.value).startswith("rules/checks.yml") and reason in str(exc.value), str(exc.value)
 
 
 def test_a_placeholder_must_name_an_env_key(tmp_path: Path):
-    text = _CHECK.format(extra="    when: {env: {gpu: present}}\n    examples: {fires: [x]}\n")
+    text = _CHECK.format(cause=_CAUSE, extra="    when: {env: {gpu: present}}\n    examples: {fires: [x]}\n")
     broken_rules(tmp_path, "checks.yml", text)  # {gpu} is known
     with pytest.raises(RulesError, match="rule a: message: unknown env key {gpuu}"):
         broken_rules(tmp_path, "checks.yml", text.replace("{gpu}", "{gpuu}"))

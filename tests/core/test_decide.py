@@ -1,4 +1,4 @@
-"""Tests for bot.core.decide: priors, the log-linear decision, likely/candidates, repo corrections, settling facts."""
+"""Tests for bot.core.decide: priors, the log-linear decision, likely/candidates, repo corrections."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from bot.core.decide import Decider
 from bot.core.decide.priors import Priors, Record, family_of
 from bot.core.decide.repo import repo_counts
-from bot.core.decide.settle import settling_facts
 from bot.core.decide.space import spaces_from_taxonomy
 from bot.core.triage import triage
 from bot.core.types import Evidence
@@ -109,14 +108,6 @@ def test_likely_and_candidates_are_in_the_json_and_nothing_is_applied_without_a_
     assert typo["symptom"] is None and typo["labels"] == []  # a weak rule may give a guess, nothing to label on
     thanks = triage("Thanks", "Great work on this release.", rs, decider=shipped).to_json()
     assert thanks["likely"] == {} and thanks["candidates"] == {} and thanks["symptom"] is None
-
-
-def test_settling_facts_name_what_tells_the_likely_cause_from_the_runner_up(rs, shipped):
-    d = triage(*GARBLED, rs, decider=shipped, repo="QwenLM/Qwen2.5")
-    facts = settling_facts(d)
-    assert 1 <= len(facts) <= 2 and all(f.command for f in facts)
-    told = triage(*GARBLED, rs, decider=shipped, fixed={"root_cause": DEP.split(" - ")})
-    assert settling_facts(told) == []
 
 
 def test_a_repository_with_records_gets_its_own_cause_prior_backed_off_to_its_family(spaces):

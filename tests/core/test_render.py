@@ -1,14 +1,16 @@
 """Tests for the rendered comment: the answer first, short visible part, everything else in one <details>."""
 
+import pytest
 import re2
 from markdown_it import MarkdownIt
 
 from bot.core.ruleset import RuleSet
 from bot.core.render import MARKER, render_comment, visible_part
 from bot.core import render
-from bot.core.rulefile import rules_dir
+from bot.core.rulefile import RulesError, rules_dir
 from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warning_
 from tests.core.make_facts import make_facts, pred
+from tests.core.rules_dir import broken_rules
 from tests.reliability.live import live_parts
 
 RULESET = RuleSet.load()
@@ -208,3 +210,12 @@ def test_a_windows_reporter_is_asked_with_powershell_commands():
                "specified module could not be found.\n```", RULESET)
     shown = visible_part(d.comment or "")
     assert "```powershell" in shown and "Select-String" in shown and "grep" not in shown
+
+
+def test_the_comment_sentences_are_data_with_the_same_keys_in_both_languages(tmp_path):
+    texts = RULESET.requirements.texts
+    assert set(texts) == {"en", "zh"} and set(texts["en"]) == set(texts["zh"]) and "nothing" in texts["en"]
+    with pytest.raises(RulesError, match=r"comment\.yml: en and zh differ in \['only_en'\]"):
+        broken_rules(tmp_path, "comment.yml", "en: {nothing: x, only_en: y}\nzh: {nothing: x}\n")
+    with pytest.raises(RulesError, match=r"comment\.yml: expected `en:` and `zh:`"):
+        broken_rules(tmp_path, "comment.yml", "en: {nothing: x}\n")

@@ -1,10 +1,10 @@
-"""Tests for bot.core.repoconfig: parsing .github/firstmile.yml, its one-line errors, label naming and skipping."""
+"""Tests for bot.core.repoconfig: parsing .github/firstmile.yml, its one-line errors and skipping."""
 
 from pathlib import Path
 
 import pytest
 
-from bot.core.repoconfig import MAX_CONFIG_BYTES, ConfigError, RepoConfig, has_skip_label, label_name, parse_config
+from bot.core.repoconfig import MAX_CONFIG_BYTES, ConfigError, RepoConfig, has_skip_label, parse_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "firstmile.example.yml"
 
@@ -92,21 +92,6 @@ def test_oversized_file_is_refused_before_parsing():
 def test_config_is_frozen():
     with pytest.raises(ValueError):
         RepoConfig().mode = "shadow"
-
-
-@pytest.mark.parametrize(
-    ("labels", "default", "expected"),
-    [
-        ({}, "symptom: oom", "symptom: oom"),
-        ({"prefix": "llm/"}, "symptom: oom", "llm/symptom: oom"),
-        ({"rename": {"symptom: oom": "oom"}}, "symptom: oom", "oom"),
-        ({"rename": {"Symptom: OOM": "oom"}}, "symptom: oom", "oom"),
-        ({"prefix": "llm/", "rename": {"symptom: oom": "oom"}}, "symptom: oom", "llm/oom"),
-        ({"prefix": "llm/", "rename": {"symptom: oom": "oom"}}, "symptom: crash", "llm/symptom: crash"),
-    ],
-)
-def test_label_name_renames_then_prefixes(labels, default, expected):
-    assert label_name(RepoConfig(labels=labels), default) == expected
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,7 @@ def test_every_ask_item_can_be_supplied_and_is_asked_by_some_rule():
     # node paths in `when`/`unless` are checked at load (RuleSet.load)
     runtimes = ("vllm", "ollama", "llama_cpp", "deepspeed", "sglang", "lmdeploy", "llamafactory", "transformers", "")
     for item in REQ.items:
-        has_command = any(REQ.command_for(item, make_facts("x", runtimes=[r] if r else [])) is not None
-                          for r in runtimes)
+        has_command = any(REQ.plan([item], make_facts("x", runtimes=[r] if r else [])) for r in runtimes)
         assert has_command or (REQ.how(item, "en") and REQ.how(item, "zh")), item
     asked = {i for r in REQ.rules for i in r.items}
     assert asked <= set(REQ.items)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.commands.plan import Context, Plan, Resolver, record
-from bot.core.commands.spec import CommandError, CommandSpec, Parsed
+from bot.core.commands.spec import CommandSpec, Parsed, no_arguments
 from bot.core.commands.text import code_span
 
 
@@ -24,13 +24,6 @@ class InfoOk(Parsed):
 def parse_needs_info(word: str, rest: str, line: str) -> NeedsInfo:
     """Keys separated by spaces or commas, lower-cased, without repeats."""
     return NeedsInfo(tuple(dict.fromkeys(k.lower() for k in rest.replace(",", " ").split())), line=line)
-
-
-def parse_info_ok(word: str, rest: str, line: str) -> InfoOk | CommandError:
-    """No arguments."""
-    if rest.strip():
-        return CommandError(f"`/{word}` takes no arguments.", line=line)
-    return InfoOk(line=line)
 
 
 def needs_info(cmd: NeedsInfo, ctx: Context, resolve: Resolver) -> Plan | str:
@@ -59,5 +52,5 @@ def _info(ctx: Context, *, want: bool, keys: tuple[str, ...]) -> Plan:
 NEEDS_INFO = CommandSpec(words=("needs-info",), types=(NeedsInfo,), parse=parse_needs_info, effect=needs_info,
                          help=(("/needs-info [keys...]",
                                 "ask the reporter for information, e.g. `/needs-info torch cuda`"),))
-INFO_OK = CommandSpec(words=("info-ok",), types=(InfoOk,), parse=parse_info_ok, effect=info_ok,
+INFO_OK = CommandSpec(words=("info-ok",), types=(InfoOk,), parse=no_arguments(InfoOk), effect=info_ok,
                       help=(("/info-ok", "the information is enough: stop asking for more"),))

@@ -26,6 +26,13 @@ class CommandError(Parsed):
     message: str
 
 
+def no_arguments(command: type) -> Parser:
+    """The parser of a command that takes no arguments: the command, or an error when the line goes on."""
+    def parse(word: str, rest: str, line: str) -> Any:
+        return CommandError(f"`/{word}` takes no arguments.", line=line) if rest.strip() else command(line=line)
+    return parse
+
+
 @dataclass(frozen=True)
 class CommandSpec:
     """One command: the words that call it, how its arguments parse, who may run it, its help rows, its effect."""

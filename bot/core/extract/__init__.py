@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from bot.core.extract.common import RANK, Cand, first, rx, scan
-from bot.core.extract.packages import PACKAGES
 from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models, parse_run_models
 from bot.core.extract.nvidia import parse_nvidia
-from bot.core.extract.packages import parse_packages
+from bot.core.extract.packages import NAMES, PACKAGES, parse_packages
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section, parse_upgrades, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
@@ -289,14 +288,13 @@ def _smi_cuda(chunk: Chunk) -> list[Cand]:
     return [Cand("cuda_max", m.group(1), "prose", chunk.span(*m.span(1)))] if m else []
 
 
-_PKG_NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
 _SAID = rx(
-    r"(?i)\b(" + _PKG_NAMES + r")\.__version__[`'\"]?[ \t]*(?:is|=|==|:|->|returns|gives|prints)[ \t]*[`'\"]?"
-    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + _PKG_NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)|"
-    r"\bpip3?[ \t]+show[ \t]+(" + _PKG_NAMES + r")[`'\"]?[ \t]+(?:now[ \t]+)?(?:says|shows|reports|gives|prints)[ \t]+"
+    r"(?i)\b(" + NAMES + r")\.__version__[`'\"]?[ \t]*(?:is|=|==|:|->|returns|gives|prints)[ \t]*[`'\"]?"
+    r"(\d+\.\d+[0-9A-Za-z.+]*)|\bpip3?[ \t]+install[^\n]*?[ \t\"'](" + NAMES + r")==(\d+\.\d+[0-9A-Za-z.+]*)|"
+    r"\bpip3?[ \t]+show[ \t]+(" + NAMES + r")[`'\"]?[ \t]+(?:now[ \t]+)?(?:says|shows|reports|gives|prints)[ \t]+"
     r"[`'\"]?(?:version[ \t:]+)?(\d+\.\d+[0-9A-Za-z.+]*)|"
-    r"\b(" + _PKG_NAMES + r")[ \t]+version[ \t]+is[ \t]+the[ \t]+latest(?:[ \t]+one)?[ \t]*[(（](\d+\.\d+[0-9A-Za-z.+]*)[)）]|"
-    r"\b(" + _PKG_NAMES + r")\b[^\n.;]{0,40}?\bpip3?(?:[ \t]+(?:show|list))?[ \t]+(?:says|shows|reports)[ \t]+"
+    r"\b(" + NAMES + r")[ \t]+version[ \t]+is[ \t]+the[ \t]+latest(?:[ \t]+one)?[ \t]*[(（](\d+\.\d+[0-9A-Za-z.+]*)[)）]|"
+    r"\b(" + NAMES + r")\b[^\n.;]{0,40}?\bpip3?(?:[ \t]+(?:show|list))?[ \t]+(?:says|shows|reports)[ \t]+"
     r"[`'\"]?(?:version[ \t:]+)?(\d+\.\d+[0-9A-Za-z.+]*)"
 )
 """A version stated as `x.__version__ is 4.49.0`, the pin of a `pip install x==V` the reporter ran, what `pip show x`

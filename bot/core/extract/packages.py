@@ -17,18 +17,19 @@ PACKAGES: dict[str, str] = {
 }
 """Distribution names (lower-case, "_" as "-") -> canonical env keys."""
 
-_NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
+NAMES = "|".join(sorted({n for n in PACKAGES} | {n.replace("-", "_") for n in PACKAGES}, key=len, reverse=True))
+"""Every package name as an RE2 alternation (pip's "-" or "_"), longest first."""
 _VER = r"(\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)"
 _ROW = rx(
-    r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + _NAMES + r")[ \t]*(?:={1,3}|[ \t])[ \t]*"
+    r"(?im)^[ \t]*(?:\[(pip3?|conda)\][ \t]+|[-*][ \t]+)?(" + NAMES + r")[ \t]*(?:={1,3}|[ \t])[ \t]*"
     r"v?" + _VER + r"(?:[ \t]+(\S+))?[ \t]*(?:[ \t]\S+[ \t]*)?(?:[ \t]{2}[^\n]*)?\r?$"
 )
 """A package row: name, version, then a conda build and channel, or a column-aligned summary (`poetry show`)."""
-_PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + _NAMES + r")[ \t]*\r?\nVersion:[ \t]*" + _VER)
+_PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + NAMES + r")[ \t]*\r?\nVersion:[ \t]*" + _VER)
 
 
 _PRINTED = rx(
-    r"(?m)(?:\b(" + _NAMES + r")\.__version__|\b(torch)\.version\.cuda|\b(vllm|lmdeploy)[ \t]+(?:--version|-v)\b)"
+    r"(?m)(?:\b(" + NAMES + r")\.__version__|\b(torch)\.version\.cuda|\b(vllm|lmdeploy)[ \t]+(?:--version|-v)\b)"
     r"[^\n]*\r?\n[ \t]*['\"]?v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)['\"]?[ \t]*\r?$"
 )
 """A version printed alone on the line after `torch.__version__`, `torch.version.cuda` or `vllm --version`."""
@@ -55,8 +56,8 @@ def _printed(chunk: Chunk, seen: set[str]) -> list[Cand]:
 
 
 _PIP_SAYS = rx(
-    r"(?im)Requirement already satisfied:[ \t]*(" + _NAMES + r")(?:\[[^\]\n]*\])?(?:[<>=!~][^ \t\n]*)?[ \t]+in[ \t]"
-    r"[^\n]*?\(" + _VER + r"\)|but you have (" + _NAMES + r") " + _VER + r"\b|^(" + _NAMES + r") " + _VER + r" requires "
+    r"(?im)Requirement already satisfied:[ \t]*(" + NAMES + r")(?:\[[^\]\n]*\])?(?:[<>=!~][^ \t\n]*)?[ \t]+in[ \t]"
+    r"[^\n]*?\(" + _VER + r"\)|but you have (" + NAMES + r") " + _VER + r"\b|^(" + NAMES + r") " + _VER + r" requires "
 )
 """What pip says is installed: "already satisfied: torch in ... (2.1.2)", "but you have torch 2.2.0",
 "vllm 0.4.0 requires"."""
@@ -89,11 +90,11 @@ def _pip_says(chunk: Chunk, seen: set[str]) -> list[Cand]:
 
 
 _WHEEL = rx(
-    r"(?i)(?:^|[/ \t=\"'])(" + _NAMES + r")-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-(?:cp|py)\d"
+    r"(?i)(?:^|[/ \t=\"'])(" + NAMES + r")-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-(?:cp|py)\d"
 )
 """A wheel's file name (`flash_attn-2.5.8+cu122torch2.3cxx11abiFALSE-cp310-cp310-linux_x86_64.whl`)."""
 _FREEZE_AT = rx(
-    r"(?im)^[ \t]*(" + _NAMES + r")[ \t]*@[ \t]*\S*?/[A-Za-z0-9_]+-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-"
+    r"(?im)^[ \t]*(" + NAMES + r")[ \t]*@[ \t]*\S*?/[A-Za-z0-9_]+-(\d+(?:\.[0-9A-Za-z]+)*)(?:%2B|\+)?([0-9A-Za-z.]*)-"
 )
 
 

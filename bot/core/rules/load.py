@@ -12,10 +12,10 @@ from pydantic import ValidationError
 
 from bot.core.rulefile import RulesError
 from bot.core.rules.compile import Compiler, EnvTest, Node, Prefix
-from bot.core.rules.schema import ENV_KEYS, CheckRule, Cond, EvidenceRule, FixRule, RuleFile
+from bot.core.rules.schema import ENV_KEYS, AskRule, CheckRule, Cond, EvidenceRule, FixRule, RuleFile
 from bot.core.taxonomy import SEP, Taxonomy
 
-MODELS = {"evidence": EvidenceRule, "fix": FixRule, "check": CheckRule}
+MODELS = {"evidence": EvidenceRule, "fix": FixRule, "check": CheckRule, "ask": AskRule}
 
 
 def reason(exc: Exception) -> str:
@@ -107,7 +107,9 @@ def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None
     for key in (f for text in (getattr(rule, "message", ""), getattr(rule, "message_zh", ""))
                 for _, f, _, _ in string.Formatter().parse(text) if f is not None and f not in ENV_KEYS):
         return f"message: unknown env key {{{key}}}"
-    if isinstance(rule, FixRule) and taxonomy.get("root_cause", rule.cause) is None:
+    if isinstance(rule, CheckRule) and not (rule.cause or rule.fix):
+        return "cause: a check that names no `fix:` states the root cause it implies"
+    if getattr(rule, "cause", None) and taxonomy.get("root_cause", rule.cause) is None:
         return f"cause: unknown root_cause node {rule.cause!r}"
     return None
 

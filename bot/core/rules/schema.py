@@ -150,10 +150,18 @@ class CheckRule(Rule):
     message_zh: str
     url: str
     fix: str | None = None
+    cause: str | None = None
+    """The root cause the finding implies; a check that names a `fix:` implies that fix's cause."""
     replaces: list[str] = []
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
     answer: bool = False
     """An answer to a question (what fits in how much memory), not a problem found: shown without a warning sign."""
+
+
+class AskRule(Rule):
+    """An ask (rules/asks.yml): when `when` holds (and `unless` does not), these items are needed."""
+
+    items: list[str] = Field(min_length=1)
 
 
 class Settings(Strict):
@@ -173,7 +181,7 @@ class Settings(Strict):
 class RuleFile(Strict):
     """One rule file: its kind, named regex fragments, rules (and, for evidence, the dimension and settings)."""
 
-    kind: Literal["evidence", "fix", "check"]
+    kind: Literal["evidence", "fix", "check", "ask"]
     dimension: Literal["symptom", "root_cause", "stage"] | None = None
     settings: Settings | None = None
     patterns: dict[str, Regex] = Field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.envmatch import match, score_env
+from bot.envmatch import match, score_env
 
 
 @pytest.mark.parametrize(
