@@ -75,11 +75,19 @@ _GREP = re2.compile(r'\|\s*grep -iE (\"[^\"]*\")')
 _UNIX_ONLY = re2.compile(r"\|\s*(?:ba)?sh\b|\bsudo\b|\bsystemctl\b|\bjournalctl\b|\bapt(?:-get)?\b")
 
 
+_LINUX_ONLY = re2.compile(r"\bsystemctl\b|\bjournalctl\b|\bapt(?:-get)?\b|ollama\.com/install\.sh")
+"""Commands only Linux has (Ollama's install script refuses macOS: the app updates itself there)."""
+
+
 def _shell_block(commands: list[str], d: Decision) -> list[str]:
-    """The commands as a code block for the reporter's shell: bash, or on Windows PowerShell (settings as `$env:`,
-    grep as Select-String, Linux-only commands left out); nothing when no command is left."""
+    """The commands as a code block for the reporter's shell: bash (on macOS without Linux-only commands), or on
+    Windows PowerShell (settings as `$env:`, grep as Select-String, Unix-only commands left out); nothing when no
+    command is left."""
     os_ = d.facts.env.get("os")
-    if os_ is None or os_family(os_.value) != "windows":
+    family = os_family(os_.value) if os_ is not None else None
+    if family == "macos":
+        commands = [c for c in commands if not _LINUX_ONLY.search(c)]
+    if family != "windows":
         return ["", "```bash", *commands, "```"] if commands else []
     shown = [_powershell(_GREP.sub(r"| Select-String -Pattern \1", c)) for c in commands if not _UNIX_ONLY.search(c)]
     return ["", "```powershell", *shown, "```"] if shown else []

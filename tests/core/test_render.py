@@ -219,3 +219,14 @@ def test_the_comment_sentences_are_data_with_the_same_keys_in_both_languages(tmp
         broken_rules(tmp_path, "comment.yml", "en: {nothing: x, only_en: y}\nzh: {nothing: x}\n")
     with pytest.raises(RulesError, match=r"comment\.yml: expected `en:` and `zh:`"):
         broken_rules(tmp_path, "comment.yml", "en: {nothing: x}\n")
+
+
+def test_a_macos_reporter_gets_no_linux_only_command():
+    from bot.core.triage import triage
+
+    body = ("`ollama run mymodel`:\n```\nError: llama runner process has terminated: error loading model: unknown model "
+            "architecture: 'qwen3'\n```\n### OS\nmacOS\n### Ollama version\n0.5.1")
+    shown = visible_part(triage("unknown model architecture", body, RULESET, repo="ollama/ollama").comment or "")
+    assert "update Ollama" in shown and "install.sh" not in shown
+    linux = triage("unknown model architecture", body.replace("macOS", "Linux"), RULESET, repo="ollama/ollama")
+    assert "install.sh" in visible_part(linux.comment or "")
