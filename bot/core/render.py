@@ -12,6 +12,7 @@ from bot.core.missing import MAX_ASKED, Requirements, failing_imports
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.related.render import render_related
 from bot.core.rules.env import os_family
+from bot.core.rules.schema import ENV_KEYS
 from bot.core.types import Decision, Prediction
 
 MARKER = "<!-- firstmile:triage -->"
@@ -176,13 +177,17 @@ def _asked(d: Decision, req: Requirements, scan) -> tuple[list[str], list[tuple[
     return items, plan
 
 
+_TEMPLATE_ASKS = frozenset(("traceback", "launcher"))
+"""Items the unfilled-template line asks for already (with every version, an env key)."""
+
+
 def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[str]:
     """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
     err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
     fixes = [f for f in fixes if f.score >= fixes[0].score]  # a second fix only when it fits as well as the first
     out: list[str] = []
-    if d.facts.template_only and not fixes:
-        return [t["template"]]
+    if d.facts.template_only and not fixes and all(i in _TEMPLATE_ASKS or i in ENV_KEYS for i in d.missing):
+        return [t["template"]]  # its line asks for the command, the error and the versions; `ollama ps` it does not
     if fixes:
         first = _fix_text(fixes[0], lang)
         line = (t["fix_err"].format(err=err, fix=first) if err else

@@ -230,3 +230,12 @@ def test_a_macos_reporter_gets_no_linux_only_command():
     assert "update Ollama" in shown and "install.sh" not in shown
     linux = triage("unknown model architecture", body.replace("macOS", "Linux"), RULESET, repo="ollama/ollama")
     assert "install.sh" in visible_part(linux.comment or "")
+
+
+def test_an_unfilled_template_with_a_specific_ask_gets_that_ask():
+    from bot.core.triage import triage
+
+    body = ("### What is the issue?\n\nollama is very slow now.\n\n### Relevant log output\n\n_No response_\n\n### OS\n\n"
+            "_No response_\n\n### GPU\n\n_No response_\n\n### Ollama version\n\n[version]")
+    shown = visible_part(triage("very slow", body, RULESET, repo="ollama/ollama").comment or "")
+    assert "ollama ps" in shown
