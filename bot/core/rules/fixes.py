@@ -41,6 +41,8 @@ class Compiled:
     alts: tuple[Node, ...]
     unless: Node | None
     file: str
+    strikes: tuple = ()
+    """(node, text, text_zh) of each part of the title that stated facts can rule out (FixRule.strike)."""
     gate: tuple | None = field(init=False, repr=False, compare=False)
     """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
     decided: bool = field(init=False, repr=False, compare=False)
@@ -63,6 +65,14 @@ class Compiled:
     def vetoed(self, scan) -> bool:
         """True when `unless` holds."""
         return self.unless is not None and self.unless.hit(scan) is not None
+
+    def titles(self, scan) -> tuple[str, str]:
+        """(title, title_zh) without the parts the issue's stated facts rule out."""
+        title, title_zh = self.rule.title, self.rule.title_zh
+        for node, text, text_zh in self.strikes:
+            if node.hit(scan) is not None:
+                title, title_zh = title.replace(text, "", 1), title_zh.replace(text_zh, "", 1) if text_zh else title_zh
+        return title, title_zh
 
 
 class FixIndex:
@@ -154,9 +164,8 @@ class FixIndex:
         done = {k for k in best if already_done(self.fixes[k].rule.command, text)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
-                       generic=r.generic)
-                for r in (self.fixes[k].rule for k in ranked)]
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=r.command or "", generic=r.generic)
+                for r, (title, title_zh) in ((self.fixes[k].rule, self.fixes[k].titles(scan)) for k in ranked)]
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"])"
