@@ -27,6 +27,8 @@ _BYTES = (  # bytes per parameter by the quantization the name or the quantizati
     (re2.compile(r"(?i)q5"), 0.7),
     (re2.compile(r"(?i)q6"), 0.82),
 )
+FOUR_BIT = 0.55
+"""Bytes per parameter of a 4-bit checkpoint (AWQ, GPTQ, Q4 GGUF: scales included)."""
 MARGIN = 1.05
 """The weights must exceed the GPUs' memory by this factor: estimates are rough, so the finding only under-warns."""
 
@@ -70,8 +72,9 @@ def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
 
 
 def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
-    """Derived keys weights_gb, gpus_gb and weights_bytes (per parameter; below 2 the weights are already quantized
-    or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit."""
+    """Derived keys weights_gb, gpus_gb, weights_bytes (per parameter; below 2 the weights are already quantized
+    or natively 8-bit) and weights_4bit_gb (the same model in 4 bits), and weights_exceed_gpus when the weights alone
+    cannot fit."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
     if not model or not gpu:
         return {}
@@ -81,7 +84,8 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
         return {}
     per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
     weights = params * per
-    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per)}
+    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per),
+           "weights_4bit_gb": str(round(params * FOUR_BIT))}
     if weights > total * MARGIN:
         out["weights_exceed_gpus"] = "true"
     return out

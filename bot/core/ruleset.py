@@ -65,8 +65,8 @@ class RuleSet:
                 raise RulesError("evidence/", None, f"no settings for dimension {dim!r}")
         fixes = [Compiled(r, alts, unless, path.name, strikes) for path in sorted((root / "fixes").glob("*.yml"))
                  for r, alts, unless, strikes in _fix_rules(path, compiler, taxonomy, seen)]
-        checks = [Compiled(r, alts, unless, "checks.yml")
-                  for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
+        checks = [Compiled(r, alts, unless, "checks.yml", strikes)
+                  for r, alts, unless, strikes in _fix_rules(root / "checks.yml", compiler, taxonomy, seen, "check")]
         _links(fixes, checks, hosts)
         releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
         _pip_names(fixes, releases)
@@ -139,9 +139,9 @@ def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: 
     return parse_rules(parse_file(load_yaml(path), path, kind), path, compiler, taxonomy, seen)
 
 
-def _fix_rules(path: Path, compiler: Compiler, taxonomy: Taxonomy, seen: set[str]) -> list:
-    """One fix file's rules, compiled, each with its strikes."""
-    doc = parse_file(load_yaml(path), path, "fix")
+def _fix_rules(path: Path, compiler: Compiler, taxonomy: Taxonomy, seen: set[str], kind: str = "fix") -> list:
+    """One fix (or check) file's rules, compiled, each with its strikes."""
+    doc = parse_file(load_yaml(path), path, kind)
     return [(r, alts, unless, parse_strikes(r, doc.patterns, path, compiler))
             for r, alts, unless in parse_rules(doc, path, compiler, taxonomy, seen)]
 

@@ -77,3 +77,11 @@ def test_a_broken_strike_names_file_rule_and_reason(tmp_path: Path, when, text, 
     with pytest.raises(RulesError) as exc:
         broken_rules(tmp_path, "fixes/zz.yml", _FIX.replace("WHEN", when).replace("TEXT", text))
     assert str(exc.value).startswith("rules/zz.yml: rule a") and reason in str(exc.value), str(exc.value)
+
+
+def test_a_check_strikes_the_quantized_option_when_even_4_bits_cannot_fit():
+    big = triage("Will it fit?", "Can I run Qwen2.5-72B-Instruct on one RTX 4080 16GB?", RULESET).warnings
+    small = triage("Will it fit?", "Can I run Qwen2.5-32B-Instruct on one RTX 4090 24GB?", RULESET).warnings
+    (big,), (small,) = [w for w in big if w.id == "weights-exceed-gpus"], [w for w in small if w.id == "weights-exceed-gpus"]
+    assert "even in 4 bits they take about `40` GB" in big.message and "AWQ" not in big.message
+    assert "AWQ" in small.message and "even in 4 bits" not in small.message

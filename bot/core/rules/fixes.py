@@ -67,8 +67,10 @@ class Compiled:
         return self.unless is not None and self.unless.hit(scan) is not None
 
     def titles(self, scan) -> tuple[str, str]:
-        """(title, title_zh) without the parts the issue's stated facts rule out."""
-        title, title_zh = self.rule.title, self.rule.title_zh
+        """(title, title_zh) of a fix, (message, message_zh) of a check, without the parts the issue's stated facts
+        rule out."""
+        rule = self.rule
+        title, title_zh = (rule.title, rule.title_zh) if isinstance(rule, FixRule) else (rule.message, rule.message_zh)
         for node, text, text_zh in self.strikes:
             if node.hit(scan) is not None:
                 title, title_zh = title.replace(text, "", 1), title_zh.replace(text_zh, "", 1) if text_zh else title_zh
@@ -253,10 +255,12 @@ def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
     got = scan.memo.get("compat")
     if got is None or got[0] is not checks:
         got = scan.memo["compat"] = (checks, [None if c.decided else c.holds(scan) for c in checks])
-    return [_warning(c.rule, scan.env) for c, held in zip(checks, got[1]) if (c.holds(scan) if held is None else held)]
+    return [_warning(c, scan) for c, held in zip(checks, got[1]) if (c.holds(scan) if held is None else held)]
 
 
-def _warning(rule: CheckRule, env: dict[str, str]) -> Warning_:
-    """The warning a check gives for an issue's env."""
-    return Warning_(id=rule.fix or rule.id, message=fill(rule.message, env), message_zh=fill(rule.message_zh, env),
+def _warning(check: Compiled, scan) -> Warning_:
+    """The warning a check gives for an issue's env (without the parts its stated facts rule out)."""
+    rule, env = check.rule, scan.env
+    message, message_zh = check.titles(scan) if check.strikes else (rule.message, rule.message_zh)
+    return Warning_(id=rule.fix or rule.id, message=fill(message, env), message_zh=fill(message_zh, env),
                     url=rule.url, replaces=tuple(rule.replaces))

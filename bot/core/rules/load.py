@@ -74,11 +74,12 @@ def parse_rules(doc: RuleFile, name: str | Path, compiler: Compiler, taxonomy: T
 
 
 def parse_strikes(rule, patterns: dict, name: str | Path, compiler: Compiler) -> tuple:
-    """A fix's strikes compiled, (node, text, text_zh) each; RulesError when a text is not in its title or a
-    condition is wrong."""
+    """A fix's (or check's) strikes compiled, (node, text, text_zh) each; RulesError when a text is not in its title
+    (message) or a condition is wrong."""
     out = []
+    en, zh = (rule.title, rule.title_zh) if isinstance(rule, FixRule) else (rule.message, rule.message_zh)
     for k, st in enumerate(getattr(rule, "strike", ()), 1):
-        if st.text not in rule.title or (st.text_zh and st.text_zh not in rule.title_zh):
+        if st.text not in en or (st.text_zh and st.text_zh not in zh):
             raise RulesError(name, rule.id, f"strike #{k}: text (and text_zh) must be part of title (title_zh)")
         try:
             node = compiler.cond(st.when, patterns)

@@ -18,7 +18,7 @@ ENV_KEYS = frozenset((
     "auto_gptq", "autoawq", "llama_cpp", "llama_cpp_python", "ollama", "model", "quantization", "gpu_cc", "gpu_count", "launcher",
     "model_size", "ram", "triton", "numpy", "nccl", "cudnn", "jax", "tensorflow", "onnxruntime", "optimum", "llamafactory",
     "torch_cuda_major", "torch_build", "os_family", "driver_cuda_major", "model_family", "family_min_transformers",
-    "weights_gb", "gpus_gb", "weights_bytes", "weights_exceed_gpus",
+    "weights_gb", "gpus_gb", "weights_bytes", "weights_4bit_gb", "weights_exceed_gpus",
 ))
 """Canonical env keys (DESIGN.md section 2, and what extraction adds) and the derived keys (bot/core/rules/env.py)."""
 
@@ -131,8 +131,8 @@ class Gate(Strict):
 
 
 class Strike(Strict):
-    """A part of a fix's title that stated facts rule out (done already, one GPU, a flag at its limit): the text (and
-    text_zh, in title_zh) is cut from the title shown when `when` holds."""
+    """A part of a fix's title (a check's message) that stated facts rule out (done already, one GPU, a flag at its
+    limit): the text (and text_zh, in title_zh or message_zh) is cut from what is shown when `when` holds."""
 
     when: Cond
     text: str = Field(min_length=1)
@@ -166,6 +166,8 @@ class CheckRule(Rule):
     message_zh: str
     url: str
     fix: str | None = None
+    strike: list[Strike] = []
+    """Parts of the message that stated facts rule out (as a fix's)."""
     replaces: list[str] = []
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
 
