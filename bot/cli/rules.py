@@ -81,10 +81,30 @@ def failures(ruleset, rules: list[tuple[str, object]] | None = None) -> list[str
                 if (rule.id in fired(*issue(case), ruleset)) != expect:
                     out.append(f"{where}: {rule.id}: {'fires' if expect else 'not'} example #{k} "
                                f"{'did not fire' if expect else 'fired'}")
+        out += _strike_failures(where, rule, ruleset)
+    return out
+
+
+def _strike_failures(where: str, rule, ruleset) -> list[str]:
+    """One line per strike example where the fix is not shown, or shown with its text kept (`fires`) or cut (`not`)."""
+    from bot.core.triage import triage
+
+    out = []
+    for n, st in enumerate(getattr(rule, "strike", ()), 1):
+        for expect, cases in ((True, st.examples.fires), (False, st.examples.not_)):
+            for k, case in enumerate(cases, 1):
+                d = triage(*issue(case), ruleset)
+                shown = [f.title for f in d.fixes if f.id == rule.id] if hasattr(rule, "title") else \
+                    [w.message for w in d.warnings if w.id == (rule.fix or rule.id)]
+                probe = st.text.split("{")[0] or st.text  # a check's message is shown filled in
+                if not shown or (probe not in shown[0]) != expect:
+                    why = "fix not shown" if not shown else "text kept" if expect else "text struck"
+                    out.append(f"{where}: {rule.id}: strike #{n} {'fires' if expect else 'not'} example #{k}: {why}")
     return out
 
 
 def count(ruleset) -> tuple[int, int]:
     """(rules, examples) that `failures` runs."""
     rules = [r for _, r in every_rule(ruleset)]
-    return len(rules), sum(len(r.examples.fires) + len(r.examples.not_) for r in rules)
+    strikes = [st for r in rules for st in getattr(r, "strike", ())]
+    return len(rules), sum(len(r.examples.fires) + len(r.examples.not_) for r in [*rules, *strikes])

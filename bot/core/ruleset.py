@@ -17,7 +17,7 @@ from bot.core.rulefile import RulesError, load_yaml, rules_dir
 from bot.core.rules.compile import Compiler
 from bot.core.rules.env import Tables
 from bot.core.rules.fixes import Compiled, FixIndex
-from bot.core.rules.load import host_problem, parse_file, parse_rules, reason
+from bot.core.rules.load import host_problem, parse_file, parse_rules, parse_strikes, reason
 from bot.core.taxonomy import DIMENSIONS, Taxonomy, load_taxonomy
 
 
@@ -64,10 +64,10 @@ class RuleSet:
         for dim in DIMENSIONS:
             if dim not in settings:
                 raise RulesError("evidence/", None, f"no settings for dimension {dim!r}")
-        fixes = [Compiled(r, alts, unless, path.name) for path in sorted((root / "fixes").glob("*.yml"))
-                 for r, alts, unless in _rules(path, "fix", compiler, taxonomy, seen)]
-        checks = [Compiled(r, alts, unless, "checks.yml")
-                  for r, alts, unless in _rules(root / "checks.yml", "check", compiler, taxonomy, seen)]
+        fixes = [Compiled(r, alts, unless, path.name, strikes) for path in sorted((root / "fixes").glob("*.yml"))
+                 for r, alts, unless, strikes in _fix_rules(path, compiler, taxonomy, seen)]
+        checks = [Compiled(r, alts, unless, "checks.yml", strikes)
+                  for r, alts, unless, strikes in _fix_rules(root / "checks.yml", compiler, taxonomy, seen, "check")]
         _links(fixes, checks, hosts)
         releases = load_releases(root / "releases.yml") if (root / "releases.yml").exists() else None
         _pip_names(fixes, releases)
@@ -138,6 +138,13 @@ def _mapping(path: Path, key: str | None) -> dict:
 def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: set[str]) -> list:
     """One rule file's rules, compiled."""
     return parse_rules(parse_file(load_yaml(path), path, kind), path, compiler, taxonomy, seen)
+
+
+def _fix_rules(path: Path, compiler: Compiler, taxonomy: Taxonomy, seen: set[str], kind: str = "fix") -> list:
+    """One fix (or check) file's rules, compiled, each with its strikes."""
+    doc = parse_file(load_yaml(path), path, kind)
+    return [(r, alts, unless, parse_strikes(r, doc.patterns, path, compiler))
+            for r, alts, unless in parse_rules(doc, path, compiler, taxonomy, seen)]
 
 
 def _links(fixes: list[Compiled], checks: list[Compiled], hosts: dict) -> None:

@@ -234,6 +234,50 @@ class EnvTest(Node):
         return [k for k, _, _ in self.tests] + [a[1:-1] for _, op, a in self.tests if op in OPS and isinstance(a, str)]
 
 
+class SettingTest(Node):
+    """A flag or config key the issue sets (`--gpu-memory-utilization 0.95`, `gpu_memory_utilization=0.95`,
+    `gpu_memory_utilization: 0.95`; `-` and `_` alike) to a number that passes every comparison."""
+
+    telling = True
+    __slots__ = ("name", "rx", "tests")
+
+    def __init__(self, name: str, test: str):
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"setting {name}: expected a flag or key name such as gpu_memory_utilization")
+        self.name, self.tests = name, []
+        for part in (p.strip() for p in test.split(",")):
+            op = next((o for o in OPS if part.startswith(o)), None)
+            try:
+                self.tests.append((op, float(part[len(op):]) if op else None))
+            except ValueError:
+                op = None
+            if op is None:
+                raise ValueError(f"setting {name}: expected comparisons with numbers such as '>=0.9', got {part!r}")
+        words = "[-_]".join(w for w in name.replace("-", "_").split("_") if w)
+        self.rx = compile_re2(rf"(?:^|[^a-z0-9_])-{{0,2}}{words}[\"'`]?(?:[ \t]*[=:][ \t]*|(?:[ \t]+(?:is|already|set|to|at))*[ \t]+)"
+                              r"[\"'`]?(\d*\.?\d+)")
+
+    def hit(self, scan) -> Hit | None:
+        for m in self.rx.finditer(scan.facts.text[:200_000]):
+            value = float(m.group(1))
+            if all(_compare(value, op, arg) for op, arg in self.tests):
+                return Hit("whole", 0, m.span(), m.group(0).strip()[:SNIP])
+        return None
+
+    def score(self, scan) -> int:
+        """3 per comparison, like a stated env fact."""
+        return 3 * len(self.tests)
+
+
+_NAME = compile_re2(r"[a-z][a-z0-9_-]*[a-z0-9]", ignore_case=False)
+
+
+def _compare(value: float, op: str, arg: float) -> bool:
+    """value OP arg."""
+    return {"<": value < arg, "<=": value <= arg, ">": value > arg, ">=": value >= arg, "==": value == arg,
+            "!=": value != arg}[op]
+
+
 class Prefix(Node):
     """The decided path of a dimension starts with one of the prefixes (case-insensitive)."""
 
@@ -348,6 +392,7 @@ class Compiler:
                                    c.error.kind, c.error.package))
         if c.env is not None:
             parts.append(EnvTest(c.env, self.rx))
+        parts += [SettingTest(name, test) for name, test in (c.setting or {}).items()]
         if c.match is not None:
             pool, ids = self._pooled(tuple(h for h in HAYS if h in c.in_), c.match, frags)
             parts.append(Match(pool, ids, c.in_[0], tuple(_weight(literal_len(p)) for p in alternatives(c.match, frags))))

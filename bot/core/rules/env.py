@@ -107,7 +107,8 @@ def os_family(os_text: str) -> str | None:
 
 def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
     """The env values plus derived keys: torch_cuda(_major), torch_build, gpu_cc, os_family, driver_cuda_major,
-    model_family, and the weights' fit on the GPUs (weights_gb, gpus_gb, weights_bytes, weights_exceed_gpus)."""
+    model_family, and the weights' fit on the GPUs (weights_gb, gpus_gb, weights_bytes, weights_exceed_gpus; with a
+    sure memory, the room left and the 4- and 8-bit sizes)."""
     env = facts.env_values()
     torch = env.get("torch", "")
     tc = env.get("torch_cuda", "")

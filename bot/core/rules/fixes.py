@@ -42,6 +42,8 @@ class Compiled:
     alts: tuple[Node, ...]
     unless: Node | None
     file: str
+    strikes: tuple = ()
+    """(node, text, text_zh) of each part of the title that stated facts can rule out (FixRule.strike)."""
     gate: tuple | None = field(init=False, repr=False, compare=False)
     """(pool, pattern ids) pairs one of which some alternative needs found (None: no such cheap test)."""
     decided: bool = field(init=False, repr=False, compare=False)
@@ -64,6 +66,16 @@ class Compiled:
     def vetoed(self, scan) -> bool:
         """True when `unless` holds."""
         return self.unless is not None and self.unless.hit(scan) is not None
+
+    def titles(self, scan) -> tuple[str, str]:
+        """(title, title_zh) of a fix, (message, message_zh) of a check, without the parts the issue's stated facts
+        rule out."""
+        rule = self.rule
+        title, title_zh = (rule.title, rule.title_zh) if isinstance(rule, FixRule) else (rule.message, rule.message_zh)
+        for node, text, text_zh in self.strikes:
+            if node.hit(scan) is not None:
+                title, title_zh = title.replace(text, "", 1), title_zh.replace(text_zh, "", 1) if text_zh else title_zh
+        return title, title_zh
 
 
 class FixIndex:
@@ -155,9 +167,8 @@ class FixIndex:
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=r.title, url=r.url, title_zh=r.title_zh, command=r.command or "",
-                       generic=r.generic)
-                for r in (self.fixes[k].rule for k in ranked)]
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=r.command or "", generic=r.generic)
+                for r, (title, title_zh) in ((self.fixes[k].rule, self.fixes[k].titles(scan)) for k in ranked)]
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
@@ -251,10 +262,12 @@ def check_compat(scan, checks: list[Compiled]) -> list[Warning_]:
     got = scan.memo.get("compat")
     if got is None or got[0] is not checks:
         got = scan.memo["compat"] = (checks, [None if c.decided else c.holds(scan) for c in checks])
-    return [_warning(c.rule, scan.env) for c, held in zip(checks, got[1]) if (c.holds(scan) if held is None else held)]
+    return [_warning(c, scan) for c, held in zip(checks, got[1]) if (c.holds(scan) if held is None else held)]
 
 
-def _warning(rule: CheckRule, env: dict[str, str]) -> Warning_:
-    """The warning a check gives for an issue's env."""
-    return Warning_(id=rule.fix or rule.id, message=fill(rule.message, env), message_zh=fill(rule.message_zh, env),
+def _warning(check: Compiled, scan) -> Warning_:
+    """The warning a check gives for an issue's env (without the parts its stated facts rule out)."""
+    rule, env = check.rule, scan.env
+    message, message_zh = check.titles(scan) if check.strikes else (rule.message, rule.message_zh)
+    return Warning_(id=rule.fix or rule.id, message=fill(message, env), message_zh=fill(message_zh, env),
                     url=rule.url, replaces=tuple(rule.replaces), answer=rule.answer)

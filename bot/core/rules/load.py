@@ -73,6 +73,26 @@ def parse_rules(doc: RuleFile, name: str | Path, compiler: Compiler, taxonomy: T
     return out
 
 
+def parse_strikes(rule, patterns: dict, name: str | Path, compiler: Compiler) -> tuple:
+    """A fix's (or check's) strikes compiled, (node, text, text_zh) each; RulesError when a text is not in its title
+    (message) or a condition is wrong."""
+    out = []
+    en, zh = (rule.title, rule.title_zh) if isinstance(rule, FixRule) else (rule.message, rule.message_zh)
+    for k, st in enumerate(getattr(rule, "strike", ()), 1):
+        if st.text not in en or (st.text_zh and st.text_zh not in zh):
+            raise RulesError(name, rule.id, f"strike #{k}: text (and text_zh) must be part of title (title_zh)")
+        try:
+            node = compiler.cond(st.when, patterns)
+        except ValueError as exc:
+            raise RulesError(name, rule.id, f"strike #{k}: {exc}") from None
+        problem = next((f"strike #{k}: unknown env key {key!r}" for n in _nodes(node) if isinstance(n, EnvTest)
+                        for key in n.keys() if key not in ENV_KEYS), None)
+        if problem:
+            raise RulesError(name, rule.id, problem)
+        out.append((node, st.text, st.text_zh))
+    return tuple(out)
+
+
 def _nodes(node: Node | None):
     """The node and every node under it."""
     if node is None:

@@ -72,6 +72,8 @@ class Cond(Strict):
     stage: list[str] | None = None
     root_cause: list[str] | None = None
     kind: list[Literal["bug", "question", "feature", "other"]] | None = None
+    setting: dict[str, str] | None = None
+    """A flag or config key the issue sets to a number passing the comparisons: `{gpu_memory_utilization: '>=0.9'}`."""
     all: list[Cond] | None = None
     any: list[Cond] | None = None
     not_: Cond | None = Field(default=None, alias="not")
@@ -89,6 +91,8 @@ class Cond(Strict):
         for name in ("in_", "runtime", "symptom", "stage", "root_cause", "kind", "all", "any", "match"):
             if getattr(self, name) == []:
                 raise ValueError(f"{name.rstrip('_')}: must not be empty")
+        if self.setting == {}:
+            raise ValueError("setting: must not be empty")
         return self
 
 
@@ -127,6 +131,17 @@ class Gate(Strict):
     type rules the gate out."""
 
 
+class Strike(Strict):
+    """A part of a fix's title (a check's message) that stated facts rule out (done already, one GPU, a flag at its
+    limit): the text (and text_zh, in title_zh or message_zh) is cut from what is shown when `when` holds."""
+
+    when: Cond
+    text: str = Field(min_length=1)
+    text_zh: str = ""
+    examples: Examples
+    """`fires`: issues the fix shows on with the text struck; `not`: issues it shows on with the text kept."""
+
+
 class FixRule(Rule):
     """A known fix: a one-line remedy, the root cause it implies and the page that states it."""
 
@@ -138,6 +153,8 @@ class FixRule(Rule):
     proved_by: str | None = Field(default=None, pattern=r"^tools/[\w-]+\.py$")
     gate: Gate | None = None
     command: str | None = None
+    strike: list[Strike] = []
+    """Options of the remedy that stated facts can rule out (each cut from the title when its `when` holds)."""
     generic: bool = False
     """Advice for a symptom in general (any OOM, any illegal memory access) rather than a diagnosis: any matching
     specific fix ranks first."""
@@ -152,6 +169,8 @@ class CheckRule(Rule):
     fix: str | None = None
     cause: str | None = None
     """The root cause the finding implies; a check that names a `fix:` implies that fix's cause."""
+    strike: list[Strike] = []
+    """Parts of the message that stated facts rule out (as a fix's)."""
     replaces: list[str] = []
     """Fixes this finding makes moot when it holds (e.g. memory tuning when the weights alone cannot fit)."""
     answer: bool = False
