@@ -298,5 +298,6 @@ SOLO = [
 {"title": "CUDAMismatchException inside the official deepspeed docker image", "body": "deepspeed 0.16 with the pytorch:24.05 NGC image: `Installed CUDA version 12.4 does not match the version torch was compiled with 12.4`?? Both 12.4. The check reads the wrong nvcc from /usr/bin (11.5) first in PATH."},
 ]
 
-ALSO = {}
-"""Filled only after the first scoring, by reading side by side (none yet)."""
+ALSO = {18: ["fresh-04-24"], 35: ["fresh-05-24"]}
+"""Read side by side after the first scoring: two distractors written for other evals report the same failure as
+an original (the KV-cache message on a 24 GB card; moving a device_map="auto" model with .to())."""
