@@ -10,62 +10,51 @@ from bot.core.related.doc import Doc
 from bot.core.related.models import Model, best_similarity, model_tokens
 
 
+FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
+            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
+            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
+"""The agreement features of a (query, candidate) pair, each 0..1; the score is their sum weighted by
+Weights.feature. lex: the BM25 share; title: the idf share of the query's title tokens the candidate has anywhere;
+exact_fp, near_fp, error_line, similar_error, same_type: their errors share a fingerprint with its frames, one
+without them, an error line, a type with most message words, a type (each scaled by the error's rarity where it
+has one; a closer agreement also holds the looser ones); model, title_model, support_model: the closest model pair's
+similarity times its rarity, when both titles name it, when both ask for it to be supported; other_model,
+title_model_clash: only different models, named in both titles; run, run_missing: the query's output string (GGGG)
+is in the candidate, or not; symptom, symptom_top, symptom_clash, cause: the decided classes agree, at the top
+level only, or not; launcher, runtime_version: the same launcher (vllm, ollama...), and its major.minor version;
+value_clash, quant_clash: both errors quote names and share none, both name quantizations of different kinds."""
+
+
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each kind of agreement adds to the lexical similarity (0..1); the defaults are the hand weights of
-    rounds 1-4, DEFAULT the fitted ones."""
+    """What each feature adds to the score, then the thresholds on it."""
 
-    lex: float = 1.0
-    """The lexical similarity (BM25 share, 0..1)."""
-    exact_fp: float = 0.30
-    near_fp: float = 0.20
-    error_line: float = 0.20
-    same_type: float = 0.05
-    similar_error: float = 0.15
+    feature: dict[str, float]
+    """Feature name (FEATURES) -> weight; a feature left out weighs 0."""
     similar_jaccard: float = 0.6
     """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
-    model: float = 0.10
-    title_model: float = 0.18
-    """...and when both titles name the model."""
-    support_model: float = 0.30
-    """The model weighs more when both issues ask for a model to be supported (they share little else)."""
-    other_model: float = -0.03
-    title_model_clash: float = -0.2
-    """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
-    symptom: float = 0.10
-    symptom_top: float = 0.04
-    """The same decided symptom, or only its top class (Crash, Hang...)."""
-    symptom_clash: float = -0.15
-    cause: float = 0.06
-    title: float = 0.30
-    """Times the idf share of the query's title tokens found anywhere in the candidate."""
-    launcher: float = 0.02
-    runtime_version: float = 0.02
-    """The same launcher (vllm, ollama...), and its major.minor version."""
-    run: float = 0.25
-    run_missing: float = -0.10
-    """The query's output string (GGGG) is nowhere in the candidate."""
-    value_clash: float = -0.10
-    quant_clash: float = -0.05
-    """Both issues' errors quote names (`'tokenizer'`, `{'c_attn'}`) and share none; both name a quantization, of
-    different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 1.05
+    duplicate: float = 0.85
     """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
     the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
     duplicate_margin: float = 0.05
     """...and the runner-up is at least this far below."""
 
+    def score(self, f: dict[str, float]) -> float:
+        """The weighted sum of a pair's features."""
+        return sum(self.feature.get(k, 0.0) * v for k, v in f.items())
 
-DEFAULT = Weights(
-    exact_fp=0.08, near_fp=0.0, error_line=0.2, same_type=0.0, similar_error=0.14, model=0.1, title_model=0.22,
-    support_model=0.35, title_model_clash=-0.27, symptom=0.22, symptom_top=0.13, symptom_clash=-0.19, cause=0.2,
-    title=0.23, launcher=0.06, runtime_version=0.0, run=0.28, run_missing=-0.24, duplicate=0.85, value_clash=-0.22,
-    quant_clash=-0.19)
-"""The weights in use: fitted by eval/related/fit.py (C = 1, rounded, agreement never negative); duplicate_of's rule
-is the one `eval/related/all.py --cv` chooses on batches 1-5 (the most recall at precision >= 0.90; the same choice
-made on four batches is scored on the fifth)."""
+
+DEFAULT = Weights({
+    "lex": 1.0, "title": 0.23, "exact_fp": 0.08, "near_fp": 0.0, "error_line": 0.2, "similar_error": 0.14,
+    "same_type": 0.0, "model": 0.1, "title_model": 0.22, "support_model": 0.35, "other_model": -0.03,
+    "title_model_clash": -0.27, "run": 0.28, "run_missing": -0.24, "symptom": 0.22, "symptom_top": 0.13,
+    "symptom_clash": -0.19, "cause": 0.2, "launcher": 0.06, "runtime_version": 0.0, "value_clash": -0.22,
+    "quant_clash": -0.19})
+"""The weights in use: fitted by eval/related/fit.py (pairwise logistic regression, rounded, agreement never
+negative); duplicate_of's rule is the one `eval/related/all.py --cv` chooses (the most recall at precision >= 0.90;
+the same choice made without a batch is scored on it)."""
 
 
 Reason = tuple[str, str]
@@ -185,12 +174,6 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
 
 
-FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
-            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
-            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
-"""The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
-
-
 def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
              ) -> tuple[dict[str, float], list[Reason]]:
     """The features of candidate c for query q given their lexical similarity, and the reasons shown for them."""
@@ -269,7 +252,7 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
                ) -> tuple[float, list[Reason]]:
     """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
     f, reasons = features(q, c, lex, w, idf)
-    return sum(getattr(w, k) * v for k, v in f.items()), reasons
+    return w.score(f), reasons
 
 
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
@@ -280,7 +263,7 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
         if c.number == q.number or c.number in hidden:
             continue
         f, reasons = features(q, c, lex, w, idf)
-        s = sum(getattr(w, k) * v for k, v in f.items())
+        s = w.score(f)
         clash = any(k.endswith("_clash") for k in f)
         out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash))
     out.sort(key=lambda r: (-r.score, r.number))
