@@ -183,20 +183,22 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     exact = set(q.fps) & set(c.fps)
     near = [e for f_, e in zip(c.near, c.errors) if f_ in set(q.near)]
     rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in set(q.near) & set(c.near))])
+    shared_line = [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]
+    similar = similar_error(q, c, w.similar_jaccard)
     if exact:
         f["exact_fp"] = rarity
-        reasons.append(("error", near[0] if near else ""))
-    elif near:
+    if near:
         f["near_fp"] = rarity
-        reasons.append(("error", near[0]))
-    elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
+    if shared_line:
         f["error_line"] = 1.0
-        reasons.append(("error", shared_line[0]))
-    elif similar := similar_error(q, c, w.similar_jaccard):
+    if similar:
         f["similar_error"] = 1.0
-        reasons.append(("similar_error", similar))
-    elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
+    if q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
         f["same_type"] = 1.0
+    if exact or near or shared_line:
+        reasons.append(("error", near[0] if near else shared_line[0] if shared_line else ""))
+    elif similar:
+        reasons.append(("similar_error", similar))
     sim, a, b = best_similarity(q.models, c.models)
     if b is not None:
         central = a is not None and a.family in q.title and a.family in c.title

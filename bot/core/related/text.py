@@ -203,8 +203,8 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
-_TOKEN = rx(r"<\|?[A-Za-z][\w]{0,24}\|?>|\[(?:PAD|UNK)\]")
-"""A special token as it leaks into output: <pad>, <unk>, <|im_end|>, <end_of_turn>, [PAD]."""
+_TOKEN = rx(r"<\|?[A-Za-z][\w]{0,24}\|?>|<0x[0-9A-Fa-f]{2}>|\[(?:PAD|UNK)\]")
+"""A special token as it leaks into output: <pad>, <unk>, <|im_end|>, <end_of_turn>, [PAD], a byte token <0x0A>."""
 
 
 def token_runs(text: str, min_len: int = 3) -> list[str]:
