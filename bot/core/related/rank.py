@@ -12,7 +12,7 @@ from bot.core.related.models import Model, best_similarity, model_tokens
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
             "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
-            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
+            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash", "quant", "xlang")
 """The agreement features of a (query, candidate) pair, each 0..1; the score is their sum weighted by
 Weights.feature. lex: the BM25 share; title: the idf share of the query's title tokens the candidate has anywhere;
 exact_fp, near_fp, error_line, similar_error, same_type: their errors share a fingerprint with its frames, one
@@ -22,7 +22,9 @@ similarity times its rarity, when both titles name it, when both ask for it to b
 title_model_clash: only different models, named in both titles; run, run_missing: the query's output string (GGGG)
 is in the candidate, or not; symptom, symptom_top, symptom_clash, cause: the decided classes agree, at the top
 level only, or not; launcher, runtime_version: the same launcher (vllm, ollama...), and its major.minor version;
-value_clash, quant_clash: both errors quote names and share none, both name quantizations of different kinds."""
+value_clash, quant_clash, quant: both errors quote names and share none, both name quantizations of different
+kinds, of one kind; xlang: for two issues in different languages, the idf share of the query's tokens that are
+not Chinese (error words, code, names, numbers: what a translation keeps) that the candidate has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ DEFAULT = Weights({
     "same_type": 0.0, "model": 0.1, "title_model": 0.22, "support_model": 0.35, "other_model": -0.03,
     "title_model_clash": -0.27, "run": 0.28, "run_missing": -0.24, "symptom": 0.22, "symptom_top": 0.13,
     "symptom_clash": -0.19, "cause": 0.2, "launcher": 0.06, "runtime_version": 0.0, "value_clash": -0.22,
-    "quant_clash": -0.19})
+    "quant_clash": -0.19, "quant": 0.05, "xlang": 0.2})
 """The weights in use: fitted by eval/related/fit.py (pairwise logistic regression, rounded, agreement never
 negative); duplicate_of's rule is the one `eval/related/all.py --cv` chooses (the most recall at precision >= 0.90;
 the same choice made without a batch is scored on it)."""
@@ -164,14 +166,30 @@ def quant_kind(v: str) -> str:
     return next((k for k, g in zip(_KINDS, m.groups()) if g), "") if m else ""
 
 
+def _all_tokens(d: Doc) -> set[str]:
+    """The distinct tokens of every column of a doc."""
+    return {t for k in ("title", "body", "err", "code") for t in d.cols.get(k, "").split()}
+
+
+def cover(qt: set[str], ct: set[str], idf: dict[str, float]) -> float:
+    """The idf-weighted share of the tokens qt that ct has."""
+    total = sum(idf.get(t, 1.0) for t in qt)
+    return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
+
+
 def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """The idf-weighted share of the query title's tokens that the candidate has in any column."""
     qt = set(q.cols.get("title", "").split())
-    if not qt:
+    return cover(qt, _all_tokens(c), idf) if qt else 0.0
+
+
+def cross_language(q: Doc, c: Doc, idf: dict[str, float]) -> float:
+    """For issues in two languages, the share of the query's tokens a translation keeps (no Chinese) that the
+    candidate has; 0 for issues in one language."""
+    if q.language == c.language:
         return 0.0
-    ct = {t for k in ("title", "body", "err", "code") for t in c.cols.get(k, "").split()}
-    total = sum(idf.get(t, 1.0) for t in qt)
-    return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
+    qt = {t for t in _all_tokens(q) if not ("\u4e00" <= t[0] <= "\u9fff")}
+    return cover(qt, _all_tokens(c), idf)
 
 
 def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
@@ -225,8 +243,10 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     if q.errors and c.errors and (qv := error_values(q)) and (cv := error_values(c)) and not qv & cv:
         f["value_clash"] = 1.0
     if "quantization" in q.env and "quantization" in c.env and \
-            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])) and qk != ck:
-        f["quant_clash"] = 1.0
+            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])):
+        f["quant_clash" if qk != ck else "quant"] = 1.0
+    if q.language != c.language:
+        f["xlang"] = cross_language(q, c, idf)
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
