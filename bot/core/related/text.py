@@ -153,7 +153,7 @@ def tokens(text: str, segmenter=None) -> list[str]:
         if _cjk(w[0]):
             out += segmenter(w) if segmenter is not None else cjk_bigrams(w)
         elif w not in STOP and len(w) > 1:
-            w = w.strip(".-")
+            w = w.strip(".-").replace("-", "_")  # a flag and its keyword: --max-model-len = max_model_len
             got = stems.get(w)
             if got is None:
                 got = stems[w] = stem(w, stemmer)
