@@ -53,7 +53,7 @@ DEFAULT = Weights({
     "same_type": 0.0, "model": 0.1, "title_model": 0.22, "support_model": 0.35, "other_model": -0.03,
     "title_model_clash": -0.27, "run": 0.28, "run_missing": -0.24, "symptom": 0.22, "symptom_top": 0.13,
     "symptom_clash": -0.19, "cause": 0.2, "launcher": 0.06, "runtime_version": 0.0, "value_clash": -0.22,
-    "quant_clash": -0.19, "quant": 0.05, "xlang": 0.2})
+    "quant_clash": -0.19, "quant": 0.1, "xlang": 0.4})
 """The weights in use: fitted by eval/related/fit.py (pairwise logistic regression, rounded, agreement never
 negative); duplicate_of's rule is the one `eval/related/all.py --cv` chooses (the most recall at precision >= 0.90;
 the same choice made without a batch is scored on it)."""
