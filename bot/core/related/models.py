@@ -11,8 +11,9 @@ _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _VARIANTS = ("vl|coder|math|moe|audio|omni|r1|distill|instruct|chat|base|vision|code|turbo|lite|flash|mini|max|plus|"
              "pro|air|it|hf|small|medium|large|nemo|embedding|reranker|reasoning|guard|thinking|v|o|n")
 _NAME = rx(r"(?i)(?:^|[^a-z0-9])(" + _FAM + r")(?:[\-_ ]?(v?\d+(?:\.\d+)?)([bm]\b)?)?((?:[\-_ ](?:" + _VARIANTS
-           + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?")
-"""A family name, then an optional version, variant words and size (Qwen2.5-VL-7B-Instruct, llama 3.1 8b)."""
+           + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?(?:[\-_ ](a\d+(?:\.\d+)?b)\b)?")
+"""A family name, then an optional version, variant words, size and active size (Qwen2.5-VL-7B-Instruct, llama 3.1
+8b, Qwen3-30B-A3B, Hunyuan-A13B: the active size of a MoE names another model than the dense one)."""
 _UNDERSCORED = rx(r"(\d)_(\d)")
 """internvl2_5, minicpm-v-2_6: a version written with an underscore."""
 _GLUED = rx(r"(?i)([\-_ ](?:small|medium|large|mini|nemo|coder|math|vl|flash|lite|air|pro|max|plus|omni))(\d)")
@@ -65,7 +66,7 @@ def models(text: str, limit: int = 20) -> list[Model]:
             elif not version:
                 version = m.group(5)
         variant = tuple(sorted({w for w in m.group(4).lower().replace("_", "-").replace(" ", "-").split("-")
-                                if w and w not in _IGNORED}))
+                                if w and w not in _IGNORED} | ({m.group(8).lower()} if m.group(8) else set())))
         if not version and not variant and not size:
             continue  # a bare family name is mostly a tool (llama-cli, qwen-agent) or a word
         mod = Model(fam, version, variant, size)

@@ -182,6 +182,9 @@ def concepts(text: str) -> list[str]:
 
 
 _RUN_SKIP = frozenset(" \t\n\r-=#*`~_.|/\\+0<>")
+_ARTIFACTS = frozenset("\ufffd\u2581\u0120\u010a")
+"""Characters that are a symptom even once: the replacement character and the byte-level BPE and SentencePiece
+markers (�, ▁, Ġ, Ċ) that leak into output when a tokenizer decodes wrongly."""
 
 
 def runs(text: str, min_len: int = 4) -> list[str]:
@@ -194,6 +197,8 @@ def runs(text: str, min_len: int = 4) -> list[str]:
             continue
         if c >= "\x80":
             c = _fold(c)
+            if c in _ARTIFACTS:
+                found.add("run_" + format(ord(c), "x"))
         if c == prev:
             n += 1
             if n == min_len and c not in _RUN_SKIP:
