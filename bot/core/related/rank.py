@@ -37,10 +37,10 @@ class Weights:
     """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 0.85
+    duplicate: float = 1.0
     """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
     the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
-    duplicate_margin: float = 0.05
+    duplicate_margin: float = 0.2
     """...and the runner-up is at least this far below."""
 
     def score(self, f: dict[str, float]) -> float:

@@ -36,8 +36,12 @@ def test_titles_lose_template_tags_and_prose_loses_checklists():
 
 def test_tokens_stem_english_cut_chinese_into_bigrams_and_keep_names_whole():
     got = tokens("Repeating outputs with qwen2.5-vl and flash_attn 2.5.8: 显存不足")
-    assert {"repeat", "output", "qwen2.5-vl", "flash_attn", "2.5.8", "显存", "存不", "不足"} <= set(got)
+    assert {"repeat", "output", "qwen2.5_vl", "flash_attn", "2.5.8", "显存", "存不", "不足"} <= set(got)
     assert "with" not in got
+
+
+def test_a_flag_and_its_keyword_are_one_token():
+    assert tokens("--max-model-len 4096") == tokens("max_model_len=4096")
 
 
 def test_concepts_join_english_and_chinese_and_runs_find_symptom_strings():
