@@ -11,7 +11,8 @@ _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _VARIANTS = ("vl|coder|math|moe|audio|omni|r1|distill|instruct|chat|base|vision|code|turbo|lite|flash|mini|max|plus|"
              "pro|air|it|hf|small|medium|large|nemo|embedding|reranker|reasoning|guard|thinking|v|o|n")
 _NAME = rx(r"(?i)(?:^|[^a-z0-9])(" + _FAM + r")(?:[\-_ ]?(v?\d+(?:\.\d+)?)([bm]\b)?)?((?:[\-_ ](?:" + _VARIANTS
-           + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?(?:[\-_ ](a\d+(?:\.\d+)?b)\b)?")
+           + r")\b)*)(?:[\-_ ]?(\d+(?:\.\d+)?)([bm]\b)?)?(?:[\-_ ]?(\d+(?:\.\d+)?)[bm]\b)?"
+           r"(?:[\-_ ](a\d+(?:\.\d+)?b)\b)?")
 """A family name, then an optional version, variant words, size and active size (Qwen2.5-VL-7B-Instruct, llama 3.1
 8b, Qwen3-30B-A3B, Hunyuan-A13B: the active size of a MoE names another model than the dense one)."""
 _UNDERSCORED = rx(r"(\d)_(\d)")
