@@ -79,6 +79,11 @@ def models(text: str, limit: int = 20) -> list[Model]:
     return out + [g for g in generic_models(text) if g not in seen][:max(0, limit - len(out))]
 
 
+def known(family: str) -> bool:
+    """True for a family the name list knows (qwen, llama...), False for one read from a hub id or a class."""
+    return family in _KNOWN
+
+
 def _generic(name: str, bare: bool) -> Model | None:
     """A model of a family no list knows, from a name's leading letters, the version glued to them, its size and
     variant words (Lfm2 -> lfm 2, Step3VL -> step 3 vl, MiMo-7B -> mimo size 7); None for a known family or a word."""

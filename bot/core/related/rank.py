@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.core.extract.common import rx
 from bot.core.related.doc import Doc
-from bot.core.related.models import Model, best_similarity, model_tokens
+from bot.core.related.models import Model, best_similarity, known, model_tokens
 
 
 FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
@@ -130,6 +130,12 @@ def _error_words(e: str) -> tuple[str, frozenset[str]]:
     return head.strip().lower().rsplit(".", 1)[-1], words
 
 
+def _named_in_title(q: Doc, c: Doc) -> Model | None:
+    """A model of a family no list knows that c's title names and q's title names as a bare word ("devstral?")."""
+    words = set(q.title.translate(_PUNCT).split())
+    return next((m for m in c.models if not known(m.family) and m.family in words and m.family in c.title), None)
+
+
 def similar_error(q: Doc, c: Doc, threshold: float) -> str:
     """An error of c that q states too in other words (same type, overlapping message), or ""."""
     qs = [_error_words(e) for e in [*q.errors, *(x for _, x in q.lines)][:12]]
@@ -218,6 +224,8 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     elif similar:
         reasons.append(("similar_error", similar))
     sim, a, b = best_similarity(q.models, c.models)
+    if b is None and (named := _named_in_title(q, c)) is not None:
+        sim, a, b = 1.0, named, named
     if b is not None:
         central = a is not None and a.family in q.title and a.family in c.title
         support = central and "c_support" in q.cols.get("err", "").split() and \

@@ -237,3 +237,13 @@ def test_one_quantization_kind_agrees_and_a_translation_is_scored_on_what_it_kee
     assert f.get("quant") == 1.0 and 0 < f["xlang"] <= 1
     assert "xlang" not in features(zh, other, 0.1)[0]  # one language: the lexical share already says it
     assert features(zh, en, 0.1)[0]["xlang"] > features(zh, video, 0.1)[0]["xlang"]
+
+
+def test_a_title_naming_a_model_no_list_knows_as_a_bare_word_meets_its_request():
+    from bot.core.related.rank import features
+
+    q = doc_from_text(-1, "devstral in the library?", "Would be great to pull it like the other models.")
+    orig = doc_from_text(1, "Model request: Devstral", "https://huggingface.co/mistralai/Devstral-Small-2505 is out.")
+    other = doc_from_text(2, "Model request: Magistral", "https://huggingface.co/mistralai/Magistral-Small-2506 is out.")
+    assert features(q, orig, 0.2)[0].get("title_model") == 1.0
+    assert "title_model" not in features(q, other, 0.2)[0]
