@@ -23,7 +23,7 @@ from bot.core.related.rank import DEFAULT, dup_features  # noqa: E402
 KS = (1, 3, 5, 10)
 SPECIFIC_CV = (1,)
 A_CV = (0.0, 1.0)
-BATCHES = [f"batch{i}" for i in range(1, 6)]
+BATCHES = [f"batch{i}" for i in range(1, 8)]
 
 
 def run_batch(name: str) -> list[tuple[list, int | None]]:
@@ -126,9 +126,11 @@ def main() -> None:
     print(f"{'batch':8} {'r@1':>6} {'r@3':>6} {'r@5':>6} {'r@10':>6}  {'dup P (said)':>13} {'dup R':>6}"
           + ("" if a.no_tfidf else "   tfidf r@1  r@3   r@5  r@10"))
     tot = {f"r@{k}": 0.0 for k in KS}
+    pooled = [0, 0, 0]
     for b, rs in rows.items():
         rc = recall(rs, b)
         said, right, n = dup_scores(rs, lambda q, r: duplicate_of(r), b)
+        pooled = [pooled[0] + said, pooled[1] + right, pooled[2] + n]
         p = f"{right / said:.3f} ({said:2})" if said else "   n/a (0) "
         line = f"{b:8} " + " ".join(f"{rc[f'r@{k}']:6.3f}" for k in KS) + f"  {p:>13} {right / n:6.3f}"
         if not a.no_tfidf:
@@ -150,7 +152,8 @@ def main() -> None:
                     if orig is not None:
                         got = [r.number for r in ranked]
                         f.write(f"{b}\t{got.index(orig) + 1 if orig in got else '-'}\t{q.title[:80]}\n")
-    print("mean     " + " ".join(f"{tot[f'r@{k}']:6.3f}" for k in KS))
+    print("mean     " + " ".join(f"{tot[f'r@{k}']:6.3f}" for k in KS)
+          + (f"  {pooled[1] / pooled[0]:.3f} ({pooled[0]:2}) {pooled[1] / pooled[2]:6.3f}" if pooled[0] else ""))
     if a.cv:
         cross_validate(rows)
 

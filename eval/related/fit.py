@@ -55,7 +55,7 @@ def fit(data, c_reg: float) -> dataclasses.replace:
     lr = LogisticRegression(fit_intercept=False, C=c_reg, max_iter=2000).fit(x, y)
     coef = lr.coef_[0]
     lex = coef[FEATURES.index("lex")]
-    return dataclasses.replace(DEFAULT, **{k: round(float(coef[i] / lex), 3) for i, k in enumerate(FEATURES)})
+    return dataclasses.replace(DEFAULT, feature={k: round(float(coef[i] / lex), 3) for i, k in enumerate(FEATURES)})
 
 
 def recall(data, w) -> dict[int, float]:
@@ -68,7 +68,7 @@ def recall(data, w) -> dict[int, float]:
         n += 1
         if not nums:
             continue
-        wv = np.array([getattr(w, k) for k in FEATURES])
+        wv = np.array([w.feature.get(k, 0.0) for k in FEATURES])
         order = [nums[j] for j in np.lexsort((nums, -(m @ wv)))]
         if orig in order:
             r = order.index(orig)
@@ -97,7 +97,7 @@ def main() -> None:
           f"{mf[2] / n:5.3f}")
     if a.print:
         w = fit([x for xs in data.values() for x in xs], a.C)
-        print({k: getattr(w, k) for k in FEATURES})
+        print(w.feature)
 
 
 if __name__ == "__main__":

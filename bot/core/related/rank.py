@@ -7,65 +7,56 @@ from dataclasses import dataclass
 
 from bot.core.extract.common import rx
 from bot.core.related.doc import Doc
-from bot.core.related.models import Model, best_similarity, model_tokens
+from bot.core.related.models import Model, best_similarity, known, model_tokens
+
+
+FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
+            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
+            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash", "quant", "xlang")
+"""The agreement features of a (query, candidate) pair, each 0..1; the score is their sum weighted by
+Weights.feature. lex: the BM25 share; title: the idf share of the query's title tokens the candidate has anywhere;
+exact_fp, near_fp, error_line, similar_error, same_type: their errors share a fingerprint with its frames, one
+without them, an error line, a type with most message words, a type (each scaled by the error's rarity where it
+has one; a closer agreement also holds the looser ones); model, title_model, support_model: the closest model pair's
+similarity times its rarity, when both titles name it, when both ask for it to be supported; other_model,
+title_model_clash: only different models, named in both titles; run, run_missing: the query's output string (GGGG)
+is in the candidate, or not; symptom, symptom_top, symptom_clash, cause: the decided classes agree, at the top
+level only, or not; launcher, runtime_version: the same launcher (vllm, ollama...), and its major.minor version;
+value_clash, quant_clash, quant: both errors quote names and share none, both name quantizations of different
+kinds, of one kind; xlang: for two issues in different languages, the idf share of the query's tokens that are
+not Chinese (error words, code, names, numbers: what a translation keeps) that the candidate has."""
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each kind of agreement adds to the lexical similarity (0..1); the defaults are the hand weights of
-    rounds 1-4, DEFAULT the fitted ones."""
+    """What each feature adds to the score, then the thresholds on it."""
 
-    lex: float = 1.0
-    """The lexical similarity (BM25 share, 0..1)."""
-    exact_fp: float = 0.30
-    near_fp: float = 0.20
-    error_line: float = 0.20
-    same_type: float = 0.05
-    similar_error: float = 0.15
+    feature: dict[str, float]
+    """Feature name (FEATURES) -> weight; a feature left out weighs 0."""
     similar_jaccard: float = 0.6
     """Errors of one type whose message words overlap this much (Jaccard) are the same error worded apart."""
-    model: float = 0.10
-    title_model: float = 0.18
-    """...and when both titles name the model."""
-    support_model: float = 0.30
-    """The model weighs more when both issues ask for a model to be supported (they share little else)."""
-    other_model: float = -0.03
-    title_model_clash: float = -0.2
-    """Both titles name a model, of different families (Qwen2.5 vs Llama-3)."""
-    symptom: float = 0.10
-    symptom_top: float = 0.04
-    """The same decided symptom, or only its top class (Crash, Hang...)."""
-    symptom_clash: float = -0.15
-    cause: float = 0.06
-    title: float = 0.30
-    """Times the idf share of the query's title tokens found anywhere in the candidate."""
-    launcher: float = 0.02
-    runtime_version: float = 0.02
-    """The same launcher (vllm, ollama...), and its major.minor version."""
-    run: float = 0.25
-    run_missing: float = -0.10
-    """The query's output string (GGGG) is nowhere in the candidate."""
-    value_clash: float = -0.10
-    quant_clash: float = -0.05
-    """Both issues' errors quote names (`'tokenizer'`, `{'c_attn'}`) and share none; both name a quantization, of
-    different kinds (AWQ vs GPTQ)."""
     show: float = 0.60
     """A related issue is shown at or above this score."""
-    duplicate: float = 1.05
+    duplicate: float = 1.0
     """duplicate_of is set only on a specific piece of evidence (the same or a similar error, the same output string,
     the same model asked for) when the top score plus its margin over the runner-up reaches this..."""
-    duplicate_margin: float = 0.05
+    duplicate_margin: float = 0.2
     """...and the runner-up is at least this far below."""
 
+    def score(self, f: dict[str, float]) -> float:
+        """The weighted sum of a pair's features."""
+        return sum(self.feature.get(k, 0.0) * v for k, v in f.items())
 
-DEFAULT = Weights(
-    exact_fp=0.08, near_fp=0.0, error_line=0.2, same_type=0.0, similar_error=0.14, model=0.1, title_model=0.22,
-    support_model=0.35, title_model_clash=-0.27, symptom=0.22, symptom_top=0.13, symptom_clash=-0.19, cause=0.2,
-    title=0.23, launcher=0.06, runtime_version=0.0, run=0.28, run_missing=-0.24, duplicate=0.85, value_clash=-0.22,
-    quant_clash=-0.19)
-"""The weights in use: fitted by eval/related/fit.py (C = 1, rounded, agreement never negative); duplicate_of's rule
-is the one `eval/related/all.py --cv` chooses on batches 1-5 (the most recall at precision >= 0.90; the same choice
-made on four batches is scored on the fifth)."""
+
+DEFAULT = Weights({
+    "lex": 1.0, "title": 0.23, "exact_fp": 0.08, "near_fp": 0.0, "error_line": 0.2, "similar_error": 0.14,
+    "same_type": 0.0, "model": 0.1, "title_model": 0.22, "support_model": 0.35, "other_model": -0.03,
+    "title_model_clash": -0.27, "run": 0.28, "run_missing": -0.24, "symptom": 0.22, "symptom_top": 0.13,
+    "symptom_clash": -0.19, "cause": 0.2, "launcher": 0.06, "runtime_version": 0.0, "value_clash": -0.22,
+    "quant_clash": -0.19, "quant": 0.1, "xlang": 0.4})
+"""The weights in use: fitted by eval/related/fit.py (pairwise logistic regression, rounded, agreement never
+negative); duplicate_of's rule is the one `eval/related/all.py --cv` chooses (the most recall at precision >= 0.90;
+the same choice made without a batch is scored on it)."""
 
 
 Reason = tuple[str, str]
@@ -139,6 +130,12 @@ def _error_words(e: str) -> tuple[str, frozenset[str]]:
     return head.strip().lower().rsplit(".", 1)[-1], words
 
 
+def _named_in_title(q: Doc, c: Doc) -> Model | None:
+    """A model of a family no list knows that c's title names and q's title names as a bare word ("devstral?")."""
+    words = set(q.title.translate(_PUNCT).split())
+    return next((m for m in c.models if not known(m.family) and m.family in words and m.family in c.title), None)
+
+
 def similar_error(q: Doc, c: Doc, threshold: float) -> str:
     """An error of c that q states too in other words (same type, overlapping message), or ""."""
     qs = [_error_words(e) for e in [*q.errors, *(x for _, x in q.lines)][:12]]
@@ -175,20 +172,30 @@ def quant_kind(v: str) -> str:
     return next((k for k, g in zip(_KINDS, m.groups()) if g), "") if m else ""
 
 
-def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
-    """The idf-weighted share of the query title's tokens that the candidate has in any column."""
-    qt = set(q.cols.get("title", "").split())
-    if not qt:
-        return 0.0
-    ct = {t for k in ("title", "body", "err", "code") for t in c.cols.get(k, "").split()}
+def _all_tokens(d: Doc) -> set[str]:
+    """The distinct tokens of every column of a doc."""
+    return {t for k in ("title", "body", "err", "code") for t in d.cols.get(k, "").split()}
+
+
+def cover(qt: set[str], ct: set[str], idf: dict[str, float]) -> float:
+    """The idf-weighted share of the tokens qt that ct has."""
     total = sum(idf.get(t, 1.0) for t in qt)
     return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
 
 
-FEATURES = ("lex", "title", "exact_fp", "near_fp", "error_line", "similar_error", "same_type", "model", "title_model",
-            "support_model", "other_model", "title_model_clash", "run", "run_missing", "symptom", "symptom_top",
-            "symptom_clash", "cause", "launcher", "runtime_version", "value_clash", "quant_clash")
-"""The agreement features of a (query, candidate) pair; the score is their sum weighted by Weights."""
+def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
+    """The idf-weighted share of the query title's tokens that the candidate has in any column."""
+    qt = set(q.cols.get("title", "").split())
+    return cover(qt, _all_tokens(c), idf) if qt else 0.0
+
+
+def cross_language(q: Doc, c: Doc, idf: dict[str, float]) -> float:
+    """For issues in two languages, the share of the query's tokens a translation keeps (no Chinese) that the
+    candidate has; 0 for issues in one language."""
+    if q.language == c.language:
+        return 0.0
+    qt = {t for t in _all_tokens(q) if not ("\u4e00" <= t[0] <= "\u9fff")}
+    return cover(qt, _all_tokens(c), idf)
 
 
 def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
@@ -200,21 +207,25 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     exact = set(q.fps) & set(c.fps)
     near = [e for f_, e in zip(c.near, c.errors) if f_ in set(q.near)]
     rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in set(q.near) & set(c.near))])
+    shared_line = [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]
+    similar = similar_error(q, c, w.similar_jaccard)
     if exact:
         f["exact_fp"] = rarity
-        reasons.append(("error", near[0] if near else ""))
-    elif near:
+    if near:
         f["near_fp"] = rarity
-        reasons.append(("error", near[0]))
-    elif shared_line := [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]:
+    if shared_line:
         f["error_line"] = 1.0
-        reasons.append(("error", shared_line[0]))
-    elif similar := similar_error(q, c, w.similar_jaccard):
+    if similar:
         f["similar_error"] = 1.0
-        reasons.append(("similar_error", similar))
-    elif q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
+    if q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
         f["same_type"] = 1.0
+    if exact or near or shared_line:
+        reasons.append(("error", near[0] if near else shared_line[0] if shared_line else ""))
+    elif similar:
+        reasons.append(("similar_error", similar))
     sim, a, b = best_similarity(q.models, c.models)
+    if b is None and (named := _named_in_title(q, c)) is not None:
+        sim, a, b = 1.0, named, named
     if b is not None:
         central = a is not None and a.family in q.title and a.family in c.title
         support = central and "c_support" in q.cols.get("err", "").split() and \
@@ -240,8 +251,10 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     if q.errors and c.errors and (qv := error_values(q)) and (cv := error_values(c)) and not qv & cv:
         f["value_clash"] = 1.0
     if "quantization" in q.env and "quantization" in c.env and \
-            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])) and qk != ck:
-        f["quant_clash"] = 1.0
+            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])):
+        f["quant_clash" if qk != ck else "quant"] = 1.0
+    if q.language != c.language:
+        f["xlang"] = cross_language(q, c, idf)
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
@@ -269,7 +282,7 @@ def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, 
                ) -> tuple[float, list[Reason]]:
     """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
     f, reasons = features(q, c, lex, w, idf)
-    return sum(getattr(w, k) * v for k, v in f.items()), reasons
+    return w.score(f), reasons
 
 
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
@@ -280,7 +293,7 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
         if c.number == q.number or c.number in hidden:
             continue
         f, reasons = features(q, c, lex, w, idf)
-        s = sum(getattr(w, k) * v for k, v in f.items())
+        s = w.score(f)
         clash = any(k.endswith("_clash") for k in f)
         out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash))
     out.sort(key=lambda r: (-r.score, r.number))

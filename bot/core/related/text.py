@@ -153,7 +153,7 @@ def tokens(text: str, segmenter=None) -> list[str]:
         if _cjk(w[0]):
             out += segmenter(w) if segmenter is not None else cjk_bigrams(w)
         elif w not in STOP and len(w) > 1:
-            w = w.strip(".-")
+            w = w.strip(".-").replace("-", "_")  # a flag and its keyword: --max-model-len = max_model_len
             got = stems.get(w)
             if got is None:
                 got = stems[w] = stem(w, stemmer)
@@ -182,6 +182,9 @@ def concepts(text: str) -> list[str]:
 
 
 _RUN_SKIP = frozenset(" \t\n\r-=#*`~_.|/\\+0<>")
+_ARTIFACTS = frozenset("\ufffd\u2581\u0120\u010a")
+"""Characters that are a symptom even once: the replacement character and the byte-level BPE and SentencePiece
+markers (�, ▁, Ġ, Ċ) that leak into output when a tokenizer decodes wrongly."""
 
 
 def runs(text: str, min_len: int = 4) -> list[str]:
@@ -194,6 +197,8 @@ def runs(text: str, min_len: int = 4) -> list[str]:
             continue
         if c >= "\x80":
             c = _fold(c)
+            if c in _ARTIFACTS:
+                found.add("run_" + format(ord(c), "x"))
         if c == prev:
             n += 1
             if n == min_len and c not in _RUN_SKIP:
@@ -203,8 +208,8 @@ def runs(text: str, min_len: int = 4) -> list[str]:
     return sorted(found)
 
 
-_TOKEN = rx(r"<\|?[A-Za-z][\w]{0,24}\|?>|\[(?:PAD|UNK)\]")
-"""A special token as it leaks into output: <pad>, <unk>, <|im_end|>, <end_of_turn>, [PAD]."""
+_TOKEN = rx(r"<\|?[A-Za-z][\w]{0,24}\|?>|<0x[0-9A-Fa-f]{2}>|\[(?:PAD|UNK)\]")
+"""A special token as it leaks into output: <pad>, <unk>, <|im_end|>, <end_of_turn>, [PAD], a byte token <0x0A>."""
 
 
 def token_runs(text: str, min_len: int = 3) -> list[str]:

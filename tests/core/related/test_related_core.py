@@ -36,8 +36,12 @@ def test_titles_lose_template_tags_and_prose_loses_checklists():
 
 def test_tokens_stem_english_cut_chinese_into_bigrams_and_keep_names_whole():
     got = tokens("Repeating outputs with qwen2.5-vl and flash_attn 2.5.8: 显存不足")
-    assert {"repeat", "output", "qwen2.5-vl", "flash_attn", "2.5.8", "显存", "存不", "不足"} <= set(got)
+    assert {"repeat", "output", "qwen2.5_vl", "flash_attn", "2.5.8", "显存", "存不", "不足"} <= set(got)
     assert "with" not in got
+
+
+def test_a_flag_and_its_keyword_are_one_token():
+    assert tokens("--max-model-len 4096") == tokens("max_model_len=4096")
 
 
 def test_concepts_join_english_and_chinese_and_runs_find_symptom_strings():
@@ -143,7 +147,7 @@ def test_rank_gives_reasons_never_returns_the_issue_itself_and_hides_refused_lin
 def test_duplicate_of_needs_specific_evidence_a_high_score_and_a_margin():
     err = (("error", "KeyError: 'qwen2'"),)
     a, b = Related(1, 0.8, err), Related(2, 0.5, ())
-    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 0.85
+    assert duplicate_of([a, b]) == 1  # 0.8 + a margin of 0.3 reaches 1.0
     assert duplicate_of([Related(1, 0.8, (("model", "qwen2"),)), b]) is None  # agreement alone never labels
     assert duplicate_of([Related(1, 1.6, ()), b]) is None
     assert duplicate_of([a, Related(2, 0.78, ())]) is None  # the runner-up is too close
@@ -175,3 +179,71 @@ def test_runs_of_one_special_token_are_symptom_strings():
     assert found == ["run_tok_im_end", "run_tok_pad"]
     assert token_runs("<pad> text <pad> text <pad>") == []  # repeated, but not in a run
     assert _run_text("run_tok_pad") == "<pad><pad><pad>" and _run_text("run_g") == "GGGG"
+
+
+def test_models_of_families_no_list_knows_come_from_hub_ids_classes_and_sizes():
+    got = models("rednote-hilab/dots.llm1.inst fails: Model architectures ['Dots1ForCausalLM'] are not supported")
+    assert {(m.family, m.version) for m in got} == {("dots", ""), ("dots", "1")}
+    assert [(m.family, m.size) for m in models("pixtral-12b please")] == [("pixtral", "12")]
+    assert models("AutoModelForCausalLM at /usr/lib/python3.10/site-packages, image vllm/vllm-openai") == []
+    assert {m.family for m in models("Qwen/Qwen3-8B and Qwen3ForCausalLM")} == {"qwen"}  # known: parsed as before
+    sim, _, _ = best_similarity(models("LiquidAI/LFM2-1.2B"), models("Lfm2ForCausalLM is not supported"))
+    assert sim == 1.0
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("tencent/Hunyuan-A13B-Instruct", "Model request: Hunyuan A13B", True),
+    ("Qwen3-30B-A3B", "Qwen3-32B", False),                    # a MoE's active size names another model
+])
+def test_the_active_size_of_a_moe_is_a_variant(a, b, same):
+    sim, _, _ = best_similarity(models(a), models(b))
+    assert (sim == 1.0) == same and sim > 0
+
+
+def test_tokenizer_markers_are_output_strings_even_once_and_byte_tokens_repeated():
+    from bot.core.related.text import token_runs
+
+    assert runs("the answer is ĠHelloĊ and �") == ["run_10a", "run_120", "run_fffd"]
+    assert runs("café naïve") == []
+    assert token_runs("Hello<0x0A><0x0A><0x0A>How") == ["run_tok_0x0a"]
+
+
+def test_a_closer_error_agreement_holds_the_looser_ones_and_never_weighs_less():
+    from bot.core.related.rank import features
+
+    q = doc_from_text(-1, "tp 4 fails", "NCCL error in: ProcessGroupNCCL.cpp:3356, unhandled system error (run with "
+                      "NCCL_DEBUG=INFO for details)\n```\nRuntimeError: NCCL failed: unhandled system error, NCCL "
+                      "version 2.21.5\n```")
+    same = doc_from_text(1, "tp 2 fails", "```\nRuntimeError: NCCL failed: unhandled system error, NCCL version "
+                         "2.21.5\n```")
+    similar = doc_from_text(2, "tp 2 fails", "```\nRuntimeError: NCCL failed: unhandled cuda error, NCCL version "
+                            "2.21.5\n```")
+    fs, fo = features(q, same, 0.5)[0], features(q, similar, 0.5)[0]
+    assert {"near_fp", "error_line", "similar_error"} <= set(fs) and "near_fp" not in fo and "similar_error" in fo
+    by = {r.number: r.score for r in rank(q, [(same, 0.5), (similar, 0.5)])}
+    assert by[1] > by[2]
+
+
+def test_one_quantization_kind_agrees_and_a_translation_is_scored_on_what_it_keeps():
+    from bot.core.related.rank import features
+
+    en = doc_from_text(1, "Qwen2.5-VL-7B-Instruct-AWQ drops images",
+                       "Pass `--limit-mm-per-prompt image=3` to vllm serve.")
+    zh = doc_from_text(-1, "Qwen2.5-VL-7B-Instruct-AWQ 多张图片只识别第一张",
+                       "vllm serve 没有加 limit_mm_per_prompt 参数，后面两张图片被忽略了，请问怎么解决？")
+    other = doc_from_text(2, "Qwen2.5-VL-7B-Instruct-AWQ 视频太长", "vllm serve 处理长视频只看了开头几帧，怎么办？")
+    video = doc_from_text(3, "Qwen2.5-VL-7B-Instruct-AWQ video", "Long videos: only the start is seen.")
+    f = features(zh, en, 0.1)[0]
+    assert f.get("quant") == 1.0 and 0 < f["xlang"] <= 1
+    assert "xlang" not in features(zh, other, 0.1)[0]  # one language: the lexical share already says it
+    assert features(zh, en, 0.1)[0]["xlang"] > features(zh, video, 0.1)[0]["xlang"]
+
+
+def test_a_title_naming_a_model_no_list_knows_as_a_bare_word_meets_its_request():
+    from bot.core.related.rank import features
+
+    q = doc_from_text(-1, "devstral in the library?", "Would be great to pull it like the other models.")
+    orig = doc_from_text(1, "Model request: Devstral", "https://huggingface.co/mistralai/Devstral-Small-2505 is out.")
+    other = doc_from_text(2, "Model request: Magistral", "https://huggingface.co/mistralai/Magistral-Small-2506 is out.")
+    assert features(q, orig, 0.2)[0].get("title_model") == 1.0
+    assert "title_model" not in features(q, other, 0.2)[0]
