@@ -76,6 +76,16 @@ def test_evidence_is_a_likelihood_feature_and_likely_levels_are_marginals(rs):
     assert decider.depth("root_cause", moved.likely, "rules") <= 2
 
 
+def test_the_rules_own_decision_moves_the_symptom_but_not_the_cause(rs):
+    decider = Decider(rs.taxonomy)
+    prior = decider.cause_prior(None, decider.symptom_prior(None), np.array([0.9, 0.1]))
+    alone = decider.distribution("root_cause", prior, [], None)
+    assert np.allclose(decider.distribution("root_cause", prior, [], None, ruled=QUANT), alone)
+    sym = decider.symptom_prior(None)
+    i = decider.spaces["symptom"].leaves.index(OOM)
+    assert decider.distribution("symptom", sym, [], None, ruled=OOM)[i] > decider.distribution("symptom", sym, [], None)[i]
+
+
 def test_repo_counts_keep_each_issues_latest_correction():
     rows = [{"number": 1, "dimension": "root_cause", "record": {"path": DEP.split(" - ")}},
             {"number": 1, "dimension": "root_cause", "record": {"path": QUANT.split(" - ")}},  # changed their mind
