@@ -60,12 +60,14 @@ def compared_only(said: str, env: dict[str, EnvFact]) -> set[str]:
     """The runtimes the text names only in clauses saying they work, with no version given: the reporter's
     comparison, not their stack ("works in vllm 0.5.4" is their stack at another version)."""
     works, elsewhere = set(), set()
-    for clause in _CLAUSE.split(said) if _WORKS.search(said) else ():
+    if not _WORKS.search(said) or not {_SAYS_NAMES[i] for i in _SAYS_SET.match(said)} - env.keys():
+        return works  # no clause says a runtime without a stated version works
+    for clause in _CLAUSE.split(said):
         named = {_SAYS_NAMES[i] for i in _SAYS_SET.match(clause)}
         if named:
             compares = _WORKS.search(clause) and not _FAILS.search(clause) and not _VERSIONED.search(clause)
             (works if compares else elsewhere).update(named)
-    return {n for n in works - elsewhere if n not in env} if works else works
+    return {n for n in works - elsewhere if n not in env}
 
 
 SERVING = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
