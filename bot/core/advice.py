@@ -21,3 +21,15 @@ def error_advice(facts: Facts, advice, veto) -> str | None:
             if len(sentence) > 12 and advice.match(sentence) and not (veto is not None and veto.match(sentence)):
                 return sentence[:MAX_CHARS]
     return None
+
+
+_NAMED = re2.compile(r"`([A-Za-z][A-Za-z0-9_.-]{2,60})`")
+_SET = re2.compile(r"(?:--)?([A-Za-z][A-Za-z0-9_-]{2,60})(?:[ \t]*[=:][ \t]*|[ \t]+)\d")
+
+
+def settings_applied(advice: str, text: str) -> bool:
+    """Whether the issue already sets, to a number, every setting the advice names in backticks ("Try increasing
+    `gpu_memory_utilization` or decreasing `max_model_len`" after `--gpu-memory-utilization 0.98 --max-model-len
+    131072`): the reporter tuned them, and the sentence is no answer. `-` and `_` are one character."""
+    named = {m.lower().replace("-", "_") for m in _NAMED.findall(advice)}
+    return bool(named) and named <= {m.lower().replace("-", "_") for m in _SET.findall(text)}

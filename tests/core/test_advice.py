@@ -35,3 +35,12 @@ def test_the_advice_is_the_comments_answer_and_nothing_is_asked():
     assert d.advice == "Cannot find satisfying samples, consider decreasing calib_seqlen."
     assert visible_part(d.comment).startswith("Your error message says what to change: `Cannot find satisfying")
     assert d.missing == []
+
+
+def test_advice_naming_settings_the_issue_already_set_is_no_answer():
+    from bot.core.advice import settings_applied
+
+    advice = "Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."
+    assert settings_applied(advice, "vllm serve m --max-model-len 131072 --gpu-memory-utilization 0.98")
+    assert not settings_applied(advice, "vllm serve m --gpu-memory-utilization 0.98")  # max_model_len left as is
+    assert not settings_applied("Try a smaller batch.", "--max-model-len 4096")  # names no setting

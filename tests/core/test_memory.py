@@ -53,3 +53,14 @@ def test_room_is_what_the_weights_leave_and_only_for_a_memory_that_is_sure():
     assert "room_gb" not in unsure and "room_gb_4bit" not in unsure
     assert fit({"model": "Llama-3.1-8B-Instruct", "gpu": "A100 40GB"}, [], TABLES)["room_gb"] == "23"
     assert "weights_gb_4bit" not in fit({"model": "Qwen2.5-32B-Instruct-AWQ", "gpu": "RTX 4090"}, [], TABLES)
+
+
+def test_no_capacity_answer_when_the_title_asks_about_another_model():
+    from bot.core.rules.scan import Scan
+    from bot.core.triage import triage
+
+    d = triage("Can Llama 4 Scout run on a single RTX 4090 (24 GB)?",
+               "One RTX 4090 (24 GB). Would int4 work, or should I stay on Llama 3.1 8B?", RULESET)
+    assert d.facts.env["model"].value == "Llama 3.1 8B"  # the body's fallback is what extraction reads
+    assert Scan(d.facts, RULESET).env["title_model_family"] == "llama4"
+    assert not [w for w in d.warnings if w.id.startswith("capacity-")]  # so no "by memory, yes" about it

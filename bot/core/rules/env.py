@@ -147,4 +147,7 @@ def derive_env(facts: Facts, tables: Tables | None) -> dict[str, str]:
         env["model_family"] = fam.id
         if fam.transformers:
             env["family_min_transformers"] = fam.transformers
+        titled = tables.family(facts.title)
+        if titled is not None and titled.id != fam.id:  # "Can Llama 4 Scout run...? Or stay on Llama 3.1 8B?"
+            env["title_model_family"] = titled.id
     return env
