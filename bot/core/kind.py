@@ -37,6 +37,11 @@ _SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a|this|it|in 
               r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
               r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
 """A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+_SOLVED_TITLE = rx(r"(?i)^\W*(?:psa|fyi|tips?|solved|workaround|how i (?:fixed|solved))\b[ \t]*[:：-]|^\W*(?:已解决|解决方法)[:：]")
+"""A title that says it shares a solution ("Tip: ...", "PSA: ...", "Solved: ..."), even when it quotes the error."""
+_SHARED = rx(r"(?i)^\s*(?:sharing (?:this |it )?in case|in case (?:it|this) (?:helps|saves)|psa\b|"
+             r"posting (?:this|it) (?:for|in case))")
+"""A body that opens by sharing a solution, whatever error it then quotes."""
 _ASK_FOR = rx(r"(?i)^\W*(?:please|pls|kindly)[ \t]+(?:add[ \t]+)?(?:support|update|bump|upgrade|release)\b")
 """A title that opens by asking the maintainers for a support, an update or a release: a request, whatever it quotes."""
 _SOLVED = rx(r"(?i)^\W*(?:\[?(?:solved|resolved|fixed)\b|已解决)")
@@ -76,6 +81,8 @@ def issue_kind(facts: Facts) -> Kind:
         return "bug"
     if first(_ASK_FOR, title):  # "Please update the vendored llama.cpp: unknown model architecture 'gemma3'"
         return "feature"
+    if first(_SOLVED_TITLE, title) or first(_SHARED, facts.prose[len(facts.title):][:300]):
+        return "other"  # a write-up quotes the error it solved
     if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):

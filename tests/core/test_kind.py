@@ -39,6 +39,11 @@ from bot.core.kind import issue_kind
      "```\nWith it, it serves fine.", "other"),  # two tags: the first counts
     ("[Bug/Regression]: Qwen2 crashes on start", "```\nValueError: bad\n```", "bug"),
     ("Qwen2.5-72B 需要哪个版本的 vLLM？四张 4090 能跑吗", "想部署给组里用。", "question"),
+    ("Tip: fp16 on a T4 instead of bf16", "```\nValueError: Your setup doesn't support bf16/gpu.\n```\nUse fp16=True on "
+     "Turing; it trains fine.", "other"),  # a tip quotes the error it solved
+    ("Crash with bf16 on T4", "Sharing in case it helps:\n```\nValueError: Your setup doesn't support bf16/gpu.\n```\n"
+     "fp16 works.", "other"),
+    ("Tips needed: bf16 crash on T4", "```\nValueError: Your setup doesn't support bf16/gpu.\n```", "bug"),
     ("Gemma 2 on a single L4 with vLLM", "Sharing this in case others try the same: --max-model-len 4096 is enough.",
      "other"),
 ])
