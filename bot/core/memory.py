@@ -82,8 +82,8 @@ def sure_gb(gpu: str, varies: list[str]) -> bool:
 
 
 def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
-    """Derived keys weights_gb, gpus_gb and weights_bytes (per parameter; below 2 the weights are already quantized
-    or natively 8-bit), and weights_exceed_gpus when the weights alone cannot fit. When the GPUs' memory is sure,
+    """Derived keys weights_gb, gpus_gb, weights_bytes (per parameter; below 2 the weights are already quantized
+    or natively 8-bit) and weights_precision (its name: 16-bit, 8-bit, 4-bit), and weights_exceed_gpus when the weights alone cannot fit. When the GPUs' memory is sure,
     room_gb: what the weights leave (RESERVED kept back), if at least 1 GB; and for unquantized weights
     weights_gb_4bit and weights_gb_8bit, each with room_gb_4bit / room_gb_8bit if that build leaves at least 1 GB."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
@@ -95,7 +95,8 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
         return {}
     per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
     weights = params * per
-    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per)}
+    out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per),
+           "weights_precision": "16-bit" if per >= 1.9 else "8-bit" if per >= 0.9 else "4-bit" if per >= 0.5 else "2-3-bit"}
     if weights > total * MARGIN:
         out["weights_exceed_gpus"] = "true"
     if not sure_gb(gpu, tables.gpu_memory_varies):

@@ -38,7 +38,7 @@ def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():
 def test_only_weights_clearly_over_the_gpus_memory_are_a_finding():
     over = fit({"model": "Qwen2.5-72B-Instruct", "gpu": "2 x RTX 4090", "gpu_count": "2"}, [], TABLES)
     assert over == {"weights_gb": "144", "gpus_gb": "48", "weights_bytes": "2.0", "weights_exceed_gpus": "true",
-                    "weights_gb_4bit": "43", "room_gb_4bit": "3", "weights_gb_8bit": "76"}
+                    "weights_gb_4bit": "43", "room_gb_4bit": "3", "weights_gb_8bit": "76", "weights_precision": "16-bit"}
     assert "weights_exceed_gpus" not in fit({"model": "Qwen2.5-72B-Instruct-AWQ", "gpu": "2 x RTX 4090",
                                              "gpu_count": "2"}, [], TABLES)
     assert fit({"model": "Qwen2.5-72B-Instruct"}, [], TABLES) == {}  # no GPU named: nothing to compare

@@ -19,7 +19,7 @@ ENV_KEYS = frozenset((
     "model_size", "ram", "triton", "numpy", "nccl", "cudnn", "jax", "tensorflow", "onnxruntime", "optimum", "llamafactory",
     "torch_cuda_major", "torch_build", "os_family", "driver_cuda_major", "model_family", "family_min_transformers",
     "weights_gb", "gpus_gb", "weights_bytes", "weights_exceed_gpus", "room_gb", "weights_gb_4bit", "room_gb_4bit",
-    "weights_gb_8bit", "room_gb_8bit", "title_model_family",
+    "weights_gb_8bit", "room_gb_8bit", "title_model_family", "weights_precision",
 ))
 """Canonical env keys (DESIGN.md section 2, and what extraction adds) and the derived keys (bot/core/rules/env.py)."""
 
