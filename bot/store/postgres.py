@@ -33,6 +33,15 @@ TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, u
 """claim_next's claim of the candidate, checked again after the advisory lock."""
 
 
+LAZY_COMMIT = "SET LOCAL synchronous_commit TO OFF"
+"""For a write that records what was already done on GitHub (finish, an issue's state, a label event): its commit
+does not wait for the WAL flush. Acknowledgements and claims, which come before anything is done, still wait. A
+crash of the PostgreSQL server (not of a replica) can lose such trailing writes until the next flushed commit of
+any session (or the WAL writer's next round, within 3 x wal_writer_delay); WAL order means an acknowledgement or claim
+that committed after them kept them. A lost tail leaves its delivery claimed by a lease that expires, so it runs
+again with attempts > 1 and finds its comment on GitHub, as after a replica killed mid-task."""
+
+
 def claim_lock(issue: str | None, installation: int | None, per_installation: int) -> str | None:
     """The advisory lock a claim takes before its re-check: its installation's when a cap counts that installation's
     claims (an issue belongs to one installation, so this orders its issue's claims too), else its issue's: without a
@@ -108,6 +117,17 @@ class PostgresStore:
         async with self.pool.connection() as conn:
             return (await conn.execute(sql, params)).rowcount
 
+    async def _lazy(self, sql: str, params: tuple | dict = ()) -> int:
+        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT); one
+        round trip."""
+        async with self.pool.connection() as conn:
+            async with conn.pipeline():
+                await conn.execute("BEGIN")
+                await conn.execute(LAZY_COMMIT)
+                cur = await conn.execute(sql, params)
+                await conn.execute("COMMIT")
+            return cur.rowcount
+
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
                            received_at: float, *, issue_key: str | None = None,
                            installation_id: int | None = None) -> bool:
@@ -171,8 +191,9 @@ class PostgresStore:
         return Delivery(*row) if row else None
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
-        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
-        return await self._count(
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim
+        (committed lazily: see LAZY_COMMIT)."""
+        return await self._lazy(
             "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
             "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
@@ -254,14 +275,19 @@ class PostgresStore:
         return issue_from_row(row) if row else None
 
     async def save_issue_state(self, state: IssueState, now: float) -> None:
-        """Write an issue's state (insert or replace)."""
-        async with self.pool.connection() as conn:
+        """Write an issue's state (insert or replace), committed lazily (see LAZY_COMMIT); one round trip."""
+        async with self.pool.connection() as conn, conn.pipeline():
+            await conn.execute("BEGIN")
+            await conn.execute(LAZY_COMMIT)
             await _save(conn, state, now)
+            await conn.execute("COMMIT")
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
-        """Record who added or removed a label (the issue's row locked while it changes)."""
+        """Record who added or removed a label (the issue's row locked while it changes; committed lazily, see
+        LAZY_COMMIT)."""
         async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
             await conn.execute("BEGIN")
+            await conn.execute(LAZY_COMMIT)
             await conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES (%s, %s, 0) "
                                "ON CONFLICT DO NOTHING", (repo, number))
             locked = await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s "
