@@ -141,23 +141,27 @@ async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
     return out
 
 
-async def scrape_web(replica: Replica) -> dict[str, float]:
-    """The acknowledging process's loop-lag buckets, gc pauses and pool figures (series -> value); empty if down."""
-    try:
-        async with aiohttp.ClientSession() as http, http.get(replica.url + "/metrics",
-                                                             timeout=aiohttp.ClientTimeout(total=5)) as resp:
-            text = await resp.text()
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        return {}
-    return {name: float(value) for name, value in WEB_SERIES.findall(text)}
+async def scrape_roles(replica: Replica) -> dict[str, dict[str, float]]:
+    """Per role of the replica's processes: loop-lag buckets, gc pauses and pool figures (series -> value); a
+    process that is down is left out."""
+    out: dict[str, dict[str, float]] = {}
+    for role, url in zip(replica.roles, replica.urls):
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
+                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                text = await resp.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue
+        out[role] = {name: float(value) for name, value in WEB_SERIES.findall(text)}
+    return out
 
 
-def web_profile(scrapes: list[dict[str, float]]) -> dict[str, float]:
-    """Summed over the acknowledging processes' scrapes: loop lag p99 (bucket bound, ms), gc pauses (count, total
-    and mean ms), pool checkouts, how many had to wait and their mean wait (ms)."""
+def role_profile(scrapes: list[dict[str, dict[str, float]]], role: str) -> dict[str, float]:
+    """Summed over one role's processes' scrapes: loop lag p99 (bucket bound, ms), gc pauses (count, total ms),
+    pool checkouts, how many had to wait and their mean wait (ms)."""
     total: dict[str, float] = {}
     for scrape in scrapes:
-        for name, value in scrape.items():
+        for name, value in scrape.get(role, {}).items():
             total[name] = total.get(name, 0.0) + value
     lag = sorted((float(k.split('"')[1]), v) for k, v in total.items() if k.startswith("firstmile_loop_lag"))
     count = lag[-1][1] if lag else 0.0
@@ -248,7 +252,7 @@ async def killer(replicas: list[Replica], every: float, until: float, histograms
         await asyncio.sleep(every)
         victim = replicas[kills % len(replicas)]
         histograms.append(await scrape(victim))  # its figures die with it
-        web.append(await scrape_web(victim))
+        web.append(await scrape_roles(victim))
         victim.kill()
         kills += 1
         victim.start()
@@ -319,7 +323,7 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
                 await asyncio.sleep(0.25)
             finished = time.time()
             histograms += [await scrape(r) for r in replicas]
-            web_scrapes.extend([await scrape_web(r) for r in replicas])
+            web_scrapes.extend([await scrape_roles(r) for r in replicas])
             return latencies, acked, start, refused, kills, finished, histograms, lags
 
         web_scrapes: list[dict] = []
@@ -357,7 +361,7 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused,
             "per_op": op_counts(histograms), "xacts": xacts,
             "insert_p99": op_percentiles(histograms, "add_delivery")[1] * 1000,
-            "lag_p99": percentile([x * 1000 for x in lags], 99), "web": web_profile(web_scrapes), "waits": waits,
+            "lag_p99": percentile([x * 1000 for x in lags], 99), "roles": {role: role_profile(web_scrapes, role) for role in replicas[0].roles}, "waits": waits,
             "cpu": {"sender": sender_cpu, "fake GitHub": fake_cpu, "PostgreSQL": pg_cpu,
                     **{role: sum(r.cpu.get(role, [0, 0])[0] for r in replicas) for role in replicas[0].roles}},
             "runq": {role: sum(r.cpu.get(role, [0, 0])[1] for r in replicas) for role in replicas[0].roles},
@@ -401,18 +405,19 @@ def show(r: dict) -> None:
           f"p99 {r['lag_p99']:.1f} ms", flush=True)
     print(f"  store ops per delivery {sum(r['per_op'].values()) / per:.2f} ({kinds})"
           + (f"; PostgreSQL transactions per delivery {r['xacts'] / per:.2f}" if r["xacts"] else ""), flush=True)
-    w = r["web"]
-    print(f"  acknowledging processes: loop late p99 <= {w['lag_p99']:g} ms ({w['lag_ticks']:.0f} ticks); "
-          f"gc {w['gc']:.0f} pauses, {w['gc_ms']:.0f} ms in all"
-          + (f"; pool checkouts {w['pool_num']:.0f}, {w['pool_queued']:.0f} waited (mean {w['pool_wait_ms']:.1f} ms)"
-             if w["pool_num"] else ""), flush=True)
+    for role, w in r["roles"].items():
+        print(f"  {role} processes: loop late p99 <= {w['lag_p99']:g} ms ({w['lag_ticks']:.0f} ticks); "
+              f"gc {w['gc']:.0f} pauses, {w['gc_ms']:.0f} ms in all"
+              + (f"; pool checkouts {w['pool_num']:.0f}, {w['pool_queued']:.0f} waited (mean "
+                 f"{w['pool_wait_ms']:.1f} ms)" if w["pool_num"] else ""), flush=True)
     cpu = ", ".join(f"{k} {v * 1000 / per:.1f}" for k, v in r["cpu"].items())
     print(f"  CPU ms per delivery done: {cpu}; total {sum(r['cpu'].values()):.0f} s of "
           f"{2 * r['span']:.0f} s (2 cores x run); replica processes runnable but waiting for a CPU: "
           + ", ".join(f"{k} {v:.1f} s" for k, v in r["runq"].items()), flush=True)
     for role in sorted({k[0] for k in r["waits"]}):
         seen = {k[1]: n for k, n in r["waits"].items() if k[0] == role}
-        top = ", ".join(f"{k} {n / sum(seen.values()):.0%}" for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:6])
+        top = ", ".join(f"{k} {n / sum(seen.values()):.0%}"
+                        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:6])
         print(f"  PostgreSQL backends of {role} when active ({sum(seen.values())} samples): {top}", flush=True)
 
 
