@@ -125,17 +125,24 @@ async def wait_ready(replica: Replica, timeout: float = 60) -> None:
         await wait_healthy(url, proc, timeout)
 
 
+async def metrics_texts(replica: Replica) -> dict[str, str]:
+    """role -> the /metrics text of each of the replica's processes that answers."""
+    out: dict[str, str] = {}
+    for role, url in zip(replica.roles, replica.urls):
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
+                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                out[role] = await resp.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue
+    return out
+
+
 async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
     """The replica's store-operation histograms summed over its processes: (op, bucket bound) -> cumulative count;
     empty for a process that is down."""
     out: dict[tuple[str, float], float] = {}
-    for url in replica.urls:
-        try:
-            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
-                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
-                text = await resp.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            continue
+    for text in (await metrics_texts(replica)).values():
         for le, op, n in BUCKET.findall(text):
             out[(op, float(le))] = out.get((op, float(le)), 0.0) + float(n)
     return out
@@ -144,16 +151,8 @@ async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
 async def scrape_roles(replica: Replica) -> dict[str, dict[str, float]]:
     """Per role of the replica's processes: loop-lag buckets, gc pauses and pool figures (series -> value); a
     process that is down is left out."""
-    out: dict[str, dict[str, float]] = {}
-    for role, url in zip(replica.roles, replica.urls):
-        try:
-            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
-                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
-                text = await resp.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            continue
-        out[role] = {name: float(value) for name, value in WEB_SERIES.findall(text)}
-    return out
+    return {role: {name: float(value) for name, value in WEB_SERIES.findall(text)}
+            for role, text in (await metrics_texts(replica)).items()}
 
 
 def role_profile(scrapes: list[dict[str, dict[str, float]]], role: str) -> dict[str, float]:

@@ -23,6 +23,12 @@ PICK = (BUSY_CTE.format(now="%(now)s") + " SELECT d.id, d.issue_key, d.installat
         "FOR UPDATE OF d SKIP LOCKED")
 """claim_next's candidate: the oldest claimable row no other transaction holds."""
 
+PICK_IN_ORDER = "SET LOCAL enable_sort TO off"
+"""For PICK: walk the open deliveries' index (deliveries_queue) in claim order and stop at the first row it may take.
+Left to its statistics, the planner gathers every open entry with a bitmap scan and sorts them whenever it believes
+there are few; a bitmap scan never marks the entries of rows already done as dead, so until vacuum each claim
+re-reads every delivery done since (with 10,000 of them, 0.95 ms per claim instead of 0.05 ms)."""
+
 TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, updated_at = %(now)s, "
         f"lease_owner = %(owner)s, lease_until = %(until)s WHERE id = %(id)s AND (status = 'pending' OR "
         f"lease_until < %(now)s) AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.status = 'running' AND "
@@ -149,6 +155,7 @@ class PostgresStore:
             for _ in range(3):  # a candidate that lost the race: the next one
                 async with conn.pipeline() as pipe:  # two round trips: BEGIN + pick, then lock + take + COMMIT
                     await conn.execute("BEGIN")
+                    await conn.execute(PICK_IN_ORDER)
                     picked = await conn.execute(PICK, params)
                     await pipe.sync()
                     cand = await picked.fetchone()
