@@ -11,8 +11,7 @@ TICK_SECONDS = 0.01
 
 
 class LoopWatch:
-    """A task that times short sleeps (the lateness is time the loop spent on other work or waiting for the CPU)
-    and a gc callback that times each collection, into two histograms."""
+    """A task timing short sleeps (late: the loop was busy or waited for a CPU) and a gc callback timing collections."""
 
     def __init__(self, lag: Any, gc_pause: Any, every: float = TICK_SECONDS):
         self.lag, self.gc_pause, self.every = lag, gc_pause, every

@@ -124,8 +124,7 @@ class PostgresStore:
             return (await conn.execute(sql, params)).rowcount
 
     async def _lazy(self, sql: str, params: tuple | dict = ()) -> int:
-        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT); one
-        round trip."""
+        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT)."""
         async with self.pool.connection() as conn:
             async with conn.pipeline():
                 await conn.execute("BEGIN")
@@ -198,8 +197,7 @@ class PostgresStore:
         return Delivery(*row) if row else None
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
-        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim
-        (committed lazily: see LAZY_COMMIT)."""
+        """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
         return await self._lazy(
             "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
             "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
@@ -290,8 +288,7 @@ class PostgresStore:
             await conn.execute("COMMIT")
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
-        """Record who added or removed a label (the issue's row locked while it changes; committed lazily, see
-        LAZY_COMMIT)."""
+        """Record who added or removed a label (the issue's row locked while it changes; committed lazily)."""
         async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
             await conn.execute("BEGIN")
             await conn.execute(LAZY_COMMIT)
