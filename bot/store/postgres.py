@@ -23,11 +23,12 @@ PICK = (BUSY_CTE.format(now="%(now)s") + " SELECT d.id, d.issue_key, d.installat
         "FOR UPDATE OF d SKIP LOCKED")
 """claim_next's candidate: the oldest claimable row no other transaction holds."""
 
-PICK_IN_ORDER = "SET LOCAL enable_sort TO off"
-"""For PICK: walk the open deliveries' index (deliveries_queue) in claim order and stop at the first row it may take.
-Left to its statistics, the planner gathers every open entry with a bitmap scan and sorts them whenever it believes
-there are few; a bitmap scan never marks the entries of rows already done as dead, so until vacuum each claim
-re-reads every delivery done since (with 10,000 of them, 0.95 ms per claim instead of 0.05 ms)."""
+PICK_IN_ORDER = "SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)"
+"""For PICK's transaction: walk the open deliveries' index (deliveries_queue) in claim order and stop at the first row
+it may take, and read the live claims from deliveries_running with a plain index scan. Left to its statistics, the
+planner uses bitmap scans (gathering every open entry, then sorting them) whenever it believes there are few; a
+bitmap scan never marks the entries of rows already done as dead, so until vacuum each claim re-read every delivery
+done since (with 10,000 of them, the pick's execution: 0.95 ms; 0.52 ms in order; 0.16 ms with both)."""
 
 TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, updated_at = %(now)s, "
         f"lease_owner = %(owner)s, lease_until = %(until)s WHERE id = %(id)s AND (status = 'pending' OR "

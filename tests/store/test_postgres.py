@@ -207,16 +207,16 @@ async def test_a_claim_walks_the_queue_in_order_and_sorts_nothing(pg_url):
     from bot.store.postgres import PICK, PICK_IN_ORDER
 
     store = await open_store(pg_url)
-    for i in range(300):
+    for i in range(1000):
         await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key=f"o/r#{i}")
-    for i in range(250):  # done rows leave entries behind in the open deliveries' index until vacuum
+    for i in range(950):  # done rows leave entries behind in the open deliveries' index until vacuum
         assert await store.finish((await store.claim_next("me", 1000.0, 30.0)).id, 1001.0, owner="me")
     async with store.pool.connection() as conn, conn.transaction():  # as claim_next runs it
         await conn.execute(PICK_IN_ORDER)
         plan = (await (await conn.execute("EXPLAIN (FORMAT JSON) " + PICK, {"now": 1000.0, "cap": 0})).fetchone())[0]
     nodes = _nodes(plan[0]["Plan"])
-    assert not [n for n in nodes if n["Node Type"] == "Sort"]
+    assert not [n for n in nodes if n["Node Type"] == "Sort" or n["Node Type"].startswith("Bitmap")]
     queue = [n for n in nodes if n.get("Alias") == "d"]
     assert [(n["Node Type"], n.get("Index Name")) for n in queue] == [("Index Scan", "deliveries_queue")]
-    assert (await store.claim_next("me", 1000.0, 30.0)).id == "d250"  # the oldest open one
+    assert (await store.claim_next("me", 1000.0, 30.0)).id == "d950"  # the oldest open one
     await store.close()
