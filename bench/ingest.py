@@ -10,8 +10,10 @@ labels) and this sender. Open loop (--rate): delivery i is sent at i/rate second
 GitHub does. Each delivery is an issues.opened for its own issue, with a body cycling through a few realistic ones.
 
 Prints: ack latency p50/p90/p99/max, acks per second, end-to-end time from sending to labels applied (p50/p99,
-and until the last issue was labelled), lost (acknowledged but never labelled or commented) and duplicated
-(more than one bot comment) issues, delivery rows by status, and the server's RSS (peak, and samples over time).
+and until the last issue was labelled), lost deliveries (acknowledged, but their row in the server's store is not
+`done`: handling them did not finish; a delivery handled without a comment is not lost, the bot stays silent when it
+has nothing useful to say), duplicated (more than one bot comment) issues, delivery rows by status, and the server's
+RSS (peak, and samples over time).
 """
 
 from __future__ import annotations
@@ -166,6 +168,17 @@ def counts(db: str) -> dict[str, int]:
         return dict(conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status").fetchall())
 
 
+def done_ids(db: str) -> set[str]:
+    """The ids of the deliveries the server finished handling, read from its database file."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+        return {r[0] for r in conn.execute("SELECT id FROM deliveries WHERE status = 'done'")}
+
+
+def lost(acked: set[int], done: set[str], prefix: str = "bench-") -> list[int]:
+    """Acknowledged deliveries the store does not hold as done (handled), whatever GitHub got from them."""
+    return sorted(n for n in acked if f"{prefix}{n}" not in done)
+
+
 async def paced(count: int, rate: float, one) -> None:
     """Start one(1) .. one(count) at `rate` per second from now, each as its own task, and wait for all."""
     t0, tasks = time.perf_counter(), []
@@ -182,6 +195,7 @@ async def send(url: str, count: int, rate: float, concurrency: int, on_sent=None
     latencies: list[float] = []
     sent_at: dict[int, float] = {}
     statuses: dict[int, int] = {}
+    acked: set[int] = set()
     sem = asyncio.Semaphore(concurrency)
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -194,6 +208,8 @@ async def send(url: str, count: int, rate: float, concurrency: int, on_sent=None
                     await resp.read()
                 latencies.append(time.perf_counter() - t)
                 statuses[resp.status] = statuses.get(resp.status, 0) + 1
+                if resp.status in (200, 202):
+                    acked.add(n)
                 if on_sent:
                     on_sent(len(latencies))
 
@@ -209,7 +225,7 @@ async def send(url: str, count: int, rate: float, concurrency: int, on_sent=None
 
             await asyncio.gather(*(loop() for _ in range(concurrency)))
         elapsed = time.perf_counter() - t0
-    return latencies, sent_at, statuses, elapsed
+    return latencies, sent_at, statuses, elapsed, acked
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,16 +254,18 @@ def main(argv: list[str] | None = None) -> int:
             if n_sent % max(1, count // 10) == 0:
                 rss_samples.append((n_sent, rss_mb(server.pid)))
 
-        latencies, sent_at, statuses, elapsed = asyncio.run(send(url, count, args.rate, args.concurrency, sample))
+        latencies, sent_at, statuses, elapsed, acked = asyncio.run(send(url, count, args.rate, args.concurrency,
+                                                                        sample))
         t_sent, step, processed_rss = time.time(), max(1, count // 10), []
         while time.time() - t_sent < args.timeout:
             c = counts(db)
             finished = c.get("done", 0) + c.get("failed", 0)
             if finished >= step * (len(processed_rss) + 1):
                 processed_rss.append((finished, rss_mb(server.pid)))
-            if finished >= count:
+            if finished >= len(acked):
                 break
             time.sleep(0.2)
+        handled = done_ids(db)
         peak = rss_mb(server.pid, "VmHWM")
         procs = processes(server.pid)
         final_rss = rss_mb(server.pid)
@@ -261,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ms = [x * 1000 for x in latencies]
     e2e = [labelled[n] - sent_at[n] for n in labelled if n in sent_at]
     span = max(max(labelled.values(), default=0) - min(sent_at.values()), 1e-9)
-    lost = [n for n in range(1, count + 1) if n not in labelled or comments.get(n, 0) == 0]
+    missing = lost(acked, handled)
     dup = [n for n, k in comments.items() if k > 1]
     print(f"deliveries: {count}  mode: {f'open loop {args.rate:g}/s' if args.rate else 'closed loop'}  "
           f"in flight max: {args.concurrency}  fake GitHub latency: {args.latency * 1000:.0f} ms  "
@@ -270,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
           f"max {max(ms):.1f}   acks/s: {len(ms) / elapsed:.0f}  statuses: {dict(sorted(statuses.items()))}")
     print(f"labels applied, s after sending: p50 {percentile(e2e, 50):.2f}  p99 {percentile(e2e, 99):.2f}  "
           f"max {max(e2e, default=0):.2f}   labelled/s overall: {len(labelled) / span:.0f}")
-    print(f"rows: {c}  lost: {len(lost)}  duplicated comments: {len(dup)}  schema violations: {violations}")
+    print(f"rows: {c}  acknowledged: {len(acked)}  lost (acknowledged, not done): {len(missing)}  "
+          f"labelled: {len(labelled)}  commented: {sum(1 for k in comments.values() if k)}  "
+          f"duplicated comments: {len(dup)}  schema violations: {violations}")
     print(f"server RSS MB (all its processes): peak {peak:.1f}  end {final_rss:.1f}  while sending (sent:MB): "
           + " ".join(f"{n}:{m:.0f}" for n, m in rss_samples))
     print("per process (RSS MB now / peak, PSS MB now): " + "  ".join(
@@ -280,9 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     if len(processed_rss) >= 2:
         first, last = processed_rss[0], processed_rss[-1]
         print(f"RSS growth from {first[0]} to {last[0]} processed: {(last[1] / first[1] - 1) * 100:+.1f}%")
-    if lost or dup:
+    if missing or dup:
         print("server log tail:\n" + log_tail)
-    ok = percentile(ms, 99) < 25 and not lost and not dup and peak < 150
+    ok = percentile(ms, 99) < 25 and not missing and not dup and len(acked) == count and peak < 150
     print("targets (ack p99 < 25 ms, none lost or duplicated, RSS < 150 MB):", "MET" if ok else "NOT MET")
     return 0 if ok else 1
 

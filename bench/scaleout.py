@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,6 +44,33 @@ from tests.fakegithub import APP_ID, SECRET, headers, rsa_pair  # noqa: E402
 from tests.reliability.test_crash_subprocess import wait_healthy  # noqa: E402
 
 BUCKET = re.compile(r'^firstmile_store_seconds_bucket\{le="([^"]+)",op="([^"]+)"\} ([0-9.e+]+)$', re.M)
+WEB_SERIES = re.compile(r'^(firstmile_loop_lag_seconds_bucket\{le="[^"]+"\}|firstmile_gc_seconds_(?:sum|count)|'
+                        r'firstmile_store_pool\{stat="[^"]+"\}) ([0-9.e+-]+)$', re.M)
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int, children: bool = False) -> tuple[float, float]:
+    """(CPU seconds, seconds waiting for a CPU while runnable) of a live process (its main thread's wait); with
+    `children`, plus the CPU of its children it has reaped (the postmaster: every backend that ended); (0, 0) if
+    it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        wait = int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0, 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / CLK, wait
+
+
+def postgres_cpu(cluster) -> float:
+    """CPU seconds of the whole PostgreSQL server so far: the postmaster with its reaped backends, and the live
+    processes under it."""
+    pid = int(Path(cluster.directory, "postmaster.pid").read_text().split()[0])
+    try:
+        kids = [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        kids = []
+    return cpu_seconds(pid, children=True)[0] + sum(cpu_seconds(k)[0] for k in kids)
 
 
 class Replica:
@@ -52,10 +80,20 @@ class Replica:
     def __init__(self, index: int, env: dict[str, str], log: Path, shape: str = "all"):
         self.index, self.log = index, log
         self.roles = ["all"] if shape == "all" else ["web", "worker"]
-        self.envs = [env | {"PORT": str(pgcluster.free_port())} for _ in self.roles]
+        self.envs = [env | {"PORT": str(pgcluster.free_port()), "PGAPPNAME": f"firstmile-{role}"}
+                     for role in self.roles]
         self.urls = [f"http://127.0.0.1:{e['PORT']}" for e in self.envs]
         self.url = self.urls[0]
         self.procs: list[subprocess.Popen] = []
+        self.cpu: dict[str, list[float]] = {}
+        """role -> [CPU seconds, seconds runnable but waiting for a CPU] of its processes that are gone."""
+
+    def account(self) -> None:
+        """Add the CPU figures of the running processes to `cpu` (before they die or stop)."""
+        for role, proc in zip(self.roles, self.procs):
+            got = cpu_seconds(proc.pid)
+            mine = self.cpu.setdefault(role, [0.0, 0.0])
+            mine[0], mine[1] = mine[0] + got[0], mine[1] + got[1]
 
     def start(self) -> None:
         """Start the server process(es)."""
@@ -66,6 +104,7 @@ class Replica:
 
     def kill(self) -> None:
         """SIGKILL every process of the replica (the host or pod is gone) and reap them."""
+        self.account()
         for proc in self.procs:
             proc.send_signal(signal.SIGKILL)
         for proc in self.procs:
@@ -86,20 +125,66 @@ async def wait_ready(replica: Replica, timeout: float = 60) -> None:
         await wait_healthy(url, proc, timeout)
 
 
+async def metrics_texts(replica: Replica) -> dict[str, str]:
+    """role -> the /metrics text of each of the replica's processes that answers."""
+    out: dict[str, str] = {}
+    for role, url in zip(replica.roles, replica.urls):
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
+                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                out[role] = await resp.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            continue
+    return out
+
+
 async def scrape(replica: Replica) -> dict[tuple[str, float], float]:
     """The replica's store-operation histograms summed over its processes: (op, bucket bound) -> cumulative count;
     empty for a process that is down."""
     out: dict[tuple[str, float], float] = {}
-    for url in replica.urls:
-        try:
-            async with aiohttp.ClientSession() as http, http.get(url + "/metrics",
-                                                                 timeout=aiohttp.ClientTimeout(total=5)) as resp:
-                text = await resp.text()
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            continue
+    for text in (await metrics_texts(replica)).values():
         for le, op, n in BUCKET.findall(text):
             out[(op, float(le))] = out.get((op, float(le)), 0.0) + float(n)
     return out
+
+
+async def scrape_roles(replica: Replica) -> dict[str, dict[str, float]]:
+    """Per role of the replica's processes: loop-lag buckets, gc pauses and pool figures (series -> value); a
+    process that is down is left out."""
+    return {role: {name: float(value) for name, value in WEB_SERIES.findall(text)}
+            for role, text in (await metrics_texts(replica)).items()}
+
+
+def role_profile(scrapes: list[dict[str, dict[str, float]]], role: str) -> dict[str, float]:
+    """Summed over one role's processes' scrapes: loop lag p99 (bucket bound, ms), gc pauses (count, total ms),
+    pool checkouts, how many had to wait and their mean wait (ms)."""
+    total: dict[str, float] = {}
+    for scrape in scrapes:
+        for name, value in scrape.get(role, {}).items():
+            total[name] = total.get(name, 0.0) + value
+    lag = sorted((float(k.split('"')[1]), v) for k, v in total.items() if k.startswith("firstmile_loop_lag"))
+    count = lag[-1][1] if lag else 0.0
+    p99 = next((le for le, n in lag if n >= 0.99 * count), 0.0) if count else 0.0
+    pool = lambda stat: total.get(f'firstmile_store_pool{{stat="{stat}"}}', 0.0)  # noqa: E731
+    gcs, gc_sum = total.get("firstmile_gc_seconds_count", 0.0), total.get("firstmile_gc_seconds_sum", 0.0)
+    return {"lag_p99": p99 * 1000, "lag_ticks": count, "gc": gcs, "gc_ms": gc_sum * 1000,
+            "pool_num": pool("requests_num"), "pool_queued": pool("requests_queued"),
+            "pool_wait_ms": pool("requests_wait_ms") / max(pool("requests_queued"), 1)}
+
+
+def sample_waits(url: str, stop, waits: dict[tuple[str, str], int], every: float = 0.02) -> None:
+    """In a thread: every `every` s, count what each active firstmile backend of PostgreSQL is doing (its wait
+    event, or CPU when it waits for none), by role (application name), until `stop` is set."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.is_set():
+            for app, kind, event in conn.execute(
+                    "SELECT application_name, wait_event_type, wait_event FROM pg_stat_activity WHERE state = "
+                    "'active' AND application_name LIKE 'firstmile-%%'"):
+                key = (app.removeprefix("firstmile-"), f"{kind}:{event}" if kind else "CPU")
+                waits[key] = waits.get(key, 0) + 1
+            stop.wait(every)
 
 
 def op_percentiles(histograms: list[dict], only: str | None = None) -> tuple[float, float, int]:
@@ -158,13 +243,15 @@ async def send_all(replicas: list[Replica], count: int, rate: float) -> tuple[li
     return latencies, acked, start, refused
 
 
-async def killer(replicas: list[Replica], every: float, until: float, histograms: list[dict]) -> int:
+async def killer(replicas: list[Replica], every: float, until: float, histograms: list[dict],
+                 web: list[dict]) -> int:
     """Every `every` s until `until` (monotonic), SIGKILL the next replica and restart it; how many kills."""
     kills = 0
     while time.monotonic() + every < until:
         await asyncio.sleep(every)
         victim = replicas[kills % len(replicas)]
         histograms.append(await scrape(victim))  # its figures die with it
+        web.append(await scrape_roles(victim))
         victim.kill()
         kills += 1
         victim.start()
@@ -220,7 +307,8 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             await asyncio.gather(*(wait_ready(r) for r in replicas))
             histograms: list[dict] = []
             until = time.monotonic() + args.duration
-            kill = asyncio.create_task(killer(replicas, kill_every, until, histograms)) if kill_every else None
+            kill = (asyncio.create_task(killer(replicas, kill_every, until, histograms, web_scrapes)) if kill_every
+                    else None)
             lags: list[float] = []
             lagging = asyncio.create_task(loop_lag(lags, until))
             latencies, acked, start, refused = await send_all(replicas, count, args.rate)
@@ -234,16 +322,30 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
                 await asyncio.sleep(0.25)
             finished = time.time()
             histograms += [await scrape(r) for r in replicas]
+            web_scrapes.extend([await scrape_roles(r) for r in replicas])
             return latencies, acked, start, refused, kills, finished, histograms, lags
 
+        web_scrapes: list[dict] = []
+        waits: dict[tuple[str, str], int] = {}
+        stop_sampling = threading.Event()
+        sampler = (threading.Thread(target=sample_waits, args=(database_url, stop_sampling, waits), daemon=True)
+                   if args.profile and cluster is not None else None)
+        if sampler is not None:
+            sampler.start()
+        cpu_before = time.process_time()
         try:
             latencies, acked, start, refused, kills, finished, histograms, lags = asyncio.run(scenario())
             done_ids = _done_ids(backend, database_url)
             done = len(done_ids)
         finally:
+            stop_sampling.set()
+            sender_cpu = time.process_time() - cpu_before
+            fake_cpu = cpu_seconds(fake_proc.pid)[0]
             for r in replicas:
+                r.account()
                 r.stop()
             xacts = transactions(cluster, db) if cluster is not None else 0
+            pg_cpu = postgres_cpu(cluster) if cluster is not None else 0.0
             fake.send("stop")
             labelled, comments, _violations = fake.recv()
             fake_proc.join(10)
@@ -258,7 +360,11 @@ def run(args, replicas_n: int, backend: str, kill_every: float) -> dict:
             "op_p99": p99 * 1000, "ops": ops, "kills": kills, "refused": refused,
             "per_op": op_counts(histograms), "xacts": xacts,
             "insert_p99": op_percentiles(histograms, "add_delivery")[1] * 1000,
-            "lag_p99": percentile([x * 1000 for x in lags], 99)}
+            "lag_p99": percentile([x * 1000 for x in lags], 99), "roles": {role: role_profile(web_scrapes, role) for role in replicas[0].roles}, "waits": waits,
+            "cpu": {"sender": sender_cpu, "fake GitHub": fake_cpu, "PostgreSQL": pg_cpu,
+                    **{role: sum(r.cpu.get(role, [0, 0])[0] for r in replicas) for role in replicas[0].roles}},
+            "runq": {role: sum(r.cpu.get(role, [0, 0])[1] for r in replicas) for role in replicas[0].roles},
+            "span": finished - start}
 
 
 def _done_ids(backend: str, url: str) -> set[str]:
@@ -298,6 +404,20 @@ def show(r: dict) -> None:
           f"p99 {r['lag_p99']:.1f} ms", flush=True)
     print(f"  store ops per delivery {sum(r['per_op'].values()) / per:.2f} ({kinds})"
           + (f"; PostgreSQL transactions per delivery {r['xacts'] / per:.2f}" if r["xacts"] else ""), flush=True)
+    for role, w in r["roles"].items():
+        print(f"  {role} processes: loop late p99 <= {w['lag_p99']:g} ms ({w['lag_ticks']:.0f} ticks); "
+              f"gc {w['gc']:.0f} pauses, {w['gc_ms']:.0f} ms in all"
+              + (f"; pool checkouts {w['pool_num']:.0f}, {w['pool_queued']:.0f} waited (mean "
+                 f"{w['pool_wait_ms']:.1f} ms)" if w["pool_num"] else ""), flush=True)
+    cpu = ", ".join(f"{k} {v * 1000 / per:.1f}" for k, v in r["cpu"].items())
+    print(f"  CPU ms per delivery done: {cpu}; total {sum(r['cpu'].values()):.0f} s of "
+          f"{2 * r['span']:.0f} s (2 cores x run); replica processes runnable but waiting for a CPU: "
+          + ", ".join(f"{k} {v:.1f} s" for k, v in r["runq"].items()), flush=True)
+    for role in sorted({k[0] for k in r["waits"]}):
+        seen = {k[1]: n for k, n in r["waits"].items() if k[0] == role}
+        top = ", ".join(f"{k} {n / sum(seen.values()):.0%}"
+                        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:6])
+        print(f"  PostgreSQL backends of {role} when active ({sum(seen.values())} samples): {top}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fast-pg", action="store_true", help="PostgreSQL without fsync or synchronous commit")
     p.add_argument("--shape", choices=("all", "split"), default="all",
                    help="a replica is one `serve` process (all), or `serve --role web` + `serve --role worker`")
+    p.add_argument("--profile", action="store_true",
+                   help="also sample what PostgreSQL's backends wait for, every 20 ms, by role (costs some CPU)")
     p.add_argument("--compare", action="store_true", help="also 1 replica on PostgreSQL and 1 on SQLite, no kills")
     args = p.parse_args(argv)
     print(f"rate {args.rate:g}/s for {args.duration:g} s, fake GitHub {args.latency * 1000:.0f} ms, "

@@ -13,6 +13,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 
+LAG_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+
+
 class Metrics:
     """The counters, gauge and histogram /metrics exposes."""
 
@@ -42,6 +45,14 @@ class Metrics:
         self.store_age = Gauge("firstmile_store_oldest_seconds", "Age of the oldest pending delivery and of the "
                                "oldest live claim (all replicas), read at each scrape.", ["what"],
                                registry=self.registry, multiprocess_mode="mostrecent")
+        self.loop_lag = Histogram("firstmile_loop_lag_seconds", "How late the event loop woke from a 10 ms sleep.",
+                                  buckets=LAG_BUCKETS, registry=self.registry)
+        self.gc_pause = Histogram("firstmile_gc_seconds", "Time of one garbage collection (the loop stops).",
+                                  buckets=LAG_BUCKETS, registry=self.registry)
+        self.store_pool = Gauge("firstmile_store_pool", "The database connection pool's figures (PostgreSQL: "
+                                "psycopg_pool's get_stats(); requests_queued are the checkouts that had to wait, "
+                                "requests_wait_ms their total wait), read at each scrape.", ["stat"],
+                                registry=self.registry, multiprocess_mode="mostrecent")
         self.api_calls = Counter(
             "firstmile_github_api_calls", "GitHub API calls by HTTP status ('error': no answer).", ["status"],
             registry=self.registry,

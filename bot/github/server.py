@@ -31,6 +31,7 @@ from bot.github import webhook
 from bot.github.auth import AppAuth
 from bot.github.client import DryRunClient, GitHubClient
 from bot.github.context import AppContext
+from bot.github.loopwatch import LoopWatch
 from bot.github.metrics import Metrics
 from bot.github.supervisor import WorkerSupervisor
 from bot.github.workqueue import WorkQueue, claim_keys, replica_id
@@ -80,6 +81,8 @@ class BotServer:
         self.poll_seconds = POLL_SECONDS.get(role, 1.0)
         self.replica = replica_id()
         """This process's name on the claims it holds in the store."""
+        self.watch = LoopWatch(self.metrics.loop_lag, self.metrics.gc_pause) if metrics is None else None
+        """The process's loop and gc timer (not for the worker thread, which shares the web side's metrics)."""
 
     @property
     def bot_login(self) -> str:
@@ -105,6 +108,8 @@ class BotServer:
             log.info("triage (%s): rules loaded; learned classifier %s", self.role, "on" if self.classifier else
                      "off (rules only: pip install 'firstmile[classifier]' adds it)")
         self.store = TimedStore(await open_store(s.database_url), self.metrics.store_seconds)
+        if self.watch is not None:
+            self.watch.start()
         self.session = aiohttp.ClientSession()
         pem = s.private_key_pem()
         if s.app_id and pem:
@@ -158,6 +163,8 @@ class BotServer:
         if self.worker_thread is not None:
             await self.worker_thread.stop()
         await self.queue.stop(self.settings.drain_seconds)
+        if self.watch is not None:
+            await self.watch.stop()
         await self.session.close()
         await self.store.close()
 
@@ -269,6 +276,9 @@ class BotServer:
             self.metrics.store_queue.labels(status="running").set(stats.running)
             self.metrics.store_age.labels(what="pending").set(stats.oldest_pending_seconds)
             self.metrics.store_age.labels(what="claim").set(stats.oldest_claim_seconds)
+        pool = getattr(self.store, "pool", None)
+        for stat, value in (pool.get_stats().items() if hasattr(pool, "get_stats") else ()):
+            self.metrics.store_pool.labels(stat=stat).set(value)
         return web.Response(body=self.metrics.render(), headers={"Content-Type": Metrics.content_type})
 
 

@@ -23,6 +23,13 @@ PICK = (BUSY_CTE.format(now="%(now)s") + " SELECT d.id, d.issue_key, d.installat
         "FOR UPDATE OF d SKIP LOCKED")
 """claim_next's candidate: the oldest claimable row no other transaction holds."""
 
+PICK_IN_ORDER = "SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)"
+"""For PICK's transaction: walk the open deliveries' index (deliveries_queue) in claim order and stop at the first row
+it may take, and read the live claims from deliveries_running with a plain index scan. Left to its statistics, the
+planner uses bitmap scans (gathering every open entry, then sorting them) whenever it believes there are few; a
+bitmap scan never marks the entries of rows already done as dead, so until vacuum each claim re-read every delivery
+done since (with 10,000 of them, the pick's execution: 0.95 ms; 0.52 ms in order; 0.16 ms with both)."""
+
 TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, updated_at = %(now)s, "
         f"lease_owner = %(owner)s, lease_until = %(until)s WHERE id = %(id)s AND (status = 'pending' OR "
         f"lease_until < %(now)s) AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.status = 'running' AND "
@@ -31,6 +38,15 @@ TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, u
         f"r.status = 'running' AND r.installation_id = %(installation)s AND r.id <> %(id)s AND "
         f"(r.lease_until IS NULL OR r.lease_until >= %(now)s)) < %(cap)s) RETURNING {COLUMNS}")
 """claim_next's claim of the candidate, checked again after the advisory lock."""
+
+
+LAZY_COMMIT = "SET LOCAL synchronous_commit TO OFF"
+"""For a write that records what was already done on GitHub (finish, an issue's state, a label event): its commit
+does not wait for the WAL flush. Acknowledgements and claims, which come before anything is done, still wait. A
+crash of the PostgreSQL server (not of a replica) can lose such trailing writes until the next flushed commit of
+any session (or the WAL writer's next round, within 3 x wal_writer_delay); WAL order means an acknowledgement or claim
+that committed after them kept them. A lost tail leaves its delivery claimed by a lease that expires, so it runs
+again with attempts > 1 and finds its comment on GitHub, as after a replica killed mid-task."""
 
 
 def claim_lock(issue: str | None, installation: int | None, per_installation: int) -> str | None:
@@ -108,6 +124,16 @@ class PostgresStore:
         async with self.pool.connection() as conn:
             return (await conn.execute(sql, params)).rowcount
 
+    async def _lazy(self, sql: str, params: tuple | dict = ()) -> int:
+        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT)."""
+        async with self.pool.connection() as conn:
+            async with conn.pipeline():
+                await conn.execute("BEGIN")
+                await conn.execute(LAZY_COMMIT)
+                cur = await conn.execute(sql, params)
+                await conn.execute("COMMIT")
+            return cur.rowcount
+
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
                            received_at: float, *, issue_key: str | None = None,
                            installation_id: int | None = None) -> bool:
@@ -129,6 +155,7 @@ class PostgresStore:
             for _ in range(3):  # a candidate that lost the race: the next one
                 async with conn.pipeline() as pipe:  # two round trips: BEGIN + pick, then lock + take + COMMIT
                     await conn.execute("BEGIN")
+                    await conn.execute(PICK_IN_ORDER)
                     picked = await conn.execute(PICK, params)
                     await pipe.sync()
                     cand = await picked.fetchone()
@@ -172,7 +199,7 @@ class PostgresStore:
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
         """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
-        return await self._count(
+        return await self._lazy(
             "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
             "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
@@ -254,14 +281,18 @@ class PostgresStore:
         return issue_from_row(row) if row else None
 
     async def save_issue_state(self, state: IssueState, now: float) -> None:
-        """Write an issue's state (insert or replace)."""
-        async with self.pool.connection() as conn:
+        """Write an issue's state (insert or replace), committed lazily (see LAZY_COMMIT); one round trip."""
+        async with self.pool.connection() as conn, conn.pipeline():
+            await conn.execute("BEGIN")
+            await conn.execute(LAZY_COMMIT)
             await _save(conn, state, now)
+            await conn.execute("COMMIT")
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
-        """Record who added or removed a label (the issue's row locked while it changes)."""
+        """Record who added or removed a label (the issue's row locked while it changes; committed lazily)."""
         async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
             await conn.execute("BEGIN")
+            await conn.execute(LAZY_COMMIT)
             await conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES (%s, %s, 0) "
                                "ON CONFLICT DO NOTHING", (repo, number))
             locked = await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s "

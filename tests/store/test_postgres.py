@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 
 import pytest
 
@@ -147,3 +148,75 @@ async def test_claims_racing_from_many_replicas_never_run_two_deliveries_of_one_
         assert len({int(d[1:]) % 3 for d in taken}) == len(taken) <= (cap or 3)  # one per issue; the cap holds
     assert sorted(d for taken in rounds for d in taken) == sorted(f"d{i}" for i in range(12))  # each once
     assert counts == {"done": 12}
+
+
+@pytest.fixture(scope="module")
+def durable_cluster():
+    """A PostgreSQL server with fsync and synchronous commit on, as in production (the session's has them off)."""
+    from tests import pgcluster
+
+    cluster = pgcluster.start(durable=True)
+    yield cluster
+    cluster.stop()
+
+
+def _wal_syncs(cluster) -> int:
+    """How many times the server has synced its WAL to disk, once the closed sessions' figures stopped changing."""
+    seen = -1
+    for _ in range(30):
+        now = int(cluster.psql("SELECT wal_sync FROM pg_stat_wal"))
+        if now == seen:
+            return now
+        seen = now
+        time.sleep(0.2)
+    return seen
+
+
+async def test_acks_and_claims_wait_for_the_wal_flush_and_records_of_done_work_do_not(durable_cluster):
+    n, db = 30, f"d{next(_names)}"
+    durable_cluster.psql(f"CREATE DATABASE {db}")
+    store = await open_store(durable_cluster.url(db))
+    before = _wal_syncs(durable_cluster)
+    for i in range(n):
+        assert await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key=f"o/r#{i}")
+        assert (await store.claim_next("me", 100.0, 30.0)).id == f"d{i}"
+    await store.close()
+    flushed = _wal_syncs(durable_cluster) - before
+    store = await open_store(durable_cluster.url(db))
+    before = _wal_syncs(durable_cluster)
+    for i in range(n):
+        await store.save_issue_state(IssueState("o/r", i, comment_id=i), 101.0)
+        await store.label_event("o/r", i, "bug", added=True, by_bot=True)
+        assert await store.finish(f"d{i}", 102.0, owner="me")
+    await store.close()
+    lazy = _wal_syncs(durable_cluster) - before
+    assert flushed >= 2 * n and lazy <= n // 3, (flushed, lazy)
+    store = await open_store(durable_cluster.url(db))  # and what was written lazily is there for every session
+    assert (await store.counts()) == {"done": n}
+    state = await store.issue_state("o/r", n - 1)
+    assert (state.comment_id, state.bot_applied) == (n - 1, ["bug"])
+    await store.close()
+
+
+def _nodes(plan: dict) -> list[dict]:
+    """Every node of an EXPLAIN (FORMAT JSON) plan, depth first."""
+    return [plan, *(n for child in plan.get("Plans", []) for n in _nodes(child))]
+
+
+async def test_a_claim_walks_the_queue_in_order_and_sorts_nothing(pg_url):
+    from bot.store.postgres import PICK, PICK_IN_ORDER
+
+    store = await open_store(pg_url)
+    for i in range(1000):
+        await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key=f"o/r#{i}")
+    for i in range(950):  # done rows leave entries behind in the open deliveries' index until vacuum
+        assert await store.finish((await store.claim_next("me", 1000.0, 30.0)).id, 1001.0, owner="me")
+    async with store.pool.connection() as conn, conn.transaction():  # as claim_next runs it
+        await conn.execute(PICK_IN_ORDER)
+        plan = (await (await conn.execute("EXPLAIN (FORMAT JSON) " + PICK, {"now": 1000.0, "cap": 0})).fetchone())[0]
+    nodes = _nodes(plan[0]["Plan"])
+    assert not [n for n in nodes if n["Node Type"] == "Sort" or n["Node Type"].startswith("Bitmap")]
+    queue = [n for n in nodes if n.get("Alias") == "d"]
+    assert [(n["Node Type"], n.get("Index Name")) for n in queue] == [("Index Scan", "deliveries_queue")]
+    assert (await store.claim_next("me", 1000.0, 30.0)).id == "d950"  # the oldest open one
+    await store.close()
