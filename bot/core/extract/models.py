@@ -13,7 +13,7 @@ FAMILIES = (
     "olmo", "minicpm", "command-r", "aya", "dbrx", "jamba", "granite", "exaone", "hunyuan", "moss", "aquila",
     "orion", "xverse", "skywork", "telechat", "llava", "smollm", "gpt-oss", "kimi", "minimax", "ernie", "nemotron",
     "zephyr", "openchat", "wizardlm", "wizardcoder", "stablelm", "solar", "rwkv", "seed-oss", "tulu", "dolly",
-    "r1-distill",
+    "r1-distill", "janus",
 )
 _FAM = "|".join(sorted(FAMILIES, key=len, reverse=True)).replace("-", r"\-")
 _SIZE = r"\d+(?:\.\d+)?[bBmM]"
