@@ -33,3 +33,11 @@ def settings_applied(advice: str, text: str) -> bool:
     131072`): the reporter tuned them, and the sentence is no answer. `-` and `_` are one character."""
     named = {m.lower().replace("-", "_") for m in _NAMED.findall(advice)}
     return bool(named) and named <= {m.lower().replace("-", "_") for m in _SET.findall(text)}
+
+
+_QUOTED_COMMAND = re2.compile(r"`((?:pip3?|python3? -m pip) install [^`]{1,200})`")
+
+
+def quoted_commands(advice: str) -> list[str]:
+    """The commands an error's advice quotes in backticks ("Run `pip install tiktoken einops`")."""
+    return [m.replace("python -m pip", "pip").replace("python3 -m pip", "pip") for m in _QUOTED_COMMAND.findall(advice)]

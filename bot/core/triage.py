@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal
 
-from bot.core.advice import error_advice, settings_applied
+from bot.core.advice import error_advice, quoted_commands, settings_applied
 from bot.core.classify import decide
 from bot.core.decide import Decider
 from bot.core.decide.decider import SUGGEST_MIN
@@ -287,7 +287,8 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     advice = None
     if bug and not answered and ruleset.tables is not None:
         advice = error_advice(facts, ruleset.tables.advice, ruleset.tables.advice_not)
-        if advice is not None and (already_done(advice, facts.prose) or settings_applied(advice, facts.text)):
+        if advice is not None and (already_done(advice, facts.prose) or settings_applied(advice, facts.text)
+                                   or any(already_done(c, facts.text) for c in quoted_commands(advice))):
             advice = None
         answered = advice is not None
     decision = Decision(

@@ -44,3 +44,13 @@ def test_advice_naming_settings_the_issue_already_set_is_no_answer():
     assert settings_applied(advice, "vllm serve m --max-model-len 131072 --gpu-memory-utilization 0.98")
     assert not settings_applied(advice, "vllm serve m --gpu-memory-utilization 0.98")  # max_model_len left as is
     assert not settings_applied("Try a smaller batch.", "--max-model-len 4096")  # names no setting
+
+
+def test_the_commands_an_advice_quotes_are_read_so_one_already_run_is_no_answer():
+    from bot.core.advice import quoted_commands
+    from bot.core.rules.fixes import already_done
+
+    advice = "Run `pip install tiktoken transformers_stream_generator`"
+    assert quoted_commands(advice) == ["pip install tiktoken transformers_stream_generator"]
+    assert already_done(quoted_commands(advice)[0], "I already ran `pip install tiktoken transformers_stream_generator`")
+    assert quoted_commands("Try increasing `gpu_memory_utilization`.") == []

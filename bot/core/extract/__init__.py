@@ -271,8 +271,9 @@ def _cjk_or_words(prose: str) -> bool:
     return len(prose.strip()) >= 12
 
 
-_PIP_SHOW = rx(r"(?i)pip3?[ \t]+show[ \t]+([a-z0-9_.\-]+)[^\n]*\n(?:[^\n]*\n){0,3}?Version:[ \t]*(\d+\.\d+[0-9a-z.+]*)")
-"""`pip show torch` followed by its `Version: 2.2.1` line."""
+_PIP_SHOW = rx(r"(?i)pip3?[ \t]+show[ \t]+([a-z0-9_.\-]+)(?:[^\n]*\n(?:[^\n]*\n){0,3}?|[^\n]{0,40}?)"
+              r"Version:[ \t]*(\d+\.\d+[0-9a-z.+]*)")
+"""`pip show torch` followed by its `Version: 2.2.1` line, or quoted on one ("`pip show torch` -> Version: 2.2.1")."""
 
 
 _SMI_CUDA = rx(r"(?i)(?:Driver Version:?[ \t]*\d{3}[\d.]*[ \t,;|]+|nvidia-smi[^\n]{0,24}?)CUDA Version:?[ \t]*(\d{1,2}\.\d)")
@@ -331,7 +332,7 @@ def _pip_show(chunk: Chunk) -> list[Cand]:
     s = chunk.text
     if "show" not in s or "Version:" not in s:
         return []
-    return _package_versions(chunk, _PIP_SHOW, "pip")
+    return _package_versions(chunk, _PIP_SHOW, "pip", strip=".")
 
 
 def _package_versions(chunk: Chunk, pattern, source: str, strip: str = "", skip: str = "") -> list[Cand]:

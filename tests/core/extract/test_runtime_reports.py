@@ -49,6 +49,7 @@ def test_ds_report_and_llamafactory_env_are_read():
     ("I ran `pip install vllm==0.5.4` and then the server crashes", "vllm", "0.5.4"),
     ("vllm 0.5.0 worked; after I upgraded vllm to 0.6.1 it fails", "vllm", "0.6.1"),
     ("transformers 4.46.0 first; I ran `pip install -U transformers`, it's now 4.48.3", "transformers", "4.48.3"),
+    ("It says Requirement already satisfied. `pip show transformers` -> Version: 4.46.3.", "transformers", "4.46.3"),
     ("nvidia-smi says CUDA Version: 12.4 and driver 550", "cuda_max", "12.4"),
     ("llama.cpp from master today (b4102), Q4_K_M", "llama_cpp", "4102"),
     ("```\n$ ollama -v\nWarning: client version is 0.4.1\nollama version is 0.3.9\n```", "ollama", "0.3.9"),
