@@ -102,7 +102,7 @@ def _count(gpu: str) -> str | None:
     return _CN_NUM.get(n, n)
 
 
-def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
+def _derive(env: dict[str, EnvFact], prose: str, code: list[str], compared: set[str]) -> None:
     """Fill derived keys: cuda from the torch build, gpu_cc, gpu_count, model from a bare size, launcher (the
     serving engine whose version the issue gives, else the first launcher named and not only as working)."""
     if "cuda" not in env and "torch_cuda" in env:
@@ -124,7 +124,6 @@ def _derive(env: dict[str, EnvFact], prose: str, code: list[str]) -> None:
         env["launcher"] = EnvFact(key="launcher", value=engines[0].replace("_", "."), source="derived", span=(0, 0))
     if "launcher" not in env:
         launcher_text = (prose + "\n" + "\n".join(code)).lower()
-        compared = compared_only(prose, env)
         for needle, name in _LAUNCHERS:
             if needle in launcher_text and name.replace(".", "_") not in compared:
                 env["launcher"] = EnvFact(key="launcher", value=name, source="derived", span=(0, 0))
@@ -232,13 +231,14 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
     env = _choose(_own_gpu(cands, text))
     prose = "\n".join(prose_parts)
-    _derive(env, prose, code)
+    compared = compared_only(prose, env)  # the title and the body's prose: what detect_runtimes reads too
+    _derive(env, prose, code, compared)
     body_prose = _own_lines(prose_parts[1:])
     language = _language(body_prose) if _cjk_or_words(body_prose) else _language(prose)  # the body's, not the title's
     if language == "en" and _cjk_count(body_prose.encode("utf-8", "replace")) >= 2:
         language = _language(prose)  # a Chinese body that is mostly version strings: the title tips it
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=language,
-                 runtimes=detect_runtimes(title, "\n".join(prose_parts[1:]), code, env, errors),
+                 runtimes=detect_runtimes(title, "\n".join(prose_parts[1:]), code, env, errors, compared),
                  template_only=templated and not errors and not any(c.strip() for c in code) and unfilled(body_text))
 
 

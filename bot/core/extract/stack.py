@@ -38,8 +38,6 @@ _SAYS = {  # the prose names it: weaker than using it
 _USES_NAMES, _USES_SET = tuple(_USES), PatternSet(_USES.values())
 _SAYS_NAMES, _SAYS_SET = tuple(_SAYS), PatternSet(_SAYS.values())
 """Each text is searched once for every runtime's patterns (not once per runtime)."""
-_ENV_STRONG = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
-"""Env keys whose presence (read from outside a package list) means the runtime is the one in use."""
 _LISTS = ("pip", "conda")
 _PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "llama_cpp": "llama_cpp",
                 "deepspeed": "deepspeed", "peft": "peft", "trl": "trl", "transformers": "transformers",
@@ -50,10 +48,11 @@ _CLAUSE = rx(r"[.!?;,:](?:[ \t\n]|$)|[\n。；！？，：]+|\bbut\b|\bwhile\b|\
 _WORKS = rx(r"(?i)\bworks?\b|\bworked\b|\bworking\b|(?:^|[^\w-])fine(?:[^\w-]|$)|\bperfectly\b|\bcorrectly\b|"
             r"\bnormal(?:ly)?\b|\bno (?:problems?|issues?)\b|\bwithout (?:any )?(?:problems?|issues?)\b|\bas expected\b|"
             r"没有出现|没出现|正常|没问题|没有问题|能用|可以用|是好的|没有这个问题")
+"""Words saying something works: a clause naming a runtime with them ("works fine in llama.cpp", "在 ollama 上没有出现")
+is a comparison, unless it also says it fails, or gives a version (the reporter's own stack at another version)."""
 _FAILS = rx(r"(?i)\bnot\b|n't\b|\bno longer\b|\bnever\b|\bfail|\berror|\bcrash|\bbroken\b|\bsame (?:issue|problem|error|"
             r"bug|thing|behaviou?r)\b|\balso\b|\btoo\b|\bonly\b|也|报错|失败|不能|无法|不行")
 _VERSIONED = rx(r"\d+\.\d+")
-"""A clause naming a runtime that works ("works fine in llama.cpp", "在 ollama 上没有出现"): a comparison."""
 
 
 def compared_only(said: str, env: dict[str, EnvFact]) -> set[str]:
@@ -71,19 +70,21 @@ def compared_only(said: str, env: dict[str, EnvFact]) -> set[str]:
 
 
 SERVING = frozenset(("ollama", "llama_cpp", "lmdeploy", "sglang", "vllm"))
-"""Engines a reporter runs one of and compares with the others: which one fails matters most."""
+"""Engines a reporter runs one of and compares with the others: which one fails matters most. Their env keys
+(read from outside a package list) mean the engine is the one in use."""
 
 
 def engines_run(env: dict[str, EnvFact]) -> list[str]:
     """The serving engines whose version the issue states outside a package list (an issue form's field, a log)."""
-    return [n for n in ORDER if n in _ENV_STRONG and env.get(n) is not None and env[n].source not in _LISTS]
+    return [n for n in ORDER if n in SERVING and env.get(n) is not None and env[n].source not in _LISTS]
 
 
 def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvFact],
-                    errors: list[ErrorFact]) -> list[str]:
+                    errors: list[ErrorFact], compared: set[str]) -> list[str]:
     """The runtimes this issue uses, most telling first: among serving engines, the one in the failing frames,
     then those the code blocks, logs and dumps run, then those only the prose runs ("with `ollama run` it is
-    fast"); then the libraries it uses; then what the prose only names. Each group most specific first."""
+    fast"); then the libraries it uses; then what the prose only names; last those it names only as working
+    (`compared`, from compared_only). Each group most specific first."""
     said = title + "\n" + prose
     failing = set()
     for e in errors:
@@ -94,7 +95,7 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
     told = {_USES_NAMES[i] for i in _USES_SET.match(said)} - ran
     strong = failing | ran | told
     weak = {_SAYS_NAMES[i] for i in _SAYS_SET.match(said)} - strong
-    last = compared_only(said, env) - failing - ran  # named only as working: the comparison goes last
+    last = compared - failing - ran  # named only as working: the comparison goes last
     out: list[str] = []
     for group in (failing & SERVING, ran & SERVING, told & SERVING, strong, weak, last):
         out += [n for n in ORDER if n in group and n not in out and (group is last or n not in last)]
