@@ -65,10 +65,15 @@ def bytes_per_param(model: str, quantization: str, runtimes: list[str], table) -
     return 0.6 if runtimes[:1] == ["ollama"] else 2.0
 
 
+def _stated_gb(gpu: str) -> int | None:
+    """The memory size stated with the GPU, if a plausible one (8-256 GB)."""
+    m = _GPU_GB.search(gpu)
+    return int(m.group(1)) if m and 8 <= int(m.group(1)) <= 256 else None
+
+
 def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
     """The GPUs' total memory: a size stated with the GPU, else the table's; times the GPU count (1 if unstated)."""
-    m = _GPU_GB.search(gpu)
-    per = int(m.group(1)) if m and 8 <= int(m.group(1)) <= 256 else memory.get(model_token(gpu) or "")
+    per = _stated_gb(gpu) or memory.get(model_token(gpu) or "")
     if not per:
         return None
     n = int(count) if count.isdigit() and 0 < int(count) <= 64 else 1
@@ -77,15 +82,15 @@ def gpu_gb(gpu: str, count: str, memory: dict[str, int]) -> int | None:
 
 def sure_gb(gpu: str, varies: list[str]) -> bool:
     """Whether the GPU's memory is known, not the largest of several variants: stated, or one size only."""
-    m = _GPU_GB.search(gpu)
-    return bool(m and 8 <= int(m.group(1)) <= 256) or (model_token(gpu) or "") not in varies
+    return _stated_gb(gpu) is not None or (model_token(gpu) or "") not in varies
 
 
 def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     """Derived keys weights_gb, gpus_gb, weights_bytes (per parameter; below 2 the weights are already quantized
-    or natively 8-bit) and weights_precision (its name: 16-bit, 8-bit, 4-bit), and weights_exceed_gpus when the weights alone cannot fit. When the GPUs' memory is sure,
-    room_gb: what the weights leave (RESERVED kept back), if at least 1 GB; and for unquantized weights
-    weights_gb_4bit and weights_gb_8bit, each with room_gb_4bit / room_gb_8bit if that build leaves at least 1 GB."""
+    or natively 8-bit) and weights_precision (its name: 16-bit, 8-bit, 4-bit), and weights_exceed_gpus when the
+    weights alone cannot fit. When the GPUs' memory is sure, room_gb: what the weights leave (RESERVED kept back),
+    if at least 1 GB; and for unquantized weights weights_gb_4bit and weights_gb_8bit, each with room_gb_4bit /
+    room_gb_8bit if that build leaves at least 1 GB."""
     model, gpu = env.get("model", "")[:200], env.get("gpu", "")[:200]
     if not model or not gpu:
         return {}
@@ -95,8 +100,9 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
         return {}
     per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
     weights = params * per
+    precision = "16-bit" if per >= 1.9 else "8-bit" if per >= 0.9 else "4-bit" if per >= 0.5 else "2-3-bit"
     out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per),
-           "weights_precision": "16-bit" if per >= 1.9 else "8-bit" if per >= 0.9 else "4-bit" if per >= 0.5 else "2-3-bit"}
+           "weights_precision": precision}
     if weights > total * MARGIN:
         out["weights_exceed_gpus"] = "true"
     if not sure_gb(gpu, tables.gpu_memory_varies):
