@@ -30,13 +30,13 @@ _QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|
                r"are there|does|do (?:i|we|you)|what|which|where|should i|is it possible|"
                r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有)|\?[ \t]*$|？[ \t]*$|吗[？?]|能不能|是否能|可不可以|"
                r"能跑[^\n]{0,20}吗|跑得动|放得下|够不够|哪个版本|需要多少|多大显存")
-_WRITEUP = rx(r"(?i)^(?:psa|fyi|solved|\[solved\]|solution|workaround|how i (?:fixed|solved)|tip|tips|results?|"
-              r"benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
+_WRITEUP = rx(r"(?i)^(?:\[solved\]|solution|results?|benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
-_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a|this|it|in case)|in case (?:it helps|it's useful|this helps)|"
+_SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a|this|it)|in case it's useful|"
               r"not (?:a bug|an issue)[,.;:!]? (?:just )?(?:writing|posting|sharing|leaving)|"
-              r"for reference|fyi|psa\b|分享一下|供参考|记录一下)")
-"""A body that opens by sharing results or a recipe: a write-up, not a failure report."""
+              r"for reference|fyi|分享一下|供参考|记录一下)")
+"""A body that opens by sharing results or a recipe: a write-up, not a failure report, unless it quotes an error
+(the solutions _SOLVED_TITLE and _SHARED read are write-ups whatever they quote)."""
 _SOLVED_TITLE = rx(r"(?i)^\W*(?:psa|fyi|tips?|solved|workaround|how i (?:fixed|solved))\b[ \t]*[:：-]|^\W*(?:已解决|解决方法)[:：]")
 """A title that says it shares a solution ("Tip: ...", "PSA: ...", "Solved: ..."), even when it quotes the error."""
 _SHARED = rx(r"(?i)^\s*(?:sharing (?:this |it )?in case|in case (?:it|this) (?:helps|saves)|psa\b|"
