@@ -24,6 +24,7 @@ _ENV_ORDER = (
     "peft", "trl", "bitsandbytes", "auto_gptq", "autoawq", "llama_cpp", "ollama",
 )
 
+
 def load_texts(path: Path) -> dict[str, dict[str, str]]:
     """The comment's sentences per language (rules/comment.yml); both languages must have the same keys."""
     data = load_yaml(path)
