@@ -15,6 +15,7 @@ from bot.core.extract import extract
 from bot.core.kind import issue_kind
 from bot.core.missing import missing_info
 from bot.core.render import answers, render_comment, shown_fixes, visible_fixes
+from bot.core.rulefile import compile_re2
 from bot.core.rules.fixes import already_done, check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
@@ -109,10 +110,17 @@ def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], 
     return out
 
 
-def _setting_up(facts: Facts) -> bool:
-    """True when the failure is a build or a download (a compiler or HTTP error): the taxonomy's two stages,
-    inference and fine-tuning, have not begun, and maintainers read either label as wrong there."""
-    return any(e.kind in ("build", "http") for e in facts.errors)
+_DOWNLOAD = compile_re2(r"download|下载|\bwget\b|\bcurl\b|hf_hub|huggingface-cli|\bhf download", ignore_case=True)
+
+
+def _setting_up(facts: Facts) -> str | None:
+    """"build" or "download" when the failure is a compiler error or an HTTP error while downloading: the
+    taxonomy's two stages, inference and fine-tuning, have not begun, and maintainers read either label as wrong
+    there (an HTTP error from a serving API is inference)."""
+    kinds = {e.kind for e in facts.errors}
+    if "build" in kinds:
+        return "build"
+    return "download" if "http" in kinds and _DOWNLOAD.search(facts.text) else None
 
 
 def _supporting(evidence: list[Evidence], path: list[str]) -> list[Evidence]:
@@ -276,8 +284,13 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     scan.kind = kind
     bug = kind == "bug"
     labels = (chain if levels == "all" else _pick_levels(chain, preds, taxonomy, levels)) if bug else []
-    if labels and _setting_up(facts):
+    setting_up = _setting_up(facts) if labels else None
+    if setting_up:
         labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]
+    if setting_up == "download" and levels != "all" and symptom is not None and len(symptom.path) > 1:
+        top = taxonomy.get("symptom", tuple(symptom.path[:1]))  # a refused download is a loading failure, no deeper
+        labels = [c.model_copy(update={"name": top.label}) if taxonomy.dimension_of(c.name) == "symptom" else c
+                  for c in labels]
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]

@@ -277,3 +277,15 @@ def test_a_build_or_download_failure_gets_no_stage_label(rs):
     d = triage("Compile bug: nvcc fails", "```\ncmake --build build -j\nnvcc fatal : Unsupported gpu architecture "
                "'compute_120'\n```", rs)
     assert d.facts.errors and not [c for c in d.labels if c.name.lower().startswith("stage")]
+
+
+def test_a_refused_download_is_labelled_a_loading_failure_and_no_stage(rs):
+    d = triage("403 when downloading the weights", "I ran download.sh with the link from the email:\n```\n"
+               "HTTP request sent, awaiting response... 403 Forbidden\n2024-06-02 10:14:23 ERROR 403: Forbidden.\n```", rs)
+    assert [c.name for c in d.labels if c.confident] == ["symptom: loading-failure"]
+
+
+def test_an_api_error_from_a_server_keeps_its_stage(rs):
+    d = triage("tool calls fail", "Serving with `vllm serve Qwen/Qwen3-8B`:\n```\nopenai.BadRequestError: Error code: "
+               "400 - {'message': 'auto tool choice requires --enable-auto-tool-choice'}\n```", rs)
+    assert d.facts.errors[0].kind == "http" and "stage: inference" in [c.name for c in d.labels]

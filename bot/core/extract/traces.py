@@ -71,8 +71,16 @@ _BUILD = rx(
 _STATUS_FIRST = rx(r"^[45]\d\d\b")
 _HTTP = rx(
     r'(?:HTTP/\d(?:\.\d)?"?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
-    r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b)'
+    r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b|ERROR ([45]\d\d): ([A-Za-z ]{2,40})|'  # wget's last line
+    r'awaiting response\.\.\. ([45]\d\d)(?: ([A-Za-z ]{2,40}))?|returned error: ([45]\d\d))'  # wget, curl -f
 )
+_HTTP_CODE, _HTTP_MSG = (1, 3, 5, 6, 8, 10), (2, 4, 7, 9)
+
+
+def _http(m) -> tuple[str, str | None]:
+    """The status code and reason of an _HTTP match, whichever form matched."""
+    return (next(c for g in _HTTP_CODE if (c := m.group(g))), next((t for g in _HTTP_MSG if (t := m.group(g))), None))
+
 
 
 def frame_package(path: str) -> str | None:
@@ -113,7 +121,7 @@ def _details(message: str) -> dict[str, str]:
         http = "HTTP/" in message or "Error code: " in message or "status" in low or "ſ" in low
         h = first(_HTTP, message) if http else None
         if h:
-            return {"status": h.group(1) or h.group(3) or h.group(5)}
+            return {"status": _http(h)[0]}
         h = first(_STATUS_FIRST, message) if message[:1] in ("4", "5") else None
         if h:
             return {"status": h.group(0)}
@@ -145,7 +153,7 @@ def _make(kind, type_, message, span, frames=(), details=None) -> ErrorFact:
 _INTEREST = rx(
     r"Traceback \(most recent call last\)|File \"|Error|Exception|out of memory|OutOfMemory|CUDA|"
     r"CUBLAS|CUDNN|device-side|illegal memory|NCCL|nccl|terminate called|egmentation|SIGSEGV|signal \d|-9\b|Kill|kill|"
-    r"KILL|137|ailed|fatal|HTTP/|Error code|status"
+    r"KILL|137|ailed|fatal|HTTP/|Error code|status|ERROR [45]\d\d|awaiting response|returned error"
 )
 MAX_LINES = 5000
 """At most this many candidate error lines are examined."""
@@ -255,10 +263,9 @@ def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
         m = first(_BUILD, s)
         if m:
             return _make("build", "build failure", m.group(1), span)
-    if "HTTP" in s or "code" in s or "status" in s:
+    if "HTTP" in s or "code" in s or "status" in s or "ERROR " in s or "returned error" in s:
         m = first(_HTTP, s)
         if m:
-            code = m.group(1) or m.group(3) or m.group(5)
-            msg = m.group(2) or m.group(4) or st
-            return _make("http", f"HTTP {code}", msg, span, (), {"status": code})
+            code, msg = _http(m)
+            return _make("http", f"HTTP {code}", msg or st, span, (), {"status": code})
     return None

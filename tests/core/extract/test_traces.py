@@ -127,6 +127,16 @@ def test_http_status_in_details():
     assert (e.kind, e.type, e.details) == ("http", "openai.BadRequestError", {"status": "400"})
 
 
+@pytest.mark.parametrize("line, status", [
+    ("2024-06-02 10:14:23 ERROR 403: Forbidden.", "403"),
+    ("HTTP request sent, awaiting response... 404 Not Found", "404"),
+    ("curl: (22) The requested URL returned error: 401", "401"),
+])
+def test_wget_and_curl_refusals_are_http_errors(line, status):
+    (e,) = errors(line)
+    assert (e.kind, e.details) == ("http", {"status": status})
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(alphabet='File "x', max_size=8),
