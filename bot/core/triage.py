@@ -123,6 +123,21 @@ def _setting_up(facts: Facts) -> str | None:
     return "download" if "http" in kinds and _DOWNLOAD.search(facts.text) else None
 
 
+_STARTUP = compile_re2(r"init_process_group|rendezvous|\bnccl|\bgloo|\binit\b|initiali[sz]|start-?up|while loading|"
+                       r"loading (the )?(model|weights|checkpoint|shards)|cuda ?graph|启动|初始化|加载", ignore_case=True)
+_GENERATING = compile_re2(r"after (\d+|a few|some|several|many) (tokens|requests|minutes|hours|rounds|turns)|"
+                          r"mid-?(generation|stream)|during (generation|decoding|streaming)|generat\w* (hangs?|is stuck|freez)|"
+                          r"\b(model|it) (loads|loaded|is loaded)\b|after (the model )?load(s|ed|ing)|加载完|运行一段时间|生成(到|中)",
+                          ignore_case=True)
+
+
+def _starting_hang(facts: Facts, symptom: Prediction) -> bool:
+    """True for a hang the issue places at start-up (distributed init, loading, graph capture), not during
+    generation: the taxonomy's "Generation Process Stuck" reads as wrong there, so only "Hang" is labelled."""
+    return (symptom.path[:2] == ["Hang", "Generation Process Stuck"] and _STARTUP.search(facts.text) is not None
+            and _GENERATING.search(facts.prose) is None)
+
+
 def _supporting(evidence: list[Evidence], path: list[str]) -> list[Evidence]:
     """The evidence for the path, an ancestor of it or a descendant of it (what explains the decision)."""
     name = SEP.join(path)
@@ -287,8 +302,9 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     setting_up = _setting_up(facts) if labels else None
     if setting_up:
         labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]
-    if setting_up == "download" and levels != "all" and symptom is not None and len(symptom.path) > 1:
-        top = taxonomy.get("symptom", tuple(symptom.path[:1]))  # a refused download is a loading failure, no deeper
+    if levels != "all" and symptom is not None and len(symptom.path) > 1 and (
+            setting_up == "download" or _starting_hang(facts, symptom)):
+        top = taxonomy.get("symptom", tuple(symptom.path[:1]))  # a loading failure, or a hang, and no deeper
         labels = [c.model_copy(update={"name": top.label}) if taxonomy.dimension_of(c.name) == "symptom" else c
                   for c in labels]
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:

@@ -289,3 +289,15 @@ def test_an_api_error_from_a_server_keeps_its_stage(rs):
     d = triage("tool calls fail", "Serving with `vllm serve Qwen/Qwen3-8B`:\n```\nopenai.BadRequestError: Error code: "
                "400 - {'message': 'auto tool choice requires --enable-auto-tool-choice'}\n```", rs)
     assert d.facts.errors[0].kind == "http" and "stage: inference" in [c.name for c in d.labels]
+
+
+def test_a_hang_at_start_up_is_labelled_a_hang_and_no_deeper(rs):
+    d = triage("vLLM with --tp 2 hangs at start-up", "The server never comes up; the log stops after "
+               "`Init torch distributed begin` and nothing happens for an hour.", rs)
+    assert "symptom: hang" in [c.name for c in d.labels if c.confident]
+
+
+def test_a_hang_while_generating_keeps_its_leaf(rs):
+    d = triage("generation hangs after a few tokens", "The model loads and the NCCL init is fine, then generation "
+               "hangs after 20 tokens and never returns.", rs)
+    assert "symptom: generation-stuck" in [c.name for c in d.labels if c.confident]
