@@ -7,7 +7,7 @@ from bot.core.extract.envdumps import dump_kind, parse_dump, parse_os_release
 from bot.core.extract.machine import split_machine
 from bot.core.extract.models import parse_models, parse_run_models
 from bot.core.extract.nvidia import parse_nvidia
-from bot.core.extract.packages import NAMES, PACKAGES, parse_packages
+from bot.core.extract.packages import NAMES, PACKAGES, parse_packages, pip_says
 from bot.core.extract.prose import parse_labels, parse_prose, parse_section, parse_upgrades, placeholder
 from bot.core.extract.runtimes import parse_images, parse_runtimes
 from bot.core.extract.segment import Chunk, Line, segment
@@ -228,6 +228,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
     cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
+    cands += pip_says(whole, set())  # pip's own words, also when quoted in a sentence
     cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
     env = _choose(_own_gpu(cands, text))
     prose = "\n".join(prose_parts)

@@ -64,7 +64,7 @@ _PIP_SAYS = rx(
 _PIP_INSTALLED = rx(r"Successfully installed ([^\n]+)")
 
 
-def _pip_says(chunk: Chunk, seen: set[str]) -> list[Cand]:
+def pip_says(chunk: Chunk, seen: set[str]) -> list[Cand]:
     """Installed versions from pip's own messages: already satisfied, resolver conflicts, successfully installed."""
     s = chunk.text
     out: list[Cand] = []
@@ -130,7 +130,7 @@ def parse_packages(chunk: Chunk, in_code: bool) -> list[Cand]:
                 seen.add(key)
                 out.append(Cand(key, m.group(2), "pip", chunk.span(*m.span(2))))
     if in_code:
-        out += _printed(chunk, seen) + _pip_says(chunk, seen)
+        out += _printed(chunk, seen) + pip_says(chunk, seen)
     at_urls = scan(_FREEZE_AT, chunk.text) if "@" in chunk.text else ()
     wheels = scan(_WHEEL, chunk.text) if ".whl" in chunk.text else ()
     for found in (at_urls, wheels):

@@ -100,3 +100,10 @@ def test_wheel_file_names_give_versions():
 def test_conda_environment_file_specs():
     got = pkgs("dependencies:\n  - python=3.11\n  - pytorch=2.3.1\n  - pytorch-cuda=12.1\n")
     assert (got["python"][0], got["torch"][0], got["torch_cuda"][0]) == ("3.11", "2.3.1", "12.1")
+
+
+def test_pip_already_satisfied_quoted_in_a_sentence_gives_the_version():
+    from bot.core.extract import extract
+    f = extract("bnb on windows", 'I ran pip install -U bitsandbytes, pip says "Requirement already satisfied: '
+                'bitsandbytes in c:\\users\\me\\miniconda3\\lib\\site-packages (0.41.1)". Same error.')
+    assert f.env["bitsandbytes"].value == "0.41.1"
