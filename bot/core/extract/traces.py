@@ -238,7 +238,8 @@ def _line_error(off: int, s: str, st: str) -> ErrorFact | None:
     if "killed process" in low or "oom-kill" in low or "oom_kill" in low:
         return _make("killed", "Killed", st, span, (), {"by": "oom-killer"})
     if "out of memory" in low or "outofmemory" in low:
-        return _make("oom", "CUDA out of memory", st, span, (), _details(st))
+        gpu = "Metal" if "iogpu" in low or "metal" in low else "CUDA"  # Apple's GPU says kIOGPU...OutOfMemory
+        return _make("oom", f"{gpu} out of memory", st, span, (), _details(st))
     if "CUDA" in s or "CUBLAS" in s or "CUDNN" in s or "device-side" in s or "illegal memory" in s:
         m = first(_CUDA, s)
         if m:
