@@ -155,6 +155,21 @@ _UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"
                  ("bitsandbytes", "bitsandbytes"), ("pytorch", "torch"), ("torch", "torch"))
 
 
+_WORD = rx(r"[a-z][a-z0-9_.\-]*")
+_NOT_NAMES = frozenset(("upgraded", "upgrade", "upgrading", "updated", "update", "updating", "bumped", "bump", "moved",
+                        "move", "switched", "switch", "currently", "on", "using", "is", "s", "now", "at", "with", "to",
+                        "it", "the", "my", "our", "its", "version", "latest", "again", "already", "also", "just", "then",
+                        "and", "everything", "all", "package", "packages", "lib", "library", "libraries", "from", "pip",
+                        "install", "u", "v", "a", "an", "this", "that", "over", "back", "finally", "newest"))
+"""Words an upgrade phrase has besides the package's name ("upgraded it again to", "is now at")."""
+
+
+def _names_another(phrase: str) -> bool:
+    """Whether an upgrade phrase names a package, and none of those we read ("upgraded triton to 3.1.0")."""
+    words = [w for w in _WORD.findall(phrase) if w not in _NOT_NAMES]
+    return bool(words) and not any(name in w for w in words for name, _ in _UPGRADE_LIBS)
+
+
 def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
     """The version a library was upgraded (or moved) to, named within a short window before it: it outranks the
     version the reporter had before."""
@@ -165,6 +180,8 @@ def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
         return []
     out = []
     for m in scan(_UPGRADE, s, 20):
+        if _names_another(low[m.start(): m.start(1)]):
+            continue  # "upgraded triton to 3.1.0": a package we do not read, not the torch named before it
         window = low[max(0, m.start() - 80): m.start(1)]
         best = max(((window.rfind(name), key) for name, key in _UPGRADE_LIBS), default=(-1, ""))
         if best[0] >= 0:

@@ -125,3 +125,10 @@ def test_traditional_chinese_labels():
 def test_a_wider_table_is_a_benchmark_not_versions():
     table = "| Engine | tok/s | TTFT ms |\n|---|---|---|\n| vllm | 812.5 | 38.0 |\n| sglang | 901.2 | 35.5 |\n"
     assert labels(table) == {}
+
+
+def test_an_upgrade_of_a_package_we_do_not_read_is_not_given_to_the_one_named_before():
+    from bot.core.extract import extract
+    f = extract("t", "triton 3.0.0, torch 2.4.1. I already upgraded triton to 3.1.0, same error.")
+    assert f.env["torch"].value == "2.4.1"
+    assert extract("t", "I updated my transformers to 4.46.1").env["transformers"].value == "4.46.1"
