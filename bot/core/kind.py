@@ -59,6 +59,10 @@ _CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b
 """An error line in pasted output: a "question" that pastes one is a failure report."""
 
 
+_FEATURE_FORM = rx(r"(?im)^#{2,4}[ \t]*(?:🚀[ \t]*)?(?:feature request|the feature, motivation and pitch|"
+                   r"is your feature request related to a problem|describe the feature|功能请求|新功能)\b")
+"""A heading of a feature-request issue form (transformers, vLLM, peft...): the reporter chose that form."""
+
 _BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错|错误)[ \t]*[\]:：]")
 """A "[Bug]:" tag: the reporter filed a failure report, whatever the title goes on to ask."""
 
@@ -79,7 +83,7 @@ def issue_kind(facts: Facts) -> Kind:
         if kind == "question" and not facts.errors:  # [Usage]: a question, unless it pastes a real error
             return "question"
         return "bug"
-    if first(_ASK_FOR, title):  # "Please update the vendored llama.cpp: unknown model architecture 'gemma3'"
+    if first(_ASK_FOR, title) or first(_FEATURE_FORM, facts.text[:3000]):  # a request, whatever it quotes
         return "feature"
     if first(_SOLVED_TITLE, title) or first(_SHARED, facts.prose[len(facts.title):][:300]):
         return "other"  # a write-up quotes the error it solved

@@ -57,3 +57,10 @@ def test_asking_for_code_or_weights_to_be_released_is_a_feature_request():
 
     assert issue_kind(extract("Please release inference code for MTP", "The report says the module can be reused.")) == "feature"
     assert issue_kind(extract("Release notes for 0.6 are wrong", "The notes list a flag that does not exist.")) == "bug"
+
+
+def test_a_feature_request_form_is_a_request_even_when_it_quotes_an_error():
+    from bot.core.extract import extract
+    body = ("### Feature request\n\nLoading a GGUF of Qwen3-30B-A3B gives\n\n```\nValueError: GGUF model with architecture "
+            "qwen3moe is not supported yet.\n```\n\nPlease add qwen3moe.\n\n### Motivation\n\nI only have GGUF files.")
+    assert issue_kind(extract("GGUF qwen3moe is not supported yet", body)) == "feature"
