@@ -278,13 +278,6 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     return f, reasons
 
 
-def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
-               ) -> tuple[float, list[Reason]]:
-    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
-    f, reasons = features(q, c, lex, w, idf)
-    return w.score(f), reasons
-
-
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,
          hidden: frozenset[int] = frozenset(), w: Weights = DEFAULT, limit: int = 10) -> list[Related]:
     """Candidates ordered by hybrid score, the issue itself, hidden links and pull requests never among them."""
