@@ -236,6 +236,6 @@ class Decision(_Frozen):
 
 def _related_json(r: RelatedRef) -> dict:
     """The JSON shape of a related issue: {number, score, reasons} with the reasons as plain text."""
-    from bot.core.related.rank import reason_text
+    from bot.core.related.render import reason_text
 
     return {"number": r.number, "score": r.score, "reasons": [reason_text(x) for x in r.reasons]}
