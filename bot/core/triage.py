@@ -61,15 +61,8 @@ Levels = Literal["deepest", "all", "top"]
 
 
 def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]], ruleset: RuleSet,
-               taxonomy: Taxonomy, hidden: Collection[str] = (), levels: Levels = "all") -> list[LabelChoice]:
-    """LabelChoices for the predicted paths; below the label threshold a level is only a suggestion.
-
-    `levels="all"` gives one per level; "top" only the first level; "deepest" one per dimension: its deepest sure
-    level, or the first level as a suggestion when no level is sure.
-    """
-    if levels != "all":
-        chain = labels_for(preds, confs, ruleset, taxonomy, hidden, "all")
-        return _pick_levels(chain, preds, taxonomy, levels)
+               taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
+    """A LabelChoice for each level of the predicted paths; below the label threshold a level is only a suggestion."""
     out = []
     for dim in ("symptom", "root_cause", "stage"):
         pred = preds.get(dim)
@@ -90,9 +83,9 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
-def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], taxonomy: Taxonomy,
-                 levels: Levels) -> list[LabelChoice]:
-    """From the whole chain, at most one label per dimension (see labels_for)."""
+def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -> list[LabelChoice]:
+    """From the whole chain, at most one label per dimension: "top" its first level; "deepest" its deepest sure
+    level, or the first level as a suggestion when no level is sure."""
     by_dim: dict[str, list[LabelChoice]] = {}
     for c in chain:
         by_dim.setdefault(taxonomy.dimension_of(c.name), []).append(c)
@@ -275,7 +268,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     kind = issue_kind(facts)
     scan.kind = kind
     bug = kind == "bug"
-    labels = (chain if levels == "all" else _pick_levels(chain, preds, taxonomy, levels)) if bug else []
+    labels = (chain if levels == "all" else _pick_levels(chain, taxonomy, levels)) if bug else []
     if labels and _setting_up(facts):
         labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
