@@ -3,6 +3,7 @@ searches each pool once (one FilteredRE2 pass) whatever the number of rules; env
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from bot.core import versions
@@ -30,20 +31,9 @@ class Hit(NamedTuple):
 EMPTY = Hit()
 
 
-class RegexCache:
-    """Compiled RE2 regexes by pattern, at most `size` of them (the oldest is dropped first)."""
-
-    def __init__(self, size: int = 4096):
-        self.size, self._rx = size, {}
-
-    def __call__(self, pattern: str):
-        """The compiled regex (case-insensitive, no captures)."""
-        rx = self._rx.get(pattern)
-        if rx is None:
-            if len(self._rx) >= self.size:
-                del self._rx[next(iter(self._rx))]
-            rx = self._rx[pattern] = compile_re2(pattern, captures=False)
-        return rx
+def regex_cache(size: int = 4096):
+    """Compiled RE2 regexes (case-insensitive, no captures) by pattern, at most `size` of them."""
+    return lru_cache(maxsize=size)(partial(compile_re2, captures=False))
 
 
 class Pool:
@@ -377,8 +367,8 @@ class Not(Node):
 class Compiler:
     """Compiles CONDs for one RuleSet; `freeze()` then builds one PatternSet per pool (later CONDs get their own)."""
 
-    def __init__(self, fragments: dict | None = None, cache: RegexCache | None = None):
-        self.fragments, self.rx = dict(fragments or {}), cache or RegexCache()
+    def __init__(self, fragments: dict | None = None, cache=None):
+        self.fragments, self.rx = dict(fragments or {}), cache or regex_cache()
         self.pools: dict[tuple[str, ...], Pool] = {}
         self.frozen = False
 
