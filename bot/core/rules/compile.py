@@ -250,7 +250,7 @@ class SettingTest(Node):
     def hit(self, scan) -> Hit | None:
         for m in self.rx.finditer(scan.facts.text[:200_000]):
             value = float(m.group(1))
-            if all(_compare(value, op, arg) for op, arg in self.tests):
+            if all(versions.COMPARE[op](value, arg) for op, arg in self.tests):
                 return Hit("whole", 0, m.span(), m.group(0).strip()[:SNIP])
         return None
 
@@ -260,12 +260,6 @@ class SettingTest(Node):
 
 
 _NAME = compile_re2(r"[a-z][a-z0-9_-]*[a-z0-9]", ignore_case=False)
-
-
-def _compare(value: float, op: str, arg: float) -> bool:
-    """value OP arg."""
-    return {"<": value < arg, "<=": value <= arg, ">": value > arg, ">=": value >= arg, "==": value == arg,
-            "!=": value != arg}[op]
 
 
 class Prefix(Node):
