@@ -18,7 +18,7 @@ from bot.core.render import answers, render_comment, shown_fixes, visible_fixes
 from bot.core.rules.fixes import already_done, check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
-from bot.core.taxonomy import SEP, Taxonomy
+from bot.core.taxonomy import DIMENSIONS, SEP, Taxonomy
 from bot.core.types import Candidate, Decision, Evidence, Facts, LabelChoice, Likely, Prediction, Warning_
 
 NONE_FIXED: Mapping[str, Sequence[str] | None] = MappingProxyType({})
@@ -64,7 +64,7 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
                taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
     """A LabelChoice for each level of the predicted paths; below the label threshold a level is only a suggestion."""
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         pred = preds.get(dim)
         if pred is None or dim in hidden:
             continue
@@ -90,7 +90,7 @@ def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -
     for c in chain:
         by_dim.setdefault(taxonomy.dimension_of(c.name), []).append(c)
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         got = by_dim.get(dim)
         if not got:
             continue
@@ -202,7 +202,7 @@ def model_labels(preds: dict[str, Prediction | None], likely: dict[str, Likely],
                  hidden: Collection[str] = ()) -> list[LabelChoice]:
     """Labels for the applied levels; the likely levels below threshold (from SUGGEST_MIN) as suggestions."""
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         lk = likely.get(dim)
         if lk is None or dim in hidden:
             continue
