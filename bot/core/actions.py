@@ -81,7 +81,7 @@ def plan_issue_labels(decision: Decision, issue_labels: Iterable[str], bot_appli
     for name in human_removed:
         current.pop(name.casefold(), None)
     plan = plan_labels(wanted, set(current.values()), set(bot_applied), set(human_removed),
-                       set(human_added), set(dimension_of), locked, dimension_of)
+                       set(human_added), set(dimension_of), locked, lambda n: dimension_of.get(n.casefold()))
     remove = [n for n in plan.remove if dimension_of.get(n.casefold()) not in locked]
     ni = config.needs_info_label.casefold()
     folded = lambda names: {n.casefold() for n in names}  # noqa: E731

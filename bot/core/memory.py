@@ -17,16 +17,10 @@ _ACTIVE = re2.compile(r"(?i)\d+(?:\.\d)?b[-_]\d+e(?:$|[^a-z0-9])")
 def _named_size(model: str):
     """The size the model's name states as its total, or None ("17B-16E" states the active size)."""
     return None if _ACTIVE.search(model) else _SIZE.search(model)
+
+
 _GPU_GB = re2.compile(r"(?i)(?:^|[^a-z0-9.])(\d{1,3})\s*(?:gb|gib|g)\b")
 """A memory size stated with the GPU ("A100 40GB", "4090 (24G)"), not a model number ending in G ("A10G")."""
-_BYTES = (  # bytes per parameter by the quantization the name or the quantization key states (first match wins)
-    (re2.compile(r"(?i)q2|2[-_ ]?bit"), 0.35),
-    (re2.compile(r"(?i)q3|3[-_ ]?bit"), 0.45),
-    (re2.compile(r"(?i)int8|8[-_ ]?bit|q8|fp8|w8a8|w8a16"), 1.05),
-    (re2.compile(r"(?i)awq|gptq|int4|4[-_ ]?bit|\bq4|[-_:]q4|nf4|w4a16|bnb"), 0.55),
-    (re2.compile(r"(?i)q5"), 0.7),
-    (re2.compile(r"(?i)q6"), 0.82),
-)
 MARGIN = 1.05
 """The weights must exceed the GPUs' memory by this factor: estimates are rough, so the finding only under-warns."""
 Q4 = 0.6
@@ -48,15 +42,15 @@ def params_b(model: str, table) -> float | None:
     return row.params if row else None
 
 
-def bytes_per_param(model: str, quantization: str, runtimes: list[str], table) -> float:
-    """From the stated quantization or the name; the native precision of the table row the model is (its own size,
-    if the name states one, within 5% of the row's: "R1 671B" is the FP8 checkpoint, "R1-Distill-Qwen-32B" is not);
-    Ollama's default 4-bit quant; else 16-bit."""
+def bytes_per_param(model: str, quantization: str, runtimes: list[str], tables) -> float:
+    """From the stated quantization or the name (the first row of tables.quant_bytes that matches); the native
+    precision of the model_params row the model is (its own size, if the name states one, within 5% of the row's:
+    "R1 671B" is the FP8 checkpoint, "R1-Distill-Qwen-32B" is not); Ollama's default 4-bit quant; else 16-bit."""
     text = f"{quantization} {model}"
-    for rx, size in _BYTES:
-        if rx.search(text):
-            return size
-    row = next((r for r in table if r.rx.search(model)), None)
+    quant = next((q for q in tables.quant_bytes if q.rx.search(text)), None)
+    if quant is not None:
+        return quant.bytes
+    row = next((r for r in tables.model_params if r.rx.search(model)), None)
     named = _named_size(model)
     if row is not None and named and abs(float(named.group(1)) - row.params) > 0.05 * row.params:
         row = None  # a sized distill of the family ("R1-Distill-Qwen-32B"), not the checkpoint the row describes
@@ -98,7 +92,7 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     total = gpu_gb(gpu, env.get("gpu_count", ""), tables.gpu_memory_gb)
     if params is None or total is None:
         return {}
-    per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables.model_params)
+    per = bytes_per_param(model, env.get("quantization", ""), runtimes, tables)
     weights = params * per
     precision = "16-bit" if per >= 1.9 else "8-bit" if per >= 0.9 else "4-bit" if per >= 0.5 else "2-3-bit"
     out = {"weights_gb": str(round(weights)), "gpus_gb": str(total), "weights_bytes": str(per),

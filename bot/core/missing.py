@@ -197,11 +197,7 @@ def load_asks(path: Path, taxonomy: Taxonomy, compiler: Compiler | None = None, 
             req._nodes["item:" + key] = (_compile(compiler, {"match": it.stated, "in": ["whole"]}, doc, name, key),
                                          None)
     for c in req.commands:
-        try:
-            when = compiler.cond(c.when, doc.patterns) if c.when is not None else None
-            unless = compiler.cond(c.unless, doc.patterns) if c.unless is not None else None
-        except ValueError as exc:
-            raise RulesError(name, c.id, str(exc)) from None
+        when, unless = (_compile(compiler, cond, doc, name, c.id) for cond in (c.when, c.unless))
         req._nodes[c.id], req._gates[c.id] = (when, unless), _gate(when)
     for rule, (when,), unless in rules:
         req._nodes[rule.id], req._gates[rule.id] = (when, unless), _gate(when)
@@ -222,10 +218,12 @@ def _holds(nodes: tuple[Node | None, Node | None], gate: tuple | None, scan: Sca
     return (when is None or scan.holds(when)) and (unless is None or not scan.holds(unless))
 
 
-def _compile(compiler: Compiler, mapping: dict, doc: AskFile, name: str, key: str) -> Node:
-    """One item's `stated` pattern compiled; RulesError names the item."""
+def _compile(compiler: Compiler, cond: Cond | dict | None, doc: AskFile, name: str, key: str) -> Node | None:
+    """An item's `stated` pattern or a command's condition compiled (None stays None); RulesError names the owner."""
+    if cond is None:
+        return None
     try:
-        return compiler.cond(cond_of(mapping), doc.patterns)
+        return compiler.cond(cond_of(cond) if isinstance(cond, dict) else cond, doc.patterns)
     except ValueError as exc:
         raise RulesError(name, key, str(exc)) from None
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.core.types import LabelChoice
 
-DimensionOf = Callable[[str], "str | None"] | Mapping[str, str]
+DimensionOf = Callable[[str], "str | None"]
 """A label name -> its taxonomy dimension ("symptom", "root_cause", "stage"), or None for other labels."""
 
 RATIONALE_MAX = 200
@@ -43,7 +43,7 @@ def plan_labels(
     `locked_dimensions` (e.g. a human override) or when a managed label in it is on the issue
     without the bot having applied it, or was added by a human: the bot then adds nothing there.
     """
-    dim = _dimension_fn(dimension_of)
+    dim = dimension_of or (lambda _name: None)
     cur, mine, gone, theirs, owned = map(_folded, (current, bot_applied, human_removed, human_added, managed))
     human_set = {n for n in current if n.casefold() in owned and n.casefold() not in mine} | set(human_added)
     locked = set(locked_dimensions) | {d for n in human_set if (d := dim(n))}
@@ -105,16 +105,6 @@ def _plain_line(text: str) -> str:
     """One short line that can neither ping (@user, @org/team) nor carry HTML: the rationale may quote issue text."""
     line = " ".join(text.replace("<", " ").replace(">", " ").split()).replace("@", "@\u200b")
     return line if len(line) <= RATIONALE_MAX else line[: RATIONALE_MAX - 1] + "\u2026"
-
-
-def _dimension_fn(dimension_of: DimensionOf | None) -> Callable[[str], str | None]:
-    """Accept a callable or a mapping (looked up case-insensitively); None means no dimensions at all."""
-    if dimension_of is None:
-        return lambda _name: None
-    if callable(dimension_of):
-        return dimension_of
-    folded = {k.casefold(): v for k, v in dimension_of.items()}
-    return lambda name: folded.get(name.casefold())
 
 
 def _folded(names: Iterable[str]) -> set[str]:

@@ -135,11 +135,6 @@ def _mapping(path: Path, key: str | None) -> dict:
     return data
 
 
-def _rules(path: Path, kind: str, compiler: Compiler, taxonomy: Taxonomy, seen: set[str]) -> list:
-    """One rule file's rules, compiled."""
-    return parse_rules(parse_file(load_yaml(path), path, kind), path, compiler, taxonomy, seen)
-
-
 def _fix_rules(path: Path, compiler: Compiler, taxonomy: Taxonomy, seen: set[str], kind: str = "fix") -> list:
     """One fix (or check) file's rules, compiled, each with its strikes."""
     doc = parse_file(load_yaml(path), path, kind)

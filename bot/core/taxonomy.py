@@ -78,10 +78,6 @@ class Taxonomy:
             path = tuple(p.strip() for p in path.split(SEP))
         return self._by_path.get((dimension, tuple(path)))
 
-    def children(self, dimension: str, path: tuple[str, ...] = ()) -> list[Node]:
-        """The direct children of a path (the top level for the empty path)."""
-        return list(self._children.get((dimension, tuple(path)), ()))
-
     def named_children(self, dimension: str, path: tuple[str, ...] = ()) -> tuple[tuple[str, Node], ...]:
         """The direct children of a path with their " - " names, precomputed (read on every decision)."""
         return self._named.get((dimension, tuple(path)), ())

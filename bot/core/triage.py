@@ -19,7 +19,7 @@ from bot.core.rulefile import compile_re2
 from bot.core.rules.fixes import already_done, check_compat
 from bot.core.rules.scan import Scan
 from bot.core.ruleset import RuleSet
-from bot.core.taxonomy import SEP, Taxonomy
+from bot.core.taxonomy import DIMENSIONS, SEP, Taxonomy
 from bot.core.types import Candidate, Decision, Evidence, Facts, LabelChoice, Likely, Prediction, Warning_
 
 NONE_FIXED: Mapping[str, Sequence[str] | None] = MappingProxyType({})
@@ -62,17 +62,10 @@ Levels = Literal["deepest", "all", "top"]
 
 
 def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]], ruleset: RuleSet,
-               taxonomy: Taxonomy, hidden: Collection[str] = (), levels: Levels = "all") -> list[LabelChoice]:
-    """LabelChoices for the predicted paths; below the label threshold a level is only a suggestion.
-
-    `levels="all"` gives one per level; "top" only the first level; "deepest" one per dimension: its deepest sure
-    level, or the first level as a suggestion when no level is sure.
-    """
-    if levels != "all":
-        chain = labels_for(preds, confs, ruleset, taxonomy, hidden, "all")
-        return _pick_levels(chain, preds, taxonomy, levels)
+               taxonomy: Taxonomy, hidden: Collection[str] = ()) -> list[LabelChoice]:
+    """A LabelChoice for each level of the predicted paths; below the label threshold a level is only a suggestion."""
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         pred = preds.get(dim)
         if pred is None or dim in hidden:
             continue
@@ -91,14 +84,14 @@ def labels_for(preds: dict[str, Prediction | None], confs: dict[str, list[float]
     return out
 
 
-def _pick_levels(chain: list[LabelChoice], preds: dict[str, Prediction | None], taxonomy: Taxonomy,
-                 levels: Levels) -> list[LabelChoice]:
-    """From the whole chain, at most one label per dimension (see labels_for)."""
+def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -> list[LabelChoice]:
+    """From the whole chain, at most one label per dimension: "top" its first level; "deepest" its deepest sure
+    level, or the first level as a suggestion when no level is sure."""
     by_dim: dict[str, list[LabelChoice]] = {}
     for c in chain:
         by_dim.setdefault(taxonomy.dimension_of(c.name), []).append(c)
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         got = by_dim.get(dim)
         if not got:
             continue
@@ -232,7 +225,7 @@ def model_labels(preds: dict[str, Prediction | None], likely: dict[str, Likely],
                  hidden: Collection[str] = ()) -> list[LabelChoice]:
     """Labels for the applied levels; the likely levels below threshold (from SUGGEST_MIN) as suggestions."""
     out = []
-    for dim in ("symptom", "root_cause", "stage"):
+    for dim in DIMENSIONS:
         lk = likely.get(dim)
         if lk is None or dim in hidden:
             continue
@@ -298,7 +291,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     kind = issue_kind(facts)
     scan.kind = kind
     bug = kind == "bug"
-    labels = (chain if levels == "all" else _pick_levels(chain, preds, taxonomy, levels)) if bug else []
+    labels = (chain if levels == "all" else _pick_levels(chain, taxonomy, levels)) if bug else []
     setting_up = _setting_up(facts) if labels else None
     if setting_up:
         labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]

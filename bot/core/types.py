@@ -196,25 +196,15 @@ class Decision(_Frozen):
 
     def to_json(self) -> dict:
         """The stable `firstmile triage` output shape (DESIGN.md section 2)."""
-        conf = {
-            k: (p.confidence if p else 0.0)
-            for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
-        }
+        preds = {"symptom": self.symptom, "root_cause": self.root_cause, "stage": self.stage}
         return {
-            "symptom": self.symptom.name if self.symptom else None,
-            "root_cause": self.root_cause.name if self.root_cause else None,
-            "stage": self.stage.name if self.stage else None,
-            "confidence": conf,
-            "decided_by": {
-                k: p.decided_by
-                for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
-                if p
-            },
+            **{k: p.name if p else None for k, p in preds.items()},
+            "confidence": {k: p.confidence if p else 0.0 for k, p in preds.items()},
+            "decided_by": {k: p.decided_by for k, p in preds.items() if p},
             "evidence": {  # what a rule author needs: which rules fired, and on which text
                 k: [{"rule": e.rule, "node": e.node, "weight": e.weight, "span": e.span, "text": e.text}
                     for e in p.evidence]
-                for k, p in (("symptom", self.symptom), ("root_cause", self.root_cause), ("stage", self.stage))
-                if p
+                for k, p in preds.items() if p
             },
             "labels": [c.name for c in self.labels if c.confident],
             "suggested_labels": [c.name for c in self.labels if not c.confident],
@@ -236,6 +226,6 @@ class Decision(_Frozen):
 
 def _related_json(r: RelatedRef) -> dict:
     """The JSON shape of a related issue: {number, score, reasons} with the reasons as plain text."""
-    from bot.core.related.rank import reason_text
+    from bot.core.related.render import reason_text
 
     return {"number": r.number, "score": r.score, "reasons": [reason_text(x) for x in r.reasons]}

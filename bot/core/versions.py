@@ -8,8 +8,7 @@ from packaging.version import InvalidVersion, Version
 
 _LEADING = re2.compile(r"(\d+(?:\.\d+){0,3})((?:\.?(?:dev|rc|a|b|post)\d*)*)", re2.Options())
 _TORCH_CU = re2.compile(r"\+cu(\d{2,3})\b")
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
-OPS = frozenset(_OPS)
+COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 
 
 def parse(text: str | None) -> Version | None:
@@ -35,9 +34,9 @@ def holds(va: Version | None, op: str, vb: Version | None) -> bool | None:
     if va is None or vb is None:
         return None
     if len(va.release) == len(vb.release):
-        return _OPS[op](va, vb)
+        return COMPARE[op](va, vb)
     n = min(len(va.release), len(vb.release))
-    return _OPS[op](va.release[:n], vb.release[:n])
+    return COMPARE[op](va.release[:n], vb.release[:n])
 
 
 def torch_cuda(torch_version: str | None) -> str | None:

@@ -64,12 +64,17 @@ def test_priors_follow_the_records_and_back_off_to_the_general_context(spaces):
     assert family_of("deepseek-ai/DeepSeek-V3") == "deepseek" and family_of(None) == "other"
 
 
+def _rules_only(decider, dim, prior, evidence, ruled=None):
+    """The distribution triage() computes for one dimension without the text classifier."""
+    return decider.score(dim, decider.features(dim, prior, evidence, None, ruled=ruled), "rules")
+
+
 def test_evidence_is_a_likelihood_feature_and_likely_levels_are_marginals(rs):
     decider = Decider(rs.taxonomy)
     prior = decider.cause_prior(None, decider.symptom_prior(None), np.array([0.9, 0.1]))
-    base = decider.summarise("root_cause", decider.distribution("root_cause", prior, [], None))
+    base = decider.summarise("root_cause", _rules_only(decider, "root_cause", prior, []))
     ev = [Evidence(rule="x", node=QUANT, weight=6.0)]
-    moved = decider.summarise("root_cause", decider.distribution("root_cause", prior, ev, None))
+    moved = decider.summarise("root_cause", _rules_only(decider, "root_cause", prior, ev))
     assert moved.likely.path == QUANT.split(" - ") and moved.likely.p[0] >= moved.likely.p[1]
     assert moved.likely.p[1] > base.candidates[0].p
     assert [c.p for c in moved.candidates] == sorted((c.p for c in moved.candidates), reverse=True)
@@ -79,11 +84,11 @@ def test_evidence_is_a_likelihood_feature_and_likely_levels_are_marginals(rs):
 def test_the_rules_own_decision_moves_the_symptom_but_not_the_cause(rs):
     decider = Decider(rs.taxonomy)
     prior = decider.cause_prior(None, decider.symptom_prior(None), np.array([0.9, 0.1]))
-    alone = decider.distribution("root_cause", prior, [], None)
-    assert np.allclose(decider.distribution("root_cause", prior, [], None, ruled=QUANT), alone)
+    alone = _rules_only(decider, "root_cause", prior, [])
+    assert np.allclose(_rules_only(decider, "root_cause", prior, [], ruled=QUANT), alone)
     sym = decider.symptom_prior(None)
     i = decider.spaces["symptom"].leaves.index(OOM)
-    assert decider.distribution("symptom", sym, [], None, ruled=OOM)[i] > decider.distribution("symptom", sym, [], None)[i]
+    assert _rules_only(decider, "symptom", sym, [], ruled=OOM)[i] > _rules_only(decider, "symptom", sym, [])[i]
 
 
 def test_repo_counts_keep_each_issues_latest_correction():

@@ -24,7 +24,7 @@ def test_parameters_come_from_the_name_or_the_table(model, params):
     ("DeepSeek-R1-Distill-Qwen-32B", "", [], 2.0), ("DeepSeek-R1 671B", "", [], 1.0),  # the FP8 checkpoint itself
 ])
 def test_bytes_per_parameter_follow_the_quantization(model, quant, runtimes, size):
-    assert bytes_per_param(model, quant, runtimes, TABLES.model_params) == size
+    assert bytes_per_param(model, quant, runtimes, TABLES) == size
 
 
 def test_gpu_memory_is_stated_or_the_largest_variant_times_the_count():

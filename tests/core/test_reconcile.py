@@ -28,7 +28,10 @@ def unsure(name, confidence=0.4):
 
 
 def plan(wanted, current=(), bot=(), removed=(), added=(), locked=(), dims=DIMS):
-    """plan_labels with sets built from tuples and the test taxonomy."""
+    """plan_labels with sets built from tuples and the test taxonomy (a mapping is looked up case-insensitively)."""
+    if isinstance(dims, dict):
+        folded = {k.casefold(): v for k, v in dims.items()}
+        dims = lambda name: folded.get(name.casefold())  # noqa: E731
     return plan_labels(wanted, set(current), set(bot), set(removed), set(added), MANAGED, set(locked), dims)
 
 

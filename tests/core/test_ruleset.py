@@ -31,7 +31,7 @@ def test_shipped_rules_load_and_cover_every_dimension(shipped):
 def test_every_top_level_symptom_and_cause_has_evidence(shipped):
     for dim in ("symptom", "root_cause"):
         covered = {r.node.split(" - ")[0] for r, _, _ in shipped.evidence[dim].rules}
-        assert covered == {n.name for n in shipped.taxonomy.children(dim)}
+        assert covered == {name for name, _ in shipped.taxonomy.named_children(dim)}
 
 
 def _append_rule(copy, text):

@@ -14,7 +14,7 @@ def tax():
 
 
 def test_shipped_tree_has_the_papers_shape(tax):
-    tops = {d: [n.name for n in tax.children(d)] for d in ("symptom", "root_cause", "stage")}
+    tops = {d: [name for name, _ in tax.named_children(d)] for d in ("symptom", "root_cause", "stage")}
     assert len(tops["symptom"]) == 5 and len(tops["root_cause"]) == 9
     assert tops["stage"] == ["Inference", "Fine-tuning"]
     assert tax.get("symptom", "Crash - CUDA Error - Out of Memory") is not None
@@ -65,7 +65,7 @@ def test_relabel_renames_then_prefixes(tax):
 
 def test_the_tree_has_the_papers_leaf_counts(tax):
     """37 symptom leaves, 27 root-cause leaves and 2 stages, as in the paper's labelled data."""
-    leaves = [n for n in tax.nodes if not tax.children(n.dimension, n.path)]
+    leaves = [n for n in tax.nodes if not tax.named_children(n.dimension, n.path)]
     assert [sum(n.dimension == d for n in leaves) for d in ("symptom", "root_cause", "stage")] == [37, 27, 2]
 
 
@@ -98,7 +98,9 @@ def test_duplicate_labels_are_rejected(tmp_path):
 def test_named_children_pair_each_child_with_its_name(tax):
     for dim in ("symptom", "root_cause", "stage"):
         for path in [()] + [n.path for n in tax.dimension_nodes(dim)]:
-            assert tax.named_children(dim, path) == tuple((n.name, n) for n in tax.children(dim, path))
+            kids = tax.named_children(dim, path)
+            assert all(name == n.name and n.path[:-1] == path for name, n in kids)
+            assert len(kids) == sum(n.path[:-1] == path for n in tax.dimension_nodes(dim))
 
 
 def test_prefixes_are_a_name_and_its_ancestors_for_known_and_unknown_names(tax):

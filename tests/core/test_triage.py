@@ -167,8 +167,8 @@ def test_the_text_classifier_is_one_likelihood_among_the_rules_and_priors(rs):
     decider = Decider(rs.taxonomy)  # default weights, flat priors
     prior = decider.symptom_prior(None)
     hang = decider.spaces["symptom"].index("Hang")
-    alone = decider.distribution("symptom", prior, [], None)
-    read = decider.distribution("symptom", prior, [], _Model().text_probas(None))
+    alone = decider.score("symptom", decider.features("symptom", prior, [], None), "rules")
+    read = decider.score("symptom", decider.features("symptom", prior, [], _Model().text_probas(None)), "text")
     assert read[hang].sum() > alone[hang].sum() + 0.2 and read[hang].sum() > 0.5
     asked = triage("question", "How do I use this model?", rs, classifier=_Model(), decider=decider)
     assert asked.likely["symptom"].path[0] == "Hang" and asked.labels == []  # a guess, nothing to label (or suggest) on

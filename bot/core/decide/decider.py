@@ -90,13 +90,6 @@ class Decider:
         return ((own + self.repo_strength * prior) / (n + self.repo_strength)) / np.maximum(prior, 1e-12)
 
     # ---------------------------------------------------------------- the model
-    def distribution(self, dim: str, prior: np.ndarray, evidence: Sequence[Evidence],
-                     text: Mapping[str, Mapping[str, float]] | None, implied: Sequence[str] | None = None,
-                     ruled: str | None = None) -> np.ndarray:
-        """The calibrated distribution over the dimension's leaves."""
-        x = self.features(dim, prior, evidence, text, implied, ruled)
-        return posterior(x, self.theta["text" if text else "rules"][dim])
-
     def score(self, dim: str, x: np.ndarray, mode: str) -> np.ndarray:
         """The distribution for a feature matrix under one mode's weights."""
         return posterior(x, self.theta[mode][dim])

@@ -4,12 +4,12 @@ one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.core.decide.space import SEP, Space, norm_path
+from bot.core.decide.space import SEP, Space
 
 FAMILIES = ("qwen", "llama", "deepseek")
 OTHER = "other"
@@ -30,12 +30,6 @@ class Record:
     stage: str
     family: str
     repo: str = ""
-
-
-def records_from_rows(rows: Iterable[Mapping]) -> list[Record]:
-    """Records from records.jsonl-style rows (symptom, root_cause, stage, repo)."""
-    return [Record(norm_path(r["symptom"]), norm_path(r["root_cause"]), norm_path(r["stage"]),
-                   family_of(r.get("repo")), (r.get("repo") or "").lower()) for r in rows]
 
 
 def _smoothed(counts: np.ndarray, parent: np.ndarray, strength: float) -> np.ndarray:
@@ -126,4 +120,4 @@ def spread(space: Space, counts: Mapping[str, float], weights: np.ndarray) -> np
     return out
 
 
-__all__ = ["FAMILIES", "OTHER", "Priors", "Record", "family_of", "records_from_rows", "spread", "SEP"]
+__all__ = ["FAMILIES", "OTHER", "Priors", "Record", "family_of", "spread", "SEP"]

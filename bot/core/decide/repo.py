@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-DIMENSIONS = ("symptom", "root_cause", "stage")
+from bot.core.taxonomy import DIMENSIONS, SEP
 
 
 def repo_counts(overrides: Iterable[Mapping]) -> dict[str, dict[str, float]]:
@@ -19,7 +19,7 @@ def repo_counts(overrides: Iterable[Mapping]) -> dict[str, dict[str, float]]:
         key = (row.get("number"), dim)
         latest.pop(key, None)
         if path:
-            latest[key] = " - ".join(path)
+            latest[key] = SEP.join(path)
     out: dict[str, dict[str, float]] = {}
     for (_, dim), path in latest.items():
         out.setdefault(dim, {})[path] = out.get(dim, {}).get(path, 0.0) + 1.0

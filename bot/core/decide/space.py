@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SEP = " - "
-DIMS = ("symptom", "root_cause", "stage")
+from bot.core.taxonomy import DIMENSIONS as DIMS, SEP
 DEPTH = {"symptom": 3, "root_cause": 2, "stage": 1}
 """How many levels each dimension has."""
 

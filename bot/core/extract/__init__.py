@@ -235,7 +235,8 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     compared = compared_only(prose, env)  # the title and the body's prose: what detect_runtimes reads too
     _derive(env, prose, code, compared)
     body_prose = _own_lines(prose_parts[1:])
-    language = _language(body_prose) if _cjk_or_words(body_prose) else _language(prose)  # the body's, not the title's
+    # the body's language, not the title's, when the body has a few words or CJK characters to tell it by
+    language = _language(body_prose) if len(body_prose.strip()) >= 12 else _language(prose)
     if language == "en" and _cjk_count(body_prose.encode("utf-8", "replace")) >= 2:
         language = _language(prose)  # a Chinese body that is mostly version strings: the title tips it
     return Facts(text=text, title=title, prose=prose, code=code, env=env, errors=errors, language=language,
@@ -265,11 +266,6 @@ def _inline_errors(prose: list[Line], found: list) -> list:
         return []
     seen = {(e.type, e.message) for e in found}
     return [e for e in parse_errors(Chunk(spans)) if (e.type, e.message) not in seen]
-
-
-def _cjk_or_words(prose: str) -> bool:
-    """True when the body's prose has enough text to tell its language (a few words or CJK characters)."""
-    return len(prose.strip()) >= 12
 
 
 _PIP_SHOW = rx(r"(?i)pip3?[ \t]+show[ \t]+([a-z0-9_.\-]+)(?:[^\n]*\n(?:[^\n]*\n){0,3}?|[^\n]{0,40}?)"

@@ -62,16 +62,6 @@ the same choice made without a batch is scored on it)."""
 Reason = tuple[str, str]
 """A reason a link is shown: (kind, value), e.g. ("error", "KeyError: 'qwen2'"), ("closed", "")."""
 
-_REASON_EN = {"error": "same error `{}`", "similar_error": "similar error `{}`", "model": "same model {}", "close_model": "close model {}",
-              "output": "same output `{}`", "symptom": "same symptom: {}", "cause": "same cause: {}",
-              "setup": "same setup: {}", "support": "same model requested: {}", "closed": "closed",
-              "human": "marked duplicate by a maintainer"}
-
-
-def reason_text(r: Reason) -> str:
-    """A reason as plain English text (the CLI's form; the comment renders its own, sanitized)."""
-    return _REASON_EN.get(r[0], r[0] + " {}").format(r[1]).strip()
-
 
 @dataclass(frozen=True, slots=True)
 class Related:
@@ -87,6 +77,8 @@ class Related:
 
     def to_json(self) -> dict:
         """The CLI's shape: {number, score, reasons}."""
+        from bot.core.related.render import reason_text
+
         return {"number": self.number, "score": round(self.score, 3), "reasons": [reason_text(r) for r in self.reasons]}
 
 
@@ -276,13 +268,6 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
     if c.state == "closed":
         reasons.append(("closed", ""))
     return f, reasons
-
-
-def score_pair(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
-               ) -> tuple[float, list[Reason]]:
-    """The hybrid score of candidate c for query q given their lexical similarity, and the reasons for it."""
-    f, reasons = features(q, c, lex, w, idf)
-    return w.score(f), reasons
 
 
 def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import sanitize as s
-from bot.core.related.rank import Related
+from bot.core.related.rank import Reason, Related
 
 _T = {
     "en": {"head": "**Possibly related**", "error": "same error {}", "similar_error": "similar error {}", "model": "same model {}",
@@ -20,6 +20,12 @@ _T = {
 }
 MAX_SHOWN = 3
 _CODE_KINDS = ("error", "similar_error", "output", "model", "close_model", "setup", "support")
+
+
+def reason_text(r: Reason) -> str:
+    """A reason as plain English text (the CLI's and the decision JSON's form), values quoted as in the comment."""
+    value = f"`{r[1]}`" if r[0] in ("error", "similar_error", "output") else r[1]
+    return _T["en"].get(r[0], r[0] + " {}").format(value).strip()
 
 
 def _reason(kind: str, value: str, t: dict) -> str:

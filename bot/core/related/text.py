@@ -11,8 +11,6 @@ from bot.core.extract.common import rx, scan
 _TITLE_TAG = rx(r"^\s*(?:[\[【(（][^\]】)）]{0,30}[\]】)）]\s*:?\s*|(?i:(?:bug|feature(?: request)?|question|usage|"
                 r"installation|performance|misc|doc(?:umentation)?|help|rfc|new model)\s*[:：]\s*))+")
 """Template prefixes of a title: "[Bug]: ", "【BUG】", "Feature request: "..."""
-_CHECKBOX = rx(r"(?m)^[ \t]*(?:[-*+][ \t]*)?\[[ xX]\][^\n]*$")
-"""Checklist lines of issue templates ("- [x] I have searched the existing issues")."""
 _MENTION = rx(r"(?:^|[^\w@])@[A-Za-z0-9][A-Za-z0-9-]{0,38}\b")
 """@login: the maintainers an issue form cc's, the same on every issue of a repo."""
 _WORD = rx(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|[\x{4e00}-\x{9fff}]+|\d+(?:\.\d+)+")

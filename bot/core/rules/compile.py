@@ -3,6 +3,7 @@ searches each pool once (one FilteredRE2 pass) whatever the number of rules; env
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from bot.core import versions
@@ -30,20 +31,9 @@ class Hit(NamedTuple):
 EMPTY = Hit()
 
 
-class RegexCache:
-    """Compiled RE2 regexes by pattern, at most `size` of them (the oldest is dropped first)."""
-
-    def __init__(self, size: int = 4096):
-        self.size, self._rx = size, {}
-
-    def __call__(self, pattern: str):
-        """The compiled regex (case-insensitive, no captures)."""
-        rx = self._rx.get(pattern)
-        if rx is None:
-            if len(self._rx) >= self.size:
-                del self._rx[next(iter(self._rx))]
-            rx = self._rx[pattern] = compile_re2(pattern, captures=False)
-        return rx
+def regex_cache(size: int = 4096):
+    """Compiled RE2 regexes (case-insensitive, no captures) by pattern, at most `size` of them."""
+    return lru_cache(maxsize=size)(partial(compile_re2, captures=False))
 
 
 class Pool:
@@ -260,7 +250,7 @@ class SettingTest(Node):
     def hit(self, scan) -> Hit | None:
         for m in self.rx.finditer(scan.facts.text[:200_000]):
             value = float(m.group(1))
-            if all(_compare(value, op, arg) for op, arg in self.tests):
+            if all(versions.COMPARE[op](value, arg) for op, arg in self.tests):
                 return Hit("whole", 0, m.span(), m.group(0).strip()[:SNIP])
         return None
 
@@ -270,12 +260,6 @@ class SettingTest(Node):
 
 
 _NAME = compile_re2(r"[a-z][a-z0-9_-]*[a-z0-9]", ignore_case=False)
-
-
-def _compare(value: float, op: str, arg: float) -> bool:
-    """value OP arg."""
-    return {"<": value < arg, "<=": value <= arg, ">": value > arg, ">=": value >= arg, "==": value == arg,
-            "!=": value != arg}[op]
 
 
 class Prefix(Node):
@@ -377,8 +361,8 @@ class Not(Node):
 class Compiler:
     """Compiles CONDs for one RuleSet; `freeze()` then builds one PatternSet per pool (later CONDs get their own)."""
 
-    def __init__(self, fragments: dict | None = None, cache: RegexCache | None = None):
-        self.fragments, self.rx = dict(fragments or {}), cache or RegexCache()
+    def __init__(self, fragments: dict | None = None, cache=None):
+        self.fragments, self.rx = dict(fragments or {}), cache or regex_cache()
         self.pools: dict[tuple[str, ...], Pool] = {}
         self.frozen = False
 

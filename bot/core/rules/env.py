@@ -42,19 +42,30 @@ class RepoRuntime(Strict):
     first: bool = False
 
 
-class ModelParams(Strict):
-    """A checkpoint whose name carries no size: its parameters (billions) and, if not 16-bit, bytes per parameter."""
+class Patterned(Strict):
+    """A table row keyed by an RE2 pattern (case-insensitive), compiled once: a bad one fails at load."""
 
     match: str
-    params: float
-    bytes: float | None = None
     rx: object = Field(default=None, exclude=True)
 
     model_config = Strict.model_config | {"arbitrary_types_allowed": True}
 
     def model_post_init(self, _ctx) -> None:
-        """The pattern, compiled once (a bad one fails at load)."""
+        """The pattern, compiled once."""
         object.__setattr__(self, "rx", compile_re2(self.match))
+
+
+class ModelParams(Patterned):
+    """A checkpoint whose name carries no size: its parameters (billions) and, if not 16-bit, bytes per parameter."""
+
+    params: float
+    bytes: float | None = None
+
+
+class QuantBytes(Patterned):
+    """Bytes per parameter of the quantization a model's name or its quantization key states."""
+
+    bytes: float
 
 
 class Tables(Strict):
@@ -66,6 +77,7 @@ class Tables(Strict):
     gpu_memory_gb: dict[str, int] = {}
     gpu_memory_varies: list[str] = []
     model_params: list[ModelParams] = []
+    quant_bytes: list[QuantBytes] = []
     error_advice: list[str] = []
     error_advice_not: list[str] = []
     advice: PatternSet | None = Field(default=None, exclude=True)

@@ -85,10 +85,8 @@ def parse_strikes(rule, patterns: dict, name: str | Path, compiler: Compiler) ->
             node = compiler.cond(st.when, patterns)
         except ValueError as exc:
             raise RulesError(name, rule.id, f"strike #{k}: {exc}") from None
-        problem = next((f"strike #{k}: unknown env key {key!r}" for n in _nodes(node) if isinstance(n, EnvTest)
-                        for key in n.keys() if key not in ENV_KEYS), None)
-        if problem:
-            raise RulesError(name, rule.id, problem)
+        if key := _unknown_env_key(_nodes(node)):
+            raise RulesError(name, rule.id, f"strike #{k}: unknown env key {key!r}")
         out.append((node, st.text, st.text_zh))
     return tuple(out)
 
@@ -102,6 +100,11 @@ def _nodes(node: Node | None):
         yield from _nodes(child)
 
 
+def _unknown_env_key(nodes) -> str | None:
+    """The first env key the env tests among the nodes read that is no canonical or derived key, or None."""
+    return next((key for n in nodes if isinstance(n, EnvTest) for key in n.keys() if key not in ENV_KEYS), None)
+
+
 def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None) -> str | None:
     """What is wrong with a rule's cross-references, or None."""
     for node in (n for top in nodes for n in _nodes(top)):
@@ -113,10 +116,8 @@ def _problem(rule, nodes: list[Node | None], taxonomy: Taxonomy, dim: str | None
             for p in node.paths:
                 if taxonomy.get(node.dim, tuple(x.strip() for x in p.split(SEP))) is None:
                     return f"unknown {node.dim} node {p!r}"
-        if isinstance(node, EnvTest):
-            for key in node.keys():
-                if key not in ENV_KEYS:
-                    return f"unknown env key {key!r}"
+        if key := _unknown_env_key([node]):
+            return f"unknown env key {key!r}"
     if rule.examples is None:
         return "examples: at least one `fires` example is required"
     if isinstance(rule, EvidenceRule) and rule.weight == 0:

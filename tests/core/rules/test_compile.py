@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.core.rules.compile import Compiler, RegexCache, decided
+from bot.core.rules.compile import Compiler, decided, regex_cache
 from bot.core.rules.load import cond_of
 from bot.core.rules.scan import Scan
 from tests.core.make_facts import make_facts
@@ -76,10 +76,10 @@ def test_bad_conditions_say_why(mapping, reason):
 
 
 def test_the_regex_cache_is_bounded():
-    cache = RegexCache(size=2)
+    cache = regex_cache(size=2)
     for pat in ("a", "b", "c", "a"):
         cache(pat)
-    assert len(cache._rx) == 2
+    assert cache.cache_info().currsize == 2
 
 
 def test_compile_cond_after_loading_matches_like_a_loaded_rule():
