@@ -39,8 +39,12 @@ class LoopWatch:
             self.lag.observe(max(0.0, time.perf_counter() - started - self.every))
 
     def _on_gc(self, phase: str, _info: dict) -> None:
-        """gc's callback: time from "start" to "stop" of one collection."""
-        if phase == "start":
-            self.gc_started = time.perf_counter()
-        else:
-            self.gc_pause.observe(time.perf_counter() - self.gc_started)
+        """gc's callback: time from "start" to "stop" of one collection. A collection may start deep in a recursion
+        (a deeply nested JSON body being refused): at the limit the pause goes unmeasured, and nothing is raised."""
+        try:
+            if phase == "start":
+                self.gc_started = time.perf_counter()
+            else:
+                self.gc_pause.observe(time.perf_counter() - self.gc_started)
+        except RecursionError:
+            pass

@@ -50,3 +50,16 @@ async def test_metrics_show_the_loop_and_on_postgresql_the_pool(app_server, send
         assert 'firstmile_store_pool{stat="pool_max"}' in lines
     else:
         assert "firstmile_store_pool{" not in text
+
+
+def test_a_collection_at_the_recursion_limit_raises_nothing():
+    from bot.github.loopwatch import LoopWatch
+    watch = LoopWatch.__new__(LoopWatch)
+    watch.gc_started = 0.0
+
+    class Deep:
+        def observe(self, _):
+            raise RecursionError("maximum recursion depth exceeded")
+
+    watch.gc_pause = Deep()
+    watch._on_gc("stop", {})  # a RecursionError here would be printed as unraisable and fail the fuzz tests
