@@ -232,3 +232,12 @@ def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
     assert "qwen1-stream-generator-missing" in [f.id for f in match_fixes(make_facts(f"ImportError: {msg}"), symptom)]
     ids = [f.id for f in match_fixes(facts, symptom)]
     assert "qwen1-stream-generator-missing" not in ids and "missing-module" not in ids
+
+
+@pytest.mark.parametrize("gpus, struck", [("8x A100 80GB", True), ("24x H100 80GB", False)])
+def test_a_struck_option_takes_the_command_that_runs_it(gpus, struck):
+    from bot.core.triage import triage
+    body = f"DeepSeek-V3 on {gpus} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
+    fix = next(f for f in triage("DeepSeek-V3 fails", body, RULESET).fixes if f.id == "deepseek-v3-fp8-weights")
+    assert ("fp8_cast_bf16.py" in fix.title) is not struck
+    assert bool(fix.command) is not struck

@@ -77,6 +77,16 @@ class Compiled:
                 title, title_zh = title.replace(text, "", 1), title_zh.replace(text_zh, "", 1) if text_zh else title_zh
         return title, title_zh
 
+    def command(self, scan) -> str:
+        """The fix's command, or none when a part of the title the stated facts cut names its program (the command
+        belongs to the option struck)."""
+        command = getattr(self.rule, "command", None) or ""
+        programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        for node, text, _ in self.strikes:
+            if any(p in text for p in programs) and node.hit(scan) is not None:
+                return ""
+        return command
+
 
 class FixIndex:
     """Fix alternatives keyed by a pattern each needs, so an issue scores only those that can hold."""
@@ -167,8 +177,9 @@ class FixIndex:
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=r.command or "", generic=r.generic)
-                for r, (title, title_zh) in ((self.fixes[k].rule, self.fixes[k].titles(scan)) for k in ranked)]
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
+                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
+                                                for k in ranked)]
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
