@@ -241,3 +241,14 @@ def test_a_struck_option_takes_the_command_that_runs_it(gpus, struck):
     fix = next(f for f in triage("DeepSeek-V3 fails", body, RULESET).fixes if f.id == "deepseek-v3-fp8-weights")
     assert ("fp8_cast_bf16.py" in fix.title) is not struck
     assert bool(fix.command) is not struck
+
+
+@pytest.mark.parametrize("command, shown", [("vllm serve Qwen/Qwen2.5-7B-Instruct", True),
+                                             ("vllm serve Qwen/Qwen2.5-7B-Instruct --dtype half", False)])
+def test_a_remedy_the_error_prints_is_not_taken_as_done(command, shown):
+    from bot.core.triage import triage
+    body = (f"```\n{command}\n```\n```\nValueError: Bfloat16 is only supported on GPUs with compute capability of at "
+            "least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly "
+            "setting the `dtype` flag in CLI, for example: --dtype=half.\n```")
+    ids = [f.id for f in triage("vLLM on a T4", body, RULESET).fixes]
+    assert ("vllm-bf16-needs-ampere" in ids) is shown

@@ -172,6 +172,9 @@ class FixIndex:
             if score > best.get(i, 0):
                 best[i] = score
         text = scan.facts.text
+        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
+            if len(e.message) > 20:
+                text = text.replace(e.message, " ")
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
