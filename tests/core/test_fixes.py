@@ -211,6 +211,10 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("pip install -U bitsandbytes", "pip install --upgrade bitsandbytes", True),
     ("pip install flash-attn --no-build-isolation", "pip install flash-attn", False),
     ("curl -fsSL https://ollama.com/install.sh | sh", "I re-ran `curl -fsSL  https://ollama.com/install.sh | sh`", True),
+    ("cd llama.cpp && git pull\npython convert_hf_to_gguf.py DIR --outtype f16",
+     "python convert_hf_to_gguf.py ~/m --outtype f16", False),  # a flag of one step says nothing of the pull
+    ("cd llama.cpp && git pull\npython convert_hf_to_gguf.py DIR --outtype f16",
+     "I ran cd llama.cpp && git pull, then python convert_hf_to_gguf.py ~/m --outtype f16", True),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

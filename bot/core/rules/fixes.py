@@ -216,6 +216,9 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return False
     if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
         return True
+    steps = [s.strip() for line in command.splitlines() for s in line.split(" && ") if s.strip()]
+    if len(steps) > 1:  # each step done: a flag the reporter set says nothing of a `git pull` before it
+        return all(already_done(s, text, env) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
