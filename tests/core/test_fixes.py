@@ -256,3 +256,10 @@ def test_a_remedy_the_error_prints_is_not_taken_as_done(command, shown):
             "setting the `dtype` flag in CLI, for example: --dtype=half.\n```")
     ids = [f.id for f in triage("vLLM on a T4", body, RULESET).fixes]
     assert ("vllm-bf16-needs-ampere" in ids) is shown
+
+
+def test_a_gate_is_shown_although_the_reporter_ran_the_upgrade():
+    from bot.core.triage import triage
+    body = ("```\nImportError: cannot import name 'Qwen2_5_VLForConditionalGeneration' from 'transformers'\n```\n"
+            "I already ran `pip install -U transformers`, same error with Qwen2.5-VL-7B-Instruct.")
+    assert "gate-qwen2_5_vl-transformers" in [f.id for f in triage("import fails", body, RULESET).fixes]
