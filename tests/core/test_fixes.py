@@ -263,3 +263,11 @@ def test_a_gate_is_shown_although_the_reporter_ran_the_upgrade():
     body = ("```\nImportError: cannot import name 'Qwen2_5_VLForConditionalGeneration' from 'transformers'\n```\n"
             "I already ran `pip install -U transformers`, same error with Qwen2.5-VL-7B-Instruct.")
     assert "gate-qwen2_5_vl-transformers" in [f.id for f in triage("import fails", body, RULESET).fixes]
+
+
+def test_a_gate_the_reporter_upgraded_for_yields_to_a_fix_that_says_why_the_upgrade_did_not_take():
+    from bot.core.triage import triage
+    body = ("In a Jupyter notebook:\n```\nImportError: cannot import name 'Qwen2_5_VLForConditionalGeneration' from "
+            "'transformers'\n```\nIn my terminal I already ran `pip install -U transformers` and it says 4.49.0.")
+    ids = [f.id for f in triage("import fails in notebook", body, RULESET).fixes]
+    assert ids and ids[0] == "notebook-kernel-env" and "gate-qwen2_5_vl-transformers" not in ids

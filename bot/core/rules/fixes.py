@@ -177,9 +177,10 @@ class FixIndex:
                 text = text.replace(e.message, " ")
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
-        done = {k for k in best if not getattr(self.fixes[k].rule, "gate", None)  # a gate holds: the upgrade fell short
-                and already_done(self.fixes[k].rule.command, text, scan.env)}
+        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
+        if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
+            left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
         return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
                 for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
