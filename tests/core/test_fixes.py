@@ -211,6 +211,10 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("pip install -U bitsandbytes", "pip install --upgrade bitsandbytes", True),
     ("pip install flash-attn --no-build-isolation", "pip install flash-attn", False),
     ("curl -fsSL https://ollama.com/install.sh | sh", "I re-ran `curl -fsSL  https://ollama.com/install.sh | sh`", True),
+    ("cd llama.cpp && git pull\npython convert_hf_to_gguf.py DIR --outtype f16",
+     "python convert_hf_to_gguf.py ~/m --outtype f16", False),  # a flag of one step says nothing of the pull
+    ("cd llama.cpp && git pull\npython convert_hf_to_gguf.py DIR --outtype f16",
+     "I ran cd llama.cpp && git pull, then python convert_hf_to_gguf.py ~/m --outtype f16", True),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):
@@ -232,3 +236,38 @@ def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
     assert "qwen1-stream-generator-missing" in [f.id for f in match_fixes(make_facts(f"ImportError: {msg}"), symptom)]
     ids = [f.id for f in match_fixes(facts, symptom)]
     assert "qwen1-stream-generator-missing" not in ids and "missing-module" not in ids
+
+
+@pytest.mark.parametrize("gpus, struck", [("8x A100 80GB", True), ("24x H100 80GB", False)])
+def test_a_struck_option_takes_the_command_that_runs_it(gpus, struck):
+    from bot.core.triage import triage
+    body = f"DeepSeek-V3 on {gpus} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
+    fix = next(f for f in triage("DeepSeek-V3 fails", body, RULESET).fixes if f.id == "deepseek-v3-fp8-weights")
+    assert ("fp8_cast_bf16.py" in fix.title) is not struck
+    assert bool(fix.command) is not struck
+
+
+@pytest.mark.parametrize("command, shown", [("vllm serve Qwen/Qwen2.5-7B-Instruct", True),
+                                             ("vllm serve Qwen/Qwen2.5-7B-Instruct --dtype half", False)])
+def test_a_remedy_the_error_prints_is_not_taken_as_done(command, shown):
+    from bot.core.triage import triage
+    body = (f"```\n{command}\n```\n```\nValueError: Bfloat16 is only supported on GPUs with compute capability of at "
+            "least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by explicitly "
+            "setting the `dtype` flag in CLI, for example: --dtype=half.\n```")
+    ids = [f.id for f in triage("vLLM on a T4", body, RULESET).fixes]
+    assert ("vllm-bf16-needs-ampere" in ids) is shown
+
+
+def test_a_gate_is_shown_although_the_reporter_ran_the_upgrade():
+    from bot.core.triage import triage
+    body = ("```\nImportError: cannot import name 'Qwen2_5_VLForConditionalGeneration' from 'transformers'\n```\n"
+            "I already ran `pip install -U transformers`, same error with Qwen2.5-VL-7B-Instruct.")
+    assert "gate-qwen2_5_vl-transformers" in [f.id for f in triage("import fails", body, RULESET).fixes]
+
+
+def test_a_gate_the_reporter_upgraded_for_yields_to_a_fix_that_says_why_the_upgrade_did_not_take():
+    from bot.core.triage import triage
+    body = ("In a Jupyter notebook:\n```\nImportError: cannot import name 'Qwen2_5_VLForConditionalGeneration' from "
+            "'transformers'\n```\nIn my terminal I already ran `pip install -U transformers` and it says 4.49.0.")
+    ids = [f.id for f in triage("import fails in notebook", body, RULESET).fixes]
+    assert ids and ids[0] == "notebook-kernel-env" and "gate-qwen2_5_vl-transformers" not in ids

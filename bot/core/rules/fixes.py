@@ -77,6 +77,16 @@ class Compiled:
                 title, title_zh = title.replace(text, "", 1), title_zh.replace(text_zh, "", 1) if text_zh else title_zh
         return title, title_zh
 
+    def command(self, scan) -> str:
+        """The fix's command, or none when a part of the title the stated facts cut names its program (the command
+        belongs to the option struck)."""
+        command = getattr(self.rule, "command", None) or ""
+        programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        for node, text, _ in self.strikes:
+            if any(p in text for p in programs) and node.hit(scan) is not None:
+                return ""
+        return command
+
 
 class FixIndex:
     """Fix alternatives keyed by a pattern each needs, so an issue scores only those that can hold."""
@@ -162,13 +172,19 @@ class FixIndex:
             if score > best.get(i, 0):
                 best[i] = score
         text = scan.facts.text
+        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
+            if len(e.message) > 20:
+                text = text.replace(e.message, " ")
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
+        if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
+            left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
         ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=r.command or "", generic=r.generic)
-                for r, (title, title_zh) in ((self.fixes[k].rule, self.fixes[k].titles(scan)) for k in ranked)]
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
+                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
+                                                for k in ranked)]
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
@@ -202,6 +218,9 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return False
     if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
         return True
+    steps = [s.strip() for line in command.splitlines() for s in line.split(" && ") if s.strip()]
+    if len(steps) > 1:  # each step done: a flag the reporter set says nothing of a `git pull` before it
+        return all(already_done(s, text, env) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
