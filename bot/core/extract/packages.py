@@ -30,9 +30,11 @@ _PIP_SHOW = rx(r"(?im)^Name:[ \t]*(" + NAMES + r")[ \t]*\r?\nVersion:[ \t]*" + _
 
 _PRINTED = rx(
     r"(?m)(?:\b(" + NAMES + r")\.__version__|\b(torch)\.version\.cuda|\b(vllm|lmdeploy)[ \t]+(?:--version|-v)\b)"
-    r"[^\n]*\r?\n[ \t]*['\"]?v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)['\"]?[ \t]*\r?$"
+    r"[^\n]*\r?\n[ \t]*(?:\([ \t]*)?['\"]?v?(\d+\.\d+(?:\.[0-9A-Za-z]+)*(?:\+[0-9A-Za-z.]+)?)['\"]?"
+    r"(?:[ \t]*,[^\n]*\))?[ \t]*\r?$"
 )
-"""A version printed alone on the line after `torch.__version__`, `torch.version.cuda` or `vllm --version`."""
+"""A version printed alone on the line after `torch.__version__`, `torch.version.cuda` or `vllm --version`, or first
+in the tuple the REPL echoes (`torch.__version__, torch.cuda.is_available()` -> `('2.1.2+cpu', False)`)."""
 _DEVICE_NAME = rx(r"(?m)get_device_name\([^)\n]*\)[^\n]*\r?\n[ \t]*['\"]([A-Za-z][^'\"\n]{2,60})['\"]?[ \t]*\r?$")
 """The GPU name printed after `torch.cuda.get_device_name(0)` (quoted, as the REPL echoes it)."""
 

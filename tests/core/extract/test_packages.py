@@ -107,3 +107,9 @@ def test_pip_already_satisfied_quoted_in_a_sentence_gives_the_version():
     f = extract("bnb on windows", 'I ran pip install -U bitsandbytes, pip says "Requirement already satisfied: '
                 'bitsandbytes in c:\\users\\me\\miniconda3\\lib\\site-packages (0.41.1)". Same error.')
     assert f.env["bitsandbytes"].value == "0.41.1"
+
+
+def test_the_version_first_in_a_repl_tuple_is_read():
+    from bot.core.extract import extract
+    f = extract("bnb", "```\n>>> import torch; torch.__version__, torch.cuda.is_available()\n('2.1.2+cpu', False)\n```")
+    assert f.env["torch"].value == "2.1.2+cpu"
