@@ -246,6 +246,8 @@ _LOG_ERROR = rx(r"(?im)^[ \t]*(?:[\w./-]{1,60}:[ \t]*)?((?:error|failed)[ \t][a-
 """An error a native log line states after its source (`llama_model_load: error loading model: ...`)."""
 _ASSERT = rx(r"((?:\b[A-Z][A-Z_]*ASSERT[A-Z_]*\([^\n]{3,200}\)|\bAssertion [`'][^\n]{3,200}[`']) failed)")
 """A failed C/C++ or CUDA assertion (`GGML_ASSERT(...) failed`, ``Assertion `idx < n` failed``)."""
+_TIMEOUT = rx(r"\b([A-Z][a-z]+(?:[ \t][a-z]+){1,5}[ \t]timeout[ \t]*:[ \t]*[^\n`]{8,300})")
+"""A timeout a library reports in a sentence (`Watchdog caught collective operation timeout: WorkNCCL(...)`)."""
 _CLAUSE = rx(r": ((?:error|failed)[a-z ]{0,40}: [^\n]{8,})")
 """An error clause wrapped in another (`error loading model: error loading model architecture: ...`)."""
 _NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b|\b\d\d+\b")
@@ -280,6 +282,7 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
               if text[text.rfind("\n", 0, m.start(1)) + 1:m.start(1)].strip(" \t>`'\"*")]  # not the line's start
     found += [(m.start(), m.group(1), False) for m in scan(_LOG_ERROR, text, 200)]
     found += [(m.start(), m.group(1), False) for m in scan(_ASSERT, text, 200)]
+    found += [(m.start(), m.group(1).split(". ")[0], False) for m in scan(_TIMEOUT, text, 200)]
     for _, raw, in_code in sorted(found):
         # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
         raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")

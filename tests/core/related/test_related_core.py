@@ -276,3 +276,9 @@ def test_near_fingerprint_ignores_set_order():
     assert near_fingerprint("ValueError", "Target modules {'a_proj', 'b_proj'} not found") == \
         near_fingerprint("ValueError", "Target modules {'b_proj', 'a_proj'} not found") != \
         near_fingerprint("ValueError", "Target modules {'a_proj', 'c_proj'} not found")
+
+
+def test_error_lines_read_a_timeout_stated_in_a_sentence():
+    (a,) = error_lines("after 600s: Watchdog caught collective operation timeout: WorkX(Seq=2, Op=SUM). Setting Y fixed it.")
+    assert a == "watchdog caught collective operation timeout: workx(seq=2, op=sum)"
+    assert error_lines("the timeout: it was too short for me") == []
