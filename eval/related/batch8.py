@@ -168,7 +168,7 @@ t("flash_attn import fails with GLIBC_2.32 not found", "ImportError: /lib/x86_64
 t("no kernel image is available for execution on the device (P40, bitsandbytes)", "RuntimeError: CUDA error: no kernel image is available for execution on the device\nTesla P40 sm_61, bitsandbytes 0.45 dropped kernels for Pascal in 8-bit matmul."),
 t("no kernel image is available: custom build with TORCH_CUDA_ARCH_LIST=8.0 on A10", "I compiled vllm with TORCH_CUDA_ARCH_LIST=8.0 but run on A10 (8.6) and H20. RuntimeError: CUDA error: no kernel image is available for execution on the device on H20 only."),
 t("unknown model architecture: 'gemma3n'", of("gemma3n gguf from unsloth fails to load.", log="error loading model architecture: unknown model architecture: 'gemma3n'", ver="0.9.0")),
-t("unknown model architecture: 'qwen3moe' in llama-cpp-python", "llama-cpp-python 0.3.8 vendors an old llama.cpp: ValueError: Failed to load model from file; llama_model_load: error loading model: unknown model architecture: 'qwen3moe'"),
+t("unknown model architecture: 'ernie4_5-moe' in llama-cpp-python", "llama-cpp-python 0.3.9 vendors an old llama.cpp: ValueError: Failed to load model from file; llama_model_load: error loading model: unknown model architecture: 'ernie4_5-moe'"),
 t("chat_template is not set after saving tokenizer with an old transformers", "Saved with transformers 4.33 and loaded in 4.44: ValueError: Cannot use chat template functions because tokenizer.chat_template is not set. The template was in tokenizer_config of the original."),
 t("ValueError: Bfloat16 is only supported ... when dtype auto picks bf16 from config on RTX 2080", "I passed --dtype float16 in a yaml config that vllm serve did not read (the key was `d_type`). Still bfloat16 error."),
 t("Bfloat16 is not supported on MPS for this op", "On M2, torch 2.1 raises TypeError: BFloat16 is not supported on MPS when loading Qwen2."),
@@ -195,3 +195,7 @@ t("LoRA merge changes generation with bf16 vs fp32", lf("Merged in bf16 gives sl
 t("gated repo: 403 Forbidden for Llama-4 in EU", "403 Client Error: Forbidden. Your request to access model meta-llama/Llama-4-Scout-17B-16E has been rejected by the repo's authors."),
 t("sglang 单机 DeepSeek-V3 启动卡在 load weight", "8xH200 单机，加载权重到 60% 卡住不动，没有报错。"),
 ]
+
+ALSO = {23: ["fresh-06-04"], 31: ["fresh-06-14"]}
+"""Distractors of pool-fresh that, read side by side after the first scoring, report the same failure as a pair's
+original (flash-attn built against another torch; LLaMA's target modules on a model without them)."""
