@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from bot.core.extract import extract
 from bot.core.extract.fingerprint import normalise_message
 from bot.core.related.models import Model, model_tokens, models
-from bot.core.related.text import concepts, error_lines, normalise_title, runs, strip_template, token_runs, tokens
+from bot.core.related.text import (concepts, error_lines, normalise_title, runs, sort_sets, strip_template, token_runs,
+                                   tokens)
 from bot.core.types import Facts
 
 ENV_KEYS = ("launcher", "ollama", "vllm", "llama_cpp", "transformers", "torch", "quantization", "os", "gpu")
@@ -55,8 +56,9 @@ class Doc:
 
 
 def near_fingerprint(type_: str, message: str) -> str:
-    """A fingerprint of the error type and its normalised message, whatever the frames (the exact one has them)."""
-    return hashlib.sha1(f"{type_}\x1f{normalise_message(message)}".encode("utf-8", "replace")).hexdigest()[:12]
+    """A fingerprint of the error type and its normalised message (sets in one order), whatever the frames (the exact
+    one has them)."""
+    return hashlib.sha1(f"{type_}\x1f{normalise_message(sort_sets(message))}".encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _short_version(v: str) -> str:

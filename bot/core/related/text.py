@@ -240,10 +240,33 @@ _INLINE_ERROR = rx(r"(?:^|[^`\n])`((?:[A-Za-z_.]*(?:Error|Exception))[ \t]*:[ \t
 """An error quoted in inline code inside a sentence ("... fails with `ValueError: Target modules ...`.")."""
 _TYPED_ERROR = rx(r"(?:^|[^\w.`])((?:[a-z_]+\.)*[A-Z][A-Za-z]*(?:Error|Exception)[ \t]*:[ \t]*[^\n`]{8,300})")
 """A typed error anywhere in a line ("报错：RuntimeError: The size of tensor a ..."), unquoted."""
+_LOG_ERROR = rx(r"(?im)^[ \t]*(?:[\w./-]{1,60}:[ \t]*)?((?:error|failed)[ \t][a-z][a-z \t]{0,40}:[ \t]*[^\n]{8,300})$")
+"""An error a native log line states after its source (`llama_model_load: error loading model: ...`)."""
+_ASSERT = rx(r"((?:\b[A-Z][A-Z_]*ASSERT[A-Z_]*\([^\n]{3,200}\)|\bAssertion [`'][^\n]{3,200}[`']) failed)")
+"""A failed C/C++ or CUDA assertion (`GGML_ASSERT(...) failed`, ``Assertion `idx < n` failed``)."""
+_TIMEOUT = rx(r"\b([A-Z][a-z]+(?:[ \t][a-z]+){1,5}[ \t]timeout[ \t]*:[ \t]*[^\n`]{8,300})")
+"""A timeout a library reports in a sentence (`Watchdog caught collective operation timeout: WorkNCCL(...)`)."""
+_CLAUSE = rx(r": ((?:error|failed)[a-z ]{0,40}: [^\n]{8,})")
+"""An error clause wrapped in another (`error loading model: error loading model architecture: ...`)."""
 _NUMBER = rx(r"\b\d+\.\d+(?:[ \t]*[KMGT]i?B\b)?|\b\d+[ \t]*[KMGT]i?B\b|\b\d\d+\b")
 """Sizes, decimal numbers and integers of two digits or more, which differ between reports of one error (single
 digits such as `exit status 2` and hex codes such as `0xc0000409` are kept)."""
 _PATHLIKE = rx(r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\",:()]+){2,}")
+_LIBRARY = rx(r"(?i)\.(?:so(?:\.\d+)*|dll|dylib|pyd)$")
+"""A shared library's file name: it names the failing package wherever that is installed."""
+_SET = rx(r"\{((?:'[^'{}\n]+'|\"[^\"{}\n]+\")(?:,[ \t]*(?:'[^'{}\n]+'|\"[^\"{}\n]+\"))+)\}")
+"""A Python set of quoted names (`{'q_proj', 'v_proj'}`), which prints in no fixed order."""
+
+
+def _path(m) -> str:
+    """A path blanked, or its last part when that is a shared library (`flash_attn_2_cuda...so`)."""
+    last = m.group(0).replace("\\", "/").rsplit("/", 1)[-1]
+    return last if _LIBRARY.search(last) else "<path>"
+
+
+def sort_sets(text: str) -> str:
+    """Python sets of quoted names with their names sorted, so that two printings of one set read alike."""
+    return _SET.sub(lambda m: "{" + ", ".join(sorted(x.strip() for x in m.group(1).split(","))) + "}", text)
 
 
 def error_lines(text: str, limit: int = 10) -> list[str]:
@@ -255,13 +278,18 @@ def error_lines(text: str, limit: int = 10) -> list[str]:
     found += [(m.start(), m.group(1), True) for m in scan(_INLINE_ERROR, text, 200)]
     found += [(m.start(), m.group(1).split("。")[0], False) for m in scan(_TYPED_ERROR, text, 200)
               if text[text.rfind("\n", 0, m.start(1)) + 1:m.start(1)].strip(" \t>`'\"*")]  # not the line's start
+    found += [(m.start(), m.group(1), False) for m in scan(_LOG_ERROR, text, 200)]
+    found += [(m.start(), m.group(1), False) for m in scan(_ASSERT, text, 200)]
+    found += [(m.start(), m.group(1).split(". ")[0], False) for m in scan(_TIMEOUT, text, 200)]
     for _, raw, in_code in sorted(found):
         # an error quoted in inline code ends where the code span does; code spans inside an error are plain text
         raw = raw.split("`", 1)[0] if in_code else raw.replace("`", "")
-        line = _NUMBER.sub("<n>", _PATHLIKE.sub("<path>", raw.rstrip("'\"*")))
+        line = _NUMBER.sub("<n>", _PATHLIKE.sub(_path, sort_sets(raw.rstrip("'\"*"))))
         line = " ".join(line.lower().split())[:200]
-        if line not in out:
-            out.append(line)
-            if len(out) >= limit:
-                break
+        inner = [m.group(1) for m in scan(_CLAUSE, line, 20)][-1:]
+        for x in [line, *inner]:  # the innermost of wrapped errors too, as other reports may quote it alone
+            if x not in out:
+                out.append(x)
+        if len(out) >= limit:
+            break
     return out

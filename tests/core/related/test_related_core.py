@@ -247,3 +247,38 @@ def test_a_title_naming_a_model_no_list_knows_as_a_bare_word_meets_its_request()
     other = doc_from_text(2, "Model request: Magistral", "https://huggingface.co/mistralai/Magistral-Small-2506 is out.")
     assert features(q, orig, 0.2)[0].get("title_model") == 1.0
     assert "title_model" not in features(q, other, 0.2)[0]
+
+
+def test_error_lines_fold_set_order_and_keep_library_names():
+    a = error_lines("ValueError: Target modules {'v_proj', 'q_proj'} not found in the base model")
+    b = error_lines("ValueError: Target modules {'q_proj', 'v_proj'} not found in the base model")
+    assert a == b
+    (lib,) = error_lines("ImportError: /opt/py/site-packages/fa_cuda.cpython-311-x86_64-linux-gnu.so: undefined symbol: _Zx")
+    (bare,) = error_lines("ImportError: fa_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: _Zx")
+    assert lib == bare
+    (user,) = error_lines("OSError: /home/me/ckpt/run3 does not appear to have a file named config.json")
+    assert "<path>" in user and "run3" not in user
+
+
+def test_error_lines_read_native_logs_asserts_and_wrapped_errors():
+    wrapped = error_lines("model_load: error loading model: error reading tensor table: unexpected size of 'blk.0'")
+    alone = error_lines("error reading tensor table: unexpected size of 'blk.0'\nsomething else")
+    assert alone[0] in wrapped
+    one = error_lines("src/ops.c: FOO_ASSERT(n_seq > 0 && \"call init() first\") failed")
+    two = error_lines("FOO_ASSERT(n_seq > 0 && \"call init() first\") failed\nAborted (core dumped)")
+    assert one == two == ['foo_assert(n_seq > 0 && "call init() first") failed']
+    assert error_lines("I think the error: it happens sometimes") == []
+
+
+def test_near_fingerprint_ignores_set_order():
+    from bot.core.related.doc import near_fingerprint
+
+    assert near_fingerprint("ValueError", "Target modules {'a_proj', 'b_proj'} not found") == \
+        near_fingerprint("ValueError", "Target modules {'b_proj', 'a_proj'} not found") != \
+        near_fingerprint("ValueError", "Target modules {'a_proj', 'c_proj'} not found")
+
+
+def test_error_lines_read_a_timeout_stated_in_a_sentence():
+    (a,) = error_lines("after 600s: Watchdog caught collective operation timeout: WorkX(Seq=2, Op=SUM). Setting Y fixed it.")
+    assert a == "watchdog caught collective operation timeout: workx(seq=2, op=sum)"
+    assert error_lines("the timeout: it was too short for me") == []
