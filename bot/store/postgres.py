@@ -40,8 +40,10 @@ TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, u
 """claim_next's claim of the candidate, checked again after the advisory lock."""
 
 
-LAZY_COMMIT = "SET LOCAL synchronous_commit TO OFF"
-"""For a write that records what was already done on GitHub (finish, an issue's state, a label event): its commit
+LAZY = "set_config('synchronous_commit', 'off', true) IS NOT NULL"
+"""A condition that a write's statement holds (in its WHERE) when it records what was already done on GitHub (finish,
+an issue's state, a label event): a row it wrote passed it, so its transaction commits without waiting for the WAL
+flush, in one statement (no BEGIN, SET LOCAL and COMMIT of their own). For a write that records what was already done on GitHub (finish, an issue's state, a label event): its commit
 does not wait for the WAL flush. Acknowledgements and claims, which come before anything is done, still wait. A
 crash of the PostgreSQL server (not of a replica) can lose such trailing writes until the next flushed commit of
 any session (or the WAL writer's next round, within 3 x wal_writer_delay); WAL order means an acknowledgement or claim
@@ -124,16 +126,6 @@ class PostgresStore:
         async with self.pool.connection() as conn:
             return (await conn.execute(sql, params)).rowcount
 
-    async def _lazy(self, sql: str, params: tuple | dict = ()) -> int:
-        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT)."""
-        async with self.pool.connection() as conn:
-            async with conn.pipeline():
-                await conn.execute("BEGIN")
-                await conn.execute(LAZY_COMMIT)
-                cur = await conn.execute(sql, params)
-                await conn.execute("COMMIT")
-            return cur.rowcount
-
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
                            received_at: float, *, issue_key: str | None = None,
                            installation_id: int | None = None) -> bool:
@@ -199,9 +191,10 @@ class PostgresStore:
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
         """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
-        return await self._lazy(
+        return await self._count(
             "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
-            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND "
+            f"lease_owner = %(owner)s)) AND {LAZY}",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
              "owner": owner}) == 1
 
@@ -281,19 +274,15 @@ class PostgresStore:
         return issue_from_row(row) if row else None
 
     async def save_issue_state(self, state: IssueState, now: float) -> None:
-        """Write an issue's state (insert or replace), committed lazily (see LAZY_COMMIT); one round trip."""
-        async with self.pool.connection() as conn, conn.pipeline():
-            await conn.execute("BEGIN")
-            await conn.execute(LAZY_COMMIT)
+        """Write an issue's state (insert or replace), committed lazily (see LAZY); one statement."""
+        async with self.pool.connection() as conn:
             await _save(conn, state, now)
-            await conn.execute("COMMIT")
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
         """Record who added or removed a label (the issue's row locked while it changes; committed lazily)."""
         async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
             await conn.execute("BEGIN")
-            await conn.execute(LAZY_COMMIT)
-            await conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES (%s, %s, 0) "
+            await conn.execute(f"INSERT INTO issue_state (repo, number, updated_at) SELECT %s, %s, 0 WHERE {LAZY} "
                                "ON CONFLICT DO NOTHING", (repo, number))
             locked = await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s "
                                         "FOR UPDATE", (repo, number))
@@ -345,9 +334,9 @@ class PostgresStore:
 
 
 async def _save(conn: AsyncConnection, state: IssueState, now: float) -> None:
-    """Insert or replace an issue's row on this connection."""
+    """Insert or replace an issue's row on this connection, committed lazily (see LAZY)."""
     await conn.execute(
-        f"INSERT INTO issue_state ({ISSUE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO issue_state ({ISSUE_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s WHERE {LAZY} "
         "ON CONFLICT (repo, number) DO UPDATE SET comment_id = EXCLUDED.comment_id, "
         "comment_body = EXCLUDED.comment_body, bot_applied = EXCLUDED.bot_applied, "
         "human_added = EXCLUDED.human_added, human_removed = EXCLUDED.human_removed, comments = EXCLUDED.comments, "
