@@ -230,3 +230,24 @@ async def test_a_claim_walks_the_queue_in_order_and_sorts_nothing(pg_url):
     assert [(n["Node Type"], n.get("Index Name")) for n in queue] == [("Index Scan", "deliveries_queue")]
     assert (await store.claim_next("me", 1000.0, 30.0)).id == "d951"  # the oldest open one
     await store.close()
+
+
+async def test_a_claim_that_waited_for_its_issues_lock_sees_the_claim_committed_meanwhile_and_takes_nothing(pg_url):
+    import psycopg
+
+    store = await open_store(pg_url)
+    for i in range(2):
+        await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key="o/r#7")
+    async with await psycopg.AsyncConnection.connect(pg_url) as other:  # another replica, mid-claim of d0
+        await other.execute("SELECT pg_advisory_xact_lock(hashtextextended('ko/r#7', 17))")
+        await other.execute("UPDATE deliveries SET status = 'running', lease_owner = 'other', lease_until = 1030 "
+                            "WHERE id = 'd0'")
+        claiming = asyncio.create_task(store.claim_next("me", 1000.0, 30.0))  # skips d0, picks d1, waits
+        await asyncio.sleep(0.5)
+        assert not claiming.done()
+        await other.commit()
+    assert await claiming is None  # the re-check saw d0 running: d1 waits for it
+    assert (await store.get("d1")).status == "pending"
+    assert await store.finish("d0", 1001.0, owner="other")
+    assert (await store.claim_next("me", 1002.0, 30.0)).id == "d1"
+    await store.close()
