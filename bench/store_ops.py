@@ -6,7 +6,8 @@ Usage:
 Runs the operations one delivery's handling makes (add_delivery at the ack; claim_next, issue_state,
 save_issue_state, label_event, finish in the worker) `--count` times, from `--concurrency` coroutines at once,
 against SQLite (a temp file) and a temp PostgreSQL cluster (tests/pgcluster.py; durable unless --fast-pg). Prints
-p50/p99/max per operation and over all of them. Wall time as the caller sees it, on this machine's load.
+p50/p99/max per operation and over all of them (wall time as the caller sees it, on this machine's load), and this
+client's CPU per delivery path (what a worker process spends in the driver for them).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests import pgcluster  # noqa: E402
 
 
 async def exercise(url: str, count: int, concurrency: int) -> dict[str, list[float]]:
-    """Time every operation of `count` deliveries' paths; op -> seconds."""
+    """Time every operation of `count` deliveries' paths; op -> seconds, and "cpu" -> [client CPU seconds]."""
     store = await open_store(url)
     times: dict[str, list[float]] = {}
     numbers = itertools.count(1)
@@ -53,20 +54,23 @@ async def exercise(url: str, count: int, concurrency: int) -> dict[str, list[flo
             await timed("label_event", store.label_event("o/r", n, "bug", added=True, by_bot=False))
             await timed("finish", store.finish(d.id, time.time(), owner="bench"))
 
+    cpu = time.process_time()
     try:
         await asyncio.gather(*(one_path() for _ in range(concurrency)))
     finally:
         await store.close()
-    return times
+    return times | {"cpu": [time.process_time() - cpu]}
 
 
 def show(name: str, times: dict[str, list[float]]) -> None:
-    """One line per operation and one over all."""
+    """One line per operation, one over all, and the client's CPU per path."""
+    cpu = times.pop("cpu")[0]
     every = [x for v in times.values() for x in v]
     for op, values in [*sorted(times.items()), ("all", every)]:
         ms = [x * 1000 for x in values]
         print(f"{name:9} {op:17} n {len(ms):6}  p50 {percentile(ms, 50):6.2f}  p99 {percentile(ms, 99):6.2f}  "
               f"max {max(ms):7.2f} ms")
+    print(f"{name:9} client CPU per path {cpu * 1000 / max(len(times.get('finish', [])), 1):.3f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.store import Delivery, Store
@@ -40,20 +39,6 @@ class Queue(Protocol):
 
     async def stop(self, drain_seconds: float) -> None:
         """Let work finish for at most drain_seconds, then give the rest back to the store."""
-
-
-def serial_key(delivery: Delivery) -> Hashable:
-    """Deliveries with the same key run one at a time: the (repo, issue number), else the delivery itself."""
-    return issue_key(json_or_none(delivery.payload)) or delivery.id
-
-
-def json_or_none(payload: str) -> dict | None:
-    """A payload's JSON object, or None."""
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def issue_key(data: dict | None) -> tuple[str, int] | None:

@@ -12,50 +12,25 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from bot.store import base, schema
-from bot.store.base import (BUSY_CTE, CLAIMABLE, DELIVERY_COLUMNS, ISSUE_COLUMNS, STATS_SQL, Delivery, IssueState,
+from bot.store.base import (DELIVERY_COLUMNS, ISSUE_COLUMNS, STATS_SQL, Delivery, IssueState,
                             QueueStats, apply_label_event, issue_from_row, issue_row, queue_stats)
 
 MIGRATION_LOCK = 0x6669_7273_746D_6C  # "firstml": one advisory lock id for schema changes, per database
 COLUMNS = ", ".join(DELIVERY_COLUMNS)
 
-PICK = (BUSY_CTE.format(now="%(now)s") + " SELECT d.id, d.issue_key, d.installation_id FROM deliveries d WHERE "
-        + CLAIMABLE.format(now="%(now)s", cap="%(cap)s") + " ORDER BY d.received_at, d.seq LIMIT 1 "
-        "FOR UPDATE OF d SKIP LOCKED")
-"""claim_next's candidate: the oldest claimable row no other transaction holds."""
-
-PICK_IN_ORDER = "SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)"
-"""For PICK's transaction: walk the open deliveries' index (deliveries_queue) in claim order and stop at the first row
-it may take, and read the live claims from deliveries_running with a plain index scan. Left to its statistics, the
-planner uses bitmap scans (gathering every open entry, then sorting them) whenever it believes there are few; a
-bitmap scan never marks the entries of rows already done as dead, so until vacuum each claim re-read every delivery
-done since (with 10,000 of them, the pick's execution: 0.95 ms; 0.52 ms in order; 0.16 ms with both)."""
-
-TAKE = (f"UPDATE deliveries d SET status = 'running', attempts = attempts + 1, updated_at = %(now)s, "
-        f"lease_owner = %(owner)s, lease_until = %(until)s WHERE id = %(id)s AND (status = 'pending' OR "
-        f"lease_until < %(now)s) AND NOT EXISTS (SELECT 1 FROM deliveries r WHERE r.status = 'running' AND "
-        f"r.issue_key = %(issue)s AND r.id <> %(id)s AND (r.lease_until IS NULL OR r.lease_until >= %(now)s)) "
-        f"AND (%(installation)s::bigint IS NULL OR %(cap)s <= 0 OR (SELECT COUNT(*) FROM deliveries r WHERE "
-        f"r.status = 'running' AND r.installation_id = %(installation)s AND r.id <> %(id)s AND "
-        f"(r.lease_until IS NULL OR r.lease_until >= %(now)s)) < %(cap)s) RETURNING {COLUMNS}")
-"""claim_next's claim of the candidate, checked again after the advisory lock."""
+CLAIM = f"SELECT {COLUMNS} FROM firstmile_claim(%s, %s, %s, %s)"
+"""claim_next's one statement (migration 0006): no row when nothing may run now, a row of NULLs when its candidate was
+lost to a concurrent claim, else the claimed delivery."""
 
 
-LAZY_COMMIT = "SET LOCAL synchronous_commit TO OFF"
-"""For a write that records what was already done on GitHub (finish, an issue's state, a label event): its commit
-does not wait for the WAL flush. Acknowledgements and claims, which come before anything is done, still wait. A
-crash of the PostgreSQL server (not of a replica) can lose such trailing writes until the next flushed commit of
-any session (or the WAL writer's next round, within 3 x wal_writer_delay); WAL order means an acknowledgement or claim
-that committed after them kept them. A lost tail leaves its delivery claimed by a lease that expires, so it runs
-again with attempts > 1 and finds its comment on GitHub, as after a replica killed mid-task."""
-
-
-def claim_lock(issue: str | None, installation: int | None, per_installation: int) -> str | None:
-    """The advisory lock a claim takes before its re-check: its installation's when a cap counts that installation's
-    claims (an issue belongs to one installation, so this orders its issue's claims too), else its issue's: without a
-    cap, claims of different issues never conflict and must not queue behind one installation-wide lock."""
-    if installation is not None and per_installation > 0:
-        return f"i{installation}"
-    return f"k{issue}" if issue is not None else None
+LAZY = "set_config('synchronous_commit', 'off', true) IS NOT NULL"
+"""A condition that a write's statement holds (in its WHERE) when it records what was already done on GitHub (finish,
+an issue's state, a label event): a row it wrote passed it, so its transaction commits without waiting for the WAL
+flush, in one statement (no BEGIN, SET LOCAL and COMMIT of their own). Acknowledgements and claims, which come before
+anything is done, still wait. A crash of the PostgreSQL server (not of a replica) can lose such trailing writes until
+the next flushed commit of any session (or the WAL writer's next round, within 3 x wal_writer_delay); WAL order means
+an acknowledgement or claim that committed after them kept them. A lost tail leaves its delivery claimed by a lease
+that expires, so it runs again with attempts > 1 and finds its comment on GitHub, as after a replica killed mid-task."""
 
 
 def conninfo(database_url: str) -> str:
@@ -124,16 +99,6 @@ class PostgresStore:
         async with self.pool.connection() as conn:
             return (await conn.execute(sql, params)).rowcount
 
-    async def _lazy(self, sql: str, params: tuple | dict = ()) -> int:
-        """How many rows one statement changed, committed without waiting for the WAL flush (see LAZY_COMMIT)."""
-        async with self.pool.connection() as conn:
-            async with conn.pipeline():
-                await conn.execute("BEGIN")
-                await conn.execute(LAZY_COMMIT)
-                cur = await conn.execute(sql, params)
-                await conn.execute("COMMIT")
-            return cur.rowcount
-
     async def add_delivery(self, delivery_id: str, event: str, action: str | None, payload: str,
                            received_at: float, *, issue_key: str | None = None,
                            installation_id: int | None = None) -> bool:
@@ -145,32 +110,18 @@ class PostgresStore:
 
     async def claim_next(self, owner: str, now: float, lease_seconds: float, per_installation: int = 0
                          ) -> Delivery | None:
-        """Claim the oldest delivery that may run now (see Store.claim_next), in one short transaction.
+        """Claim the oldest delivery that may run now (see Store.claim_next), one statement per try.
 
         The row is picked with FOR UPDATE SKIP LOCKED, so replicas never wait on each other's candidates; then an
-        advisory lock (see claim_lock) orders claims that could conflict, and the UPDATE checks again, seeing every
-        claim committed meanwhile, that its issue is free and the installation under its cap."""
-        params = {"now": now, "owner": owner, "until": now + lease_seconds, "cap": per_installation}
+        advisory lock (its installation's when a cap counts it, else its issue's) orders claims that could conflict,
+        and the UPDATE checks again, seeing every claim committed meanwhile, that its issue is free and the
+        installation under its cap (firstmile_claim, migration 0006)."""
         async with self.pool.connection() as conn:
-            for _ in range(3):  # a candidate that lost the race: the next one
-                async with conn.pipeline() as pipe:  # two round trips: BEGIN + pick, then lock + take + COMMIT
-                    await conn.execute("BEGIN")
-                    await conn.execute(PICK_IN_ORDER)
-                    picked = await conn.execute(PICK, params)
-                    await pipe.sync()
-                    cand = await picked.fetchone()
-                    if cand is None:
-                        await conn.execute("COMMIT")
-                        return None
-                    params |= {"id": cand[0], "issue": cand[1], "installation": cand[2]}
-                    key = claim_lock(cand[1], cand[2], per_installation)
-                    if key is not None:
-                        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 17))", (key,))
-                    taken = await conn.execute(TAKE, params)
-                    await conn.execute("COMMIT")
-                    await pipe.sync()
-                    row = await taken.fetchone()
-                if row is not None:
+            for _ in range(3):  # a candidate that lost the race: the next one, in a new transaction
+                row = await (await conn.execute(CLAIM, (owner, now, now + lease_seconds, per_installation))).fetchone()
+                if row is None:
+                    return None
+                if row[0] is not None:
                     return Delivery(*row)
         return None
 
@@ -199,9 +150,10 @@ class PostgresStore:
 
     async def finish(self, delivery_id: str, now: float, error: str | None = None, owner: str | None = None) -> bool:
         """Mark a running delivery done, or failed with the error; with an owner, only while it holds the claim."""
-        return await self._lazy(
+        return await self._count(
             "UPDATE deliveries SET status = %(status)s, last_error = %(error)s, updated_at = %(now)s, "
-            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND lease_owner = %(owner)s))",
+            "lease_until = NULL WHERE id = %(id)s AND (%(owner)s::text IS NULL OR (status = 'running' AND "
+            f"lease_owner = %(owner)s)) AND {LAZY}",
             {"status": "failed" if error is not None else "done", "error": error, "now": now, "id": delivery_id,
              "owner": owner}) == 1
 
@@ -281,19 +233,15 @@ class PostgresStore:
         return issue_from_row(row) if row else None
 
     async def save_issue_state(self, state: IssueState, now: float) -> None:
-        """Write an issue's state (insert or replace), committed lazily (see LAZY_COMMIT); one round trip."""
-        async with self.pool.connection() as conn, conn.pipeline():
-            await conn.execute("BEGIN")
-            await conn.execute(LAZY_COMMIT)
+        """Write an issue's state (insert or replace), committed lazily (see LAZY); one statement."""
+        async with self.pool.connection() as conn:
             await _save(conn, state, now)
-            await conn.execute("COMMIT")
 
     async def label_event(self, repo: str, number: int, name: str, *, added: bool, by_bot: bool) -> None:
         """Record who added or removed a label (the issue's row locked while it changes; committed lazily)."""
         async with self.pool.connection() as conn, conn.pipeline() as pipe:  # two round trips
             await conn.execute("BEGIN")
-            await conn.execute(LAZY_COMMIT)
-            await conn.execute("INSERT INTO issue_state (repo, number, updated_at) VALUES (%s, %s, 0) "
+            await conn.execute(f"INSERT INTO issue_state (repo, number, updated_at) SELECT %s, %s, 0 WHERE {LAZY} "
                                "ON CONFLICT DO NOTHING", (repo, number))
             locked = await conn.execute(f"SELECT {ISSUE_COLUMNS} FROM issue_state WHERE repo = %s AND number = %s "
                                         "FOR UPDATE", (repo, number))
@@ -345,9 +293,9 @@ class PostgresStore:
 
 
 async def _save(conn: AsyncConnection, state: IssueState, now: float) -> None:
-    """Insert or replace an issue's row on this connection."""
+    """Insert or replace an issue's row on this connection, committed lazily (see LAZY)."""
     await conn.execute(
-        f"INSERT INTO issue_state ({ISSUE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO issue_state ({ISSUE_COLUMNS}) SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s WHERE {LAZY} "
         "ON CONFLICT (repo, number) DO UPDATE SET comment_id = EXCLUDED.comment_id, "
         "comment_body = EXCLUDED.comment_body, bot_applied = EXCLUDED.bot_applied, "
         "human_added = EXCLUDED.human_added, human_removed = EXCLUDED.human_removed, comments = EXCLUDED.comments, "

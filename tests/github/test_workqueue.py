@@ -6,7 +6,7 @@ import asyncio
 import json
 import sqlite3
 
-from bot.github.workqueue import WorkQueue, claim_keys, serial_key
+from bot.github.workqueue import WorkQueue, claim_keys
 from bot.store import Delivery, SQLiteStore
 
 
@@ -27,12 +27,6 @@ async def _store(*rows: tuple[str, str]) -> SQLiteStore:
     for i, (delivery_id, payload) in enumerate(rows):
         await _add(store, delivery_id, payload, float(i))
     return store
-
-
-def test_serial_key_is_repo_and_issue():
-    d = Delivery("d", "issues", "opened", _payload("Octo/Repo", 5), 0.0, "pending", 0)
-    assert serial_key(d) == ("octo/repo", 5)
-    assert serial_key(Delivery("x", "installation", None, "{}", 0.0, "pending", 0)) == "x"
 
 
 async def test_same_issue_runs_one_at_a_time_other_issues_in_parallel():

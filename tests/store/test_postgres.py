@@ -204,19 +204,50 @@ def _nodes(plan: dict) -> list[dict]:
 
 
 async def test_a_claim_walks_the_queue_in_order_and_sorts_nothing(pg_url):
-    from bot.store.postgres import PICK, PICK_IN_ORDER
+    import json
+
+    from bot.store.postgres import CLAIM
 
     store = await open_store(pg_url)
     for i in range(1000):
         await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key=f"o/r#{i}")
     for i in range(950):  # done rows leave entries behind in the open deliveries' index until vacuum
         assert await store.finish((await store.claim_next("me", 1000.0, 30.0)).id, 1001.0, owner="me")
-    async with store.pool.connection() as conn, conn.transaction():  # as claim_next runs it
-        await conn.execute(PICK_IN_ORDER)
-        plan = (await (await conn.execute("EXPLAIN (FORMAT JSON) " + PICK, {"now": 1000.0, "cap": 0})).fetchone())[0]
-    nodes = _nodes(plan[0]["Plan"])
+    plans: list[dict] = []
+    async with store.pool.connection() as conn:  # the plans the claim function runs, as auto_explain reports them
+        conn.add_notice_handler(lambda d: plans.append(json.loads(d.message_primary.split("\n", 1)[1])))
+        for setting in ("client_min_messages = log", "auto_explain.log_min_duration = 0",
+                        "auto_explain.log_nested_statements = on", "auto_explain.log_format = json",
+                        "auto_explain.log_level = log"):
+            await conn.execute(f"SET {setting}" if setting.startswith("client") else f"LOAD 'auto_explain'; SET {setting}")
+        assert (await (await conn.execute(CLAIM, ("me", 1000.0, 1030.0, 0))).fetchone())[0] == "d950"
+        await conn.execute("RESET client_min_messages")
+    picks = [_nodes(p["Plan"]) for p in plans if "SKIP LOCKED" in p["Query Text"]]
+    assert len(picks) == 1
+    nodes = picks[0]
     assert not [n for n in nodes if n["Node Type"] == "Sort" or n["Node Type"].startswith("Bitmap")]
     queue = [n for n in nodes if n.get("Alias") == "d"]
     assert [(n["Node Type"], n.get("Index Name")) for n in queue] == [("Index Scan", "deliveries_queue")]
-    assert (await store.claim_next("me", 1000.0, 30.0)).id == "d950"  # the oldest open one
+    assert (await store.claim_next("me", 1000.0, 30.0)).id == "d951"  # the oldest open one
+    await store.close()
+
+
+async def test_a_claim_that_waited_for_its_issues_lock_sees_the_claim_committed_meanwhile_and_takes_nothing(pg_url):
+    import psycopg
+
+    store = await open_store(pg_url)
+    for i in range(2):
+        await store.add_delivery(f"d{i}", "issues", "opened", "{}", 1.0 + i, issue_key="o/r#7")
+    async with await psycopg.AsyncConnection.connect(pg_url) as other:  # another replica, mid-claim of d0
+        await other.execute("SELECT pg_advisory_xact_lock(hashtextextended('ko/r#7', 17))")
+        await other.execute("UPDATE deliveries SET status = 'running', lease_owner = 'other', lease_until = 1030 "
+                            "WHERE id = 'd0'")
+        claiming = asyncio.create_task(store.claim_next("me", 1000.0, 30.0))  # skips d0, picks d1, waits
+        await asyncio.sleep(0.5)
+        assert not claiming.done()
+        await other.commit()
+    assert await claiming is None  # the re-check saw d0 running: d1 waits for it
+    assert (await store.get("d1")).status == "pending"
+    assert await store.finish("d0", 1001.0, owner="other")
+    assert (await store.claim_next("me", 1002.0, 30.0)).id == "d1"
     await store.close()

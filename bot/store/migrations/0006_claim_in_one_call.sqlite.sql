@@ -1,0 +1,2 @@
+-- Nothing: SQLite claims in one UPDATE statement already (bot/store/sqlite.py); PostgreSQL's claim function is in the
+-- .postgres.sql file.
