@@ -91,8 +91,27 @@ def _shell_block(commands: list[str], d: Decision) -> list[str]:
         commands = [c for c in commands if not _LINUX_ONLY.search(c)]
     if family != "windows":
         return ["", "```bash", *commands, "```"] if commands else []
-    shown = [_powershell(_GREP.sub(r"| Select-String -Pattern \1", c)) for c in commands if not _UNIX_ONLY.search(c)]
+    kept = [c for c in commands if not _UNIX_ONLY.search(c)]
+    if _CMD.search(d.facts.text) and "$env:" not in d.facts.text and not any("grep" in c for c in kept):
+        shown = [line for c in kept for line in _cmd(c)]  # the reporter types `set NAME=value`: cmd.exe
+        return ["", "```bat", *shown, "```"] if shown else []
+    shown = [_powershell(_GREP.sub(r"| Select-String -Pattern \1", c)) for c in kept]
     return ["", "```powershell", *shown, "```"] if shown else []
+
+
+_CMD = re2.compile(r"(?im)^[ \t]*set[ \t]+\w+=|^[A-Z]:\\[^>\n]{0,120}>[ \t]*\S")
+"""cmd.exe in the issue: a `set NAME=value` line or a `C:\\path>` prompt."""
+
+
+def _cmd(command: str) -> list[str]:
+    """A bash command as cmd.exe lines: leading `NAME=value` settings become `set NAME=value` lines."""
+    out = []
+    m = _ENV_PREFIX.match(command)
+    while m and m.group(1):
+        out.append(f"set {m.group(1)}={m.group(2).strip(chr(34) + chr(39))}")
+        command = m.group(3)
+        m = _ENV_PREFIX.match(command)
+    return out + ([command] if command else [])
 
 
 def _fits_setup(command: str, d: Decision) -> bool:

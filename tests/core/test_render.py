@@ -190,6 +190,17 @@ def test_a_windows_reporter_gets_the_answers_command_in_powershell():
     assert "```powershell" in shown and "$env:CMAKE_ARGS" in shown
 
 
+def test_a_reporter_who_types_set_in_cmd_gets_the_command_for_cmd():
+    assert render._cmd('CMAKE_ARGS="-DGGML_CUDA=on" pip install llama-cpp-python') == \
+        ["set CMAKE_ARGS=-DGGML_CUDA=on", "pip install llama-cpp-python"]
+    body = ("Windows 11, RTX 3060.\n```\nset CMAKE_ARGS=-DLLAMA_CUBLAS=on\npip install llama-cpp-python\n```\n"
+            "Still CPU only.")
+    from bot.core.triage import triage
+
+    shown = visible_part(triage("llama-cpp-python: GPU not used", body, RULESET).comment or "")
+    assert "```bat" in shown and "set CMAKE_ARGS=" in shown and "$env:" not in shown
+
+
 def test_no_linux_only_command_for_windows_and_no_llama_cpp_python_install_for_a_llama_cpp_build():
     from bot.core.triage import triage
 
