@@ -142,13 +142,25 @@ def command_fits(command: str, runtimes: list[str]) -> bool:
     return launcher is None or not runtimes or launcher == runtimes[0]
 
 
-def _err(d: Decision) -> str:
-    """The reporter's own error line, as a short code span, or ""."""
+_WORDS = re2.compile(r"[a-z][a-z0-9_]{4,}")
+_PLAIN = frozenset(("error", "errors", "failed", "failure", "fails", "cannot", "could", "found", "which", "there", "nccl_debug",
+                    "their", "using", "because"))
+"""Words any error and any fix may say: they do not tie a fix to one error."""
+
+
+def _err(d: Decision, fix=None) -> str:
+    """The reporter's own error line, as a short code span, or "": the first, unless only a later one shares words
+    with the fix shown ("...then `No module named 'tiktoken'`" for a fix about tiktoken)."""
     title_end = len(d.facts.title) + 2
     logged = [e for e in d.facts.errors if e.span[0] >= title_end or e.span == (0, 0)]
     if not logged:  # an error only the title names is not a log line
         return ""
     e = logged[0]
+    if fix is not None and len(logged) > 1:
+        words = set(_WORDS.findall(fix.title.lower())) - _PLAIN
+        shared = [len(words & set(_WORDS.findall(f"{x.type} {x.message}".lower()))) for x in logged]
+        if shared[0] == 0 and max(shared) > 0:
+            e = logged[shared.index(max(shared))]
     line = f"{e.type}: {e.message}" if e.message else e.type
     return s.code(line.split("\n", 1)[0], limit=90)
 
@@ -203,8 +215,9 @@ _TEMPLATE_ASKS = frozenset(("traceback", "launcher"))
 
 def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[str]:
     """The answer first, then at most 2 fixes, the findings, at most 3 asks and one code block."""
-    err, fixes = _err(d), shown_fixes(d)[:MAX_FIXES]
+    fixes = shown_fixes(d)[:MAX_FIXES]
     fixes = [f for f in fixes if f.score >= fixes[0].score]  # a second fix only when it fits as well as the first
+    err = _err(d, fixes[0] if fixes else None)
     out: list[str] = []
     if d.facts.template_only and not fixes and all(i in _TEMPLATE_ASKS or i in ENV_KEYS for i in d.missing):
         return [t["template"]]  # its line asks for the command, the error and the versions; `ollama ps` it does not

@@ -250,3 +250,14 @@ def test_an_unfilled_template_with_a_specific_ask_gets_that_ask():
             "_No response_\n\n### GPU\n\n_No response_\n\n### Ollama version\n\n[version]")
     shown = visible_part(triage("very slow", body, RULESET, repo="ollama/ollama").comment or "")
     assert "ollama ps" in shown
+
+
+def test_the_error_quoted_is_the_one_the_fix_is_about():
+    from bot.core.triage import triage
+
+    body = ("```\nValueError: Loading Qwen/Qwen-7B-Chat requires you to execute the configuration file in that repo on "
+            "your local machine. Make sure you have read the code there to avoid malicious use, then set the option "
+            "`trust_remote_code=True` to remove this error.\n```\nAfter I added trust_remote_code=True it now fails "
+            "with `ModuleNotFoundError: No module named 'tiktoken'`.")
+    shown = visible_part(triage("Qwen-7B-Chat does not load", body, RULESET).comment or "")
+    assert "No module named 'tiktoken'" in shown and "ValueError" not in shown
