@@ -123,8 +123,7 @@ def fit(
     block_weights: dict[str, float] | None = None,
     written: tuple[list[Facts], list[list[dict]]] | None = None,
 ) -> Classifier:
-    """Train on pre-extracted Facts and their label records (an issue with two records counts for both); given
-    `written` issues (Facts, records), also a cause level-1 head fitted on them alone, on the same vocabulary."""
+    """Train on pre-extracted Facts and their label records (an issue with two records counts for both)."""
     toks = [tokens(f) for f in facts]
     vocab = fit_vocabulary(toks, min_df=min_df, weights=block_weights)
     X_rows, y, w = [], {lv: [] for lv in LEVELS}, []
@@ -154,7 +153,7 @@ def fit(
 
 
 def _written_head(vocab: Vocabulary, facts: list[Facts], records: list[list[dict]], C: float) -> Linear:
-    """The cause level-1 model of issues we wrote ourselves (see WRITTEN), over the real issues' vocabulary."""
+    """The cause level-1 head fitted on `written` issues alone (model.WRITTEN), over the real issues' vocabulary."""
     rows, y, w = [], [], []
     for f, recs in zip(facts, records):
         vec = vocab.transform(tokens(f))
@@ -189,8 +188,7 @@ def latest_rows(rows: list[dict]) -> list[dict]:
 
 def train(rows: list[dict], *, data_sha256: str | None = None, created_by: str = "", written: list[dict] = (),
           **kw) -> Classifier:
-    """Train from JSON Lines rows ({title, body, labels: [{symptom, root_cause, stage}]}), and the cause head of
-    `written` rows (issues we wrote ourselves) when given.
+    """Train from JSON Lines rows ({title, body, labels: [{symptom, root_cause, stage}]}).
 
     Rows without labels are skipped; when an issue appears twice (a maintainer's override after the original
     label), the later row is used.
