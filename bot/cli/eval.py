@@ -25,6 +25,9 @@ def register(subparsers) -> None:
                    help="labelled failures for the priors (default: records.jsonl beside DATASET)")
     p.add_argument("--train-extra", action="append", default=[], metavar="FILE.jsonl",
                    help="more labelled issues added to every split's training data (never scored)")
+    p.add_argument("--written", action="extend", nargs="+", default=[], metavar="FILE.jsonl",
+                   help="labelled issues we wrote (eval/fresh odd batches): every split fits the text classifier's "
+                        "cause head of written issues on them (never scored)")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -48,6 +51,7 @@ def run(args) -> int:
     try:
         rows, _ = read_labelled([args.dataset])
         extra = read_labelled(args.train_extra)[0] if args.train_extra else []
+        written = read_labelled(args.written)[0] if args.written else []
     except ValueError as exc:
         return fail("eval", exc)
     ruleset = load_ruleset(args.rules)
@@ -65,7 +69,8 @@ def run(args) -> int:
         records = _records(args)
         if records is None:
             return 2
-        return run_cv(rows, ruleset, records, k=args.cv, by_repo=args.by_repo, extra=extra, as_json=args.json)
+        return run_cv(rows, ruleset, records, k=args.cv, by_repo=args.by_repo, extra=extra, as_json=args.json,
+                      written=written)
     classifier = load_classifier(args.rules_only)
     decider = load_decider(ruleset)
     results = [

@@ -15,6 +15,9 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=None, help="model directory (default: the shipped bot/ml/default)")
     p.add_argument("--records", metavar="RECORDS.jsonl", default=None,
                    help="labelled failures (no texts) for the priors: also fit the decision model (decide.json)")
+    p.add_argument("--written", action="extend", nargs="+", default=[], metavar="FILE.jsonl",
+                   help="labelled issues we wrote (eval/fresh odd batches): the text classifier's cause head of "
+                        "written issues, one column of the cause model")
     p.set_defaults(func=run)
 
 
@@ -30,6 +33,7 @@ def run(args) -> int:
 
     try:
         rows, sha = read_labelled(args.data)
+        written = read_labelled(args.written)[0] if args.written else []
     except (OSError, ValueError) as exc:
         print(f"firstmile train: {exc}", file=sys.stderr)
         return 2
@@ -37,7 +41,9 @@ def run(args) -> int:
         print("firstmile train: no labelled rows", file=sys.stderr)
         return 2
     command = "firstmile train " + " ".join(f"--data {shlex.quote(Path(p).name)}" for p in args.data)
-    model = train(rows, data_sha256=sha, created_by=command)
+    if written:
+        command += " --written " + " ".join(shlex.quote(Path(p).name) for p in args.written)
+    model = train(rows, data_sha256=sha, created_by=command, written=written)
     out = args.out or default_dir()
     try:
         model.save(out)
@@ -46,11 +52,11 @@ def run(args) -> int:
         return 1
     print(f"trained on {model.meta['rows']} issues ({model.meta['examples']} label records); wrote {out}")
     if args.records:
-        return _train_decider(args, rows, out, command)
+        return _train_decider(args, rows, out, command, written)
     return 0
 
 
-def _train_decider(args, rows: list[dict], out: Path, command: str) -> int:
+def _train_decider(args, rows: list[dict], out: Path, command: str, written: list[dict]) -> int:
     """Fit the decision model (weights, thresholds from inner folds, priors) and write out/decide.json."""
     import json
 
@@ -66,6 +72,6 @@ def _train_decider(args, rows: list[dict], out: Path, command: str) -> int:
     if ruleset is None:
         return 1
     doc = train_decider(rows, records, ruleset, out / "decide.json",
-                        {"created_by": f"{command} --records {shlex.quote(Path(args.records).name)}"})
+                        {"created_by": f"{command} --records {shlex.quote(Path(args.records).name)}"}, written)
     print(f"decision model: {len(records)} records, thresholds {doc['thresholds']['text']}; wrote {out / 'decide.json'}")
     return 0

@@ -14,6 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 import bot
+from bot.core.decide.model import WRITTEN
 from bot.core.extract import extract
 from bot.core.types import Facts
 from bot.ml.features import Vocabulary, fit_vocabulary, tokens
@@ -120,6 +121,7 @@ def fit(
     min_deep: float = DEFAULTS["min_deep"],
     calibrate: bool = False,
     block_weights: dict[str, float] | None = None,
+    written: tuple[list[Facts], list[list[dict]]] | None = None,
 ) -> Classifier:
     """Train on pre-extracted Facts and their label records (an issue with two records counts for both)."""
     toks = [tokens(f) for f in facts]
@@ -143,9 +145,27 @@ def fit(
         clf = _fit(Z, y[lv], C, w)
         temp = _temperature(Z, y[lv], classes, C, w) if calibrate else 1.0
         models[lv] = _linear(clf, classes, temp, basis)
+    if written and written[0]:
+        models[WRITTEN] = _written_head(vocab, *written, C)
     meta = {"format_version": FORMAT_VERSION, "firstmile_version": bot.__version__,
             "sklearn_version": sklearn.__version__, "C": C, "min_df": min_df, "examples": len(X_rows)} | meta
     return Classifier(vocab, models, meta, min_deep)
+
+
+def _written_head(vocab: Vocabulary, facts: list[Facts], records: list[list[dict]], C: float) -> Linear:
+    """The cause level-1 head fitted on `written` issues alone (model.WRITTEN), over the real issues' vocabulary."""
+    rows, y, w = [], [], []
+    for f, recs in zip(facts, records):
+        vec = vocab.transform(tokens(f))
+        for rec in recs:
+            rows.append(vec)
+            y.append(level_targets(rec)["root_cause_l1"])
+            w.append(1.0 / len(recs))
+    classes = sorted(set(y))
+    if len(classes) < 2:
+        return Linear(classes, np.zeros((1, vocab.size)), np.zeros(1))
+    Z, basis = _row_space(_matrix(rows, vocab))
+    return _linear(_fit(Z, y, C, np.asarray(w)), classes, 1.0, basis)
 
 
 def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], vocab: Vocabulary) -> sp.csr_matrix:
@@ -166,7 +186,8 @@ def latest_rows(rows: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-def train(rows: list[dict], *, data_sha256: str | None = None, created_by: str = "", **kw) -> Classifier:
+def train(rows: list[dict], *, data_sha256: str | None = None, created_by: str = "", written: list[dict] = (),
+          **kw) -> Classifier:
     """Train from JSON Lines rows ({title, body, labels: [{symptom, root_cause, stage}]}).
 
     Rows without labels are skipped; when an issue appears twice (a maintainer's override after the original
@@ -174,4 +195,10 @@ def train(rows: list[dict], *, data_sha256: str | None = None, created_by: str =
     """
     rows = [r for r in latest_rows(rows) if r.get("labels")]
     meta = {"data_sha256": data_sha256 or rows_sha256(rows), "rows": len(rows), "created_by": created_by}
-    return fit(row_facts(rows), [r["labels"] for r in rows], meta=meta, **kw)
+    return fit(row_facts(rows), [r["labels"] for r in rows], meta=meta, written=written_pair(written), **kw)
+
+
+def written_pair(rows: list[dict]) -> tuple[list[Facts], list[list[dict]]] | None:
+    """The labelled written rows as (Facts, label records), or None when there are none."""
+    rows = [r for r in rows if r.get("labels")]
+    return (row_facts(rows), [r["labels"] for r in rows]) if rows else None

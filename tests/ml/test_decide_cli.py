@@ -72,3 +72,21 @@ def test_eval_held_out_without_records_exits_2(tmp_path, capsys):
     data = _write(tmp_path / "issues.jsonl", _rows())
     assert main(["eval", data, "--by-repo"]) == 2
     assert "records" in capsys.readouterr().err
+
+
+def test_train_and_eval_with_written_issues_fit_and_weigh_the_written_head(tmp_path, capsys):
+    from bot.core.decide.model import WRITTEN
+    from bot.ml.model import Classifier
+
+    rows = _rows()
+    data, records = _write(tmp_path / "issues.jsonl", rows), _write(tmp_path / "records.jsonl", _records(rows))
+    written = _write(tmp_path / "written.jsonl", synthetic_rows(2))
+    out = tmp_path / "model"
+    assert main(["train", "--data", data, "--records", records, "--written", written, "--out", str(out)]) == 0
+    assert WRITTEN in Classifier.load(out).models
+    doc = json.loads((out / "decide.json").read_text(encoding="utf-8"))
+    assert doc["theta"]["text"]["root_cause"]["written"] != 0.0  # fitted, not left at its default
+    assert "--written written.jsonl" in doc["meta"]["created_by"]
+    capsys.readouterr()
+    assert main(["eval", data, "--cv", "2", "--json", "--written", written]) == 0
+    assert json.loads(capsys.readouterr().out)["written"] == len(synthetic_rows(2))

@@ -69,3 +69,31 @@ def test_the_causes_level_one_likelihood_counts_twice_in_its_fit():
     stage_xs = [np.zeros((stage_space.size, len(NAMES))) for _ in range(4)]
     stage_golds = [np.array([i % 2]) for i in range(4)]
     assert fit_theta(stage_xs, stage_golds, NAMES, space=stage_space) == fit_theta(stage_xs, stage_golds, NAMES)
+
+
+def test_the_written_column_reads_its_head_and_its_weight_is_pulled_harder_to_zero():
+    from bot.core.decide.model import WRITTEN, features
+    from bot.core.decide.space import spaces_from_taxonomy
+    from bot.core.ruleset import RuleSet
+
+    cause = spaces_from_taxonomy(RuleSet.load().taxonomy)["root_cause"]
+    names = feature_names("root_cause", True)
+    assert names.index("written") == len(names) - 2 and "written" not in feature_names("symptom", False)
+    top = cause.prefixes[0][0]
+    x = features(cause, np.zeros(cause.size), [], {WRITTEN: {top: 0.9}}, [])
+    col = x[:, names.index("written")]
+    assert np.allclose(col[cause.under[top]], np.log(0.9)) and np.allclose(np.delete(col, cause.under[top]), np.log(1e-3))
+    assert not x[:, names.index("text1")].any()  # the real issues' head said nothing
+    # the same informative column, named text1 or written: the written weight stays nearer its default 0
+    rng = np.random.default_rng(7)
+    xs, golds = [], []
+    for i in range(60):
+        gold = i % cause.size
+        m = rng.normal(size=(cause.size, len(names))) * 0.1
+        m[gold, names.index("written")] += 1.0
+        m[gold, names.index("text1")] += 1.0
+        xs.append(m)
+        golds.append(np.array([gold]))
+    th = fit_theta(xs, golds, names)
+    # both start at their defaults (0 and 0.6); under one penalty they would end 0.6 apart
+    assert th["written"] > 0.05 and th["text1"] - th["written"] > 0.6 + 4 * th["written"]

@@ -64,3 +64,23 @@ def test_temperature_ignores_held_out_rows_whose_class_the_fold_never_saw(rows):
     odd = {"title": "slow", "body": "inference is slow", "labels": [dict(rows[0]["labels"][0], symptom="Poor Performance")]}
     model = train(rows + [odd], created_by="pytest")
     assert model.models["symptom_l1"].temperature < 4.0
+
+
+def test_written_issues_get_their_own_cause_head_on_the_same_vocabulary(rows, model, tmp_path):
+    from bot.core.decide.model import WRITTEN
+    from bot.ml.model import Classifier
+    from bot.ml.train import row_facts
+
+    # the written issues teach the opposite: OOM wording labelled as a dependency problem
+    flipped = [dict(r, labels=[rows[2]["labels"][0]]) for r in rows[0::4]] + rows[1::4] + rows[2::4]
+    both = train(rows, created_by="pytest", written=flipped)
+    assert WRITTEN not in model.models and set(both.models) == set(model.models) | {WRITTEN}
+    assert both.vocab.terms == model.vocab.terms  # the head reads the real issues' vocabulary
+    oom = row_facts([rows[0]])[0]
+    probas = both.text_probas(oom)
+    assert probas["root_cause_l1"]["Hardware and Resource Limitations"] > 0.5  # the real issues' head as before
+    assert probas[WRITTEN]["Environment Compatibility Issues"] > 0.5  # the written issues' head learned its own
+    both.save(tmp_path)
+    assert Classifier.load(tmp_path).text_probas(oom)[WRITTEN] == pytest.approx(probas[WRITTEN], abs=1e-3)
+    assert train(rows, created_by="pytest", written=rows[0::4]).text_probas(oom)[WRITTEN] == {
+        "Hardware and Resource Limitations": 1.0}  # one class written: a head of that class

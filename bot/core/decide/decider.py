@@ -17,7 +17,7 @@ FORMAT_VERSION = 1
 MODES = ("text", "rules")
 """Parameter sets: with the learned text classifier, and without it (--rules-only)."""
 DEFAULT_THETA = {"prior": 1.0, "ruled": 1.0, "rule1": 0.8, "rule2": 0.8, "rule3": 0.8, "text1": 0.6, "text2": 0.4, "text3": 0.3,
-                 "implied": 0.5}
+                 "written": 0.0, "implied": 0.5}
 DEFAULT_THRESHOLDS = {"symptom": [0.8, 0.85, 0.9], "root_cause": [0.8, 0.85], "stage": [0.8]}
 REPO_STRENGTH = 5.0
 """How many pseudo-failures the shipped prior weighs against a repository's own corrections."""

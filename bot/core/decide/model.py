@@ -1,10 +1,11 @@
 """A small log-linear model per dimension: log prior + weighted likelihood features -> calibrated distribution.
 
 score(c) = th_prior * log P(c | context) + sum_k th_rule_k * R_k(c) + th_ruled * D(c)
-           + sum_k th_text_k * log p_text(c[:k]) + th_implied * I(c)
+           + sum_k th_text_k * log p_text(c[:k]) + th_written * log p_written(c[:1]) + th_implied * I(c)
 where R_k(c) is the evidence rules' weight on the level-k node above c or below it (rules as likelihood features, not votes),
 D(c) whether the rules' own thresholds decide c (symptom and stage),
-p_text the learned text classifier's level-k probability, and I(c) counts the known fixes and compatibility
+p_text the learned text classifier's level-k probability, p_written its cause head fitted on the issues we wrote
+(cause only, WRITTEN), and I(c) counts the known fixes and compatibility
 findings whose implied cause is above c. softmax(score) is the distribution over the taxonomy's leaves.
 """
 
@@ -22,6 +23,12 @@ TEXT_FLOOR = 1e-3
 TEXT_LEVELS = {"symptom": ("symptom_l1", "symptom_l2", "symptom_l3"), "root_cause": ("root_cause_l1", "root_cause_l2"),
                "stage": ("stage",)}
 
+WRITTEN = "root_cause_l1_written"
+"""The text classifier's cause level-1 head fitted on the 500 issues we wrote (eval/fresh odd batches), not on real
+ones: the cause model weighs it as one more column, its weight fitted on the real issues (pulled towards 0,
+WRITTEN_PENALTY in bot/ml/decide_train.py). The written issues alone taught the whole classifier their writer's
+style; as one column they add: cause likely L1 0.582 -> 0.600 in dev CV, 0.573 -> 0.609 by family."""
+
 
 RULED = ("symptom", "stage")
 """Dimensions whose model weighs the evidence rules' own thresholded decision (`ruled`). Not the cause: its rules were
@@ -34,7 +41,7 @@ def feature_names(dim: str, implied: bool) -> tuple[str, ...]:
     """The feature columns of one dimension's model (same order as features())."""
     n = DEPTH[dim]
     out = ["prior", *(f"rule{k}" for k in range(1, n + 1)), *(["ruled"] if dim in RULED else []),
-           *(f"text{k}" for k in range(1, n + 1))]
+           *(f"text{k}" for k in range(1, n + 1)), *(["written"] if dim == "root_cause" else [])]
     return (*out, "implied") if implied else tuple(out)
 
 
@@ -45,7 +52,8 @@ def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
     path the evidence rules' own thresholds decide (their share of the support), if any (read for RULED only)."""
     n = DEPTH[space.dim]
     has_ruled = space.dim in RULED
-    cols = np.zeros((space.size, 1 + 2 * n + has_ruled + (implied is not None)))
+    has_written = space.dim == "root_cause"
+    cols = np.zeros((space.size, 1 + 2 * n + has_ruled + has_written + (implied is not None)))
     cols[:, 0] = log_prior
     rules = cols[:, 1 : n + 1]
     for e in evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
@@ -59,6 +67,10 @@ def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
         if probs:
             per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
             cols[:, n + 1 + has_ruled + k] = per_prefix[space.prefix_of[k]]
+    probs = (text or {}).get(WRITTEN) if has_written else None
+    if probs:
+        per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[0]], TEXT_FLOOR))
+        cols[:, 2 * n + 1 + has_ruled] = per_prefix[space.prefix_of[0]]
     if implied is not None:
         imp = cols[:, -1]
         for path in implied:
