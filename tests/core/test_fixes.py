@@ -271,3 +271,9 @@ def test_a_gate_the_reporter_upgraded_for_yields_to_a_fix_that_says_why_the_upgr
             "'transformers'\n```\nIn my terminal I already ran `pip install -U transformers` and it says 4.49.0.")
     ids = [f.id for f in triage("import fails in notebook", body, RULESET).fixes]
     assert ids and ids[0] == "notebook-kernel-env" and "gate-qwen2_5_vl-transformers" not in ids
+
+
+def test_a_prose_upgrade_is_a_pip_upgrade_and_a_tools_printed_solutions_are_not_the_reporters():
+    from bot.core.rules.fixes import already_done
+    assert already_done("pip install -U transformers", "I upgraded transformers to 4.48.1 as the message says, same error.")
+    assert not already_done("pip install -U transformers", "I upgraded torch to 2.5.1.")

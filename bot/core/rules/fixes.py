@@ -171,7 +171,7 @@ class FixIndex:
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
-        text = scan.facts.text
+        text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
         for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
             if len(e.message) > 20:
                 text = text.replace(e.message, " ")
@@ -205,6 +205,10 @@ def named_types(errors) -> frozenset[str]:
     return frozenset(type_key(m[1]) for e in errors for m in _TYPE_NAMED.finditer(f"{e.type}: {e.message}"))
 
 
+_UPGRADED = re2.compile(r"(?i)\b(?:upgraded|updated)[ \t]+(?:my[ \t]+|the[ \t]+)?([a-z][a-z0-9_.-]*[a-z0-9])\b")
+"""A package the reporter says they upgraded ("I upgraded transformers to 4.48.1"): a `pip install -U` of it."""
+_SUGGESTED = re2.compile(r"(?i)possible solutions?:[ \t]*\n(?:[ \t]*\d+[.)][^\n]*\n?){1,10}")
+"""The numbered remedies a tool prints after its error (sglang's "Possible solutions:"): not what the reporter did."""
 _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")
 
 
@@ -251,7 +255,8 @@ def _pip_done(command: str, text: str, env: dict[str, str]) -> bool:
     wanted = {_pip_key(spec.split(">=", 1)[0]) for spec in specs}
     if not wanted or any(c in name for name in wanted for c in "<>=~!["):
         return False
-    return any(wanted <= {_pip_key(s) for s in ran} and options <= used for ran, used in pip_installs(text))
+    said = [([m.group(1)], {"-U"}) for m in _UPGRADED.finditer(text)] if "pgrad" in text or "pdated" in text else []
+    return any(wanted <= {_pip_key(s) for s in ran} and options <= used for ran, used in pip_installs(text) + said)
 
 
 def _pip_key(name: str) -> str:
