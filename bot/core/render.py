@@ -103,15 +103,21 @@ _CMD = re2.compile(r"(?im)^[ \t]*set[ \t]+\w+=|^[A-Z]:\\[^>\n]{0,120}>[ \t]*\S")
 """cmd.exe in the issue: a `set NAME=value` line or a `C:\\path>` prompt."""
 
 
-def _cmd(command: str) -> list[str]:
-    """A bash command as cmd.exe lines: leading `NAME=value` settings become `set NAME=value` lines."""
-    out = []
+def _split_settings(command: str) -> tuple[list[tuple[str, str]], str]:
+    """A bash command's leading `NAME=value` settings (values unquoted), and the rest of it."""
+    sets = []
     m = _ENV_PREFIX.match(command)
     while m and m.group(1):
-        out.append(f"set {m.group(1)}={m.group(2).strip(chr(34) + chr(39))}")
+        sets.append((m.group(1), m.group(2).strip(chr(34) + chr(39))))
         command = m.group(3)
         m = _ENV_PREFIX.match(command)
-    return out + ([command] if command else [])
+    return sets, command
+
+
+def _cmd(command: str) -> list[str]:
+    """A bash command as cmd.exe lines: leading `NAME=value` settings become `set NAME=value` lines."""
+    sets, rest = _split_settings(command)
+    return [f"set {name}={value}" for name, value in sets] + ([rest] if rest else [])
 
 
 def _fits_setup(command: str, d: Decision) -> bool:
@@ -124,13 +130,8 @@ def _fits_setup(command: str, d: Decision) -> bool:
 def _powershell(command: str) -> str:
     """A bash command as PowerShell: leading `NAME=value` settings become `$env:NAME="value";` (bash syntax there
     sets nothing, which is a classic reason a CUDA build of llama-cpp-python comes out CPU-only)."""
-    sets = []
-    m = _ENV_PREFIX.match(command)
-    while m and m.group(1):
-        sets.append(f'$env:{m.group(1)}="{m.group(2).strip(chr(34) + chr(39))}"')
-        command = m.group(3)
-        m = _ENV_PREFIX.match(command)
-    return "; ".join(sets + ([command] if command else []))
+    sets, rest = _split_settings(command)
+    return "; ".join([f'$env:{name}="{value}"' for name, value in sets] + ([rest] if rest else []))
 
 
 def command_fits(command: str, runtimes: list[str]) -> bool:
