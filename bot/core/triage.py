@@ -124,6 +124,24 @@ _GENERATING = compile_re2(r"after (\d+|a few|some|several|many) (tokens|requests
                           ignore_case=True)
 
 
+def _label_depths(facts: Facts, symptom: Prediction | None, levels: Levels) -> dict[str, int]:
+    """The deepest level worth a label, per dimension it limits: no stage for a build or a download, and only the
+    first symptom level ("loading-failure", "hang") for a refused download or a hang at start-up, unless the whole
+    chain is asked for."""
+    setting_up = _setting_up(facts)
+    depths = {"stage": 0} if setting_up else {}
+    if levels != "all" and symptom is not None and (setting_up == "download" or _starting_hang(facts, symptom)):
+        depths["symptom"] = 1
+    return depths
+
+
+def _within(chain: list[LabelChoice], taxonomy: Taxonomy, depths: Mapping[str, int]) -> list[LabelChoice]:
+    """The chain without the levels deeper than `depths` allows for their dimension."""
+    if not depths:
+        return chain
+    return [c for c in chain if len(taxonomy.by_label(c.name).path) <= depths.get(taxonomy.dimension_of(c.name), 9)]
+
+
 def _starting_hang(facts: Facts, symptom: Prediction) -> bool:
     """True for a hang the issue places at start-up (distributed init, loading, graph capture), not during
     generation: the taxonomy's "Generation Process Stuck" reads as wrong there, so only "Hang" is labelled."""
@@ -291,15 +309,9 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     kind = issue_kind(facts)
     scan.kind = kind
     bug = kind == "bug"
+    if bug and chain:
+        chain = _within(chain, taxonomy, _label_depths(facts, symptom, levels))
     labels = (chain if levels == "all" else _pick_levels(chain, taxonomy, levels)) if bug else []
-    setting_up = _setting_up(facts) if labels else None
-    if setting_up:
-        labels = [c for c in labels if taxonomy.dimension_of(c.name) != "stage"]
-    if levels != "all" and symptom is not None and len(symptom.path) > 1 and (
-            setting_up == "download" or _starting_hang(facts, symptom)):
-        top = taxonomy.get("symptom", tuple(symptom.path[:1]))  # a loading failure, or a hang, and no deeper
-        labels = [c.model_copy(update={"name": top.label}) if taxonomy.dimension_of(c.name) == "symptom" else c
-                  for c in labels]
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]

@@ -301,3 +301,10 @@ def test_a_hang_while_generating_keeps_its_leaf(rs):
     d = triage("generation hangs after a few tokens", "The model loads and the NCCL init is fine, then generation "
                "hangs after 20 tokens and never returns.", rs)
     assert "symptom: generation-stuck" in [c.name for c in d.labels if c.confident]
+
+
+def test_a_capped_symptom_level_a_repo_hides_is_not_applied(rs):
+    d = triage("403 when downloading the weights", "I ran download.sh with the link from the email:\n```\n"
+               "HTTP request sent, awaiting response... 403 Forbidden\n2024-06-02 10:14:23 ERROR 403: Forbidden.\n```", rs,
+               hidden={"symptom: loading-failure"})
+    assert not [c for c in d.labels if c.name.startswith("symptom")]
