@@ -126,6 +126,20 @@ def fit(
     """Train on pre-extracted Facts and their label records (an issue with two records counts for both)."""
     toks = [tokens(f) for f in facts]
     vocab = fit_vocabulary(toks, min_df=min_df, weights=block_weights)
+    X_rows, y, w = _examples(vocab, toks, records, weights)
+    Z, basis = _row_space(_matrix(X_rows, vocab))
+    models = {lv: _head(vocab, Z, basis, y[lv], C, w, calibrate) for lv in LEVELS}
+    if written and written[0]:  # the cause level-1 head fitted on the written issues alone, over this vocabulary
+        rows, wy, ww = _examples(vocab, [tokens(f) for f in written[0]], written[1])
+        models[WRITTEN] = _head(vocab, *_row_space(_matrix(rows, vocab)), wy["root_cause_l1"], C, ww, False)
+    meta = {"format_version": FORMAT_VERSION, "firstmile_version": bot.__version__,
+            "sklearn_version": sklearn.__version__, "C": C, "min_df": min_df, "examples": len(X_rows)} | meta
+    return Classifier(vocab, models, meta, min_deep)
+
+
+def _examples(vocab: Vocabulary, toks: list, records: list[list[dict]], weights: list[float] | None = None):
+    """One example per label record: its issue's vector, each level's target, and its weight (an issue's records
+    share its weight)."""
     X_rows, y, w = [], {lv: [] for lv in LEVELS}, []
     for i, recs in enumerate(records):
         vec = vocab.transform(toks[i])
@@ -134,38 +148,16 @@ def fit(
             for lv, c in level_targets(rec).items():
                 y[lv].append(c)
             w.append((weights[i] if weights else 1.0) / len(recs))
-    Z, basis = _row_space(_matrix(X_rows, vocab))
-    w = np.asarray(w)
-    models = {}
-    for lv in LEVELS:
-        classes = sorted(set(y[lv]))
-        if len(classes) < 2:
-            models[lv] = Linear(classes, np.zeros((1, vocab.size)), np.zeros(1))
-            continue
-        clf = _fit(Z, y[lv], C, w)
-        temp = _temperature(Z, y[lv], classes, C, w) if calibrate else 1.0
-        models[lv] = _linear(clf, classes, temp, basis)
-    if written and written[0]:
-        models[WRITTEN] = _written_head(vocab, *written, C)
-    meta = {"format_version": FORMAT_VERSION, "firstmile_version": bot.__version__,
-            "sklearn_version": sklearn.__version__, "C": C, "min_df": min_df, "examples": len(X_rows)} | meta
-    return Classifier(vocab, models, meta, min_deep)
+    return X_rows, y, np.asarray(w)
 
 
-def _written_head(vocab: Vocabulary, facts: list[Facts], records: list[list[dict]], C: float) -> Linear:
-    """The cause level-1 head fitted on `written` issues alone (model.WRITTEN), over the real issues' vocabulary."""
-    rows, y, w = [], [], []
-    for f, recs in zip(facts, records):
-        vec = vocab.transform(tokens(f))
-        for rec in recs:
-            rows.append(vec)
-            y.append(level_targets(rec)["root_cause_l1"])
-            w.append(1.0 / len(recs))
+def _head(vocab: Vocabulary, Z, basis, y: list, C: float, w: np.ndarray, calibrate: bool) -> Linear:
+    """One level's linear head (a constant one when the examples have a single class)."""
     classes = sorted(set(y))
     if len(classes) < 2:
         return Linear(classes, np.zeros((1, vocab.size)), np.zeros(1))
-    Z, basis = _row_space(_matrix(rows, vocab))
-    return _linear(_fit(Z, y, C, np.asarray(w)), classes, 1.0, basis)
+    temp = _temperature(Z, y, classes, C, w) if calibrate else 1.0
+    return _linear(_fit(Z, y, C, w), classes, temp, basis)
 
 
 def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], vocab: Vocabulary) -> sp.csr_matrix:
