@@ -104,15 +104,21 @@ def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -
 
 
 _DOWNLOAD = compile_re2(r"download|下载|\bwget\b|\bcurl\b|hf_hub|huggingface-cli|\bhf download", ignore_case=True)
+# the issue forms' own install and build categories, and a conversion to GGUF named in the title
+_SETUP_TITLE = compile_re2(r"^\s*\[?(installation|install|build|compile bug)\b|convert[_-]?(hf[_-])?to[_-]gguf|"
+                           r"\bconvert(ing)? (\S+ ){0,4}(to|into) gguf|转换\s*(成|为)?\s*gguf|gguf\s*转换", ignore_case=True)
 
 
 def _setting_up(facts: Facts) -> str | None:
-    """"build" or "download" when the failure is a compiler error or an HTTP error while downloading: the
-    taxonomy's two stages, inference and fine-tuning, have not begun, and maintainers read either label as wrong
-    there (an HTTP error from a serving API is inference)."""
+    """"build", "install" or "download" when the failure comes before the model runs: a compiler error, a compiled
+    extension built for another torch (an undefined symbol on import), an issue filed as an install, build or GGUF
+    conversion, or an HTTP error while downloading. The taxonomy's two stages, inference and fine-tuning, have not
+    begun, and maintainers read either label as wrong there (an HTTP error from a serving API is inference)."""
     kinds = {e.kind for e in facts.errors}
     if "build" in kinds:
         return "build"
+    if _SETUP_TITLE.search(facts.title) or any("undefined symbol" in e.message for e in facts.errors):
+        return "install"
     return "download" if "http" in kinds and _DOWNLOAD.search(facts.text) else None
 
 
@@ -124,13 +130,16 @@ _GENERATING = compile_re2(r"after (\d+|a few|some|several|many) (tokens|requests
                           ignore_case=True)
 
 
-def _label_depths(facts: Facts, symptom: Prediction | None, levels: Levels) -> dict[str, int]:
-    """The deepest level worth a label, per dimension it limits: no stage for a build or a download, and only the
-    first symptom level ("loading-failure", "hang") for a refused download or a hang at start-up, unless the whole
-    chain is asked for."""
+def _label_depths(facts: Facts, symptom: Prediction | None, stage: Prediction | None,
+                  levels: Levels) -> dict[str, int]:
+    """The deepest level worth a label, per dimension it limits: no stage before the model runs (a build, an
+    install, a download), and only the first symptom level ("loading-failure", "hang") for a refused download, a
+    hang at start-up or a generation hang in a fine-tuning run, unless the whole chain is asked for."""
     setting_up = _setting_up(facts)
     depths = {"stage": 0} if setting_up else {}
-    if levels != "all" and symptom is not None and (setting_up == "download" or _starting_hang(facts, symptom)):
+    training = stage is not None and stage.path[:1] == ["Fine-tuning"]
+    if levels != "all" and symptom is not None and (setting_up == "download" or _starting_hang(facts, symptom)
+                                                    or (training and symptom.path[1:2] == ["Generation Process Stuck"])):
         depths["symptom"] = 1
     return depths
 
@@ -310,7 +319,7 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
     scan.kind = kind
     bug = kind == "bug"
     if bug and chain:
-        chain = _within(chain, taxonomy, _label_depths(facts, symptom, levels))
+        chain = _within(chain, taxonomy, _label_depths(facts, symptom, stage, levels))
     labels = (chain if levels == "all" else _pick_levels(chain, taxonomy, levels)) if bug else []
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}

@@ -291,6 +291,26 @@ def test_an_api_error_from_a_server_keeps_its_stage(rs):
     assert d.facts.errors[0].kind == "http" and "stage: inference" in [c.name for c in d.labels]
 
 
+@pytest.mark.parametrize("title, body", [
+    ("[Installation]: undefined symbol after upgrading torch", "```\nImportError: /venv/lib/python3.11/site-packages/"
+     "vllm/_C.abi3.so: undefined symbol: _ZN3c104cuda9SetDeviceEi\n```"),
+    ("convert_hf_to_gguf fails on my merged fine-tune", "```\nNotImplementedError: BPE pre-tokenizer was not "
+     "recognized - update get_vocab_base_pre()\n```"),
+    ("Killed while converting a 70B model to GGUF", "`python convert.py ./llama-70b --outtype f16` is Killed after "
+     "a few minutes; 32 GB of RAM."),
+])
+def test_an_install_or_a_conversion_gets_no_stage_label(rs, title, body):
+    d = triage(title, body, rs)
+    assert d.stage is not None and not [c for c in d.labels if c.name.startswith("stage")]
+
+
+def test_a_hang_in_a_training_run_is_labelled_a_hang_and_no_deeper(rs):
+    d = triage("accelerate launch stuck", "accelerate launch train.py just hangs, no error.", rs)
+    names = [c.name for c in d.labels if c.confident]
+    assert "stage: fine-tuning" in names and "symptom: generation-stuck" not in names
+    assert "symptom: hang" in names or "symptom: training-stuck" in names
+
+
 def test_a_hang_at_start_up_is_labelled_a_hang_and_no_deeper(rs):
     d = triage("vLLM with --tp 2 hangs at start-up", "The server never comes up; the log stops after "
                "`Init torch distributed begin` and nothing happens for an hour.", rs)

@@ -69,8 +69,9 @@ _BUILD = rx(
     r"Failed to build installable wheels[^\n]*|CMake Error[^\n]*)"
 )
 _STATUS_FIRST = rx(r"^[45]\d\d\b")
+_HTTP_LEAD = rx(r"^HTTP(/\d(\.\d)?)? [45]\d\d\b")  # "Error: HTTP 403 Forbidden"
 _HTTP = rx(
-    r'(?:HTTP/\d(?:\.\d)?"?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
+    r'(?:HTTP(?:/\d(?:\.\d)?"?)?\s+([45]\d\d)(?:\s+([A-Za-z ]{2,40}))?|Error code: ([45]\d\d)(?: - (.*))?|'
     r'(?i:status(?: code)?[:= ]+)([45]\d\d)\b|ERROR ([45]\d\d): ([A-Za-z ]{2,40})|'  # wget's last line
     r'awaiting response\.\.\. ([45]\d\d)(?: ([A-Za-z ]{2,40}))?|returned error: ([45]\d\d))'  # wget, curl -f
 )
@@ -108,7 +109,7 @@ def _kind_of(type_: str, message: str) -> str:
         return "nccl"
     if "cuda error" in low or "cublas_status" in low or "device-side assert" in low or "illegal memory" in low:
         return "cuda"
-    if type_.startswith("openai.") or "HTTPError" in type_ or "error code: " in low:
+    if type_.startswith("openai.") or "HTTPError" in type_ or "error code: " in low or first(_HTTP_LEAD, message):
         return "http"
     return "python"
 
@@ -118,7 +119,7 @@ def _details(message: str) -> dict[str, str]:
     if "code" in message or "HTTP" in message or "rror" in message:
         # _HTTP needs "HTTP/", "Error code: " or a case-insensitive "status" (ſ folds to s in RE2)
         low = message.lower()
-        http = "HTTP/" in message or "Error code: " in message or "status" in low or "ſ" in low
+        http = "HTTP" in message or "Error code: " in message or "status" in low or "ſ" in low
         h = first(_HTTP, message) if http else None
         if h:
             return {"status": _http(h)[0]}

@@ -91,6 +91,7 @@ def test_oom_new_message_format():
         ('INFO:     127.0.0.1:51234 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error', "http"),
         ("openai.BadRequestError: Error code: 400 - {'object': 'error', 'message': 'max_tokens too large'}", "http"),
         ("requests.exceptions.HTTPError: 500 Server Error: Internal Server Error for url: http://x/v1", "http"),
+        ("Error: HTTP 403 Forbidden", "http"),
         ("ValueError: Tokenizer class Qwen2Tokenizer does not exist or is not currently imported.", "python"),
     ],
 )
