@@ -215,6 +215,11 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
      "python convert_hf_to_gguf.py ~/m --outtype f16", False),  # a flag of one step says nothing of the pull
     ("cd llama.cpp && git pull\npython convert_hf_to_gguf.py DIR --outtype f16",
      "I ran cd llama.cpp && git pull, then python convert_hf_to_gguf.py ~/m --outtype f16", True),
+    ("for example: --dtype=half.", "So I added `--dtype half` as the error says.", True),  # a full stop is no value
+    ("for example: --dtype=half.", "Is `--dtype half` safe for Qwen3, or will quality drop?\nThanks", False),  # asked
+    ("vllm serve MODEL --enable-lora --max-lora-rank RANK --lora-modules NAME=PATH",
+     "vllm serve m --enable-lora --lora-modules med=/a\nThe first error went away with `--max-lora-rank 128`.", True),
+    ("CUDA_VISIBLE_DEVICES=0 NCCL_DEBUG=INFO torchrun a.py", "CUDA_VISIBLE_DEVICES=0 torchrun a.py", False),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

@@ -209,7 +209,21 @@ _UPGRADED = re2.compile(r"(?i)\b(?:upgraded|updated)[ \t]+(?:my[ \t]+|the[ \t]+)
 """A package the reporter says they upgraded ("I upgraded transformers to 4.48.1"): a `pip install -U` of it."""
 _SUGGESTED = re2.compile(r"(?i)possible solutions?:[ \t]*\n(?:[ \t]*\d+[.)][^\n]*\n?){1,10}")
 """The numbered remedies a tool prints after its error (sglang's "Possible solutions:"): not what the reporter did."""
-_SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")
+_SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z](?:[a-z0-9_.-]*[a-z0-9_])?))?|"
+                        r"\b([A-Z][A-Z0-9_]{2,}=)")
+"""A flag with its word value (a sentence's full stop is not part of it), or an environment variable set."""
+_FLAG_BEFORE = re2.compile(r"--[a-z0-9][a-z0-9-]*[ =]$")
+
+
+_ASKED = re2.compile(r"[^.!?\n]*\?(?:\s|$)")
+"""A sentence that asks a question."""
+
+
+def _settings(command: str) -> list[tuple[str, str]]:
+    """The (flag, word value) and (variable, "") pairs a command sets; `NAME=PATH` right after a flag is that
+    flag's value, not a variable."""
+    return [(flag, word) if flag else (var, "") for m in _SETTINGS.finditer(command)
+            for flag, word, var in [m.groups("")] if flag or not _FLAG_BEFORE.search(command[:m.start()])]
 
 
 def already_done(command: str | None, text: str, env: dict[str, str] | None = None) -> bool:
@@ -220,6 +234,7 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
     `env` states below the fix's minimum is not done: it did not get there."""
     if not command:
         return False
+    text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
     if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
         return True
     steps = [s.strip() for line in command.splitlines() for s in line.split(" && ") if s.strip()]
@@ -227,7 +242,7 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return all(already_done(s, text, env) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
-    wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
+    wanted = _settings(command)
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
 
