@@ -81,11 +81,11 @@ _PREFILTER = PatternSet([p.pattern for _, p in _SIMPLE] + [_LIB.pattern])
 
 
 _WORKING = rx(
-    r"(?i)[^.!?。\n]*(?:\bit works\b|\bworks fine\b|\bworked\b|\bit was fine\b|\bis fine\b|\bwas fine\b|"
+    r"(?i)[^.!?。\n]*(?:\bit works\b|\bworks (?:fine|well|on)\b|\bworked\b|\bruns fine\b|\bit was fine\b|\bis fine\b|\bwas fine\b|"
     r"\bno (?:problem|issue)s?\b|\bworks with\b|正常|没问题|没有问题|可以跑)[^.!?。\n]*"
 )
-"""A sentence about a setup that works: a version it names is the working one, not the failing one."""
-_VERSION_KEYS = frozenset({"torch", "cuda", "python"})
+"""A sentence about a setup that works: a version or GPU it names is the working one, not the failing one."""
+_VERSION_KEYS = frozenset({"torch", "cuda", "python", "gpu"})
 
 
 def _working(s: str) -> list[tuple[int, int]]:

@@ -132,3 +132,10 @@ def test_an_upgrade_of_a_package_we_do_not_read_is_not_given_to_the_one_named_be
     f = extract("t", "triton 3.0.0, torch 2.4.1. I already upgraded triton to 3.1.0, same error.")
     assert f.env["torch"].value == "2.4.1"
     assert extract("t", "I updated my transformers to 4.46.1").env["transformers"].value == "4.46.1"
+
+
+def test_a_gpu_named_in_a_sentence_about_a_working_setup_is_not_the_failing_one():
+    from bot.core.extract import extract
+    f = extract("bf16 error", "Fine-tuning on 4x V100 32GB with --bf16 True fails. The same command works on our A100 box.")
+    assert "V100" in f.env["gpu"].value
+    assert extract("t", "It works fine on my RTX 4090.").env["gpu"].value == "RTX 4090"  # the only GPU named
