@@ -168,8 +168,23 @@ def parse_models(chunk: Chunk, source: str) -> list[Cand]:
         for m in pattern_matches:
             out.append(Cand("model_size", m.group(1), source, chunk.span(*m.span(1))))
     quants: set[str] = set()
-    for m in scan(_QUANT, s, cap) if 3 in found else ():
-        if m.group(1) not in quants:
+    found_q = list(scan(_QUANT, s, cap)) if 3 in found else []
+    listed = _listed([m.span(1) for m in found_q], s)
+    for m in found_q:
+        if m.group(1) not in quants and m.span(1) not in listed:
             quants.add(m.group(1))
             out.append(Cand("quantization", m.group(1), source, chunk.span(*m.span(1))))
+    return out
+
+
+_BETWEEN = frozenset({"/", ",", "or", "、", "或", "还是", "vs", "vs."})
+
+
+def _listed(spans: list[tuple[int, int]], s: str) -> set[tuple[int, int]]:
+    """The spans of quantizations named side by side as options ("GPTQ-Int8 / GPTQ-Int4 / AWQ?"): none is the one
+    the reporter runs."""
+    out: set[tuple[int, int]] = set()
+    for a, b in zip(spans, spans[1:]):
+        if s[a[1]:b[0]].strip().lower() in _BETWEEN:
+            out.update((a, b))
     return out

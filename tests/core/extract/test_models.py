@@ -92,3 +92,10 @@ def test_quant_suffix_needs_one_of_the_quant_words(name):
 def test_name_starts_after_the_character_before_it_but_not_at_a_line_start(text, name, start):
     (model,) = [c for c in parse_models(Chunk.of(text, 10), "prose") if c.key == "model"]
     assert (model.value, model.span) == (name, (10 + start, 10 + start + len(name)))
+
+
+def test_quantizations_listed_as_options_are_not_the_one_run():
+    from bot.core.extract import extract
+    f = extract("Which checkpoint?", "Is this possible, and which checkpoint should I use? bf16 / GPTQ-Int8 / GPTQ-Int4 / AWQ?")
+    assert "quantization" not in f.env
+    assert extract("t", "I serve the GPTQ-Int8 checkpoint with vLLM.").env["quantization"].value == "GPTQ-Int8"
