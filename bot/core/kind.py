@@ -63,6 +63,10 @@ _FEATURE_FORM = rx(r"(?im)^#{2,4}[ \t]*(?:🚀[ \t]*)?(?:feature request|the fea
                    r"is your feature request related to a problem|describe the feature|功能请求|新功能)\b")
 """A heading of a feature-request issue form (transformers, vLLM, peft...): the reporter chose that form."""
 
+_SERVICE = rx(r"(?i)\bserver (?:is )?(?:too )?busy\b|\b(?:an? )?outage\b|\bstatus page\b|\bis (?:the )?(?:api|service|website|site) down\b|"
+              r"服务器繁忙|服务器忙|服务(?:挂了|不可用)|官网(?:用不了|打不开|崩了)")
+"""A complaint about the vendor's hosted service ("server busy", an outage): not a failure of the open weights."""
+
 _BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错|错误)[ \t]*[\]:：]")
 """A "[Bug]:" tag: the reporter filed a failure report, whatever the title goes on to ask."""
 
@@ -87,6 +91,8 @@ def issue_kind(facts: Facts) -> Kind:
         return "feature"
     if first(_SOLVED_TITLE, title) or first(_SHARED, facts.prose[len(facts.title):][:300]):
         return "other"  # a write-up quotes the error it solved
+    if not facts.errors and not facts.code and not facts.runtimes and first(_SERVICE, facts.prose):
+        return "other"  # the hosted service's status, with nothing run locally: no local checklist fits
     if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):
