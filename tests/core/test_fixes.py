@@ -247,6 +247,15 @@ def test_a_struck_option_takes_the_command_that_runs_it(gpus, struck):
     assert bool(fix.command) is not struck
 
 
+@pytest.mark.parametrize("version, struck", [("0.4.7", True), ("0.9.2", False)])
+def test_a_struck_option_takes_the_command_that_sets_its_variable(version, struck):
+    from bot.core.triage import triage
+    body = f"Ollama {version} on Ubuntu. My script sends long documents to /api/generate and the answers forget the start."
+    fix = next(f for f in triage("long prompts cut", body, RULESET).fixes if f.id == "ollama-context-truncated")
+    assert ("OLLAMA_CONTEXT_LENGTH" in fix.title) is not struck
+    assert bool(fix.command) is not struck
+
+
 @pytest.mark.parametrize("command, shown", [("vllm serve Qwen/Qwen2.5-7B-Instruct", True),
                                              ("vllm serve Qwen/Qwen2.5-7B-Instruct --dtype half", False)])
 def test_a_remedy_the_error_prints_is_not_taken_as_done(command, shown):
