@@ -67,9 +67,10 @@ _BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错
 """A "[Bug]:" tag: the reporter filed a failure report, whatever the title goes on to ask."""
 
 
-_SERVICE = rx(r"(?i)\b(?:server (?:is )?busy|(?:api|chat|platform)\.deepseek\.com|chat\.qwen(?:lm)?\.ai|dashscope|"
+_SERVICE = rx(r"(?i)\b(?:server (?:is )?(?:too )?busy|(?:an? )?outage|status page|is (?:the )?(?:api|service|website|site) down|"
+              r"(?:api|chat|platform)\.deepseek\.com|chat\.qwen(?:lm)?\.ai|dashscope|"
               r"(?:deepseek|qwen)(?:'s)? (?:app|website|web ?chat|official api)|official (?:api|app|website|web ?chat))\b|"
-              r"服务器繁忙|官网|网页版|官方(?:api|app|网站|接口)|百炼|通义千问(?:app|网页)")
+              r"服务器繁忙|服务器忙|服务(?:挂了|不可用)|官网|网页版|官方(?:api|app|网站|接口)|百炼|通义千问(?:app|网页)")
 """A hosted service (an official API, app or web chat) rather than weights run by the reporter: not a deployment
 failure this repository's maintainers can triage."""
 _LOCAL = rx(r"(?i)\b(?:local(?:ly)?|self-?host\w*|on[- ]prem\w*|my (?:own )?(?:gpus?|server|machine|pc|mac))\b|本地|私有化|自己部署")
@@ -96,8 +97,9 @@ def issue_kind(facts: Facts) -> Kind:
         return "feature"
     if first(_SOLVED_TITLE, title) or first(_SHARED, facts.prose[len(facts.title):][:300]):
         return "other"  # a write-up quotes the error it solved
-    if not facts.code and not facts.runtimes and first(_SERVICE, facts.prose) and not first(_LOCAL, facts.prose):
-        return "other"  # a complaint about the hosted API or app: no local stack to triage
+    if not facts.errors and not facts.code and not facts.runtimes and first(_SERVICE, facts.prose) \
+            and not first(_LOCAL, facts.prose):
+        return "other"  # the hosted service (its status, its API or app), with nothing run locally
     if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):

@@ -243,12 +243,20 @@ def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
     assert "qwen1-stream-generator-missing" not in ids and "missing-module" not in ids
 
 
-@pytest.mark.parametrize("gpus, struck", [("8x A100 80GB", True), ("24x H100 80GB", False)])
-def test_a_struck_option_takes_the_command_that_runs_it(gpus, struck):
+_FP8 = "DeepSeek-V3 on {} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
+_CTX = "Ollama {} on Ubuntu. My script sends long documents to /api/generate and the answers forget the start."
+
+
+@pytest.mark.parametrize("body, fix_id, named, struck", [
+    (_FP8.format("8x A100 80GB"), "deepseek-v3-fp8-weights", "fp8_cast_bf16.py", True),  # the program it runs
+    (_FP8.format("24x H100 80GB"), "deepseek-v3-fp8-weights", "fp8_cast_bf16.py", False),
+    (_CTX.format("0.4.7"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", True),  # the variable it sets
+    (_CTX.format("0.9.2"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", False),
+])
+def test_a_struck_option_takes_the_command_that_runs_it(body, fix_id, named, struck):
     from bot.core.triage import triage
-    body = f"DeepSeek-V3 on {gpus} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
-    fix = next(f for f in triage("DeepSeek-V3 fails", body, RULESET).fixes if f.id == "deepseek-v3-fp8-weights")
-    assert ("fp8_cast_bf16.py" in fix.title) is not struck
+    fix = next(f for f in triage("it fails", body, RULESET).fixes if f.id == fix_id)
+    assert (named in fix.title) is not struck
     assert bool(fix.command) is not struck
 
 

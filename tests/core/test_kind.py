@@ -49,6 +49,12 @@ from bot.core.kind import issue_kind
     ("Local R1 answers worse than chat.deepseek.com", "I run it locally and it gets simple puzzles wrong.", "bug"),
     ("Gemma 2 on a single L4 with vLLM", "Sharing this in case others try the same: --max-model-len 4096 is enough.",
      "other"),
+    ("responses very slow tonight", "The hosted chat says the server is busy every few messages. Outage?", "other"),
+    ("官网一直提示服务器繁忙", "从早上开始网页版每次提问都这样，付费 API 也很慢。", "other"),
+    ("server busy with my local R1", "vllm serve deepseek-ai/DeepSeek-R1-Distill-Qwen-7B answers 'server busy' under load.",
+     "bug"),  # a local engine named: its own server, not the hosted one
+    ("Local R1 misses what the website gets right", "The website's R1 solves it; my ollama run deepseek-r1:8b does not.",
+     "bug"),  # the website is only the comparison
 ])
 def test_kind(title, body, kind):
     assert issue_kind(extract(title, body)) == kind

@@ -13,6 +13,8 @@ from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
 from bot.core.types import FixRef, Warning_
 
+_VARIABLE = re2.compile(r"([A-Z][A-Z0-9_]{2,})=")
+
 MAX_SHOWN = 3
 SERVING = {"vllm.yml": "vllm", "sglang.yml": "sglang", "lmdeploy.yml": "lmdeploy", "ollama.yml": "ollama",
            "llamacpp.yml": "llama_cpp"}
@@ -78,10 +80,11 @@ class Compiled:
         return title, title_zh
 
     def command(self, scan) -> str:
-        """The fix's command, or none when a part of the title the stated facts cut names its program (the command
-        belongs to the option struck)."""
+        """The fix's command, or none when a part of the title the stated facts cut names its program or the
+        variable it sets (`OLLAMA_CONTEXT_LENGTH=16384 ollama serve`: the command belongs to the option struck)."""
         command = getattr(self.rule, "command", None) or ""
-        programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        programs = [m.group(1) if (m := _VARIABLE.match(w)) else w for w in command.split()
+                    if ("." in w or _VARIABLE.match(w)) and not w.startswith(("-", "/"))]
         for node, text, _ in self.strikes:
             if any(p in text for p in programs) and node.hit(scan) is not None:
                 return ""
