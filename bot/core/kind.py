@@ -68,7 +68,7 @@ _BUG_TAG = rx(r"(?i)^\W*\[?[ \t]*(?:bug|bug report|regression|crash|error|报错
 
 
 _SERVICE = rx(r"(?i)\b(?:server (?:is )?(?:too )?busy|(?:an? )?outage|status page|is (?:the )?(?:api|service|website|site) down|"
-              r"(?:api|chat|platform)\.deepseek\.com|chat\.qwen(?:lm)?\.ai|dashscope|"
+              r"(?:api|chat|platform)\.deepseek\.com|chat\.qwen(?:lm)?\.ai|dashscope|deepseek-(?:reasoner|chat)\b.{0,40}\bapi|"
               r"(?:deepseek|qwen)(?:'s)? (?:app|website|web ?chat|official api)|official (?:api|app|website|web ?chat))\b|"
               r"服务器繁忙|服务器忙|服务(?:挂了|不可用)|官网|网页版|官方(?:api|app|网站|接口)|百炼|通义千问(?:app|网页)")
 """A hosted service (an official API, app or web chat) rather than weights run by the reporter: not a deployment

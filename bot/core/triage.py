@@ -106,6 +106,7 @@ def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -
 _DOWNLOAD = compile_re2(r"download|下载|\bwget\b|\bcurl\b|hf_hub|huggingface-cli|\bhf download", ignore_case=True)
 # the issue forms' own install and build categories, and a conversion to GGUF named in the title
 _SETUP_TITLE = compile_re2(r"^\s*\[?(installation|install|build|compile bug)\b|convert[_-]?(hf[_-])?to[_-]gguf|"
+                           r"llama-quantize|\bquantizing\b|\bauto_awq\b|量化\S{0,12}(时|过程)|"
                            r"\bconvert(ing)? (\S+ ){0,4}(to|into) gguf|转换\s*(成|为)?\s*gguf|gguf\s*转换", ignore_case=True)
 
 

@@ -46,6 +46,7 @@ from bot.core.kind import issue_kind
     ("Tips needed: bf16 crash on T4", "```\nValueError: Your setup doesn't support bf16/gpu.\n```", "bug"),
     ("api slow", "very slow today and sometimes server busy, is there a problem?", "other"),  # the hosted service
     ("官网一直提示服务器繁忙", "从早上开始就这样。", "other"),
+    ("API not working", "deepseek-reasoner API doesn't work since this morning, my app is down.", "other"),
     ("Local R1 answers worse than chat.deepseek.com", "I run it locally and it gets simple puzzles wrong.", "bug"),
     ("Gemma 2 on a single L4 with vLLM", "Sharing this in case others try the same: --max-model-len 4096 is enough.",
      "other"),

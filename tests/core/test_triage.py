@@ -298,6 +298,8 @@ def test_an_api_error_from_a_server_keeps_its_stage(rs):
      "recognized - update get_vocab_base_pre()\n```"),
     ("Killed while converting a 70B model to GGUF", "`python convert.py ./llama-70b --outtype f16` is Killed after "
      "a few minutes; 32 GB of RAM."),
+    ("lmdeploy lite auto_awq fails on the calibration set", "```\nRuntimeError: Dataset scripts are no longer supported, "
+     "but found ptb_text_only.py\n```"),
 ])
 def test_an_install_or_a_conversion_gets_no_stage_label(rs, title, body):
     d = triage(title, body, rs)
