@@ -23,7 +23,7 @@ from bot.core.related.rank import DEFAULT, dup_features  # noqa: E402
 KS = (1, 3, 5, 10)
 SPECIFIC_CV = (1,)
 A_CV = (0.0, 1.0)
-BATCHES = [f"batch{i}" for i in range(1, 9)]
+BATCHES = [f"batch{i}" for i in range(1, 10)]
 
 
 def run_batch(name: str) -> list[tuple[list, int | None]]:
