@@ -236,3 +236,7 @@ SOLO = [
 {"title": "qwen3 tool call in content with the qwen25 template in llama.cpp", "body": cpp("llama-server --jinja with Qwen3-8B: tool calls come back as `<tool_call>` text in content. The gguf's template was overridden with --chat-template chatml.", mod="llama-server")},
 {"title": "libcudart.so.11.0: cannot open shared object file with bitsandbytes", "body": "bitsandbytes 0.41 on a CUDA 12 machine:\n```\nOSError: libcudart.so.11.0: cannot open shared object file: No such file or directory\n```"},
 ]
+
+ALSO = {29: ["fresh-02-23"]}
+"""Read after the first look: a pool-fresh issue reporting the same failure as pair 29 (Qwen2Tokenizer on a
+transformers older than 4.37)."""
