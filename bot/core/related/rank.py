@@ -74,6 +74,8 @@ class Related:
     title: str = ""
     clash: bool = False
     """The two issues disagree on a specific point (quoted names, quantization, symptom): never a duplicate."""
+    xlang: float = 0.0
+    """What the cross-language share adds to the score: a help to ranking, no evidence of a duplicate."""
 
     def to_json(self) -> dict:
         """The CLI's shape: {number, score, reasons}."""
@@ -280,7 +282,8 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
         f, reasons = features(q, c, lex, w, idf)
         s = w.score(f)
         clash = any(k.endswith("_clash") for k in f)
-        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash))
+        out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash,
+                           round(w.feature.get("xlang", 0.0) * f.get("xlang", 0.0), 4)))
     out.sort(key=lambda r: (-r.score, r.number))
     return out[:limit]
 
@@ -290,11 +293,13 @@ SPECIFIC = ("error", "similar_error", "output", "support")
 
 
 def dup_features(ranked: list[Related]) -> dict | None:
-    """What duplicate_of decides on: the top score, its margin over the runner-up, and specific evidence."""
+    """What duplicate_of decides on: the top score and its margin over the next, less the cross-language share."""
     if not ranked:
         return None
     top = ranked[0]
-    return {"score": top.score, "margin": top.score - ranked[1].score if len(ranked) > 1 else top.score,
+    ev = top.score - top.xlang
+    runner = ranked[1].score - ranked[1].xlang if len(ranked) > 1 else 0.0
+    return {"score": ev, "margin": ev - runner,
             "specific": any(k in SPECIFIC for k, _ in top.reasons) and not top.clash}
 
 

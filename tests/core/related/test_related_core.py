@@ -154,6 +154,8 @@ def test_duplicate_of_needs_specific_evidence_a_high_score_and_a_margin():
     assert duplicate_of([Related(1, 0.6, err), Related(2, 0.5, ())]) is None  # 0.6 + 0.1 is too low
     assert duplicate_of([Related(1, 0.8, err, clash=True), b]) is None  # the two disagree on a specific point
     assert duplicate_of([Related(1, 0.6, (("output", "GGGG"),))]) == 1  # alone: its whole score is the margin
+    assert duplicate_of([Related(1, 0.8, err, xlang=0.3), b]) is None  # its lead is the cross-language share
+    assert duplicate_of([Related(1, 1.1, err, xlang=0.3), Related(2, 0.8, (), xlang=0.3)]) == 1  # both have it
     a = Related(1, 1.2, ())
     assert shown([a, b, Related(3, 0.9, ()), Related(4, 0.8, ()), Related(5, 0.1, ())]) == [a, Related(3, 0.9, ()),
                                                                                           Related(4, 0.8, ())]
@@ -225,7 +227,7 @@ def test_a_closer_error_agreement_holds_the_looser_ones_and_never_weighs_less():
 
 
 def test_one_quantization_kind_agrees_and_a_translation_is_scored_on_what_it_keeps():
-    from bot.core.related.rank import features
+    from bot.core.related.rank import DEFAULT, features
 
     en = doc_from_text(1, "Qwen2.5-VL-7B-Instruct-AWQ drops images",
                        "Pass `--limit-mm-per-prompt image=3` to vllm serve.")
@@ -237,10 +239,12 @@ def test_one_quantization_kind_agrees_and_a_translation_is_scored_on_what_it_kee
     assert f.get("quant") == 1.0 and 0 < f["xlang"] <= 1
     assert "xlang" not in features(zh, other, 0.1)[0]  # one language: the lexical share already says it
     assert features(zh, en, 0.1)[0]["xlang"] > features(zh, video, 0.1)[0]["xlang"]
+    by = {r.number: r for r in rank(zh, [(en, 0.1), (other, 0.1)])}
+    assert by[1].xlang == round(DEFAULT.feature["xlang"] * features(zh, en, 0.1)[0]["xlang"], 4) > 0 and by[2].xlang == 0
 
 
 def test_a_title_naming_a_model_no_list_knows_as_a_bare_word_meets_its_request():
-    from bot.core.related.rank import features
+    from bot.core.related.rank import DEFAULT, features
 
     q = doc_from_text(-1, "devstral in the library?", "Would be great to pull it like the other models.")
     orig = doc_from_text(1, "Model request: Devstral", "https://huggingface.co/mistralai/Devstral-Small-2505 is out.")
