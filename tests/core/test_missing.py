@@ -177,9 +177,18 @@ def test_unclassified_error_report_asks_for_traceback():
 
 def test_lone_surrogates_do_not_crash():
     lone = "\ud800"
-    got = missing_info(make_facts(f"it crashes {lone}", env={"model": "Qwen" + lone}, errors=[("E" + lone, lone)],
-                                  code=["x" + lone]), pred("Crash - CUDA Error - Device Error"), None, REQ)
+    got = missing_info(make_facts(f"it crashes {lone}", env={"model": "Qwen" + lone}, errors=[("E" + lone, lone)]),
+                       pred("Crash - CUDA Error - Device Error"), None, REQ)
     assert "torch" in got and "model" not in got
+    assert missing_info(make_facts(f"it crashes {lone}", errors=[("E" + lone, lone)], code=["x" + lone]),
+                        pred("Crash - CUDA Error - Device Error"), None, REQ) == []  # pasted: no version asks
+
+
+def test_an_issue_that_pastes_its_log_is_asked_only_for_a_diagnostic_the_log_cannot_hold():
+    pasted = make_facts("ollama is slow since the update", code=["time=... level=INFO msg=\"llama runner started\""])
+    assert missing_info(pasted, pred("Crash - CUDA Error - Device Error"), None, REQ) == []
+    thin = make_facts("it crashes on my GPU")
+    assert "torch" in missing_info(thin, pred("Crash - CUDA Error - Device Error"), None, REQ)
 
 
 def test_plan_depends_on_the_tools_the_text_names_and_returns_fresh_lists():

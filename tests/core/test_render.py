@@ -216,9 +216,9 @@ def test_no_linux_only_command_for_windows_and_no_llama_cpp_python_install_for_a
 def test_a_windows_reporter_is_asked_with_powershell_commands():
     from bot.core.triage import triage
 
-    d = triage("flash_attn import fails", "Windows 11. torch 2.5.1+cu124, Python 3.11.\n```\nTraceback (most recent call "
-               "last):\n  File \"x.py\", line 1\nImportError: DLL load failed while importing flash_attn_2_cuda: The "
-               "specified module could not be found.\n```", RULESET)
+    d = triage("flash_attn import fails", "Windows 11. torch 2.5.1+cu124, Python 3.11. Importing flash_attn fails with "
+               "ImportError: DLL load failed while importing flash_attn_2_cuda: The specified module could not be found.",
+               RULESET)
     shown = visible_part(d.comment or "")
     assert "```powershell" in shown and "Select-String" in shown and "grep" not in shown
 

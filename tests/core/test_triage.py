@@ -122,7 +122,7 @@ def test_repo_label_names_prefix_and_hidden_dimensions(rs):
 
 
 def test_the_comment_is_rendered_in_the_issue_language_and_never_pings(rs):
-    zh = triage("推理时报错", "我在用两张显卡做推理的时候程序报错了，麻烦 @someone 帮忙看看是什么原因 <script>x</script>\n\n```\nRuntimeError: CUDA error: device-side assert triggered\n```", rs)
+    zh = triage("推理时报错", "我在用两张显卡做推理的时候程序报错了，麻烦 @someone 帮忙看看是什么原因 <script>x</script>\n\n报错是 RuntimeError: CUDA error: device-side assert triggered", rs)
     assert zh.comment and zh.facts.language == "zh"
     assert "@someone" not in zh.comment.replace("@\u200bsomeone", "") and "<script>" not in zh.comment
     en = triage("CUDA OOM when generating", OOM, rs, language="zh")
