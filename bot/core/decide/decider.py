@@ -117,15 +117,15 @@ class Decider:
         probs: list[float] = []
         chosen = -1
         for k, m in enumerate(space.level_marginals(p)):
-            if k:
-                m = np.where(space.parent_of[k] == chosen, m, -1.0)  # the children of the level above
-            chosen = int(np.argmax(m))
+            m = m.tolist()
+            chosen = max(space.children[k][chosen], key=m.__getitem__)  # among the children of the level above
             name = space.prefixes[k][chosen]
             if path and name == SEP.join(path):
                 break  # the leaf is shallower than the deepest level
-            path, probs = name.split(SEP), [*probs, float(m[chosen])]
-        top = np.argsort(-p, kind="stable")[:3]
-        cands = [Candidate(path=space.leaves[i].split(SEP), p=round(float(p[i]), 4)) for i in top]
+            path, probs = name.split(SEP), [*probs, m[chosen]]
+        ps = p.tolist()
+        top = sorted(range(len(ps)), key=lambda i: -ps[i])[:3]
+        cands = [Candidate(path=space.leaves[i].split(SEP), p=round(ps[i], 4)) for i in top]
         return DimResult(p=p, likely=Likely(path=path, p=[round(x, 4) for x in probs]), candidates=cands)
 
     def depth(self, dim: str, likely: Likely, mode: str) -> int:

@@ -103,30 +103,34 @@ class FixIndex:
                         self.gated.setdefault(pool, {}).setdefault(pid, []).append((i, j))
                 if g is None:
                     self.ungated.append((i, j))
-        self.families = frozenset(type_key(g.family) for f in fixes if (g := getattr(f.rule, "gate", None)) and g.family)
+        self.family = {i: type_key(g.family) for i, f in enumerate(fixes)
+                       if (g := getattr(f.rule, "gate", None)) is not None and g.family}
+        """Fix index -> the type key of the model family its gate names."""
+        self.families = frozenset(self.family.values())
 
     def other_models(self, best: dict[int, int], model: str) -> list[int]:
         """Family gates for another model than the one the issue runs, when a gate for that one matched too: for a
         `Qwen2.5-VL-7B` the Qwen2.5-VL gate, not the Qwen2-VL one a working model's mention also fired (the longest
         family that begins the model's name wins)."""
+        fams = {k: self.family[k] for k in best if k in self.family}
+        if not fams:
+            return []
         name = _ALNUM.sub("", model.rsplit("/", 1)[-1].lower().removeprefix("meta-"))
-        fams = {k: type_key(g.family) for k in best if (g := getattr(self.fixes[k].rule, "gate", None)) and g.family}
         mine = [f for f in fams.values() if name and name.startswith(f)]
         if not mine:
             return []
         top = max(mine, key=len)
         return [k for k, f in fams.items() if f != top]
 
-    def other_family(self, rule, scan) -> bool:
+    def other_family(self, i: int, scan) -> bool:
         """True for a family gate when the error names the model type of another family it knows: `KeyError:
         'qwen3'` is a Qwen3 gate's case, not a Qwen2 gate's, whatever other models the issue mentions."""
-        gate = getattr(rule, "gate", None)
-        if gate is None or not gate.family:
+        if i not in self.family:
             return False
         named = scan.memo.get("named types")
         if named is None:
             named = scan.memo["named types"] = named_types(scan.facts.errors) & self.families
-        return bool(named) and type_key(gate.family) not in named
+        return bool(named) and self.family[i] not in named
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
         """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
@@ -159,7 +163,7 @@ class FixIndex:
             if alt.hit(scan) is None:
                 continue
             if i not in vetoed:
-                vetoed[i] = off_stack(f.file, scan.runtimes) or self.other_family(f.rule, scan) or f.vetoed(scan)
+                vetoed[i] = off_stack(f.file, scan.runtimes) or self.other_family(i, scan) or f.vetoed(scan)
             if not vetoed[i]:
                 out.append((i, j, alt.score(scan)))
         return out
@@ -171,10 +175,13 @@ class FixIndex:
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
-        text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
-        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
-            if len(e.message) > 20:
-                text = text.replace(e.message, " ")
+        text = scan.memo.get("fix text")
+        if text is None:
+            text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
+            for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter's
+                if len(e.message) > 20:
+                    text = text.replace(e.message, " ")
+            scan.memo["fix text"] = text
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
