@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from bot.core.advice import error_advice, quoted_commands, settings_applied
-from bot.core.classify import decide
+from bot.core.classify import decide, decided_path
 from bot.core.decide import Decider
 from bot.core.decide.decider import SUGGEST_MIN
 from bot.core.evidence import collect, resolved
@@ -205,9 +205,9 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
                 implied = decider.implied(ids)
                 signal, strong = signal or bool(implied), strong or bool(implied)
             signal = signal or bool(evidence)
-            ruled, _ = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
-            strong = strong or (ruled is not None and dim != "stage")
-            x = decider.features(dim, prior, evidence, text, implied, ruled.name if ruled else None)
+            ruled = SEP.join(decided_path(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])[0])
+            strong = strong or (bool(ruled) and dim != "stage")
+            x = decider.features(dim, prior, evidence, text, implied, ruled or None)
             p = decider.score(dim, x, mode)
             if shift is not None:  # the repo's own label distribution: a prior-shift correction of the posterior
                 p = p * shift
