@@ -171,6 +171,12 @@ class FixIndex:
     def match(self, scan) -> list[FixRef]:
         """The matching fixes, diagnoses before generic advice, most specific first (ties keep file order), at most
         MAX_SHOWN; none the issue already applied, and no generic advice once a fix was found already applied."""
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
+                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
+                                                for k in self.ranked(scan))]
+
+    def ranked(self, scan) -> list[int]:
+        """The indices of the fixes `match` gives, in its order."""
         best: dict[int, int] = {}
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
@@ -188,10 +194,7 @@ class FixIndex:
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
             left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
-        ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
-                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
-                                                for k in ranked)]
+        return sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
