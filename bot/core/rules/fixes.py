@@ -181,20 +181,27 @@ class FixIndex:
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
-        text = scan.memo.get("fix text")
-        if text is None:
-            text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
-            for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter's
-                if len(e.message) > 20:
-                    text = text.replace(e.message, " ")
-            scan.memo["fix text"] = text
         for k in self.other_models(best, scan.env.get("model", "")):
             del best[k]
-        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
+        text, words = _words(scan) if best else ("", "")
+        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env, words)}
         left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
         if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
             left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
         return sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
+
+
+def _words(scan) -> tuple[str, str]:
+    """The issue text fixes test as already done (without the remedies a tool or its error prints), and its words
+    joined by single spaces; once per scan."""
+    got = scan.memo.get("fix text")
+    if got is None:
+        text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
+        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
+            if len(e.message) > 20:
+                text = text.replace(e.message, " ")
+        got = scan.memo["fix text"] = (text, " ".join(text.split()))
+    return got
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
@@ -222,19 +229,21 @@ _SUGGESTED = re2.compile(r"(?i)possible solutions?:[ \t]*\n(?:[ \t]*\d+[.)][^\n]
 _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z][a-z0-9_.-]*))?|\b([A-Z][A-Z0-9_]{2,}=)")
 
 
-def already_done(command: str | None, text: str, env: dict[str, str] | None = None) -> bool:
+def already_done(command: str | None, text: str, env: dict[str, str] | None = None, words: str | None = None) -> bool:
     """True when the issue already uses every flag and environment setting the fix's command sets: a flag with a
     word value counts only with that value (`--dtype float32` is not done by `--dtype half`), a numeric one by the
     flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`; or the issue quotes the command
     itself. Telling the reporter to do what they did is worse than saying nothing. An upgrade that left a version
-    `env` states below the fix's minimum is not done: it did not get there."""
+    `env` states below the fix's minimum is not done: it did not get there. `words`: the text's words joined by
+    single spaces, when the caller has them."""
     if not command:
         return False
-    if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
+    words = " ".join(text.split()) if words is None else words
+    if " ".join(command.split()) in words:  # the very command, run already
         return True
     steps = [s.strip() for line in command.splitlines() for s in line.split(" && ") if s.strip()]
     if len(steps) > 1:  # each step done: a flag the reporter set says nothing of a `git pull` before it
-        return all(already_done(s, text, env) for s in steps)
+        return all(already_done(s, text, env, words) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
     wanted = [(flag, word) if flag else (env, "") for flag, word, env in _SETTINGS.findall(command)]
