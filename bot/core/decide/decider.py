@@ -61,15 +61,11 @@ class Decider:
     # ---------------------------------------------------------------- priors
     def symptom_prior(self, repo: str | None) -> np.ndarray:
         """P(symptom | family), the stage marginalised."""
-        f = self.priors.family(repo)
-        return self.priors.stage[f] @ self.priors.symptom[f]
+        return self.priors.symptom_marginal[self.priors.family(repo)].copy()
 
     def stage_prior(self, repo: str | None, p_symptom: np.ndarray) -> np.ndarray:
         """P(stage | family, symptom distribution)."""
-        f = self.priors.family(repo)
-        joint = self.priors.stage[f][:, None] * self.priors.symptom[f]  # stage x symptom
-        given_s = joint / joint.sum(axis=0, keepdims=True)
-        return given_s @ p_symptom
+        return self.priors.stage_given_symptom[self.priors.family(repo)] @ p_symptom
 
     def cause_prior(self, repo: str | None, p_symptom: np.ndarray, p_stage: np.ndarray) -> np.ndarray:
         """P(cause | repository (or family), symptom and stage distributions): the symptom and stage marginalised,
