@@ -120,7 +120,7 @@ class Decider:
                 break  # the leaf is shallower than the deepest level
             path, probs = name.split(SEP), [*probs, m[chosen]]
         ps = p.tolist()
-        top = sorted(range(len(ps)), key=lambda i: -ps[i])[:3]
+        top = sorted(range(len(ps)), key=ps.__getitem__, reverse=True)[:3]  # stable: ties keep leaf order
         cands = [Candidate(path=space.leaves[i].split(SEP), p=round(ps[i], 4)) for i in top]
         return DimResult(p=p, likely=Likely(path=path, p=[round(x, 4) for x in probs]), candidates=cands)
 

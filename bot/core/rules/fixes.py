@@ -61,7 +61,10 @@ class Compiled:
         already searched show that none of the patterns an alternative needs occurs)."""
         if self.gate is not None and scan.ruled_out(self.gate):
             return False
-        return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
+        alts = self.alts
+        if len(alts) == 1:
+            return alts[0].hit(scan) is not None and not self.vetoed(scan)
+        return any(a.hit(scan) is not None for a in alts) and not self.vetoed(scan)
 
     def vetoed(self, scan) -> bool:
         """True when `unless` holds."""
