@@ -19,6 +19,18 @@ def support(evidence: list[Evidence], prior: dict[str, float], ancestry=prefixes
 
 def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, settings: Settings) -> tuple[Prediction | None, list[float]]:
     """The deepest path whose every level clears its thresholds, and the confidence of each level decided."""
+    path, confs = decided_path(dimension, evidence, taxonomy, settings)
+    if not path:
+        return None, []
+    name = SEP.join(path)
+    above = taxonomy.prefixes(name)  # evidence for the path, a descendant of it, or an ancestor of it is kept
+    used = [e for e in evidence if e.node in above or name in taxonomy.prefixes(e.node)]
+    return Prediction(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
+
+
+def decided_path(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, settings: Settings
+                 ) -> tuple[tuple[str, ...], list[float]]:
+    """The path `decide` picks (empty when none) and the confidence of each of its levels."""
     scores = support(evidence, settings.prior, taxonomy.prefixes)
     path: tuple[str, ...] = ()
     confs: list[float] = []
@@ -37,10 +49,5 @@ def decide(dimension: str, evidence: list[Evidence], taxonomy: Taxonomy, setting
         if top < settings.min_score[level] or conf < settings.min_confidence[min(level, len(settings.min_confidence) - 1)]:
             break
         path, confs = node.path, [*confs, round(conf, 3)]
-    if not path:
-        return None, []
-    name = SEP.join(path)
-    above = taxonomy.prefixes(name)  # evidence for the path, a descendant of it, or an ancestor of it is kept
-    used = [e for e in evidence if e.node in above or name in taxonomy.prefixes(e.node)]
-    return Prediction(path=list(path), confidence=min(confs), evidence=used, decided_by="rules"), confs
+    return tuple(path), confs
 

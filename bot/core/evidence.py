@@ -18,6 +18,8 @@ class EvidenceRules:
     rules: tuple[tuple[EvidenceRule, Node, Node | None], ...]
     gated: dict
     always: tuple[int, ...]
+    evidence: tuple[Evidence, ...] = ()
+    """Each rule's Evidence (rule, node, weight) as collect gives it, made once."""
 
     @classmethod
     def of(cls, rules: list[tuple[EvidenceRule, Node, Node | None]]) -> EvidenceRules:
@@ -31,7 +33,8 @@ class EvidenceRules:
                     gated.setdefault(pool, {}).setdefault(pid, []).append(i)
             if g is None:
                 always.append(i)
-        return cls(tuple(rules), {p: (frozenset(t), t) for p, t in gated.items()}, tuple(always))
+        return cls(tuple(rules), {p: (frozenset(t), t) for p, t in gated.items()}, tuple(always),
+                   tuple(Evidence(rule=r.id, node=r.node, weight=r.weight) for r, _, _ in rules))
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -49,7 +52,7 @@ def collect(scan, rules: EvidenceRules) -> list[Evidence]:
         hit = when.hit(scan)
         if hit is not None and (unless is None or unless.hit(scan) is None):
             scan.fired[rule.id] = hit
-            out.append(Evidence(rule=rule.id, node=rule.node, weight=rule.weight))
+            out.append(rules.evidence[i])
     return out
 
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from bot.core.advice import error_advice, quoted_commands, settings_applied
-from bot.core.classify import decide
+from bot.core.classify import decide, decided_path
 from bot.core.decide import Decider
 from bot.core.decide.decider import SUGGEST_MIN
 from bot.core.evidence import collect, resolved
@@ -210,14 +210,15 @@ def decide_all(facts: Facts, ruleset: RuleSet, decider: Decider, *, classifier=N
             evidence = collect(scan, ruleset.evidence[dim])
             implied = None
             if dim == "root_cause":
-                ids = [f.id for f in ruleset.fix_index.match(scan)]  # given the symptom and stage in scan.chosen
+                fix_index = ruleset.fix_index  # the fixes that hold given the symptom and stage in scan.chosen
+                ids = [fix_index.fixes[k].rule.id for k in fix_index.ranked(scan)]
                 ids += [w.id for w in (check_compat(scan, ruleset.checks) if warnings is None else warnings)]
                 implied = decider.implied(ids)
                 signal, strong = signal or bool(implied), strong or bool(implied)
             signal = signal or bool(evidence)
-            ruled, _ = decide(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])
-            strong = strong or (ruled is not None and dim != "stage")
-            x = decider.features(dim, prior, evidence, text, implied, ruled.name if ruled else None)
+            ruled = SEP.join(decided_path(dim, evidence, ruleset.taxonomy, ruleset.settings[dim])[0])
+            strong = strong or (bool(ruled) and dim != "stage")
+            x = decider.features(dim, prior, evidence, text, implied, ruled or None)
             p = decider.score(dim, x, mode)
             if shift is not None:  # the repo's own label distribution: a prior-shift correction of the posterior
                 p = p * shift
@@ -305,10 +306,12 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         decider = Decider(ruleset.taxonomy)
     likely: dict[str, Likely] = {}
     cands: dict[str, list[Candidate]] = {}
+    kind = issue_kind(facts)
+    bug = kind == "bug"
     if decider is not None:
         preds, confs, likely, cands = decide_all(facts, ruleset, decider, classifier=classifier, repo=repo,
                                                  repo_counts=repo_counts, fixed=fixed, scan=scan)
-        chain = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if any(preds.values()) else []
+        chain = model_labels(preds, likely, taxonomy, {*hidden, *fixed}) if bug and any(preds.values()) else []
     else:
         ruled = classify(facts, ruleset, fixed, scan)
         preds = {dim: p for dim, (p, _) in ruled.items()}
@@ -316,16 +319,14 @@ def triage(title: str, body: str, ruleset: RuleSet, *, language: str = "auto", c
         chain = labels_for(preds, confs, ruleset, taxonomy, {*hidden, *fixed})
     scan.chosen = {d: p.name for d, p in preds.items() if p is not None}  # what fixes, checks and asks see
     symptom, cause, stage = preds.get("symptom"), preds.get("root_cause"), preds.get("stage")
-    kind = issue_kind(facts)
-    scan.kind = kind
-    bug = kind == "bug"
+    scan.kind = kind  # fixes, checks and asks see the kind; the decision above did not
     if bug and chain:
         chain = _within(chain, taxonomy, _label_depths(facts, symptom, stage, levels))
     labels = (chain if levels == "all" else _pick_levels(chain, taxonomy, levels)) if bug else []
     if not bug and kind_labels and kind in KIND_LABELS and KIND_LABELS[kind] not in hidden:
         rename = {k.casefold(): v for k, v in (label_names or {}).items()}
         labels = [LabelChoice(name=rename.get(KIND_LABELS[kind], KIND_LABELS[kind]), rationale=f"kind: {kind}")]
-    fixes = _fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset)
+    fixes = _fixes_for(kind, _scored(ruleset.fix_index.match(scan), scan, ruleset), ruleset) if kind != "other" else []
     warnings = check_compat(scan, ruleset.checks)
     answered = bool(warnings) or bool(visible_fixes(fixes, warnings))
     advice = None

@@ -81,6 +81,27 @@ def test_evidence_is_a_likelihood_feature_and_likely_levels_are_marginals(rs):
     assert decider.depth("root_cause", moved.likely, "rules") <= 2
 
 
+def test_each_leaf_gets_the_evidence_and_text_probability_of_its_prefix_at_each_level(rs):
+    from bot.core.decide.model import TEXT_FLOOR
+
+    decider = Decider(rs.taxonomy)
+    space = decider.spaces["symptom"]
+    ev = [Evidence(rule="a", node="Crash", weight=1.5), Evidence(rule="b", node=OOM, weight=2.0),
+          Evidence(rule="c", node=OOM, weight=0.5), Evidence(rule="d", node="Crash - CUDA Error", weight=-3.0),
+          Evidence(rule="e", node="No Such Node", weight=9.0)]
+    text = {"symptom_l1": {"Crash": 0.7, "Hang": 0.2}, "symptom_l3": {OOM: 0.4}}  # no level 2: its column stays 0
+    x = decider.features("symptom", np.full(space.size, 1 / space.size), ev, text)
+    for i, leaf in enumerate(space.leaves):
+        parts = leaf.split(" - ")
+        for k, level in enumerate(("symptom_l1", "symptom_l2", "symptom_l3")):
+            mine = " - ".join(parts[: k + 1])
+            w = sum(e.weight for e in ev if len(e.node.split(" - ")) > k
+                    and " - ".join(e.node.split(" - ")[: k + 1]) == mine)
+            assert x[i, 1 + k] == pytest.approx(np.sign(w) * np.log1p(abs(w)))
+            want = np.log(max(text[level].get(mine, 0.0), TEXT_FLOOR)) if level in text else 0.0
+            assert x[i, 5 + k] == pytest.approx(want)  # after the prior, 3 rule levels and `ruled`
+
+
 def test_the_rules_own_decision_moves_the_symptom_but_not_the_cause(rs):
     decider = Decider(rs.taxonomy)
     prior = decider.cause_prior(None, decider.symptom_prior(None), np.array([0.9, 0.1]))

@@ -61,15 +61,11 @@ class Decider:
     # ---------------------------------------------------------------- priors
     def symptom_prior(self, repo: str | None) -> np.ndarray:
         """P(symptom | family), the stage marginalised."""
-        f = self.priors.family(repo)
-        return self.priors.stage[f] @ self.priors.symptom[f]
+        return self.priors.symptom_marginal[self.priors.family(repo)].copy()
 
     def stage_prior(self, repo: str | None, p_symptom: np.ndarray) -> np.ndarray:
         """P(stage | family, symptom distribution)."""
-        f = self.priors.family(repo)
-        joint = self.priors.stage[f][:, None] * self.priors.symptom[f]  # stage x symptom
-        given_s = joint / joint.sum(axis=0, keepdims=True)
-        return given_s @ p_symptom
+        return self.priors.stage_given_symptom[self.priors.family(repo)] @ p_symptom
 
     def cause_prior(self, repo: str | None, p_symptom: np.ndarray, p_stage: np.ndarray) -> np.ndarray:
         """P(cause | repository (or family), symptom and stage distributions): the symptom and stage marginalised,
@@ -117,15 +113,15 @@ class Decider:
         probs: list[float] = []
         chosen = -1
         for k, m in enumerate(space.level_marginals(p)):
-            if k:
-                m = np.where(space.parent_of[k] == chosen, m, -1.0)  # the children of the level above
-            chosen = int(np.argmax(m))
+            m = m.tolist()
+            chosen = max(space.children[k][chosen], key=m.__getitem__)  # among the children of the level above
             name = space.prefixes[k][chosen]
             if path and name == SEP.join(path):
                 break  # the leaf is shallower than the deepest level
-            path, probs = name.split(SEP), [*probs, float(m[chosen])]
-        top = np.argsort(-p, kind="stable")[:3]
-        cands = [Candidate(path=space.leaves[i].split(SEP), p=round(float(p[i]), 4)) for i in top]
+            path, probs = name.split(SEP), [*probs, m[chosen]]
+        ps = p.tolist()
+        top = sorted(range(len(ps)), key=ps.__getitem__, reverse=True)[:3]  # stable: ties keep leaf order
+        cands = [Candidate(path=space.leaves[i].split(SEP), p=round(ps[i], 4)) for i in top]
         return DimResult(p=p, likely=Likely(path=path, p=[round(x, 4) for x in probs]), candidates=cands)
 
     def depth(self, dim: str, likely: Likely, mode: str) -> int:

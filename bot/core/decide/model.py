@@ -55,19 +55,26 @@ def features(space: Space, log_prior: np.ndarray, evidence: Sequence[Evidence],
     has_written = space.dim == "root_cause"
     cols = np.zeros((space.size, 1 + 2 * n + has_ruled + has_written + (implied is not None)))
     cols[:, 0] = log_prior
-    rules = cols[:, 1 : n + 1]
-    for e in evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
-        for k, idx in space.support.get(e.node, ()):
-            rules[idx, k] += e.weight
-    np.copyto(rules, np.sign(rules) * np.log1p(np.abs(rules)))  # several rules on one node: diminishing returns
+    if evidence:  # like support: evidence for a node counts for it and for each of its ancestors' level
+        weights = [[0.0] * len(names) for names in space.prefixes]
+        for e in evidence:
+            for k, j in space.support.get(e.node, ()):
+                weights[k][j] += e.weight
+        per_prefix = np.array([w for level in weights for w in level])
+        per_prefix = np.sign(per_prefix) * np.log1p(np.abs(per_prefix))  # several rules on one node: diminishing returns
+        cols[:, 1 : n + 1] = per_prefix[space.gather]
     if ruled and has_ruled:
         cols[space.index(ruled), n + 1] = 1.0
-    for k, level in enumerate(TEXT_LEVELS[space.dim]):
-        probs = (text or {}).get(level)
-        if probs:
-            per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[k]], TEXT_FLOOR))
-            cols[:, n + 1 + has_ruled + k] = per_prefix[space.prefix_of[k]]
-    probs = (text or {}).get(WRITTEN) if has_written else None
+    text = text or {}
+    levels = [text.get(level) or {} for level in TEXT_LEVELS[space.dim]]
+    if any(levels):  # each level's probability per prefix, the levels laid end to end: one log, one gather
+        per_prefix = np.log(np.maximum([probs.get(p, 0.0) for probs, names in zip(levels, space.prefixes)
+                                        for p in names], TEXT_FLOOR))
+        block = per_prefix[space.gather]
+        if not all(levels):
+            block[:, [k for k, probs in enumerate(levels) if not probs]] = 0.0
+        cols[:, n + 1 + has_ruled : 2 * n + 1 + has_ruled] = block
+    probs = text.get(WRITTEN) if has_written else None
     if probs:
         per_prefix = np.log(np.maximum([probs.get(p, 0.0) for p in space.prefixes[0]], TEXT_FLOOR))
         cols[:, 2 * n + 1 + has_ruled] = per_prefix[space.prefix_of[0]]

@@ -89,6 +89,11 @@ class Priors:
                 for name, (f, m) in repo_masks.items():
                     own = count(c, cause.size, mask & (t == ti) & m)
                     self.by_repo[name][ti, leaf] = _smoothed(own, self.cause[f, ti, leaf], a)
+        self.symptom_marginal = [self.stage[f] @ self.symptom[f] for f in range(len(fams))]
+        """P(symptom | family), the stage marginalised."""
+        joint = [self.stage[f][:, None] * self.symptom[f] for f in range(len(fams))]  # stage x symptom
+        self.stage_given_symptom = [j / j.sum(axis=0, keepdims=True) for j in joint]
+        """P(stage | symptom, family)."""
 
     def family(self, repo: str | None) -> int:
         """The index of a repository's family."""

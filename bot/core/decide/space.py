@@ -27,10 +27,15 @@ class Space:
     prefix_of: tuple[np.ndarray, ...] = field(init=False)
     under: dict[str, np.ndarray] = field(init=False)
     """Any node path -> the indices of the leaves under it (itself included)."""
-    support: dict[str, tuple[tuple[int, np.ndarray], ...]] = field(init=False)
-    """Any node path -> (level, leaves) for the node and each of its ancestors: where its evidence counts."""
+    support: dict[str, tuple[tuple[int, int], ...]] = field(init=False)
+    """Any node path -> (level, prefix index at that level) for the node and each of its ancestors: where its
+    evidence counts (for every leaf under that prefix)."""
     parent_of: tuple[np.ndarray, ...] = field(init=False)
     """parent_of[k][j]: the index of level-k prefix j's parent among the level-(k-1) prefixes (-1 at level 1)."""
+    children: tuple[dict[int, list[int]], ...] = field(init=False)
+    """children[k][j]: the level-k prefixes under level-(k-1) prefix j, in order (children[0][-1]: all of level 1)."""
+    gather: np.ndarray = field(init=False)
+    """gather[i, k]: leaf i's level-k prefix as an index into all levels' prefixes laid end to end."""
 
     def __post_init__(self):
         prefixes, prefix_of, under = [], [], {}
@@ -48,13 +53,22 @@ class Space:
         support = {}
         for name in under:
             parts = name.split(SEP)
-            support[name] = tuple((k, under[SEP.join(parts[: k + 1])]) for k in range(len(parts)))
+            support[name] = tuple((k, prefixes[k].index(SEP.join(parts[: k + 1]))) for k in range(len(parts)))
         object.__setattr__(self, "support", support)
         parents = [np.full(len(prefixes[0]), -1, dtype=np.intp)]
         for k in range(1, len(prefixes)):
             pos = {n: i for i, n in enumerate(prefixes[k - 1])}
             parents.append(np.array([pos[SEP.join(n.split(SEP)[:k])] for n in prefixes[k]], dtype=np.intp))
         object.__setattr__(self, "parent_of", tuple(parents))
+        children: list[dict[int, list[int]]] = []
+        for of in parents:
+            kids: dict[int, list[int]] = {}
+            for j, parent in enumerate(of.tolist()):
+                kids.setdefault(parent, []).append(j)
+            children.append(kids)
+        object.__setattr__(self, "children", tuple(children))
+        starts = np.cumsum([0] + [len(names) for names in prefixes[:-1]])
+        object.__setattr__(self, "gather", np.stack([of + start for of, start in zip(prefix_of, starts)], axis=1))
 
     @property
     def size(self) -> int:

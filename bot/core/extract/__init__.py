@@ -47,7 +47,7 @@ _SIZE = rx(r"(?i)\d(?:\.\d+)?[ \t]*[bm]\b|\d(?:\.\d+)?[bm][-_]|[/:]|int[48]|[248
 
 def _env_section(section: str) -> bool:
     """True for an issue-form heading that introduces the environment."""
-    return any(w in section for w in _ENV_SECTIONS)
+    return any(map(section.__contains__, _ENV_SECTIONS))
 
 
 def _specific(value: str, cache: dict[str, float]) -> float:

@@ -53,7 +53,7 @@ _QUANT_WORDS = ("gptq", "awq", "gguf", "bnb", "fp8", "w8a8", "w4a16", "int4", "i
 def _has_quant_word(name: str) -> bool:
     """True when the name contains a word _QUANT_SUFFIX needs."""
     low = name.lower()
-    return any(w in low for w in _QUANT_WORDS)
+    return any(map(low.__contains__, _QUANT_WORDS))
 
 
 LOG_MATCHES = 8
@@ -71,10 +71,10 @@ def clean_model(raw: str) -> str | None:
     last = low.rsplit(".", 1)[-1]
     if "." in low and "_" in last and not any(c.isdigit() for c in last):  # a GGUF metadata key ("llama.rope_dim")
         return None
-    if any(p in low for p in _BAD_PARTS) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
+    if any(map(low.__contains__, _BAD_PARTS)) or low.startswith("llama.") or len(name) > 100 or first(_CLASS, name):
         return None
     tail = low.split("/")[-1]
-    if not any(c.isdigit() for c in tail) and not any(w in tail for w in _WORDS):
+    if not any(c.isdigit() for c in tail) and not any(map(tail.__contains__, _WORDS)):
         return None
     return name
 
@@ -115,8 +115,8 @@ def parse_run_models(chunk: Chunk) -> list[Cand]:
     """Models named by the command the reporter runs: they outrank names mentioned elsewhere (a title, a
     working model compared with the failing one)."""
     s = chunk.text
-    if not any(w in s for w in ("ollama", "serve", "--model", "-m ", "FROM", "unning", "erving", "from_pretrained",
-                                "LLM(", '"model"')):
+    if not any(map(s.__contains__, ("ollama", "serve", "--model", "-m ", "FROM", "unning", "erving", "from_pretrained",
+                                    "LLM(", '"model"'))):
         return []
     out = []
     ollama = "ollama" in s or ":11434" in s

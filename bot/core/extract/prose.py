@@ -91,7 +91,7 @@ _VERSION_KEYS = frozenset({"torch", "cuda", "python", "gpu"})
 def _working(s: str) -> list[tuple[int, int]]:
     """The spans of sentences about a working setup."""
     low = s.lower()
-    if not any(w in low for w in ("work", "fine", "no problem", "no issue", "正常", "没问题", "没有问题", "可以跑")):
+    if not any(map(low.__contains__, ("work", "fine", "no problem", "no issue", "正常", "没问题", "没有问题", "可以跑"))):
         return []
     return [m.span() for m in scan(_WORKING, s, 50)]
 
@@ -175,8 +175,9 @@ def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
     version the reporter had before."""
     s = chunk.text
     low = s.lower()
-    if not any(w in low + title.lower() for w in ("升", "更新", "换成", "现在", "upgrad", "updat", "bump", "mov", "switch",
-                                                   "currently", "now ")):
+    said = low + title.lower()
+    if not any(map(said.__contains__, ("升", "更新", "换成", "现在", "upgrad", "updat", "bump", "mov", "switch",
+                                       "currently", "now "))):
         return []
     out = []
     for m in scan(_UPGRADE, s, 20):

@@ -125,16 +125,18 @@ class Match(Node):
     """A regex (alternatives) found in a haystack list."""
 
     telling = True
-    __slots__ = ("pool", "ids", "first", "key", "pairs", "weights")
+    __slots__ = ("pool", "ids", "first", "key", "pairs", "weights", "one")
 
     def __init__(self, pool: Pool, ids: list[int], first: str, weights: tuple[int, ...] = ()):
         self.pool, self.ids, self.first, self.key, self.pairs = pool, ids, first, "+".join(pool.key), tuple(enumerate(ids))
         self.weights = weights or (1,) * len(ids)
+        self.one = Hit(self.key, 0, None, "", pool, self.pairs) if len(ids) == 1 else None
+        """The hit of a single pattern (the same whenever it is found)."""
 
     def hit(self, scan) -> Hit | None:
         found = scan.found(self.pool)
-        if len(self.pairs) == 1:
-            return Hit(self.key, 0, None, "", self.pool, self.pairs) if self.ids[0] in found else None
+        if self.one is not None:
+            return self.one if self.ids[0] in found else None
         got = tuple(p for p in self.pairs if p[1] in found)
         return Hit(self.key, got[0][0], None, "", self.pool, got) if got else None
 

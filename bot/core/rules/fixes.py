@@ -63,7 +63,10 @@ class Compiled:
         already searched show that none of the patterns an alternative needs occurs)."""
         if self.gate is not None and scan.ruled_out(self.gate):
             return False
-        return any(a.hit(scan) is not None for a in self.alts) and not self.vetoed(scan)
+        alts = self.alts
+        if len(alts) == 1:
+            return alts[0].hit(scan) is not None and not self.vetoed(scan)
+        return any(a.hit(scan) is not None for a in alts) and not self.vetoed(scan)
 
     def vetoed(self, scan) -> bool:
         """True when `unless` holds."""
@@ -106,30 +109,34 @@ class FixIndex:
                         self.gated.setdefault(pool, {}).setdefault(pid, []).append((i, j))
                 if g is None:
                     self.ungated.append((i, j))
-        self.families = frozenset(type_key(g.family) for f in fixes if (g := getattr(f.rule, "gate", None)) and g.family)
+        self.family = {i: type_key(g.family) for i, f in enumerate(fixes)
+                       if (g := getattr(f.rule, "gate", None)) is not None and g.family}
+        """Fix index -> the type key of the model family its gate names."""
+        self.families = frozenset(self.family.values())
 
     def other_models(self, best: dict[int, int], model: str) -> list[int]:
         """Family gates for another model than the one the issue runs, when a gate for that one matched too: for a
         `Qwen2.5-VL-7B` the Qwen2.5-VL gate, not the Qwen2-VL one a working model's mention also fired (the longest
         family that begins the model's name wins)."""
+        fams = {k: self.family[k] for k in best if k in self.family}
+        if not fams:
+            return []
         name = _ALNUM.sub("", model.rsplit("/", 1)[-1].lower().removeprefix("meta-"))
-        fams = {k: type_key(g.family) for k in best if (g := getattr(self.fixes[k].rule, "gate", None)) and g.family}
         mine = [f for f in fams.values() if name and name.startswith(f)]
         if not mine:
             return []
         top = max(mine, key=len)
         return [k for k, f in fams.items() if f != top]
 
-    def other_family(self, rule, scan) -> bool:
+    def other_family(self, i: int, scan) -> bool:
         """True for a family gate when the error names the model type of another family it knows: `KeyError:
         'qwen3'` is a Qwen3 gate's case, not a Qwen2 gate's, whatever other models the issue mentions."""
-        gate = getattr(rule, "gate", None)
-        if gate is None or not gate.family:
+        if i not in self.family:
             return False
         named = scan.memo.get("named types")
         if named is None:
             named = scan.memo["named types"] = named_types(scan.facts.errors) & self.families
-        return bool(named) and type_key(gate.family) not in named
+        return bool(named) and self.family[i] not in named
 
     def scored(self, scan) -> list[tuple[int, int, int]]:
         """(fix index, alternative index, score) of every alternative that holds, fix vetoes applied (memoised on
@@ -162,7 +169,7 @@ class FixIndex:
             if alt.hit(scan) is None:
                 continue
             if i not in vetoed:
-                vetoed[i] = off_stack(f.file, scan.runtimes) or self.other_family(f.rule, scan) or f.vetoed(scan)
+                vetoed[i] = off_stack(f.file, scan.runtimes) or self.other_family(i, scan) or f.vetoed(scan)
             if not vetoed[i]:
                 out.append((i, j, alt.score(scan)))
         return out
@@ -170,24 +177,38 @@ class FixIndex:
     def match(self, scan) -> list[FixRef]:
         """The matching fixes, diagnoses before generic advice, most specific first (ties keep file order), at most
         MAX_SHOWN; none the issue already applied, and no generic advice once a fix was found already applied."""
+        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
+                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
+                                                for k in self.ranked(scan))]
+
+    def ranked(self, scan) -> list[int]:
+        """The indices of the fixes `match` gives, in its order."""
         best: dict[int, int] = {}
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
+        for k in self.other_models(best, scan.env.get("model", "")):
+            del best[k]
+        text, words = _words(scan) if best else ("", "")
+        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env, words)}
+        left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
+        if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
+            left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
+        return sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
+
+
+def _words(scan) -> tuple[str, str]:
+    """The issue text fixes test as already done (without the remedies a tool or its error prints), and its words
+    joined by single spaces; once per scan."""
+    got = scan.memo.get("fix text")
+    if got is None:
         text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
         for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
             if len(e.message) > 20:
                 text = text.replace(e.message, " ")
-        for k in self.other_models(best, scan.env.get("model", "")):
-            del best[k]
-        done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env)}
-        left = [k for k in best if k not in done and not (done and self.fixes[k].rule.generic)]  # tried: no generic
-        if not any(not self.fixes[k].rule.generic for k in left):  # a gate still holds after the upgrade the reporter
-            left += [k for k in done if getattr(self.fixes[k].rule, "gate", None)]  # ran, when nothing else says why
-        ranked = sorted(left, key=lambda k: (self.fixes[k].rule.generic, -best[k], k))[:MAX_SHOWN]
-        return [FixRef(id=r.id, title=title, url=r.url, title_zh=title_zh, command=f.command(scan), generic=r.generic)
-                for f, r, (title, title_zh) in ((self.fixes[k], self.fixes[k].rule, self.fixes[k].titles(scan))
-                                                for k in ranked)]
+        text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
+        got = scan.memo["fix text"] = (text, " ".join(text.split()))
+    return got
 
 
 _TYPE_NAMED = re2.compile(r"(?:model type [`'\"]?|KeyError: ['\"]?|model architecture:? ['\"]?|architectures? \[['\"]|"
@@ -229,20 +250,23 @@ def _settings(command: str) -> list[tuple[str, str]]:
             for flag, word, var in [m.groups("")] if flag or not _FLAG_BEFORE.search(command[:m.start()])]
 
 
-def already_done(command: str | None, text: str, env: dict[str, str] | None = None) -> bool:
+def already_done(command: str | None, text: str, env: dict[str, str] | None = None, words: str | None = None) -> bool:
     """True when the issue already uses every flag and environment setting the fix's command sets: a flag with a
     word value counts only with that value (`--dtype float32` is not done by `--dtype half`), a numeric one by the
     flag alone (`--max-model-len`: the reporter tuned it), a variable by `NAME=`; or the issue quotes the command
     itself. Telling the reporter to do what they did is worse than saying nothing. An upgrade that left a version
-    `env` states below the fix's minimum is not done: it did not get there."""
+    `env` states below the fix's minimum is not done: it did not get there. `words`: the text's words joined by
+    single spaces, when the caller has them."""
     if not command:
         return False
-    text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
-    if " ".join(command.split()) in " ".join(text.split()):  # the very command, run already
+    if words is None:  # a caller that tests many fixes passes both, asked sentences already cut
+        text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
+        words = " ".join(text.split())
+    if " ".join(command.split()) in words:  # the very command, run already
         return True
     steps = [s.strip() for line in command.splitlines() for s in line.split(" && ") if s.strip()]
     if len(steps) > 1:  # each step done: a flag the reporter set says nothing of a `git pull` before it
-        return all(already_done(s, text, env) for s in steps)
+        return all(already_done(s, text, env, words) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
     wanted = _settings(command)

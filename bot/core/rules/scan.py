@@ -30,6 +30,7 @@ class Scan:
         self.fired: dict[str, Hit] = {}
         """Evidence rule id -> the hit it fired on (spans are resolved only for the evidence a decision keeps)."""
         self._data: dict[tuple[str, ...], bytes] = {}
+        self._texts: dict[str, str] = {}
         self._found: dict[Pool | tuple[Pool, int], tuple[frozenset[int], tuple[int, ...]]] = {}
         self._env: dict[str, str] | None = None
         self._versions: dict = {}
@@ -54,13 +55,18 @@ class Scan:
         return self._versions[text]
 
     def text(self, hay: str) -> str:
-        """One haystack's text."""
-        f = self.facts
-        if hay == "code":
-            return "\n\n".join(f.code)
-        if hay == "errors":
-            return "\n".join(f"{e.type}: {e.message}" for e in f.errors)
-        return "\n".join(f"{k}={v}" for k, v in self.env.items()) if hay == "env" else getattr(f, hay, f.text)
+        """One haystack's text (joined once per scan: several haystack lists share it)."""
+        got = self._texts.get(hay)
+        if got is None:
+            f = self.facts
+            if hay == "code":
+                got = "\n\n".join(f.code)
+            elif hay == "errors":
+                got = "\n".join(f"{e.type}: {e.message}" for e in f.errors)
+            else:
+                got = "\n".join(f"{k}={v}" for k, v in self.env.items()) if hay == "env" else getattr(f, hay, f.text)
+            self._texts[hay] = got
+        return got
 
     def data(self, hays: tuple[str, ...]) -> bytes:
         """A haystack list's texts joined by newlines, as UTF-8 (RE2 works on bytes), encoded once."""
