@@ -36,9 +36,10 @@ class Item(Strict):
     pip: str | None = None
     """How `pip list` names the package (an RE2 fragment), for a command whose `run` has `{pip}`."""
     on_pasted: bool = False
-    """Asked even when the issue pastes code or logs: a diagnostic the paste cannot hold (a bisect, `ollama ps`).
-    Other items are asked only of a report that pastes nothing: maintainers read a pasted log themselves, and
-    an ask for versions under it reads as not having read the issue (blind grades, sets 30-43)."""
+    """Asked even when the issue pastes code or logs: a fact about the setup or a diagnostic the paste does not
+    hold (the GPU count, `ollama ps`, a bisect). Versions, tracebacks and logs are asked only of a report that pastes
+    nothing: maintainers read a pasted log themselves, and such asks under it read as not having read the issue
+    (blind grades, sets 30-43)."""
 
 
 class Command(Strict):
@@ -283,7 +284,6 @@ def missing_info(
         for item in rule.items:
             if item not in out and not _stated(item, env, facts, scan, requirements):
                 out.append(item)
-    out = out[:MAX_ASKED]
-    if facts.code and not any(requirements.items[i].on_pasted for i in out):
-        return []  # the issue pastes its code or log and nothing asked is a diagnostic it lacks
-    return out
+    if facts.code:  # the issue pastes its code or log: only facts and diagnostics a paste does not hold
+        out = [i for i in out if requirements.items[i].on_pasted]
+    return out[:MAX_ASKED]
