@@ -207,6 +207,7 @@ def _words(scan) -> tuple[str, str]:
             if len(e.message) > 20:
                 text = text.replace(e.message, " ")
         text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
+        text = _REQUIRED.sub(" ", text) if "equire" in text else text
         got = scan.memo["fix text"] = (text, " ".join(text.split()))
     return got
 
@@ -239,6 +240,8 @@ _SETTINGS = re2.compile(r"(--[a-z0-9][a-z0-9-]*[a-z0-9])(?:[ =]([a-z](?:[a-z0-9_
 _FLAG_BEFORE = re2.compile(r"--[a-z0-9][a-z0-9-]*[ =]$")
 
 
+_REQUIRED = re2.compile(r"(?i)\brequires? (?:the )?--[a-z0-9][a-z0-9-]*")
+"""A tool's message naming the flag it needs ("tools param requires --jinja flag"): not the reporter using it."""
 _ASKED = re2.compile(r"[^.!?\n]*\?(?:\s|$)")
 """A sentence that asks a question."""
 
