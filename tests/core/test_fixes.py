@@ -290,3 +290,11 @@ def test_a_prose_upgrade_is_a_pip_upgrade_and_a_tools_printed_solutions_are_not_
     from bot.core.rules.fixes import already_done
     assert already_done("pip install -U transformers", "I upgraded transformers to 4.48.1 as the message says, same error.")
     assert not already_done("pip install -U transformers", "I upgraded torch to 2.5.1.")
+
+
+def test_a_flag_the_tools_error_requires_is_not_done():
+    """llama-server's "tools param requires --jinja flag" names the flag the reporter did not pass: the fix shows."""
+    body = ("`./llama-server -m m.gguf -ngl 99`\n\n```\n{\"error\":{\"code\":500,"
+            "\"message\":\"tools param requires --jinja flag\"}}\n```")
+    assert "llamacpp-server-jinja" in _ids(body)
+    assert "llamacpp-server-jinja" not in _ids(body.replace("-ngl 99`", "-ngl 99 --jinja`"))
