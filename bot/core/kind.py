@@ -29,7 +29,7 @@ _FEATURE = rx(r"(?i)^(?:please |pls |kindly )?(?:add |adding )?support (?:for )?
 _QUESTION = rx(r"(?i)^(?:how (?:to|do|can|should|much|many)|can (?:i|we|you|it)|could (?:i|we|you)|is (?:it|there)|"
                r"are there|does|do (?:i|we|you)|what|which|where|should i|is it possible|"
                r"请问|如何|怎么|怎样|能否|能不能|可以|是否|有没有)|\?[ \t]*$|？[ \t]*$|吗[？?]|能不能|是否能|可不可以|"
-               r"能跑[^\n]{0,20}吗|跑得动|放得下|够不够|哪个版本|需要多少|多大显存")
+               r"能跑[^\n]{0,20}吗|跑得动|放得下|够不够|哪个版本|需要多少|多大显存|[够行]吗[ \t]*$|需要什么配置")
 _WRITEUP = rx(r"(?i)^(?:\[solved\]|solution|results?|benchmarks?|notes?|guide|howto|comparison)\b[ \t]*[:：]|\((?:sharing|for reference|fyi)\)|"
               r"(?:已解决|解决方法|解决方案|分享)[:：]?")
 _SHARING = rx(r"(?i)^\s*(?:sharing (?:numbers|what|our|my|the|some|a|this|it)|in case it's useful|"

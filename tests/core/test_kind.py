@@ -39,6 +39,7 @@ from bot.core.kind import issue_kind
      "```\nWith it, it serves fine.", "other"),  # two tags: the first counts
     ("[Bug/Regression]: Qwen2 crashes on start", "```\nValueError: bad\n```", "bug"),
     ("Qwen2.5-72B 需要哪个版本的 vLLM？四张 4090 能跑吗", "想部署给组里用。", "question"),
+    ("满血版 R1 本地部署需要什么配置？8 张 4090 够吗", "公司想本地部署，不是蒸馏版。", "question"),
     ("Tip: fp16 on a T4 instead of bf16", "```\nValueError: Your setup doesn't support bf16/gpu.\n```\nUse fp16=True on "
      "Turing; it trains fine.", "other"),  # a tip quotes the error it solved
     ("Crash with bf16 on T4", "Sharing in case it helps:\n```\nValueError: Your setup doesn't support bf16/gpu.\n```\n"
