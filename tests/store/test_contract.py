@@ -26,7 +26,9 @@ async def test_deliveries_added_together_each_get_their_own_answer(store):
     names = ["a", "b", "old", "c", "a", "d"]
     got = await asyncio.gather(*(store.add_delivery(n, "issues", "opened", f'{{"n": "{n}"}}', 1.0 + i)
                                  for i, n in enumerate(names)))
-    assert got == [True, True, False, True, False, True]  # a repeated id is new once, whatever batch it falls in
+    # a repeated id is new exactly once, whatever batch it falls in; which of two concurrent adds of it wins is the
+    # database's order of commits (PostgreSQL runs them on separate pooled connections), not the order of the calls
+    assert [got[i] for i in (1, 2, 3, 5)] == [True, False, True, True] and sorted((got[0], got[4])) == [False, True]
     assert (await store.get("a")).payload == '{"n": "a"}' and (await store.get("old")).payload == "{}"
     assert await store.open_ids(10) == ["old", "a", "b", "c", "d"]
 
