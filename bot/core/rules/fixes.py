@@ -13,8 +13,6 @@ from bot.core.rules.schema import CheckRule, FixRule
 from bot.core.sanitize import code
 from bot.core.types import FixRef, Warning_
 
-_VARIABLE = re2.compile(r"([A-Z][A-Z0-9_]{2,})=")
-
 MAX_SHOWN = 3
 SERVING = {"vllm.yml": "vllm", "sglang.yml": "sglang", "lmdeploy.yml": "lmdeploy", "ollama.yml": "ollama",
            "llamacpp.yml": "llama_cpp"}
@@ -86,8 +84,8 @@ class Compiled:
         """The fix's command, or none when a part of the title the stated facts cut names its program or the
         variable it sets (`OLLAMA_CONTEXT_LENGTH=16384 ollama serve`: the command belongs to the option struck)."""
         command = getattr(self.rule, "command", None) or ""
-        programs = [m.group(1) if (m := _VARIABLE.match(w)) else w for w in command.split()
-                    if ("." in w or _VARIABLE.match(w)) and not w.startswith(("-", "/"))]
+        programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        programs += [key[:-1] for key, _ in _settings(command) if key.endswith("=")]  # the variables it sets
         for node, text, _ in self.strikes:
             if any(p in text for p in programs) and node.hit(scan) is not None:
                 return ""
@@ -206,8 +204,7 @@ def _words(scan) -> tuple[str, str]:
         for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
             if len(e.message) > 20:
                 text = text.replace(e.message, " ")
-        text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
-        text = _REQUIRED.sub(" ", text) if "equire" in text else text
+        text = _unsaid(text)
         got = scan.memo["fix text"] = (text, " ".join(text.split()))
     return got
 
@@ -246,6 +243,13 @@ _ASKED = re2.compile(r"[^.!?\n]*\?(?:\s|$)")
 """A sentence that asks a question."""
 
 
+def _unsaid(text: str) -> str:
+    """The text without what names a setting but does not set it: a question ("Is `--dtype half` safe?") and a
+    tool's message naming the flag it needs ("requires --jinja")."""
+    text = _ASKED.sub(" ", text)
+    return _REQUIRED.sub(" ", text) if "equire" in text else text
+
+
 def _settings(command: str) -> list[tuple[str, str]]:
     """The (flag, word value) and (variable, "") pairs a command sets; `NAME=PATH` right after a flag is that
     flag's value, not a variable."""
@@ -262,8 +266,8 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
     single spaces, when the caller has them."""
     if not command:
         return False
-    if words is None:  # a caller that tests many fixes passes both, asked sentences already cut
-        text = _ASKED.sub(" ", text)  # "Is `--dtype half` safe?" names the flag but has not set it
+    if words is None:  # a caller that tests many fixes passes both, already cut by _unsaid
+        text = _unsaid(text)
         words = " ".join(text.split())
     if " ".join(command.split()) in words:  # the very command, run already
         return True
