@@ -144,9 +144,14 @@ def command_fits(command: str, runtimes: list[str]) -> bool:
 
 
 _WORDS = re2.compile(r"[a-z][a-z0-9_]{4,}")
-_PLAIN = frozenset(("error", "errors", "failed", "failure", "fails", "cannot", "could", "found", "which", "there", "nccl_debug",
-                    "their", "using", "because"))
+_PLAIN = frozenset(("error", "errors", "wheel", "building", "build", "install", "failed", "failure", "fails", "cannot",
+                    "could", "found", "which", "there", "nccl_debug", "their", "using", "because"))
 """Words any error and any fix may say: they do not tie a fix to one error."""
+_CHANGED = re2.compile(r"(?i)\bso I (?:added|set|changed|switched|installed|upgraded|downgraded|passed|removed|enabled|"
+                       r"disabled)\b|\bafter (?:adding|setting|changing|switching|upgrading|downgrading)\b|"
+                       r"\bnow,? (?:I|it|we)\b[^\n]{0,30}\b(?:get|got|fails|failed|says|dies|crashes)\b|(?:^|\n)[ \t]*now[ \t]*:|"
+                       r"之后又报|然后又报|现在又报|改成.{0,20}后")
+"""Prose between two errors saying the reporter changed something: the later error is the current one."""
 
 
 def _err(d: Decision, fix=None) -> str:
@@ -156,11 +161,15 @@ def _err(d: Decision, fix=None) -> str:
     logged = [e for e in d.facts.errors if e.span[0] >= title_end or e.span == (0, 0)]
     if not logged:  # an error only the title names is not a log line
         return ""
-    e = logged[0]
+    now = 0  # the error the reporter reached after their last change ("so I added X. Now: ...")
+    for i in range(1, len(logged)):
+        if _CHANGED.search(d.facts.text[logged[i - 1].span[1]:logged[i].span[0]]):
+            now = i
+    e = logged[now]
     if fix is not None and len(logged) > 1:
         words = set(_WORDS.findall(fix.title.lower())) - _PLAIN
         shared = [len(words & set(_WORDS.findall(f"{x.type} {x.message}".lower()))) for x in logged]
-        if shared[0] == 0 and max(shared) > 0:
+        if max(shared) > shared[now]:
             e = logged[shared.index(max(shared))]
     line = f"{e.type}: {e.message}" if e.message else e.type
     return s.code(line.split("\n", 1)[0], limit=90)

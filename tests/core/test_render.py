@@ -261,3 +261,16 @@ def test_the_error_quoted_is_the_one_the_fix_is_about():
             "with `ModuleNotFoundError: No module named 'tiktoken'`.")
     shown = visible_part(triage("Qwen-7B-Chat does not load", body, RULESET).comment or "")
     assert "No module named 'tiktoken'" in shown and "ValueError" not in shown
+
+
+def test_the_error_quoted_is_the_one_reached_after_the_reporters_change():
+    from bot.core.triage import triage
+
+    body = ("Serving on a Tesla T4. It stopped with\n```\nValueError: Bfloat16 is only supported on GPUs with compute "
+            "capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by "
+            "explicitly setting the `dtype` flag in CLI, for example: --dtype=half.\n```\nSo I added --dtype half. "
+            "Now:\n```\nValueError: The model's max seq len (40960) is larger than the maximum number of tokens that "
+            "can be stored in KV cache (21344). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` "
+            "when initializing the engine.\n```\n")
+    shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
+    assert "max seq len" in shown and "Bfloat16" not in shown
