@@ -127,6 +127,23 @@ def _fits_setup(command: str, d: Decision) -> bool:
     return not ("llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env)
 
 
+_MODEL_ARG = re2.compile(r"(?:^|[ \t])(?:serve(?:[ \t]+api_server)?|api_server|--model(?:-path)?)(?:[ \t]+|=)"
+                         r"[\"']?([A-Za-z0-9_~./][A-Za-z0-9_.:/-]{1,120})")
+"""The model a serving command line launches (a hub id or a path: no character that could ping or render)."""
+_ENGINES = ("vllm", "sglang", "lmdeploy")
+
+
+def _own_model(command: str, d: Decision) -> str:
+    """The command with its MODEL placeholder replaced by the one model the reporter launches with the same engine
+    in their own commands (left as it is when they show none, or several)."""
+    engine = next((e for e in _ENGINES if e in command), None)
+    if engine is None or " MODEL" not in command:
+        return command
+    lines = (line for block in d.facts.code for line in block.replace("\\\n", " ").splitlines() if engine in line)
+    models = {m.group(1) for line in lines for m in [_MODEL_ARG.search(line)] if m and m.group(1) != "MODEL"}
+    return command.replace(" MODEL", " " + models.pop(), 1) if len(models) == 1 else command
+
+
 def _powershell(command: str) -> str:
     """A bash command as PowerShell: leading `NAME=value` settings become `$env:NAME="value";` (bash syntax there
     sets nothing, which is a classic reason a CUDA build of llama-cpp-python comes out CPU-only)."""
@@ -255,7 +272,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         out += _shell_block([cmd for cmd, _ in plan[:MAX_VISIBLE_COMMANDS]], d)
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
             fixes[0].command, d):  # the answer's command
-        out += _shell_block([fixes[0].command.strip()], d)
+        out += _shell_block([_own_model(fixes[0].command.strip(), d)], d)
     if not out:
         out.append(t["nothing"])
     return out

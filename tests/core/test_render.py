@@ -274,3 +274,17 @@ def test_the_error_quoted_is_the_one_reached_after_the_reporters_change():
             "when initializing the engine.\n```\n")
     shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
     assert "max seq len" in shown and "Bfloat16" not in shown
+
+
+def test_a_fix_command_names_the_model_the_reporter_serves_and_no_placeholder():
+    from bot.core.triage import triage
+
+    body = ("Starting the server on two RTX 2080 Ti fails:\n```\nCUDA_VISIBLE_DEVICES=0,1 vllm serve \\\n"
+            "  mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2\n```\n```\nValueError: Bfloat16 is only "
+            "supported on GPUs with compute capability of at least 8.0. Your NVIDIA GeForce RTX 2080 Ti GPU has "
+            "compute capability 7.5. You can use float16 instead by explicitly setting the `dtype` flag in CLI, for "
+            "example: --dtype=half.\n```")
+    shown = visible_part(triage("vllm serve fails on 2080 Ti", body, RULESET).comment or "")
+    assert "vllm serve mistralai/Mistral-7B-Instruct-v0.3 --dtype half" in shown and "MODEL" not in shown
+    two = body.replace("size 2\n", "size 2\nvllm serve Qwen/Qwen2.5-7B-Instruct\n")  # two models: which one?
+    assert "vllm serve MODEL" in visible_part(triage("vllm serve fails on 2080 Ti", two, RULESET).comment or "")
