@@ -131,11 +131,17 @@ _MODEL_ARG = re2.compile(r"(?:^|[ \t])(?:serve(?:[ \t]+api_server)?|api_server|-
                          r"[\"']?([A-Za-z0-9_~./][A-Za-z0-9_.:/-]{1,120})")
 """The model a serving command line launches (a hub id or a path: no character that could ping or render)."""
 _ENGINES = ("vllm", "sglang", "lmdeploy")
+_KV_TOKENS = re2.compile(r"tokens that can be stored in KV cache \((\d{3,7})\)")
+"""vLLM's own count of the tokens its KV cache holds: the longest --max-model-len that fits as it is."""
 
 
 def _own_model(command: str, d: Decision) -> str:
     """The command with its MODEL placeholder replaced by the one model the reporter launches with the same engine
-    in their own commands (left as it is when they show none, or several)."""
+    in their own commands (left as it is when they show none, or several), and TOKENS by the tokens their log says
+    the KV cache holds."""
+    kv = _KV_TOKENS.search(d.facts.text) if " TOKENS" in command else None
+    if kv:
+        command = command.replace(" TOKENS", " " + kv.group(1), 1)
     engine = next((e for e in _ENGINES if e in command), None)
     if engine is None or " MODEL" not in command:
         return command

@@ -274,6 +274,7 @@ def test_the_error_quoted_is_the_one_reached_after_the_reporters_change():
             "when initializing the engine.\n```\n")
     shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
     assert "max seq len" in shown and "Bfloat16" not in shown
+    assert "--max-model-len 21344" in shown  # the command's length is the one the log says fits
 
 
 def test_a_fix_command_names_the_model_the_reporter_serves_and_no_placeholder():
