@@ -71,7 +71,23 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
             score = (-RANK.get(c.source, 0), c.span[0])
         if c.key not in best or score < best[c.key][0]:
             best[c.key] = (score, c)
+    if "model" in best:  # the same checkpoint named in full elsewhere: "Llama 3.1 70B" is "Llama-3.1-70B-Instruct"
+        score, c = best["model"]
+        short = _squash(c.value)
+        longer = [x for x in cands if x.key == "model" and _squash(x.value).startswith(short)
+                  and first(_VARIANT, _squash(x.value)[len(short):])]
+        if longer:
+            best["model"] = (score, min(longer, key=lambda x: x.span[0]))
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
+
+
+_VARIANT = rx(r"^(?:instruct|chat|it|hf|vision|awq|gptq|int[48]|fp8|gguf|q\d)[a-z0-9._]*$")
+"""What a checkpoint's full name adds to its short one: the tuned variant, a format, a quantization."""
+
+
+def _squash(name: str) -> str:
+    """A model name without case, org, separators or spaces, to compare two ways of writing one checkpoint."""
+    return name.lower().rsplit("/", 1)[-1].replace("-", "").replace("_", "").replace(" ", "")
 
 
 _MINE = rx(r"(?i)\b(?:I|we)(?:'ve| have| got| use| run| am using| are using)\b|\b(?:my|our)\b|我的|我们的|我有|我用|公司有")

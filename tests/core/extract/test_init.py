@@ -265,3 +265,10 @@ def test_versions_said_through_pip_show_or_as_the_latest_one():
     assert extract("x", said).env_values()["transformers"] == "4.46.3"
     assert extract("x", "flash-attn is installed though (pip show says 2.4.2).").env_values()["flash_attn"] == "2.4.2"
     assert "vllm" not in extract("x", "torch 2.1 and vllm. pip says 0.6.3").env_values()  # another sentence's version
+
+
+def test_a_short_model_name_gives_way_to_the_same_checkpoint_named_in_full():
+    body = "We serve Llama-3.1-70B-Instruct behind our own server."
+    assert extract("Llama 3.1 70B stops early", body).env["model"].value == "Llama-3.1-70B-Instruct"
+    other = "It worked with Llama-3.1-70B-Demo and with Llama-3.2-1B-Instruct."  # no variant of it; another model
+    assert extract("Llama 3.1 70B stops early", other).env["model"].value == "Llama 3.1 70B"
