@@ -55,6 +55,13 @@ _FAILURE = rx(r"(?i)\b(?:error|errors|exception|traceback|crash(?:es|ed)?|fails?
               r"does not work|not working|cannot load|can'?t load|unable to)\b|报错|错误|异常|失败|崩溃|卡住|乱码|无法")
 
 
+_DOUBT = rx(r"(?i)\b(?:is (?:this|that|it|this behaviou?r) (?:normal|expected|intended|by design)|"
+            r"is (?:the|this|my|training|it) [\w ]{0,30}?(?:broken|normal|meaningful)[ \t]*\?|expected behaviou?r[ \t]*\?|"
+            r"should i (?:be )?(?:worried|concerned))|(?:这|这样|这个)(?:是)?正常(?:的)?吗|是不是正常")
+"""A reporter asking whether what they see is expected ("is this normal?", "is the loss meaningful?"): a question,
+unless they paste an error."""
+
+
 _CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b[:( ]")
 """An error line in pasted output: a "question" that pastes one is a failure report."""
 
@@ -100,6 +107,8 @@ def issue_kind(facts: Facts) -> Kind:
     if not facts.errors and not facts.code and not facts.runtimes and first(_SERVICE, facts.prose) \
             and not first(_LOCAL, facts.prose):
         return "other"  # the hosted service (its status, its API or app), with nothing run locally
+    if first(_DOUBT, title) and not facts.errors and not any(first(_CODE_ERROR, c) for c in facts.code):
+        return "question"  # "GRPO loss is 0, is training broken?": the title asks whether what they see is expected
     if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"
     if first(_WRITEUP, title) or first(_SHARING, facts.prose[len(facts.title):][:300]):

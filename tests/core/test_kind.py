@@ -75,3 +75,17 @@ def test_a_feature_request_form_is_a_request_even_when_it_quotes_an_error():
     body = ("### Feature request\n\nLoading a GGUF of Qwen3-30B-A3B gives\n\n```\nValueError: GGUF model with architecture "
             "qwen3moe is not supported yet.\n```\n\nPlease add qwen3moe.\n\n### Motivation\n\nI only have GGUF files.")
     assert issue_kind(extract("GGUF qwen3moe is not supported yet", body)) == "feature"
+
+
+@pytest.mark.parametrize("title, body, kind", [
+    ("DPO rewards/margins stay flat for 200 steps, is this normal?", "Using trl 0.12 with beta 0.1 on my own pairs.",
+     "question"),
+    ("Loss spikes every epoch start — is the training broken?", "Full fine-tune, cosine schedule, loss recovers.",
+     "question"),
+    ("验证集 loss 先升后降，这正常吗", "用 LLaMA-Factory 做 LoRA，学习率 1e-4。", "question"),
+    ("Loss is nan after 10 steps, is this normal?", "```\nRuntimeError: Function 'MulBackward0' returned nan values "
+     "in its 0th output.\n```", "bug"),  # it pastes an error: a failure report
+    ("Qwen2.5 outputs gibberish on vllm 0.6.3", "Is this expected? The same prompt works in transformers.", "bug"),
+])
+def test_a_title_asking_whether_what_they_see_is_expected_is_a_question(title, body, kind):
+    assert issue_kind(extract(title, body)) == kind
