@@ -33,10 +33,17 @@ def holds(va: Version | None, op: str, vb: Version | None) -> bool | None:
     """`compare` on parsed versions."""
     if va is None or vb is None:
         return None
+    if va.is_prerelease and not vb.is_prerelease and _padded(va) == _padded(vb):
+        va = vb  # a dev or rc build of release X already has what X brings (4.52.0.dev0 from main is no "< 4.52.0")
     if len(va.release) == len(vb.release):
         return COMPARE[op](va, vb)
     n = min(len(va.release), len(vb.release))
     return COMPARE[op](va.release[:n], vb.release[:n])
+
+
+def _padded(v: Version) -> tuple[int, ...]:
+    """The release numbers padded to three (4.52 is 4.52.0)."""
+    return (v.release + (0, 0, 0))[:3]
 
 
 def torch_cuda(torch_version: str | None) -> str | None:

@@ -21,7 +21,7 @@ def test_parse_none_without_digits(text):
 
 @pytest.mark.parametrize("a, op, b, expected", [
     ("4.36.2", "<", "4.37.0", True), ("4.37.2", "<", "4.37.0", False),
-    ("0.8.0.dev0+cu121", "<", "0.8.0", True), ("2.1.0+cu121", ">=", "2.1", True),
+    ("0.8.0.dev0+cu121", "<", "0.8.1", True), ("2.1.0+cu121", ">=", "2.1", True),
     ("12.1.105", ">", "12.1", False),  # different precision: only the common prefix counts
     ("12.4", ">", "12", False), ("12.1", ">", "11", True), ("3.12", ">=", "3.12", True),
 ])
@@ -47,3 +47,14 @@ def test_holds_compares_parsed_versions_and_says_none_when_one_is_missing():
     assert versions.holds(versions.parse("12.1.105"), ">=", versions.parse("12.1")) is True
     assert versions.holds(versions.parse("2.0"), ">", versions.parse("2.1")) is False
     assert versions.holds(None, "<", versions.parse("2.1")) is None
+
+
+@pytest.mark.parametrize("have, op, need, result", [
+    ("4.52.0.dev0", "<", "4.52.0", False),  # the development build of the release a model needs has its support
+    ("4.52.0.dev0", ">=", "4.52.0", True),
+    ("0.9.0rc1", "<", "0.9", False),
+    ("4.51.0.dev0", "<", "4.52.0", True),  # an older release's build is still older
+    ("4.52.0.dev0", "<", "4.52.0.dev1", True),  # two pre-releases compare as they are
+])
+def test_a_pre_release_of_a_release_meets_that_release(have, op, need, result):
+    assert versions.compare(have, op, need) is result
