@@ -135,19 +135,52 @@ _KV_TOKENS = re2.compile(r"tokens that can be stored in KV cache \((\d{3,7})\)")
 """vLLM's own count of the tokens its KV cache holds: the longest --max-model-len that fits as it is."""
 
 
-def _own_model(command: str, d: Decision) -> str:
-    """The command with its MODEL placeholder replaced by the one model the reporter launches with the same engine
-    in their own commands (left as it is when they show none, or several), and TOKENS by the tokens their log says
-    the KV cache holds."""
+def _own_command(command: str, d: Decision) -> str:
+    """The fix's command for this reporter: their own launch line (one, for the same engine) with the fix's flags set,
+    or else the command with its MODEL placeholder replaced by the one model they launch; TOKENS becomes the tokens
+    their log says the KV cache holds."""
     kv = _KV_TOKENS.search(d.facts.text) if " TOKENS" in command else None
     if kv:
         command = command.replace(" TOKENS", " " + kv.group(1), 1)
     engine = next((e for e in _ENGINES if e in command), None)
     if engine is None or " MODEL" not in command:
         return command
-    lines = (line for block in d.facts.code for line in block.replace("\\\n", " ").splitlines() if engine in line)
-    models = {m.group(1) for line in lines for m in [_MODEL_ARG.search(line)] if m and m.group(1) != "MODEL"}
+    runs = {" ".join(line.split()): m.group(1) for block in d.facts.code
+            for line in block.replace("\\\n", " ").splitlines() if engine in line
+            for m in [_MODEL_ARG.search(line)] if m and m.group(1) != "MODEL"}
+    if len(runs) == 1:
+        ((line, model),) = runs.items()
+        merged = _with_flags(line.lstrip("$#!> "), command.split(" MODEL", 1)[1].split())
+        if merged:
+            return merged
+    models = set(runs.values())
     return command.replace(" MODEL", " " + models.pop(), 1) if len(models) == 1 else command
+
+
+def _with_flags(line: str, flags: list[str]) -> str | None:
+    """The reporter's command line with each `--flag [value]` set: a value they gave replaced, a new flag appended;
+    None when the line is long, quoted or names a secret (then only their model is taken from it)."""
+    if len(line) > 240 or _UNSAFE.search(line) or any(q in w for w in flags for q in "'\""):
+        return None
+    own = line.split()
+    for k, flag in enumerate(flags):
+        if not flag.startswith("-"):
+            continue
+        value = flags[k + 1] if k + 1 < len(flags) and not flags[k + 1].startswith("-") else None
+        at = next((n for n, w in enumerate(own) if w == flag or w.startswith(flag + "=")), None)
+        if at is None:
+            own += [flag] + ([value] if value else [])
+        elif "=" in own[at]:
+            own[at] = f"{flag}={value}" if value else flag
+        elif value and at + 1 < len(own) and not own[at + 1].startswith("-"):
+            own[at + 1] = value
+        elif value:
+            own.insert(at + 1, value)
+    return " ".join(own)
+
+
+_UNSAFE = re2.compile(r"(?i)['\"`\\]|token|key|secret|passw|hf_[a-z0-9]{6}|sk-[a-z0-9]{6}")
+"""What keeps a reporter's command line out of the comment: quoting we would have to re-split, or a credential."""
 
 
 def _powershell(command: str) -> str:
@@ -278,7 +311,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         out += _shell_block([cmd for cmd, _ in plan[:MAX_VISIBLE_COMMANDS]], d)
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
             fixes[0].command, d):  # the answer's command
-        out += _shell_block([_own_model(fixes[0].command.strip(), d)], d)
+        out += _shell_block([_own_command(fixes[0].command.strip(), d)], d)
     if not out:
         out.append(t["nothing"])
     return out

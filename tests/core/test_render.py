@@ -286,6 +286,22 @@ def test_a_fix_command_names_the_model_the_reporter_serves_and_no_placeholder():
             "compute capability 7.5. You can use float16 instead by explicitly setting the `dtype` flag in CLI, for "
             "example: --dtype=half.\n```")
     shown = visible_part(triage("vllm serve fails on 2080 Ti", body, RULESET).comment or "")
-    assert "vllm serve mistralai/Mistral-7B-Instruct-v0.3 --dtype half" in shown and "MODEL" not in shown
+    assert ("CUDA_VISIBLE_DEVICES=0,1 vllm serve mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2 "
+            "--dtype half") in shown and "MODEL" not in shown  # their own line, with the fix's flag added
     two = body.replace("size 2\n", "size 2\nvllm serve Qwen/Qwen2.5-7B-Instruct\n")  # two models: which one?
     assert "vllm serve MODEL" in visible_part(triage("vllm serve fails on 2080 Ti", two, RULESET).comment or "")
+
+
+def test_a_fix_command_sets_its_flags_on_the_reporters_own_command_line():
+    from bot.core.triage import triage
+
+    body = ("```\n$ vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 32768 --tensor-parallel-size 2\n```\n```\n"
+            "ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored "
+            "in KV cache (11488). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when "
+            "initializing the engine.\n```")
+    shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
+    assert ("vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 11488 --tensor-parallel-size 2 --kv-cache-dtype fp8"
+            in shown)
+    secret = body.replace("--tensor-parallel-size 2", "--tensor-parallel-size 2 --api-key abc123")
+    shown = visible_part(triage("vllm serve fails at startup", secret, RULESET).comment or "")
+    assert "abc123" not in shown and "vllm serve Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8" in shown
