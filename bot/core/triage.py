@@ -106,7 +106,7 @@ def _pick_levels(chain: list[LabelChoice], taxonomy: Taxonomy, levels: Levels) -
 _DOWNLOAD = compile_re2(r"download|下载|\bwget\b|\bcurl\b|hf_hub|huggingface-cli|\bhf download", ignore_case=True)
 # the issue forms' own install and build categories, and a conversion to GGUF named in the title
 _SETUP_TITLE = compile_re2(r"^\s*\[?(installation|install|build|compile bug)\b|convert[_-]?(hf[_-])?to[_-]gguf|"
-                           r"llama-quantize|\bquantizing\b|\bauto_awq\b|量化\S{0,12}(时|过程)|"
+                           r"llama-quantize|\bquantizing\b|\bauto_awq\b|\bquantization of\b|\bdownload\.sh\b|量化\S{0,12}(时|过程)|"
                            r"\bconvert(ing)? (\S+ ){0,4}(to|into) gguf|转换\s*(成|为)?\s*gguf|gguf\s*转换", ignore_case=True)
 
 
@@ -118,9 +118,11 @@ def _setting_up(facts: Facts) -> str | None:
     kinds = {e.kind for e in facts.errors}
     if "build" in kinds:
         return "build"
+    if "http" in kinds and _DOWNLOAD.search(facts.text):
+        return "download"
     if _SETUP_TITLE.search(facts.title) or any("undefined symbol" in e.message for e in facts.errors):
         return "install"
-    return "download" if "http" in kinds and _DOWNLOAD.search(facts.text) else None
+    return None
 
 
 _STARTUP = compile_re2(r"init_process_group|rendezvous|\bnccl|\bgloo|\binit\b|initiali[sz]|start-?up|while loading|"

@@ -300,6 +300,8 @@ def test_an_api_error_from_a_server_keeps_its_stage(rs):
      "a few minutes; 32 GB of RAM."),
     ("lmdeploy lite auto_awq fails on the calibration set", "```\nRuntimeError: Dataset scripts are no longer supported, "
      "but found ptb_text_only.py\n```"),
+    ("GPTQ quantization of my Mistral merge stops at layer 3", "```\nValueError: Expected a cuda device, but got: cpu\n```"),
+    ("download.sh: sha256sum reports a mismatch for consolidated.00.pth", "Ran it twice on Ubuntu, same result."),
 ])
 def test_an_install_or_a_conversion_gets_no_stage_label(rs, title, body):
     d = triage(title, body, rs)
