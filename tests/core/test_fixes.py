@@ -244,6 +244,7 @@ def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
 
 
 _FP8 = "DeepSeek-V3 on {} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
+_GATE = "```\n$ {}ollama run qwen2.5vl:7b\nError: pull model manifest: 412: requires a newer version of Ollama.\n```\nollama 0.6.5"
 _CTX = "Ollama {} on Ubuntu. My script sends long documents to /api/generate and the answers forget the start."
 
 
@@ -252,6 +253,8 @@ _CTX = "Ollama {} on Ubuntu. My script sends long documents to /api/generate and
     (_FP8.format("24x H100 80GB"), "deepseek-v3-fp8-weights", "fp8_cast_bf16.py", False),
     (_CTX.format("0.4.7"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", True),  # the variable it sets
     (_CTX.format("0.9.2"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", False),
+    (_GATE.format("docker exec -it ollama "), "gate-qwen2_5_vl-ollama", "install.sh", True),  # the script it fetches
+    (_GATE.format(""), "gate-qwen2_5_vl-ollama", "install.sh", False),
 ])
 def test_a_struck_option_takes_the_command_that_runs_it(body, fix_id, named, struck):
     from bot.core.triage import triage

@@ -85,6 +85,7 @@ class Compiled:
         variable it sets (`OLLAMA_CONTEXT_LENGTH=16384 ollama serve`: the command belongs to the option struck)."""
         command = getattr(self.rule, "command", None) or ""
         programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        programs += [w.rsplit("/", 1)[1] for w in programs if "://" in w and "." in w.rsplit("/", 1)[1]]  # install.sh
         programs += [key[:-1] for key, _ in _settings(command) if key.endswith("=")]  # the variables it sets
         for node, text, _ in self.strikes:
             if any(p in text for p in programs) and node.hit(scan) is not None:
