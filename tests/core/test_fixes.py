@@ -220,6 +220,10 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("vllm serve MODEL --enable-lora --max-lora-rank RANK --lora-modules NAME=PATH",
      "vllm serve m --enable-lora --lora-modules med=/a\nThe first error went away with `--max-lora-rank 128`.", True),
     ("CUDA_VISIBLE_DEVICES=0 NCCL_DEBUG=INFO torchrun a.py", "CUDA_VISIBLE_DEVICES=0 torchrun a.py", False),
+    ("pip install flash-attn --no-build-isolation --force-reinstall --no-deps",  # --no-deps keeps, it builds nothing
+     "pip install flash-attn --no-build-isolation --force-reinstall did not help", True),
+    ('$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-deps --no-cache-dir',
+     '$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-cache-dir', True),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

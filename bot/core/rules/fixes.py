@@ -277,7 +277,7 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return all(already_done(s, text, env, words) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
-    wanted = _settings(command)
+    wanted = [(key, word) for key, word in _settings(command) if key != "--no-deps"]  # keeps what was installed
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
 
@@ -296,6 +296,7 @@ def _pip_done(command: str, text: str, env: dict[str, str]) -> bool:
     if not installs:
         return False
     specs, options = installs[0]
+    options = options - {"--no-deps"}  # it keeps the dependencies; the reinstall itself is the same
     if any(">=" in spec for spec in specs):
         options = options | {"-U"}
     for name, _, least in (spec.partition(">=") for spec in specs if ">=" in spec):
