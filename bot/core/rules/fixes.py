@@ -202,8 +202,9 @@ def _words(scan) -> tuple[str, str]:
     got = scan.memo.get("fix text")
     if got is None:
         text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
-        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
-            if len(e.message) > 20:
+        for e in sorted(scan.facts.errors, key=lambda e: -len(e.message)):  # an error that prints its own remedy
+            if len(e.message) > 20:  # (`--dtype=half`) is not the reporter using it; the longest first: a title's
+                # shorter copy of a message must not cut the full one
                 text = text.replace(e.message, " ")
         text = _unsaid(text)
         got = scan.memo["fix text"] = (text, " ".join(text.split()))
