@@ -305,3 +305,13 @@ def test_a_flag_the_tools_error_requires_is_not_done():
             "\"message\":\"tools param requires --jinja flag\"}}\n```")
     assert "llamacpp-server-jinja" in _ids(body)
     assert "llamacpp-server-jinja" not in _ids(body.replace("-ngl 99`", "-ngl 99 --jinja`"))
+
+
+def test_a_remedy_printed_by_an_error_quoted_twice_is_not_taken_as_done():
+    # the title quotes the message's first sentence, the log the whole message with its `NCCL_P2P_DISABLE="1"`
+    from bot.core.triage import triage
+    title = "NotImplementedError: Using RTX 4000 series doesn't support faster communication broadband via P2P or IB"
+    body = ("Two RTX 4080, `torchrun --nproc_per_node 2 fit.py`:\n```\nNotImplementedError: Using RTX 4000 series doesn't "
+            "support faster communication broadband via P2P or IB. Please set `NCCL_P2P_DISABLE=\"1\"` and "
+            "`NCCL_IB_DISABLE=\"1\" or use `accelerate launch` which will do this automatically.\n```")
+    assert "accelerate-rtx40-p2p-env" in [f.id for f in triage(title, body, RULESET).fixes]
