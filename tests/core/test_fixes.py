@@ -220,6 +220,10 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
     ("vllm serve MODEL --enable-lora --max-lora-rank RANK --lora-modules NAME=PATH",
      "vllm serve m --enable-lora --lora-modules med=/a\nThe first error went away with `--max-lora-rank 128`.", True),
     ("CUDA_VISIBLE_DEVICES=0 NCCL_DEBUG=INFO torchrun a.py", "CUDA_VISIBLE_DEVICES=0 torchrun a.py", False),
+    ("pip install flash-attn --no-build-isolation --force-reinstall --no-deps",  # --no-deps keeps, it builds nothing
+     "pip install flash-attn --no-build-isolation --force-reinstall did not help", True),
+    ('$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-deps --no-cache-dir',
+     '$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-cache-dir', True),
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):
@@ -244,6 +248,7 @@ def test_no_generic_advice_once_the_issue_already_applied_a_matching_fix():
 
 
 _FP8 = "DeepSeek-V3 on {} with vLLM:\n```\nValueError: fp8e4nv data type is not supported on CUDA arch < 89\n```"
+_GATE = "```\n$ {}ollama run qwen2.5vl:7b\nError: pull model manifest: 412: requires a newer version of Ollama.\n```\nollama 0.6.5"
 _CTX = "Ollama {} on Ubuntu. My script sends long documents to /api/generate and the answers forget the start."
 
 
@@ -252,6 +257,8 @@ _CTX = "Ollama {} on Ubuntu. My script sends long documents to /api/generate and
     (_FP8.format("24x H100 80GB"), "deepseek-v3-fp8-weights", "fp8_cast_bf16.py", False),
     (_CTX.format("0.4.7"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", True),  # the variable it sets
     (_CTX.format("0.9.2"), "ollama-context-truncated", "OLLAMA_CONTEXT_LENGTH", False),
+    (_GATE.format("docker exec -it ollama "), "gate-qwen2_5_vl-ollama", "install.sh", True),  # the script it fetches
+    (_GATE.format(""), "gate-qwen2_5_vl-ollama", "install.sh", False),
 ])
 def test_a_struck_option_takes_the_command_that_runs_it(body, fix_id, named, struck):
     from bot.core.triage import triage
@@ -298,3 +305,13 @@ def test_a_flag_the_tools_error_requires_is_not_done():
             "\"message\":\"tools param requires --jinja flag\"}}\n```")
     assert "llamacpp-server-jinja" in _ids(body)
     assert "llamacpp-server-jinja" not in _ids(body.replace("-ngl 99`", "-ngl 99 --jinja`"))
+
+
+def test_a_remedy_printed_by_an_error_quoted_twice_is_not_taken_as_done():
+    # the title quotes the message's first sentence, the log the whole message with its `NCCL_P2P_DISABLE="1"`
+    from bot.core.triage import triage
+    title = "NotImplementedError: Using RTX 4000 series doesn't support faster communication broadband via P2P or IB"
+    body = ("Two RTX 4080, `torchrun --nproc_per_node 2 fit.py`:\n```\nNotImplementedError: Using RTX 4000 series doesn't "
+            "support faster communication broadband via P2P or IB. Please set `NCCL_P2P_DISABLE=\"1\"` and "
+            "`NCCL_IB_DISABLE=\"1\" or use `accelerate launch` which will do this automatically.\n```")
+    assert "accelerate-rtx40-p2p-env" in [f.id for f in triage(title, body, RULESET).fixes]

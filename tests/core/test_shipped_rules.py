@@ -20,7 +20,13 @@ def test_counts():
 @pytest.mark.parametrize("fix", FIXES, ids=lambda f: f.rule.id)
 def test_fix_is_translated_and_short(fix):
     # node paths, env keys, causes and URL hosts are checked at load (RuleSet.load); these are style rules
-    assert fix.rule.title_zh and len(fix.rule.title) <= 220
+    assert fix.rule.title_zh and len(fix.rule.title) <= 220 and len(fix.rule.title_zh) <= 220
+
+
+@pytest.mark.parametrize("fix", [f for f in FIXES if "--force-reinstall" in (f.rule.command or "")], ids=lambda f: f.rule.id)
+def test_force_reinstall_keeps_the_dependencies(fix):
+    # a bare --force-reinstall also reinstalls every dependency (torch, numpy) at its latest release
+    assert "--no-deps" in fix.rule.command
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.rule.id)

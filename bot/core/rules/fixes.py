@@ -85,6 +85,7 @@ class Compiled:
         variable it sets (`OLLAMA_CONTEXT_LENGTH=16384 ollama serve`: the command belongs to the option struck)."""
         command = getattr(self.rule, "command", None) or ""
         programs = [w for w in command.split() if "." in w and not w.startswith(("-", "/"))]
+        programs += [w.rsplit("/", 1)[1] for w in programs if "://" in w and "." in w.rsplit("/", 1)[1]]  # install.sh
         programs += [key[:-1] for key, _ in _settings(command) if key.endswith("=")]  # the variables it sets
         for node, text, _ in self.strikes:
             if any(p in text for p in programs) and node.hit(scan) is not None:
@@ -201,8 +202,9 @@ def _words(scan) -> tuple[str, str]:
     got = scan.memo.get("fix text")
     if got is None:
         text = _SUGGESTED.sub(" ", scan.facts.text) if "ossible solution" in scan.facts.text else scan.facts.text
-        for e in scan.facts.errors:  # an error that prints its own remedy (`--dtype=half`) is not the reporter using it
-            if len(e.message) > 20:
+        for e in sorted(scan.facts.errors, key=lambda e: -len(e.message)):  # an error that prints its own remedy
+            if len(e.message) > 20:  # (`--dtype=half`) is not the reporter using it; the longest first: a title's
+                # shorter copy of a message must not cut the full one
                 text = text.replace(e.message, " ")
         text = _unsaid(text)
         got = scan.memo["fix text"] = (text, " ".join(text.split()))
@@ -276,7 +278,7 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return all(already_done(s, text, env, words) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
-    wanted = _settings(command)
+    wanted = [(key, word) for key, word in _settings(command) if key != "--no-deps"]  # keeps what was installed
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
 
@@ -295,6 +297,7 @@ def _pip_done(command: str, text: str, env: dict[str, str]) -> bool:
     if not installs:
         return False
     specs, options = installs[0]
+    options = options - {"--no-deps"}  # it keeps the dependencies; the reinstall itself is the same
     if any(">=" in spec for spec in specs):
         options = options | {"-U"}
     for name, _, least in (spec.partition(">=") for spec in specs if ">=" in spec):
