@@ -62,6 +62,12 @@ _DOUBT = rx(r"(?i)\b(?:is (?:this|that|it|this behaviou?r) (?:normal|expected|in
 unless they paste an error."""
 
 
+_ASKING = rx(r"(?i)\bnot (?:really )?a bug\b[^\n]{0,30}\bquestion|\bmore (?:of )?a question\b|\bjust a question\b|"
+             r"\bquick question\b|不是\s*bug[^\n]{0,10}(?:问题|请教|咨询)|只是想(?:问|请教|咨询)")
+"""A body that says it is a question ("not really a bug, more a question before I..."): a question, unless it
+pastes an error."""
+
+
 _CODE_ERROR = rx(r"(?m)^[^\n]{0,40}\b(?:Error|error|ERROR|Exception|Traceback)\b[:( ]")
 """An error line in pasted output: a "question" that pastes one is a failure report."""
 
@@ -107,7 +113,8 @@ def issue_kind(facts: Facts) -> Kind:
     if not facts.errors and not facts.code and not facts.runtimes and first(_SERVICE, facts.prose) \
             and not first(_LOCAL, facts.prose):
         return "other"  # the hosted service (its status, its API or app), with nothing run locally
-    if first(_DOUBT, title) and not facts.errors and not any(first(_CODE_ERROR, c) for c in facts.code):
+    if (first(_DOUBT, title) or first(_ASKING, facts.prose[len(facts.title):][:500])) and not facts.errors \
+            and not any(first(_CODE_ERROR, c) for c in facts.code):
         return "question"  # "GRPO loss is 0, is training broken?": the title asks whether what they see is expected
     if facts.errors or first(_FAILURE, title) or any(first(_CODE_ERROR, c) for c in facts.code):
         return "bug"

@@ -86,6 +86,10 @@ def test_a_feature_request_form_is_a_request_even_when_it_quotes_an_error():
     ("Loss is nan after 10 steps, is this normal?", "```\nRuntimeError: Function 'MulBackward0' returned nan values "
      "in its 0th output.\n```", "bug"),  # it pastes an error: a failure report
     ("Qwen2.5 outputs gibberish on vllm 0.6.3", "Is this expected? The same prompt works in transformers.", "bug"),
+    ("Arc A770 support on Linux?", "Not really a bug, more of a question before I buy the card: does the SYCL build "
+     "run 14B models?", "question"),
+    ("Arc A770 crashes", "Not really a bug, more of a question:\n```\nRuntimeError: could not create a primitive\n```",
+     "bug"),
 ])
 def test_a_title_asking_whether_what_they_see_is_expected_is_a_question(title, body, kind):
     assert issue_kind(extract(title, body)) == kind
