@@ -121,10 +121,23 @@ def _cmd(command: str) -> list[str]:
 
 
 def _fits_setup(command: str, d: Decision) -> bool:
-    """Whether the command installs what the reporter runs: no llama-cpp-python install for someone who builds
-    llama.cpp itself (a build number, no llama-cpp-python version)."""
+    """Whether the command can run where the reporter is: no llama-cpp-python install for someone who builds
+    llama.cpp itself (a build number, no llama-cpp-python version), no `pip install` from PyPI for someone who says
+    their machine is offline or stuck on a mirror, no sudo or apt for someone without root."""
     env = d.facts.env
-    return not ("llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env)
+    if "llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env:
+        return False
+    if command.lstrip().startswith(("pip install", "pip3 install")) and _OFFLINE.search(d.facts.prose):
+        return False
+    return not (command.lstrip().startswith(("sudo ", "apt ", "apt-get ")) and _NO_ROOT.search(d.facts.prose))
+
+
+_OFFLINE = re2.compile(r"(?i)\b(?:(?:machine|server|cluster|box|environment|node)s? (?:is |are )?(?:offline|air-?gapped)|"
+                       r"air-?gapped|no (?:internet|network) access|without (?:internet|network)|"
+                       r"(?:internal|company|corporate|private) (?:pypi )?mirror|cannot reach pypi|can't reach pypi)\b|"
+                       r"离线(?:环境|服务器|机器)|内网(?:环境|服务器|机器)|无法联网|不能联网|镜像源?(?:只有|最高|最新只)")
+"""A reporter whose machine cannot install from PyPI ("vLLM offline inference" is no such statement)."""
+_NO_ROOT = re2.compile(r"(?i)\b(?:no|without|don't have|do not have|not) (?:root|sudo|admin)\b|没有\s*(?:root|sudo|管理员)")
 
 
 _MODEL_ARG = re2.compile(r"(?:^|[ \t])(?:serve(?:[ \t]+api_server)?|api_server|--model(?:-path)?)(?:[ \t]+|=)"

@@ -305,3 +305,16 @@ def test_a_fix_command_sets_its_flags_on_the_reporters_own_command_line():
     secret = body.replace("--tensor-parallel-size 2", "--tensor-parallel-size 2 --api-key abc123")
     shown = visible_part(triage("vllm serve fails at startup", secret, RULESET).comment or "")
     assert "abc123" not in shown and "vllm serve Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8" in shown
+
+
+@pytest.mark.parametrize("said, shown", [
+    ("Our servers are air-gapped; the company mirror only has up to 4.50.3.", False),
+    ("I use vLLM offline inference with LLM() in a script.", True),  # vLLM's batch mode: PyPI is reachable
+])
+def test_no_pip_command_for_a_reporter_who_cannot_reach_pypi(said, shown):
+    from bot.core.triage import triage
+
+    body = (f"transformers 4.50.3, torch 2.5.1. {said}\n```\nValueError: The checkpoint you are trying to load has "
+            "model type `qwen3` but Transformers does not recognize this architecture.\n```")
+    comment = visible_part(triage("Qwen3-8B does not load", body, RULESET).comment or "")
+    assert "4.51" in comment and ("\npip install" in comment) is shown
