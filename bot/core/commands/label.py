@@ -9,7 +9,6 @@ from bot.core.commands.plan import (
     Plan,
     Resolver,
     dimension_fn,
-    dimension_labels,
     record,
     resolve_name,
 )
@@ -52,7 +51,7 @@ def parse(word: str, rest: str, line: str) -> LabelEdit | CommandError:
 
 def effect(cmd: LabelEdit, ctx: Context, resolve: Resolver) -> Plan | str:
     """Names matched case-insensitively to existing labels; taxonomy labels become overrides."""
-    known = {n.casefold(): n for n in (*dimension_labels(ctx), *(ctx.repo_labels or ()), *ctx.labels)}
+    known = {n.casefold(): n for n in (*ctx.dimension_of, *(ctx.repo_labels or ()), *ctx.labels)}
     add, remove = [], []
     for names, out in ((cmd.add, add), (cmd.remove, remove)):
         for name in names:
