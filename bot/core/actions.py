@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.core.commands.plan import StoredOverride
-from bot.core.reconcile import LabelPlan, needs_info_action, plan_labels
+from bot.core.reconcile import LabelPlan, folded, needs_info_action, plan_labels
 from bot.core.render import render_comment
 from bot.core.repoconfig import RepoConfig
 from bot.core.ruleset import RuleSet
@@ -84,7 +84,6 @@ def plan_issue_labels(decision: Decision, issue_labels: Iterable[str], bot_appli
                        set(human_added), set(dimension_of), locked, lambda n: dimension_of.get(n.casefold()))
     remove = [n for n in plan.remove if dimension_of.get(n.casefold()) not in locked]
     ni = config.needs_info_label.casefold()
-    folded = lambda names: {n.casefold() for n in names}  # noqa: E731
     has = ni in current
     ni_by_human = ni in folded(human_added) or (has and ni not in folded(bot_applied))
     action = needs_info_action(list(decision.missing), has, ni in folded(human_removed), ni_by_human)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from bot.core.commands import CommandError, Help, code_span, help_text
+from bot.core.commands import CommandError, Help, help_text
 from bot.core.commands.plan import (  # noqa: F401  (re-exported: the shell and tests import them from here)
     RANK,
     Context,
@@ -15,6 +15,7 @@ from bot.core.commands.plan import (  # noqa: F401  (re-exported: the shell and 
 )
 from bot.core.commands.registry import COMMANDS, spec_of
 from bot.core.commands.spec import CommandSpec
+from bot.core.sanitize import code
 
 Registry = tuple[CommandSpec, ...]
 
@@ -88,7 +89,7 @@ def refusal(cmd, ctx: Context, commands: Registry = COMMANDS) -> str:
         who += " and the issue's author"
     role = ctx.permission if ctx.permission in RANK and ctx.permission != "none" else "no"
     return (
-        f"Sorry {code_span(ctx.login, 60)}, `{spec.name(cmd)}` may be run only by {who}; you have {role} access to "
+        f"Sorry {code(ctx.login, limit=60)}, `{spec.name(cmd)}` may be run only by {who}; you have {role} access to "
         "this repository, so nothing was changed."
     )
 

@@ -44,7 +44,7 @@ def plan_labels(
     without the bot having applied it, or was added by a human: the bot then adds nothing there.
     """
     dim = dimension_of or (lambda _name: None)
-    cur, mine, gone, theirs, owned = map(_folded, (current, bot_applied, human_removed, human_added, managed))
+    cur, mine, gone, theirs, owned = map(folded, (current, bot_applied, human_removed, human_added, managed))
     human_set = {n for n in current if n.casefold() in owned and n.casefold() not in mine} | set(human_added)
     locked = set(locked_dimensions) | {d for n in human_set if (d := dim(n))}
 
@@ -61,7 +61,7 @@ def plan_labels(
         else:
             suggest.append(choice)
 
-    still_wanted = _folded(c.name for c in wanted)
+    still_wanted = folded(c.name for c in wanted)
     remove = sorted(
         n for n in current
         if (k := n.casefold()) in mine and k in owned and k not in theirs and k not in still_wanted
@@ -107,6 +107,6 @@ def _plain_line(text: str) -> str:
     return line if len(line) <= RATIONALE_MAX else line[: RATIONALE_MAX - 1] + "\u2026"
 
 
-def _folded(names: Iterable[str]) -> set[str]:
+def folded(names: Iterable[str]) -> set[str]:
     """Label names as GitHub compares them."""
     return {n.casefold() for n in names}

@@ -15,10 +15,9 @@ from bot.core.commands.label import MAX_LABEL_LEN, LabelEdit
 from bot.core.commands.node import SetNode
 from bot.core.commands.retriage import Triage
 from bot.core.commands.spec import CommandError, CommandSpec
-from bot.core.commands.text import code_span
 
 Command = Triage | LabelEdit | SetNode | NeedsInfo | InfoOk | Help | Duplicate | NotDuplicate
 
 __all__ = ["MAX_COMMANDS", "MAX_LABEL_LEN", "Command", "CommandError", "CommandSpec", "Duplicate", "Help", "InfoOk",
-           "LabelEdit", "NeedsInfo", "NotDuplicate", "SetNode", "Triage", "code_span", "help_text", "new_commands",
+           "LabelEdit", "NeedsInfo", "NotDuplicate", "SetNode", "Triage", "help_text", "new_commands",
            "parse_commands", "reads", "required_permission"]

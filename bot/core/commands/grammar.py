@@ -8,7 +8,8 @@ from markdown_it import MarkdownIt
 
 from bot.core.commands.registry import COMMANDS, by_word, spec_of
 from bot.core.commands.spec import CommandError, CommandSpec
-from bot.core.commands.text import code_span, split_first
+from bot.core.commands.text import split_first
+from bot.core.sanitize import code
 
 MAX_COMMANDS = 20
 """Commands read from one comment; the rest are dropped."""
@@ -57,8 +58,8 @@ def reads(cmds: list, commands: Registry = COMMANDS) -> frozenset[str]:
 def help_text(slug: str, commands: Registry = COMMANDS) -> str:
     """The markdown help: every command, what it does, and who may run it."""
     rows = [(usage, what, spec.who()) for spec in commands for usage, what in spec.help]
-    table = "\n".join(f"| {code_span(c).replace('|', chr(92) + '|')} | {d} | {w} |" for c, d, w in rows)
-    mention = code_span(f"@{slug} label +bug")
+    table = "\n".join(f"| {code(c, table=True)} | {d} | {w} |" for c, d, w in rows)
+    mention = f"`@{slug} label +bug`"  # the App's own slug: trusted, and it must stay copyable
     return (
         "**firstmile commands.** Put each command on its own line of a comment, outside code blocks, "
         f"inline code, quotes and HTML comments. The mention form works too: {mention}.\n\n"
@@ -126,7 +127,7 @@ def _parse_line(line: str, slug: str | None, words: dict[str, CommandSpec]) -> o
         return words[word].parse(word, rest, line)
     near = _suggest(word, words)
     hint = f"; did you mean `{near}`?" if near else "."
-    return CommandError(f"Unknown command {code_span(word, 40)}{hint}", line=line)
+    return CommandError(f"Unknown command {code(word, limit=40)}{hint}", line=line)
 
 
 def _is_mention(head: str, slug: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.commands.spec import CommandError, CommandSpec, Parsed
-from bot.core.commands.text import code_span
+from bot.core.sanitize import code
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ def parse(word: str, rest: str, line: str) -> Help | CommandError:
     """`/firstmile` alone or `/firstmile help`."""
     if rest.strip().lower() in ("", "help"):
         return Help(line=line)
-    bad = code_span("/firstmile " + rest, 60)
+    bad = code("/firstmile " + rest, limit=60)
     return CommandError(f"Unknown command {bad}; try `/firstmile help`.", line=line)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.core.commands.plan import Context, Plan, Resolver, record
 from bot.core.commands.spec import CommandSpec, Parsed, no_arguments
-from bot.core.commands.text import code_span
+from bot.core.sanitize import code
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def needs_info(cmd: NeedsInfo, ctx: Context, resolve: Resolver) -> Plan | str:
     unknown = [k for k in cmd.keys if ctx.info_keys is not None and k not in ctx.info_keys]
     if unknown:
         known = ", ".join(f"`{k}`" for k in sorted(ctx.info_keys or ()))
-        return f"`/needs-info`: unknown key {code_span(unknown[0])}. Known keys: {known}."
+        return f"`/needs-info`: unknown key {code(unknown[0], limit=100)}. Known keys: {known}."
     return _info(ctx, want=True, keys=cmd.keys)
 
 

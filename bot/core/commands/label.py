@@ -9,12 +9,12 @@ from bot.core.commands.plan import (
     Plan,
     Resolver,
     dimension_fn,
-    dimension_labels,
     record,
     resolve_name,
 )
 from bot.core.commands.spec import CommandError, CommandSpec, Parsed
-from bot.core.commands.text import code_span, split_args, split_first
+from bot.core.commands.text import split_args, split_first
+from bot.core.sanitize import code
 
 MAX_LABEL_LEN = 50
 """GitHub's limit on a label name."""
@@ -42,23 +42,23 @@ def parse(word: str, rest: str, line: str) -> LabelEdit | CommandError:
     remove: list[str] = []
     for sign, name in items:
         if len(name) > MAX_LABEL_LEN:
-            return CommandError(f"Label {code_span(name)} is longer than {MAX_LABEL_LEN} characters.", line=line)
+            return CommandError(f"Label {code(name, limit=100)} is longer than {MAX_LABEL_LEN} characters.", line=line)
         (remove if sign == "-" or mode == "remove" else add).append(name)
     both = {n.lower() for n in add} & {n.lower() for n in remove}
     if both:
-        return CommandError(f"Label {code_span(min(both))} is both added and removed.", line=line)
+        return CommandError(f"Label {code(min(both), limit=100)} is both added and removed.", line=line)
     return LabelEdit(tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove)), line=line)
 
 
 def effect(cmd: LabelEdit, ctx: Context, resolve: Resolver) -> Plan | str:
     """Names matched case-insensitively to existing labels; taxonomy labels become overrides."""
-    known = {n.casefold(): n for n in (*dimension_labels(ctx), *(ctx.repo_labels or ()), *ctx.labels)}
+    known = {n.casefold(): n for n in (*ctx.dimension_of, *(ctx.repo_labels or ()), *ctx.labels)}
     add, remove = [], []
     for names, out in ((cmd.add, add), (cmd.remove, remove)):
         for name in names:
             real = known.get(name.casefold())
             if real is None and ctx.repo_labels is not None:
-                return f"There is no label {code_span(name)} in this repository."
+                return f"There is no label {code(name, limit=100)} in this repository."
             out.append(real or name)
     current = {n.casefold() for n in ctx.labels}
     add = [n for n in add if n.casefold() not in current]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,9 +16,6 @@ Resolved = tuple[tuple[str, ...], tuple[str, ...]]
 """A node's path and the labels of each level of it, from the top, as automatic triage applies them."""
 Resolver = Callable[[str, str], "Resolved | str"]
 """(dimension, name) -> (taxonomy path, label name), or an error message (raising ValueError works too)."""
-
-DimensionOf = Callable[[str], "str | None"] | Mapping[str, str]
-"""A label name -> its dimension ("symptom", "root_cause", "stage"), or None for other labels."""
 
 
 class OverrideRecord(BaseModel):
@@ -73,7 +70,8 @@ class Context:
     """The commenter is a bot account or the App itself: commands are ignored."""
     labels: tuple[str, ...] = ()
     bot_labels: frozenset[str] = frozenset()
-    dimension_of: DimensionOf = field(default_factory=dict)
+    dimension_of: Mapping[str, str] = field(default_factory=dict)
+    """A taxonomy label -> its dimension ("symptom", "root_cause", "stage")."""
     decision: Mapping[str, tuple[tuple[str, ...], float]] = field(default_factory=dict)
     """The bot's current path and confidence per dimension."""
     repo_labels: frozenset[str] | None = None
@@ -104,11 +102,6 @@ class Plan:
     error: str | None = None
     """The user-facing error(s) without the help text; None on success."""
 
-    @property
-    def override(self) -> OverrideRecord | None:
-        """The first override, for the common one-command case."""
-        return self.overrides[0] if self.overrides else None
-
 
 def record(ctx: Context, dimension: str, before, after, path, keys: tuple[str, ...] = ()) -> OverrideRecord:
     """An override record with the bot's own decision for the dimension."""
@@ -131,14 +124,7 @@ def resolve_name(resolve: Resolver, dimension: str, name: str) -> Resolved | str
         return str(exc)
 
 
-def dimension_labels(ctx: Context) -> Iterable[str]:
-    """The taxonomy labels the lookup knows by name (a callable lookup knows none up front)."""
-    return ctx.dimension_of.keys() if isinstance(ctx.dimension_of, Mapping) else ()
-
-
-def dimension_fn(dimension_of: DimensionOf) -> Callable[[str], str | None]:
-    """A case-insensitive label -> dimension function from a mapping or a callable."""
-    if callable(dimension_of):
-        return dimension_of
+def dimension_fn(dimension_of: Mapping[str, str]) -> Callable[[str], str | None]:
+    """A case-insensitive label -> dimension function."""
     folded = {k.casefold(): v for k, v in dimension_of.items()}
     return lambda name: folded.get(name.casefold())

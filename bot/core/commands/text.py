@@ -1,22 +1,8 @@
-"""Text helpers of the command grammar: safe code spans and messages, words, quoted arguments."""
+"""Text helpers of the command grammar: safe messages, words, quoted arguments."""
 
 from __future__ import annotations
 
 QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "`": "`"}
-
-
-def code_span(text: str, limit: int = 100) -> str:
-    """Render untrusted text as one inline code span: no mention, no HTML, no breaking out with backticks."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "\u2026"
-    longest = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = " " if not text or text[0] == "`" or text[-1] == "`" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def defang(text: str) -> str:

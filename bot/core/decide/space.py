@@ -30,8 +30,6 @@ class Space:
     support: dict[str, tuple[tuple[int, int], ...]] = field(init=False)
     """Any node path -> (level, prefix index at that level) for the node and each of its ancestors: where its
     evidence counts (for every leaf under that prefix)."""
-    parent_of: tuple[np.ndarray, ...] = field(init=False)
-    """parent_of[k][j]: the index of level-k prefix j's parent among the level-(k-1) prefixes (-1 at level 1)."""
     children: tuple[dict[int, list[int]], ...] = field(init=False)
     """children[k][j]: the level-k prefixes under level-(k-1) prefix j, in order (children[0][-1]: all of level 1)."""
     gather: np.ndarray = field(init=False)
@@ -59,7 +57,6 @@ class Space:
         for k in range(1, len(prefixes)):
             pos = {n: i for i, n in enumerate(prefixes[k - 1])}
             parents.append(np.array([pos[SEP.join(n.split(SEP)[:k])] for n in prefixes[k]], dtype=np.intp))
-        object.__setattr__(self, "parent_of", tuple(parents))
         children: list[dict[int, list[int]]] = []
         for of in parents:
             kids: dict[int, list[int]] = {}

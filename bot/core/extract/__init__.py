@@ -243,7 +243,7 @@ def _extract(title: str, body: str, found: dict) -> Facts:
     errors += _inline_errors(prose_pieces, errors)
     found["errors"] = errors
     whole = Chunk.of(body_text, base)
-    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, "upgrade", title) + _pip_show(whole)
+    cands += _from_paths(whole) + parse_run_models(whole) + parse_upgrades(whole, title) + _pip_show(whole)
     cands += pip_says(whole, set())  # pip's own words, also when quoted in a sentence
     cands += _smi_cuda(whole) + _said_versions(whole) + _llama_tag(whole, title)
     env = _choose(_own_gpu(cands, text))

@@ -170,7 +170,7 @@ def _names_another(phrase: str) -> bool:
     return bool(words) and not any(name in w for w in words for name, _ in _UPGRADE_LIBS)
 
 
-def parse_upgrades(chunk: Chunk, source: str, title: str = "") -> list[Cand]:
+def parse_upgrades(chunk: Chunk, title: str = "") -> list[Cand]:
     """The version a library was upgraded (or moved) to, named within a short window before it: it outranks the
     version the reporter had before."""
     s = chunk.text

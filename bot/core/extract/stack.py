@@ -39,9 +39,8 @@ _USES_NAMES, _USES_SET = tuple(_USES), PatternSet(_USES.values())
 _SAYS_NAMES, _SAYS_SET = tuple(_SAYS), PatternSet(_SAYS.values())
 """Each text is searched once for every runtime's patterns (not once per runtime)."""
 _LISTS = ("pip", "conda")
-_PKG_RUNTIME = {"vllm": "vllm", "sglang": "sglang", "lmdeploy": "lmdeploy", "llama_cpp": "llama_cpp",
-                "deepspeed": "deepspeed", "peft": "peft", "trl": "trl", "transformers": "transformers",
-                "llamafactory": "llamafactory", "torch": "torch"}
+_OWN_PACKAGE = frozenset(ORDER) - {"ollama"}
+"""Runtimes whose own Python package owning a failing frame means the runtime fails (`ollama` is only a client)."""
 
 
 _CLAUSE = rx(r"[.!?;,:](?:[ \t\n]|$)|[\n。；！？，：]+|\bbut\b|\bwhile\b|\bwhereas\b|但是?|不过|而")
@@ -89,8 +88,8 @@ def detect_runtimes(title: str, prose: str, code: list[str], env: dict[str, EnvF
     failing = set()
     for e in errors:
         for pkg in [e.package, *(f.package for f in e.frames[-3:])]:
-            if pkg in _PKG_RUNTIME:
-                failing.add(_PKG_RUNTIME[pkg])
+            if pkg in _OWN_PACKAGE:
+                failing.add(pkg)
     ran = {_USES_NAMES[i] for i in _USES_SET.match("\n".join(code))} | set(engines_run(env))
     told = {_USES_NAMES[i] for i in _USES_SET.match(said)} - ran
     strong = failing | ran | told

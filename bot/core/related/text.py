@@ -127,11 +127,7 @@ def strip_template(prose: str) -> str:
 def _is_template_line(line: str) -> bool:
     """A checklist item or a leftover heading line."""
     s = line.strip()
-    if not s or s.startswith("#"):
-        return True
-    if s[:1] in "-*+[" and "[" in s[:5] and "]" in s[:6]:
-        return True
-    return False
+    return not s or s.startswith("#") or (s[:1] in "-*+[" and "[" in s[:5] and "]" in s[:6])
 
 
 def cjk_bigrams(run: str) -> list[str]:
