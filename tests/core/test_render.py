@@ -252,58 +252,57 @@ def test_an_unfilled_template_with_a_specific_ask_gets_that_ask():
     assert "ollama ps" in shown
 
 
-def test_the_error_quoted_is_the_one_the_fix_is_about():
+def _shown(title: str, body: str) -> str:
+    """The visible part of the comment the shipped rules give the issue."""
     from bot.core.triage import triage
 
+    return visible_part(triage(title, body, RULESET).comment or "")
+
+
+def test_the_error_quoted_is_the_one_the_fix_is_about():
     body = ("```\nValueError: Loading Qwen/Qwen-7B-Chat requires you to execute the configuration file in that repo on "
             "your local machine. Make sure you have read the code there to avoid malicious use, then set the option "
             "`trust_remote_code=True` to remove this error.\n```\nAfter I added trust_remote_code=True it now fails "
             "with `ModuleNotFoundError: No module named 'tiktoken'`.")
-    shown = visible_part(triage("Qwen-7B-Chat does not load", body, RULESET).comment or "")
+    shown = _shown("Qwen-7B-Chat does not load", body)
     assert "No module named 'tiktoken'" in shown and "ValueError" not in shown
 
 
 def test_the_error_quoted_is_the_one_reached_after_the_reporters_change():
-    from bot.core.triage import triage
-
     body = ("Serving on a Tesla T4. It stopped with\n```\nValueError: Bfloat16 is only supported on GPUs with compute "
             "capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. You can use float16 instead by "
             "explicitly setting the `dtype` flag in CLI, for example: --dtype=half.\n```\nSo I added --dtype half. "
             "Now:\n```\nValueError: The model's max seq len (40960) is larger than the maximum number of tokens that "
             "can be stored in KV cache (21344). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` "
             "when initializing the engine.\n```\n")
-    shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
+    shown = _shown("vllm serve fails at startup", body)
     assert "max seq len" in shown and "Bfloat16" not in shown
     assert "--max-model-len 21344" in shown  # the command's length is the one the log says fits
 
 
 def test_a_fix_command_names_the_model_the_reporter_serves_and_no_placeholder():
-    from bot.core.triage import triage
-
     body = ("Starting the server on two RTX 2080 Ti fails:\n```\nCUDA_VISIBLE_DEVICES=0,1 vllm serve \\\n"
             "  mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2\n```\n```\nValueError: Bfloat16 is only "
             "supported on GPUs with compute capability of at least 8.0. Your NVIDIA GeForce RTX 2080 Ti GPU has "
             "compute capability 7.5. You can use float16 instead by explicitly setting the `dtype` flag in CLI, for "
             "example: --dtype=half.\n```")
-    shown = visible_part(triage("vllm serve fails on 2080 Ti", body, RULESET).comment or "")
+    shown = _shown("vllm serve fails on 2080 Ti", body)
     assert ("CUDA_VISIBLE_DEVICES=0,1 vllm serve mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2 "
             "--dtype half") in shown and "MODEL" not in shown  # their own line, with the fix's flag added
     two = body.replace("size 2\n", "size 2\nvllm serve Qwen/Qwen2.5-7B-Instruct\n")  # two models: which one?
-    assert "vllm serve MODEL" in visible_part(triage("vllm serve fails on 2080 Ti", two, RULESET).comment or "")
+    assert "vllm serve MODEL" in _shown("vllm serve fails on 2080 Ti", two)
 
 
 def test_a_fix_command_sets_its_flags_on_the_reporters_own_command_line():
-    from bot.core.triage import triage
-
     body = ("```\n$ vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 32768 --tensor-parallel-size 2\n```\n```\n"
             "ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored "
             "in KV cache (11488). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when "
             "initializing the engine.\n```")
-    shown = visible_part(triage("vllm serve fails at startup", body, RULESET).comment or "")
+    shown = _shown("vllm serve fails at startup", body)
     assert ("vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 11488 --tensor-parallel-size 2 --kv-cache-dtype fp8"
             in shown)
     secret = body.replace("--tensor-parallel-size 2", "--tensor-parallel-size 2 --api-key abc123")
-    shown = visible_part(triage("vllm serve fails at startup", secret, RULESET).comment or "")
+    shown = _shown("vllm serve fails at startup", secret)
     assert "abc123" not in shown and "vllm serve Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8" in shown
 
 
@@ -312,9 +311,7 @@ def test_a_fix_command_sets_its_flags_on_the_reporters_own_command_line():
     ("I use vLLM offline inference with LLM() in a script.", True),  # vLLM's batch mode: PyPI is reachable
 ])
 def test_no_pip_command_for_a_reporter_who_cannot_reach_pypi(said, shown):
-    from bot.core.triage import triage
-
     body = (f"transformers 4.50.3, torch 2.5.1. {said}\n```\nValueError: The checkpoint you are trying to load has "
             "model type `qwen3` but Transformers does not recognize this architecture.\n```")
-    comment = visible_part(triage("Qwen3-8B does not load", body, RULESET).comment or "")
+    comment = _shown("Qwen3-8B does not load", body)
     assert "4.51" in comment and ("\npip install" in comment) is shown
