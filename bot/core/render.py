@@ -148,6 +148,27 @@ _KV_TOKENS = re2.compile(r"tokens that can be stored in KV cache \((\d{3,7})\)")
 """vLLM's own count of the tokens its KV cache holds: the longest --max-model-len that fits as it is."""
 
 
+def _undone(command: str, d: Decision) -> str:
+    """The command without a leading `pip install NAME && ` step for a tool the issue shows installed (`ninja
+    --version` printed, "ninja is installed", or its version among the env facts)."""
+    steps = command.split(" && ")
+    kept = [st for st in steps if not _installed(st, d)]
+    return " && ".join(kept) if kept and len(kept) < len(steps) else command
+
+
+def _installed(step: str, d: Decision) -> bool:
+    """Whether a bare `pip install NAME` step installs what the issue already has."""
+    words = step.split()
+    if len(words) != 3 or words[:2] != ["pip", "install"] or not re2.fullmatch(r"[a-z][a-z0-9_-]{1,40}", words[2]):
+        return False
+    name = words[2]
+    if name.replace("-", "_") in d.facts.env:
+        return True
+    said = re2.compile(r"(?i)\b" + name + r"(?: is| was)? (?:already )?installed\b|\b" + name + r" --version|"
+                       r"\b" + name + r" (?:==|is at |version )?\d+\.\d+")
+    return said.search(d.facts.text) is not None
+
+
 def _own_command(command: str, d: Decision) -> str:
     """The fix's command for this reporter: their own launch line (one, for the same engine) with the fix's flags set,
     or else the command with its MODEL placeholder replaced by the one model they launch; TOKENS becomes the tokens
@@ -324,7 +345,7 @@ def _visible(d: Decision, req: Requirements, t: dict, lang: str, scan) -> list[s
         out += _shell_block([cmd for cmd, _ in plan[:MAX_VISIBLE_COMMANDS]], d)
     elif fixes and fixes[0].command and command_fits(fixes[0].command, d.facts.runtimes) and _fits_setup(
             fixes[0].command, d):  # the answer's command
-        out += _shell_block([_own_command(fixes[0].command.strip(), d)], d)
+        out += _shell_block([_own_command(_undone(fixes[0].command.strip(), d), d)], d)
     if not out:
         out.append(t["nothing"])
     return out

@@ -315,3 +315,15 @@ def test_no_pip_command_for_a_reporter_who_cannot_reach_pypi(said, shown):
             "model type `qwen3` but Transformers does not recognize this architecture.\n```")
     comment = _shown("Qwen3-8B does not load", body)
     assert "4.51" in comment and ("\npip install" in comment) is shown
+
+
+def test_a_command_step_installing_what_the_issue_has_is_left_out():
+    body = ("torch 2.6.0+cu124, 16 GB RAM. ninja is installed (`ninja --version` prints 1.11.1). `pip install flash-attn "
+            "--no-build-isolation` starts compiling, the desktop freezes, and after half an hour:\n```\n      FAILED: "
+            "/tmp/pip-install-ab12/flash-attn_9f/build/temp.linux-x86_64-cpython-311/csrc/flash_attn/src/"
+            "flash_fwd_hdim128_bf16_sm80.o\n      Killed\n      RuntimeError: Error compiling objects for extension\n"
+            "  ERROR: Failed building wheel for flash-attn\n```")
+    shown = _shown("flash-attn build killed", body)
+    assert "MAX_JOBS=4 pip install flash-attn" in shown and "pip install ninja" not in shown
+    assert "pip install ninja" in _shown("flash-attn build killed", body.replace("ninja is installed (`ninja "
+                                                                                 "--version` prints 1.11.1). ", ""))
