@@ -103,7 +103,8 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
         return out
     if (room := int(total - weights - RESERVED)) >= 1:
         out["room_gb"] = str(room)
-    for bits, size in (("4bit", Q4), ("8bit", Q8)):
+    for bits, tag, size in (("4bit", "int4", Q4), ("8bit", "int8", Q8)):
+        size = max(size, next((q.bytes for q in tables.quant_bytes if q.rx.search(f"{model}-{tag}")), 0))  # a VL tower
         if per > size:
             out[f"weights_gb_{bits}"] = str(round(params * size))
             if (room := int(total - params * size - RESERVED)) >= 1:

@@ -64,3 +64,9 @@ def test_no_capacity_answer_when_the_title_asks_about_another_model():
     assert d.facts.env["model"].value == "Llama 3.1 8B"  # the body's fallback is what extraction reads
     assert Scan(d.facts, RULESET).env["title_model_family"] == "llama4"
     assert not [w for w in d.warnings if w.id.startswith("capacity-")]  # so no "by memory, yes" about it
+
+
+def test_a_small_vision_language_models_4bit_build_keeps_its_16_bit_tower():
+    vl = fit({"model": "Qwen2.5-VL-7B-Instruct", "gpu": "RTX 3060 12GB"}, [], TABLES)
+    text = fit({"model": "Qwen2.5-7B-Instruct", "gpu": "RTX 3060 12GB"}, [], TABLES)
+    assert int(vl["weights_gb_4bit"]) >= 6 and int(text["weights_gb_4bit"]) <= 5
