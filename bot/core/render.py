@@ -8,6 +8,7 @@ from pathlib import Path
 import re2
 
 from bot.core import sanitize as s
+from bot.core.extract.common import first
 from bot.core.missing import MAX_ASKED, Requirements, failing_imports
 from bot.core.rulefile import RulesError, load_yaml
 from bot.core.related.render import render_related
@@ -127,9 +128,9 @@ def _fits_setup(command: str, d: Decision) -> bool:
     env = d.facts.env
     if "llama-cpp-python" in command and "llama_cpp" in env and "llama_cpp_python" not in env:
         return False
-    if command.lstrip().startswith(("pip install", "pip3 install")) and _OFFLINE.search(d.facts.prose):
+    if command.lstrip().startswith(("pip install", "pip3 install")) and first(_OFFLINE, d.facts.prose):
         return False
-    return not (command.lstrip().startswith(("sudo ", "apt ", "apt-get ")) and _NO_ROOT.search(d.facts.prose))
+    return not (command.lstrip().startswith(("sudo ", "apt ", "apt-get ")) and first(_NO_ROOT, d.facts.prose))
 
 
 _OFFLINE = re2.compile(r"(?i)\b(?:(?:machine|server|cluster|box|environment|node)s? (?:is |are )?(?:offline|air-?gapped)|"
@@ -166,14 +167,14 @@ def _installed(step: str, d: Decision) -> bool:
         return True
     said = re2.compile(r"(?i)\b" + name + r"(?: is| was)? (?:already )?installed\b|\b" + name + r" --version|"
                        r"\b" + name + r" (?:==|is at |version )?\d+\.\d+")
-    return said.search(d.facts.text) is not None
+    return first(said, d.facts.text) is not None
 
 
 def _own_command(command: str, d: Decision) -> str:
     """The fix's command for this reporter: their own launch line (one, for the same engine) with the fix's flags set,
     or else the command with its MODEL placeholder replaced by the one model they launch; TOKENS becomes the tokens
     their log says the KV cache holds."""
-    kv = _KV_TOKENS.search(d.facts.text) if " TOKENS" in command else None
+    kv = first(_KV_TOKENS, d.facts.text) if " TOKENS" in command else None
     if kv:
         command = command.replace(" TOKENS", " " + kv.group(1), 1)
     engine = next((e for e in _ENGINES if e in command), None)
@@ -181,7 +182,7 @@ def _own_command(command: str, d: Decision) -> str:
         return command
     runs = {" ".join(line.split()): m.group(1) for block in d.facts.code
             for line in block.replace("\\\n", " ").splitlines() if engine in line
-            for m in [_MODEL_ARG.search(line)] if m and m.group(1) != "MODEL"}
+            for m in [first(_MODEL_ARG, line)] if m and m.group(1) != "MODEL"}
     if len(runs) == 1:
         ((line, model),) = runs.items()
         merged = _with_flags(line.lstrip("$#!> "), command.split(" MODEL", 1)[1].split())
@@ -194,7 +195,7 @@ def _own_command(command: str, d: Decision) -> str:
 def _with_flags(line: str, flags: list[str]) -> str | None:
     """The reporter's command line with each `--flag [value]` set: a value they gave replaced, a new flag appended;
     None when the line is long, quoted or names a secret (then only their model is taken from it)."""
-    if len(line) > 240 or _UNSAFE.search(line) or any(q in w for w in flags for q in "'\""):
+    if len(line) > 240 or first(_UNSAFE, line) or any(q in w for w in flags for q in "'\""):
         return None
     own = line.split()
     for k, flag in enumerate(flags):
@@ -253,8 +254,10 @@ def _err(d: Decision, fix=None) -> str:
         return ""
     now = 0  # the error the reporter reached after their last change ("so I added X. Now: ...")
     for i in range(1, len(logged)):
-        if _CHANGED.search(d.facts.text[logged[i - 1].span[1]:logged[i].span[0]]):
+        if first(_CHANGED, d.facts.text[logged[i - 1].span[1]:logged[i].span[0]]):
             now = i
+    if first(_CHANGED, d.facts.text[logged[-1].span[1]:]) and (fix is None or len(logged) == 1):
+        return ""  # "...so I added --dtype half. Now it starts, but the output is empty": no error is current
     e = logged[now]
     if fix is not None and len(logged) > 1:
         words = set(_WORDS.findall(fix.title.lower())) - _PLAIN

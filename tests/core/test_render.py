@@ -327,3 +327,12 @@ def test_a_command_step_installing_what_the_issue_has_is_left_out():
     assert "MAX_JOBS=4 pip install flash-attn" in shown and "pip install ninja" not in shown
     assert "pip install ninja" in _shown("flash-attn build killed", body.replace("ninja is installed (`ninja "
                                                                                  "--version` prints 1.11.1). ", ""))
+
+
+def test_an_error_the_reporter_got_past_is_not_quoted_as_theirs():
+    body = ("Two T4s, vllm 0.8.5. `vllm serve google/gemma-3-4b-it` failed with\n```\nValueError: Bfloat16 is only "
+            "supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. "
+            "You can use float16 instead by explicitly setting the `dtype` flag in CLI, for example: --dtype=half.\n```"
+            "\nso I added --dtype half. Now it starts, but every answer is an empty string.")
+    shown = _shown("gemma-3 answers are empty on T4", body)
+    assert "Bfloat16 is only supported" not in shown and "gemma-3 answers are empty on T4" in shown
