@@ -10,7 +10,7 @@ from bot.core import render
 from bot.core.rulefile import RulesError, rules_dir
 from bot.core.types import Decision, Evidence, FixRef, Likely, Prediction, Warning_
 from tests.core.make_facts import make_facts, pred
-from tests.core.rules_dir import broken_rules
+from tests.core.rules_dir import broken_rules, visible_comment
 from tests.reliability.live import live_parts
 
 RULESET = RuleSet.load()
@@ -252,19 +252,12 @@ def test_an_unfilled_template_with_a_specific_ask_gets_that_ask():
     assert "ollama ps" in shown
 
 
-def _shown(title: str, body: str) -> str:
-    """The visible part of the comment the shipped rules give the issue."""
-    from bot.core.triage import triage
-
-    return visible_part(triage(title, body, RULESET).comment or "")
-
-
 def test_the_error_quoted_is_the_one_the_fix_is_about():
     body = ("```\nValueError: Loading Qwen/Qwen-7B-Chat requires you to execute the configuration file in that repo on "
             "your local machine. Make sure you have read the code there to avoid malicious use, then set the option "
             "`trust_remote_code=True` to remove this error.\n```\nAfter I added trust_remote_code=True it now fails "
             "with `ModuleNotFoundError: No module named 'tiktoken'`.")
-    shown = _shown("Qwen-7B-Chat does not load", body)
+    shown = visible_comment("Qwen-7B-Chat does not load", body)
     assert "No module named 'tiktoken'" in shown and "ValueError" not in shown
 
 
@@ -275,58 +268,9 @@ def test_the_error_quoted_is_the_one_reached_after_the_reporters_change():
             "Now:\n```\nValueError: The model's max seq len (40960) is larger than the maximum number of tokens that "
             "can be stored in KV cache (21344). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` "
             "when initializing the engine.\n```\n")
-    shown = _shown("vllm serve fails at startup", body)
+    shown = visible_comment("vllm serve fails at startup", body)
     assert "max seq len" in shown and "Bfloat16" not in shown
     assert "--max-model-len 21344" in shown  # the command's length is the one the log says fits
-
-
-def test_a_fix_command_names_the_model_the_reporter_serves_and_no_placeholder():
-    body = ("Starting the server on two RTX 2080 Ti fails:\n```\nCUDA_VISIBLE_DEVICES=0,1 vllm serve \\\n"
-            "  mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2\n```\n```\nValueError: Bfloat16 is only "
-            "supported on GPUs with compute capability of at least 8.0. Your NVIDIA GeForce RTX 2080 Ti GPU has "
-            "compute capability 7.5. You can use float16 instead by explicitly setting the `dtype` flag in CLI, for "
-            "example: --dtype=half.\n```")
-    shown = _shown("vllm serve fails on 2080 Ti", body)
-    assert ("CUDA_VISIBLE_DEVICES=0,1 vllm serve mistralai/Mistral-7B-Instruct-v0.3 --tensor-parallel-size 2 "
-            "--dtype half") in shown and "MODEL" not in shown  # their own line, with the fix's flag added
-    two = body.replace("size 2\n", "size 2\nvllm serve Qwen/Qwen2.5-7B-Instruct\n")  # two models: which one?
-    assert "vllm serve MODEL" in _shown("vllm serve fails on 2080 Ti", two)
-
-
-def test_a_fix_command_sets_its_flags_on_the_reporters_own_command_line():
-    body = ("```\n$ vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 32768 --tensor-parallel-size 2\n```\n```\n"
-            "ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored "
-            "in KV cache (11488). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when "
-            "initializing the engine.\n```")
-    shown = _shown("vllm serve fails at startup", body)
-    assert ("vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 11488 --tensor-parallel-size 2 --kv-cache-dtype fp8"
-            in shown)
-    secret = body.replace("--tensor-parallel-size 2", "--tensor-parallel-size 2 --api-key abc123")
-    shown = _shown("vllm serve fails at startup", secret)
-    assert "abc123" not in shown and "vllm serve Qwen/Qwen2.5-7B-Instruct --kv-cache-dtype fp8" in shown
-
-
-@pytest.mark.parametrize("said, shown", [
-    ("Our servers are air-gapped; the company mirror only has up to 4.50.3.", False),
-    ("I use vLLM offline inference with LLM() in a script.", True),  # vLLM's batch mode: PyPI is reachable
-])
-def test_no_pip_command_for_a_reporter_who_cannot_reach_pypi(said, shown):
-    body = (f"transformers 4.50.3, torch 2.5.1. {said}\n```\nValueError: The checkpoint you are trying to load has "
-            "model type `qwen3` but Transformers does not recognize this architecture.\n```")
-    comment = _shown("Qwen3-8B does not load", body)
-    assert "4.51" in comment and ("\npip install" in comment) is shown
-
-
-def test_a_command_step_installing_what_the_issue_has_is_left_out():
-    body = ("torch 2.6.0+cu124, 16 GB RAM. ninja is installed (`ninja --version` prints 1.11.1). `pip install flash-attn "
-            "--no-build-isolation` starts compiling, the desktop freezes, and after half an hour:\n```\n      FAILED: "
-            "/tmp/pip-install-ab12/flash-attn_9f/build/temp.linux-x86_64-cpython-311/csrc/flash_attn/src/"
-            "flash_fwd_hdim128_bf16_sm80.o\n      Killed\n      RuntimeError: Error compiling objects for extension\n"
-            "  ERROR: Failed building wheel for flash-attn\n```")
-    shown = _shown("flash-attn build killed", body)
-    assert "MAX_JOBS=4 pip install flash-attn" in shown and "pip install ninja" not in shown
-    assert "pip install ninja" in _shown("flash-attn build killed", body.replace("ninja is installed (`ninja "
-                                                                                 "--version` prints 1.11.1). ", ""))
 
 
 def test_an_error_the_reporter_got_past_is_not_quoted_as_theirs():
@@ -334,5 +278,5 @@ def test_an_error_the_reporter_got_past_is_not_quoted_as_theirs():
             "supported on GPUs with compute capability of at least 8.0. Your Tesla T4 GPU has compute capability 7.5. "
             "You can use float16 instead by explicitly setting the `dtype` flag in CLI, for example: --dtype=half.\n```"
             "\nso I added --dtype half. Now it starts, but every answer is an empty string.")
-    shown = _shown("gemma-3 answers are empty on T4", body)
+    shown = visible_comment("gemma-3 answers are empty on T4", body)
     assert "Bfloat16 is only supported" not in shown and "gemma-3 answers are empty on T4" in shown
