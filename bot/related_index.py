@@ -174,15 +174,18 @@ class RelatedIndex:
         with self._writing(keep=False):  # the query is inserted to score it against itself, then rolled back
             c.execute("INSERT INTO related_fts (rowid, title, body, err, code) VALUES (?, ?, ?, ?, ?)",
                       (_SELF, *(doc.cols.get(k, "") for k in COLUMNS)))
-            own = c.execute(f"SELECT bm25(related_fts, {weights}) FROM related_fts WHERE related_fts MATCH ? "
-                            "AND rowid = ?", (match, _SELF)).fetchone()
+            # one scoring pass: the query's own row first (its score is the scale), then the best of the others
             rows = c.execute(
-                f"SELECT d.doc, s FROM (SELECT rowid AS id, bm25(related_fts, {weights}) AS s FROM related_fts "
-                "WHERE related_fts MATCH ? ORDER BY s LIMIT ?) AS f JOIN related_docs AS d ON d.id = f.id "
-                "WHERE d.repo = ? ORDER BY s", (match, limit * 4 + 2, repo)).fetchall()
-        best = -own[0] if own and own[0] < 0 else 0.0
+                f"SELECT f.id, f.s, d.doc FROM (SELECT rowid AS id, bm25(related_fts, {weights}) AS s "
+                "FROM related_fts WHERE related_fts MATCH ? ORDER BY rowid = ? DESC, s LIMIT ?) AS f "
+                "LEFT JOIN related_docs AS d ON d.id = f.id AND d.repo = ? WHERE f.id = ? OR d.doc IS NOT NULL "
+                "ORDER BY f.id = ? DESC, f.s", (match, _SELF, limit * 4 + 2, repo, _SELF, _SELF)).fetchall()
+        own = 0.0
+        if rows and rows[0][0] == _SELF:
+            own, rows = rows[0][1], rows[1:]
+        best = -own if own < 0 else 0.0
         out = []
-        for raw, s in rows[:limit + 1]:
+        for _, s, raw in rows[:limit + 1]:
             d = Doc.from_json(json.loads(raw))
             out.append((d, (-s / best) if best > 0 else 0.0))
         return out, idf

@@ -98,19 +98,21 @@ def _run_text(tok: str) -> str:
     return ch * 4
 
 
-def _rarity(idf: dict[str, float], toks: list[str]) -> float:
-    """How rare the shared error is in the index (1 for the rarest token, less for an error many issues share)."""
-    top = max(idf.values(), default=0.0)
+def _rarity(idf: dict[str, float], toks: list[str], top: float | None = None) -> float:
+    """How rare the shared error is in the index (1 for the rarest token, less for an error many issues share);
+    `top` is the highest idf, when the caller has it."""
+    if top is None:
+        top = max(idf.values(), default=0.0)
     got = [idf[t] for t in toks if t in idf]
     return min(1.0, max(got) / top) if got and top > 0 else 1.0
 
 
-def _model_rarity(q: Doc, b: Model, idf: dict[str, float]) -> float:
-    """How rare the candidate's model is among the indexed issues (a model half the repo names says little)."""
-    qt = set(q.cols.get("err", "").split())
-    shared = [t for t in model_tokens([b]) if t in qt and not t.startswith("mf_")] or \
-        [t for t in model_tokens([b]) if t in qt]
-    return _rarity(idf, shared) ** 0.5 if shared else 1.0
+def _model_rarity(qt: set[str], b: Model, idf: dict[str, float], top: float) -> float:
+    """How rare the candidate's model is among the indexed issues (a model half the repo names says little); qt are
+    the query's error-column tokens."""
+    bt = model_tokens([b])
+    shared = [t for t in bt if t in qt and not t.startswith("mf_")] or [t for t in bt if t in qt]
+    return _rarity(idf, shared, top) ** 0.5 if shared else 1.0
 
 
 _PUNCT = str.maketrans({c: " " for c in string.punctuation + "，。：；（）【】“”‘’、！？《》"})
@@ -124,15 +126,23 @@ def _error_words(e: str) -> tuple[str, frozenset[str]]:
     return head.strip().lower().rsplit(".", 1)[-1], words
 
 
-def _named_in_title(q: Doc, c: Doc) -> Model | None:
-    """A model of a family no list knows that c's title names and q's title names as a bare word ("devstral?")."""
-    words = set(q.title.translate(_PUNCT).split())
+def _named_in_title(words: set[str], c: Doc) -> Model | None:
+    """A model of a family no list knows that c's title names and the query's title (its words) names as a bare word
+    ("devstral?")."""
     return next((m for m in c.models if not known(m.family) and m.family in words and m.family in c.title), None)
 
 
-def similar_error(q: Doc, c: Doc, threshold: float) -> str:
-    """An error of c that q states too in other words (same type, overlapping message), or ""."""
-    qs = [_error_words(e) for e in [*q.errors, *(x for _, x in q.lines)][:12]]
+def _stated_errors(d: Doc) -> list[tuple[str, frozenset[str]]]:
+    """The type and message words of a doc's errors and error lines (the first 12)."""
+    return [_error_words(e) for e in [*d.errors, *(x for _, x in d.lines)][:12]]
+
+
+def similar_error(q: Doc, c: Doc, threshold: float, qs: list[tuple[str, frozenset[str]]] | None = None) -> str:
+    """An error of c that q states too in other words (same type, overlapping message), or ""; qs: q's
+    _stated_errors when the caller has them."""
+    qs = _stated_errors(q) if qs is None else qs
+    if not qs:
+        return ""
     for e in [*c.errors, *(x for _, x in c.lines)][:12]:
         t, words = _error_words(e)
         for qt, qw in qs:
@@ -171,9 +181,10 @@ def _all_tokens(d: Doc) -> set[str]:
     return {t for k in ("title", "body", "err", "code") for t in d.cols.get(k, "").split()}
 
 
-def cover(qt: set[str], ct: set[str], idf: dict[str, float]) -> float:
-    """The idf-weighted share of the tokens qt that ct has."""
-    total = sum(idf.get(t, 1.0) for t in qt)
+def cover(qt: set[str], ct: set[str], idf: dict[str, float], total: float | None = None) -> float:
+    """The idf-weighted share of the tokens qt that ct has (total: qt's idf sum, when the caller has it)."""
+    if total is None:
+        total = sum(idf.get(t, 1.0) for t in qt)
     return sum(idf.get(t, 1.0) for t in qt & ct) / total if total else 0.0
 
 
@@ -183,26 +194,67 @@ def title_cover(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     return cover(qt, _all_tokens(c), idf) if qt else 0.0
 
 
+def _translatable(tokens: set[str]) -> set[str]:
+    """The tokens a translation keeps: those that are not Chinese."""
+    return {t for t in tokens if not ("\u4e00" <= t[0] <= "\u9fff")}
+
+
 def cross_language(q: Doc, c: Doc, idf: dict[str, float]) -> float:
     """For issues in two languages, the share of the query's tokens a translation keeps (no Chinese) that the
     candidate has; 0 for issues in one language."""
     if q.language == c.language:
         return 0.0
-    qt = {t for t in _all_tokens(q) if not ("\u4e00" <= t[0] <= "\u9fff")}
-    return cover(qt, _all_tokens(c), idf)
+    return cover(_translatable(_all_tokens(q)), _all_tokens(c), idf)
 
 
-def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None
-             ) -> tuple[dict[str, float], list[Reason]]:
-    """The features of candidate c for query q given their lexical similarity, and the reasons shown for them."""
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What features() reads of the query issue, computed once per ranking rather than once per candidate."""
+
+    title: set[str]
+    title_total: float
+    translatable: set[str]
+    translatable_total: float
+    title_words: set[str]
+    err: set[str]
+    runs: set[str]
+    stated: list[tuple[str, frozenset[str]]]
+    types: set[str]
+    values: frozenset[str]
+    quant: str
+    families: set[str]
+    top_idf: float
+
+    @classmethod
+    def of(cls, q: Doc, idf: dict[str, float]) -> "Query":
+        """The query side of q given the idf of its tokens."""
+        title = set(q.cols.get("title", "").split())
+        tr = _translatable(_all_tokens(q))
+        return cls(title, sum(idf.get(t, 1.0) for t in title), tr, sum(idf.get(t, 1.0) for t in tr),
+                   set(q.title.translate(_PUNCT).split()), set(q.cols.get("err", "").split()), _runs(q),
+                   _stated_errors(q), {e.split(":")[0] for e in q.errors}, error_values(q) if q.errors else frozenset(),
+                   quant_kind(q.env["quantization"]) if "quantization" in q.env else "",
+                   {m.family for m in q.models if m.family in q.title}, max(idf.values(), default=0.0))
+
+
+def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, float] | None = None,
+             qx: Query | None = None) -> tuple[dict[str, float], list[Reason]]:
+    """The features of candidate c for query q given their lexical similarity, and the reasons shown for them (qx:
+    Query.of(q, idf), when the caller ranks many candidates)."""
     idf = idf or {}
-    f: dict[str, float] = {"lex": max(0.0, min(1.0, lex)), "title": title_cover(q, c, idf)}
+    qx = qx or Query.of(q, idf)
+    ct = _all_tokens(c)
+    f: dict[str, float] = {"lex": max(0.0, min(1.0, lex)),
+                           "title": cover(qx.title, ct, idf, qx.title_total) if qx.title else 0.0}
     reasons: list[Reason] = []
+    qnear = set(q.near)
     exact = set(q.fps) & set(c.fps)
-    near = [e for f_, e in zip(c.near, c.errors) if f_ in set(q.near)]
-    rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in set(q.near) & set(c.near))])
-    shared_line = [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}]
-    similar = similar_error(q, c, w.similar_jaccard)
+    near = [e for f_, e in zip(c.near, c.errors) if f_ in qnear]
+    shared_fn = qnear & set(c.near)
+    rarity = _rarity(idf, [*("fp_" + x for x in exact), *("fn_" + x for x in shared_fn)], qx.top_idf) \
+        if exact or shared_fn else 1.0
+    shared_line = [x for h, x in c.lines if h in {h2 for h2, _ in q.lines}] if q.lines else []
+    similar = similar_error(q, c, w.similar_jaccard, qx.stated)
     if exact:
         f["exact_fp"] = rarity
     if near:
@@ -211,20 +263,20 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
         f["error_line"] = 1.0
     if similar:
         f["similar_error"] = 1.0
-    if q.errors and c.errors and {e.split(":")[0] for e in q.errors} & {e.split(":")[0] for e in c.errors}:
+    if qx.types and c.errors and qx.types & {e.split(":")[0] for e in c.errors}:
         f["same_type"] = 1.0
     if exact or near or shared_line:
         reasons.append(("error", near[0] if near else shared_line[0] if shared_line else ""))
     elif similar:
         reasons.append(("similar_error", similar))
     sim, a, b = best_similarity(q.models, c.models)
-    if b is None and (named := _named_in_title(q, c)) is not None:
+    if b is None and (named := _named_in_title(qx.title_words, c)) is not None:
         sim, a, b = 1.0, named, named
     if b is not None:
         central = a is not None and a.family in q.title and a.family in c.title
-        support = central and "c_support" in q.cols.get("err", "").split() and \
-            "c_support" in c.cols.get("err", "").split()
-        f["support_model" if support else "title_model" if central else "model"] = sim * _model_rarity(q, b, idf)
+        support = central and "c_support" in qx.err and "c_support" in c.cols.get("err", "").split()
+        f["support_model" if support else "title_model" if central else "model"] = \
+            sim * _model_rarity(qx.err, b, idf, qx.top_idf)
         if support and sim >= 0.99:
             reasons.append(("support", b.name))
         elif sim >= 0.99:
@@ -233,22 +285,21 @@ def features(q: Doc, c: Doc, lex: float, w: Weights = DEFAULT, idf: dict[str, fl
             reasons.append(("close_model", b.name))
     elif q.models and c.models:
         f["other_model"] = 1.0
-    qf, cf = {m.family for m in q.models if m.family in q.title}, {m.family for m in c.models if m.family in c.title}
-    if qf and cf and not qf & cf:
+    if qx.families and (cf := {m.family for m in c.models if m.family in c.title}) and not qx.families & cf:
         f["title_model_clash"] = 1.0
-    runs = _runs(q) & _runs(c)
-    if runs:
-        f["run"] = 1.0
-        reasons.append(("output", _run_text(sorted(runs)[0])))
-    elif _runs(q) and not _runs(c):
-        f["run_missing"] = 1.0
-    if q.errors and c.errors and (qv := error_values(q)) and (cv := error_values(c)) and not qv & cv:
+    if qx.runs:
+        runs = qx.runs & (cr := _runs(c))
+        if runs:
+            f["run"] = 1.0
+            reasons.append(("output", _run_text(sorted(runs)[0])))
+        elif not cr:
+            f["run_missing"] = 1.0
+    if qx.values and c.errors and (cv := error_values(c)) and not qx.values & cv:
         f["value_clash"] = 1.0
-    if "quantization" in q.env and "quantization" in c.env and \
-            (qk := quant_kind(q.env["quantization"])) and (ck := quant_kind(c.env["quantization"])):
-        f["quant_clash" if qk != ck else "quant"] = 1.0
+    if qx.quant and "quantization" in c.env and (ck := quant_kind(c.env["quantization"])):
+        f["quant_clash" if qx.quant != ck else "quant"] = 1.0
     if q.language != c.language:
-        f["xlang"] = cross_language(q, c, idf)
+        f["xlang"] = cover(qx.translatable, ct, idf, qx.translatable_total)
     if q.symptom and c.symptom:
         if q.symptom == c.symptom:
             f["symptom"] = 1.0
@@ -276,10 +327,11 @@ def rank(q: Doc, cands: list[tuple[Doc, float]], *, idf: dict[str, float] | None
          hidden: frozenset[int] = frozenset(), w: Weights = DEFAULT, limit: int = 10) -> list[Related]:
     """Candidates ordered by hybrid score, the issue itself, hidden links and pull requests never among them."""
     out = []
+    qx = Query.of(q, idf or {})
     for c, lex in cands:
         if c.number == q.number or c.number in hidden:
             continue
-        f, reasons = features(q, c, lex, w, idf)
+        f, reasons = features(q, c, lex, w, idf, qx)
         s = w.score(f)
         clash = any(k.endswith("_clash") for k in f)
         out.append(Related(c.number, round(s, 4), tuple(reasons), c.state, c.title, clash,
