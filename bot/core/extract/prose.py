@@ -144,11 +144,11 @@ def _parse_prose(chunk: Chunk, source: str) -> list[Cand]:
 
 _UPGRADE = rx(
     r"(?i)(?:升级到|升级至|更新到|更新至|升到|换成|现在(?:用的是|用的|是|用)?|upgrad\w*|updat\w*|bump\w*|mov\w*|switch\w*|"
-    r"currently(?:[ \t]+(?:on|using))?|(?:is|'s|’s)[ \t]+now(?:[ \t]+(?:at|on))?|now[ \t]+(?:on|using|with|at))"
+    r"currently(?:[ \t]+(?:on|using))?|(?:is|'s|’s)[ \t]+now(?:[ \t]+(?:at|on))?|now[ \t]+(?:on|using|with|at|says|shows|reports))"
     r"(?:[^\n,，。;]{0,30}?(?:[ \t]to|到|至|→|->|=>))?[ \t]*(?:[a-z][\w.\-]{1,20}[ \t]*)?v?(\d+\.\d+(?:\.\d+)?(?:\.?post\d+|rc\d+)?)\b"
 )
-"""An upgrade ("upgraded vllm to 0.6.3", "升级到 0.6.0", "pip install -U transformers, it's now 4.48.3"): the version
-the reporter runs now."""
+"""An upgrade ("upgraded vllm to 0.6.3", "升级到 0.6.0", "pip install -U transformers, it's now 4.48.3", "`pip show
+transformers` now says 4.51.3"): the version the reporter runs now."""
 _UPGRADE_LIBS = (("vllm", "vllm"), ("sglang", "sglang"), ("lmdeploy", "lmdeploy"), ("transformers", "transformers"),
                  ("ollama", "ollama"), ("deepspeed", "deepspeed"), ("peft", "peft"), ("trl", "trl"),
                  ("accelerate", "accelerate"), ("flash-attn", "flash_attn"), ("flash_attn", "flash_attn"),
@@ -160,7 +160,8 @@ _NOT_NAMES = frozenset(("upgraded", "upgrade", "upgrading", "updated", "update",
                         "move", "switched", "switch", "currently", "on", "using", "is", "s", "now", "at", "with", "to",
                         "it", "the", "my", "our", "its", "version", "latest", "again", "already", "also", "just", "then",
                         "and", "everything", "all", "package", "packages", "lib", "library", "libraries", "from", "pip",
-                        "install", "u", "v", "a", "an", "this", "that", "over", "back", "finally", "newest"))
+                        "install", "u", "v", "a", "an", "this", "that", "over", "back", "finally", "newest", "says", "shows",
+                        "reports"))
 """Words an upgrade phrase has besides the package's name ("upgraded it again to", "is now at")."""
 
 
