@@ -139,3 +139,10 @@ def test_a_gpu_named_in_a_sentence_about_a_working_setup_is_not_the_failing_one(
     f = extract("bf16 error", "Fine-tuning on 4x V100 32GB with --bf16 True fails. The same command works on our A100 box.")
     assert "V100" in f.env["gpu"].value
     assert extract("t", "It works fine on my RTX 4090.").env["gpu"].value == "RTX 4090"  # the only GPU named
+
+
+def test_what_pip_show_says_after_an_upgrade_is_the_version_run_now():
+    from bot.core.extract import extract
+    f = extract("t", "I had transformers 4.50.3, ran `pip install -U transformers`, and `pip show transformers` now says "
+                     "4.51.3. Same error.")
+    assert f.env["transformers"].value == "4.51.3"
