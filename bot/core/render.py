@@ -94,7 +94,8 @@ def _shell_block(commands: list[str], d: Decision) -> list[str]:
     if family != "windows":
         return ["", "```bash", *commands, "```"] if commands else []
     kept = [c for c in commands if not _UNIX_ONLY.search(c)]
-    if _CMD.search(d.facts.text) and "$env:" not in d.facts.text and not any("grep" in c for c in kept):
+    if _CMD.search(d.facts.text) and "$env:" not in d.facts.text and not any("grep" in c or "$env:" in c for c in kept) \
+            and "powershell" not in d.facts.text.lower():
         shown = [line for c in kept for line in _cmd(c)]  # the reporter types `set NAME=value`: cmd.exe
         return ["", "```bat", *shown, "```"] if shown else []
     shown = [_powershell(_GREP.sub(r"| Select-String -Pattern \1", c)) for c in kept]

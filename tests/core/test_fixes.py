@@ -224,6 +224,9 @@ def test_every_alternative_that_holds_is_scored_with_its_specificity():
      "pip install flash-attn --no-build-isolation --force-reinstall did not help", True),
     ('$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-deps --no-cache-dir',
      '$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-cache-dir', True),
+    ('$env:CMAKE_ARGS="-DGGML_CUDA=on"; pip install llama-cpp-python --force-reinstall --no-deps --no-cache-dir',
+     "In PowerShell: set CMAKE_ARGS=-DGGML_CUDA=on, then pip install llama-cpp-python --force-reinstall --no-cache-dir",
+     False),  # PowerShell's `set` sets no environment variable: the fix is not done
     (None, "anything", False),
 ])
 def test_a_fix_whose_settings_the_issue_already_uses_is_already_done(command, text, done):

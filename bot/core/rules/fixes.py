@@ -278,6 +278,8 @@ def already_done(command: str | None, text: str, env: dict[str, str] | None = No
         return all(already_done(s, text, env, words) for s in steps)
     if command.startswith(("pip install", "pip3 install")) and "&&" not in command:
         return _pip_done(command, text, env or {})
+    if "$env:" in command and "$env:" not in text:  # PowerShell's setting: a `set NAME=` there sets nothing for pip
+        return False
     wanted = [(key, word) for key, word in _settings(command) if key != "--no-deps"]  # keeps what was installed
     return bool(wanted) and all(_uses(text, key, word) for key, word in wanted)
 
