@@ -318,3 +318,15 @@ def test_a_remedy_printed_by_an_error_quoted_twice_is_not_taken_as_done():
             "support faster communication broadband via P2P or IB. Please set `NCCL_P2P_DISABLE=\"1\"` and "
             "`NCCL_IB_DISABLE=\"1\" or use `accelerate launch` which will do this automatically.\n```")
     assert "accelerate-rtx40-p2p-env" in [f.id for f in triage(title, body, RULESET).fixes]
+
+
+def test_a_new_model_request_gets_no_version_gate_for_the_model_it_names_as_closest():
+    from bot.core.triage import triage
+
+    body = ("### The model to consider.\n\nhttps://huggingface.co/deepseek-ai/Janus-Pro-1B\n\n### The closest model vllm "
+            "already supports.\n\nDeepSeek-VL2 maybe. On vllm 0.6.4 loading it gives `ValueError: Model architectures "
+            "['MultiModalityCausalLM'] are not supported for now.`")
+    d = triage("[New Model]: Janus-Pro-1B", body, RULESET)
+    assert d.kind == "feature" and not [f for f in d.fixes if f.id.startswith("gate-deepseek_vl2")]
+    asked = triage("[New Model]: DeepSeek-VL2", body.replace("Janus-Pro-1B", "deepseek-vl2-tiny"), RULESET)
+    assert [f for f in asked.fixes if f.id.startswith("gate-deepseek_vl2")]  # the one asked for: the upgrade answers

@@ -113,17 +113,19 @@ class FixIndex:
         """Fix index -> the type key of the model family its gate names."""
         self.families = frozenset(self.family.values())
 
-    def other_models(self, best: dict[int, int], model: str) -> list[int]:
+    def other_models(self, best: dict[int, int], model: str, request: str = "") -> list[int]:
         """Family gates for another model than the one the issue runs, when a gate for that one matched too: for a
         `Qwen2.5-VL-7B` the Qwen2.5-VL gate, not the Qwen2-VL one a working model's mention also fired (the longest
-        family that begins the model's name wins)."""
+        family that begins the model's name wins). In a request for a new model (`request`: its title), every family
+        gate for a model its title does not name: "DeepSeek-VL2?" named as the closest supported one is no answer."""
         fams = {k: self.family[k] for k in best if k in self.family}
         if not fams:
             return []
         name = _ALNUM.sub("", model.rsplit("/", 1)[-1].lower().removeprefix("meta-"))
         mine = [f for f in fams.values() if name and name.startswith(f)]
         if not mine:
-            return []
+            asked = _ALNUM.sub("", request.lower())
+            return [k for k, f in fams.items() if f not in asked] if request and name else []
         top = max(mine, key=len)
         return [k for k, f in fams.items() if f != top]
 
@@ -186,7 +188,8 @@ class FixIndex:
         for i, _, score in self.scored(scan):
             if score > best.get(i, 0):
                 best[i] = score
-        for k in self.other_models(best, scan.env.get("model", "")):
+        asked = scan.facts.title if scan.kind == "feature" else ""
+        for k in self.other_models(best, scan.env.get("model", ""), asked):
             del best[k]
         text, words = _words(scan) if best else ("", "")
         done = {k for k in best if already_done(self.fixes[k].rule.command, text, scan.env, words)}
