@@ -104,7 +104,8 @@ def fit(env: dict[str, str], runtimes: list[str], tables) -> dict[str, str]:
     if (room := int(total - weights - RESERVED)) >= 1:
         out["room_gb"] = str(room)
     for bits, tag, size in (("4bit", "int4", Q4), ("8bit", "int8", Q8)):
-        size = max(size, next((q.bytes for q in tables.quant_bytes if q.rx.search(f"{model}-{tag}")), 0))  # a VL tower
+        # the quantization table knows builds that keep part of the model in 16 bits (a small VL model's tower)
+        size = max(size, bytes_per_param(f"{model}-{tag}", "", runtimes, tables))
         if per > size:
             out[f"weights_gb_{bits}"] = str(round(params * size))
             if (room := int(total - params * size - RESERVED)) >= 1:
