@@ -74,8 +74,8 @@ def _choose(cands: list[Cand]) -> dict[str, EnvFact]:
     if "model" in best:  # the same checkpoint named in full elsewhere: "Llama 3.1 70B" is "Llama-3.1-70B-Instruct"
         score, c = best["model"]
         short = _squash(c.value)
-        longer = [x for x in cands if x.key == "model" and _squash(x.value).startswith(short)
-                  and first(_VARIANT, _squash(x.value)[len(short):])]
+        longer = [x for x in cands if x.key == "model" and (full := _squash(x.value)).startswith(short)
+                  and first(_VARIANT, full[len(short):])]
         if longer:
             best["model"] = (score, min(longer, key=lambda x: x.span[0]))
     return {k: EnvFact(key=k, value=c.value[:200], source=c.source, span=c.span) for k, (_, c) in best.items()}
